@@ -1,0 +1,49 @@
+import { Type, type TSchema, type Static } from '@sinclair/typebox';
+
+/** Opaque identifier: a type prefix and a time-sortable ULID, e.g. `svc_01JD…`. */
+export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$', description: 'Opaque identifier.' });
+
+/** A human-chosen name: letters, digits, dot, dash and underscore, starting with a letter or digit. */
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+  description: 'Name: letters, digits, ".", "-" and "_", starting with a letter or digit, at most 100 characters.',
+});
+
+export const Description = Type.String({ maxLength: 1000, description: 'Free text, at most 1000 characters.' });
+
+export const Tags = Type.Record(
+  Type.String({ pattern: '^[A-Za-z0-9_.:/-]{1,63}$' }),
+  Type.String({ maxLength: 255 }),
+  { description: 'Key/value labels. Keys: letters, digits and "_ . : / -", at most 63 characters; values at most 255.', maxProperties: 50 },
+);
+
+export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 time in UTC.' });
+
+export const Region = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Region name, e.g. "us-east-1".' });
+
+/** Fields every stored resource carries in responses. */
+export const Meta = {
+  id: Id,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  version: Type.Integer({ minimum: 1, description: 'Incremented on every change; the ETag is derived from it.' }),
+};
+
+/** A page of items with the cursor of the next page (absent on the last page). */
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    next_cursor: Type.Optional(Type.String({ description: 'Pass as `cursor` to fetch the next page.' })),
+  });
+
+export const ListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: true },
+);
+
+export type Tags = Static<typeof Tags>;

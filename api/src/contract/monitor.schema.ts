@@ -1,0 +1,158 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Description, Id, Meta, Name, Region, Tags } from './common.schema.ts';
+
+/** Check types a runner can execute. Each has a sibling configuration object of the same name (multistep: `steps`). */
+export const checkTypes = ['http', 'tcp', 'dns', 'tls', 'multistep', 'heartbeat'] as const;
+export type CheckType = (typeof checkTypes)[number];
+
+export const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export const assertionSources = ['status_code', 'header', 'body', 'json_body', 'response_time'] as const;
+export const assertionOperators = [
+  'equals', 'not_equals', 'contains', 'not_contains', 'matches', 'not_matches',
+  'less_than', 'less_than_or_equal', 'greater_than', 'greater_than_or_equal',
+  'in_range', 'one_of', 'exists', 'not_exists',
+] as const;
+export const dnsRecordTypes = ['A', 'AAAA', 'CNAME', 'TXT', 'MX'] as const;
+
+const Url = Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s/$.?#][^\\s]*$', description: 'Absolute http:// or https:// URL.' });
+const Headers = Type.Record(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$" }), Type.String({ maxLength: 8192 }), {
+  maxProperties: 50,
+  description: 'Request headers, name to value.',
+});
+const Host = Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_\\[\\]-]+$', description: 'Host name or IP address.' });
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+
+export const Assertion = Type.Object(
+  {
+    source: Type.Union(assertionSources.map((s) => Type.Literal(s)), { description: 'What the assertion reads.' }),
+    property: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Header name (source "header") or JSONPath expression (source "json_body", e.g. "$.status").' })),
+    operator: Type.Union(assertionOperators.map((s) => Type.Literal(s)), { description: 'Comparison. "in_range" takes "200-299"; "one_of" takes a comma-separated list.' }),
+    target: Type.Optional(Type.String({ maxLength: 4096, description: 'Expected value; numbers compare numerically. Not used by "exists"/"not_exists".' })),
+    severity: Type.Optional(Type.Union([Type.Literal('down'), Type.Literal('degraded')], { default: 'down', description: 'What a failed assertion means for the result.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const HttpCheck = Type.Object(
+  {
+    method: Type.Optional(Type.Union(httpMethods.map((m) => Type.Literal(m)), { default: 'GET' })),
+    url: Url,
+    headers: Type.Optional(Headers),
+    body: Type.Optional(Type.String({ maxLength: 65536, description: 'Request body sent as is.' })),
+    follow_redirects: Type.Optional(Type.Boolean({ default: true })),
+    max_redirects: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, default: 5 })),
+    verify_tls: Type.Optional(Type.Boolean({ default: true, description: 'Verify the server certificate chain and host name.' })),
+    max_body_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10485760, default: 1048576, description: 'Bytes of the response body read for assertions; the rest is discarded.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const TcpCheck = Type.Object({ host: Host, port: Port }, { additionalProperties: false });
+
+export const DnsCheck = Type.Object(
+  {
+    hostname: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9_.-]+$' }),
+    record_type: Type.Optional(Type.Union(dnsRecordTypes.map((t) => Type.Literal(t)), { default: 'A' })),
+    resolver: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f.:\\[\\]]+$', maxLength: 64, description: 'Resolver address "ip" or "ip:port"; the runner host resolver when absent.' })),
+    expected_values: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 50, description: 'Every value must be among the answers.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const TlsCheck = Type.Object(
+  {
+    host: Host,
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 443 })),
+    servername: Type.Optional(Type.String({ maxLength: 253, description: 'SNI name; defaults to host.' })),
+    warn_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 30, description: 'Degraded when the certificate expires within this many days.' })),
+    fail_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 7, description: 'Down when the certificate expires within this many days.' })),
+    verify_chain: Type.Optional(Type.Boolean({ default: true, description: 'Down when the chain does not verify or the host name does not match.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Extraction = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64, description: 'Variable name, used later as {{name}}.' }),
+    source: Type.Union([Type.Literal('json_body'), Type.Literal('header'), Type.Literal('body_regex')]),
+    property: Type.String({ minLength: 1, maxLength: 512, description: 'JSONPath, header name, or a regular expression whose first group (or whole match) is taken.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const Step = Type.Object(
+  {
+    name: Name,
+    method: Type.Optional(Type.Union(httpMethods.map((m) => Type.Literal(m)), { default: 'GET' })),
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'URL; may use {{variables}} extracted by earlier steps.' }),
+    headers: Type.Optional(Headers),
+    body: Type.Optional(Type.String({ maxLength: 65536 })),
+    follow_redirects: Type.Optional(Type.Boolean({ default: true })),
+    verify_tls: Type.Optional(Type.Boolean({ default: true })),
+    extract: Type.Optional(Type.Array(Extraction, { maxItems: 20 })),
+    assertions: Type.Optional(Type.Array(Assertion, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const HeartbeatCheck = Type.Object(
+  {
+    period_seconds: Type.Integer({ minimum: 5, maximum: 86400 * 7, description: 'How often the job is expected to call in.' }),
+    grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400, default: 60, description: 'Extra time allowed before the monitor goes down.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const RunFrom = Type.Object(
+  {
+    zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Only runners labelled with this zone run the monitor.' })),
+    labels: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:/-]{1,63}$' }), Type.String({ maxLength: 255 }), { maxProperties: 20, description: 'Only runners carrying all of these labels run the monitor.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Fields a client writes. */
+export const MonitorInput = Type.Object(
+  {
+    name: Name,
+    service_id: Id,
+    type: Type.Union(checkTypes.map((t) => Type.Literal(t))),
+    description: Type.Optional(Description),
+    enabled: Type.Optional(Type.Boolean({ default: true, description: 'A disabled monitor is not run and its state is unknown.' })),
+    interval_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 86400, default: 60, description: 'Seconds between checks, 5 s to 24 h.' })),
+    timeout_seconds: Type.Optional(Type.Number({ minimum: 0.1, maximum: 300, default: 10, description: 'Per-check time budget; must be below the interval.' })),
+    regions: Type.Optional(Type.Array(Region, { uniqueItems: true, maxItems: 20, default: [], description: 'Regions to run from; empty means every region with live runners.' })),
+    run_from: Type.Optional(RunFrom),
+    http: Type.Optional(HttpCheck),
+    tcp: Type.Optional(TcpCheck),
+    dns: Type.Optional(DnsCheck),
+    tls: Type.Optional(TlsCheck),
+    steps: Type.Optional(Type.Array(Step, { minItems: 1, maxItems: 20, description: 'Multi-step API flow, run in order.' })),
+    heartbeat: Type.Optional(HeartbeatCheck),
+    assertions: Type.Optional(Type.Array(Assertion, { maxItems: 50, default: [] })),
+    failure_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 2, description: 'Consecutive failures before a region is down.' })),
+    recovery_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 1, description: 'Consecutive successes before a region is up again.' })),
+    degraded_threshold_ms: Type.Optional(Type.Integer({ minimum: 1, maximum: 300000, description: 'A passing check slower than this is degraded.' })),
+    min_failed_regions: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 1, description: 'Regions that must be down for the monitor to be down.' })),
+    tags: Type.Optional(Tags),
+  },
+  { additionalProperties: false },
+);
+
+export const Monitor = Type.Object({
+  ...Meta,
+  team_id: Id,
+  ...MonitorInput.properties,
+  heartbeat_url: Type.Optional(Type.String({ description: 'For heartbeat monitors: the URL the job calls.' })),
+});
+
+export type MonitorInput = Static<typeof MonitorInput>;
+export type Monitor = Static<typeof Monitor>;
+export type Assertion = Static<typeof Assertion>;
+export type HttpCheck = Static<typeof HttpCheck>;
+export type TcpCheck = Static<typeof TcpCheck>;
+export type DnsCheck = Static<typeof DnsCheck>;
+export type TlsCheck = Static<typeof TlsCheck>;
+export type Step = Static<typeof Step>;
+export type Extraction = Static<typeof Extraction>;
+export type HeartbeatCheck = Static<typeof HeartbeatCheck>;
