@@ -1,0 +1,83 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Region, Timestamp } from './common.schema.ts';
+import { assertionOperators, assertionSources } from './monitor.schema.ts';
+
+export const resultStatuses = ['up', 'degraded', 'down'] as const;
+export type ResultStatus = (typeof resultStatuses)[number];
+
+const Status = Type.Union(resultStatuses.map((s) => Type.Literal(s)));
+const Ms = Type.Number({ minimum: 0, maximum: 86400000 });
+
+/** Time spent in each phase of a request, in milliseconds; a phase that did not happen is absent. */
+export const Timings = Type.Object(
+  {
+    dns_ms: Type.Optional(Ms),
+    connect_ms: Type.Optional(Ms),
+    tls_ms: Type.Optional(Ms),
+    first_byte_ms: Type.Optional(Ms),
+    download_ms: Type.Optional(Ms),
+    total_ms: Ms,
+  },
+  { additionalProperties: false },
+);
+
+export const CheckError = Type.Object(
+  {
+    code: Type.String({ maxLength: 64, description: 'Stable failure code, e.g. "timeout", "connection_refused", "assertion_failed".' }),
+    message: Type.String({ maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const AssertionOutcome = Type.Object(
+  {
+    source: Type.Union(assertionSources.map((s) => Type.Literal(s))),
+    property: Type.Optional(Type.String({ maxLength: 256 })),
+    operator: Type.Union(assertionOperators.map((s) => Type.Literal(s))),
+    target: Type.Optional(Type.String({ maxLength: 4096 })),
+    actual: Type.Optional(Type.String({ maxLength: 4096, description: 'What was observed, truncated.' })),
+    passed: Type.Boolean(),
+    severity: Type.Union([Type.Literal('down'), Type.Literal('degraded')]),
+  },
+  { additionalProperties: false },
+);
+
+export const StepOutcome = Type.Object(
+  {
+    name: Type.String({ maxLength: 100 }),
+    status: Status,
+    duration_ms: Ms,
+    status_code: Type.Optional(Type.Integer({ minimum: 100, maximum: 999 })),
+    timings: Type.Optional(Timings),
+    error: Type.Optional(CheckError),
+    assertions: Type.Optional(Type.Array(AssertionOutcome, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+/** One check execution as a runner reports it. `id` is chosen by the runner and makes ingest idempotent. */
+export const CheckResult = Type.Object(
+  {
+    id: Type.String({ pattern: '^res_[0-9A-HJKMNP-TV-Z]{26}$' }),
+    monitor_id: Id,
+    region: Region,
+    started_at: Timestamp,
+    status: Status,
+    duration_ms: Ms,
+    status_code: Type.Optional(Type.Integer({ minimum: 100, maximum: 999 })),
+    timings: Type.Optional(Timings),
+    error: Type.Optional(CheckError),
+    assertions: Type.Optional(Type.Array(AssertionOutcome, { maxItems: 50 })),
+    steps: Type.Optional(Type.Array(StepOutcome, { maxItems: 20 })),
+    trace_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: 'W3C trace id sent in the traceparent header.' })),
+    details: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 4096 }), Type.Number(), Type.Boolean(), Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 50 })]), { maxProperties: 30, description: 'Type-specific facts, e.g. days_to_expiry for TLS or answers for DNS.' })),
+    confirmation: Type.Optional(Type.Boolean({ description: 'This check was an immediate confirmation of a failure.' })),
+  },
+  { additionalProperties: false },
+);
+
+export type Timings = Static<typeof Timings>;
+export type CheckError = Static<typeof CheckError>;
+export type AssertionOutcome = Static<typeof AssertionOutcome>;
+export type StepOutcome = Static<typeof StepOutcome>;
+export type CheckResult = Static<typeof CheckResult>;
