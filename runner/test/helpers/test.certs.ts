@@ -1,4 +1,6 @@
 import { webcrypto } from 'node:crypto';
+// @peculiar/x509 needs the Reflect metadata polyfill loaded before it (its DI container checks at import).
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 // Passed explicitly to every call so no global crypto provider has to be set.
