@@ -1,0 +1,15 @@
+// Composition root of the shipped terraform-provider-pharos (bundled by scripts/build-provider.ts).
+import providerSchema from '../schema/provider.schema.json' with { type: 'json' };
+import packageJson from '../package.json' with { type: 'json' };
+import { serveProvider } from './provider.composition.ts';
+import { createPharosRegistry } from './resources/pharos.registry.ts';
+import type { SchemaFile } from './schema/schema.loader.ts';
+
+serveProvider({
+  version: packageJson.version,
+  schemaFiles: [providerSchema as SchemaFile],
+  registry: createPharosRegistry(),
+}).catch((err: unknown) => {
+  process.stderr.write(`[ERROR] pharos: provider failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
