@@ -47,3 +47,7 @@ export const ListQuery = Type.Object(
 );
 
 export type Tags = Static<typeof Tags>;
+
+/** A string limited to a fixed set of values (a plain JSON Schema enum, which reads better in errors and docs). */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

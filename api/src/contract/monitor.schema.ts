@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Description, Id, Meta, Name, Region, Tags } from './common.schema.ts';
+import { Description, Id, Meta, Name, Region, StringEnum, Tags } from './common.schema.ts';
 
 /** Check types a runner can execute. Each has a sibling configuration object of the same name (multistep: `steps`). */
 export const checkTypes = ['http', 'tcp', 'dns', 'tls', 'multistep', 'heartbeat'] as const;
@@ -24,18 +24,18 @@ const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
 export const Assertion = Type.Object(
   {
-    source: Type.Union(assertionSources.map((s) => Type.Literal(s)), { description: 'What the assertion reads.' }),
+    source: StringEnum(assertionSources, { description: 'What the assertion reads.' }),
     property: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Header name (source "header") or JSONPath expression (source "json_body", e.g. "$.status").' })),
-    operator: Type.Union(assertionOperators.map((s) => Type.Literal(s)), { description: 'Comparison. "in_range" takes "200-299"; "one_of" takes a comma-separated list.' }),
+    operator: StringEnum(assertionOperators, { description: 'Comparison. "in_range" takes "200-299"; "one_of" takes a comma-separated list.' }),
     target: Type.Optional(Type.String({ maxLength: 4096, description: 'Expected value; numbers compare numerically. Not used by "exists"/"not_exists".' })),
-    severity: Type.Optional(Type.Union([Type.Literal('down'), Type.Literal('degraded')], { default: 'down', description: 'What a failed assertion means for the result.' })),
+    severity: Type.Optional(StringEnum(['down', 'degraded'] as const, { default: 'down', description: 'What a failed assertion means for the result.' })),
   },
   { additionalProperties: false },
 );
 
 export const HttpCheck = Type.Object(
   {
-    method: Type.Optional(Type.Union(httpMethods.map((m) => Type.Literal(m)), { default: 'GET' })),
+    method: Type.Optional(StringEnum(httpMethods, { default: 'GET' })),
     url: Url,
     headers: Type.Optional(Headers),
     body: Type.Optional(Type.String({ maxLength: 65536, description: 'Request body sent as is.' })),
@@ -52,7 +52,7 @@ export const TcpCheck = Type.Object({ host: Host, port: Port }, { additionalProp
 export const DnsCheck = Type.Object(
   {
     hostname: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9_.-]+$' }),
-    record_type: Type.Optional(Type.Union(dnsRecordTypes.map((t) => Type.Literal(t)), { default: 'A' })),
+    record_type: Type.Optional(StringEnum(dnsRecordTypes, { default: 'A' })),
     resolver: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f.:\\[\\]]+$', maxLength: 64, description: 'Resolver address "ip" or "ip:port"; the runner host resolver when absent.' })),
     expected_values: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 50, description: 'Every value must be among the answers.' })),
   },
@@ -74,7 +74,7 @@ export const TlsCheck = Type.Object(
 export const Extraction = Type.Object(
   {
     name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64, description: 'Variable name, used later as {{name}}.' }),
-    source: Type.Union([Type.Literal('json_body'), Type.Literal('header'), Type.Literal('body_regex')]),
+    source: StringEnum(['json_body', 'header', 'body_regex'] as const),
     property: Type.String({ minLength: 1, maxLength: 512, description: 'JSONPath, header name, or a regular expression whose first group (or whole match) is taken.' }),
   },
   { additionalProperties: false },
@@ -83,7 +83,7 @@ export const Extraction = Type.Object(
 export const Step = Type.Object(
   {
     name: Name,
-    method: Type.Optional(Type.Union(httpMethods.map((m) => Type.Literal(m)), { default: 'GET' })),
+    method: Type.Optional(StringEnum(httpMethods, { default: 'GET' })),
     url: Type.String({ minLength: 1, maxLength: 2048, description: 'URL; may use {{variables}} extracted by earlier steps.' }),
     headers: Type.Optional(Headers),
     body: Type.Optional(Type.String({ maxLength: 65536 })),
@@ -116,7 +116,7 @@ export const MonitorInput = Type.Object(
   {
     name: Name,
     service_id: Id,
-    type: Type.Union(checkTypes.map((t) => Type.Literal(t))),
+    type: StringEnum(checkTypes),
     description: Type.Optional(Description),
     enabled: Type.Optional(Type.Boolean({ default: true, description: 'A disabled monitor is not run and its state is unknown.' })),
     interval_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 86400, default: 60, description: 'Seconds between checks, 5 s to 24 h.' })),

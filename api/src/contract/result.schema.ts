@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Region, Timestamp } from './common.schema.ts';
+import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
 import { assertionOperators, assertionSources } from './monitor.schema.ts';
 
 export const resultStatuses = ['up', 'degraded', 'down'] as const;
 export type ResultStatus = (typeof resultStatuses)[number];
 
-const Status = Type.Union(resultStatuses.map((s) => Type.Literal(s)));
+const Status = StringEnum(resultStatuses);
 const Ms = Type.Number({ minimum: 0, maximum: 86400000 });
 
 /** Time spent in each phase of a request, in milliseconds; a phase that did not happen is absent. */
@@ -31,13 +31,13 @@ export const CheckError = Type.Object(
 
 export const AssertionOutcome = Type.Object(
   {
-    source: Type.Union(assertionSources.map((s) => Type.Literal(s))),
+    source: StringEnum(assertionSources),
     property: Type.Optional(Type.String({ maxLength: 256 })),
-    operator: Type.Union(assertionOperators.map((s) => Type.Literal(s))),
+    operator: StringEnum(assertionOperators),
     target: Type.Optional(Type.String({ maxLength: 4096 })),
     actual: Type.Optional(Type.String({ maxLength: 4096, description: 'What was observed, truncated.' })),
     passed: Type.Boolean(),
-    severity: Type.Union([Type.Literal('down'), Type.Literal('degraded')]),
+    severity: StringEnum(['down', 'degraded'] as const),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,88 @@
+import express, { type Express } from 'express';
+import type { Database } from './db/database.ts';
+import { Authenticator, type JwtSettings } from './auth/authenticator.ts';
+import { jsonBody, mountRoutes, requestContext } from './http/express-adapter.ts';
+import { IdempotencyRepository } from './http/idempotency.repository.ts';
+import { sendProblem, toProblem } from './http/problem.ts';
+import type { AnyRoute } from './http/route.ts';
+import { Validator } from './http/validator.ts';
+import { PharosError } from './contract/errors.ts';
+import type { Logger } from './observability/logger.ts';
+import { ApiMetrics } from './observability/metrics.ts';
+import { buildOpenApi } from './openapi/openapi.document.ts';
+import { docsRouter } from './openapi/docs-page.ts';
+import { AuditRepository } from './modules/audit/audit.repository.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { DependencyService } from './modules/dependencies/dependency.service.ts';
+import { dependencyRoutes } from './modules/dependencies/dependency.routes.ts';
+import { SpecService } from './modules/resources/spec.service.ts';
+import { specRoutes } from './modules/resources/spec.routes.ts';
+import type { SpecKind } from './modules/resources/spec-kind.ts';
+import { RunnerTokenService } from './modules/runner-tokens/runner-token.service.ts';
+import { runnerTokenRoutes } from './modules/runner-tokens/runner-token.routes.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
+import { MemberService } from './modules/teams/member.service.ts';
+import { memberRoutes } from './modules/teams/member.routes.ts';
+import { TeamRepository } from './modules/teams/team.repository.ts';
+import { TeamService } from './modules/teams/team.service.ts';
+import { teamRoutes } from './modules/teams/team.routes.ts';
+import { TokenService } from './modules/tokens/token.service.ts';
+import { tokenRoutes } from './modules/tokens/token.routes.ts';
+import { serviceKind } from './modules/services/service.kind.ts';
+import { monitorKind } from './modules/monitors/monitor.kind.ts';
+import { alertRuleKind } from './modules/alert-rules/alert-rule.kind.ts';
+import { routingPolicyKind } from './modules/routing-policies/routing-policy.kind.ts';
+import { channelKind } from './modules/channels/channel.kind.ts';
+import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
+
+export const API_VERSION = '0.1.0';
+
+/** Configuration resources served by the generic spec machinery. */
+export const specKinds: readonly SpecKind[] = [serviceKind, monitorKind, alertRuleKind, routingPolicyKind, channelKind, maintenanceWindowKind];
+
+export interface AppOptions {
+  database: Database;
+  logger: Logger;
+  jwt?: JwtSettings | undefined;
+  publicUrl?: string | undefined;
+  maxBodyBytes?: number;
+}
+
+export interface App {
+  express: Express;
+  routes: AnyRoute[];
+  metrics: ApiMetrics;
+}
+
+/** Wires repositories, services and routes for one control plane process. */
+export function createApp(options: AppOptions): App {
+  const { db } = options.database;
+  const validator = new Validator();
+  const audit = new AuditRepository();
+  const metrics = new ApiMetrics(options.database.poolStats);
+  const authenticator = new Authenticator(db, options.jwt, (error) => options.logger.warn({ err: error }, 'token last-used update failed'));
+
+  const routes: AnyRoute[] = [];
+  let openapi: unknown;
+  routes.push(
+    ...systemRoutes({ db, kind: options.database.kind, metrics, version: API_VERSION, openapi: () => (openapi ??= buildOpenApi(routes, API_VERSION)) }),
+    ...teamRoutes(new TeamService(db, new TeamRepository(), audit, validator)),
+    ...memberRoutes(new MemberService(db, audit, validator)),
+    ...tokenRoutes(new TokenService(db, audit, validator)),
+    ...runnerTokenRoutes(new RunnerTokenService(db, audit, validator)),
+    ...specKinds.flatMap((kind) => specRoutes(new SpecService(kind, db, validator, audit))),
+    ...dependencyRoutes(new DependencyService(db, audit, validator)),
+    ...auditRoutes(db, audit),
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'extended');
+  app.use(requestContext({ logger: options.logger, metrics }));
+  app.use(jsonBody({ maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
+  app.use(docsRouter());
+  app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
+  app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${req.path}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
+  return { express: app, routes, metrics };
+}

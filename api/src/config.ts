@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { PharosError } from './contract/errors.ts';
+
+/** Control plane settings, read from the environment once by the composition root. */
+export interface ApiConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminToken: string | undefined;
+  jwt: { jwksUrl: string; issuer: string; audience: string; adminSubjects: string[] } | undefined;
+  /** Public base URL used in links (heartbeat URLs); derived from the request when unset. */
+  publicUrl: string | undefined;
+  logLevel: string;
+  maxBodyBytes: number;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new PharosError('bad_request', `${name}="${raw}" is not an integer between ${min} and ${max}.`);
+  }
+  return value;
+}
+
+/** Reads PORT, DATABASE_URL, PHAROS_* variables; throws with the variable name when one is wrong. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const jwksUrl = env.PHAROS_JWT_JWKS_URL;
+  let jwt: ApiConfig['jwt'];
+  if (jwksUrl) {
+    const issuer = env.PHAROS_JWT_ISSUER;
+    const audience = env.PHAROS_JWT_AUDIENCE;
+    if (!issuer || !audience) {
+      throw new PharosError('bad_request', 'PHAROS_JWT_JWKS_URL is set, so PHAROS_JWT_ISSUER and PHAROS_JWT_AUDIENCE must be set too.');
+    }
+    const adminSubjects = (env.PHAROS_JWT_ADMIN_SUBJECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    jwt = { jwksUrl, issuer, audience, adminSubjects };
+  }
+  const adminToken = env.PHAROS_ADMIN_TOKEN || undefined;
+  if (adminToken && (!adminToken.startsWith('phs_') || adminToken.length < 24)) {
+    throw new PharosError('bad_request', 'PHAROS_ADMIN_TOKEN must start with "phs_" and be at least 24 characters long.');
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.PHAROS_DATA_DIR || './.pharos'),
+    adminToken,
+    jwt,
+    publicUrl: env.PHAROS_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    maxBodyBytes: integer(env, 'PHAROS_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+  };
+}

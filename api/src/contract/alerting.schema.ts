@@ -1,0 +1,147 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Description, Id, Meta, Name, StringEnum, Tags, Timestamp } from './common.schema.ts';
+
+const Duration = (description: string) =>
+  Type.String({ pattern: '^([0-9]+(ms|s|m|h|d))+$', maxLength: 32, description: `${description} A duration such as "30s", "5m", "1h30m".` });
+
+export const severities = ['critical', 'error', 'warning', 'info'] as const;
+
+export const AlertRuleInput = Type.Object(
+  {
+    name: Name,
+    team_id: Id,
+    expression: Type.String({ minLength: 1, maxLength: 4096, description: 'Boolean expression over states and measurements, e.g. down(service("checkout")) or p95(monitor("api"), "5m") > 2000.' }),
+    for_duration: Type.Optional(Duration('How long the expression must hold before the alert fires; "0s" fires at once.')),
+    severity: Type.Optional(StringEnum(severities, { default: 'error' })),
+    labels: Type.Optional(Tags),
+    runbook_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+    message: Type.Optional(Type.String({ maxLength: 4000, description: 'Notification text; may use {{labels.x}}, {{value}}.' })),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+export const AlertRule = Type.Object({ ...Meta, ...AlertRuleInput.properties });
+
+export const Matcher = Type.Object(
+  {
+    label: Type.String({ minLength: 1, maxLength: 63 }),
+    operator: StringEnum(['=', '!=', '=~', '!~'] as const, { description: '"=~" and "!~" take a regular expression matched against the whole value.' }),
+    value: Type.String({ maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+export const RoutingPolicyInput = Type.Object(
+  {
+    name: Name,
+    team_id: Id,
+    parent_id: Type.Optional(Id),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000, default: 100, description: 'Siblings are tried in ascending priority.' })),
+    matchers: Type.Optional(Type.Array(Matcher, { maxItems: 20, default: [] })),
+    channel_ids: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true, default: [] })),
+    group_by: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 63 }), { maxItems: 20, uniqueItems: true, default: [] })),
+    group_wait: Type.Optional(Duration('Wait before the first notification of a new group.')),
+    group_interval: Type.Optional(Duration('Wait before notifying about new alerts in an existing group.')),
+    repeat_interval: Type.Optional(Duration('Wait before repeating a notification for a still-firing group.')),
+    continue: Type.Optional(Type.Boolean({ default: false, description: 'Keep matching siblings after this policy matched.' })),
+    mute_time_window_ids: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true, default: [] })),
+  },
+  { additionalProperties: false },
+);
+export const RoutingPolicy = Type.Object({ ...Meta, ...RoutingPolicyInput.properties });
+
+export const channelTypes = ['slack', 'pagerduty', 'datadog', 'webhook', 'email'] as const;
+
+/** Secret fields per channel type: write-only, never returned, reported in configured_secrets. */
+export const channelSecretFields = {
+  slack: ['webhook_url'],
+  pagerduty: ['routing_key'],
+  datadog: ['api_key'],
+  webhook: ['signing_secret'],
+  email: ['smtp_password'],
+} as const satisfies Record<(typeof channelTypes)[number], readonly string[]>;
+
+const BaseUrl = Type.String({ format: 'uri', maxLength: 2048 });
+export const ChannelInput = Type.Object(
+  {
+    name: Name,
+    team_id: Id,
+    type: StringEnum(channelTypes),
+    description: Type.Optional(Description),
+    send_resolved: Type.Optional(Type.Boolean({ default: true })),
+    slack: Type.Optional(Type.Object({
+      webhook_url: BaseUrl,
+      channel: Type.Optional(Type.String({ maxLength: 80 })),
+      username: Type.Optional(Type.String({ maxLength: 80 })),
+    }, { additionalProperties: false })),
+    pagerduty: Type.Optional(Type.Object({
+      routing_key: Type.String({ minLength: 1, maxLength: 64, description: 'Events API v2 integration key.' }),
+      api_url: Type.Optional(BaseUrl),
+    }, { additionalProperties: false })),
+    datadog: Type.Optional(Type.Object({
+      api_key: Type.String({ minLength: 1, maxLength: 128 }),
+      api_url: Type.Optional(BaseUrl),
+      tags: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
+    }, { additionalProperties: false })),
+    webhook: Type.Optional(Type.Object({
+      url: BaseUrl,
+      signing_secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'HMAC-SHA256 key for the X-Pharos-Signature header.' })),
+      headers: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 4096 }), { maxProperties: 20 })),
+    }, { additionalProperties: false })),
+    email: Type.Optional(Type.Object({
+      to: Type.Array(Type.String({ format: 'email' }), { minItems: 1, maxItems: 50 }),
+      from: Type.String({ format: 'email' }),
+      smtp_host: Type.String({ minLength: 1, maxLength: 253 }),
+      smtp_port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 587 })),
+      smtp_username: Type.Optional(Type.String({ maxLength: 255 })),
+      smtp_password: Type.Optional(Type.String({ maxLength: 255 })),
+      starttls: Type.Optional(Type.Boolean({ default: true })),
+    }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+export const Channel = Type.Object({
+  ...Meta,
+  ...ChannelInput.properties,
+  configured_secrets: Type.Array(Type.String(), { description: 'Secret fields that are set, e.g. "slack.webhook_url". Secrets are never returned.' }),
+});
+
+export const MaintenanceWindowInput = Type.Object(
+  {
+    name: Name,
+    team_id: Id,
+    description: Type.Optional(Description),
+    starts_at: Timestamp,
+    ends_at: Timestamp,
+    recurrence: Type.Optional(Type.Object({
+      cron: Type.String({ minLength: 9, maxLength: 120, description: 'Five-field cron expression for each start, e.g. "0 2 * * SUN".' }),
+      duration: Duration('Length of each occurrence.'),
+      timezone: Type.Optional(Type.String({ maxLength: 64, default: 'UTC', description: 'IANA time zone for the cron expression.' })),
+    }, { additionalProperties: false, description: 'Repeat between starts_at and ends_at; without it the window is the single span starts_at..ends_at.' })),
+    service_ids: Type.Optional(Type.Array(Id, { maxItems: 200, uniqueItems: true, default: [], description: 'Services covered; empty with empty monitor_ids covers every service of the team.' })),
+    monitor_ids: Type.Optional(Type.Array(Id, { maxItems: 500, uniqueItems: true, default: [] })),
+    mute_notifications: Type.Optional(Type.Boolean({ default: true })),
+    exclude_from_sla: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+export const MaintenanceWindow = Type.Object({ ...Meta, ...MaintenanceWindowInput.properties });
+
+export const AuditEntry = Type.Object({
+  id: Id,
+  at: Timestamp,
+  actor: Type.Object({ type: Type.String(), id: Type.String(), name: Type.String() }),
+  action: StringEnum(['create', 'update', 'delete'] as const),
+  resource_type: Type.String(),
+  resource_id: Type.String(),
+  team_id: Type.Optional(Id),
+  request_id: Type.Optional(Type.String()),
+  before: Type.Optional(Type.Unknown()),
+  after: Type.Optional(Type.Unknown()),
+});
+
+export type AlertRuleInput = Static<typeof AlertRuleInput>;
+export type RoutingPolicyInput = Static<typeof RoutingPolicyInput>;
+export type ChannelInput = Static<typeof ChannelInput>;
+export type MaintenanceWindowInput = Static<typeof MaintenanceWindowInput>;
+export type AuditEntry = Static<typeof AuditEntry>;

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { Tables } from './tables.ts';
+import { migrations } from './migrations/index.ts';
+
+export type Db = Kysely<Tables>;
+
+/** An open database: the kysely handle plus what operators need to know about it. */
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Connection pool figures for /metrics (embedded: one serialized connection). */
+  poolStats(): { total: number; idle: number; waiting: number };
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL of a real server; absent means the embedded database in dataDir. */
+  url?: string | undefined;
+  /** Data directory of the embedded database; "memory://" keeps it in memory. */
+  dataDir: string;
+  poolSize?: number;
+}
+
+// Timestamps arrive as Date from both drivers; bigint counts from pg arrive as strings and are
+// parsed where they are read, so no global type parser is installed here.
+
+/** Opens Postgres (with a URL) or the embedded PGlite database, without migrating. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      kind: 'postgres',
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: () => db.destroy(),
+    };
+  }
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  const memory = options.dataDir === 'memory://';
+  if (!memory) mkdirSync(options.dataDir, { recursive: true });
+  const client = memory ? new PGlite() : new PGlite(options.dataDir);
+  await client.waitReady;
+  const db = new Kysely<Tables>({ dialect: new PGliteDialect(client) });
+  return { db, kind: 'pglite', poolStats: () => ({ total: 1, idle: 1, waiting: 0 }), close: () => db.destroy() };
+}
+
+const provider: MigrationProvider = { getMigrations: async (): Promise<Record<string, Migration>> => migrations };
+
+/** Applies every pending migration; safe to run from several processes at once (kysely takes a lock). */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when the database answers a trivial query. */
+export async function ping(db: Db): Promise<boolean> {
+  await sql`select 1`.execute(db);
+  return true;
+}

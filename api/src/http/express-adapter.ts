@@ -1,0 +1,174 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { PharosError } from '../contract/errors.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { Principal, RunnerPrincipal } from '../auth/principal.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { ApiMetrics } from '../observability/metrics.ts';
+import { newId } from '../shared/ids.ts';
+import type { IdempotencyRepository, StoredResponse } from './idempotency.repository.ts';
+import { sendProblem, toProblem } from './problem.ts';
+import type { AnyRoute, HandlerResult } from './route.ts';
+import type { Validator } from './validator.ts';
+
+export interface AdapterDeps {
+  authenticator: Authenticator;
+  validator: Validator;
+  idempotency: IdempotencyRepository;
+  logger: Logger;
+  metrics: ApiMetrics;
+  publicUrl: string | undefined;
+  maxBodyBytes: number;
+}
+
+const bodyMethods = new Set(['post', 'put', 'patch']);
+const jsonTypes = ['application/json', 'application/merge-patch+json', 'application/*+json'];
+
+/** Express path for an OpenAPI path template: /v1/teams/{id} → /v1/teams/:id. */
+export const toExpressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (!header || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"v?(\d+)"\s*$/.exec(header);
+  if (!match) throw new PharosError('bad_request', `If-Match must be an ETag returned by Pharos, e.g. "3"; got ${header}.`);
+  return Number(match[1]);
+}
+
+/** Mounts the route table on an express router: auth, validation, idempotency, ETags, problems, metrics, logs. */
+export function mountRoutes(routes: AnyRoute[], deps: AdapterDeps): Router {
+  const router = express.Router();
+  const byPath = new Map<string, Set<string>>();
+  for (const route of routes) {
+    const path = toExpressPath(route.path);
+    byPath.set(path, (byPath.get(path) ?? new Set()).add(route.method.toUpperCase()));
+    router[route.method](path, (req: Request, res: Response) => void handle(route, req, res, deps));
+  }
+  // A known path with the wrong method answers 405 with the methods it does have.
+  for (const [path, methods] of byPath) {
+    router.all(path, (req: Request, res: Response) => {
+      res.setHeader('Allow', [...methods].join(', '));
+      sendProblem(res, toProblem(new PharosError('method_not_allowed', `${req.method} is not supported here; use ${[...methods].join(' or ')}.`), requestIdOf(res), req.originalUrl));
+    });
+  }
+  return router;
+}
+
+const requestIdOf = (res: Response): string => String(res.getHeader('X-Request-Id') ?? '');
+
+/** Assigns or accepts a request id and logs/measures each request. */
+export function requestContext(deps: Pick<AdapterDeps, 'logger' | 'metrics'>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : newId('request');
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (res.locals.route as string | undefined) ?? 'unmatched';
+      deps.metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      deps.metrics.latency.observe({ method: req.method, route }, seconds);
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      deps.logger[level]({ request_id: requestId, method: req.method, route, path: req.path, status: res.statusCode, duration_ms: Math.round(seconds * 1e4) / 10 }, 'request');
+    });
+    next();
+  };
+}
+
+/** JSON body parsing that turns parser failures into problems (malformed → 400, too large → 413). */
+export function jsonBody(deps: Pick<AdapterDeps, 'maxBodyBytes'>) {
+  const parse = express.json({ limit: deps.maxBodyBytes, type: jsonTypes, strict: false });
+  return (req: Request, res: Response, next: NextFunction) => {
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const e = error as { type?: string; message?: string };
+      const failure =
+        e.type === 'entity.too.large'
+          ? new PharosError('payload_too_large', `The request body is larger than ${deps.maxBodyBytes} bytes.`)
+          : e.type === 'entity.parse.failed'
+            ? new PharosError('malformed_json', `The request body is not valid JSON: ${e.message ?? 'parse error'}.`)
+            : new PharosError('bad_request', `The request body could not be read: ${e.message ?? 'unknown error'}.`);
+      sendProblem(res, toProblem(failure, requestIdOf(res), req.originalUrl));
+    });
+  };
+}
+
+async function handle(route: AnyRoute, req: Request, res: Response, deps: AdapterDeps): Promise<void> {
+  res.locals.route = route.path;
+  const requestId = requestIdOf(res);
+  let claimed: { orgId: string; principalId: string; key: string } | undefined;
+  try {
+    const principal = route.auth === 'public' ? undefined : await deps.authenticator.authenticate(req.header('authorization'));
+    if (route.auth === 'principal' && principal?.kind === 'runner') {
+      throw new PharosError('forbidden', 'Runner tokens can only use the runner protocol (/v1/runner/…); use an API token for this request.');
+    }
+    if (route.auth === 'runner' && principal && principal.kind !== 'runner') {
+      throw new PharosError('forbidden', 'Only runners may call the runner protocol; authenticate with a runner token ("phr_…").');
+    }
+    const body = readBody(route, req, deps);
+    const params = route.params ? deps.validator.queryParams(route.params, { ...req.params }) : req.params;
+    const query = route.query ? deps.validator.queryParams(route.query, { ...(req.query as object) }) : {};
+    const ifMatch = route.conditional ? parseIfMatch(req.header('if-match')) : undefined;
+
+    const key = route.idempotent ? req.header('idempotency-key') : undefined;
+    if (key !== undefined && principal) {
+      if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new PharosError('bad_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
+      const p = principal as Principal | RunnerPrincipal;
+      const replay = await deps.idempotency.begin(p.orgId, p.id, key, route.method, req.path, body);
+      if (replay) {
+        res.setHeader('Idempotent-Replayed', 'true');
+        return sendStored(res, replay);
+      }
+      claimed = { orgId: p.orgId, principalId: p.id, key };
+    }
+
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    const result = await route.handle({
+      principal,
+      params,
+      query,
+      body,
+      ifMatch,
+      requestId,
+      headers: req.headers,
+      baseUrl: deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+      signal: controller.signal,
+    });
+    const stored = toStored(result);
+    if (claimed) await deps.idempotency.complete(claimed.orgId, claimed.principalId, claimed.key, stored);
+    sendStored(res, stored, result.contentType);
+  } catch (error) {
+    if (claimed) await deps.idempotency.abandon(claimed.orgId, claimed.principalId, claimed.key).catch(() => undefined);
+    const problem = toProblem(error, requestId, req.originalUrl);
+    if (problem.status >= 500) deps.logger.error({ err: error, request_id: requestId }, 'request failed');
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="pharos"');
+    sendProblem(res, problem);
+  }
+}
+
+function readBody(route: AnyRoute, req: Request, deps: AdapterDeps): unknown {
+  if (!bodyMethods.has(route.method)) return undefined;
+  const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is([...jsonTypes, ...(route.bodyTypes ?? [])])) {
+    throw new PharosError('unsupported_media_type', `Send the body as application/json${route.method === 'patch' ? ' or application/merge-patch+json' : ''}; got "${req.headers['content-type'] ?? 'no Content-Type'}".`);
+  }
+  const raw: unknown = hasBody ? req.body : undefined;
+  if (!route.body) return raw;
+  if (raw === undefined && route.optionalBody) return deps.validator.body(route.body, {});
+  if (raw === undefined) throw new PharosError('bad_request', 'This request needs a JSON body.');
+  // Validation fills defaults into the value; work on a copy so the raw body stays as sent.
+  return deps.validator.body(route.body, structuredClone(raw));
+}
+
+function toStored(result: HandlerResult): StoredResponse {
+  const headers: Record<string, string> = { ...(result.headers ?? {}) };
+  if (result.version !== undefined) headers.ETag = `"${result.version}"`;
+  return { status: result.status, body: result.body, headers };
+}
+
+function sendStored(res: Response, stored: StoredResponse, contentType?: string): void {
+  for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
+  res.status(stored.status);
+  if (stored.body === undefined || stored.status === 204) return void res.end();
+  if (contentType) return void res.type(contentType).send(stored.body);
+  res.type('application/json').send(JSON.stringify(stored.body));
+}

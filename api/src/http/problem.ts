@@ -1,0 +1,53 @@
+import type { Response } from 'express';
+import { PharosError, errorCodes, type ErrorCode, type Problem } from '../contract/errors.ts';
+
+const titles: Record<ErrorCode, string> = {
+  validation_failed: 'Validation failed',
+  malformed_json: 'Malformed JSON',
+  bad_request: 'Bad request',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  conflict: 'Conflict',
+  precondition_failed: 'Precondition failed',
+  precondition_required: 'Precondition required',
+  idempotency_key_reused: 'Idempotency key reused',
+  idempotency_key_in_flight: 'Idempotency key in flight',
+  incompatible_runner: 'Incompatible runner',
+  rate_limited: 'Too many requests',
+  unavailable: 'Service unavailable',
+  internal: 'Internal error',
+};
+
+/** The one place that maps an error to an HTTP status and a problem+json document. */
+export function toProblem(error: unknown, requestId: string, instance: string): Problem {
+  if (error instanceof PharosError) {
+    return {
+      type: `https://pharos.dev/problems/${error.code.replaceAll('_', '-')}`,
+      title: titles[error.code],
+      status: errorCodes[error.code],
+      code: error.code,
+      detail: error.message,
+      instance,
+      request_id: requestId,
+      ...(error.errors ? { errors: error.errors } : {}),
+    };
+  }
+  return {
+    type: 'https://pharos.dev/problems/internal',
+    title: titles.internal,
+    status: 500,
+    code: 'internal',
+    detail: `Something went wrong on the server; the request id ${requestId} finds the details in the server log.`,
+    instance,
+    request_id: requestId,
+  };
+}
+
+/** Sends a problem document with its status. */
+export function sendProblem(res: Response, problem: Problem): void {
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}

@@ -1,0 +1,54 @@
+import { createServer } from 'node:http';
+import { loadApiConfig } from './config.ts';
+import { openDatabase, migrateToLatest } from './db/database.ts';
+import { createLogger } from './observability/logger.ts';
+import { bootstrap } from './bootstrap.ts';
+import { createApp } from './app.ts';
+
+/** Composition root of the control plane process. */
+async function main(): Promise<void> {
+  const config = loadApiConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrateToLatest(database.db);
+  logger.info({ database: database.kind, applied }, 'database ready');
+  const boot = await bootstrap(database.db, config.adminToken);
+  const app = createApp({ database, logger, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes });
+  const server = createServer(app.express);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = config.publicUrl ?? `http://localhost:${port}`;
+  logger.info({ port, database: database.kind }, 'pharos control plane listening');
+  const lines = [
+    '',
+    `Pharos control plane: ${base}`,
+    `  API reference:  ${base}/docs`,
+    `  OpenAPI:        ${base}/openapi.json`,
+    `  Health:         ${base}/healthz    Metrics: ${base}/metrics`,
+    `  Database:       ${database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'postgres'}`,
+  ];
+  if (boot.generatedToken) lines.push('', `Admin token (shown once, store it now): ${boot.generatedToken}`, `  export PHAROS_TOKEN=${boot.generatedToken}`);
+  else if (boot.created && config.adminToken) lines.push('', 'Admin token: the value of PHAROS_ADMIN_TOKEN.');
+  process.stderr.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 5_000).unref();
+    await database.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pharos: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+import { PharosError, notFound } from '../../contract/errors.ts';
+import { DependencyInput, type DependencyInput as Input } from '../../contract/service.schema.ts';
+import { requireTeamAccess } from '../../auth/principal.ts';
+import type { Db } from '../../db/database.ts';
+import type { DependencyRow } from '../../db/tables.ts';
+import { decodeCursor, toPage } from '../../http/cursor.ts';
+import type { Validator } from '../../http/validator.ts';
+import { newId } from '../../shared/ids.ts';
+import { mergePatch } from '../../shared/json.ts';
+import type { AuditRepository } from '../audit/audit.repository.ts';
+import { resolveService } from '../resources/references.ts';
+import type { Caller } from '../resources/spec.service.ts';
+import { inTransaction } from '../resources/transaction.ts';
+import { checkVersion, iso } from '../resources/versioning.ts';
+import { cycleThrough } from './dependency-graph.ts';
+
+/** Presents a dependency edge. */
+export const presentDependency = (row: DependencyRow) => ({
+  id: row.id,
+  team_id: row.team_id,
+  service_id: row.service_id,
+  depends_on_service_id: row.depends_on_service_id,
+  ...(row.description !== null ? { description: row.description } : {}),
+  created_at: iso(row.created_at),
+  updated_at: iso(row.updated_at),
+  version: row.version,
+});
+
+export interface DependencyWarning {
+  code: 'dependency_cycle';
+  message: string;
+  cycle: string[];
+}
+
+/**
+ * Dependency edges between services, owned by the dependent service's team. The target may be any
+ * service of the organization (a team depends on other teams' services). Cycles are allowed, since
+ * real systems have them, but reported so that root-cause analysis can be read with care.
+ */
+export class DependencyService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditRepository,
+    private readonly validator: Validator,
+  ) {}
+
+  private async service(db: Db, caller: Caller, serviceId: string, access: 'read' | 'write') {
+    const service = await db.selectFrom('services').select(['id', 'name', 'team_id']).where('org_id', '=', caller.principal.orgId).where('id', '=', serviceId).executeTakeFirst();
+    if (!service) throw notFound('Service');
+    requireTeamAccess(caller.principal, service.team_id, access, 'Service');
+    return service;
+  }
+
+  private async load(db: Db, caller: Caller, serviceId: string, id: string, access: 'read' | 'write', forUpdate = false) {
+    await this.service(db, caller, serviceId, 'read');
+    let query = db.selectFrom('dependencies').selectAll().where('org_id', '=', caller.principal.orgId).where('service_id', '=', serviceId).where('id', '=', id);
+    if (forUpdate) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    if (!row) throw notFound('Dependency');
+    requireTeamAccess(caller.principal, row.team_id, access, 'Dependency');
+    return row;
+  }
+
+  async list(caller: Caller, serviceId: string, q: { limit: number; cursor?: string | undefined }) {
+    await this.service(this.db, caller, serviceId, 'read');
+    let query = this.db.selectFrom('dependencies').selectAll().where('org_id', '=', caller.principal.orgId).where('service_id', '=', serviceId);
+    const after = decodeCursor(q.cursor);
+    if (after) query = query.where('id', '>', after);
+    return toPage(await query.orderBy('id').limit(q.limit + 1).execute(), q.limit, presentDependency);
+  }
+
+  get(caller: Caller, serviceId: string, id: string) {
+    return this.load(this.db, caller, serviceId, id, 'read');
+  }
+
+  async create(caller: Caller, serviceId: string, input: Input): Promise<{ row: DependencyRow; warnings: DependencyWarning[] }> {
+    return inTransaction(this.db, 'Dependency', async (trx) => {
+      const service = await this.service(trx, caller, serviceId, 'write');
+      await this.checkTarget(trx, caller, service.id, input.depends_on_service_id);
+      const existing = await trx.selectFrom('dependencies').select('id').where('service_id', '=', serviceId).where('depends_on_service_id', '=', input.depends_on_service_id).executeTakeFirst();
+      if (existing) throw new PharosError('conflict', `This dependency already exists (${existing.id}).`);
+      const now = new Date();
+      const row = await trx
+        .insertInto('dependencies')
+        .values({ id: newId('dependency'), org_id: caller.principal.orgId, team_id: service.team_id, service_id: serviceId, depends_on_service_id: input.depends_on_service_id, description: input.description ?? null, created_at: now, updated_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'dependency', resourceId: row.id, teamId: row.team_id, before: undefined, after: presentDependency(row) });
+      return { row, warnings: await this.cycleWarnings(trx, caller.principal.orgId, row) };
+    });
+  }
+
+  async update(caller: Caller, serviceId: string, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined) {
+    return inTransaction(this.db, 'Dependency', async (trx) => {
+      const current = await this.load(trx, caller, serviceId, id, 'write', true);
+      checkVersion('Dependency', id, current.version, ifMatch);
+      const stored = presentDependency(current);
+      const base = { depends_on_service_id: stored.depends_on_service_id, ...(stored.description !== undefined ? { description: stored.description } : {}) };
+      const next = this.validator.body<Input>(DependencyInput, patch ? mergePatch(base, body) : body, patch ? 'The patched document' : 'The request body');
+      if (next.depends_on_service_id !== current.depends_on_service_id) await this.checkTarget(trx, caller, serviceId, next.depends_on_service_id);
+      const row = await trx
+        .updateTable('dependencies')
+        .set((eb) => ({ depends_on_service_id: next.depends_on_service_id, description: next.description ?? null, updated_at: new Date(), version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'dependency', resourceId: id, teamId: row.team_id, before: stored, after: presentDependency(row) });
+      return row;
+    });
+  }
+
+  async delete(caller: Caller, serviceId: string, id: string, ifMatch: number | undefined) {
+    await inTransaction(this.db, 'Dependency', async (trx) => {
+      const current = await this.load(trx, caller, serviceId, id, 'write', true);
+      checkVersion('Dependency', id, current.version, ifMatch);
+      await trx.deleteFrom('dependencies').where('id', '=', id).execute();
+      await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: 'dependency', resourceId: id, teamId: current.team_id, before: presentDependency(current), after: undefined });
+    });
+  }
+
+  private async checkTarget(trx: Db, caller: Caller, serviceId: string, targetId: string) {
+    if (targetId === serviceId) {
+      throw new PharosError('validation_failed', '/depends_on_service_id: a service cannot depend on itself.', [{ pointer: '/depends_on_service_id', message: 'A service cannot depend on itself; name another service.' }]);
+    }
+    await resolveService({ trx, principal: caller.principal, baseUrl: caller.baseUrl }, targetId, '/depends_on_service_id', false);
+  }
+
+  private async cycleWarnings(trx: Db, orgId: string, row: DependencyRow): Promise<DependencyWarning[]> {
+    const edges = await trx.selectFrom('dependencies').select(['service_id as from', 'depends_on_service_id as to']).where('org_id', '=', orgId).where('id', '!=', row.id).execute();
+    const cycle = cycleThrough(edges, row.service_id, row.depends_on_service_id);
+    if (!cycle) return [];
+    const names = new Map((await trx.selectFrom('services').select(['id', 'name']).where('org_id', '=', orgId).where('id', 'in', cycle).execute()).map((s) => [s.id, s.name]));
+    const named = cycle.map((id) => names.get(id) ?? id);
+    return [{ code: 'dependency_cycle', message: `This dependency closes a cycle: ${named.join(' → ')}. It is stored; root-cause analysis treats services in a cycle as peers.`, cycle: named }];
+  }
+}

@@ -1,0 +1,22 @@
+import { Monitor, MonitorInput } from '../../contract/monitor.schema.ts';
+import { monitorErrors } from '../../contract/monitor.rules.ts';
+import { resolveService } from '../resources/references.ts';
+import type { SpecKind } from '../resources/spec-kind.ts';
+
+/** Monitors: a check of one type run from one or more regions; owned by its service's team. */
+export const monitorKind: SpecKind = {
+  type: 'monitor',
+  label: 'Monitor',
+  path: 'monitors',
+  tag: 'Monitors',
+  table: 'monitors',
+  idKind: 'monitor',
+  input: MonitorInput,
+  output: Monitor,
+  filters: ['service_id', 'type'],
+  rules: (doc) => monitorErrors(doc as MonitorInput),
+  async place(ctx, doc) {
+    const service = await resolveService(ctx, String(doc.service_id));
+    return { teamId: service.team_id, serviceId: service.id, type: String(doc.type) };
+  },
+};

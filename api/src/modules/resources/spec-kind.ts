@@ -1,0 +1,57 @@
+import type { TObject } from '@sinclair/typebox';
+import type { FieldError } from '../../contract/errors.ts';
+import type { Principal } from '../../auth/principal.ts';
+import type { Db } from '../../db/database.ts';
+import type { SpecRow, SpecTableName } from '../../db/tables.ts';
+import type { IdKind } from '../../shared/ids.ts';
+
+/** Ownership and indexed columns a kind derives from a validated document. */
+export interface Placement {
+  teamId: string;
+  serviceId?: string | null;
+  type?: string | null;
+}
+
+/** Context a kind's hooks get: the transaction and the caller. */
+export interface KindContext {
+  trx: Db;
+  principal: Principal;
+  baseUrl: string;
+}
+
+/**
+ * One team-owned configuration resource (services, monitors, alert rules, …) stored in a spec table.
+ * The generic service and routes give every kind the same CRUD, access, ETag, audit and list semantics.
+ */
+export interface SpecKind {
+  /** Singular snake_case name used in audit entries, e.g. "monitor". */
+  type: string;
+  /** Human label used in messages, e.g. "Monitor". */
+  label: string;
+  /** URL segment under /v1, e.g. "monitors". */
+  path: string;
+  /** OpenAPI tag. */
+  tag: string;
+  table: SpecTableName;
+  idKind: IdKind;
+  input: TObject;
+  output: TObject;
+  /** List filters accepted beyond team_id and tag (each maps to a column). */
+  filters: Array<'service_id' | 'type'>;
+  /** Team, service and type of a validated document; throws validation errors for bad references. */
+  place(ctx: KindContext, doc: Record<string, unknown>, current: SpecRow | undefined): Promise<Placement>;
+  /** Cross-field errors JSON Schema cannot express. */
+  rules?(doc: Record<string, unknown>): FieldError[];
+  /** Splits write-only secrets out of a document. */
+  secrets?: {
+    split(doc: Record<string, unknown>): { doc: Record<string, unknown>; secrets: Record<string, unknown> | null };
+    merge(doc: Record<string, unknown>, secrets: Record<string, unknown> | null): Record<string, unknown>;
+    configured(secrets: Record<string, unknown> | null): string[];
+  };
+  /** Extra fields of the response, e.g. a heartbeat URL. */
+  present?(row: SpecRow, ctx: { baseUrl: string }): Record<string, unknown>;
+  /** Keeps dependent rows consistent after an update (inside the same transaction). */
+  afterUpdate?(ctx: KindContext, before: SpecRow, after: SpecRow): Promise<void>;
+  /** Refuses a delete that would leave dangling references (throws conflict). */
+  beforeDelete?(ctx: KindContext, row: SpecRow): Promise<void>;
+}

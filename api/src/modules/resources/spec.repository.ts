@@ -1,0 +1,77 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { SpecRow, SpecTableName } from '../../db/tables.ts';
+
+export interface SpecListFilter {
+  teamIds: string[] | undefined;
+  teamId?: string | undefined;
+  serviceId?: string | undefined;
+  type?: string | undefined;
+  tags?: Record<string, string> | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+export interface SpecWrite {
+  team_id: string;
+  name: string;
+  service_id: string | null;
+  type: string | null;
+  spec: Record<string, unknown>;
+  secrets: Record<string, unknown> | null;
+}
+
+/** SQL for spec tables. Every query is scoped by organization. */
+export class SpecRepository {
+  constructor(private readonly table: SpecTableName) {}
+
+  /** One row, optionally locked for update. */
+  async get(db: Db, orgId: string, id: string, forUpdate = false): Promise<SpecRow | undefined> {
+    let query = db.selectFrom(this.table).selectAll().where('org_id', '=', orgId).where('id', '=', id);
+    if (forUpdate) query = query.forUpdate();
+    return query.executeTakeFirst();
+  }
+
+  /** A page in id order; fetches limit + 1 rows so the caller knows whether more exist. */
+  async list(db: Db, orgId: string, f: SpecListFilter): Promise<SpecRow[]> {
+    if (f.teamIds && f.teamIds.length === 0) return [];
+    let query = db.selectFrom(this.table).selectAll().where('org_id', '=', orgId);
+    if (f.teamIds) query = query.where('team_id', 'in', f.teamIds);
+    if (f.teamId) query = query.where('team_id', '=', f.teamId);
+    if (f.serviceId) query = query.where('service_id', '=', f.serviceId);
+    if (f.type) query = query.where('type', '=', f.type);
+    if (f.tags && Object.keys(f.tags).length) query = query.where(sql<boolean>`spec -> 'tags' @> ${JSON.stringify(f.tags)}::jsonb`);
+    if (f.after) query = query.where('id', '>', f.after);
+    return query.orderBy('id').limit(f.limit + 1).execute();
+  }
+
+  async insert(db: Db, orgId: string, id: string, w: SpecWrite): Promise<SpecRow> {
+    const now = new Date();
+    return db
+      .insertInto(this.table)
+      .values({ id, org_id: orgId, ...w, spec: JSON.stringify(w.spec), secrets: w.secrets ? JSON.stringify(w.secrets) : null, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Writes a new version; the caller holds the row lock and has checked the expected version. */
+  async update(db: Db, orgId: string, id: string, w: SpecWrite): Promise<SpecRow> {
+    return db
+      .updateTable(this.table)
+      .set((eb) => ({
+        ...w,
+        spec: JSON.stringify(w.spec),
+        secrets: w.secrets ? JSON.stringify(w.secrets) : null,
+        updated_at: new Date(),
+        version: eb('version', '+', 1),
+      }))
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async delete(db: Db, orgId: string, id: string): Promise<void> {
+    await db.deleteFrom(this.table).where('org_id', '=', orgId).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,30 @@
+import { Type } from '@sinclair/typebox';
+import { Id } from '../../contract/common.schema.ts';
+import type { AnyRoute } from '../../http/route.ts';
+import { crudRoutes } from './crud.routes.ts';
+import type { SpecService } from './spec.service.ts';
+
+/** The CRUD routes of a spec kind, with its list filters. */
+export function specRoutes(service: SpecService): AnyRoute[] {
+  const { kind } = service;
+  const present = ({ doc, version }: { doc: Record<string, unknown>; version: number }) => ({ body: doc, version });
+  return crudRoutes({
+    base: `/v1/${kind.path}`,
+    tag: kind.tag,
+    singular: kind.type,
+    plural: kind.table,
+    input: kind.input,
+    output: kind.output,
+    listQuery: {
+      team_id: Type.Optional(Id),
+      tag: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Filter by tag "key:value"; repeat for several.' })),
+      ...(kind.filters.includes('service_id') ? { service_id: Type.Optional(Id) } : {}),
+      ...(kind.filters.includes('type') ? { type: Type.Optional(Type.String({ maxLength: 32 })) } : {}),
+    },
+    list: (req, caller) => service.list(caller, req.query as never),
+    create: async (req, caller) => present(await service.create(caller, req.body)),
+    get: async (req, caller) => present(await service.get(caller, req.params.id!)),
+    update: async (req, caller, patch) => present(await service.update(caller, req.params.id!, req.body, patch, req.ifMatch)),
+    delete: (req, caller) => service.delete(caller, req.params.id!, req.ifMatch),
+  });
+}

@@ -1,0 +1,162 @@
+import { PharosError, notFound } from '../../contract/errors.ts';
+import { requireTeamAccess, visibleTeamIds, type Principal } from '../../auth/principal.ts';
+import type { Db } from '../../db/database.ts';
+import type { SpecRow } from '../../db/tables.ts';
+import { decodeCursor, toPage } from '../../http/cursor.ts';
+import type { Validator } from '../../http/validator.ts';
+import { newId } from '../../shared/ids.ts';
+import { mergePatch } from '../../shared/json.ts';
+import type { AuditRepository } from '../audit/audit.repository.ts';
+import type { KindContext, SpecKind } from './spec-kind.ts';
+import { SpecRepository, type SpecWrite } from './spec.repository.ts';
+import { inTransaction } from './transaction.ts';
+import { checkVersion, iso } from './versioning.ts';
+
+export interface Caller {
+  principal: Principal;
+  requestId: string;
+  baseUrl: string;
+}
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string | undefined;
+  team_id?: string | undefined;
+  service_id?: string | undefined;
+  type?: string | undefined;
+  tag?: string | string[] | undefined;
+}
+
+export interface Versioned<T> {
+  doc: T;
+  version: number;
+}
+
+/** Parses tag filters "key:value" (repeatable) into a map. */
+export function parseTagFilter(tag: string | string[] | undefined): Record<string, string> | undefined {
+  if (tag === undefined) return undefined;
+  const tags: Record<string, string> = {};
+  for (const item of Array.isArray(tag) ? tag : [tag]) {
+    const at = item.indexOf(':');
+    if (at <= 0) throw new PharosError('bad_request', `The tag filter "${item}" must have the form key:value, e.g. tag=env:prod.`);
+    tags[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return tags;
+}
+
+// jsonb stores keys in its own order; responses list fields in the order the contract declares them.
+function inSchemaOrder(properties: Record<string, unknown>, doc: Record<string, unknown>): Record<string, unknown> {
+  const ordered: Record<string, unknown> = {};
+  for (const key of Object.keys(properties)) if (doc[key] !== undefined) ordered[key] = doc[key];
+  for (const [key, value] of Object.entries(doc)) if (!(key in ordered)) ordered[key] = value;
+  return ordered;
+}
+
+/** Rules, access checks and mapping shared by every spec kind. */
+export class SpecService {
+  private readonly repo: SpecRepository;
+
+  constructor(
+    readonly kind: SpecKind,
+    private readonly db: Db,
+    private readonly validator: Validator,
+    private readonly audit: AuditRepository,
+  ) {
+    this.repo = new SpecRepository(kind.table);
+  }
+
+  /** The response document of a row. */
+  present(row: SpecRow, baseUrl: string): Record<string, unknown> {
+    const spec = row.spec as Record<string, unknown>;
+    const doc: Record<string, unknown> = {
+      id: row.id,
+      ...spec,
+      team_id: row.team_id,
+      created_at: iso(row.created_at),
+      updated_at: iso(row.updated_at),
+      version: row.version,
+    };
+    if (this.kind.secrets) doc.configured_secrets = this.kind.secrets.configured(row.secrets as Record<string, unknown> | null);
+    return inSchemaOrder(this.kind.output.properties, { ...doc, ...(this.kind.present?.(row, { baseUrl }) ?? {}) });
+  }
+
+  async list(caller: Caller, options: ListOptions) {
+    const rows = await this.repo.list(this.db, caller.principal.orgId, {
+      teamIds: visibleTeamIds(caller.principal),
+      teamId: options.team_id,
+      serviceId: options.service_id,
+      type: options.type,
+      tags: parseTagFilter(options.tag),
+      after: decodeCursor(options.cursor),
+      limit: options.limit,
+    });
+    return toPage(rows, options.limit, (row) => this.present(row, caller.baseUrl));
+  }
+
+  async get(caller: Caller, id: string): Promise<Versioned<Record<string, unknown>>> {
+    const row = await this.repo.get(this.db, caller.principal.orgId, id);
+    if (!row) throw notFound(this.kind.label);
+    requireTeamAccess(caller.principal, row.team_id, 'read', this.kind.label);
+    return { doc: this.present(row, caller.baseUrl), version: row.version };
+  }
+
+  async create(caller: Caller, input: Record<string, unknown>): Promise<Versioned<Record<string, unknown>>> {
+    return this.write(caller, async (trx, ctx) => {
+      const write = await this.prepare(ctx, input, undefined);
+      const row = await this.repo.insert(trx, caller.principal.orgId, newId(this.kind.idKind), write);
+      const doc = this.present(row, caller.baseUrl);
+      await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: this.kind.type, resourceId: row.id, teamId: row.team_id, before: undefined, after: doc });
+      return { doc, version: row.version };
+    });
+  }
+
+  /** PUT (replace) when patch is false, PATCH (JSON merge patch) when true. */
+  async update(caller: Caller, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined): Promise<Versioned<Record<string, unknown>>> {
+    return this.write(caller, async (trx, ctx) => {
+      const current = await this.repo.get(trx, caller.principal.orgId, id, true);
+      if (!current) throw notFound(this.kind.label);
+      requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
+      checkVersion(this.kind.label, id, current.version, ifMatch);
+      const stored = current.spec as Record<string, unknown>;
+      let next = patch ? (mergePatch(stored, body) as Record<string, unknown>) : body;
+      // Secrets are write-only: a document that omits one keeps the stored value.
+      if (this.kind.secrets) next = this.kind.secrets.merge(next, current.secrets as Record<string, unknown> | null);
+      next = this.validator.body(this.kind.input, structuredClone(next), patch ? 'The patched document' : 'The request body');
+      const write = await this.prepare(ctx, next, current);
+      const before = this.present(current, caller.baseUrl);
+      const row = await this.repo.update(trx, caller.principal.orgId, id, write);
+      await this.kind.afterUpdate?.(ctx, current, row);
+      const doc = this.present(row, caller.baseUrl);
+      await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: this.kind.type, resourceId: id, teamId: row.team_id, before, after: doc });
+      return { doc, version: row.version };
+    });
+  }
+
+  async delete(caller: Caller, id: string, ifMatch: number | undefined): Promise<void> {
+    await this.write(caller, async (trx, ctx) => {
+      const current = await this.repo.get(trx, caller.principal.orgId, id, true);
+      if (!current) throw notFound(this.kind.label);
+      requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
+      checkVersion(this.kind.label, id, current.version, ifMatch);
+      await this.kind.beforeDelete?.(ctx, current);
+      await this.repo.delete(trx, caller.principal.orgId, id);
+      await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: this.kind.type, resourceId: id, teamId: current.team_id, before: this.present(current, caller.baseUrl), after: undefined });
+    });
+  }
+
+  private async prepare(ctx: KindContext, doc: Record<string, unknown>, current: SpecRow | undefined): Promise<SpecWrite> {
+    const errors = this.kind.rules?.(doc) ?? [];
+    if (errors.length) {
+      throw new PharosError('validation_failed', `The ${this.kind.label.toLowerCase()} is not consistent: ${errors.map((e) => `${e.pointer} ${e.message}`).join(' ')}`, errors);
+    }
+    const placement = await this.kind.place(ctx, doc, current);
+    requireTeamAccess(ctx.principal, placement.teamId, 'write', 'Team');
+    if (current && current.team_id !== placement.teamId) requireTeamAccess(ctx.principal, current.team_id, 'write', this.kind.label);
+    const { doc: spec, secrets } = this.kind.secrets ? this.kind.secrets.split(doc) : { doc, secrets: null };
+    return { team_id: placement.teamId, name: String(doc.name), service_id: placement.serviceId ?? null, type: placement.type ?? null, spec, secrets };
+  }
+
+  private write<T>(caller: Caller, work: (trx: Db, ctx: KindContext) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, this.kind.label, (trx) => work(trx, { trx, principal: caller.principal, baseUrl: caller.baseUrl }));
+  }
+}

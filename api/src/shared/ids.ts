@@ -1,0 +1,27 @@
+import { ulid } from 'ulid';
+
+/** Type prefixes of opaque ids; the prefix tells a reader what an id points at. */
+export const idPrefixes = {
+  organization: 'org',
+  team: 'team',
+  user: 'usr',
+  membership: 'mem',
+  api_token: 'tok',
+  runner_token: 'rtk',
+  service: 'svc',
+  dependency: 'dep',
+  monitor: 'mon',
+  alert_rule: 'rule',
+  routing_policy: 'pol',
+  channel: 'chn',
+  maintenance_window: 'mw',
+  audit_entry: 'aud',
+  request: 'req',
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+/** A new time-sortable id with the prefix of its kind. */
+export function newId(kind: IdKind): string {
+  return `${idPrefixes[kind]}_${ulid()}`;
+}
