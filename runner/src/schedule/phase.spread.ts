@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A stable offset in [0, intervalMs) derived from the monitor id. Every runner computes the same
+ * phase, so a monitor keeps its cadence across restarts, updates and moves to another runner,
+ * and 1,000 monitors with the same interval spread evenly instead of firing together.
+ */
+export function phaseOffsetMs(id: string, intervalMs: number): number {
+  // 48 bits of a cryptographic hash: uniform, and exact in a double.
+  const hash = createHash('sha256').update(id).digest().readUIntBE(0, 6);
+  return hash % Math.max(1, Math.floor(intervalMs));
+}
+
+/** The first time at or after `now` that is `phaseMs` past a multiple of `intervalMs` (epoch-aligned). */
+export function nextSlotAt(now: number, intervalMs: number, phaseMs: number): number {
+  const k = Math.ceil((now - phaseMs) / intervalMs);
+  return k * intervalMs + phaseMs;
+}
