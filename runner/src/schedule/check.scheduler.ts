@@ -126,6 +126,11 @@ export class CheckScheduler<T> {
     return this.#slots.keys();
   }
 
+  /** The payload a monitor is scheduled with. */
+  payloadOf(id: string): T | undefined {
+    return this.#slots.get(id)?.payload;
+  }
+
   /** When the monitor is next due, or undefined when it is not scheduled. */
   nextDueAt(id: string): number | undefined {
     return this.#slots.get(id)?.due;

@@ -1,0 +1,151 @@
+import type { CheckResult } from '../../api/src/contract/index.ts';
+import { createCheckRegistry } from './checks/check.registry.ts';
+import { executeCheck } from './checks/check.executor.ts';
+import type { CheckRegistry, RunnerMonitor } from './checks/check.types.ts';
+import type { RunnerMetrics } from './metrics/runner.metrics.ts';
+import { CheckScheduler, defaultCoalesceMs, type SchedulerStats } from './schedule/check.scheduler.ts';
+import { createSystemClock, type Clock } from './schedule/clock.port.ts';
+
+export type { RunnerMonitor, CheckOutcome, CheckRegistry, Check, CheckContext } from './checks/check.types.ts';
+export type { SchedulerStats } from './schedule/check.scheduler.ts';
+export type { Clock } from './schedule/clock.port.ts';
+export { createRunnerMetrics, type RunnerMetrics } from './metrics/runner.metrics.ts';
+export { BoundedBuffer, createResultBuffer, type BufferStats } from './results/result.buffer.ts';
+export { createCheckRegistry } from './checks/check.registry.ts';
+export { executeCheck } from './checks/check.executor.ts';
+
+/** Where finished results go, e.g. `(r) => buffer.push(r)`. Must not throw and must not block. */
+export type ResultSink = (result: CheckResult) => void;
+
+export interface EngineOptions {
+  /** Region this runner reports results for. */
+  region: string;
+  sink: ResultSink;
+  /** Checks running at once; the rest wait (default 256). */
+  maxConcurrent?: number;
+  coalesceMs?: number;
+  metrics?: RunnerMetrics;
+  /** Extra PEM trust roots for private CAs. */
+  trustedCa?: readonly string[];
+  clock?: Clock;
+  checks?: CheckRegistry;
+}
+
+export interface RunNowOptions {
+  /** Marks the result as a confirmation of a failure seen elsewhere. */
+  confirmation?: boolean;
+}
+
+/** The runner's check engine: schedules the monitors it is given and sends every result to the sink. */
+export interface Engine {
+  /** Replaces the assignment set. Unchanged and updated monitors keep their cadence; absent ones stop. */
+  setMonitors(monitors: readonly RunnerMonitor[]): void;
+  /** Adds or updates one monitor (disabled and heartbeat monitors are removed instead). */
+  upsertMonitor(monitor: RunnerMonitor): void;
+  removeMonitor(id: string): void;
+  /**
+   * Runs a monitor immediately (ahead of scheduled work, within the concurrency limit) without
+   * moving its cadence. Pass the monitor itself to run one this runner does not schedule, or its
+   * id to run the scheduled configuration. The result also goes to the sink.
+   */
+  runNow(monitor: RunnerMonitor | string, options?: RunNowOptions): Promise<CheckResult>;
+  stats(): SchedulerStats;
+  /** Stops scheduling, rejects waiting runNow calls and waits for checks in flight. */
+  stop(): Promise<void>;
+}
+
+interface JobPayload {
+  monitor: RunnerMonitor;
+  confirmation: boolean;
+}
+
+/** Default seconds between checks, from the contract. */
+export const defaultIntervalSeconds = 60;
+export const defaultMaxConcurrent = 256;
+
+/**
+ * Creates the engine. Typical wiring in runner/src/main.ts:
+ *   const metrics = createRunnerMetrics();
+ *   const buffer = createResultBuffer(50_000, () => metrics.recordDropped());
+ *   const engine = createEngine({ region, sink: (r) => buffer.push(r), metrics });
+ *   metrics.setGaugeSources({ bufferDepth: () => buffer.depth });
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const checks = options.checks ?? createCheckRegistry();
+  const { metrics, sink } = options;
+  const waiters = new Map<string, { resolve: (r: CheckResult) => void; reject: (e: Error) => void }[]>();
+
+  const scheduler = new CheckScheduler<JobPayload>({
+    clock: options.clock ?? createSystemClock(),
+    maxConcurrent: options.maxConcurrent ?? defaultMaxConcurrent,
+    coalesceMs: options.coalesceMs ?? defaultCoalesceMs,
+    onLateness: (ms) => metrics?.recordLateness(ms),
+    onSkip: (_id, reason, count) => metrics?.recordSkip(reason, count),
+    execute: async (job) => {
+      const { monitor, confirmation } = job.payload;
+      // Callers waiting on runNow get this run; later calls wait for a fresh one.
+      const pending = job.immediate ? (waiters.get(job.id) ?? []) : [];
+      if (job.immediate) waiters.delete(job.id);
+      const result = await executeCheck(monitor, checks, {
+        region: options.region,
+        confirmation,
+        ...(options.trustedCa ? { trustedCa: options.trustedCa } : {}),
+      });
+      metrics?.recordResult(monitor.type, result);
+      try {
+        sink(result);
+      } catch {
+        // A throwing sink loses this one result, never the schedule.
+      }
+      pending.forEach((w) => w.resolve(result));
+    },
+  });
+  metrics?.setGaugeSources({ inFlight: () => scheduler.stats().inFlight, scheduled: () => scheduler.stats().scheduled });
+
+  const upsert = (monitor: RunnerMonitor): void => {
+    if (monitor.enabled === false || monitor.type === 'heartbeat') {
+      scheduler.remove(monitor.id);
+      return;
+    }
+    const intervalMs = Math.round((monitor.interval_seconds ?? defaultIntervalSeconds) * 1000);
+    scheduler.upsert(monitor.id, intervalMs, { monitor, confirmation: false });
+  };
+
+  return {
+    setMonitors(monitors) {
+      const keep = new Set(monitors.map((m) => m.id));
+      for (const id of [...scheduler.ids()]) if (!keep.has(id)) scheduler.remove(id);
+      monitors.forEach(upsert);
+    },
+    upsertMonitor: upsert,
+    removeMonitor: (id) => scheduler.remove(id),
+    runNow(target, runOptions = {}) {
+      return new Promise<CheckResult>((resolve, reject) => {
+        const id = typeof target === 'string' ? target : target.id;
+        const list = waiters.get(id);
+        // A run for this monitor is already waiting for a slot (not yet started): share its result.
+        if (list) return void list.push({ resolve, reject });
+        const payload = typeof target === 'string' ? undefined : { monitor: target, confirmation: runOptions.confirmation ?? false };
+        waiters.set(id, [{ resolve, reject }]);
+        const accepted = payload
+          ? scheduler.runNow(id, payload)
+          : scheduler.runNow(id, scheduledPayload(scheduler, id, runOptions.confirmation ?? false));
+        if (!accepted) {
+          waiters.delete(id);
+          reject(new Error(typeof target === 'string' ? `monitor ${id} is not scheduled on this runner` : 'engine is stopped'));
+        }
+      });
+    },
+    stats: () => scheduler.stats(),
+    async stop() {
+      await scheduler.stop();
+      for (const list of waiters.values()) list.forEach((w) => w.reject(new Error('engine stopped')));
+      waiters.clear();
+    },
+  };
+
+  function scheduledPayload(s: CheckScheduler<JobPayload>, id: string, confirmation: boolean): JobPayload | undefined {
+    const current = s.payloadOf(id);
+    return current ? { monitor: current.monitor, confirmation } : undefined;
+  }
+}
