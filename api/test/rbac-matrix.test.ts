@@ -1,0 +1,181 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApp } from '../src/app.ts';
+import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
+import { bodies, createWorld, expectOk, roles, targets, unique, type Role, type Target, type TeamFixture, type World } from './support/world.ts';
+
+// Every route × every role × own team / other team / other organization, with the exact status of
+// each cell. A route added to the API without a row here fails the first test.
+
+type Triple = [own: number, otherTeam: number, otherOrg: number];
+type Expect = Record<Role, Triple>;
+interface Row {
+  path: (f: TeamFixture) => string;
+  body?: (f: TeamFixture, api: TestApi) => unknown | Promise<unknown>;
+  /** For successful deletes: a fresh resource to delete, so later cells still find theirs. */
+  fresh?: (f: TeamFixture, api: TestApi) => Promise<TeamFixture>;
+  expect: Expect;
+  /** For lists: whether the target's item is in the page, per role. */
+  listed?: (f: TeamFixture) => string;
+}
+
+const same = (t: Triple): Expect => ({ org_admin: t, team_admin: t, team_editor: t, viewer: t });
+const read: Expect = { org_admin: [200, 200, 404], team_admin: [200, 404, 404], team_editor: [200, 404, 404], viewer: [200, 404, 404] };
+const write = (ok: number): Expect => ({ org_admin: [ok, ok, 404], team_admin: [ok, 404, 404], team_editor: [ok, 404, 404], viewer: [403, 404, 404] });
+const admin = (ok: number): Expect => ({ org_admin: [ok, ok, 404], team_admin: [ok, 404, 404], team_editor: [403, 404, 404], viewer: [403, 404, 404] });
+const createIn = (ok: number): Expect => ({ org_admin: [ok, ok, 422], team_admin: [ok, 422, 422], team_editor: [ok, 422, 422], viewer: [403, 422, 422] });
+const orgOnly = (ok: number, otherOrg = 404): Expect => ({ org_admin: [ok, ok, otherOrg], team_admin: [403, 403, 403], team_editor: [403, 403, 403], viewer: [403, 403, 403] });
+const listAll: Expect = same([200, 200, 200]);
+
+const withFresh = (key: keyof TeamFixture, create: (f: TeamFixture, api: TestApi) => Promise<string>) => async (f: TeamFixture, api: TestApi) => ({ ...f, [key]: await create(f, api) });
+const post = async (api: TestApi, token: string, path: string, body: unknown) => (await expectOk(api, 'POST', path, token, body)).id as string;
+
+/** CRUD rows of a spec kind. */
+function specRows(path: string, key: keyof TeamFixture, create: (f: TeamFixture) => unknown, patch: unknown, deleteStatus = 204, listed = true): Record<string, Row> {
+  return {
+    [`GET /v1/${path}`]: { path: () => `/v1/${path}?limit=200`, expect: listAll, ...(listed ? { listed: (f) => f[key] } : {}) },
+    [`POST /v1/${path}`]: { path: () => `/v1/${path}`, body: create, expect: createIn(201) },
+    [`GET /v1/${path}/{id}`]: { path: (f) => `/v1/${path}/${f[key]}`, expect: read },
+    [`PUT /v1/${path}/{id}`]: {
+      path: (f) => `/v1/${path}/${f[key]}`,
+      body: async (f, api) => {
+        const current = (await api.call('GET', `/v1/${path}/${f[key]}`, { token: f.adminToken })).body;
+        const { id: _i, created_at: _c, updated_at: _u, version: _v, configured_secrets: _s, ...input } = current;
+        if (path === 'monitors') delete input.team_id;
+        return input;
+      },
+      expect: write(200),
+    },
+    [`PATCH /v1/${path}/{id}`]: { path: (f) => `/v1/${path}/${f[key]}`, body: () => patch, expect: write(200) },
+    [`DELETE /v1/${path}/{id}`]: {
+      path: (f) => `/v1/${path}/${f[key]}`,
+      expect: write(deleteStatus),
+      ...(deleteStatus === 204 ? { fresh: withFresh(key, (f, api) => post(api, f.adminToken, `/v1/${path}`, create(f))) } : {}),
+    },
+  };
+}
+
+const matrix: Record<string, Row> = {
+  'GET /v1/teams': { path: () => '/v1/teams?limit=200', expect: listAll, listed: (f) => f.team },
+  'POST /v1/teams': { path: () => '/v1/teams', body: () => ({ name: unique('team') }), expect: orgOnly(201, 201) },
+  'GET /v1/teams/{id}': { path: (f) => `/v1/teams/${f.team}`, expect: read },
+  'PUT /v1/teams/{id}': { path: (f) => `/v1/teams/${f.team}`, body: async (f, api) => ({ name: (await api.call('GET', `/v1/teams/${f.team}`, { token: f.adminToken })).body.name, description: 'replaced' }), expect: admin(200) },
+  'PATCH /v1/teams/{id}': { path: (f) => `/v1/teams/${f.team}`, body: () => ({ description: 'patched' }), expect: admin(200) },
+  // The fixture teams own resources, so an authorized delete is refused with 409: access passed.
+  'DELETE /v1/teams/{id}': { path: (f) => `/v1/teams/${f.team}`, expect: { org_admin: [409, 409, 404], team_admin: [403, 404, 404], team_editor: [403, 404, 404], viewer: [403, 404, 404] } },
+
+  'GET /v1/teams/{id}/members': { path: (f) => `/v1/teams/${f.team}/members`, expect: read, listed: (f) => f.member },
+  'POST /v1/teams/{id}/members': { path: (f) => `/v1/teams/${f.team}/members`, body: () => bodies.member(), expect: admin(201) },
+  'GET /v1/teams/{id}/members/{member_id}': { path: (f) => `/v1/teams/${f.team}/members/${f.member}`, expect: read },
+  'PUT /v1/teams/{id}/members/{member_id}': {
+    path: (f) => `/v1/teams/${f.team}/members/${f.member}`,
+    body: async (f, api) => ({ subject: (await api.call('GET', `/v1/teams/${f.team}/members/${f.member}`, { token: f.adminToken })).body.subject, role: 'team_editor' }),
+    expect: admin(200),
+  },
+  'PATCH /v1/teams/{id}/members/{member_id}': { path: (f) => `/v1/teams/${f.team}/members/${f.member}`, body: () => ({ display_name: 'Patched' }), expect: admin(200) },
+  'DELETE /v1/teams/{id}/members/{member_id}': {
+    path: (f) => `/v1/teams/${f.team}/members/${f.member}`,
+    expect: admin(204),
+    fresh: withFresh('member', (f, api) => post(api, f.adminToken, `/v1/teams/${f.team}/members`, bodies.member())),
+  },
+
+  'GET /v1/tokens': { path: () => '/v1/tokens?limit=200', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] }, listed: (f) => f.token },
+  'POST /v1/tokens': { path: () => '/v1/tokens', body: (f) => bodies.token(f.team), expect: { ...createIn(201), team_editor: [403, 422, 422] } },
+  'GET /v1/tokens/{id}': { path: (f) => `/v1/tokens/${f.token}`, expect: admin(200) },
+  'PUT /v1/tokens/{id}': { path: (f) => `/v1/tokens/${f.token}`, body: (f) => ({ name: unique('renamed'), role: 'viewer', team_id: f.team }), expect: admin(200) },
+  'PATCH /v1/tokens/{id}': { path: (f) => `/v1/tokens/${f.token}`, body: () => ({ name: unique('patched') }), expect: admin(200) },
+  'DELETE /v1/tokens/{id}': { path: (f) => `/v1/tokens/${f.token}`, expect: admin(204), fresh: withFresh('token', (f, api) => post(api, f.adminToken, '/v1/tokens', bodies.token(f.team))) },
+
+  'GET /v1/runner-tokens': { path: () => '/v1/runner-tokens?limit=200', expect: { org_admin: [200, 200, 200], team_admin: [403, 403, 403], team_editor: [403, 403, 403], viewer: [403, 403, 403] }, listed: (f) => f.runnerToken },
+  'POST /v1/runner-tokens': { path: () => '/v1/runner-tokens', body: () => bodies.runnerToken(), expect: orgOnly(201, 201) },
+  'GET /v1/runner-tokens/{id}': { path: (f) => `/v1/runner-tokens/${f.runnerToken}`, expect: orgOnly(200) },
+  'PUT /v1/runner-tokens/{id}': { path: (f) => `/v1/runner-tokens/${f.runnerToken}`, body: () => ({ name: unique('rt'), region: 'us-west-2' }), expect: orgOnly(200) },
+  'PATCH /v1/runner-tokens/{id}': { path: (f) => `/v1/runner-tokens/${f.runnerToken}`, body: () => ({ labels: { zone: 'b' } }), expect: orgOnly(200) },
+  'DELETE /v1/runner-tokens/{id}': {
+    path: (f) => `/v1/runner-tokens/${f.runnerToken}`,
+    expect: orgOnly(204),
+    fresh: withFresh('runnerToken', (f, api) => post(api, f.adminToken, '/v1/runner-tokens', bodies.runnerToken())),
+  },
+
+  ...specRows('services', 'service', (f) => bodies.service(f.team), { description: 'patched' }, 409),
+  ...specRows('monitors', 'monitor', (f) => bodies.monitor(f.service), { description: 'patched' }),
+  ...specRows('alert_rules'.replace('_', '-'), 'alertRule', (f) => bodies.alertRule(f.team), { message: 'patched' }),
+  ...specRows('routing-policies', 'routingPolicy', (f) => bodies.routingPolicy(f.team, f.channel), { priority: 5 }),
+  ...specRows('channels', 'channel', (f) => bodies.channel(f.team), { description: 'patched' }),
+  ...specRows('maintenance-windows', 'window', (f) => bodies.window(f.team), { description: 'patched' }),
+
+  'GET /v1/services/{id}/dependencies': { path: (f) => `/v1/services/${f.service}/dependencies`, expect: read, listed: (f) => f.dependency },
+  'POST /v1/services/{id}/dependencies': {
+    path: (f) => `/v1/services/${f.service}/dependencies`,
+    body: async (f, api) => ({ depends_on_service_id: await post(api, f.adminToken, '/v1/services', bodies.service(f.team)) }),
+    expect: write(201),
+  },
+  'GET /v1/services/{id}/dependencies/{dependency_id}': { path: (f) => `/v1/services/${f.service}/dependencies/${f.dependency}`, expect: read },
+  'PUT /v1/services/{id}/dependencies/{dependency_id}': { path: (f) => `/v1/services/${f.service}/dependencies/${f.dependency}`, body: (f) => ({ depends_on_service_id: f.service2, description: 'replaced' }), expect: write(200) },
+  'PATCH /v1/services/{id}/dependencies/{dependency_id}': { path: (f) => `/v1/services/${f.service}/dependencies/${f.dependency}`, body: () => ({ description: 'patched' }), expect: write(200) },
+  'DELETE /v1/services/{id}/dependencies/{dependency_id}': {
+    path: (f) => `/v1/services/${f.service}/dependencies/${f.dependency}`,
+    expect: write(204),
+    fresh: withFresh('dependency', async (f, api) => {
+      const target = await post(api, f.adminToken, '/v1/services', bodies.service(f.team));
+      return post(api, f.adminToken, `/v1/services/${f.service}/dependencies`, { depends_on_service_id: target });
+    }),
+  },
+
+  'GET /v1/audit': { path: () => '/v1/audit?limit=5', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] } },
+};
+
+let api: TestApi;
+let world: World;
+const skip = postgresSkip();
+
+before(async () => {
+  if (skip) return;
+  api = await startTestApi({ backend: 'postgres' });
+  world = await createWorld(api);
+});
+after(async () => api?.close());
+
+test('every API route has a row in the access matrix, and every row names a route', { skip }, () => {
+  const routes = api ? createApp({ database: api.database, logger: { info() {}, warn() {}, error() {} } as never }).routes : [];
+  const principalRoutes = routes.filter((r) => r.auth === 'principal').map((r) => `${r.method.toUpperCase()} ${r.path}`);
+  assert.deepEqual(principalRoutes.filter((r) => !matrix[r]), [], 'routes without a matrix row');
+  assert.deepEqual(Object.keys(matrix).filter((r) => !principalRoutes.includes(r)), [], 'matrix rows without a route');
+});
+
+for (const [route, row] of Object.entries(matrix)) {
+  test(`access matrix: ${route}`, { skip }, async () => {
+    const [method] = route.split(' ');
+    const failures: string[] = [];
+    for (const role of roles) {
+      for (const [i, target] of targets.entries()) {
+        const expected = row.expect[role][i]!;
+        let fixture = world.fixtures[target as Target];
+        if (row.fresh && expected < 300) fixture = await row.fresh(fixture, api);
+        const body = row.body ? await row.body(fixture, api) : undefined;
+        const res = await api.call(method!, row.path(fixture), { token: world.tokens[role], body });
+        if (res.status !== expected) failures.push(`${role} × ${target}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        if (row.listed && res.status === 200) {
+          const visible = role === 'org_admin' ? target !== 'other_org' : target === 'own';
+          const shown = (res.body.items as Array<{ id: string }>).some((item) => item.id === row.listed!(fixture));
+          if (shown !== visible) failures.push(`${role} × ${target}: item ${visible ? 'missing from' : 'leaked into'} the list`);
+        }
+        if (res.status >= 400) assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8', `${route} errors are problem+json`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+}
+
+test('a runner token reaches no configuration route, and no token reaches nothing', { skip }, async () => {
+  const f = world.fixtures.own;
+  const failures: string[] = [];
+  for (const [route, row] of Object.entries(matrix)) {
+    const [method] = route.split(' ');
+    const runner = await api.call(method!, row.path(f), { token: world.runnerToken, body: row.body ? {} : undefined });
+    if (runner.status !== 403) failures.push(`${route} with a runner token: ${runner.status}`);
+    const anonymous = await api.call(method!, row.path(f), { token: null, body: row.body ? {} : undefined });
+    if (anonymous.status !== 401) failures.push(`${route} without a token: ${anonymous.status}`);
+  }
+  assert.deepEqual(failures, []);
+});

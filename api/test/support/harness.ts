@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { createApp } from '../../src/app.ts';
+import type { JwtSettings } from '../../src/auth/authenticator.ts';
+import { bootstrap } from '../../src/bootstrap.ts';
+import { migrateToLatest, openDatabase, type Database } from '../../src/db/database.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+
+export type Backend = 'postgres' | 'pglite';
+
+/** True when the test runner provided a real PostgreSQL server. */
+export const hasPostgres = () => Boolean(process.env.PHAROS_TEST_DATABASE_URL);
+
+/** Skip reason for tests needing Postgres; CI sets PHAROS_TEST_REQUIRE_PG=1 so they never skip there. */
+export function postgresSkip(): string | false {
+  if (hasPostgres()) return false;
+  if (process.env.PHAROS_TEST_REQUIRE_PG === '1') throw new Error('PHAROS_TEST_REQUIRE_PG=1 but PHAROS_TEST_DATABASE_URL is not set; run the suite with `npm test`.');
+  return 'no PostgreSQL server (run through `npm test`)';
+}
+
+/** A fresh, empty database in the test cluster; returns its URL. */
+export async function createTestDatabase(): Promise<string> {
+  const admin = process.env.PHAROS_TEST_DATABASE_URL!;
+  const name = `pharos_test_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export interface TestApi {
+  url: string;
+  adminToken: string;
+  database: Database;
+  orgId: string;
+  /** JSON request helper: returns status, parsed body and headers. */
+  call(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+const quiet = () => createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
+
+/** Starts a control plane on 127.0.0.1:0 against a fresh database of the given backend. */
+export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettings; database?: Database } = {}): Promise<TestApi> {
+  const backend = options.backend ?? 'postgres';
+  const database = options.database ?? (await openDatabase(backend === 'postgres' ? { url: await createTestDatabase(), dataDir: '' } : { dataDir: 'memory://' }));
+  await migrateToLatest(database.db);
+  const adminToken = `phs_${randomBytes(24).toString('base64url')}`;
+  const boot = await bootstrap(database.db, adminToken);
+  const app = createApp({ database, logger: quiet(), jwt: options.jwt });
+  const server: Server = createServer(app.express);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    adminToken,
+    database,
+    orgId: boot.orgId,
+    async call(method, path, o = {}) {
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      const token = o.token === undefined ? adminToken : o.token;
+      if (token) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined = o.raw;
+      if (o.body !== undefined) {
+        body = JSON.stringify(o.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(url + path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON (metrics, HTML)
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!options.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
+
+// Runs the whole suite with node's test runner: starts one throwaway PostgreSQL cluster for every
+// integration test (each test file creates its own database in it), then stops it.
+// Usage: npm test [-- <test files or directories>]
+
+const root = join(import.meta.dirname, '..');
+const suites = ['api/test', 'runner/test', 'provider-schema/test', 'cdktf-bindings/test', 'scripts/test'];
+
+function testFiles(path: string): string[] {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return [];
+  }
+  if (stat.isFile()) return path.endsWith('.test.ts') ? [path] : [];
+  return readdirSync(path)
+    .filter((name) => name !== 'node_modules' && name !== 'fixtures')
+    .flatMap((name) => testFiles(join(path, name)));
+}
+
+const requested = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const files = (requested.length ? requested : suites).flatMap((p) => testFiles(join(root, p))).sort();
+if (files.length === 0) {
+  process.stderr.write('No test files found.\n');
+  process.exit(1);
+}
+
+let cluster: PostgresCluster | undefined;
+if (!process.env.PHAROS_TEST_DATABASE_URL) {
+  try {
+    cluster = await startPostgresCluster();
+    process.env.PHAROS_TEST_DATABASE_URL = cluster.url;
+    process.stderr.write(`PostgreSQL for tests: ${cluster.url}\n`);
+  } catch (error) {
+    if (process.env.PHAROS_TEST_REQUIRE_PG === '1') {
+      process.stderr.write(`PHAROS_TEST_REQUIRE_PG=1 but no PostgreSQL server could be started: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`PostgreSQL is not available (${(error as Error).message}); tests that need it are skipped.\n`);
+  }
+}
+
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2).filter((a) => a.startsWith('--')), ...files.map((f) => relative(root, f))];
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
+const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+await cluster?.stop();
+process.exit(code);
