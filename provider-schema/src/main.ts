@@ -3,11 +3,11 @@ import providerSchema from '../schema/provider.schema.json' with { type: 'json' 
 import packageJson from '../package.json' with { type: 'json' };
 import { serveProvider } from './provider.composition.ts';
 import { createPharosRegistry } from './resources/pharos.registry.ts';
-import type { SchemaFile } from './schema/schema.loader.ts';
+import { asSchemaFile } from './schema/schema.loader.ts';
 
 serveProvider({
   version: packageJson.version,
-  schemaFiles: [providerSchema as SchemaFile],
+  schemaFiles: [asSchemaFile(providerSchema)],
   registry: createPharosRegistry(),
 }).catch((err: unknown) => {
   process.stderr.write(`[ERROR] pharos: provider failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

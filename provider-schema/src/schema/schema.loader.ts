@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCtyType } from '../codec/cty-type.model.ts';
+import { attributeType } from './block-type.mapper.ts';
 import {
   providerAddress,
   type BehaviourDocument,
@@ -63,7 +65,7 @@ export function loadSchemaDirectory(dir: string): SchemaFile[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as SchemaFile);
+    .map((f) => asSchemaFile(JSON.parse(readFileSync(join(dir, f), 'utf8')), f));
 }
 
 /** Renders a merged set back into one `terraform providers schema -json` document (for docs and bindings). */
@@ -78,4 +80,36 @@ export function toSchemaDocument(set: ProviderSchemaSet): SchemaDocument {
       },
     },
   };
+}
+
+/**
+ * Accepts parsed JSON (an imported schema file) as a SchemaFile after checking its shape and
+ * every attribute type, so a typo in schema/*.json fails at start-up with the attribute named.
+ */
+export function asSchemaFile(json: unknown, name = 'schema file'): SchemaFile {
+  if (!json || typeof json !== 'object') throw new Error(`${name}: not a JSON object`);
+  if ('resource_behaviours' in json) return json as BehaviourDocument;
+  if (!('provider_schemas' in json)) throw new Error(`${name}: neither provider_schemas nor resource_behaviours at the top level`);
+  const doc = json as SchemaDocument;
+  for (const schemas of Object.values(doc.provider_schemas)) {
+    const all: [string, SchemaJson | undefined][] = [
+      ['provider', schemas.provider],
+      ...Object.entries(schemas.resource_schemas ?? {}),
+      ...Object.entries(schemas.data_source_schemas ?? {}),
+    ];
+    for (const [type, schema] of all) if (schema) checkBlock(schema.block, `${name}: ${type}`);
+  }
+  return doc;
+}
+
+function checkBlock(block: SchemaJson['block'], where: string): void {
+  for (const [attrName, attr] of Object.entries(block.attributes ?? {})) {
+    try {
+      attributeType(attr);
+      if (attr.type !== undefined) parseCtyType(attr.type);
+    } catch (err) {
+      throw new Error(`${where}.${attrName}: ${(err as Error).message}`);
+    }
+  }
+  for (const [blockName, nested] of Object.entries(block.block_types ?? {})) checkBlock(nested.block, `${where}.${blockName}`);
 }
