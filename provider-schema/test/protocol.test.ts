@@ -88,7 +88,7 @@ test('plaintext server: schema, plan over msgpack, diagnostics instead of errors
       proposed_new_state: { msgpack: Buffer.from(encodeMsgpack(cfg, widgetType)) },
       config: { msgpack: Buffer.from(encodeMsgpack(cfg, widgetType)) },
     });
-    assert.equal((plan['diagnostics'] as { summary: string }[])[0]?.summary, 'Unknown resource type');
+    assert.match((plan['diagnostics'] as { detail: string }[])[0]?.detail ?? '', /no resource type "pharos_widget"/);
 
     const unknownType = await provider('ReadResource', { type_name: 'pharos_nope', current_state: { msgpack: Buffer.from([0xc0]) } });
     const d = (unknownType['diagnostics'] as { severity: string; detail: string }[])[0]!;
