@@ -10,6 +10,8 @@ export interface JwtSettings {
   issuer: string;
   audience: string;
   adminSubjects: string[];
+  /** Minimum time between JWKS refetches for an unknown key id (default 30 s). */
+  jwksCooldownMs?: number;
 }
 
 // last_used_at is informational; writing it on every request would turn every read into a write.
@@ -26,7 +28,7 @@ export class Authenticator {
     private readonly jwt: JwtSettings | undefined,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.jwks = jwt ? createRemoteJWKSet(new URL(jwt.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }) : undefined;
+    this.jwks = jwt ? createRemoteJWKSet(new URL(jwt.jwksUrl), { cooldownDuration: jwt.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000 }) : undefined;
   }
 
   /** The caller behind a bearer credential; throws unauthorized with a hint on what is wrong. */

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The README's first command as a new user runs it: npm start with the embedded database, the
+// printed admin token, a few resources created over HTTP, a restart, and everything still there.
+
+const root = join(import.meta.dirname, '..', '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function startPharos(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; ready: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], { cwd: root, env: { ...process.env, ...env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (d) => (text += d));
+  child.stderr!.on('data', (d) => (text += d));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${text}`)), 60_000);
+    const check = () => {
+      if (text.includes('Pharos control plane:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.on('exit', () => reject(new Error(`exited early:\n${text}`)));
+  });
+  return { child, output: () => text, ready };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  child.kill('SIGTERM');
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+test('npm start: embedded database, printed admin token, data survives a restart', { timeout: 180_000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pharos-start-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const first = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '' });
+    await first.ready;
+    const token = /Admin token \(shown once, store it now\): (phs_\S+)/.exec(first.output())?.[1];
+    assert.ok(token, `the admin token is printed:\n${first.output()}`);
+    assert.match(first.output(), new RegExp(`localhost:${port}/docs`));
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const team = await call('POST', '/v1/teams', { name: 'fulfillment' });
+    assert.equal(team.status, 201);
+    const svc = await call('POST', '/v1/services', { name: 'shipping', team_id: team.body.id });
+    const ext = await call('POST', '/v1/services', { name: 'carrier', team_id: team.body.id, kind: 'external' });
+    const dep = await call('POST', `/v1/services/${svc.body.id}/dependencies`, { depends_on_service_id: ext.body.id });
+    const mon = await call('POST', '/v1/monitors', { name: 'health', service_id: svc.body.id, type: 'http', interval_seconds: 30, http: { url: 'http://127.0.0.1:9/health' } });
+    assert.deepEqual([svc.status, ext.status, dep.status, mon.status], [201, 201, 201, 201]);
+    assert.equal(await stop(first.child), 0, 'a clean shutdown');
+
+    const second = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '' });
+    await second.ready;
+    assert.ok(!second.output().includes('Admin token (shown once'), 'no new token on restart');
+    const monitors = await call('GET', '/v1/monitors');
+    assert.equal(monitors.status, 200, 'the first token still works');
+    assert.deepEqual(monitors.body.items.map((m: { id: string }) => m.id), [mon.body.id]);
+    const deps = await call('GET', `/v1/services/${svc.body.id}/dependencies`);
+    assert.equal(deps.body.items[0].depends_on_service_id, ext.body.id);
+    await stop(second.child);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
