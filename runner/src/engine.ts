@@ -1,6 +1,7 @@
 import type { CheckResult } from '../../api/src/contract/index.ts';
 import { createCheckRegistry } from './checks/check.registry.ts';
 import { executeCheck } from './checks/check.executor.ts';
+import { createResultIdFactory } from './results/result-id.factory.ts';
 import type { CheckRegistry, RunnerMonitor } from './checks/check.types.ts';
 import type { RunnerMetrics } from './metrics/runner.metrics.ts';
 import { CheckScheduler, defaultCoalesceMs, type SchedulerStats } from './schedule/check.scheduler.ts';
@@ -62,6 +63,7 @@ interface JobPayload {
 /** Default seconds between checks, from the contract. */
 export const defaultIntervalSeconds = 60;
 export const defaultMaxConcurrent = 256;
+const minIntervalMs = 1000;
 
 /**
  * Creates the engine. Typical wiring in runner/src/main.ts:
@@ -73,6 +75,7 @@ export const defaultMaxConcurrent = 256;
 export function createEngine(options: EngineOptions): Engine {
   const checks = options.checks ?? createCheckRegistry();
   const { metrics, sink } = options;
+  const newResultId = createResultIdFactory();
   const waiters = new Map<string, { resolve: (r: CheckResult) => void; reject: (e: Error) => void }[]>();
 
   const scheduler = new CheckScheduler<JobPayload>({
@@ -89,6 +92,7 @@ export function createEngine(options: EngineOptions): Engine {
       const result = await executeCheck(monitor, checks, {
         region: options.region,
         confirmation,
+        newResultId,
         ...(options.trustedCa ? { trustedCa: options.trustedCa } : {}),
       });
       metrics?.recordResult(monitor.type, result);
@@ -107,7 +111,8 @@ export function createEngine(options: EngineOptions): Engine {
       scheduler.remove(monitor.id);
       return;
     }
-    const intervalMs = Math.round((monitor.interval_seconds ?? defaultIntervalSeconds) * 1000);
+    // The contract's floor is 5 s; the clamp only keeps a malformed assignment from throwing here.
+    const intervalMs = Math.max(minIntervalMs, Math.round((monitor.interval_seconds ?? defaultIntervalSeconds) * 1000));
     scheduler.upsert(monitor.id, intervalMs, { monitor, confirmation: false });
   };
 

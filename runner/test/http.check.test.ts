@@ -54,7 +54,9 @@ describe('http check', () => {
     assert.notEqual(first.trace_id, second.trace_id);
     const [a, b] = fx.requests.slice(-2);
     assert.notEqual(a!.remotePort, b!.remotePort, 'each check uses its own TCP connection');
-    assert.equal(a!.headers.connection, 'close');
+    // ...and closes it when done, so nothing is pooled or leaked between checks.
+    for (let i = 0; i < 50 && (await fx.openConnections()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await fx.openConnections(), 0);
   });
 
   it('applies the default 2xx/3xx rule only when no status assertion is given', async () => {

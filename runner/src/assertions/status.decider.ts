@@ -43,11 +43,12 @@ export function hasStatusAssertion(outcomes: readonly { source: string }[]): boo
 function describe(failed: readonly AssertionOutcome[]): string {
   const parts = failed.slice(0, 5).map((o) => {
     const subject = o.property ? `${o.source} ${o.property}` : o.source;
-    const expected = o.target === undefined ? '' : ` ${o.target}`;
+    const expected = o.target === undefined ? '' : ` ${o.target.slice(0, 100)}`;
     return `${subject} ${o.operator}${expected} (actual: ${o.actual === undefined ? 'absent' : o.actual.slice(0, 100)})`;
   });
   const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
-  return `${failed.length} assertion(s) failed: ${parts.join('; ')}${more}`;
+  // The contract caps messages at 2,000 characters.
+  return `${failed.length} assertion(s) failed: ${parts.join('; ')}${more}`.slice(0, 2000);
 }
 
 function down(code: FailureCode, message: string): Verdict {

@@ -1,8 +1,8 @@
-import { ulid } from 'ulid';
 import type { CheckResult } from '../../../api/src/contract/index.ts';
 import { CheckFailure, toCheckError } from './check.errors.ts';
 import type { CheckOutcome, CheckRegistry, RunnableCheckType, RunnerMonitor } from './check.types.ts';
 import { startClock, failedOutcome } from './outcome.builder.ts';
+import { createResultIdFactory, type ResultIdFactory } from '../results/result-id.factory.ts';
 
 /** Default whole-check budget from the contract (timeout_seconds). */
 export const defaultTimeoutSeconds = 10;
@@ -13,12 +13,15 @@ export interface ExecuteOptions {
   region: string;
   confirmation?: boolean;
   trustedCa?: readonly string[];
+  /** Result id source; one per engine so its random pool is reused (a fresh one per call otherwise). */
+  newResultId?: ResultIdFactory;
 }
 
 /** Runs one monitor's check within its timeout budget and returns the full wire CheckResult; never throws. */
 export async function executeCheck(monitor: RunnerMonitor, registry: CheckRegistry, options: ExecuteOptions): Promise<CheckResult> {
   const outcome = await runWithBudget(monitor, registry, options);
-  const result: CheckResult = { id: `res_${ulid()}`, monitor_id: monitor.id, region: options.region, ...outcome };
+  const newId = options.newResultId ?? createResultIdFactory(16);
+  const result: CheckResult = { id: newId(), monitor_id: monitor.id, region: options.region, ...outcome };
   if (options.confirmation) result.confirmation = true;
   return result;
 }

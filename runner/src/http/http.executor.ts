@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'undici';
 import type { Timings } from '../../../api/src/contract/index.ts';
@@ -45,7 +47,7 @@ export interface HttpExecutionContext {
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 // Credentials the user configured for one origin must not leak to another on redirect.
 const originBoundHeaders = ['authorization', 'cookie', 'proxy-authorization', 'host'];
-const userAgent = 'Pharos-Runner/0.1 (+https://github.com/pharos)';
+const userAgent = 'Pharos-Runner/0.1';
 
 interface HopResult {
   statusCode: number;
@@ -146,6 +148,7 @@ async function executeHop(
   ctx: HttpExecutionContext,
 ): Promise<HopResult> {
   let connect: ConnectTimings = {};
+  let socket: Socket | undefined;
   const budget = Math.max(1, ctx.deadline - Date.now());
   // One Client per hop, no Pool/Agent: a check wants a fresh connection, and undici's shared
   // pool would build and tear down a Pool for it anyway (see DESIGN.md, performance facts).
@@ -154,6 +157,7 @@ async function executeHop(
       verifyTls: spec.verifyTls,
       trustedCa: ctx.trustedCa,
       onTimings: (t) => (connect = t),
+      onSocket: (s) => (socket = s),
     }),
     pipelining: 1,
     // The check's signal is the real deadline; these only keep undici's own defaults from firing first.
@@ -168,7 +172,6 @@ async function executeHop(
       headers,
       body,
       signal: ctx.signal,
-      reset: true,
     });
     // Destroying an unread body errors the stream; nothing else listens, so swallow it here.
     response.body.on('error', () => {});
@@ -189,8 +192,24 @@ async function executeHop(
   } catch (err) {
     throw toCheckFailure(err, ctx.signal);
   } finally {
-    await client.destroy().catch(() => {});
+    await closeQuietly(client, socket);
   }
+}
+
+/**
+ * Closes the check's connection. We end the socket ourselves, without an error, before
+ * destroying the Client: undici's own paths (reset: true, destroy on an open socket) hand an
+ * error to socket.destroy(), and Node then renders its stack trace (source-mapped under tsx),
+ * which costs more CPU than the rest of a check. Why not keep-alive: every check must measure a
+ * fresh connection.
+ */
+async function closeQuietly(client: Client, socket: Socket | undefined): Promise<void> {
+  if (socket && !socket.closed) {
+    const closed = once(socket, 'close').catch(() => {});
+    socket.destroy();
+    await closed;
+  }
+  await client.destroy().catch(() => {});
 }
 
 async function readCapped(

@@ -17,6 +17,8 @@ export interface TimedConnectorOptions {
   trustedCa?: readonly string[];
   /** Receives the phase timings of every socket this connector opens. */
   onTimings: (timings: ConnectTimings) => void;
+  /** Receives every socket this connector opens, so the caller can close it itself. */
+  onSocket?: (socket: net.Socket) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createTimedConnector(options: TimedConnectorOptions): buildConne
       : net.connect({ host, port });
 
     socket.setNoDelay(true);
+    options.onSocket?.(socket);
     socket.once('lookup', () => {
       lookedUpAt = performance.now();
       timings.dnsMs = lookedUpAt - startedAt;

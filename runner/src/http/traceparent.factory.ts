@@ -8,16 +8,15 @@ export interface TraceContext {
   readonly header: string;
 }
 
-/** Random non-zero hex of `bytes` bytes (an all-zero id is invalid in W3C trace context). */
-function randomId(bytes: number): string {
-  for (;;) {
-    const id = randomBytes(bytes).toString('hex');
-    if (!/^0+$/.test(id)) return id;
-  }
-}
+const allZero = /^0+$/;
 
 /** Starts a new trace (fresh trace id) or, given a trace id, a new span within it. */
-export function newTraceContext(traceId: string = randomId(16)): TraceContext {
-  const spanId = randomId(8);
-  return { traceId, spanId, header: `00-${traceId}-${spanId}-01` };
+export function newTraceContext(traceId?: string): TraceContext {
+  // One random draw for both ids; all-zero ids are invalid in W3C trace context (odds 2^-64).
+  for (;;) {
+    const hex = randomBytes(24).toString('hex');
+    const trace = traceId !== undefined && !allZero.test(traceId) ? traceId : hex.slice(0, 32);
+    const spanId = hex.slice(32);
+    if (!allZero.test(trace) && !allZero.test(spanId)) return { traceId: trace, spanId, header: `00-${trace}-${spanId}-01` };
+  }
 }

@@ -18,6 +18,8 @@ export interface HttpFixture {
   requests: SeenRequest[];
   /** Bytes the /big route managed to write before the client hung up. */
   bigBytesWritten: () => number;
+  /** Connections the server still has open. */
+  openConnections: () => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function startHttpFixture(tls?: TestCert): Promise<HttpFixture> {
     port,
     requests,
     bigBytesWritten: () => bigWritten,
+    openConnections: () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
