@@ -42,8 +42,11 @@ describe('https via the http check', () => {
   it('is up with a TLS phase when the chain verifies', async () => {
     const result = await trusted(monitor({ type: 'http', http: { url: `https://localhost:${fx.port}/json` } }));
     assert.equal(result.status, 'up', JSON.stringify(result.error));
-    assert.ok(result.timings?.tls_ms !== undefined && result.timings.tls_ms > 0);
-    assert.ok(result.timings?.dns_ms !== undefined, 'a host name is resolved, and the lookup is timed');
+    const t = result.timings!;
+    assert.ok(t.tls_ms !== undefined && t.tls_ms > 0);
+    assert.ok(t.dns_ms !== undefined, 'a host name is resolved, and the lookup is timed');
+    assert.ok(t.connect_ms !== undefined, 'TCP connect is timed apart from the handshake');
+    assert.ok(t.total_ms >= t.dns_ms + t.connect_ms + t.tls_ms);
   });
 
   it('is down with certificate_invalid when the issuer is unknown, and up with verify_tls false', async () => {
