@@ -43,8 +43,7 @@ export async function serveProvider(parts: ProviderParts, proc: NodeJS.Process =
     env: proc.env,
     log,
     retry: defaultRetryPolicy,
-    // undici costs ~80 ms to load; only processes that configure the provider pay for it.
-    createDispatcher: async () => new (await import('undici')).Agent({ keepAliveTimeout: 30_000, connections: 16 }),
+    fetch: globalThis.fetch,
     userAgent: `terraform-provider-pharos/${parts.version}`,
   });
   const engine = new ProviderEngine<PharosClient>(schemas, parts.registry, configurer, log, stop.signal);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { Agent } from 'undici';
 import { ApiError } from '../src/client/api.error.ts';
 import { resolveClientConfig } from '../src/client/client-config.model.ts';
 import { pointerToPath } from '../src/client/json-pointer.mapper.ts';
@@ -66,17 +65,15 @@ async function withServer(handler: Parameters<typeof createServer>[1], fn: (clie
     handler!(req, res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const agent = new Agent({ keepAliveTimeout: 1000 });
   const client = new PharosClient({
     config: { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 'tok' },
-    dispatcher: agent,
+    fetch: globalThis.fetch,
     retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
     log: quiet,
   });
   try {
     await fn(client, () => count);
   } finally {
-    await agent.close();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   }
@@ -143,10 +140,8 @@ test('an unreachable API is retried, then reported with the URL', async () => {
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
-  const agent = new Agent();
-  const client = new PharosClient({ config: { endpoint: `http://127.0.0.1:${port}`, token: 't' }, dispatcher: agent, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, log: quiet });
+  const client = new PharosClient({ config: { endpoint: `http://127.0.0.1:${port}`, token: 't' }, fetch: globalThis.fetch, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, log: quiet });
   const err = await client.get('/v1/teams').catch((e: unknown) => e);
-  await agent.close();
   assert.ok(err instanceof ApiError);
   assert.equal(err.code, 'unreachable');
   assert.equal(err.diagnostics[0]?.summary, 'Cannot reach the Pharos API');

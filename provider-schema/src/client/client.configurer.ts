@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import { isUnknown, type ObjectValue } from '../codec/value.model.ts';
 import { attributePath } from '../engine/attribute-path.model.ts';
 import type { Diagnostics } from '../engine/diagnostics.model.ts';
@@ -12,8 +11,7 @@ export interface ClientConfigurerDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
   readonly retry: RetryPolicy;
-  /** Created lazily: validate-only processes never open a connection pool. */
-  readonly createDispatcher: () => Promise<Dispatcher>;
+  readonly fetch: typeof fetch;
   readonly userAgent: string;
 }
 
@@ -30,11 +28,11 @@ export function createClientConfigurer(deps: ClientConfigurerDeps): ProviderConf
         }
       }
     },
-    async configure(config, diagnostics) {
+    configure(config, diagnostics) {
       const resolved = resolveClientConfig(config, deps.env, diagnostics);
       if (!resolved) return undefined;
       deps.log.debug(`Pharos API endpoint ${resolved.endpoint}`);
-      return new PharosClient({ config: resolved, dispatcher: await deps.createDispatcher(), retry: deps.retry, log: deps.log, userAgent: deps.userAgent });
+      return new PharosClient({ config: resolved, fetch: deps.fetch, retry: deps.retry, log: deps.log, userAgent: deps.userAgent });
     },
   };
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import type { CtyType } from '../codec/cty-type.model.ts';
 import type { Logger } from '../engine/logger.port.ts';
 import { ApiError } from './api.error.ts';
@@ -17,8 +16,11 @@ export interface RequestOptions {
 
 export interface PharosClientDeps {
   readonly config: ClientConfig;
-  /** A keep-alive undici Agent: every provider process talks to one origin many times. */
-  readonly dispatcher: Dispatcher;
+  /**
+   * Node's built-in fetch (undici inside Node, keep-alive by default): every provider process
+   * talks to one origin many times, and a bundled undici would add 0.5 MB to parse at start-up.
+   */
+  readonly fetch: typeof fetch;
   readonly retry: RetryPolicy;
   readonly log: Logger;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -60,11 +62,10 @@ export class PharosClient {
     await this.send('DELETE', path, undefined, opts, [404]);
   }
 
-  private async send(method: Dispatcher.HttpMethod, path: string, body: unknown, opts: RequestOptions, okStatuses: number[] = []) {
-    const { config, dispatcher, retry, log } = this.deps;
+  private async send(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body: unknown, opts: RequestOptions, okStatuses: number[] = []) {
+    const { config, retry, log } = this.deps;
     const sleep = this.deps.sleep ?? defaultSleep;
     const url = `${config.endpoint}${path}`;
-    const { origin, pathname, search } = new URL(url);
     const operation = opts.operation ?? `${method} ${path}`;
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'user-agent': this.deps.userAgent ?? 'terraform-provider-pharos' };
     if (config.token) headers['authorization'] = `Bearer ${config.token}`;
@@ -77,11 +78,10 @@ export class PharosClient {
       let text: string;
       let retryAfter: string | undefined;
       try {
-        const res = await dispatcher.request({ origin, path: pathname + search, method, headers, body: payload, signal: opts.signal });
-        status = res.statusCode;
-        text = await res.body.text();
-        const ra = res.headers['retry-after'];
-        retryAfter = Array.isArray(ra) ? ra[0] : ra;
+        const res = await this.deps.fetch(url, { method, headers, body: payload, signal: opts.signal });
+        status = res.status;
+        text = await res.text();
+        retryAfter = res.headers.get('retry-after') ?? undefined;
       } catch (err) {
         if (isRetryableError(err) && attempt < retry.maxAttempts && !opts.signal?.aborted) {
           const delay = retryDelayMs(retry, attempt, undefined);
