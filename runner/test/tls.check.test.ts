@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createCheckRegistry } from '../src/checks/check.registry.ts';
 import { executeCheck } from '../src/checks/check.executor.ts';
+import { judgeCertificate } from '../src/checks/tls.check.ts';
 import type { RunnerMonitor } from '../src/checks/check.types.ts';
 import { startHttpFixture, type HttpFixture } from './helpers/http.fixture.ts';
 import { monitor } from './helpers/monitor.factory.ts';
@@ -116,4 +117,29 @@ describe('tls check', () => {
     assert.equal(mismatch.error?.code, 'certificate_invalid');
     assert.equal(mismatch.details?.hostname_valid, false);
   });
+});
+
+describe('certificate judgement', () => {
+  const day = 86_400_000;
+  const ok = { authorized: true };
+  const base = { validTo: new Date(0), warnDays: 30, failDays: 7, verifyChain: true, handshake: ok };
+  const cases: [string, number, Partial<typeof base> & { handshake?: { authorized: boolean; authorizationError?: string; hostnameError?: string } }, string | undefined, string?][] = [
+    ['healthy', 90, {}, undefined],
+    ['warn window', 29.5, {}, 'degraded', 'certificate_expiring'],
+    ['warn edge is inside', 30, {}, 'degraded', 'certificate_expiring'],
+    ['fail window', 6.9, {}, 'down', 'certificate_expiring'],
+    ['expired', -0.1, {}, 'down', 'certificate_expired'],
+    ['untrusted', 90, { handshake: { authorized: false, authorizationError: 'SELF_SIGNED' } }, 'down', 'certificate_invalid'],
+    ['untrusted but not verified', 90, { verifyChain: false, handshake: { authorized: false } }, undefined],
+    ['wrong host', 90, { handshake: { authorized: true, hostnameError: 'mismatch' } }, 'down', 'certificate_invalid'],
+    ['expiry outranks trust', -1, { handshake: { authorized: false } }, 'down', 'certificate_expired'],
+    ['warn_days 0 never degrades', 1, { warnDays: 0, failDays: 0 }, undefined],
+  ];
+  for (const [name, days, overrides, status, code] of cases) {
+    it(name, () => {
+      const verdict = judgeCertificate({ ...base, ...overrides, remainingMs: days * day, daysToExpiry: Math.floor(days) });
+      assert.equal(verdict?.status, status);
+      assert.equal(verdict?.failure.code, code);
+    });
+  }
 });

@@ -38,8 +38,9 @@ export function createTlsCheck(now: () => number = Date.now): Check<'tls'> {
       const { cert } = handshake;
       const validTo = new Date(cert.valid_to);
       const remainingMs = validTo.getTime() - now();
+      const daysToExpiry = Math.floor(remainingMs / dayMs);
       const details: NonNullable<CheckOutcome['details']> = {
-        days_to_expiry: Math.floor(remainingMs / dayMs),
+        days_to_expiry: daysToExpiry,
         subject: formatName(cert.subject),
         issuer: formatName(cert.issuer),
         valid_from: new Date(cert.valid_from).toISOString(),
@@ -49,30 +50,51 @@ export function createTlsCheck(now: () => number = Date.now): Check<'tls'> {
         chain_valid: handshake.authorized,
         hostname_valid: handshake.hostnameError === undefined,
       };
-      const failDays = config.fail_days ?? tlsDefaults.failDays;
-      const warnDays = config.warn_days ?? tlsDefaults.warnDays;
-      const verify = config.verify_chain ?? tlsDefaults.verifyChain;
-
-      // Expiry says the most precise thing, then trust, then the warning window.
-      let failure: CheckFailure | undefined;
-      let status: 'down' | 'degraded' | undefined;
-      if (remainingMs <= 0) {
-        (status = 'down'), (failure = new CheckFailure('certificate_expired', `certificate expired on ${validTo.toISOString()}`));
-      } else if (remainingMs <= failDays * dayMs) {
-        (status = 'down'), (failure = new CheckFailure('certificate_expiring', `certificate expires in ${details.days_to_expiry} day(s), within fail_days ${failDays}`));
-      } else if (verify && !handshake.authorized) {
-        (status = 'down'), (failure = new CheckFailure('certificate_invalid', `certificate chain does not verify: ${handshake.authorizationError ?? 'unknown reason'}`));
-      } else if (verify && handshake.hostnameError) {
-        (status = 'down'), (failure = new CheckFailure('certificate_invalid', handshake.hostnameError));
-      } else if (remainingMs <= warnDays * dayMs) {
-        (status = 'degraded'), (failure = new CheckFailure('certificate_expiring', `certificate expires in ${details.days_to_expiry} day(s), within warn_days ${warnDays}`));
-      }
-      if (status && failure) {
-        return { started_at: clock.startedAt, status, duration_ms: elapsed(clock), timings: handshake.timings, error: toCheckError(failure), details };
+      const problem = judgeCertificate({
+        remainingMs,
+        daysToExpiry,
+        validTo,
+        warnDays: config.warn_days ?? tlsDefaults.warnDays,
+        failDays: config.fail_days ?? tlsDefaults.failDays,
+        verifyChain: config.verify_chain ?? tlsDefaults.verifyChain,
+        handshake,
+      });
+      if (problem) {
+        return { started_at: clock.startedAt, status: problem.status, duration_ms: elapsed(clock), timings: handshake.timings, error: toCheckError(problem.failure), details };
       }
       return judgedOutcome(clock, monitor, { responseTimeMs: handshake.timings.total_ms }, { timings: handshake.timings, details });
     },
   };
+}
+
+interface CertificateFacts {
+  remainingMs: number;
+  daysToExpiry: number;
+  validTo: Date;
+  warnDays: number;
+  failDays: number;
+  verifyChain: boolean;
+  handshake: Pick<Handshake, 'authorized' | 'authorizationError' | 'hostnameError'>;
+}
+
+/**
+ * What is wrong with a certificate, most precise first: expired, inside fail_days, untrusted
+ * chain, wrong host name, inside warn_days. Undefined when nothing is.
+ */
+export function judgeCertificate(facts: CertificateFacts): { status: 'down' | 'degraded'; failure: CheckFailure } | undefined {
+  const { remainingMs, daysToExpiry, warnDays, failDays, handshake } = facts;
+  if (remainingMs <= 0) return { status: 'down', failure: new CheckFailure('certificate_expired', `certificate expired on ${facts.validTo.toISOString()}`) };
+  if (remainingMs <= failDays * dayMs) {
+    return { status: 'down', failure: new CheckFailure('certificate_expiring', `certificate expires in ${daysToExpiry} day(s), within fail_days ${failDays}`) };
+  }
+  if (facts.verifyChain && !handshake.authorized) {
+    return { status: 'down', failure: new CheckFailure('certificate_invalid', `certificate chain does not verify: ${handshake.authorizationError ?? 'unknown reason'}`) };
+  }
+  if (facts.verifyChain && handshake.hostnameError) return { status: 'down', failure: new CheckFailure('certificate_invalid', handshake.hostnameError) };
+  if (remainingMs <= warnDays * dayMs) {
+    return { status: 'degraded', failure: new CheckFailure('certificate_expiring', `certificate expires in ${daysToExpiry} day(s), within warn_days ${warnDays}`) };
+  }
+  return undefined;
 }
 
 function handshakeWith(host: string, port: number, servername: string, ctx: CheckContext): Promise<Handshake> {

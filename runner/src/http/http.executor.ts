@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'undici';
 import type { Timings } from '../../../api/src/contract/index.ts';
-import { CheckFailure, toCheckFailure } from '../checks/check.errors.ts';
+import { CheckFailure, toCheckFailure, type FailureCode } from '../checks/check.errors.ts';
 import { createTimedConnector, type ConnectTimings } from './timed.connector.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -72,9 +72,18 @@ export async function executeHttp(spec: HttpRequestSpec, ctx: HttpExecutionConte
 
   for (let redirects = 0; ; redirects++) {
     const hop = await executeHop(url, method, headers, body, spec, ctx);
-    if (hop.connect.dnsMs !== undefined) (sums.dns += hop.connect.dnsMs), (seen.dns = true);
-    if (hop.connect.connectMs !== undefined) (sums.connect += hop.connect.connectMs), (seen.connect = true);
-    if (hop.connect.tlsMs !== undefined) (sums.tls += hop.connect.tlsMs), (seen.tls = true);
+    if (hop.connect.dnsMs !== undefined) {
+      sums.dns += hop.connect.dnsMs;
+      seen.dns = true;
+    }
+    if (hop.connect.connectMs !== undefined) {
+      sums.connect += hop.connect.connectMs;
+      seen.connect = true;
+    }
+    if (hop.connect.tlsMs !== undefined) {
+      sums.tls += hop.connect.tlsMs;
+      seen.tls = true;
+    }
     sums.firstByte += hop.firstByteMs;
     sums.download += hop.downloadMs;
 
@@ -100,7 +109,8 @@ export async function executeHttp(spec: HttpRequestSpec, ctx: HttpExecutionConte
     if (redirects >= spec.maxRedirects) {
       throw new CheckFailure('too_many_redirects', `more than ${spec.maxRedirects} redirects (last to ${location})`);
     }
-    const next = parseUrl(location, url);
+    // A broken Location is the server's fault, not the monitor's.
+    const next = parseUrl(location, url, 'http_error');
     if (next.origin !== url.origin) headers = withoutHeaders(headers, originBoundHeaders);
     // Browsers and curl turn these into GET without a body; a monitor should see what a client sees.
     if (hop.statusCode === 303 || ((hop.statusCode === 301 || hop.statusCode === 302) && method === 'POST')) {
@@ -112,15 +122,15 @@ export async function executeHttp(spec: HttpRequestSpec, ctx: HttpExecutionConte
   }
 }
 
-function parseUrl(raw: string, base?: URL): URL {
+function parseUrl(raw: string, base?: URL, code: FailureCode = 'invalid_monitor'): URL {
   let url: URL;
   try {
     url = new URL(raw, base);
   } catch {
-    throw new CheckFailure('invalid_monitor', `not a valid URL: ${raw.slice(0, 200)}`);
+    throw new CheckFailure(code, `not a valid URL: ${raw.slice(0, 200)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CheckFailure('invalid_monitor', `unsupported URL scheme ${url.protocol}`);
+    throw new CheckFailure(code, `unsupported URL scheme ${url.protocol}`);
   }
   return url;
 }
