@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CheckScheduler, type ScheduledJob, type SchedulerOptions, type SkipReason } from '../src/schedule/check.scheduler.ts';
 import { nextSlotAt, phaseOffsetMs } from '../src/schedule/phase.spread.ts';
 import { MinHeap } from '../src/schedule/schedule.heap.ts';
+import { createSystemClock } from '../src/schedule/clock.port.ts';
 import { FakeClock } from './helpers/fake.clock.ts';
 
 type Payload = { v: number };
@@ -237,5 +238,29 @@ describe('check scheduler', () => {
     await clock.advance(20_000);
     assert.equal(clock.pending, 1);
     void scheduler.stop().then(() => assert.equal(clock.pending, 0));
+  });
+});
+
+describe('check scheduler on the system clock', () => {
+  it('runs on real timers at exact cadence with small lateness', async () => {
+    const runs = new Map<string, number[]>();
+    const lateness: number[] = [];
+    const clock = createSystemClock();
+    const scheduler = new CheckScheduler<null>({
+      clock,
+      maxConcurrent: 10,
+      execute: async (job) => void runs.set(job.id, [...(runs.get(job.id) ?? []), job.scheduledAt]),
+      onLateness: (ms) => lateness.push(ms),
+    });
+    for (let i = 0; i < 5; i++) scheduler.upsert(`real_${i}`, 200, null);
+    await new Promise((r) => setTimeout(r, 1100));
+    await scheduler.stop();
+    for (const [id, times] of runs) {
+      assert.ok(times.length >= 4 && times.length <= 6, `${id} ran ${times.length} times in 1.1 s at 200 ms`);
+      times.slice(1).forEach((t, k) => assert.equal(t - times[k]!, 200, 'due times are exact multiples'));
+    }
+    assert.equal(runs.size, 5);
+    // Generous bound for a shared 2-core machine; a per-monitor setTimeout drift bug shows up as seconds.
+    assert.ok(Math.max(...lateness) < 100, `max lateness ${Math.max(...lateness)} ms`);
   });
 });
