@@ -57,6 +57,8 @@ const cases: Case[] = [
   ['json array contains', { source: 'json_body', property: '$.tags', operator: 'contains', target: '"b"' }, true, '["a","b"]'],
   ['json filter one of many', { source: 'json_body', property: '$.items[*].s', operator: 'equals', target: 'down' }, true, '["up","down"]'],
   ['json negative over many needs all', { source: 'json_body', property: '$.items[*].s', operator: 'not_equals', target: 'down' }, false],
+  ['json filter expression', { source: 'json_body', property: '$.items[?(@.s=="down")].s', operator: 'equals', target: 'down' }, true, 'down'],
+  ['json filter with code is not run', { source: 'json_body', property: '$.items[?(process.exit())]', operator: 'exists' }, false],
   ['json exists', { source: 'json_body', property: '$.items[0].s', operator: 'exists' }, true],
   ['json missing path', { source: 'json_body', property: '$.nope', operator: 'exists' }, false],
   ['json missing not_exists', { source: 'json_body', property: '$.nope', operator: 'not_exists' }, true],

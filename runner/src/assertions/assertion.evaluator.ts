@@ -77,7 +77,8 @@ function observe(assertion: Assertion, view: ResponseView, json: () => JsonBody)
       const body = json();
       if (!body.ok) return { values: [], error: body.error };
       try {
-        const matches = JSONPath({ path: assertion.property, json: body.value as object, wrap: true, eval: false }) as unknown[];
+        // 'safe' evaluates filter expressions ([?(@.ok==true)]) in jsonpath-plus's sandbox, never with eval().
+        const matches = JSONPath({ path: assertion.property, json: body.value as object, wrap: true, eval: 'safe' }) as unknown[];
         return { values: matches.map(stringify) };
       } catch (err) {
         return { values: [], error: `(invalid JSONPath: ${err instanceof Error ? err.message : String(err)})` };

@@ -25,7 +25,7 @@ export function extractValue(extraction: Extraction, source: ExtractionSource): 
         return { ok: false, reason: 'body is not valid JSON' };
       }
       try {
-        const matches = JSONPath({ path: extraction.property, json: json as object, wrap: true, eval: false }) as unknown[];
+        const matches = JSONPath({ path: extraction.property, json: json as object, wrap: true, eval: 'safe' }) as unknown[];
         if (matches.length === 0) return { ok: false, reason: `JSONPath ${extraction.property} matched nothing` };
         const first = matches[0];
         return { ok: true, value: typeof first === 'string' ? first : JSON.stringify(first) };
