@@ -147,3 +147,27 @@ test('an unreachable API is retried, then reported with the URL', async () => {
   assert.equal(err.diagnostics[0]?.summary, 'Cannot reach the Pharos API');
   assert.match(err.diagnostics[0]?.detail ?? '', new RegExp(`127\\.0\\.0\\.1:${port}.*after 3 attempt`));
 });
+
+test('a hung API call times out per attempt and is retried', async () => {
+  let n = 0;
+  const server = createServer((_req, res) => {
+    n++;
+    if (n === 1) return; // never answers
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const client = new PharosClient({
+    config: { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 't' },
+    fetch: globalThis.fetch,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    log: quiet,
+    attemptTimeoutMs: 200,
+  });
+  try {
+    assert.deepEqual(await client.get('/v1/teams'), { ok: true });
+    assert.equal(n, 2);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

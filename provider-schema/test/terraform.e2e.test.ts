@@ -37,6 +37,7 @@ resource "pharos_widget" "main" {
   labels = ${over.labels ?? '{ team = "payments" }'}
   ports  = [80, 443]
   secret = "s3cr3t"
+  token_wo = "hunter2"
   settings {
     mode = "fast"
   }
@@ -153,9 +154,11 @@ test('terraform lifecycle against the fake API', async (t) => {
     assert.equal(out['lookup_name'], 'checkout', 'data source read the object');
     assert.ok(api.widgets.has(String(out['widget_id'])));
     assert.equal(api.secrets.get(String(out['widget_id'])), 's3cr3t');
+    assert.equal(api.writeOnly.get(String(out['widget_id'])), 'hunter2', 'write-only value reached the API');
     const state = await stateOf('pharos_widget.main');
     assert.equal(state['secret'], 's3cr3t', 'secret kept although the API never returns it');
     assert.equal(state['enabled'], true);
+    assert.equal(state['token_wo'], null, 'write-only value is never stored');
     assert.deepEqual(state['rule'], [
       { name: 'latency', threshold: 500 },
       { name: 'errors', threshold: null },

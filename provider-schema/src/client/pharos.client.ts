@@ -25,6 +25,8 @@ export interface PharosClientDeps {
   readonly log: Logger;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly userAgent?: string;
+  /** Per-attempt limit, so a hung connection fails (and is retried) instead of stalling Terraform. */
+  readonly attemptTimeoutMs?: number;
 }
 
 /**
@@ -78,7 +80,9 @@ export class PharosClient {
       let text: string;
       let retryAfter: string | undefined;
       try {
-        const res = await this.deps.fetch(url, { method, headers, body: payload, signal: opts.signal });
+        const timeout = AbortSignal.timeout(this.deps.attemptTimeoutMs ?? 30_000);
+        const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+        const res = await this.deps.fetch(url, { method, headers, body: payload, signal });
         status = res.status;
         text = await res.text();
         retryAfter = res.headers.get('retry-after') ?? undefined;

@@ -26,6 +26,8 @@ const retryableCodes = new Set([
 
 /** True for connection-level failures worth retrying. */
 export function isRetryableError(err: unknown): boolean {
+  // An attempt that hit its own time limit (AbortSignal.timeout) is worth another try.
+  if ((err as { name?: unknown } | null)?.name === 'TimeoutError') return true;
   const code = (err as { code?: unknown } | null)?.code;
   const cause = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
   return (typeof code === 'string' && retryableCodes.has(code)) || (typeof cause === 'string' && retryableCodes.has(cause));
