@@ -46,6 +46,8 @@ const cases: Case[] = [
   ['body regex', { source: 'body', operator: 'matches', target: '"count":\\s*\\d+' }, true],
   ['body invalid regex fails', { source: 'body', operator: 'matches', target: '(' }, false],
   ['body invalid regex fails not_matches too', { source: 'body', operator: 'not_matches', target: '(' }, false],
+  ['regex inline flags (RE2 syntax)', { source: 'body', operator: 'matches', target: '(?i)HEALTHY' }, true],
+  ['regex lookaround is not RE2', { source: 'body', operator: 'matches', target: '(?=healthy)' }, false],
   // json_body
   ['json string equals', { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' }, true, 'healthy'],
   ['json number equals', { source: 'json_body', property: '$.count', operator: 'equals', target: '12' }, true, '12'],
@@ -86,6 +88,13 @@ describe('assertion evaluator', () => {
     assert.match(plain?.actual ?? '', /not valid JSON/);
     const [cut] = evaluateAssertions([{ source: 'json_body', property: '$.a', operator: 'exists' }], { body: '{"a":', bodyTruncated: true, responseTimeMs: 1 });
     assert.match(cut?.actual ?? '', /truncated/);
+  });
+
+  it('matches catastrophic patterns in linear time, so one monitor cannot freeze the runner', () => {
+    const started = performance.now();
+    const [o] = evaluateAssertions([{ source: 'body', operator: 'matches', target: '^(a+)+$' }], { body: `${'a'.repeat(100_000)}!`, responseTimeMs: 1 });
+    assert.equal(o?.passed, false);
+    assert.ok(performance.now() - started < 1000, 'a backtracking engine would take longer than the universe');
   });
 
   it('caps actual at 1024 characters', () => {

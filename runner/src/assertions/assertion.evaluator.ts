@@ -1,5 +1,6 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Assertion, AssertionOutcome } from '../../../api/src/contract/index.ts';
+import { compileSafeRegex } from './safe.regex.ts';
 
 /** What assertions can look at; a field that a check type does not produce is undefined. */
 export interface ResponseView {
@@ -115,11 +116,13 @@ function compareOne(operator: Assertion['operator'], actual: string, target: str
       return actual.includes(target);
     case 'not_contains':
       return !actual.includes(target);
-    case 'matches':
-      return safeRegex(target)?.test(actual) ?? false;
+    case 'matches': {
+      const compiled = compileSafeRegex(target);
+      return compiled.ok && compiled.regex.test(actual);
+    }
     case 'not_matches': {
-      const regex = safeRegex(target);
-      return regex !== undefined && !regex.test(actual);
+      const compiled = compileSafeRegex(target);
+      return compiled.ok && !compiled.regex.test(actual);
     }
     case 'less_than':
       return numeric(actual, target, (a, b) => a < b);
@@ -170,14 +173,6 @@ function parseRange(target: string): [number, number] | undefined {
   const low = Number(match[1]);
   const high = Number(match[2]);
   return low <= high ? [low, high] : undefined;
-}
-
-function safeRegex(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return undefined;
-  }
 }
 
 function truncate(text: string): string {

@@ -1,5 +1,6 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Extraction } from '../../../api/src/contract/index.ts';
+import { compileSafeRegex } from '../assertions/safe.regex.ts';
 
 /** What an extraction can read from a step's response. */
 export interface ExtractionSource {
@@ -34,15 +35,11 @@ export function extractValue(extraction: Extraction, source: ExtractionSource): 
       }
     }
     case 'body_regex': {
-      let regex: RegExp;
-      try {
-        regex = new RegExp(extraction.property);
-      } catch (err) {
-        return { ok: false, reason: `invalid regular expression: ${err instanceof Error ? err.message : String(err)}` };
-      }
-      const match = regex.exec(source.body);
-      if (!match) return { ok: false, reason: `regular expression ${extraction.property} did not match the body` };
-      return { ok: true, value: match[1] ?? match[0] };
+      const compiled = compileSafeRegex(extraction.property);
+      if (!compiled.ok) return { ok: false, reason: `invalid regular expression: ${compiled.error}` };
+      const value = compiled.regex.firstMatch(source.body);
+      if (value === undefined) return { ok: false, reason: `regular expression ${extraction.property} did not match the body` };
+      return { ok: true, value };
     }
   }
 }
