@@ -22,7 +22,9 @@ export interface ProviderParts {
  * resources. Everything stateful is created here and passed down; nothing lives in module scope.
  */
 export async function serveProvider(parts: ProviderParts, proc: NodeJS.Process = process): Promise<void> {
-  const problem = magicCookieProblem(proc.env);
+  // --debug: a long-lived plaintext process Terraform attaches to (TF_REATTACH_PROVIDERS), e.g. under node --inspect.
+  const debug = proc.argv.includes('--debug');
+  const problem = debug ? undefined : magicCookieProblem(proc.env);
   if (problem) {
     proc.stderr.write(problem);
     proc.exit(1);
@@ -32,7 +34,7 @@ export async function serveProvider(parts: ProviderParts, proc: NodeJS.Process =
     proc.exit(1);
   }
   // Ctrl-C reaches the whole process group; Terraform sends StopProvider and Shutdown instead.
-  proc.on('SIGINT', () => {});
+  if (!debug) proc.on('SIGINT', () => {});
 
   const log = createStderrLogger((line) => proc.stderr.write(line));
   const stop = new AbortController();
@@ -52,13 +54,21 @@ export async function serveProvider(parts: ProviderParts, proc: NodeJS.Process =
     services: loadPluginServices(),
     engine: engine as ProviderEngine<unknown>,
     log,
-    clientCertPem: proc.env['PLUGIN_CLIENT_CERT'] || undefined,
+    clientCertPem: debug ? undefined : proc.env['PLUGIN_CLIENT_CERT'] || undefined,
     createCertificate: () => createServerCertificate(),
     stop: () => {
       log.info('StopProvider: cancelling requests in flight');
       stop.abort();
     },
-    exit: (code) => proc.exit(code),
-    announce: (line) => proc.stdout.write(line),
+    // A reattached process outlives single Terraform commands, so Shutdown must not end it.
+    exit: (code) => (debug ? log.info('Shutdown ignored in --debug mode') : proc.exit(code)),
+    announce: (line) => proc.stdout.write(debug ? reattachInstructions(line, proc.pid) : line),
   });
+}
+
+/** What to export so Terraform attaches to a provider started with --debug instead of launching its own. */
+export function reattachInstructions(handshake: string, pid: number): string {
+  const address = handshake.split('|')[3] ?? '';
+  const reattach = { 'registry.terraform.io/pharos/pharos': { Protocol: 'grpc', ProtocolVersion: 6, Pid: pid, Test: true, Addr: { Network: 'tcp', String: address } } };
+  return `Provider started in debug mode. In another shell run:\n\n  export TF_REATTACH_PROVIDERS='${JSON.stringify(reattach)}'\n\nthen terraform plan/apply as usual. Stop it with Ctrl-C.\n`;
 }
