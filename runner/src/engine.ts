@@ -47,7 +47,8 @@ export interface Engine {
   /**
    * Runs a monitor immediately (ahead of scheduled work, within the concurrency limit) without
    * moving its cadence. Pass the monitor itself to run one this runner does not schedule, or its
-   * id to run the scheduled configuration. The result also goes to the sink.
+   * id to run the scheduled configuration. The result also goes to the sink. Calls for a monitor
+   * whose immediate run has not started yet share that run (and its confirmation flag).
    */
   runNow(monitor: RunnerMonitor | string, options?: RunNowOptions): Promise<CheckResult>;
   stats(): SchedulerStats;
@@ -76,6 +77,7 @@ export function createEngine(options: EngineOptions): Engine {
   const checks = options.checks ?? createCheckRegistry();
   const { metrics, sink } = options;
   const newResultId = createResultIdFactory();
+  let stopped = false;
   const waiters = new Map<string, { resolve: (r: CheckResult) => void; reject: (e: Error) => void }[]>();
 
   const scheduler = new CheckScheduler<JobPayload>({
@@ -89,19 +91,25 @@ export function createEngine(options: EngineOptions): Engine {
       // Callers waiting on runNow get this run; later calls wait for a fresh one.
       const pending = job.immediate ? (waiters.get(job.id) ?? []) : [];
       if (job.immediate) waiters.delete(job.id);
-      const result = await executeCheck(monitor, checks, {
-        region: options.region,
-        confirmation,
-        newResultId,
-        ...(options.trustedCa ? { trustedCa: options.trustedCa } : {}),
-      });
-      metrics?.recordResult(monitor.type, result);
       try {
-        sink(result);
-      } catch {
-        // A throwing sink loses this one result, never the schedule.
+        const result = await executeCheck(monitor, checks, {
+          region: options.region,
+          confirmation,
+          newResultId,
+          ...(options.trustedCa ? { trustedCa: options.trustedCa } : {}),
+        });
+        metrics?.recordResult(monitor.type, result);
+        try {
+          sink(result);
+        } catch {
+          // A throwing sink loses this one result, never the schedule.
+        }
+        pending.forEach((w) => w.resolve(result));
+      } catch (err) {
+        // executeCheck never throws by contract; if it ever does, no runNow caller may hang.
+        pending.forEach((w) => w.reject(err instanceof Error ? err : new Error(String(err))));
+        throw err;
       }
-      pending.forEach((w) => w.resolve(result));
     },
   });
   metrics?.setGaugeSources({ inFlight: () => scheduler.stats().inFlight, scheduled: () => scheduler.stats().scheduled });
@@ -126,31 +134,23 @@ export function createEngine(options: EngineOptions): Engine {
     removeMonitor: (id) => scheduler.remove(id),
     runNow(target, runOptions = {}) {
       return new Promise<CheckResult>((resolve, reject) => {
+        if (stopped) return reject(new Error('engine is stopped'));
         const id = typeof target === 'string' ? target : target.id;
         const list = waiters.get(id);
         // A run for this monitor is already waiting for a slot (not yet started): share its result.
         if (list) return void list.push({ resolve, reject });
-        const payload = typeof target === 'string' ? undefined : { monitor: target, confirmation: runOptions.confirmation ?? false };
+        const monitor = typeof target === 'string' ? scheduler.payloadOf(id)?.monitor : target;
+        if (!monitor) return reject(new Error(`monitor ${id} is not scheduled on this runner`));
         waiters.set(id, [{ resolve, reject }]);
-        const accepted = payload
-          ? scheduler.runNow(id, payload)
-          : scheduler.runNow(id, scheduledPayload(scheduler, id, runOptions.confirmation ?? false));
-        if (!accepted) {
-          waiters.delete(id);
-          reject(new Error(typeof target === 'string' ? `monitor ${id} is not scheduled on this runner` : 'engine is stopped'));
-        }
+        scheduler.runNow(id, { monitor, confirmation: runOptions.confirmation ?? false });
       });
     },
     stats: () => scheduler.stats(),
     async stop() {
+      stopped = true;
       await scheduler.stop();
       for (const list of waiters.values()) list.forEach((w) => w.reject(new Error('engine stopped')));
       waiters.clear();
     },
   };
-
-  function scheduledPayload(s: CheckScheduler<JobPayload>, id: string, confirmation: boolean): JobPayload | undefined {
-    const current = s.payloadOf(id);
-    return current ? { monitor: current.monitor, confirmation } : undefined;
-  }
 }

@@ -97,6 +97,13 @@ describe('engine', () => {
     assert.equal(byId.status, 'up', 'by id, the scheduled configuration runs');
     assert.equal(byId.confirmation, undefined);
     await assert.rejects(engine.runNow('mon_unknown'), /not scheduled/);
+
+    // With every slot busy, two requests for the same monitor share one queued run.
+    const busy = createEngine({ region: 'r', sink: () => {}, maxConcurrent: 1 });
+    const slowRun = busy.runNow({ ...m, id: id(11), http: { url: `${fx.baseUrl}/slow?ms=100` } });
+    const [a, b] = await Promise.all([busy.runNow(m), busy.runNow(m), slowRun]);
+    assert.equal(a.id, b.id);
+    await busy.stop();
     await engine.stop();
     await assert.rejects(engine.runNow(m), /stopped/);
   });
