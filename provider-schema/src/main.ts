@@ -1,13 +1,12 @@
 // Composition root of the shipped terraform-provider-pharos (bundled by scripts/build-provider.ts).
-import providerSchema from '../schema/provider.schema.json' with { type: 'json' };
 import packageJson from '../package.json' with { type: 'json' };
 import { serveProvider } from './provider.composition.ts';
 import { createPharosRegistry } from './resources/pharos.registry.ts';
-import { asSchemaFile } from './schema/schema.loader.ts';
+import { pharosSchemaFiles } from './resources/pharos.schemas.ts';
 
 serveProvider({
   version: packageJson.version,
-  schemaFiles: [asSchemaFile(providerSchema)],
+  schemaFiles: pharosSchemaFiles(),
   registry: createPharosRegistry(),
 }).catch((err: unknown) => {
   process.stderr.write(`[ERROR] pharos: provider failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

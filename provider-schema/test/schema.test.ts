@@ -7,6 +7,8 @@ import { registryProblems } from '../src/engine/handler.registry.ts';
 import { toProtoSchema } from '../src/schema/schema.converter.ts';
 import { asSchemaFile, loadSchemaDirectory, mergeSchemaFiles, toSchemaDocument } from '../src/schema/schema.loader.ts';
 import { renderDescriptor } from '../scripts/compile-proto.ts';
+import { createPharosRegistry } from '../src/resources/pharos.registry.ts';
+import { pharosSchemaFiles } from '../src/resources/pharos.schemas.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixtures = join(here, 'fixtures');
@@ -73,4 +75,11 @@ test('registry problems name missing handlers and handlers without schema', () =
 test('the committed proto descriptor matches the .proto files', () => {
   const committed = readFileSync(join(here, '..', 'proto', 'generated', 'plugin.descriptor.json'), 'utf8');
   assert.equal(committed, renderDescriptor(), 'run npm run -w provider-schema compile:proto');
+});
+
+test('the shipped provider bundles exactly schema/*.json and has a handler for every type', () => {
+  const bundled = mergeSchemaFiles(pharosSchemaFiles());
+  assert.deepEqual(toSchemaDocument(bundled), toSchemaDocument(mergeSchemaFiles(loadSchemaDirectory(schemaDir))), 'list every schema/*.json in src/resources/pharos.schemas.ts');
+  assert.deepEqual(bundled.behaviours, mergeSchemaFiles(loadSchemaDirectory(schemaDir)).behaviours);
+  assert.deepEqual(registryProblems(createPharosRegistry(), bundled), []);
 });
