@@ -213,3 +213,10 @@ test('engine: import returns a stub with the id, completed by read', async () =>
   assert.equal(imported.state!['id'], 'w-5');
   assert.equal(imported.state!['name'], null);
 });
+
+test('engine: an unknown provider configuration value is a diagnostic on that attribute', async () => {
+  const e = new ProviderEngine<object>(schemas, { resources: {}, dataSources: {} }, { configure: () => ({}) }, quiet, new AbortController().signal);
+  const r = await e.configure({ endpoint: unknownValue, token: null });
+  assert.equal(r.diagnostics[0]?.summary, 'Provider configuration not known yet');
+  assert.deepEqual(r.diagnostics[0]?.path, [{ attribute: 'endpoint' }]);
+});

@@ -10,8 +10,29 @@ import { createServerCertificate } from '../src/protocol/server-certificate.tls.
 import { magicCookieValue } from '../src/protocol/magic-cookie.guard.ts';
 import { FakePharosApi } from './fixtures/fake-api.server.ts';
 import { createTerraformRunner, type TfResult } from './fixtures/terraform.runner.ts';
+import { loadSchemaDirectory, mergeSchemaFiles } from '../src/schema/schema.loader.ts';
+import type { BlockJson, SchemaDocument, SchemaJson } from '../src/schema/schema-document.model.ts';
 
 const fixtureEntry = fileURLToPath(new URL('./fixtures/widget-provider.main.ts', import.meta.url));
+const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
+const schemaDir = fileURLToPath(new URL('../schema', import.meta.url));
+
+/** Terraform omits false flags and defaults description_kind; compare what the converter must preserve. */
+function normalize(schema: SchemaJson): unknown {
+  const block = (b: BlockJson): unknown => ({
+    description: b.description ?? '',
+    attributes: Object.fromEntries(
+      Object.entries(b.attributes ?? {}).map(([n, a]) => [
+        n,
+        { type: a.type, description: a.description ?? '', required: !!a.required, optional: !!a.optional, computed: !!a.computed, sensitive: !!a.sensitive, write_only: !!a.write_only },
+      ]),
+    ),
+    block_types: Object.fromEntries(
+      Object.entries(b.block_types ?? {}).map(([n, nb]) => [n, { nesting_mode: nb.nesting_mode, min_items: nb.min_items ?? 0, max_items: nb.max_items ?? 0, block: block(nb.block) }]),
+    ),
+  });
+  return { version: schema.version, block: block(schema.block) };
+}
 const api = new FakePharosApi();
 let root: string;
 let apiUrl: string;
@@ -137,6 +158,16 @@ test('terraform lifecycle against the fake API', async (t) => {
     const r = await tf(['init', '-no-color', '-input=false']);
     expectOk(r, 'init');
     assert.match(r.stdout, /Installed pharos\/pharos v0\.1\.0/);
+  });
+
+  await t.test('terraform providers schema -json reports the schema files unchanged', async () => {
+    const r = await tf(['providers', 'schema', '-json']);
+    expectOk(r, 'providers schema');
+    const reported = (JSON.parse(r.stdout) as SchemaDocument).provider_schemas['registry.terraform.io/pharos/pharos']!;
+    const files = mergeSchemaFiles([...loadSchemaDirectory(schemaDir), ...loadSchemaDirectory(fixturesDir)]);
+    assert.deepEqual(normalize(reported.provider!), normalize(files.provider));
+    assert.deepEqual(normalize(reported.resource_schemas!['pharos_widget']!), normalize(files.resources.get('pharos_widget')!));
+    assert.deepEqual(normalize(reported.data_source_schemas!['pharos_widget']!), normalize(files.dataSources.get('pharos_widget')!));
   });
 
   await t.test('create: plan shows computed values unknown, apply fills them', async () => {

@@ -1,6 +1,6 @@
 import { decodeJsonState } from '../codec/json-state.codec.ts';
 import type { CtyType } from '../codec/cty-type.model.ts';
-import { isUnknown, isObjectValue, unknownValue, type ObjectValue } from '../codec/value.model.ts';
+import { isObjectValue, isUnknown, isWhollyKnown, unknownValue, type ObjectValue } from '../codec/value.model.ts';
 import { blockType } from '../schema/block-type.mapper.ts';
 import type { ProviderSchemaSet } from '../schema/schema.loader.ts';
 import type { ResourceBehaviour, SchemaJson } from '../schema/schema-document.model.ts';
@@ -93,6 +93,17 @@ export class ProviderEngine<C> {
   /** ConfigureProvider: builds the client every later handler call receives. */
   async configure(config: ObjectValue): Promise<EngineResult> {
     const diagnostics = new Diagnostics();
+    // A provider block that depends on resources not yet created cannot build a client.
+    for (const [name, value] of Object.entries(config)) {
+      if (!isWhollyKnown(value)) {
+        diagnostics.error(
+          'Provider configuration not known yet',
+          `"${name}" depends on a value known only after apply. Use a literal, a variable or the environment (PHAROS_API_URL / PHAROS_TOKEN) instead.`,
+          [{ attribute: name }],
+        );
+      }
+    }
+    if (diagnostics.hasErrors) return { diagnostics: diagnostics.items };
     try {
       const client = await this.configurer.configure(toJsonView(config), diagnostics);
       if (client !== undefined && !diagnostics.hasErrors) this.client = client;
