@@ -31,6 +31,7 @@ const cases: Array<[string, Partial<MonitorInput>, string[]]> = [
   ['steps: variable from a later step', { type: 'multistep', http: undefined, steps: [{ name: 'a', url: 'http://x/{{t}}' }, { name: 'b', url: 'http://x/', extract: [{ name: 't', source: 'header', property: 'x-t' }] }] }, ['/steps/0/url']],
   ['steps: variable from an earlier step', { type: 'multistep', http: undefined, steps: [{ name: 'a', url: 'http://x/', extract: [{ name: 't', source: 'header', property: 'x-t' }] }, { name: 'b', url: 'http://x/{{t}}' }] }, []],
   ['steps: relative url', { type: 'multistep', http: undefined, steps: [{ name: 'a', url: '/relative' }] }, ['/steps/0/url']],
+  ['lookahead is not RE2', { assertions: [{ source: 'body', operator: 'matches', target: 'a(?=b)' }] }, ['/assertions/0/target']],
   ['steps: bad extraction regex', { type: 'multistep', http: undefined, steps: [{ name: 'a', url: 'http://x/', extract: [{ name: 't', source: 'body_regex', property: '[' }] }] }, ['/steps/0/extract/0/property']],
 ];
 

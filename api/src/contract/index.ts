@@ -6,3 +6,4 @@ export * from './monitor.schema.ts';
 export * from './monitor.rules.ts';
 export * from './alerting.schema.ts';
 export * from './result.schema.ts';
+export * from './safe-regex.ts';

@@ -1,4 +1,5 @@
 import type { FieldError } from './errors.ts';
+import { compileSafeRegex } from './safe-regex.ts';
 import type { Assertion, MonitorInput } from './monitor.schema.ts';
 
 // Cross-field rules that JSON Schema cannot express. Pure: used by the API before it stores a
@@ -7,13 +8,11 @@ import type { Assertion, MonitorInput } from './monitor.schema.ts';
 const siblingOf = { http: 'http', tcp: 'tcp', dns: 'dns', tls: 'tls', multistep: 'steps', heartbeat: 'heartbeat' } as const;
 const numericOperators = new Set(['less_than', 'less_than_or_equal', 'greater_than', 'greater_than_or_equal']);
 
+// Runners match with RE2 (linear time: a user pattern cannot freeze a runner), so patterns are
+// validated with the same engine: lookaround and backreferences are refused here, not at run time.
 function regexError(pattern: string): string | undefined {
-  try {
-    new RegExp(pattern);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const compiled = compileSafeRegex(pattern);
+  return compiled.ok ? undefined : `${compiled.error} (patterns use RE2 syntax: no lookaround or backreferences)`;
 }
 
 /** Errors of one assertion list (top-level or a step's), with pointers under `base`. */

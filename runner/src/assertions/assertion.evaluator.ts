@@ -1,6 +1,6 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Assertion, AssertionOutcome } from '../../../api/src/contract/index.ts';
-import { compileSafeRegex } from './safe.regex.ts';
+import { compileSafeRegex } from '../../../api/src/contract/safe-regex.ts';
 
 /** What assertions can look at; a field that a check type does not produce is undefined. */
 export interface ResponseView {

@@ -1,6 +1,6 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Extraction } from '../../../api/src/contract/index.ts';
-import { compileSafeRegex } from '../assertions/safe.regex.ts';
+import { compileSafeRegex } from '../../../api/src/contract/safe-regex.ts';
 
 /** What an extraction can read from a step's response. */
 export interface ExtractionSource {

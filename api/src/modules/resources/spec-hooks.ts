@@ -1,13 +1,10 @@
 import type { FieldError } from '../../contract/errors.ts';
+import { compileSafeRegex } from '../../contract/safe-regex.ts';
 
 /** Field error when `doc[field]` names a regular expression that does not compile. */
 export function regexFieldError(pattern: string, pointer: string): FieldError | undefined {
-  try {
-    new RegExp(`^(?:${pattern})$`);
-    return undefined;
-  } catch (error) {
-    return { pointer, message: `Not a valid regular expression: ${(error as Error).message}.` };
-  }
+  const compiled = compileSafeRegex(`^(?:${pattern})$`);
+  return compiled.ok ? undefined : { pointer, message: `Not a valid RE2 regular expression: ${compiled.error}.` };
 }
 
 /**

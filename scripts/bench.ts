@@ -1,0 +1,12 @@
+// `npm run bench <name>`: runs one benchmark and prints its figures with the baseline of the same run.
+const benches: Record<string, () => Promise<unknown>> = {
+  api: () => import('./bench/api.bench.ts'),
+};
+
+const name = process.argv[2];
+const load = name ? benches[name] : undefined;
+if (!load) {
+  process.stderr.write(`usage: npm run bench <${Object.keys(benches).join('|')}>\n`);
+  process.exit(2);
+}
+await load();
