@@ -5,8 +5,16 @@ import type { DataSourceHandler, HandlerContext, ResourceHandler } from '../engi
 
 export interface RestResourceOptions<N extends string> {
   readonly typeName: N;
-  /** Collection path, e.g. /v1/teams; objects live at <collection>/<id>. */
-  readonly collectionPath: string;
+  /**
+   * Collection path, e.g. /v1/teams; objects live at <collection>/<id>. A function derives it
+   * from the object's values for nested collections, e.g. (v) => `/v1/teams/${v.team_id}/members`.
+   */
+  readonly collectionPath: string | ((values: JsonObject) => string);
+  /**
+   * Turns a `terraform import` id into the values the read needs; default `{ id }`. Nested
+   * collections use composite ids, e.g. "team-1/member-7" → { team_id: "team-1", id: "member-7" }.
+   */
+  readonly parseImportId?: (id: string) => JsonObject;
   /** Shapes the request body from planned values when Terraform attributes and API fields differ. */
   readonly toRequest?: (plan: JsonObject, op: 'create' | 'update') => JsonObject;
   /** Shapes an API answer into attribute values when they differ. */
@@ -29,7 +37,7 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
   async create(req: { plan: JsonObject }, ctx: HandlerContext<PharosClient>): Promise<JsonObject> {
     // Nulls are left out so the API applies its own defaults.
     const body = withoutNulls(this.opts.toRequest ? this.opts.toRequest(req.plan, 'create') : req.plan);
-    return this.answer(await ctx.client.post<JsonObject>(this.opts.collectionPath, body, this.requestOptions('Creating', ctx)));
+    return this.answer(await ctx.client.post<JsonObject>(this.collection(req.plan), body, this.requestOptions('Creating', ctx)));
   }
 
   async read(req: { state: JsonObject }, ctx: HandlerContext<PharosClient>): Promise<JsonObject | null> {
@@ -49,10 +57,19 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
     await ctx.client.delete(this.itemPath(req.state), this.requestOptions('Deleting', ctx));
   }
 
+  async importState(req: { id: string }): Promise<JsonObject> {
+    if (!this.opts.parseImportId) return { id: req.id };
+    return this.opts.parseImportId(req.id);
+  }
+
+  private collection(values: JsonObject): string {
+    return typeof this.opts.collectionPath === 'string' ? this.opts.collectionPath : this.opts.collectionPath(values);
+  }
+
   private itemPath(state: JsonObject): string {
     const id = state['id'];
     if (typeof id !== 'string' || id === '') throw new Error(`${this.typeName} has no id in its state`);
-    return `${this.opts.collectionPath}/${encodeURIComponent(id)}`;
+    return `${this.collection(state)}/${encodeURIComponent(id)}`;
   }
 
   private answer(body: JsonObject): JsonObject {
