@@ -29,8 +29,3 @@ export function parseCtyType(json: unknown): CtyType {
   }
   throw new TypeError(`not a Terraform type: ${JSON.stringify(json)}`);
 }
-
-/** Kind tag of a type ('string', 'list', 'object', …), for switch statements. */
-export function typeKind(type: CtyType): PrimitiveType | 'list' | 'set' | 'map' | 'object' | 'tuple' {
-  return typeof type === 'string' ? type : type[0];
-}

@@ -1,6 +1,6 @@
 import { fromJson } from '../codec/json-state.codec.ts';
 import { isObjectValue, isUnknown, type ObjectValue, type Value } from '../codec/value.model.ts';
-import { attributeType, blockType } from '../schema/block-type.mapper.ts';
+import { blockType } from '../schema/block-type.mapper.ts';
 import type { BlockJson } from '../schema/schema-document.model.ts';
 import type { AttributePath } from './attribute-path.model.ts';
 
@@ -53,10 +53,4 @@ export function valueAt(value: Value, path: AttributePath): Value | undefined {
     else return undefined;
   }
   return cur;
-}
-
-/** The JSON type of an attribute by name, for codecs that need it. */
-export function attributeTypeOf(block: BlockJson, name: string) {
-  const attr = block.attributes?.[name];
-  return attr ? attributeType(attr) : undefined;
 }
