@@ -7,3 +7,6 @@ export * from './monitor.rules.ts';
 export * from './alerting.schema.ts';
 export * from './result.schema.ts';
 export * from './safe-regex.ts';
+export * from './runner-protocol.schema.ts';
+export * from './state.schema.ts';
+export * from './sla.schema.ts';

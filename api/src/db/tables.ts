@@ -129,6 +129,138 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+export interface MonitorsTable extends SpecTable {
+  heartbeat_token: string | null;
+}
+
+export interface RunnersTable {
+  id: string;
+  org_id: string;
+  runner_token_id: string;
+  region: string;
+  labels: Json<Record<string, string>>;
+  version: string;
+  hostname: string | null;
+  capabilities: Json<string[]>;
+  registered_at: Timestamp;
+  last_seen_at: Timestamp;
+  lease_expires_at: Timestamp;
+  revision: ColumnType<string, number | string | undefined, number | string>;
+  stopped_at: Timestamp | null;
+}
+
+export interface SlotAssignmentsTable {
+  org_id: string;
+  monitor_id: string;
+  region: string;
+  runner_id: string;
+  assigned_at: Timestamp;
+}
+
+export interface AssignmentHistoryTable {
+  org_id: string;
+  monitor_id: string;
+  region: string;
+  runner_id: string;
+  from_at: Timestamp;
+  to_at: Timestamp | null;
+}
+
+export interface RunnerChangesTable {
+  runner_id: string;
+  revision: ColumnType<string, number | string, number | string>;
+  monitor_id: string;
+  change: 'upsert' | 'remove';
+}
+
+export interface CheckResultsTable {
+  id: string;
+  org_id: string;
+  monitor_id: string;
+  region: string;
+  runner_id: string | null;
+  started_at: Timestamp;
+  status: string;
+  duration_ms: number;
+  status_code: number | null;
+  error_code: string | null;
+  trace_id: string | null;
+  confirmation: Generated<boolean>;
+  detail: Json<Record<string, unknown>> | null;
+  received_at: Timestamp;
+}
+
+export interface ResultRollupsTable {
+  org_id: string;
+  monitor_id: string;
+  region: string;
+  resolution: 'minute' | 'hour';
+  bucket_start: Timestamp;
+  checks: number;
+  up: number;
+  degraded: number;
+  down: number;
+  sum_ms: number;
+  max_ms: number;
+  histogram: number[];
+}
+
+export interface SlotStatesTable {
+  org_id: string;
+  monitor_id: string;
+  region: string;
+  state: string;
+  since: Timestamp;
+  failures: Generated<number>;
+  degraded: Generated<number>;
+  successes: Generated<number>;
+  last_result_id: string | null;
+  last_result_at: Timestamp | null;
+  last_error: string | null;
+}
+
+export interface MonitorStatesTable {
+  monitor_id: string;
+  org_id: string;
+  state: string;
+  since: Timestamp;
+  regions_down: Generated<number>;
+  regions_total: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface ServiceStatesTable {
+  service_id: string;
+  org_id: string;
+  state: string;
+  since: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StateTransitionsTable {
+  id: string;
+  org_id: string;
+  subject_type: 'slot' | 'monitor' | 'service';
+  subject_id: string;
+  region: string | null;
+  from_state: string;
+  to_state: string;
+  at: Timestamp;
+  cause: Json<Record<string, unknown>> | null;
+}
+
+export interface ConfirmationRequestsTable {
+  id: string;
+  org_id: string;
+  monitor_id: string;
+  runner_id: string;
+  region: string;
+  for_region: string;
+  reason: string;
+  requested_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
 export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows'] as const;
 export type SpecTableName = (typeof specTables)[number];
 
@@ -140,7 +272,7 @@ export interface Tables {
   api_tokens: ApiTokensTable;
   runner_tokens: RunnerTokensTable;
   services: SpecTable;
-  monitors: SpecTable;
+  monitors: MonitorsTable;
   alert_rules: SpecTable;
   routing_policies: SpecTable;
   channels: SpecTable;
@@ -148,6 +280,17 @@ export interface Tables {
   dependencies: DependenciesTable;
   audit_entries: AuditEntriesTable;
   idempotency_keys: IdempotencyKeysTable;
+  runners: RunnersTable;
+  slot_assignments: SlotAssignmentsTable;
+  assignment_history: AssignmentHistoryTable;
+  runner_changes: RunnerChangesTable;
+  check_results: CheckResultsTable;
+  result_rollups: ResultRollupsTable;
+  slot_states: SlotStatesTable;
+  monitor_states: MonitorStatesTable;
+  service_states: ServiceStatesTable;
+  state_transitions: StateTransitionsTable;
+  confirmation_requests: ConfirmationRequestsTable;
 }
 
 export type SpecRow = Selectable<SpecTable>;

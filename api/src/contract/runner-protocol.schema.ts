@@ -1,0 +1,91 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
+import { Monitor, checkTypes } from './monitor.schema.ts';
+import { CheckResult } from './result.schema.ts';
+
+/**
+ * The runner protocol (/v1/runner/…), authenticated by a runner token.
+ * 1. POST /v1/runner/register once per process start → runner_id, lease and poll settings.
+ * 2. GET /v1/runner/assignments?runner_id=…&revision=N&wait=S, a long poll: the full set of
+ *    monitors the runner owns when revision is 0 or unknown, otherwise only the changes since N;
+ *    answers at once when something changed (or a confirmation check is asked for), else after S s.
+ *    Every poll renews the runner's lease; a runner whose lease runs out loses its monitors.
+ * 3. POST /v1/runner/results with batches of results; each is accepted, or rejected with a reason,
+ *    and a result id seen before is accepted again without being stored twice.
+ */
+export const RUNNER_PROTOCOL_VERSION = 1;
+
+export const RunnerRegistration = Type.Object(
+  {
+    protocol_version: Type.Integer({ minimum: 1, description: 'Protocol version the runner speaks.' }),
+    version: Type.String({ maxLength: 64, description: 'Runner software version.' }),
+    hostname: Type.Optional(Type.String({ maxLength: 255 })),
+    capabilities: Type.Array(StringEnum(checkTypes), { maxItems: checkTypes.length, uniqueItems: true, description: 'Check types the runner can execute.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const RunnerRegistered = Type.Object({
+  runner_id: Id,
+  region: Region,
+  labels: Type.Record(Type.String(), Type.String()),
+  protocol_version: Type.Integer(),
+  lease_seconds: Type.Integer({ description: 'Poll at least this often or lose the lease.' }),
+  poll_wait_seconds: Type.Integer({ description: 'Suggested long-poll wait.' }),
+  max_batch: Type.Integer({ description: 'Largest accepted result batch.' }),
+});
+
+/** What a runner needs of a monitor: the monitor document (team/service ids included for logs). */
+export const AssignedMonitor = Monitor;
+
+export const ConfirmationRequest = Type.Object({
+  monitor_id: Id,
+  requested_at: Timestamp,
+  reason: Type.String({ description: 'e.g. "first failure in us-east-1"' }),
+});
+
+export const AssignmentsQuery = Type.Object(
+  {
+    runner_id: Id,
+    revision: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Assignments = Type.Object({
+  revision: Type.Integer({ description: 'Pass back on the next poll.' }),
+  full: Type.Boolean({ description: 'true: monitors is the complete set (replace everything); false: apply upserts and removals.' }),
+  monitors: Type.Array(AssignedMonitor, { description: 'full: every assigned monitor; otherwise monitors added or changed.' }),
+  removed: Type.Array(Id, { description: 'Monitors no longer assigned (only when full is false).' }),
+  confirmations: Type.Array(ConfirmationRequest, { description: 'Run these now, once, with confirmation = true.' }),
+  lease_expires_at: Timestamp,
+});
+
+export const ResultBatch = Type.Object(
+  {
+    runner_id: Id,
+    results: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000, description: 'CheckResult documents; each is validated on its own.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ResultRejection = Type.Object({
+  id: Type.Optional(Type.String()),
+  index: Type.Integer(),
+  code: StringEnum(['invalid_result', 'not_assigned', 'unknown_monitor'] as const),
+  message: Type.String(),
+});
+
+export const ResultBatchOutcome = Type.Object({
+  accepted: Type.Array(Type.String(), { description: 'Ids stored now or before: the runner may forget them.' }),
+  duplicates: Type.Integer({ description: 'How many of the accepted ids had been stored before.' }),
+  rejected: Type.Array(ResultRejection, { description: 'Results that will never be accepted; the runner drops them.' }),
+});
+
+export type RunnerRegistration = Static<typeof RunnerRegistration>;
+export type RunnerRegistered = Static<typeof RunnerRegistered>;
+export type Assignments = Static<typeof Assignments>;
+export type ConfirmationRequest = Static<typeof ConfirmationRequest>;
+export type ResultBatchOutcome = Static<typeof ResultBatchOutcome>;
+export { CheckResult };

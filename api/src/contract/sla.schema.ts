@@ -1,0 +1,45 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
+
+export const slaWindows = ['24h', '7d', '30d', '90d'] as const;
+
+export const SlaQuery = Type.Object(
+  {
+    window: Type.Optional(StringEnum(slaWindows, { description: 'Rolling window ending now. Ignored when from/to are given.' })),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+const Latency = Type.Object({
+  p50: Type.Union([Type.Number(), Type.Null()]),
+  p95: Type.Union([Type.Number(), Type.Null()]),
+  p99: Type.Union([Type.Number(), Type.Null()]),
+  mean: Type.Union([Type.Number(), Type.Null()]),
+}, { description: 'Milliseconds, from rollup histograms; null without checks.' });
+
+const Checks = Type.Object({ total: Type.Integer(), up: Type.Integer(), degraded: Type.Integer(), down: Type.Integer() });
+
+export const SlaFigures = Type.Object({
+  uptime_percent: Type.Union([Type.Number(), Type.Null()], { description: 'Share of the counted time not down; null when nothing was counted.' }),
+  downtime_seconds: Type.Number(),
+  outages: Type.Integer(),
+  longest_outage_seconds: Type.Number(),
+  latency_ms: Latency,
+  checks: Checks,
+});
+
+export const SlaReport = Type.Object({
+  subject: Type.Object({ type: StringEnum(['monitor', 'service', 'team'] as const), id: Id, name: Type.String() }),
+  window: Type.Object({ from: Timestamp, to: Timestamp, seconds: Type.Number(), label: Type.Optional(Type.String()) }),
+  counted_seconds: Type.Number({ description: 'Window length minus excluded maintenance.' }),
+  excluded_seconds: Type.Number({ description: 'Maintenance time left out of the figures.' }),
+  excluded_windows: Type.Array(Type.Object({ id: Id, name: Type.String(), seconds: Type.Number() })),
+  ...SlaFigures.properties,
+  regions: Type.Array(Type.Object({ region: Region, ...SlaFigures.properties })),
+  parts: Type.Optional(Type.Array(Type.Object({ type: StringEnum(['monitor', 'service'] as const), id: Id, name: Type.String(), ...SlaFigures.properties }), { description: 'Per monitor of a service, per service of a team.' })),
+});
+
+export type SlaReport = Static<typeof SlaReport>;
+export type SlaFigures = Static<typeof SlaFigures>;

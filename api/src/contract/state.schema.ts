@@ -1,0 +1,52 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
+import { CheckResult } from './result.schema.ts';
+
+export const states = ['up', 'degraded', 'down', 'unknown'] as const;
+export type State = (typeof states)[number];
+const StateEnum = StringEnum(states);
+
+export const RegionState = Type.Object({
+  region: Region,
+  state: StateEnum,
+  since: Timestamp,
+  consecutive_failures: Type.Integer(),
+  consecutive_successes: Type.Integer(),
+  last_result_at: Type.Optional(Timestamp),
+  last_error: Type.Optional(Type.String()),
+  runner_id: Type.Optional(Type.String({ description: 'Runner that currently owns this monitor in this region.' })),
+});
+
+export const MonitorState = Type.Object({
+  monitor_id: Id,
+  state: StateEnum,
+  since: Type.Optional(Timestamp),
+  regions_down: Type.Integer(),
+  min_failed_regions: Type.Integer(),
+  regions: Type.Array(RegionState),
+});
+
+export const Transition = Type.Object({
+  id: Type.String(),
+  subject_type: StringEnum(['slot', 'monitor', 'service'] as const),
+  subject_id: Type.String(),
+  region: Type.Optional(Region),
+  from: StateEnum,
+  to: StateEnum,
+  at: Timestamp,
+  cause: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+export const StoredResult = Type.Object({ ...CheckResult.properties, runner_id: Type.Optional(Type.String()), received_at: Timestamp });
+
+export const StatusMonitor = Type.Object({ id: Id, name: Type.String(), type: Type.String(), enabled: Type.Boolean(), state: StateEnum, since: Type.Optional(Timestamp), regions: Type.Array(RegionState) });
+export const StatusService = Type.Object({ id: Id, name: Type.String(), team_id: Id, kind: Type.String(), state: StateEnum, since: Type.Optional(Timestamp), monitors: Type.Array(StatusMonitor) });
+export const Status = Type.Object({
+  generated_at: Timestamp,
+  summary: Type.Record(StateEnum, Type.Integer(), { description: 'Services per state.' }),
+  services: Type.Array(StatusService),
+});
+
+export type RegionState = Static<typeof RegionState>;
+export type MonitorState = Static<typeof MonitorState>;
+export type Status = Static<typeof Status>;
