@@ -10,3 +10,4 @@ export * from './safe-regex.ts';
 export * from './runner-protocol.schema.ts';
 export * from './state.schema.ts';
 export * from './sla.schema.ts';
+export * from './latency-buckets.ts';
