@@ -220,3 +220,17 @@ test('engine: an unknown provider configuration value is a diagnostic on that at
   assert.equal(r.diagnostics[0]?.summary, 'Provider configuration not known yet');
   assert.deepEqual(r.diagnostics[0]?.path, [{ attribute: 'endpoint' }]);
 });
+
+test('nested attributes: computed members unknown on create, filled on apply, kept on update', () => {
+  const c = config({ limits: { max: 5, burst: null } });
+  const create = planChange({ block, behaviour, prior: null, proposed: c, config: c });
+  const limits = create.planned!['limits'] as ObjectValue;
+  assert.equal(limits['max'], 5);
+  assert.ok(isUnknown(limits['burst']));
+  const api = conformBlock(block, { id: 'w-1', name: 'w', region: 'r1', enabled: true, limits: { max: 5, burst: 10 }, created_at: 't', updated_at: 't' });
+  const state = reconcileApplied(block, create.planned!, api, () => assert.fail('no drift expected'));
+  assert.deepEqual(state['limits'], { max: 5, burst: 10 });
+  const proposed = { ...state, limits: { max: 5, burst: 10 } };
+  const again = planChange({ block, behaviour, prior: state, proposed, config: c });
+  assert.deepEqual(again.changed, []);
+});

@@ -59,6 +59,7 @@ resource "pharos_widget" "main" {
   ports  = [80, 443]
   secret = "s3cr3t"
   token_wo = "hunter2"
+  limits = { max = 5 }
   settings {
     mode = "fast"
   }
@@ -77,6 +78,7 @@ data "pharos_widget" "lookup" {
 
 output "widget_id" { value = pharos_widget.main.id }
 output "retries" { value = pharos_widget.main.settings.retries }
+output "burst" { value = pharos_widget.main.limits.burst }
 output "lookup_name" { value = data.pharos_widget.lookup.name }
 `;
 
@@ -181,7 +183,8 @@ test('terraform lifecycle against the fake API', async (t) => {
     expectOk(r, 'apply');
     assert.match(r.stdout, /Apply complete! Resources: 1 added, 0 changed, 0 destroyed\./);
     const out = await outputs();
-    assert.equal(out['retries'], 3, 'computed nested attribute filled from the API default');
+    assert.equal(out['retries'], 3, 'computed attribute in a nested block filled from the API default');
+    assert.equal(out['burst'], 10, 'computed member of a nested attribute filled from the API default');
     assert.equal(out['lookup_name'], 'checkout', 'data source read the object');
     assert.ok(api.widgets.has(String(out['widget_id'])));
     assert.equal(api.secrets.get(String(out['widget_id'])), 's3cr3t');

@@ -1,7 +1,7 @@
 import { fromJson } from '../codec/json-state.codec.ts';
 import { equalAsType } from '../codec/value-equality.rules.ts';
 import { isObjectValue, isUnknown, unknownValue, type ObjectValue, type Value } from '../codec/value.model.ts';
-import { attributeType, blockType } from '../schema/block-type.mapper.ts';
+import { attributeType, blockType, nestedStructures } from '../schema/block-type.mapper.ts';
 import type { BlockJson, ResourceBehaviour } from '../schema/schema-document.model.ts';
 import { dottedPath, type AttributePath } from './attribute-path.model.ts';
 import { valueAt } from './block-value.rules.ts';
@@ -113,8 +113,10 @@ function forEachNested(
   out: ObjectValue,
   prior: ObjectValue | null = null,
 ): void {
-  for (const [name, nb] of Object.entries(block.block_types ?? {})) {
-    const p = proposed[name] ?? null;
+  for (const nb of nestedStructures(block)) {
+    const name = nb.name;
+    // `out` already holds the attribute rules' result: a nested attribute planned unknown as a whole stays so.
+    const p = out[name] ?? null;
     const c = config?.[name] ?? null;
     const pr = prior?.[name] ?? null;
     if (p === null || isUnknown(p)) continue;

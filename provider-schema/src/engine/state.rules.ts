@@ -1,6 +1,6 @@
 import { equalAsType } from '../codec/value-equality.rules.ts';
 import { isObjectValue, isUnknown, isWhollyKnown, type ObjectValue, type Value } from '../codec/value.model.ts';
-import { attributeType } from '../schema/block-type.mapper.ts';
+import { attributeType, nestedStructures } from '../schema/block-type.mapper.ts';
 import type { BlockJson, ResourceBehaviour } from '../schema/schema-document.model.ts';
 import { attributePath, type AttributePath, type PathStep } from './attribute-path.model.ts';
 
@@ -19,15 +19,19 @@ export function reconcileApplied(block: BlockJson, planned: ObjectValue, api: Ob
     const p = planned[name] ?? null;
     const a = api[name] ?? null;
     if (attr.write_only) out[name] = null;
+    else if (attr.nested_type && p !== null && !isUnknown(p) && !isWhollyKnown(p)) continue; // partly known: recursed below
     else if (isWhollyKnown(p)) {
       if (a !== null && !equalAsType(attributeType(attr), p, a)) drift(attributePath(...at, name), p, a);
       out[name] = p;
     } else out[name] = a;
   }
-  for (const [name, nb] of Object.entries(block.block_types ?? {})) {
+  for (const nb of nestedStructures(block)) {
+    const name = nb.name;
     const p = planned[name] ?? null;
     const a = api[name] ?? null;
     const path = [...at, { attribute: name }];
+    // Nested attributes that were wholly known (or unknown as a whole) were settled above.
+    if (nb.isAttribute && (p === null || isUnknown(p) || isWhollyKnown(p))) continue;
     if (p === null) {
       out[name] = nb.nesting_mode === 'single' ? null : p;
       continue;
