@@ -146,6 +146,7 @@ export interface RunnersTable {
   last_seen_at: Timestamp;
   lease_expires_at: Timestamp;
   revision: ColumnType<string, number | string | undefined, number | string>;
+  acked_revision: ColumnType<string, number | string | undefined, number | string>;
   stopped_at: Timestamp | null;
 }
 

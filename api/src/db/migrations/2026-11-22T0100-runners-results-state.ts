@@ -25,6 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_seen_at timestamptz NOT NULL DEFAULT now(),
       lease_expires_at timestamptz NOT NULL,
       revision bigint NOT NULL DEFAULT 1,
+      acked_revision bigint NOT NULL DEFAULT 0,
       stopped_at timestamptz
     )`,
     `CREATE INDEX runners_live_idx ON runners (org_id, region, lease_expires_at)`,
