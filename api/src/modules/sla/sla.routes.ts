@@ -1,0 +1,24 @@
+import { Type } from '@sinclair/typebox';
+import { SlaQuery, SlaReport } from '../../contract/sla.schema.ts';
+import { defineRoute, type AnyRoute } from '../../http/route.ts';
+import { callerOf } from '../resources/crud.routes.ts';
+import type { SlaService } from './sla.service.ts';
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** GET /v1/sla/{monitors,services,teams}/{id}: uptime, outages and latency over a window. */
+export function slaRoutes(sla: SlaService): AnyRoute[] {
+  const subjects = [
+    { plural: 'monitors', singular: 'monitor', report: sla.monitor.bind(sla), extra: 'per region' },
+    { plural: 'services', singular: 'service', report: sla.service.bind(sla), extra: 'per region and per monitor' },
+    { plural: 'teams', singular: 'team', report: sla.team.bind(sla), extra: 'per region and per service' },
+  ] as const;
+  return subjects.map(({ plural, singular, report, extra }) =>
+    defineRoute({
+      method: 'get', path: `/v1/sla/${plural}/{id}`, operationId: `get_${singular}_sla`, summary: `SLA figures of a ${singular}, overall and ${extra}`, tag: 'SLA', auth: 'principal',
+      params: IdParams, query: SlaQuery,
+      responses: { 200: { description: `Uptime, downtime, outages, latency and check counts of the ${singular} over the window.`, schema: SlaReport } },
+      handle: async (req) => ({ status: 200, body: await report(callerOf(req), req.params.id, req.query) }),
+    }),
+  );
+}

@@ -1,0 +1,212 @@
+import { notFound } from '../../contract/errors.ts';
+import type { SlaFigures, SlaReport } from '../../contract/sla.schema.ts';
+import { requireTeamAccess } from '../../auth/principal.ts';
+import type { Db } from '../../db/database.ts';
+import type { Caller } from '../resources/spec.service.ts';
+import { coversMonitor, coversService, excludedWindows, type ExpandedWindow, type MaintenanceWindowDoc } from './maintenance.expand.ts';
+import { addTotals, clip, downIntervals, emptyTotals, groupFigures, intersect, measure, subjectFigures, subtract, union, type Interval, type RollupTotals, type TransitionPoint } from './sla.math.ts';
+import type { SlaMonitorRow, SlaNamedRow, SlaRepository, TransitionRow } from './sla.repository.ts';
+import { resolutionFor, resolveWindow, type SlaWindow, type SlaWindowLabel } from './sla.window.ts';
+
+export interface SlaQueryInput {
+  window?: SlaWindowLabel | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The time bookkeeping of one subject inside the window. */
+interface Accounting {
+  /** Time the subject existed inside the window. */
+  existence: Interval[];
+  /** Maintenance spans that apply to it, within its existence. */
+  excluded: Interval[];
+  /** existence − excluded: the time its figures are about. */
+  counted: Interval[];
+  windows: ExpandedWindow[];
+}
+
+interface MonitorFacts {
+  row: SlaMonitorRow;
+  time: Accounting;
+  /** Down intervals of the monitor's own (quorum) state. */
+  down: Interval[];
+  slotDown: Map<string, Interval[]>;
+  totals: Map<string, RollupTotals>;
+  regions: string[];
+}
+
+interface ServiceFacts {
+  row: SlaNamedRow;
+  time: Accounting;
+  down: Interval[];
+  monitors: MonitorFacts[];
+  regions: string[];
+  figures: SlaFigures;
+  regionFigures: Map<string, SlaFigures>;
+}
+
+type Region = SlaReport['regions'][number];
+
+const seconds = (ms: number) => Math.round(ms) / 1000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+
+/** Groups transition rows by subject (and region) into down intervals within the window. */
+function downBySubject(rows: TransitionRow[], range: Interval, keyOf: (row: TransitionRow) => string): Map<string, Interval[]> {
+  const points = new Map<string, TransitionPoint[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = points.get(key) ?? [];
+    list.push({ at: row.at.getTime(), to: row.to_state });
+    points.set(key, list);
+  }
+  // Rows at or before the window start carry the state in force; downIntervals settles them first.
+  return new Map([...points].map(([key, list]) => [key, downIntervals('unknown', list, range)]));
+}
+
+function account(createdAt: Date, range: Interval, windows: ExpandedWindow[]): Accounting {
+  const existence = clip([{ start: createdAt.getTime(), end: range.end }], range);
+  const excluded = intersect(union(windows.flatMap((w) => w.spans)), existence);
+  return { existence, excluded, counted: subtract(existence, excluded), windows };
+}
+
+/**
+ * SLA and SLO figures of monitors, services and teams, answered from state transitions and
+ * latency rollups. Callers need read access to the subject's team; anything else is "not found".
+ */
+export class SlaService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: SlaRepository,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async monitor(caller: Caller, id: string, query: SlaQueryInput): Promise<SlaReport> {
+    const window = resolveWindow(query, this.now());
+    const orgId = caller.principal.orgId;
+    const row = await this.repo.monitor(this.db, orgId, id);
+    if (!row) throw notFound('Monitor');
+    requireTeamAccess(caller.principal, row.team_id, 'read', 'Monitor');
+    const windows = await this.repo.slaWindows(this.db, orgId, [row.team_id]);
+    const [m] = await this.monitorFacts(orgId, [row], windows, window);
+    const facts = m!;
+    const regions = facts.regions.map((region): Region => ({ region, ...subjectFigures(facts.slotDown.get(region) ?? [], facts.time.counted, facts.totals.get(region) ?? emptyTotals()) }));
+    return {
+      ...this.header('monitor', row, window, facts.time),
+      ...subjectFigures(facts.down, facts.time.counted, addTotals([...facts.totals.values()])),
+      regions,
+    };
+  }
+
+  async service(caller: Caller, id: string, query: SlaQueryInput): Promise<SlaReport> {
+    const window = resolveWindow(query, this.now());
+    const orgId = caller.principal.orgId;
+    const row = await this.repo.service(this.db, orgId, id);
+    if (!row) throw notFound('Service');
+    requireTeamAccess(caller.principal, row.team_id, 'read', 'Service');
+    const windows = await this.repo.slaWindows(this.db, orgId, [row.team_id]);
+    const [s] = await this.serviceFacts(orgId, [row], windows, window);
+    const facts = s!;
+    return {
+      ...this.header('service', row, window, facts.time),
+      ...facts.figures,
+      regions: facts.regions.map((region) => ({ region, ...facts.regionFigures.get(region)! })),
+      parts: facts.monitors.map((m) => ({ type: 'monitor' as const, id: m.row.id, name: m.row.name, ...subjectFigures(m.down, m.time.counted, addTotals([...m.totals.values()])) })),
+    };
+  }
+
+  async team(caller: Caller, id: string, query: SlaQueryInput): Promise<SlaReport> {
+    const window = resolveWindow(query, this.now());
+    const orgId = caller.principal.orgId;
+    const team = await this.repo.team(this.db, orgId, id);
+    if (!team) throw notFound('Team');
+    requireTeamAccess(caller.principal, team.id, 'read', 'Team');
+    const [services, windows] = await Promise.all([this.repo.servicesOfTeam(this.db, orgId, team.id), this.repo.slaWindows(this.db, orgId, [team.id])]);
+    const facts = await this.serviceFacts(orgId, services, windows, window);
+    const monitors = facts.flatMap((s) => s.monitors);
+    const totalsIn = (region?: string) => addTotals(monitors.flatMap((m) => (region === undefined ? [...m.totals.values()] : m.totals.has(region) ? [m.totals.get(region)!] : [])));
+    const regions = sorted(facts.flatMap((s) => s.regions)).map((region): Region => ({
+      region,
+      ...groupFigures(facts.filter((s) => s.regionFigures.has(region)).map((s) => s.regionFigures.get(region)!), totalsIn(region)),
+    }));
+    // The team's time is excluded only where every one of its services is in maintenance.
+    const existence = union(facts.flatMap((s) => s.time.existence));
+    const excluded = facts.length ? facts.map((s) => s.time.excluded).reduce((a, b) => intersect(a, b)) : [];
+    const byWindow = new Map<string, ExpandedWindow>();
+    for (const w of facts.flatMap((s) => s.time.windows)) byWindow.set(w.id, w);
+    const time: Accounting = { existence, excluded, counted: union(facts.flatMap((s) => s.time.counted)), windows: [...byWindow.values()] };
+    return {
+      ...this.header('team', team, window, time),
+      ...groupFigures(facts.map((s) => s.figures), totalsIn()),
+      regions,
+      parts: facts.map((s) => ({ type: 'service' as const, id: s.row.id, name: s.row.name, ...s.figures })),
+    };
+  }
+
+  private header(type: SlaReport['subject']['type'], subject: { id: string; name: string }, window: SlaWindow, time: Accounting): Pick<SlaReport, 'subject' | 'window' | 'counted_seconds' | 'excluded_seconds' | 'excluded_windows'> {
+    const existence = time.existence;
+    return {
+      subject: { type, id: subject.id, name: subject.name },
+      window: { from: iso(window.from), to: iso(window.to), seconds: seconds(window.to - window.from), ...(window.label ? { label: window.label } : {}) },
+      counted_seconds: seconds(measure(time.counted)),
+      excluded_seconds: seconds(measure(time.excluded)),
+      excluded_windows: time.windows
+        .map((w) => ({ id: w.id, name: w.name, seconds: seconds(measure(intersect(w.spans, existence))) }))
+        .filter((w) => w.seconds > 0)
+        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+    };
+  }
+
+  private async serviceFacts(orgId: string, services: SlaNamedRow[], windows: MaintenanceWindowDoc[], window: SlaWindow): Promise<ServiceFacts[]> {
+    const range: Interval = { start: window.from, end: window.to };
+    const monitorRows = await this.repo.monitorsOfServices(this.db, orgId, services.map((s) => s.id));
+    const [monitors, transitions] = await Promise.all([
+      this.monitorFacts(orgId, monitorRows, windows, window),
+      this.repo.transitions(this.db, orgId, 'service', services.map((s) => s.id), new Date(window.from), new Date(window.to)),
+    ]);
+    const down = downBySubject(transitions, range, (r) => r.subject_id);
+    return services.map((row) => {
+      const time = account(row.created_at, range, excludedWindows(windows, (w) => coversService(w, row), range));
+      const own = monitors.filter((m) => m.row.service_id === row.id);
+      const regions = sorted(own.flatMap((m) => m.regions));
+      const serviceDown = down.get(row.id) ?? [];
+      // Per region the service is down while any of its monitors is down there (the worst of them).
+      const regionFigures = new Map(regions.map((region) => [
+        region,
+        subjectFigures(union(own.flatMap((m) => m.slotDown.get(region) ?? [])), time.counted, addTotals(own.flatMap((m) => (m.totals.has(region) ? [m.totals.get(region)!] : [])))),
+      ]));
+      const figures = subjectFigures(serviceDown, time.counted, addTotals(own.flatMap((m) => [...m.totals.values()])));
+      return { row, time, down: serviceDown, monitors: own, regions, figures, regionFigures };
+    });
+  }
+
+  private async monitorFacts(orgId: string, rows: SlaMonitorRow[], windows: MaintenanceWindowDoc[], window: SlaWindow): Promise<MonitorFacts[]> {
+    const range: Interval = { start: window.from, end: window.to };
+    const from = new Date(window.from);
+    const to = new Date(window.to);
+    const times = new Map(rows.map((row) => [row.id, account(row.created_at, range, excludedWindows(windows, (w) => coversMonitor(w, row), range))]));
+    const exclusions = rows.flatMap((row) => times.get(row.id)!.excluded.map((span) => ({ monitorId: row.id, start: new Date(span.start), end: new Date(span.end) })));
+    const ids = rows.map((r) => r.id);
+    const [slots, overall, rollups] = await Promise.all([
+      this.repo.transitions(this.db, orgId, 'slot', ids, from, to),
+      this.repo.transitions(this.db, orgId, 'monitor', ids, from, to),
+      this.repo.rollups(this.db, orgId, ids, resolutionFor(window), from, to, exclusions),
+    ]);
+    const slotKey = (monitorId: string, region: string) => `${monitorId}\u0000${region}`;
+    const slotDown = downBySubject(slots, range, (r) => slotKey(r.subject_id, r.region ?? ''));
+    const monitorDown = downBySubject(overall, range, (r) => r.subject_id);
+    return rows.map((row) => {
+      const totals = new Map(rollups.filter((t) => t.monitorId === row.id).map((t) => [t.region, t as RollupTotals]));
+      const slotRegions = slots.filter((t) => t.subject_id === row.id && t.region).map((t) => t.region!);
+      const regions = sorted([...row.regions, ...slotRegions, ...totals.keys()]);
+      return {
+        row,
+        time: times.get(row.id)!,
+        down: monitorDown.get(row.id) ?? [],
+        slotDown: new Map(regions.map((region) => [region, slotDown.get(slotKey(row.id, region)) ?? []])),
+        totals,
+        regions,
+      };
+    });
+  }
+}
