@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import type { Caller } from '../resources/spec.service.ts';
 import { coversMonitor, coversService, excludedWindows, type ExpandedWindow, type MaintenanceWindowDoc } from './maintenance.expand.ts';
 import { addTotals, clip, downIntervals, emptyTotals, groupFigures, intersect, measure, subjectFigures, subtract, union, type Interval, type RollupTotals, type TransitionPoint } from './sla.math.ts';
-import type { SlaMonitorRow, SlaNamedRow, SlaRepository, TransitionRow } from './sla.repository.ts';
+import { SlaRepository, type SlaMonitorRow, type SlaNamedRow, type TransitionRow } from './sla.repository.ts';
 import { resolutionFor, resolveWindow, type SlaWindow, type SlaWindowLabel } from './sla.window.ts';
 
 export interface SlaQueryInput {
@@ -77,7 +77,7 @@ function account(createdAt: Date, range: Interval, windows: ExpandedWindow[]): A
 export class SlaService {
   constructor(
     private readonly db: Db,
-    private readonly repo: SlaRepository,
+    private readonly repo: SlaRepository = new SlaRepository(),
     private readonly now: () => number = Date.now,
   ) {}
 
