@@ -13,6 +13,8 @@ import { buildOpenApi } from './openapi/openapi.document.ts';
 import { docsRouter } from './openapi/docs-page.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { SlaService } from './modules/sla/sla.service.ts';
+import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { DependencyService } from './modules/dependencies/dependency.service.ts';
 import { dependencyRoutes } from './modules/dependencies/dependency.routes.ts';
 import { SpecService } from './modules/resources/spec.service.ts';
@@ -73,6 +75,7 @@ export function createApp(options: AppOptions): App {
     ...specKinds.flatMap((kind) => specRoutes(new SpecService(kind, db, validator, audit))),
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
     ...auditRoutes(db, audit),
+    ...slaRoutes(new SlaService(db)),
   );
 
   const app = express();
