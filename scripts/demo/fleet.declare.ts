@@ -1,0 +1,256 @@
+import { CALLER_HEADER } from './fleet.server.ts';
+import { dependencyEdges, HEALTH_PATH, type EndpointModel, type FleetModel, type ServiceModel } from './fleet.model.ts';
+import { PharosClient } from './pharos.client.ts';
+
+// Declares the fleet in Pharos through the REST API: teams, services, dependency edges and
+// monitors. Idempotent: existing objects are found by name and left alone (or replaced when they
+// differ from what the fleet needs, e.g. new ports), creates carry an Idempotency-Key.
+
+/** Tag every object the demo declares carries. */
+export const DEMO_TAG = { source: 'pharos-demo' } as const;
+
+export interface DeclareOptions {
+  apiUrl: string;
+  token: string;
+  model: FleetModel;
+  /** Base URL of each running service, by name. */
+  urls: ReadonlyMap<string, string>;
+  /** Regions to run the monitors from; empty = every region with live runners. */
+  regions?: string[];
+  intervalSeconds?: number;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+export interface Counts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface DeclareReport {
+  teams: Counts;
+  services: Counts;
+  dependencies: Counts;
+  monitors: Counts;
+  /** Monitor name → id, for the summary. */
+  monitorIds: Map<string, string>;
+}
+
+export type MonitorRole = 'health' | 'business' | 'edge';
+
+/** A monitor the fleet needs, before service ids are known. */
+export interface DesiredMonitor {
+  service: string;
+  role: MonitorRole;
+  body: Record<string, unknown>;
+}
+
+interface Named {
+  id: string;
+  name: string;
+}
+type Team = Named & { description?: string };
+type Service = Named & Record<string, unknown>;
+type Monitor = Named & { service_id: string } & Record<string, unknown>;
+type Dependency = { id: string; depends_on_service_id: string };
+
+const CONCURRENCY = 4;
+
+/** Monitor name of a business endpoint, e.g. "shipping-integration-get-rates". */
+export function endpointMonitorName(service: string, e: Pick<EndpointModel, 'method' | 'path'>): string {
+  const slug = `${e.method.toLowerCase()}-${e.path.replace(/[^A-Za-z0-9]+/g, '-')}`.replace(/-+/g, '-').replace(/-$/, '');
+  return `${service}-${slug}`.slice(0, 100);
+}
+export const healthMonitorName = (service: string) => `${service}-health`;
+export const edgeMonitorName = (from: string, to: string) => `${from}-reaches-${to}`.slice(0, 100);
+
+/** Every monitor the fleet needs: /health of each service, each key endpoint, and each edge checked from the caller's zone. */
+export function desiredMonitors(model: FleetModel, urls: ReadonlyMap<string, string>, options: { regions?: string[]; intervalSeconds?: number } = {}): DesiredMonitor[] {
+  const interval = options.intervalSeconds ?? 30;
+  const common = {
+    type: 'http',
+    interval_seconds: interval,
+    timeout_seconds: Math.min(10, Math.max(1, interval - 1)),
+    regions: options.regions ?? [],
+    failure_threshold: 2,
+    recovery_threshold: 1,
+  };
+  const urlOf = (name: string) => {
+    const url = urls.get(name);
+    if (!url) throw new Error(`No URL for service ${name}: is it running?`);
+    return url;
+  };
+  const status200 = { source: 'status_code', operator: 'equals', target: '200' };
+  const healthy = { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' };
+  const fast = { source: 'response_time', operator: 'less_than', target: '500', severity: 'degraded' };
+  const teamOf = new Map(model.services.map((s) => [s.name, s.team]));
+  const monitors: DesiredMonitor[] = [];
+  for (const s of model.services) {
+    monitors.push({
+      service: s.name,
+      role: 'health',
+      body: {
+        ...common,
+        name: healthMonitorName(s.name),
+        description: `GET ${HEALTH_PATH} of ${s.name}.`,
+        http: { method: 'GET', url: `${urlOf(s.name)}${HEALTH_PATH}` },
+        assertions: [status200, healthy, fast],
+        tags: { ...DEMO_TAG, check: 'health' },
+      },
+    });
+    for (const e of s.endpoints) {
+      if (!e.key) continue;
+      const jsonAssertion = { source: 'json_body', property: e.key.property, operator: e.key.operator, ...(e.key.target !== undefined ? { target: e.key.target } : {}) };
+      monitors.push({
+        service: s.name,
+        role: 'business',
+        body: {
+          ...common,
+          name: endpointMonitorName(s.name, e),
+          description: `${e.summary}: ${e.method} ${e.path}${e.calls.length ? `, which calls ${[...new Set(e.calls.map((c) => c.service))].join(', ')}` : ''}.`,
+          http: { method: e.method, url: `${urlOf(s.name)}${e.path}`, ...(e.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) },
+          assertions: [status200, jsonAssertion, fast],
+          tags: { ...DEMO_TAG, check: 'business' },
+        },
+      });
+    }
+  }
+  for (const edge of dependencyEdges(model)) {
+    const zone = teamOf.get(edge.from)!;
+    monitors.push({
+      service: edge.from,
+      role: 'edge',
+      body: {
+        ...common,
+        name: edgeMonitorName(edge.from, edge.to),
+        description: `Can ${edge.from} reach ${edge.to}? GET ${HEALTH_PATH} of ${edge.to} from the ${zone} zone (where ${edge.from} runs).`,
+        run_from: { zone },
+        // In the simulator the caller header stands in for the source address a network policy sees.
+        http: { method: 'GET', url: `${urlOf(edge.to)}${HEALTH_PATH}`, headers: { [CALLER_HEADER]: edge.from } },
+        assertions: [status200, healthy, fast],
+        tags: { ...DEMO_TAG, check: 'edge', downstream: edge.to },
+      },
+    });
+  }
+  return monitors;
+}
+
+function serviceBody(s: ServiceModel, teamId: string): Record<string, unknown> {
+  return { name: s.name, team_id: teamId, kind: s.kind, description: s.description, tags: { ...DEMO_TAG, tier: s.tier, team: s.team } };
+}
+
+/** Declares the fleet; safe to run again (nothing is created twice). */
+export async function declareFleet(options: DeclareOptions): Promise<DeclareReport> {
+  const log = options.log ?? (() => {});
+  const client = new PharosClient(options.apiUrl, options.token);
+  await client.checkToken();
+  const { model } = options;
+  const monitors = desiredMonitors(model, options.urls, options);
+  const report: DeclareReport = { teams: counts(), services: counts(), dependencies: counts(), monitors: counts(), monitorIds: new Map() };
+
+  // Teams, found by name.
+  const teamIds = new Map<string, string>();
+  for (const t of model.teams) {
+    const found = (await client.get<{ items: Team[] }>(`/v1/teams?name=${encodeURIComponent(t.name)}`)).items[0];
+    if (!found) {
+      teamIds.set(t.name, (await client.create<Team>('/v1/teams', t)).id);
+      report.teams.created++;
+    } else {
+      teamIds.set(t.name, found.id);
+      report.teams.unchanged++;
+    }
+  }
+  log(`teams: ${describe(report.teams)}`);
+
+  // Services, found by name in the organization.
+  const existingServices = new Map((await client.list<Service>('/v1/services')).map((s) => [s.name, s]));
+  const serviceIds = new Map<string, string>();
+  await mapLimit(model.services, CONCURRENCY, async (s) => {
+    const body = serviceBody(s, teamIds.get(s.team)!);
+    const found = existingServices.get(s.name);
+    if (!found) {
+      serviceIds.set(s.name, (await client.create<Service>('/v1/services', body)).id);
+      report.services.created++;
+    } else {
+      serviceIds.set(s.name, found.id);
+      if (isSubset(body, found)) report.services.unchanged++;
+      else {
+        await client.replace(`/v1/services/${found.id}`, body);
+        report.services.updated++;
+      }
+    }
+  });
+  log(`services: ${describe(report.services)}`);
+
+  // Dependency edges, found by target service.
+  const edgesByFrom = new Map<string, string[]>();
+  for (const e of dependencyEdges(model)) edgesByFrom.set(e.from, [...(edgesByFrom.get(e.from) ?? []), e.to]);
+  await mapLimit([...edgesByFrom], CONCURRENCY, async ([from, targets]) => {
+    const fromId = serviceIds.get(from)!;
+    const existing = new Set((await client.list<Dependency>(`/v1/services/${fromId}/dependencies`)).map((d) => d.depends_on_service_id));
+    for (const to of targets) {
+      const toId = serviceIds.get(to)!;
+      if (existing.has(toId)) {
+        report.dependencies.unchanged++;
+        continue;
+      }
+      await client.create(`/v1/services/${fromId}/dependencies`, { depends_on_service_id: toId, description: `${from} calls ${to}` });
+      report.dependencies.created++;
+    }
+  });
+  log(`dependencies: ${describe(report.dependencies)}`);
+
+  // Monitors, found by (service, name).
+  const existingMonitors = new Map((await client.list<Monitor>('/v1/monitors')).map((m) => [`${m.service_id}\u0000${m.name}`, m]));
+  await mapLimit(monitors, CONCURRENCY, async (m) => {
+    const serviceId = serviceIds.get(m.service)!;
+    const name = String(m.body.name);
+    const body = { ...m.body, service_id: serviceId };
+    const found = existingMonitors.get(`${serviceId}\u0000${name}`);
+    if (!found) {
+      report.monitorIds.set(name, (await client.create<Monitor>('/v1/monitors', body)).id);
+      report.monitors.created++;
+      return;
+    }
+    report.monitorIds.set(name, found.id);
+    if (isSubset(body, found)) report.monitors.unchanged++;
+    else {
+      await client.replace(`/v1/monitors/${found.id}`, body);
+      report.monitors.updated++;
+    }
+  });
+  log(`monitors: ${describe(report.monitors)}`);
+  return report;
+}
+
+const counts = (): Counts => ({ created: 0, updated: 0, unchanged: 0 });
+export const describe = (c: Counts) => `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;
+
+/** True when every field of `wanted` (recursively) equals the one in `actual`; fields the API adds (defaults, ids) are ignored. */
+export function isSubset(wanted: unknown, actual: unknown): boolean {
+  if (Array.isArray(wanted)) return Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => isSubset(w, actual[i]));
+  if (wanted !== null && typeof wanted === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    return Object.entries(wanted).every(([k, v]) => isSubset(v, (actual as Record<string, unknown>)[k]));
+  }
+  return wanted === actual;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; the first error rejects after the in-flight calls settle. */
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure;
+}

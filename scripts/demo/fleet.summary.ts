@@ -1,0 +1,43 @@
+import { dependencyEdges, type FleetModel } from './fleet.model.ts';
+import type { RunningService } from './fleet.server.ts';
+import { describe, type DeclareReport } from './fleet.declare.ts';
+
+// The text `npm run demo` prints once the fleet runs (and is declared).
+
+export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, RunningService>, controlUrl: string | undefined, declared?: DeclareReport): string {
+  const list = [...services.values()];
+  const internal = list.filter((s) => s.kind === 'internal');
+  const endpoints = list.reduce((n, s) => n + s.endpoints.length, 0);
+  const width = Math.max(...list.map((s) => s.name.length));
+  const lines = [
+    '',
+    `Pharos demo fleet: ${internal.length} services and ${list.length - internal.length} external APIs, ${endpoints} endpoints, ${dependencyEdges(model).length} dependency edges, ${model.teams.length} teams.`,
+    '',
+    ...model.teams.flatMap((t) => [
+      `  ${t.name}`,
+      ...list
+        .filter((s) => s.team === t.name)
+        .map((s) => `    ${s.name.padEnd(width)}  ${s.url}  ${s.endpoints.length} endpoints${s.kind === 'external' ? '  (external API)' : ''}`),
+    ]),
+    '',
+  ];
+  if (controlUrl) lines.push(`Control: ${controlUrl}  (buttons in a browser; GET /status, POST /break/{service}, /slow/{service}/{ms}, /cut/{from}/{to}, /heal)`);
+  if (declared) {
+    lines.push(
+      `Declared in Pharos: teams ${describe(declared.teams)}; services ${describe(declared.services)};`,
+      `  dependencies ${describe(declared.dependencies)}; monitors ${describe(declared.monitors)}.`,
+    );
+  }
+  lines.push(
+    '',
+    'Try first, the reference outage (a network policy blocks shipping-integration -> carrier-api):',
+    '  npm run demo -- cut shipping-integration carrier-api',
+    '  curl -i ' + `${services.get('shipping-integration')?.url ?? ''}/rates` + '     # 502: the business endpoint fails',
+    '  curl -i ' + `${services.get('shipping-integration')?.url ?? ''}/health` + '    # 200: /health stays green',
+    '  Pharos: monitors shipping-integration-get-rates and shipping-integration-reaches-carrier-api go down; shipping-integration-health stays up.',
+    '  npm run demo -- heal all',
+    'Other commands: npm run demo -- break <service> | slow <service> <ms> | heal [<service>|all] | status',
+    '',
+  );
+  return lines.join('\n');
+}
