@@ -122,6 +122,10 @@ const matrix: Record<string, Row> = {
     }),
   },
 
+  'GET /v1/sla/monitors/{id}': { path: (f) => `/v1/sla/monitors/${f.monitor}?window=24h`, expect: read },
+  'GET /v1/sla/services/{id}': { path: (f) => `/v1/sla/services/${f.service}?window=24h`, expect: read },
+  'GET /v1/sla/teams/{id}': { path: (f) => `/v1/sla/teams/${f.team}?window=24h`, expect: read },
+
   'GET /v1/audit': { path: () => '/v1/audit?limit=5', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] } },
 };
 
