@@ -1,0 +1,97 @@
+import { defaultMaxConcurrent } from '../engine.ts';
+import { defaultResultBufferCapacity } from '../results/result.buffer.ts';
+
+/** Log levels LOG_LEVEL accepts (pino's). */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** The runner's settings, read once from the environment by the composition root. */
+export interface RunnerConfig {
+  /** Control plane base URL; a path prefix (e.g. behind a gateway) is kept. */
+  apiUrl: URL;
+  /** Runner token (`phr_…`); never logged. */
+  token: string;
+  /** Region the operator expects this runner to serve; absent = whatever the token says. */
+  expectedRegion: string | undefined;
+  /** Port of /metrics and /healthz; 0 disables the server. */
+  metricsPort: number;
+  /** Interface the metrics server listens on; undefined = all interfaces. */
+  metricsHost: string | undefined;
+  bufferCapacity: number;
+  concurrency: number;
+  logLevel: LogLevel;
+}
+
+export const defaultMetricsPort = 9464;
+
+/** One or more environment variables are missing or wrong; `problems` names each variable. */
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    super(problems.map((p) => `${p.variable}: ${p.message}`).join('; '));
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const regionPattern = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Reads and checks every runner variable; throws one ConfigError listing all problems. */
+export function loadRunnerConfig(env: Env): RunnerConfig {
+  const problems: { variable: string; message: string }[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw ? raw : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number, what: string): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push({ variable: name, message: `must be a whole number from ${min} to ${max} (${what}); got "${raw}".` });
+      return fallback;
+    }
+    return n;
+  };
+
+  let apiUrl: URL | undefined;
+  const rawUrl = value('PHAROS_API_URL');
+  if (rawUrl === undefined) {
+    problems.push({ variable: 'PHAROS_API_URL', message: 'is required: the control plane base URL, e.g. https://pharos.example.com.' });
+  } else {
+    try {
+      apiUrl = new URL(rawUrl);
+      if (apiUrl.protocol !== 'http:' && apiUrl.protocol !== 'https:') throw new Error('not http');
+      if (apiUrl.username || apiUrl.password || apiUrl.search || apiUrl.hash) throw new Error('extra parts');
+    } catch {
+      apiUrl = undefined;
+      problems.push({ variable: 'PHAROS_API_URL', message: `must be an http(s) URL without credentials, query or fragment, e.g. https://pharos.example.com; got "${rawUrl}".` });
+    }
+  }
+
+  const token = value('PHAROS_RUNNER_TOKEN');
+  if (token === undefined) {
+    problems.push({ variable: 'PHAROS_RUNNER_TOKEN', message: 'is required: a runner token ("phr_…") created with POST /v1/runner-tokens.' });
+  } else if (!token.startsWith('phr_')) {
+    const hint = token.startsWith('phs_') ? ' This is an API token ("phs_…"); runners need a runner token.' : '';
+    problems.push({ variable: 'PHAROS_RUNNER_TOKEN', message: `must be a runner token starting with "phr_".${hint} Create one with POST /v1/runner-tokens.` });
+  }
+
+  const region = value('PHAROS_REGION');
+  if (region !== undefined && (!regionPattern.test(region) || region.length > 64)) {
+    problems.push({ variable: 'PHAROS_REGION', message: `must be a region name like "us-east-1" (lower-case letters, digits, "-"); got "${region}".` });
+  }
+
+  const metricsPort = integer('PHAROS_RUNNER_METRICS_PORT', defaultMetricsPort, 0, 65535, '0 disables /metrics and /healthz');
+  const metricsHost = value('PHAROS_RUNNER_METRICS_HOST');
+  const bufferCapacity = integer('PHAROS_RUNNER_BUFFER', defaultResultBufferCapacity, 1, 10_000_000, 'results kept while the API is unreachable');
+  const concurrency = integer('PHAROS_RUNNER_CONCURRENCY', defaultMaxConcurrent, 1, 100_000, 'checks running at once');
+
+  const rawLevel = value('LOG_LEVEL')?.toLowerCase() ?? 'info';
+  const logLevel = (logLevels as readonly string[]).includes(rawLevel) ? (rawLevel as LogLevel) : undefined;
+  if (!logLevel) problems.push({ variable: 'LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}; got "${value('LOG_LEVEL')}".` });
+
+  if (problems.length > 0 || !apiUrl || !token || !logLevel) throw new ConfigError(problems);
+  return { apiUrl, token, expectedRegion: region, metricsPort, metricsHost, bufferCapacity, concurrency, logLevel };
+}

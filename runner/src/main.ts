@@ -1,0 +1,244 @@
+/**
+ * The runner process: the one composition root. Reads the environment, registers with the control
+ * plane, long-polls assignments into the engine, pushes results from the bounded buffer, serves
+ * /metrics and /healthz, and shuts down gracefully on SIGTERM/SIGINT.
+ *
+ *   PHAROS_API_URL=https://pharos.example.com PHAROS_RUNNER_TOKEN=phr_… node --import tsx runner/src/main.ts
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { destination as pinoDestination, pino, type Logger } from 'pino';
+import { RUNNER_PROTOCOL_VERSION } from '../../api/src/contract/runner-protocol.schema.ts';
+import { ConfigError, loadRunnerConfig, type RunnerConfig } from './config/runner.config.ts';
+import { createCheckRegistry, createEngine, createResultBuffer, createRunnerMetrics, type Engine } from './engine.ts';
+import { startHealthServer, type HealthServer } from './health/health.server.ts';
+import { RunnerHealth } from './health/runner.health.ts';
+import { createProtocolMetrics } from './metrics/protocol.metrics.ts';
+import { runPollLoop } from './protocol/poll.loop.ts';
+import { createProtocolClient } from './protocol/protocol.client.ts';
+import { ProtocolError } from './protocol/protocol.errors.ts';
+import { PushLoop } from './protocol/push.loop.ts';
+import { RunnerSession } from './protocol/runner.session.ts';
+
+/** Time budgets of a graceful shutdown; the sum stays well below Kubernetes' default 30 s grace period. */
+export interface ShutdownBudget {
+  /** Waiting for checks in flight. */
+  checksMs: number;
+  /** Pushing what is buffered, once. */
+  flushMs: number;
+  /** The deregister call. */
+  deregisterMs: number;
+}
+
+export const defaultShutdownBudget: ShutdownBudget = { checksMs: 5_000, flushMs: 5_000, deregisterMs: 3_000 };
+
+export interface RunnerProcess {
+  /** Resolves with the process exit code once the runner has stopped (shutdown or fatal error). */
+  readonly exited: Promise<number>;
+  /** Port /metrics and /healthz listen on, once listening; undefined when disabled. */
+  readonly metricsPort: Promise<number | undefined>;
+  /** Graceful stop: stop scheduling, wait for checks, flush, deregister. Idempotent. */
+  shutdown(reason: string): Promise<number>;
+}
+
+/** Software version reported at registration. */
+export function runnerVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/** Wires and starts every part of the runner. */
+export function startRunner(config: RunnerConfig, logger: Logger, budget: ShutdownBudget = defaultShutdownBudget): RunnerProcess {
+  const version = runnerVersion();
+  const lifetime = new AbortController();
+  const metrics = createRunnerMetrics();
+  const health = new RunnerHealth();
+  const buffer = createResultBuffer(config.bufferCapacity, () => metrics.recordDropped());
+  metrics.setGaugeSources({ bufferDepth: () => buffer.depth });
+  const protocolMetrics = createProtocolMetrics(metrics.registry, { lastPollAt: () => health.lastPollAt, bufferCapacity: config.bufferCapacity });
+  const checks = createCheckRegistry();
+  const client = createProtocolClient({ apiUrl: config.apiUrl, token: config.token, userAgent: `pharos-runner/${version} node/${process.versions.node}` });
+  const session = new RunnerSession({
+    client,
+    registration: {
+      protocol_version: RUNNER_PROTOCOL_VERSION,
+      version,
+      hostname: os.hostname().slice(0, 255),
+      capabilities: Object.keys(checks) as (keyof typeof checks)[],
+    },
+    expectedRegion: config.expectedRegion,
+    logger,
+    onError: () => metrics.recordPollError(),
+    onRegistered: (r) => {
+      health.registered(r.runner_id, r.lease_seconds);
+      protocolMetrics.recordRegistration();
+    },
+  });
+  const pushLoop = new PushLoop({
+    client,
+    session,
+    buffer,
+    logger,
+    onPushError: () => metrics.recordPushError(),
+    onPushed: (accepted, rejected) => protocolMetrics.recordPushed(accepted, rejected),
+  });
+  let engine: Engine | undefined;
+  let healthServer: HealthServer | undefined;
+  let resolvePort: (port: number | undefined) => void = () => {};
+  const metricsPort = new Promise<number | undefined>((resolve) => (resolvePort = resolve));
+
+  logger.info(
+    {
+      version,
+      api_url: config.apiUrl.href,
+      expected_region: config.expectedRegion,
+      metrics_port: config.metricsPort || undefined,
+      buffer_capacity: config.bufferCapacity,
+      concurrency: config.concurrency,
+      capabilities: Object.keys(checks),
+    },
+    'pharos runner starting',
+  );
+
+  const run = async (): Promise<void> => {
+    if (config.metricsPort > 0) {
+      healthServer = await startHealthServer({ port: config.metricsPort, host: config.metricsHost, metrics, health: () => health.verdict() }).catch((err: Error) => {
+        throw new Error(`PHAROS_RUNNER_METRICS_PORT: cannot listen on port ${config.metricsPort}: ${err.message}`);
+      });
+      logger.info({ port: healthServer.port }, 'serving /metrics and /healthz');
+    }
+    resolvePort(healthServer?.port);
+    const registered = await session.register(lifetime.signal);
+    engine = createEngine({
+      region: registered.region,
+      checks,
+      metrics,
+      maxConcurrent: config.concurrency,
+      sink: (result) => {
+        buffer.push(result);
+        pushLoop.notify();
+      },
+    });
+    const loops = [
+      runPollLoop(
+        { client, session, engine, logger, onPollSucceeded: () => health.pollSucceeded(), onPollError: () => metrics.recordPollError() },
+        lifetime.signal,
+      ),
+      pushLoop.run(lifetime.signal),
+    ];
+    await Promise.all(loops);
+  };
+
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  let finishing: Promise<number> | undefined;
+  const finish = (graceful: boolean, reason: string): Promise<number> =>
+    (finishing ??= (async () => {
+      health.stopping();
+      lifetime.abort();
+      if (graceful) logger.info({ reason }, 'shutting down: stopping checks');
+      if (engine) {
+        const stopped = await within(engine.stop(), graceful ? budget.checksMs : 1_000);
+        if (!stopped) logger.warn({ waited_ms: budget.checksMs }, 'checks still running at shutdown; not waiting for them');
+      }
+      await within(loopsSettled, 2_000);
+      const current = session.current;
+      if (graceful && current) {
+        const depth = buffer.depth;
+        const unsent = depth > 0 ? await pushLoop.flush(budget.flushMs) : 0;
+        if (unsent > 0) logger.warn({ unsent, flushed: depth - unsent }, 'could not push every buffered result before exiting');
+        else if (depth > 0) logger.info({ flushed: depth }, 'buffered results pushed');
+        try {
+          const known = await client.deregister(current.runner_id, AbortSignal.timeout(budget.deregisterMs));
+          logger.info({ runner_id: current.runner_id, acknowledged: known }, 'deregistered: the control plane can move our monitors now');
+        } catch (err) {
+          logger.warn({ error: (err as Error).message }, 'deregistration failed; our monitors move when the lease runs out');
+        }
+      } else if (buffer.depth > 0) {
+        logger.warn({ unsent: buffer.depth }, 'exiting with unsent results');
+      }
+      await within(client.close(), 1_000);
+      await healthServer?.close();
+      const code = graceful ? 0 : 1;
+      logger.info({ exit_code: code }, 'pharos runner stopped');
+      resolveExit(code);
+      return code;
+    })());
+
+  const loopsPromise = run();
+  const loopsSettled = loopsPromise.then(
+    () => undefined,
+    () => undefined,
+  );
+  loopsPromise.catch((err: unknown) => {
+    if (lifetime.signal.aborted && !(err instanceof ProtocolError && err.fatal)) return;
+    if (err instanceof ProtocolError && err.code === 'aborted') return;
+    logger.fatal({ code: err instanceof ProtocolError ? err.code : 'fatal', status: err instanceof ProtocolError ? err.status : undefined }, fatalMessage(err));
+    resolvePort(healthServer?.port);
+    void finish(false, 'fatal error');
+  });
+
+  return { exited, metricsPort, shutdown: (reason) => finish(true, reason) };
+}
+
+/** What the operator must read when the runner cannot go on. */
+export function fatalMessage(err: unknown): string {
+  if (err instanceof ProtocolError) {
+    switch (err.code) {
+      case 'incompatible_runner':
+        return `The control plane refuses this runner version (protocol ${RUNNER_PROTOCOL_VERSION}): ${err.message} Upgrade the runner to match the API.`;
+      case 'unauthorized':
+        return `The control plane rejected PHAROS_RUNNER_TOKEN (unknown or revoked): ${err.message} Create a new token with POST /v1/runner-tokens.`;
+      default:
+        return err.message;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Resolves true when `promise` settled within `ms`, false otherwise (the promise is left running). */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The process entry: config errors and fatal protocol errors exit 1, a graceful stop exits 0. */
+async function main(): Promise<void> {
+  const destination = pinoDestination({ dest: 1, sync: true });
+  const base = { service: 'pharos-runner' };
+  let config: RunnerConfig;
+  try {
+    config = loadRunnerConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    pino({ base, timestamp: pino.stdTimeFunctions.isoTime }, destination).fatal({ code: err.code, problems: err.problems }, `invalid configuration: ${err.message}`);
+    process.exit(1);
+  }
+  const logger = pino({ level: config.logLevel, base, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ error: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled rejection');
+    process.exit(1);
+  });
+  const runner = startRunner(config, logger);
+  let signalled = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (signalled) {
+        logger.warn({ signal }, 'second signal: exiting without finishing the shutdown');
+        process.exit(1);
+      }
+      signalled = true;
+      void runner.shutdown(signal);
+    });
+  }
+  process.exit(await runner.exited);
+}
+
+const entry = process.argv[1];
+if (entry && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) await main();
