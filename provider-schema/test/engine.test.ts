@@ -189,9 +189,9 @@ test('engine: delete failure keeps the prior state and surfaces the API diagnost
 
 test('engine: validation diagnostics carry attribute paths; unknown types are diagnostics', async () => {
   const { e } = await engine();
-  assert.deepEqual(e.validateResourceConfig('pharos_widget', config({ name: 'forbidden' })).diagnostics[0]?.path, [{ attribute: 'name' }]);
-  assert.deepEqual(e.validateResourceConfig('pharos_widget', config({ name: unknownValue })).diagnostics, []);
-  assert.equal(e.validateResourceConfig('pharos_nope', {}).diagnostics[0]?.summary, 'Unknown resource type');
+  assert.deepEqual((await e.validateResourceConfig('pharos_widget', config({ name: 'forbidden' }))).diagnostics[0]?.path, [{ attribute: 'name' }]);
+  assert.deepEqual((await e.validateResourceConfig('pharos_widget', config({ name: unknownValue }))).diagnostics, []);
+  assert.equal((await e.validateResourceConfig('pharos_nope', {})).diagnostics[0]?.summary, 'Unknown resource type');
 });
 
 test('engine: upgrade runs the version hook, fills new attributes with null and drops removed ones', async () => {

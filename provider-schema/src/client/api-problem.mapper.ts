@@ -17,7 +17,7 @@ export interface ApiProblem {
  * Turns an API error answer into diagnostics. Field errors become one diagnostic each with the
  * attribute path of their JSON pointer, so Terraform underlines the configuration line.
  */
-export function problemToDiagnostics(operation: string, status: number, problem: ApiProblem | undefined, type?: CtyType): Diagnostic[] {
+export function problemToDiagnostics(operation: string, status: number, problem: ApiProblem | undefined, type?: CtyType, translatePointer: (pointer: string) => string = (p) => p): Diagnostic[] {
   const summary = `${operation}: ${problem?.title ?? `HTTP ${status}`}`;
   const ref = problem?.request_id ? ` (request id ${problem.request_id})` : '';
   if (status === 401) {
@@ -32,7 +32,7 @@ export function problemToDiagnostics(operation: string, status: number, problem:
   const fieldErrors = problem?.errors ?? [];
   if (fieldErrors.length > 0) {
     return fieldErrors.map((e) => {
-      const path = pointerToPath(e.pointer, type);
+      const path = pointerToPath(translatePointer(e.pointer), type);
       return path.length > 0
         ? { severity: 'error' as const, summary, detail: `${e.message}${ref}`, path }
         : { severity: 'error' as const, summary, detail: `${e.message}${ref}` };

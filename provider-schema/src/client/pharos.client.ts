@@ -11,6 +11,8 @@ export interface RequestOptions {
   readonly operation?: string;
   /** Schema type of the body, so field errors map exactly to attribute paths. */
   readonly bodyType?: CtyType;
+  /** Rewrites the API's JSON pointers into Terraform names where they differ (/assertions/0 → /assertion/0). */
+  readonly translatePointer?: (pointer: string) => string;
   readonly signal?: AbortSignal;
 }
 
@@ -110,7 +112,7 @@ export class PharosClient {
       const parsed = parseJson(text);
       if ((status >= 200 && status < 300) || okStatuses.includes(status)) return { status, body: parsed };
       const problem = parsed && typeof parsed === 'object' ? (parsed as ApiProblem) : undefined;
-      throw new ApiError(problem?.code ?? (status === 401 ? 'unauthorized' : `http_${status}`), status, problemToDiagnostics(operation, status, problem, opts.bodyType));
+      throw new ApiError(problem?.code ?? (status === 401 ? 'unauthorized' : `http_${status}`), status, problemToDiagnostics(operation, status, problem, opts.bodyType, opts.translatePointer));
     }
   }
 }

@@ -79,7 +79,7 @@ function planNew(block: BlockJson, proposed: ObjectValue, config: ObjectValue | 
       out[name] = name in defaults ? fromJson(defaults[name], attributeType(attr), [name]) : unknownValue;
     }
   }
-  forEachNested(block, proposed, config, (nested, p, c) => planNew(nested, p, c, {}), out);
+  forEachNested(block, proposed, config, (nested, p, c, _prior, name) => planNew(nested, p, c, nestedDefaults(defaults, name)), out);
   return out;
 }
 
@@ -97,7 +97,7 @@ function planExisting(block: BlockJson, prior: ObjectValue, proposed: ObjectValu
     block,
     proposed,
     config,
-    (nested, p, c, priorEl) => (priorEl ? planExisting(nested, priorEl, p, c, {}) : planNew(nested, p, c, {})),
+    (nested, p, c, priorEl, name) => (priorEl ? planExisting(nested, priorEl, p, c, nestedDefaults(defaults, name)) : planNew(nested, p, c, nestedDefaults(defaults, name))),
     out,
     prior,
   );
@@ -109,7 +109,7 @@ function forEachNested(
   block: BlockJson,
   proposed: ObjectValue,
   config: ObjectValue | null,
-  plan: (nested: BlockJson, p: ObjectValue, c: ObjectValue | null, prior: ObjectValue | null) => ObjectValue,
+  plan: (nested: BlockJson, p: ObjectValue, c: ObjectValue | null, prior: ObjectValue | null, name: string) => ObjectValue,
   out: ObjectValue,
   prior: ObjectValue | null = null,
 ): void {
@@ -123,10 +123,10 @@ function forEachNested(
     switch (nb.nesting_mode) {
       case 'single':
       case 'group':
-        if (isObjectValue(p)) out[name] = plan(nb.block, p, asObject(c), asObject(pr));
+        if (isObjectValue(p)) out[name] = plan(nb.block, p, asObject(c), asObject(pr), name);
         break;
       case 'list':
-        if (Array.isArray(p)) out[name] = p.map((el, i) => (isObjectValue(el) ? plan(nb.block, el, asObject(elementAt(c, i)), asObject(elementAt(pr, i))) : el));
+        if (Array.isArray(p)) out[name] = p.map((el, i) => (isObjectValue(el) ? plan(nb.block, el, asObject(elementAt(c, i)), asObject(elementAt(pr, i)), name) : el));
         break;
       case 'set':
         if (Array.isArray(p)) {
@@ -135,7 +135,7 @@ function forEachNested(
             if (!isObjectValue(el)) return el;
             // Set elements have no identity: pair with the prior element equal in every configurable attribute.
             const match = priorEls.find((candidate) => sameConfigurable(nb.block, candidate, el)) ?? null;
-            return plan(nb.block, el, asObject(elementAt(c, i)) ?? el, match);
+            return plan(nb.block, el, asObject(elementAt(c, i)) ?? el, match, name);
           });
         }
         break;
@@ -143,13 +143,21 @@ function forEachNested(
         if (isObjectValue(p)) {
           const m: ObjectValue = {};
           for (const [k, el] of Object.entries(p)) {
-            m[k] = isObjectValue(el) ? plan(nb.block, el, asObject(isObjectValue(c) ? (c[k] ?? null) : null), asObject(isObjectValue(pr) ? (pr[k] ?? null) : null)) : el;
+            m[k] = isObjectValue(el) ? plan(nb.block, el, asObject(isObjectValue(c) ? (c[k] ?? null) : null), asObject(isObjectValue(pr) ? (pr[k] ?? null) : null), name) : el;
           }
           out[name] = m;
         }
         break;
     }
   }
+}
+
+/** Defaults of a nested block's attributes: the dotted keys under `name.` ("http.method" → "method" inside http). */
+function nestedDefaults(defaults: Defaults, name: string): Defaults {
+  const prefix = `${name}.`;
+  const out: Defaults = {};
+  for (const [key, value] of Object.entries(defaults)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = value;
+  return out;
 }
 
 function sameConfigurable(block: BlockJson, a: ObjectValue, b: ObjectValue): boolean {

@@ -75,18 +75,18 @@ export class ProviderEngine<C> {
   }
 
   /** ValidateResourceConfig; config may contain unknowns. */
-  validateResourceConfig(typeName: string, config: ObjectValue): EngineResult {
+  async validateResourceConfig(typeName: string, config: ObjectValue): Promise<EngineResult> {
     const diagnostics = new Diagnostics();
     const bound = this.resource(typeName, diagnostics);
-    if (bound) this.guard(diagnostics, `Validating ${typeName}`, () => bound.handler.validate?.(config, diagnostics));
+    if (bound) await this.guardAsync(diagnostics, `Validating ${typeName}`, () => bound.handler.validate?.(config, diagnostics));
     return { diagnostics: diagnostics.items };
   }
 
   /** ValidateDataResourceConfig; config may contain unknowns. */
-  validateDataSourceConfig(typeName: string, config: ObjectValue): EngineResult {
+  async validateDataSourceConfig(typeName: string, config: ObjectValue): Promise<EngineResult> {
     const diagnostics = new Diagnostics();
     const bound = this.dataSource(typeName, diagnostics);
-    if (bound) this.guard(diagnostics, `Validating data source ${typeName}`, () => bound.handler.validate?.(config, diagnostics));
+    if (bound) await this.guardAsync(diagnostics, `Validating data source ${typeName}`, () => bound.handler.validate?.(config, diagnostics));
     return { diagnostics: diagnostics.items };
   }
 
@@ -276,6 +276,14 @@ export class ProviderEngine<C> {
       return undefined;
     }
     return { client: this.client, diagnostics, private: priv, signal: this.signal, schema: bound.schema };
+  }
+
+  private async guardAsync(diagnostics: Diagnostics, operation: string, fn: () => void | Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      diagnostics.append(diagnosticsFromError(err, operation));
+    }
   }
 
   private guard(diagnostics: Diagnostics, operation: string, fn: () => void): void {

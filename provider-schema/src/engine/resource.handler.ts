@@ -27,8 +27,8 @@ export interface HandlerContext<C> {
 export interface ResourceHandler<C> {
   /** Metadata: the Terraform type name; its schema is looked up in schema/*.json by this name. */
   readonly typeName: string;
-  /** Extra checks beyond the schema's; config may hold unknown values (use isUnknown). */
-  validate?(config: ObjectValue, diagnostics: Diagnostics): void;
+  /** Extra checks beyond the schema's; config may hold unknown values (use isUnknown). May be async (lazily loaded rules). */
+  validate?(config: ObjectValue, diagnostics: Diagnostics): void | Promise<void>;
   /** Creates the object from the plan (computed attributes are absent) and returns the API's view. */
   create(req: { plan: JsonObject; config: JsonObject }, ctx: HandlerContext<C>): Promise<JsonObject>;
   /** Returns the API's current view, or null when the object is gone (the next plan re-creates it). */
@@ -46,7 +46,7 @@ export interface ResourceHandler<C> {
 /** One data source type: reads an object by its configuration. */
 export interface DataSourceHandler<C> {
   readonly typeName: string;
-  validate?(config: ObjectValue, diagnostics: Diagnostics): void;
+  validate?(config: ObjectValue, diagnostics: Diagnostics): void | Promise<void>;
   /** Returns the object; attributes set in config keep their configured values. */
   read(req: { config: JsonObject }, ctx: Omit<HandlerContext<C>, 'private'>): Promise<JsonObject>;
 }

@@ -81,15 +81,27 @@ export function reconcileApplied(block: BlockJson, planned: ObjectValue, api: Ob
 
 /**
  * Keeps secrets stable across reads: attributes the API never returns (listed in
- * preserve_on_read, plus every sensitive non-computed attribute) keep their prior value when
- * the read reports null, so a write-only secret does not show up as a change on every plan.
+ * preserve_on_read, plus every sensitive non-computed attribute, also inside single nested
+ * blocks such as `slack { webhook_url }`) keep their prior value when the read reports null,
+ * so a write-only secret does not show up as a change on every plan.
  */
 export function preserveOnRead(block: BlockJson, behaviour: ResourceBehaviour, prior: ObjectValue | null, read: ObjectValue): ObjectValue {
   if (!prior) return read;
-  const names = new Set(behaviour.preserve_on_read ?? []);
+  return preserveIn(block, behaviour.preserve_on_read ?? [], prior, read);
+}
+
+function preserveIn(block: BlockJson, listed: readonly string[], prior: ObjectValue, read: ObjectValue): ObjectValue {
+  const names = new Set(listed.filter((p) => !p.includes('.')));
   for (const [name, attr] of Object.entries(block.attributes ?? {})) if (attr.sensitive && !attr.computed && !attr.write_only) names.add(name);
   const out = { ...read };
   for (const name of names) if ((out[name] ?? null) === null && (prior[name] ?? null) !== null) out[name] = prior[name] ?? null;
+  for (const [name, nested] of Object.entries(block.block_types ?? {})) {
+    const r = out[name];
+    const p = prior[name];
+    if ((nested.nesting_mode !== 'single' && nested.nesting_mode !== 'group') || !isObjectValue(r) || !isObjectValue(p)) continue;
+    const inner = listed.filter((l) => l.startsWith(`${name}.`)).map((l) => l.slice(name.length + 1));
+    out[name] = preserveIn(nested.block, inner, p, r);
+  }
   return out;
 }
 

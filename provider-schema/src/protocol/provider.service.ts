@@ -68,16 +68,16 @@ export function createProviderService(engine: ProviderEngine<unknown>, log: Logg
       'diagnostics',
     ],
     ValidateResourceConfig: [
-      (req) => {
+      async (req) => {
         const config = fromProtoObject(req.config, typeOf('resource', req.type_name)) ?? {};
-        return { diagnostics: diags(engine.validateResourceConfig(req.type_name ?? '', config).diagnostics) };
+        return { diagnostics: diags((await engine.validateResourceConfig(req.type_name ?? '', config)).diagnostics) };
       },
       'diagnostics',
     ],
     ValidateDataResourceConfig: [
-      (req) => {
+      async (req) => {
         const config = fromProtoObject(req.config, typeOf('data', req.type_name)) ?? {};
-        return { diagnostics: diags(engine.validateDataSourceConfig(req.type_name ?? '', config).diagnostics) };
+        return { diagnostics: diags((await engine.validateDataSourceConfig(req.type_name ?? '', config)).diagnostics) };
       },
       'diagnostics',
     ],

@@ -1,4 +1,19 @@
+import alertRule from '../../schema/alert-rule.schema.json' with { type: 'json' };
+import channel from '../../schema/channel.schema.json' with { type: 'json' };
+import maintenanceWindow from '../../schema/maintenance-window.schema.json' with { type: 'json' };
+import monitorDataSource from '../../schema/monitor.data-source.schema.json' with { type: 'json' };
+import monitor from '../../schema/monitor.schema.json' with { type: 'json' };
 import providerSchema from '../../schema/provider.schema.json' with { type: 'json' };
+import behaviours from '../../schema/resource.behaviours.json' with { type: 'json' };
+import routingPolicy from '../../schema/routing-policy.schema.json' with { type: 'json' };
+import runnerToken from '../../schema/runner-token.schema.json' with { type: 'json' };
+import serviceDependency from '../../schema/service-dependency.schema.json' with { type: 'json' };
+import serviceDataSource from '../../schema/service.data-source.schema.json' with { type: 'json' };
+import service from '../../schema/service.schema.json' with { type: 'json' };
+import slo from '../../schema/slo.schema.json' with { type: 'json' };
+import teamMember from '../../schema/team-member.schema.json' with { type: 'json' };
+import teamDataSource from '../../schema/team.data-source.schema.json' with { type: 'json' };
+import team from '../../schema/team.schema.json' with { type: 'json' };
 import { asSchemaFile, type SchemaFile } from '../schema/schema.loader.ts';
 
 /**
@@ -6,5 +21,23 @@ import { asSchemaFile, type SchemaFile } from '../schema/schema.loader.ts';
  * run without the repository; a test fails when this list and schema/*.json disagree.
  */
 export function pharosSchemaFiles(): SchemaFile[] {
-  return [asSchemaFile(providerSchema, 'provider.schema.json')];
+  const files: [unknown, string][] = [
+    [providerSchema, 'provider.schema.json'],
+    [team, 'team.schema.json'],
+    [teamMember, 'team-member.schema.json'],
+    [service, 'service.schema.json'],
+    [serviceDependency, 'service-dependency.schema.json'],
+    [monitor, 'monitor.schema.json'],
+    [alertRule, 'alert-rule.schema.json'],
+    [routingPolicy, 'routing-policy.schema.json'],
+    [channel, 'channel.schema.json'],
+    [maintenanceWindow, 'maintenance-window.schema.json'],
+    [slo, 'slo.schema.json'],
+    [runnerToken, 'runner-token.schema.json'],
+    [teamDataSource, 'team.data-source.schema.json'],
+    [serviceDataSource, 'service.data-source.schema.json'],
+    [monitorDataSource, 'monitor.data-source.schema.json'],
+    [behaviours, 'resource.behaviours.json'],
+  ];
+  return files.map(([json, name]) => asSchemaFile(json, name));
 }

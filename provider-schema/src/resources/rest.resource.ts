@@ -1,7 +1,10 @@
 import type { PharosClient } from '../client/pharos.client.ts';
+import type { ObjectValue } from '../codec/value.model.ts';
+import type { Diagnostics } from '../engine/diagnostics.model.ts';
 import { blockType } from '../schema/block-type.mapper.ts';
 import type { JsonObject } from '../engine/json-view.mapper.ts';
 import type { DataSourceHandler, HandlerContext, ResourceHandler } from '../engine/resource.handler.ts';
+import { FieldNameMap } from './field-names.map.ts';
 
 export interface RestResourceOptions<N extends string> {
   readonly typeName: N;
@@ -19,6 +22,17 @@ export interface RestResourceOptions<N extends string> {
   readonly toRequest?: (plan: JsonObject, op: 'create' | 'update') => JsonObject;
   /** Shapes an API answer into attribute values when they differ. */
   readonly fromResponse?: (body: JsonObject) => JsonObject;
+  /** Block ↔ field renames (field-names.map.ts); default: the map registered for typeName. */
+  readonly fields?: FieldNameMap;
+  /** Attributes that live in the URL (e.g. team_id of a member), never in the request body. */
+  readonly pathFields?: readonly string[];
+  /**
+   * Resolves import ids that are not plain ids (natural keys such as a team name) through the
+   * API; returns the values the read needs, or undefined to fall back to parseImportId / `{ id }`.
+   */
+  readonly lookupImportId?: (id: string, ctx: HandlerContext<PharosClient>) => Promise<JsonObject | undefined>;
+  /** Validation at validate/plan time (e.g. the contract's schema and rules). */
+  readonly validate?: (config: ObjectValue, diagnostics: Diagnostics) => void | Promise<void>;
 }
 
 /**
@@ -29,14 +43,18 @@ export interface RestResourceOptions<N extends string> {
  */
 export class RestResource<N extends string> implements ResourceHandler<PharosClient> {
   readonly typeName: N;
+  readonly validate?: (config: ObjectValue, diagnostics: Diagnostics) => void | Promise<void>;
+  private readonly fields: FieldNameMap;
 
   constructor(private readonly opts: RestResourceOptions<N>) {
     this.typeName = opts.typeName;
+    this.fields = opts.fields ?? FieldNameMap.of(opts.typeName);
+    if (opts.validate) this.validate = opts.validate;
   }
 
   async create(req: { plan: JsonObject }, ctx: HandlerContext<PharosClient>): Promise<JsonObject> {
-    // Nulls are left out so the API applies its own defaults.
-    const body = withoutNulls(this.opts.toRequest ? this.opts.toRequest(req.plan, 'create') : req.plan);
+    // Nulls are left out (also inside blocks) so the API applies its own defaults.
+    const body = deepWithoutNulls(this.body(req.plan, 'create')) as JsonObject;
     return this.answer(await ctx.client.post<JsonObject>(this.collection(req.plan), body, this.requestOptions('Creating', ctx)));
   }
 
@@ -46,10 +64,16 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
   }
 
   async update(req: { prior: JsonObject; plan: JsonObject; changed: readonly string[] }, ctx: HandlerContext<PharosClient>): Promise<JsonObject> {
-    const shaped = this.opts.toRequest ? this.opts.toRequest(req.plan, 'update') : req.plan;
-    // Only what changed; a field removed from the config is sent as null to clear it.
+    const shaped = this.body(req.plan, 'update');
+    const before = this.body(req.prior, 'update');
+    // Only what changed, as a JSON merge patch (RFC 7396): a field or map key removed from the
+    // config is sent as null to clear it, also inside blocks; lists are replaced whole.
     const body: JsonObject = {};
-    for (const name of req.changed) if (name in shaped || name in req.plan) body[name] = shaped[name] ?? null;
+    for (const name of req.changed) {
+      if (this.opts.pathFields?.includes(name)) continue;
+      const rest = this.fields.restName(name);
+      if (rest in shaped || name in req.plan) body[rest] = mergePatchOf(before[rest] ?? null, shaped[rest] ?? null);
+    }
     return this.answer(await ctx.client.patch<JsonObject>(this.itemPath(req.prior), body, this.requestOptions('Updating', ctx)));
   }
 
@@ -57,9 +81,18 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
     await ctx.client.delete(this.itemPath(req.state), this.requestOptions('Deleting', ctx));
   }
 
-  async importState(req: { id: string }): Promise<JsonObject> {
+  async importState(req: { id: string }, ctx?: HandlerContext<PharosClient>): Promise<JsonObject> {
+    const found = ctx && this.opts.lookupImportId ? await this.opts.lookupImportId(req.id, ctx) : undefined;
+    if (found) return found;
     if (!this.opts.parseImportId) return { id: req.id };
     return this.opts.parseImportId(req.id);
+  }
+
+  /** Terraform values → request body: the hook, path fields removed, REST names. */
+  private body(values: JsonObject, op: 'create' | 'update'): JsonObject {
+    const shaped = { ...(this.opts.toRequest ? this.opts.toRequest(values, op) : values) };
+    for (const name of this.opts.pathFields ?? []) delete shaped[name];
+    return this.fields.toRest(shaped);
   }
 
   private collection(values: JsonObject): string {
@@ -73,11 +106,12 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
   }
 
   private answer(body: JsonObject): JsonObject {
-    return this.opts.fromResponse ? this.opts.fromResponse(body) : body;
+    const named = this.fields.toTerraform(body);
+    return this.opts.fromResponse ? this.opts.fromResponse(named) : named;
   }
 
   private requestOptions(verb: string, ctx: HandlerContext<PharosClient>) {
-    return { operation: `${verb} ${this.typeName}`, bodyType: blockType(ctx.schema.block), signal: ctx.signal };
+    return { operation: `${verb} ${this.typeName}`, bodyType: blockType(ctx.schema.block), translatePointer: (p: string) => this.fields.pointerToTerraform(p), signal: ctx.signal };
   }
 }
 
@@ -96,6 +130,24 @@ export class RestDataSource<N extends string> implements DataSourceHandler<Pharo
   }
 }
 
-function withoutNulls(obj: JsonObject): JsonObject {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== null));
+/** Drops nulls everywhere: objects lose null fields, lists lose null elements. */
+export function deepWithoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(deepWithoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as JsonObject)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, deepWithoutNulls(v)]),
+  );
+}
+
+/** The merge patch turning `prior` into `next`: removed keys become null, objects recurse, lists are replaced whole (without nulls). */
+export function mergePatchOf(prior: unknown, next: unknown): unknown {
+  if (next === null || typeof next !== 'object') return next;
+  if (Array.isArray(next)) return deepWithoutNulls(next);
+  const before = prior !== null && typeof prior === 'object' && !Array.isArray(prior) ? (prior as JsonObject) : {};
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(next as JsonObject)) out[k] = v === null ? null : mergePatchOf(before[k] ?? null, v);
+  for (const k of Object.keys(before)) if (!(k in out)) out[k] = null;
+  return out;
 }

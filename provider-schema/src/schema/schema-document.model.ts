@@ -63,13 +63,17 @@ export interface NestedBlockJson {
 export interface ResourceBehaviour {
   /** Changing any of these plans a replacement instead of an in-place update. */
   replace_on_change?: string[];
-  /** Values planned for Optional+Computed attributes left out of the configuration. */
+  /**
+   * Values planned for Optional+Computed attributes left out of the configuration. Dotted keys
+   * reach into nested blocks by block name ("http.method", "assertion.severity" for every element).
+   */
   defaults?: Record<string, unknown>;
   /** Computed attributes that change on every update (e.g. updated_at): planned unknown on update. */
   unknown_on_update?: string[];
   /**
    * Attributes the API accepts but never returns (secrets): reads keep the prior value.
-   * Sensitive, non-computed top-level attributes are preserved this way without being listed.
+   * Dotted paths reach into single nested blocks ("slack.webhook_url"). Sensitive, non-computed
+   * attributes (top-level or inside single nested blocks) are preserved without being listed.
    */
   preserve_on_read?: string[];
 }

@@ -1,0 +1,49 @@
+// Loaded lazily (dynamic import) by config.validator.ts: ajv, TypeBox and the contract's rules
+// are only parsed and run in the processes that validate, not at every provider start-up.
+import type { TObject } from '@sinclair/typebox';
+import { ChannelInput, AlertRuleInput, MaintenanceWindowInput, RoutingPolicyInput } from '../../../api/src/contract/alerting.schema.ts';
+import type { FieldError } from '../../../api/src/contract/errors.ts';
+import { monitorErrors } from '../../../api/src/contract/monitor.rules.ts';
+import { MonitorInput, type MonitorInput as MonitorDoc } from '../../../api/src/contract/monitor.schema.ts';
+import { DependencyInput, ServiceInput } from '../../../api/src/contract/service.schema.ts';
+import { SloInput, sloErrors, type SloInput as SloDoc } from '../../../api/src/contract/slo.schema.ts';
+import { MemberInput, RunnerTokenInput, TeamInput } from '../../../api/src/contract/team.schema.ts';
+import { Validator } from '../../../api/src/http/validator.ts';
+import type { PharosResourceName } from './pharos.registry.ts';
+
+/** The request body schema of each resource (the contract's *Input) and its pure cross-field rules. */
+export interface ContractBinding {
+  readonly input: TObject;
+  readonly rules?: (doc: Record<string, unknown>) => FieldError[];
+}
+
+/** Resource type → contract input; also read by the parity test, so API and provider cannot drift. */
+export const contractInputs: Readonly<Record<PharosResourceName, ContractBinding>> = {
+  pharos_team: { input: TeamInput },
+  pharos_team_member: { input: MemberInput },
+  pharos_service: { input: ServiceInput },
+  pharos_service_dependency: { input: DependencyInput },
+  pharos_monitor: { input: MonitorInput, rules: (doc) => monitorErrors(doc as MonitorDoc) },
+  pharos_alert_rule: { input: AlertRuleInput },
+  pharos_routing_policy: { input: RoutingPolicyInput },
+  pharos_channel: { input: ChannelInput },
+  pharos_maintenance_window: { input: MaintenanceWindowInput },
+  pharos_slo: { input: SloInput, rules: (doc) => sloErrors(doc as SloDoc) },
+  pharos_runner_token: { input: RunnerTokenInput },
+};
+
+let validator: Validator | undefined;
+
+/**
+ * Field errors of a request body, exactly as the API would report them: the contract's JSON
+ * Schema first (ajv, defaults filled in), then the cross-field rules when the schema passed.
+ * `rulesAllowed` is false when unknown values could make the rules misjudge.
+ */
+export function contractErrors(typeName: PharosResourceName, doc: Record<string, unknown>, rulesAllowed: boolean): FieldError[] {
+  const binding = contractInputs[typeName];
+  validator ??= new Validator();
+  const copy = structuredClone(doc);
+  const errors = validator.errors(binding.input, copy);
+  if (errors.length > 0 || !rulesAllowed || !binding.rules) return errors;
+  return binding.rules(copy);
+}
