@@ -256,3 +256,31 @@ test('bad windows answer 422 with a pointer to the field', { skip }, async () =>
     assert.deepEqual(res.body.errors.map((e: { pointer: string }) => e.pointer), [pointer], query);
   }
 });
+
+test('the embedded database (PGlite) answers the same figures', async () => {
+  const lite = await startTestApi({ backend: 'pglite' });
+  try {
+    const admin = lite.adminToken;
+    const team = (await expectOk(lite, 'POST', '/v1/teams', admin, { name: unique('lite') })).id;
+    const service = (await expectOk(lite, 'POST', '/v1/services', admin, bodies.service(team))).id;
+    const monitor = (await expectOk(lite, 'POST', '/v1/monitors', admin, { ...bodies.monitor(service), regions: ['eu-west-1'] })).id;
+    await lite.database.db.updateTable('monitors').set({ created_at: t(-H) }).where('id', '=', monitor).execute();
+    await lite.database.db.updateTable('services').set({ created_at: t(-H) }).where('id', '=', service).execute();
+    for (const [i, [type, region, to, at]] of ([['monitor', null, 'down', 2 * H], ['monitor', null, 'up', 2 * H + 30 * M], ['slot', 'eu-west-1', 'down', 2 * H], ['slot', 'eu-west-1', 'up', 2 * H + 30 * M]] as const).entries()) {
+      await lite.database.db.insertInto('state_transitions').values({ id: `lite_${i}`, org_id: lite.orgId, subject_type: type, subject_id: monitor, region, from_state: 'up', to_state: to, at: t(at), cause: null }).execute();
+    }
+    for (const at of [3 * H, 2 * H + 25 * M]) {
+      await lite.database.db.insertInto('result_rollups').values({ org_id: lite.orgId, monitor_id: monitor, region: 'eu-west-1', resolution: 'minute', bucket_start: t(at), checks: 10, up: 10, degraded: 0, down: 0, sum_ms: 100, max_ms: 10, histogram: histogram({ 3: 10 }) }).execute();
+    }
+    await expectOk(lite, 'POST', '/v1/maintenance-windows', admin, { name: unique('mw'), team_id: team, starts_at: isoAt(2 * H + 20 * M), ends_at: isoAt(2 * H + 30 * M) });
+    const res = await lite.call('GET', `/v1/sla/monitors/${monitor}?${dayQuery}`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const r = res.body;
+    assert.deepEqual([r.excluded_seconds, r.downtime_seconds, r.outages, r.uptime_percent], [600, 1200, 1, 98.6014]);
+    assert.deepEqual(r.checks, { total: 10, up: 10, degraded: 0, down: 0 });
+    assert.deepEqual(r.latency_ms, { p50: 7.5, p95: 9.75, p99: 9.95, mean: 10 });
+    assert.equal(r.regions[0].downtime_seconds, 1200);
+  } finally {
+    await lite.close();
+  }
+});

@@ -195,10 +195,16 @@ export class SlaService {
     const slotKey = (monitorId: string, region: string) => `${monitorId}\u0000${region}`;
     const slotDown = downBySubject(slots, range, (r) => slotKey(r.subject_id, r.region ?? ''));
     const monitorDown = downBySubject(overall, range, (r) => r.subject_id);
+    // Regions of a monitor: the configured ones and any that reported in the window.
+    const seen = new Map<string, Set<string>>();
+    const see = (monitorId: string, region: string | null) => {
+      if (region) seen.set(monitorId, (seen.get(monitorId) ?? new Set()).add(region));
+    };
+    for (const s of slots) see(s.subject_id, s.region);
+    for (const r of rollups) see(r.monitorId, r.region);
     return rows.map((row) => {
       const totals = new Map(rollups.filter((t) => t.monitorId === row.id).map((t) => [t.region, t as RollupTotals]));
-      const slotRegions = slots.filter((t) => t.subject_id === row.id && t.region).map((t) => t.region!);
-      const regions = sorted([...row.regions, ...slotRegions, ...totals.keys()]);
+      const regions = sorted([...row.regions, ...(seen.get(row.id) ?? [])]);
       return {
         row,
         time: times.get(row.id)!,
