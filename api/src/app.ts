@@ -40,7 +40,7 @@ import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance
 export const API_VERSION = '0.1.0';
 
 /** Configuration resources served by the generic spec machinery. */
-export const specKinds: readonly SpecKind[] = [serviceKind, monitorKind, alertRuleKind, routingPolicyKind, channelKind, maintenanceWindowKind];
+export const specKinds: readonly SpecKind[] = [serviceKind, monitorKind, alertRuleKind, routingPolicyKind, channelKind, maintenanceWindowKind, sloKind];
 
 export interface AppOptions {
   database: Database;

@@ -103,6 +103,7 @@ const matrix: Record<string, Row> = {
   ...specRows('routing-policies', 'routingPolicy', (f) => bodies.routingPolicy(f.team, f.channel), { priority: 5 }),
   ...specRows('channels', 'channel', (f) => bodies.channel(f.team), { description: 'patched' }),
   ...specRows('maintenance-windows', 'window', (f) => bodies.window(f.team), { description: 'patched' }),
+  ...specRows('slos', 'slo', (f) => bodies.slo(f.team, f.service), { target_percent: 99.5 }),
 
   'GET /v1/services/{id}/dependencies': { path: (f) => `/v1/services/${f.service}/dependencies`, expect: read, listed: (f) => f.dependency },
   'POST /v1/services/{id}/dependencies': {

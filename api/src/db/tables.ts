@@ -278,6 +278,7 @@ export interface Tables {
   routing_policies: SpecTable;
   channels: SpecTable;
   maintenance_windows: SpecTable;
+  slos: SpecTable;
   dependencies: DependenciesTable;
   audit_entries: AuditEntriesTable;
   idempotency_keys: IdempotencyKeysTable;

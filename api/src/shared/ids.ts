@@ -15,6 +15,7 @@ export const idPrefixes = {
   routing_policy: 'pol',
   channel: 'chn',
   maintenance_window: 'mw',
+  slo: 'slo',
   audit_entry: 'aud',
   request: 'req',
 } as const;

@@ -15,6 +15,7 @@ export interface TeamFixture {
   service2: string;
   monitor: string;
   dependency: string;
+  slo: string;
   alertRule: string;
   channel: string;
   routingPolicy: string;

@@ -6,4 +6,5 @@ import * as runners from './2026-11-22T0100-runners-results-state.ts';
 export const migrations: Record<string, Migration> = {
   '2026-11-22T0000-initial': initial,
   '2026-11-22T0100-runners-results-state': runners,
+  '2026-11-22T0400-slos': slos,
 };
