@@ -36,6 +36,7 @@ import { alertRuleKind } from './modules/alert-rules/alert-rule.kind.ts';
 import { routingPolicyKind } from './modules/routing-policies/routing-policy.kind.ts';
 import { channelKind } from './modules/channels/channel.kind.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
+import { sloKind } from './modules/slos/slo.kind.ts';
 
 export const API_VERSION = '0.1.0';
 

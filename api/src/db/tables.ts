@@ -262,7 +262,7 @@ export interface ConfirmationRequestsTable {
   delivered_at: Timestamp | null;
 }
 
-export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows'] as const;
+export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos'] as const;
 export type SpecTableName = (typeof specTables)[number];
 
 export interface Tables {

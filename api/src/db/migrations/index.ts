@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-22T0000-initial.ts';
 import * as runners from './2026-11-22T0100-runners-results-state.ts';
+import * as slos from './2026-11-22T0400-slos.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
