@@ -105,3 +105,8 @@ test('rollup resolution: minute up to 48 hours, hour beyond', () => {
   assert.equal(resolutionFor({ from: 0, to: 2 * day + 1 }), 'hour');
   assert.equal(resolutionFor({ from: 0, to: 30 * day }), 'hour');
 });
+
+test('expandWindow: a recurrence that does not parse excludes nothing', () => {
+  const broken = { starts_at: '2026-11-01T00:00:00Z', ends_at: '2026-11-02T00:00:00Z', recurrence: { cron: '0 2 * *', duration: '1h', timezone: 'Mars/Olympus' } };
+  assert.deepEqual(expandWindow(broken, range('2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z')), []);
+});

@@ -30,8 +30,14 @@ export function expandWindow(w: Pick<MaintenanceWindowDoc, 'starts_at' | 'ends_a
   const first = Math.max(bounds.start, range.start - length);
   const last = Math.min(bounds.end, range.end);
   if (first >= last) return [];
-  // cron-parser yields times strictly after currentDate, so start one millisecond early.
-  const cron = CronExpressionParser.parse(w.recurrence.cron, { tz: w.recurrence.timezone ?? 'UTC', currentDate: new Date(first - 1), endDate: new Date(last - 1) });
+  let cron: ReturnType<typeof CronExpressionParser.parse>;
+  try {
+    // cron-parser yields times strictly after currentDate, so start one millisecond early.
+    cron = CronExpressionParser.parse(w.recurrence.cron, { tz: w.recurrence.timezone ?? 'UTC', currentDate: new Date(first - 1), endDate: new Date(last - 1) });
+  } catch {
+    // Validated on write; a window that no longer parses (e.g. a time zone dropped from ICU) excludes nothing.
+    return [];
+  }
   const spans: Interval[] = [];
   for (let n = 0; n < limit && cron.hasNext(); n++) {
     const start = cron.next().getTime();

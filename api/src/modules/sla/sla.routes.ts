@@ -1,10 +1,7 @@
-import { Type } from '@sinclair/typebox';
 import { SlaQuery, SlaReport } from '../../contract/sla.schema.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
-import { callerOf } from '../resources/crud.routes.ts';
+import { IdParams, callerOf } from '../resources/crud.routes.ts';
 import type { SlaService } from './sla.service.ts';
-
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 /** GET /v1/sla/{monitors,services,teams}/{id}: uptime, outages and latency over a window. */
 export function slaRoutes(sla: SlaService): AnyRoute[] {
