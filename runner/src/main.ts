@@ -120,11 +120,12 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
         pushLoop.notify();
       },
     });
+    const onPollSucceeded = (): void => {
+      health.pollSucceeded();
+      pushLoop.nudge(); // the API is back: do not wait out the push backoff
+    };
     const loops = [
-      runPollLoop(
-        { client, session, engine, logger, onPollSucceeded: () => health.pollSucceeded(), onPollError: () => metrics.recordPollError() },
-        lifetime.signal,
-      ),
+      runPollLoop({ client, session, engine, logger, onPollSucceeded, onPollError: () => metrics.recordPollError() }, lifetime.signal),
       pushLoop.run(lifetime.signal),
     ];
     await Promise.all(loops);

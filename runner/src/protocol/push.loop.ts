@@ -33,6 +33,7 @@ export class PushLoop {
   #batchLimit = contractMaxBatch;
   #failingSince: number | undefined;
   #lastError: unknown;
+  #backoffPause: AbortController | undefined;
   readonly #backoff: Backoff;
 
   constructor(private readonly options: PushLoopOptions) {
@@ -46,6 +47,14 @@ export class PushLoop {
     wake?.();
   }
 
+  /**
+   * The API answered something else (a poll): if we are backing off after failed pushes, retry
+   * now instead of at the end of the backoff, so a buffer drains as soon as the API is back.
+   */
+  nudge(): void {
+    this.#backoffPause?.abort();
+  }
+
   /** Pushes until `signal` aborts; rejects only on fatal errors. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
@@ -55,7 +64,11 @@ export class PushLoop {
       }
       const outcome = await this.#attempt(signal);
       if (outcome === 'aborted') return;
-      if (outcome === 'retry_later') await pause(this.#delay(), signal);
+      if (outcome === 'retry_later') {
+        this.#backoffPause = new AbortController();
+        await pause(this.#delay(), AbortSignal.any([signal, this.#backoffPause.signal]));
+        this.#backoffPause = undefined;
+      }
     }
   }
 
