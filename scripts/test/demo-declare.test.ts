@@ -1,0 +1,133 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
+import { CALLER_HEADER, createFleetModel, declareFleet, dependencyEdges, PharosApiError, PharosClient, startFleet, type RunningFleet } from '../demo/demo.api.ts';
+
+// `npm run demo` declares the fleet in a real control plane (PostgreSQL): teams, 28 + 3 services,
+// the dependency edges and the monitors; a second run declares nothing twice.
+// Run with: npm test -- scripts/test/demo-declare.test.ts
+
+const root = join(import.meta.dirname, '..', '..');
+const skip = postgresSkip();
+
+describe('declaring the demo fleet', { skip }, () => {
+  let api: TestApi;
+  let fleet: RunningFleet;
+  const model = createFleetModel();
+  const edges = dependencyEdges(model);
+  const keyEndpoints = model.services.reduce((n, s) => n + s.endpoints.filter((e) => e.key).length, 0);
+  const monitorCount = model.services.length + keyEndpoints + edges.length;
+  const urls = () => new Map([...fleet.services].map(([name, s]) => [name, s.url]));
+
+  before(async () => {
+    [api, fleet] = await Promise.all([startTestApi({ backend: 'postgres' }), startFleet({ controlPort: 0 })]);
+  });
+  after(async () => {
+    await Promise.all([api?.close(), fleet?.stop()]);
+  });
+
+  const list = async (path: string): Promise<any[]> => {
+    const items: any[] = [];
+    let cursor = '';
+    for (let page = 0; page < 20; page++) {
+      const res = await api.call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      items.push(...res.body.items);
+      if (!res.body.next_cursor) return items;
+      cursor = encodeURIComponent(res.body.next_cursor);
+    }
+    throw new Error('too many pages');
+  };
+
+  test('creates the teams, 28 internal and 3 external services, the edges and the monitors', { timeout: 25_000 }, async () => {
+    const report = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: urls() });
+    assert.deepEqual(report.teams, { created: 6, updated: 0, unchanged: 0 });
+    assert.deepEqual(report.services, { created: 31, updated: 0, unchanged: 0 });
+    assert.deepEqual(report.dependencies, { created: edges.length, updated: 0, unchanged: 0 });
+    assert.deepEqual(report.monitors, { created: monitorCount, updated: 0, unchanged: 0 });
+
+    for (const t of model.teams) {
+      const found = await api.call('GET', `/v1/teams?name=${t.name}`);
+      assert.equal(found.body.items.length, 1, t.name);
+    }
+    const services = await list('/v1/services');
+    assert.equal(services.length, 31);
+    assert.equal(services.filter((s) => s.kind === 'external').length, 3);
+    const byName = new Map(services.map((s) => [s.name, s]));
+    const teams = new Map((await list('/v1/teams')).map((t) => [t.id, t.name]));
+    assert.equal(teams.get(byName.get('shipping-integration').team_id), 'fulfillment');
+    assert.equal(byName.get('carrier-api').kind, 'external');
+    assert.equal(byName.get('shipping-integration').tags.source, 'pharos-demo');
+
+    let edgeCount = 0;
+    for (const s of services) edgeCount += (await list(`/v1/services/${s.id}/dependencies`)).length;
+    assert.equal(edgeCount, edges.length);
+    const shipDeps = await list(`/v1/services/${byName.get('shipping-integration').id}/dependencies`);
+    assert.deepEqual(shipDeps.map((d) => d.depends_on_service_id), [byName.get('carrier-api').id]);
+
+    const monitors = await list('/v1/monitors');
+    assert.equal(monitors.length, monitorCount);
+    const byMonitor = new Map(monitors.map((m) => [m.name, m]));
+    const shipUrl = fleet.services.get('shipping-integration')!.url;
+    const health = byMonitor.get('shipping-integration-health');
+    assert.equal(health.http.url, `${shipUrl}/health`);
+    assert.equal(health.interval_seconds, 30);
+    assert.deepEqual(health.regions, []);
+    const rates = byMonitor.get('shipping-integration-get-rates');
+    assert.equal(rates.service_id, byName.get('shipping-integration').id);
+    assert.equal(rates.http.url, `${shipUrl}/rates`);
+    assert.deepEqual(
+      rates.assertions.map((a: any) => [a.source, a.operator, a.target, a.severity ?? 'down']),
+      [['status_code', 'equals', '200', 'down'], ['json_body', 'exists', undefined, 'down'], ['response_time', 'less_than', '500', 'degraded']],
+    );
+    const edge = byMonitor.get('shipping-integration-reaches-carrier-api');
+    assert.equal(edge.service_id, byName.get('shipping-integration').id, 'the edge monitor belongs to the caller, whose path is broken');
+    assert.deepEqual(edge.run_from, { zone: 'fulfillment' });
+    assert.equal(edge.http.url, `${fleet.services.get('carrier-api')!.url}/health`);
+    assert.equal(edge.http.headers[CALLER_HEADER], 'shipping-integration');
+    assert.equal(monitors.filter((m) => m.tags.check === 'edge').length, edges.length);
+    assert.equal(monitors.filter((m) => m.tags.check === 'health').length, 31);
+  });
+
+  test('a second run declares nothing twice; new ports update the monitors in place', { timeout: 25_000 }, async () => {
+    const again = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: urls() });
+    assert.deepEqual(
+      [again.teams, again.services, again.dependencies, again.monitors].map((c) => c.created + c.updated),
+      [0, 0, 0, 0],
+    );
+    assert.equal(again.monitors.unchanged, monitorCount);
+
+    const moved = new Map([...urls()].map(([name, url]) => [name, name === 'carrier-api' ? 'http://127.0.0.1:9' : url]));
+    const third = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: moved, intervalSeconds: 60, regions: ['eu-west-1'] });
+    assert.deepEqual(third.monitors, { created: 0, updated: monitorCount, unchanged: 0 });
+    assert.equal((await list('/v1/monitors')).length, monitorCount);
+    const health = (await list('/v1/monitors')).find((m) => m.name === 'carrier-api-health');
+    assert.equal(health.http.url, 'http://127.0.0.1:9/health');
+    assert.equal(health.interval_seconds, 60);
+    assert.deepEqual(health.regions, ['eu-west-1']);
+    assert.equal((await list('/v1/services')).length, 31);
+  });
+
+  test('clear errors: a refused token, an unreachable API', async () => {
+    await assert.rejects(declareFleet({ apiUrl: api.url, token: 'phs_wrong', model, urls: urls() }), (e: unknown) => e instanceof PharosApiError && /refused PHAROS_TOKEN \(401/.test(e.message));
+    await assert.rejects(new PharosClient('http://127.0.0.1:9', 'phs_x').waitUntilReachable(600), (e: unknown) => e instanceof PharosApiError && /not reachable .*npm start/.test(e.message));
+  });
+
+  test('npm run demo -- declare-only declares the running fleet found through its control server', { timeout: 25_000 }, async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/demo.ts'), 'declare-only'], {
+      cwd: root,
+      env: { ...process.env, PHAROS_API_URL: api.url, PHAROS_TOKEN: api.adminToken, PHAROS_DEMO_CONTROL_PORT: new URL(fleet.controlUrl!).port },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, out);
+    assert.match(out, new RegExp(`Declared ${monitorCount} monitors of 31 services`));
+    assert.match(out, /services: 0 created, 0 updated, 31 unchanged/);
+    assert.match(out, new RegExp(`monitors: 0 created, ${monitorCount} updated`), 'the previous test moved the monitors; the running fleet\'s URLs are restored');
+  });
+});
