@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { latencyBucketCount } from '../../contract/latency-buckets.ts';
 import type { State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
 import type { MaintenanceWindowDoc } from './maintenance.expand.ts';
@@ -43,6 +44,8 @@ export interface RegionTotals extends RollupTotals {
 }
 
 const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+/** A Postgres bigint[] as numbers, whether the driver parsed it or left it as text ("{1,2,3}"). */
+const parseIntArray = (v: Array<number | string> | string): number[] => (typeof v === 'string' ? v.replace(/[{}]/g, '').split(',').filter(Boolean) : v).map(Number);
 
 export class SlaRepository {
   async monitor(db: Db, orgId: string, id: string): Promise<SlaMonitorRow | undefined> {
@@ -101,22 +104,44 @@ export class SlaRepository {
   }
 
   /**
-   * Transitions of the subjects that matter for [from, to): for each subject (and region) the last
-   * one at or before `from` (the state in force), then every one inside the window, in time order.
+   * Transitions of the subjects that matter for [from, to): for each subject (and, for slots, each
+   * region) the last one at or before `from` (the state in force), then every one inside the window.
+   * Slot regions are the given ones, those in slot_states and those seen inside the window.
    */
-  async transitions(db: Db, orgId: string, subjectType: 'slot' | 'monitor' | 'service', subjectIds: string[], from: Date, to: Date): Promise<TransitionRow[]> {
+  async transitions(db: Db, orgId: string, subjectType: 'slot' | 'monitor' | 'service', subjectIds: string[], from: Date, to: Date, knownRegions: ReadonlyMap<string, readonly string[]> = new Map()): Promise<TransitionRow[]> {
     if (subjectIds.length === 0) return [];
-    const base = db
+    const inside = await db
       .selectFrom('state_transitions')
       .select(['subject_id', 'region', 'to_state', 'at'])
       .where('org_id', '=', orgId)
       .where('subject_type', '=', subjectType)
-      .where('subject_id', 'in', subjectIds);
-    const [before, inside] = await Promise.all([
-      base.distinctOn(['subject_id', 'region']).where('at', '<=', from).orderBy('subject_id').orderBy('region').orderBy('at', 'desc').orderBy('id', 'desc').execute(),
-      base.where('at', '>', from).where('at', '<', to).orderBy('at').orderBy('id').execute(),
-    ]);
-    return [...before, ...inside].map((r) => ({ subject_id: r.subject_id, region: r.region, to_state: r.to_state as State, at: asDate(r.at) }));
+      .where('subject_id', 'in', subjectIds)
+      .where('at', '>', from)
+      .where('at', '<', to)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    const pairs = new Map<string, [string, string | null]>();
+    const add = (id: string, region: string | null) => pairs.set(`${id}\u0000${region ?? ''}`, [id, region]);
+    if (subjectType === 'slot') {
+      const current = await db.selectFrom('slot_states').select(['monitor_id', 'region']).where('org_id', '=', orgId).where('monitor_id', 'in', subjectIds).execute();
+      for (const c of current) add(c.monitor_id, c.region);
+      for (const [id, regions] of knownRegions) for (const region of regions) add(id, region);
+      for (const r of inside) add(r.subject_id, r.region);
+    } else for (const id of subjectIds) add(id, null);
+    const list = [...pairs.values()];
+    // One index probe per subject: the newest transition at or before `from`, walking
+    // (subject_type, subject_id, at) backwards, instead of reading the whole history.
+    const before = list.length === 0 ? { rows: [] } : await sql<{ subject_id: string; region: string | null; to_state: string; at: Date | string }>`
+      SELECT p.subject_id, p.region, t.to_state, t.at
+      FROM unnest(${list.map(([id]) => id)}::text[], ${list.map(([, region]) => region)}::text[]) AS p(subject_id, region)
+      CROSS JOIN LATERAL (
+        SELECT s.to_state, s.at FROM state_transitions s
+        WHERE s.subject_type = ${subjectType} AND s.subject_id = p.subject_id AND s.org_id = ${orgId}
+          AND s.region IS NOT DISTINCT FROM p.region AND s.at <= ${from.toISOString()}::timestamptz
+        ORDER BY s.at DESC, s.id DESC LIMIT 1
+      ) t`.execute(db);
+    return [...before.rows, ...inside].map((r) => ({ subject_id: r.subject_id, region: r.region, to_state: r.to_state as State, at: asDate(r.at) }));
   }
 
   /**
@@ -125,51 +150,33 @@ export class SlaRepository {
    */
   async rollups(db: Db, orgId: string, monitorIds: string[], resolution: 'minute' | 'hour', from: Date, to: Date, exclusions: RollupExclusion[]): Promise<RegionTotals[]> {
     if (monitorIds.length === 0) return [];
-    const excludedMonitors = exclusions.map((e) => e.monitorId);
-    const excludedStarts = exclusions.map((e) => e.start.toISOString());
-    const excludedEnds = exclusions.map((e) => e.end.toISOString());
-    const counted = sql`
-      SELECT r.monitor_id, r.region, r.checks, r.up, r.degraded, r.down, r.sum_ms, r.max_ms, r.histogram
+    const excluding = exclusions.length === 0 ? sql`` : sql`
+        AND NOT EXISTS (
+          SELECT 1 FROM unnest(${exclusions.map((e) => e.monitorId)}::text[], ${exclusions.map((e) => e.start.toISOString())}::timestamptz[], ${exclusions.map((e) => e.end.toISOString())}::timestamptz[]) AS x(monitor_id, s, e)
+          WHERE x.monitor_id = r.monitor_id AND r.bucket_start >= x.s AND r.bucket_start < x.e
+        )`;
+    // One sum per histogram bucket keeps this a single pass over the rollup rows (no unnest).
+    const buckets = sql.join(Array.from({ length: latencyBucketCount }, (_, i) => sql`coalesce(sum(r.histogram[${sql.lit(i + 1)}]), 0)`));
+    const result = await sql<{ monitor_id: string; region: string; checks: string; up: string; degraded: string; down: string; sum_ms: number | string; max_ms: number | string; histogram: Array<number | string> | string }>`
+      SELECT r.monitor_id, r.region, sum(r.checks) AS checks, sum(r.up) AS up, sum(r.degraded) AS degraded, sum(r.down) AS down,
+             sum(r.sum_ms) AS sum_ms, max(r.max_ms) AS max_ms, ARRAY[${buckets}]::bigint[] AS histogram
       FROM result_rollups r
       WHERE r.org_id = ${orgId}
         AND r.monitor_id = ANY(${monitorIds}::text[])
         AND r.resolution = ${resolution}
         AND r.bucket_start >= ${from.toISOString()}::timestamptz
-        AND r.bucket_start < ${to.toISOString()}::timestamptz
-        AND NOT EXISTS (
-          SELECT 1 FROM unnest(${excludedMonitors}::text[], ${excludedStarts}::timestamptz[], ${excludedEnds}::timestamptz[]) AS x(monitor_id, s, e)
-          WHERE x.monitor_id = r.monitor_id AND r.bucket_start >= x.s AND r.bucket_start < x.e
-        )`;
-    const totals = await sql<{ monitor_id: string; region: string; checks: string; up: string; degraded: string; down: string; sum_ms: number | string; max_ms: number | string }>`
-      WITH counted AS (${counted})
-      SELECT monitor_id, region, sum(checks) AS checks, sum(up) AS up, sum(degraded) AS degraded, sum(down) AS down,
-             sum(sum_ms) AS sum_ms, max(max_ms) AS max_ms
-      FROM counted GROUP BY monitor_id, region`.execute(db);
-    const buckets = await sql<{ monitor_id: string; region: string; i: number | string; n: number | string }>`
-      WITH counted AS (${counted})
-      SELECT c.monitor_id, c.region, u.i, sum(u.n) AS n
-      FROM counted c, unnest(c.histogram) WITH ORDINALITY AS u(n, i)
-      GROUP BY c.monitor_id, c.region, u.i`.execute(db);
-    const key = (monitorId: string, region: string) => `${monitorId}\u0000${region}`;
-    const out = new Map<string, RegionTotals>();
-    for (const r of totals.rows) {
-      out.set(key(r.monitor_id, r.region), {
-        monitorId: r.monitor_id,
-        region: r.region,
-        checks: Number(r.checks),
-        up: Number(r.up),
-        degraded: Number(r.degraded),
-        down: Number(r.down),
-        sumMs: Number(r.sum_ms),
-        maxMs: Number(r.max_ms),
-        histogram: [],
-      });
-    }
-    for (const b of buckets.rows) {
-      const t = out.get(key(b.monitor_id, b.region));
-      if (t) t.histogram[Number(b.i) - 1] = Number(b.n);
-    }
-    for (const t of out.values()) t.histogram = Array.from(t.histogram, (n) => n ?? 0);
-    return [...out.values()];
+        AND r.bucket_start < ${to.toISOString()}::timestamptz${excluding}
+      GROUP BY r.monitor_id, r.region`.execute(db);
+    return result.rows.map((r) => ({
+      monitorId: r.monitor_id,
+      region: r.region,
+      checks: Number(r.checks),
+      up: Number(r.up),
+      degraded: Number(r.degraded),
+      down: Number(r.down),
+      sumMs: Number(r.sum_ms),
+      maxMs: Number(r.max_ms),
+      histogram: parseIntArray(r.histogram),
+    }));
   }
 }

@@ -188,7 +188,7 @@ export class SlaService {
     const exclusions = rows.flatMap((row) => times.get(row.id)!.excluded.map((span) => ({ monitorId: row.id, start: new Date(span.start), end: new Date(span.end) })));
     const ids = rows.map((r) => r.id);
     const [slots, overall, rollups] = await Promise.all([
-      this.repo.transitions(this.db, orgId, 'slot', ids, from, to),
+      this.repo.transitions(this.db, orgId, 'slot', ids, from, to, new Map(rows.map((r) => [r.id, r.regions]))),
       this.repo.transitions(this.db, orgId, 'monitor', ids, from, to),
       this.repo.rollups(this.db, orgId, ids, resolutionFor(window), from, to, exclusions),
     ]);
