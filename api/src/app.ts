@@ -37,6 +37,21 @@ import { routingPolicyKind } from './modules/routing-policies/routing-policy.kin
 import { channelKind } from './modules/channels/channel.kind.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
 import { sloKind } from './modules/slos/slo.kind.ts';
+import { Background } from './background.ts';
+import { HeartbeatService } from './modules/heartbeats/heartbeat.service.ts';
+import { heartbeatRoutes } from './modules/heartbeats/heartbeat.routes.ts';
+import { IngestService } from './modules/results/ingest.service.ts';
+import { PartitionManager } from './modules/results/partition.manager.ts';
+import { ResultRepository } from './modules/results/result.repository.ts';
+import { AssignmentService } from './modules/runner/assignment.service.ts';
+import { RunnerRepository } from './modules/runner/runner.repository.ts';
+import { runnerRoutes } from './modules/runner/runner.routes.ts';
+import { RunnerService, defaultRunnerSettings, type RunnerSettings } from './modules/runner/runner.service.ts';
+import { WakeupBus } from './modules/runner/wakeup.bus.ts';
+import { StateRepository } from './modules/state/state.repository.ts';
+import { StateService } from './modules/state/state.service.ts';
+import { StatusService } from './modules/state/status.service.ts';
+import { statusRoutes } from './modules/state/status.routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -49,12 +64,20 @@ export interface AppOptions {
   jwt?: JwtSettings | undefined;
   publicUrl?: string | undefined;
   maxBodyBytes?: number;
+  runner?: Partial<RunnerSettings>;
+  resultRetentionDays?: number;
+  /** Interval of the heartbeat sweep and lease reaper (ms). */
+  sweepEveryMs?: number;
 }
 
 export interface App {
   express: Express;
   routes: AnyRoute[];
   metrics: ApiMetrics;
+  /** Periodic jobs; the composition root starts and stops them. */
+  background: Background;
+  /** Settles scheduled slot rebalances (tests, shutdown). */
+  settle(): Promise<void>;
 }
 
 /** Wires repositories, services and routes for one control plane process. */
@@ -65,6 +88,19 @@ export function createApp(options: AppOptions): App {
   const metrics = new ApiMetrics(options.database.poolStats);
   const authenticator = new Authenticator(db, options.jwt, (error) => options.logger.warn({ err: error }, 'token last-used update failed'));
 
+  const bus = new WakeupBus();
+  const runnerRepo = new RunnerRepository();
+  const assignments = new AssignmentService(db, runnerRepo, bus, options.logger);
+  const runnerSettings = { ...defaultRunnerSettings, ...(options.runner ?? {}) };
+  const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings);
+  const results = new ResultRepository();
+  const state = new StateService(new StateRepository());
+  const partitions = new PartitionManager(db, options.resultRetentionDays ?? 14);
+  const ingest = new IngestService(db, validator, results, state, partitions, bus);
+  const heartbeats = new HeartbeatService(db, results, state, partitions);
+  // Monitor changes reach runners through a (debounced) rebalance that also records config changes.
+  const onMonitorChange = (change: { orgId: string; id: string }) => assignments.schedule(change.orgId, [change.id]);
+
   const routes: AnyRoute[] = [];
   let openapi: unknown;
   routes.push(
@@ -73,10 +109,30 @@ export function createApp(options: AppOptions): App {
     ...memberRoutes(new MemberService(db, audit, validator)),
     ...tokenRoutes(new TokenService(db, audit, validator)),
     ...runnerTokenRoutes(new RunnerTokenService(db, audit, validator)),
-    ...specKinds.flatMap((kind) => specRoutes(new SpecService(kind, db, validator, audit))),
+    ...specKinds.flatMap((kind) => specRoutes(new SpecService(kind, db, validator, audit, kind === monitorKind ? onMonitorChange : undefined))),
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
     ...auditRoutes(db, audit),
     ...slaRoutes(new SlaService(db)),
+    ...statusRoutes(new StatusService(db, results)),
+    ...heartbeatRoutes(heartbeats),
+    ...runnerRoutes(runnerService, ingest, runnerSettings.maxBatch),
+  );
+
+  const sweepEvery = options.sweepEveryMs ?? 2_000;
+  const background = new Background(
+    [
+      { name: 'partitions', everyMs: 3_600_000, run: () => partitions.maintain() },
+      { name: 'heartbeat-sweep', everyMs: sweepEvery, run: () => heartbeats.sweep() },
+      {
+        name: 'lease-reaper',
+        everyMs: sweepEvery,
+        run: async () => {
+          for (const orgId of await runnerRepo.orgsWithLapsedOwners(db)) await assignments.rebalance(orgId);
+        },
+      },
+      { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },
+    ],
+    options.logger,
   );
 
   const app = express();
@@ -88,5 +144,5 @@ export function createApp(options: AppOptions): App {
   app.use(docsRouter());
   app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${req.path}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
-  return { express: app, routes, metrics };
+  return { express: app, routes, metrics, background, settle: () => assignments.settle() };
 }

@@ -14,7 +14,8 @@ export interface BootstrapResult {
  * PHAROS_ADMIN_TOKEN when set, otherwise generated. Later starts make sure PHAROS_ADMIN_TOKEN (when
  * set) is a valid org admin token, so operators can rotate it through the environment.
  */
-export async function bootstrap(db: Db, adminToken: string | undefined, orgName = 'default'): Promise<BootstrapResult> {
+export async function bootstrap(db: Db, adminToken: string | undefined, options: { orgName?: string; localRunnerToken?: string | undefined } = {}): Promise<BootstrapResult> {
+  const orgName = options.orgName ?? 'default';
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('organizations').select('id').orderBy('created_at').executeTakeFirst();
     const orgId = existing?.id ?? newId('organization');
@@ -35,6 +36,15 @@ export async function bootstrap(db: Db, adminToken: string | undefined, orgName 
       await trx
         .insertInto('api_tokens')
         .values({ id: newId('api_token'), org_id: orgId, team_id: null, name: 'bootstrap-admin', role: 'org_admin', token_hash: hash, token_hint: hint, created_by: 'bootstrap', created_at: now, updated_at: now })
+        .onConflict((oc) => oc.column('token_hash').doNothing())
+        .execute();
+    }
+    // `npm start` runs a runner beside the control plane with a token it makes up per start.
+    if (options.localRunnerToken) {
+      const now = new Date();
+      await trx
+        .insertInto('runner_tokens')
+        .values({ id: newId('runner_token'), org_id: orgId, name: 'local', region: 'local', labels: '{}', token_hash: hashToken(options.localRunnerToken), token_hint: tokenHint(options.localRunnerToken), created_at: now, updated_at: now })
         .onConflict((oc) => oc.column('token_hash').doNothing())
         .execute();
     }

@@ -13,6 +13,10 @@ export interface ApiConfig {
   publicUrl: string | undefined;
   logLevel: string;
   maxBodyBytes: number;
+  runnerLeaseSeconds: number;
+  resultRetentionDays: number;
+  /** Runner token to install for the local runner `npm start` launches (region "local"). */
+  localRunnerToken: string | undefined;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -52,5 +56,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     publicUrl: env.PHAROS_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     maxBodyBytes: integer(env, 'PHAROS_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    runnerLeaseSeconds: integer(env, 'PHAROS_RUNNER_LEASE_SECONDS', 10, 3, 300),
+    resultRetentionDays: integer(env, 'PHAROS_RESULT_RETENTION_DAYS', 14, 1, 400),
+    localRunnerToken: env.PHAROS_LOCAL_RUNNER_TOKEN || undefined,
   };
 }

@@ -12,8 +12,12 @@ async function main(): Promise<void> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied }, 'database ready');
-  const boot = await bootstrap(database.db, config.adminToken);
-  const app = createApp({ database, logger, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes });
+  const boot = await bootstrap(database.db, config.adminToken, { localRunnerToken: config.localRunnerToken });
+  const app = createApp({
+    database, logger, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes,
+    runner: { leaseSeconds: config.runnerLeaseSeconds }, resultRetentionDays: config.resultRetentionDays,
+  });
+  app.background.start();
   const server = createServer(app.express);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.close();
     server.closeIdleConnections();
+    await app.background.stop();
     setTimeout(() => server.closeAllConnections(), 5_000).unref();
     await database.close().catch(() => undefined);
     process.exit(0);

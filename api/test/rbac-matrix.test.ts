@@ -127,6 +127,11 @@ const matrix: Record<string, Row> = {
   'GET /v1/sla/services/{id}': { path: (f) => `/v1/sla/services/${f.service}?window=24h`, expect: read },
   'GET /v1/sla/teams/{id}': { path: (f) => `/v1/sla/teams/${f.team}?window=24h`, expect: read },
 
+  'GET /v1/status': { path: () => '/v1/status', expect: listAll, listed: (f) => f.service },
+  'GET /v1/monitors/{id}/state': { path: (f) => `/v1/monitors/${f.monitor}/state`, expect: read },
+  'GET /v1/monitors/{id}/results': { path: (f) => `/v1/monitors/${f.monitor}/results`, expect: read },
+  'GET /v1/monitors/{id}/transitions': { path: (f) => `/v1/monitors/${f.monitor}/transitions`, expect: read },
+
   'GET /v1/audit': { path: () => '/v1/audit?limit=5', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] } },
 };
 
@@ -162,7 +167,7 @@ for (const [route, row] of Object.entries(matrix)) {
         if (res.status !== expected) failures.push(`${role} × ${target}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         if (row.listed && res.status === 200) {
           const visible = role === 'org_admin' ? target !== 'other_org' : target === 'own';
-          const shown = (res.body.items as Array<{ id: string }>).some((item) => item.id === row.listed!(fixture));
+          const shown = ((res.body.items ?? res.body.services) as Array<{ id: string }>).some((item) => item.id === row.listed!(fixture));
           if (shown !== visible) failures.push(`${role} × ${target}: item ${visible ? 'missing from' : 'leaked into'} the list`);
         }
         if (res.status >= 400) assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8', `${route} errors are problem+json`);

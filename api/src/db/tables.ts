@@ -295,7 +295,8 @@ export interface Tables {
   confirmation_requests: ConfirmationRequestsTable;
 }
 
-export type SpecRow = Selectable<SpecTable>;
+/** A row of any spec table; monitors add their heartbeat token. */
+export type SpecRow = Selectable<SpecTable> & { heartbeat_token?: string | null };
 export type NewSpecRow = Insertable<SpecTable>;
 export type TeamRow = Selectable<TeamsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;

@@ -151,13 +151,13 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
 }
 
 function readBody(route: AnyRoute, req: Request, deps: AdapterDeps): unknown {
-  if (!bodyMethods.has(route.method)) return undefined;
+  // Routes without a body schema ignore any body (e.g. heartbeat pings sent with curl -d).
+  if (!bodyMethods.has(route.method) || !route.body) return undefined;
   const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is([...jsonTypes, ...(route.bodyTypes ?? [])])) {
     throw new PharosError('unsupported_media_type', `Send the body as application/json${route.method === 'patch' ? ' or application/merge-patch+json' : ''}; got "${req.headers['content-type'] ?? 'no Content-Type'}".`);
   }
   const raw: unknown = hasBody ? req.body : undefined;
-  if (!route.body) return raw;
   if (raw === undefined && route.optionalBody) return deps.validator.body(route.body, {});
   if (raw === undefined) throw new PharosError('bad_request', 'This request needs a JSON body.');
   // Validation fills defaults into the value; work on a copy so the raw body stays as sent.

@@ -17,6 +17,9 @@ export const idPrefixes = {
   maintenance_window: 'mw',
   slo: 'slo',
   audit_entry: 'aud',
+  runner: 'run',
+  transition: 'trn',
+  confirmation: 'cnf',
   request: 'req',
 } as const;
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { createApp } from '../../src/app.ts';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import type { JwtSettings } from '../../src/auth/authenticator.ts';
 import { bootstrap } from '../../src/bootstrap.ts';
 import { migrateToLatest, openDatabase, type Database } from '../../src/db/database.ts';
@@ -38,6 +38,7 @@ export interface TestApi {
   adminToken: string;
   database: Database;
   orgId: string;
+  app: App;
   /** JSON request helper: returns status, parsed body and headers. */
   call(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
@@ -46,13 +47,14 @@ export interface TestApi {
 const quiet = () => createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
 
 /** Starts a control plane on 127.0.0.1:0 against a fresh database of the given backend. */
-export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettings; database?: Database } = {}): Promise<TestApi> {
+export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettings; database?: Database; app?: Partial<AppOptions> } = {}): Promise<TestApi> {
   const backend = options.backend ?? 'postgres';
   const database = options.database ?? (await openDatabase(backend === 'postgres' ? { url: await createTestDatabase(), dataDir: '' } : { dataDir: 'memory://' }));
   await migrateToLatest(database.db);
   const adminToken = `phs_${randomBytes(24).toString('base64url')}`;
   const boot = await bootstrap(database.db, adminToken);
-  const app = createApp({ database, logger: quiet(), jwt: options.jwt });
+  const app = createApp({ database, logger: quiet(), jwt: options.jwt, sweepEveryMs: 250, ...(options.app ?? {}) });
+  app.background.start();
   const server: Server = createServer(app.express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -81,7 +83,10 @@ export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettin
       }
       return { status: res.status, body: parsed, headers: res.headers };
     },
+    app,
     async close() {
+      await app.background.stop();
+      await app.settle();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.database) await database.close();

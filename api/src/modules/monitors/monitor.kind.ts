@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Monitor, MonitorInput } from '../../contract/monitor.schema.ts';
 import { monitorErrors } from '../../contract/monitor.rules.ts';
 import { resolveService } from '../resources/references.ts';
@@ -19,4 +20,10 @@ export const monitorKind: SpecKind = {
     const service = await resolveService(ctx, String(doc.service_id));
     return { teamId: service.team_id, serviceId: service.id, type: String(doc.type) };
   },
+  // A heartbeat monitor gets an unguessable ping URL when it becomes one, and keeps it across edits.
+  columns(doc, current) {
+    if (doc.type !== 'heartbeat') return { heartbeat_token: null };
+    return { heartbeat_token: current?.heartbeat_token ?? randomBytes(18).toString('base64url') };
+  },
+  present: (row, { baseUrl }) => (row.heartbeat_token ? { heartbeat_url: `${baseUrl}/v1/heartbeats/${row.heartbeat_token}` } : {}),
 };

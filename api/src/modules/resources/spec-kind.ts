@@ -48,6 +48,8 @@ export interface SpecKind {
     merge(doc: Record<string, unknown>, secrets: Record<string, unknown> | null): Record<string, unknown>;
     configured(secrets: Record<string, unknown> | null): string[];
   };
+  /** Extra columns of the kind's own table, e.g. a monitor's heartbeat token. */
+  columns?(doc: Record<string, unknown>, current: SpecRow | undefined): Record<string, unknown>;
   /** Extra fields of the response, e.g. a heartbeat URL. */
   present?(row: SpecRow, ctx: { baseUrl: string }): Record<string, unknown>;
   /** Keeps dependent rows consistent after an update (inside the same transaction). */

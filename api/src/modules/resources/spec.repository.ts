@@ -19,6 +19,8 @@ export interface SpecWrite {
   type: string | null;
   spec: Record<string, unknown>;
   secrets: Record<string, unknown> | null;
+  /** Columns only some tables have (see SpecKind.columns). */
+  [column: string]: unknown;
 }
 
 /** SQL for spec tables. Every query is scoped by organization. */
@@ -49,7 +51,7 @@ export class SpecRepository {
     const now = new Date();
     return db
       .insertInto(this.table)
-      .values({ id, org_id: orgId, ...w, spec: JSON.stringify(w.spec), secrets: w.secrets ? JSON.stringify(w.secrets) : null, created_at: now, updated_at: now })
+      .values({ id, org_id: orgId, ...w, spec: JSON.stringify(w.spec), secrets: w.secrets ? JSON.stringify(w.secrets) : null, created_at: now, updated_at: now } as never)
       .returningAll()
       .executeTakeFirstOrThrow();
   }
@@ -64,7 +66,7 @@ export class SpecRepository {
         secrets: w.secrets ? JSON.stringify(w.secrets) : null,
         updated_at: new Date(),
         version: eb('version', '+', 1),
-      }))
+      }) as never)
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .returningAll()

@@ -52,6 +52,24 @@ function inSchemaOrder(properties: Record<string, unknown>, doc: Record<string, 
   return ordered;
 }
 
+/** The response document of a spec row. */
+export function presentSpec(kind: SpecKind, row: SpecRow, baseUrl: string): Record<string, unknown> {
+  const spec = row.spec as Record<string, unknown>;
+  const doc: Record<string, unknown> = {
+    id: row.id,
+    ...spec,
+    team_id: row.team_id,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+    version: row.version,
+  };
+  if (kind.secrets) doc.configured_secrets = kind.secrets.configured(row.secrets as Record<string, unknown> | null);
+  return inSchemaOrder(kind.output.properties, { ...doc, ...(kind.present?.(row, { baseUrl }) ?? {}) });
+}
+
+/** Told after a change has committed (e.g. so runners get the new monitor). */
+export type SpecChangeListener = (change: { orgId: string; id: string; action: 'create' | 'update' | 'delete' }) => void;
+
 /** Rules, access checks and mapping shared by every spec kind. */
 export class SpecService {
   private readonly repo: SpecRepository;
@@ -61,23 +79,14 @@ export class SpecService {
     private readonly db: Db,
     private readonly validator: Validator,
     private readonly audit: AuditRepository,
+    private readonly onChange?: SpecChangeListener,
   ) {
     this.repo = new SpecRepository(kind.table);
   }
 
   /** The response document of a row. */
   present(row: SpecRow, baseUrl: string): Record<string, unknown> {
-    const spec = row.spec as Record<string, unknown>;
-    const doc: Record<string, unknown> = {
-      id: row.id,
-      ...spec,
-      team_id: row.team_id,
-      created_at: iso(row.created_at),
-      updated_at: iso(row.updated_at),
-      version: row.version,
-    };
-    if (this.kind.secrets) doc.configured_secrets = this.kind.secrets.configured(row.secrets as Record<string, unknown> | null);
-    return inSchemaOrder(this.kind.output.properties, { ...doc, ...(this.kind.present?.(row, { baseUrl }) ?? {}) });
+    return presentSpec(this.kind, row, baseUrl);
   }
 
   async list(caller: Caller, options: ListOptions) {
@@ -101,18 +110,18 @@ export class SpecService {
   }
 
   async create(caller: Caller, input: Record<string, unknown>): Promise<Versioned<Record<string, unknown>>> {
-    return this.write(caller, async (trx, ctx) => {
+    return this.write(caller, 'create', async (trx, ctx) => {
       const write = await this.prepare(ctx, input, undefined);
       const row = await this.repo.insert(trx, caller.principal.orgId, newId(this.kind.idKind), write);
       const doc = this.present(row, caller.baseUrl);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: this.kind.type, resourceId: row.id, teamId: row.team_id, before: undefined, after: doc });
-      return { doc, version: row.version };
+      return { id: row.id, doc, version: row.version };
     });
   }
 
   /** PUT (replace) when patch is false, PATCH (JSON merge patch) when true. */
   async update(caller: Caller, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined): Promise<Versioned<Record<string, unknown>>> {
-    return this.write(caller, async (trx, ctx) => {
+    return this.write(caller, 'update', async (trx, ctx) => {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(this.kind.label);
       requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
@@ -128,12 +137,12 @@ export class SpecService {
       await this.kind.afterUpdate?.(ctx, current, row);
       const doc = this.present(row, caller.baseUrl);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: this.kind.type, resourceId: id, teamId: row.team_id, before, after: doc });
-      return { doc, version: row.version };
+      return { id, doc, version: row.version };
     });
   }
 
   async delete(caller: Caller, id: string, ifMatch: number | undefined): Promise<void> {
-    await this.write(caller, async (trx, ctx) => {
+    await this.write(caller, 'delete', async (trx, ctx) => {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(this.kind.label);
       requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
@@ -141,6 +150,7 @@ export class SpecService {
       await this.kind.beforeDelete?.(ctx, current);
       await this.repo.delete(trx, caller.principal.orgId, id);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: this.kind.type, resourceId: id, teamId: current.team_id, before: this.present(current, caller.baseUrl), after: undefined });
+      return { id };
     });
   }
 
@@ -153,10 +163,12 @@ export class SpecService {
     requireTeamAccess(ctx.principal, placement.teamId, 'write', 'Team');
     if (current && current.team_id !== placement.teamId) requireTeamAccess(ctx.principal, current.team_id, 'write', this.kind.label);
     const { doc: spec, secrets } = this.kind.secrets ? this.kind.secrets.split(doc) : { doc, secrets: null };
-    return { team_id: placement.teamId, name: String(doc.name), service_id: placement.serviceId ?? null, type: placement.type ?? null, spec, secrets };
+    return { team_id: placement.teamId, name: String(doc.name), service_id: placement.serviceId ?? null, type: placement.type ?? null, spec, secrets, ...(this.kind.columns?.(doc, current) ?? {}) };
   }
 
-  private write<T>(caller: Caller, work: (trx: Db, ctx: KindContext) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, this.kind.label, (trx) => work(trx, { trx, principal: caller.principal, baseUrl: caller.baseUrl }));
+  private async write<T extends { id: string }>(caller: Caller, action: 'create' | 'update' | 'delete', work: (trx: Db, ctx: KindContext) => Promise<T>): Promise<T> {
+    const result = await inTransaction(this.db, this.kind.label, (trx) => work(trx, { trx, principal: caller.principal, baseUrl: caller.baseUrl }));
+    this.onChange?.({ orgId: caller.principal.orgId, id: result.id, action });
+    return result;
   }
 }

@@ -129,12 +129,13 @@ export class SlaService {
       region,
       ...groupFigures(facts.filter((s) => s.regionFigures.has(region)).map((s) => s.regionFigures.get(region)!), totalsIn(region)),
     }));
-    // The team's time is excluded only where every one of its services is in maintenance.
+    // The team's time is counted while any of its services is counted, and excluded while every
+    // service that exists is in maintenance.
     const existence = union(facts.flatMap((s) => s.time.existence));
-    const excluded = facts.length ? facts.map((s) => s.time.excluded).reduce((a, b) => intersect(a, b)) : [];
+    const counted = union(facts.flatMap((s) => s.time.counted));
     const byWindow = new Map<string, ExpandedWindow>();
     for (const w of facts.flatMap((s) => s.time.windows)) byWindow.set(w.id, w);
-    const time: Accounting = { existence, excluded, counted: union(facts.flatMap((s) => s.time.counted)), windows: [...byWindow.values()] };
+    const time: Accounting = { existence, excluded: subtract(existence, counted), counted, windows: [...byWindow.values()] };
     return {
       ...this.header('team', team, window, time),
       ...groupFigures(facts.map((s) => s.figures), totalsIn()),

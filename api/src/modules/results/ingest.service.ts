@@ -1,0 +1,133 @@
+import { sql } from 'kysely';
+import type { ResultBatchOutcome } from '../../contract/runner-protocol.schema.ts';
+import { CheckResult } from '../../contract/result.schema.ts';
+import type { RunnerPrincipal } from '../../auth/principal.ts';
+import type { Db } from '../../db/database.ts';
+import type { Validator } from '../../http/validator.ts';
+import { newId } from '../../shared/ids.ts';
+import type { RunnerRow } from '../runner/runner.repository.ts';
+import type { WakeupBus } from '../runner/wakeup.bus.ts';
+import type { MonitorFacts, StateService } from '../state/state.service.ts';
+import type { PartitionManager } from './partition.manager.ts';
+import type { ResultRepository, StoredResultInput } from './result.repository.ts';
+
+type Rejection = ResultBatchOutcome['rejected'][number];
+
+// A runner's clock and the control plane's may differ a little; ownership windows allow for it.
+const CLOCK_SLACK_MS = 5_000;
+const FUTURE_LIMIT_MS = 10 * 60_000;
+
+interface MonitorRow {
+  id: string;
+  service_id: string | null;
+  spec: unknown;
+}
+
+/** Monitor facts the state evaluator needs, from a stored monitor. */
+export function monitorFacts(row: MonitorRow): MonitorFacts {
+  const spec = row.spec as { enabled?: boolean; failure_threshold?: number; recovery_threshold?: number; min_failed_regions?: number; regions?: string[] };
+  return {
+    id: row.id,
+    serviceId: row.service_id ?? '',
+    enabled: spec.enabled !== false,
+    failureThreshold: spec.failure_threshold ?? 2,
+    recoveryThreshold: spec.recovery_threshold ?? 1,
+    minFailedRegions: spec.min_failed_regions ?? 1,
+    regions: spec.regions ?? [],
+  };
+}
+
+/**
+ * Result ingest: validates each result against the contract and against slot ownership (the
+ * runner owned the monitor in its region when the check started), stores new results once, adds
+ * them to the rollups, advances state, and asks for confirmation checks of first failures.
+ */
+export class IngestService {
+  constructor(
+    private readonly db: Db,
+    private readonly validator: Validator,
+    private readonly results: ResultRepository,
+    private readonly state: StateService,
+    private readonly partitions: PartitionManager,
+    private readonly bus: WakeupBus,
+  ) {}
+
+  async ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<ResultBatchOutcome> {
+    const rejected: Rejection[] = [];
+    const candidates: Array<{ index: number; result: CheckResult }> = [];
+    const now = Date.now();
+    raw.forEach((value, index) => {
+      const errors = this.validator.errors(CheckResult, value);
+      const id = typeof (value as { id?: unknown })?.id === 'string' ? (value as { id: string }).id : undefined;
+      if (errors.length) return void rejected.push({ ...(id ? { id } : {}), index, code: 'invalid_result', message: errors.map((e) => `${e.pointer} ${e.message}`).join(' ') });
+      const result = value as CheckResult;
+      const started = Date.parse(result.started_at);
+      if (result.region !== runner.region) return void rejected.push({ id: result.id, index, code: 'not_assigned', message: `The runner runs in region "${runner.region}", not "${result.region}".` });
+      if (started > now + FUTURE_LIMIT_MS) return void rejected.push({ id: result.id, index, code: 'invalid_result', message: 'started_at is in the future; check the runner host clock (NTP).' });
+      if (started < this.partitions.oldestAccepted(now)) return void rejected.push({ id: result.id, index, code: 'invalid_result', message: `started_at is older than the ${this.partitions.retentionDays}-day result retention.` });
+      candidates.push({ index, result });
+    });
+
+    const monitorIds = [...new Set(candidates.map((c) => c.result.monitor_id))];
+    const monitors = monitorIds.length
+      ? await this.db.selectFrom('monitors').select(['id', 'service_id', 'spec']).where('org_id', '=', principal.orgId).where('id', 'in', monitorIds).execute()
+      : [];
+    const facts = new Map(monitors.map((m) => [m.id, monitorFacts(m)]));
+    const history = monitorIds.length
+      ? await this.db.selectFrom('assignment_history').select(['monitor_id', 'from_at', 'to_at']).where('runner_id', '=', runner.id).where('region', '=', runner.region).where('monitor_id', 'in', monitorIds).execute()
+      : [];
+    const owned = (monitorId: string, at: number) =>
+      history.some((h) => h.monitor_id === monitorId && new Date(h.from_at).getTime() - CLOCK_SLACK_MS <= at && (h.to_at === null || new Date(h.to_at).getTime() + CLOCK_SLACK_MS >= at));
+
+    const accepted: StoredResultInput[] = [];
+    for (const { index, result } of candidates) {
+      if (!facts.has(result.monitor_id)) rejected.push({ id: result.id, index, code: 'unknown_monitor', message: `Monitor ${result.monitor_id} does not exist (it may have been deleted).` });
+      else if (!owned(result.monitor_id, Date.parse(result.started_at))) rejected.push({ id: result.id, index, code: 'not_assigned', message: `Monitor ${result.monitor_id} was not assigned to runner ${runner.id} when this check started.` });
+      else accepted.push({ orgId: principal.orgId, runnerId: runner.id, result });
+    }
+    if (accepted.length === 0) return { accepted: [], duplicates: 0, rejected };
+
+    const times = accepted.map((a) => Date.parse(a.result.started_at));
+    await this.partitions.ensure(Math.min(...times), Math.max(...times));
+    const wake = new Set<string>();
+    const fresh = await this.db.transaction().execute(async (trx) => {
+      const newIds = await this.results.insert(trx, accepted);
+      const stored = accepted.filter((a) => newIds.has(a.result.id));
+      await this.results.addRollups(trx, stored);
+      const applied = await this.state.apply(
+        trx,
+        principal.orgId,
+        stored.map(({ result: r }) => ({ monitorId: r.monitor_id, region: r.region, resultId: r.id, at: new Date(r.started_at), status: r.status, error: r.error ? `${r.error.code}: ${r.error.message}` : undefined })),
+        facts,
+      );
+      for (const want of applied.wantConfirmation) {
+        const target = await this.requestConfirmation(trx, principal.orgId, want.monitorId, want.region);
+        if (target) wake.add(target);
+      }
+      return stored.length;
+    });
+    this.bus.notify(wake);
+    return { accepted: accepted.map((a) => a.result.id), duplicates: accepted.length - fresh, rejected };
+  }
+
+  /**
+   * Asks for an immediate check of a failing monitor, from another region whose view is not down yet
+   * when there is one (is it down from elsewhere too?), else from the failing region itself.
+   */
+  private async requestConfirmation(trx: Db, orgId: string, monitorId: string, failingRegion: string): Promise<string | undefined> {
+    const { rows } = await sql<{ region: string; runner_id: string; state: string | null; pending: boolean }>`
+      SELECT a.region, a.runner_id, s.state,
+             EXISTS (SELECT 1 FROM confirmation_requests c WHERE c.monitor_id = a.monitor_id AND c.runner_id = a.runner_id AND c.delivered_at IS NULL) AS pending
+      FROM slot_assignments a LEFT JOIN slot_states s ON s.monitor_id = a.monitor_id AND s.region = a.region
+      WHERE a.monitor_id = ${monitorId}`.execute(trx);
+    const others = rows.filter((r) => r.region !== failingRegion && r.state !== 'down' && !r.pending);
+    const same = rows.find((r) => r.region === failingRegion && !r.pending);
+    const target = others.sort((a, b) => a.region.localeCompare(b.region))[0] ?? same;
+    if (!target) return undefined;
+    await trx
+      .insertInto('confirmation_requests')
+      .values({ id: newId('confirmation'), org_id: orgId, monitor_id: monitorId, runner_id: target.runner_id, region: target.region, for_region: failingRegion, reason: `failure in ${failingRegion}`, requested_at: new Date() })
+      .execute();
+    return target.runner_id;
+  }
+}

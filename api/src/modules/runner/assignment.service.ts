@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { planAssignments, slotKey, type PlannedSlot } from './assignment.planner.ts';
+import type { RunnerRepository } from './runner.repository.ts';
+import type { WakeupBus } from './wakeup.bus.ts';
+
+interface MonitorSpec {
+  enabled?: boolean;
+  regions?: string[];
+  run_from?: { zone?: string; labels?: Record<string, string> };
+}
+
+/** Slots of one monitor: every listed region, or every region with live runners when none is listed. */
+export function monitorSlots(id: string, type: string, spec: MonitorSpec, liveRegions: readonly string[]): PlannedSlot[] {
+  if (spec.enabled === false || type === 'heartbeat') return [];
+  const selector = { ...(spec.run_from?.labels ?? {}), ...(spec.run_from?.zone ? { zone: spec.run_from.zone } : {}) };
+  const regions = spec.regions?.length ? spec.regions : liveRegions;
+  return regions.map((region) => ({ monitorId: id, region, selector, type }));
+}
+
+/**
+ * Keeps slot ownership in PostgreSQL in line with the live runners and the monitors. Runs under a
+ * transaction-scoped advisory lock per organization, so API replicas never plan concurrently, and
+ * records per-runner change logs that the assignment feed serves.
+ */
+export class AssignmentService {
+  private readonly pending = new Map<string, { touched: Set<string>; timer?: NodeJS.Timeout; running?: Promise<void> }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly runners: RunnerRepository,
+    private readonly bus: WakeupBus,
+    private readonly logger: Logger,
+    private readonly debounceMs = 20,
+  ) {}
+
+  /** Coalesces rebalances requested in quick succession (e.g. terraform creating 300 monitors). */
+  schedule(orgId: string, touchedMonitorIds: Iterable<string> = []): void {
+    const entry = this.pending.get(orgId) ?? { touched: new Set<string>() };
+    for (const id of touchedMonitorIds) entry.touched.add(id);
+    this.pending.set(orgId, entry);
+    if (entry.timer) return;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      const touched = [...entry.touched];
+      entry.touched.clear();
+      const previous = entry.running ?? Promise.resolve();
+      entry.running = previous
+        .then(() => this.rebalance(orgId, touched))
+        .catch((error: unknown) => this.logger.error({ err: error, org_id: orgId }, 'rebalance failed'))
+        .finally(() => {
+          if (!entry.timer && entry.touched.size === 0) this.pending.delete(orgId);
+        });
+    }, this.debounceMs);
+  }
+
+  /** Waits for scheduled rebalances (tests and shutdown). */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 50 && this.pending.size; i++) {
+      await new Promise((r) => setTimeout(r, this.debounceMs + 5));
+      await Promise.all([...this.pending.values()].map((e) => e.running));
+    }
+  }
+
+  /** Recomputes ownership of every slot of the organization; `touched` monitors changed configuration. */
+  async rebalance(orgId: string, touched: readonly string[] = []): Promise<void> {
+    const wake = new Set<string>();
+    await this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`pharos-assign:${orgId}`}))`.execute(trx);
+      const live = await this.runners.live(trx, orgId);
+      const liveRegions = [...new Set(live.map((r) => r.region))];
+      const monitors = await trx.selectFrom('monitors').select(['id', 'type', 'spec']).where('org_id', '=', orgId).execute();
+      const slots = monitors.flatMap((m) => monitorSlots(m.id, String(m.type), m.spec as MonitorSpec, liveRegions));
+      const current = await trx.selectFrom('slot_assignments').select(['monitor_id', 'region', 'runner_id']).where('org_id', '=', orgId).execute();
+      const currentMap = new Map(current.map((c) => [slotKey(c.monitor_id, c.region), c.runner_id]));
+      const plan = planAssignments(slots, live, currentMap);
+
+      const changes = new Map<string, Map<string, 'upsert' | 'remove'>>();
+      const change = (runner: string, monitor: string, kind: 'upsert' | 'remove') => {
+        const forRunner = changes.get(runner) ?? new Map<string, 'upsert' | 'remove'>();
+        // A monitor moving between regions of the same runner is impossible (a runner has one region).
+        forRunner.set(monitor, kind);
+        changes.set(runner, forRunner);
+      };
+      const released: Array<{ monitor_id: string; region: string; runner_id: string }> = [];
+      for (const c of current) {
+        if (plan.get(slotKey(c.monitor_id, c.region)) !== c.runner_id) {
+          released.push(c);
+          change(c.runner_id, c.monitor_id, 'remove');
+        }
+      }
+      const taken: Array<{ monitor_id: string; region: string; runner_id: string }> = [];
+      const touchedSet = new Set(touched);
+      for (const slot of slots) {
+        const key = slotKey(slot.monitorId, slot.region);
+        const owner = plan.get(key);
+        if (!owner) continue;
+        if (currentMap.get(key) !== owner) {
+          taken.push({ monitor_id: slot.monitorId, region: slot.region, runner_id: owner });
+          change(owner, slot.monitorId, 'upsert');
+        } else if (touchedSet.has(slot.monitorId)) change(owner, slot.monitorId, 'upsert');
+      }
+
+      if (released.length) {
+        const rows = JSON.stringify(released);
+        await sql`DELETE FROM slot_assignments s USING jsonb_to_recordset(${rows}::jsonb) AS x(monitor_id text, region text, runner_id text)
+                  WHERE s.monitor_id = x.monitor_id AND s.region = x.region AND s.runner_id = x.runner_id`.execute(trx);
+        await sql`UPDATE assignment_history h SET to_at = now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(monitor_id text, region text, runner_id text)
+                  WHERE h.monitor_id = x.monitor_id AND h.region = x.region AND h.runner_id = x.runner_id AND h.to_at IS NULL`.execute(trx);
+      }
+      if (taken.length) {
+        const rows = JSON.stringify(taken);
+        await sql`INSERT INTO slot_assignments (org_id, monitor_id, region, runner_id, assigned_at)
+                  SELECT ${orgId}, x.monitor_id, x.region, x.runner_id, now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(monitor_id text, region text, runner_id text)
+                  ON CONFLICT (monitor_id, region) DO UPDATE SET runner_id = excluded.runner_id, assigned_at = excluded.assigned_at`.execute(trx);
+        await sql`INSERT INTO assignment_history (org_id, monitor_id, region, runner_id, from_at)
+                  SELECT ${orgId}, x.monitor_id, x.region, x.runner_id, now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(monitor_id text, region text, runner_id text)`.execute(trx);
+      }
+      const liveIds = new Set(live.map((r) => r.id));
+      for (const [runnerId, runnerChanges] of changes) {
+        await this.runners.recordChanges(trx, runnerId, runnerChanges);
+        if (liveIds.has(runnerId)) wake.add(runnerId);
+      }
+      if (released.length || taken.length) this.logger.info({ org_id: orgId, moved_out: released.length, moved_in: taken.length, runners: live.length }, 'slots reassigned');
+    });
+    this.bus.notify(wake);
+  }
+}

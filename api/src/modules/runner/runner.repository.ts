@@ -1,0 +1,115 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+
+export interface RunnerRow {
+  id: string;
+  org_id: string;
+  runner_token_id: string;
+  region: string;
+  labels: Record<string, string>;
+  capabilities: string[];
+  revision: number;
+  acked_revision: number;
+  lease_expires_at: Date;
+  stopped_at: Date | null;
+}
+
+const columns = ['id', 'org_id', 'runner_token_id', 'region', 'labels', 'capabilities', 'revision', 'acked_revision', 'lease_expires_at', 'stopped_at'] as const;
+
+const toRow = (r: Record<string, unknown>): RunnerRow => ({
+  ...(r as unknown as RunnerRow),
+  revision: Number(r.revision),
+  acked_revision: Number(r.acked_revision),
+  lease_expires_at: new Date(r.lease_expires_at as string),
+});
+
+/** SQL for runner instances, their leases and their change log. */
+export class RunnerRepository {
+  async insert(db: Db, row: { id: string; org_id: string; runner_token_id: string; region: string; labels: Record<string, string>; version: string; hostname: string | null; capabilities: string[]; leaseSeconds: number }): Promise<void> {
+    const now = new Date();
+    await db
+      .insertInto('runners')
+      .values({
+        id: row.id, org_id: row.org_id, runner_token_id: row.runner_token_id, region: row.region, labels: JSON.stringify(row.labels), version: row.version,
+        hostname: row.hostname, capabilities: JSON.stringify(row.capabilities), registered_at: now, last_seen_at: now, lease_expires_at: new Date(now.getTime() + row.leaseSeconds * 1000),
+      })
+      .execute();
+  }
+
+  async get(db: Db, orgId: string, id: string): Promise<RunnerRow | undefined> {
+    const r = await db.selectFrom('runners').select(columns).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return r ? toRow(r) : undefined;
+  }
+
+  /** Extends the lease; returns whether the runner was live before (false: it had lapsed). */
+  async renew(db: Db, id: string, leaseSeconds: number): Promise<boolean> {
+    const row = await db
+      .updateTable('runners')
+      .set({ last_seen_at: sql`now()`, lease_expires_at: sql`now() + make_interval(secs => ${leaseSeconds})`, stopped_at: null })
+      .where('id', '=', id)
+      .returning(sql<boolean>`(SELECT r.lease_expires_at > now() AND r.stopped_at IS NULL FROM runners r WHERE r.id = ${id})`.as('was_live'))
+      .executeTakeFirst();
+    return Boolean(row?.was_live);
+  }
+
+  async stop(db: Db, orgId: string, id: string): Promise<void> {
+    await db.updateTable('runners').set({ stopped_at: sql`now()`, lease_expires_at: sql`now()` }).where('org_id', '=', orgId).where('id', '=', id).execute();
+  }
+
+  /** Runners whose lease is current. */
+  async live(db: Db, orgId: string): Promise<RunnerRow[]> {
+    const rows = await db.selectFrom('runners').select(columns).where('org_id', '=', orgId).where('stopped_at', 'is', null).where('lease_expires_at', '>', sql<Date>`now()`).execute();
+    return rows.map(toRow);
+  }
+
+  /** True when a runner of the organization lost its lease but still holds slots. */
+  async hasLapsedOwners(db: Db, orgId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('runners as r')
+      .select('r.id')
+      .where('r.org_id', '=', orgId)
+      .where((eb) => eb.or([eb('r.lease_expires_at', '<=', sql<Date>`now()`), eb('r.stopped_at', 'is not', null)]))
+      .where((eb) => eb.exists(eb.selectFrom('slot_assignments as s').select('s.runner_id').whereRef('s.runner_id', '=', 'r.id')))
+      .limit(1)
+      .executeTakeFirst();
+    return Boolean(row);
+  }
+
+  /** Organizations with lapsed slot owners (for the background reaper). */
+  async orgsWithLapsedOwners(db: Db): Promise<string[]> {
+    const rows = await db
+      .selectFrom('runners as r')
+      .select('r.org_id')
+      .distinct()
+      .where((eb) => eb.or([eb('r.lease_expires_at', '<=', sql<Date>`now()`), eb('r.stopped_at', 'is not', null)]))
+      .where((eb) => eb.exists(eb.selectFrom('slot_assignments as s').select('s.runner_id').whereRef('s.runner_id', '=', 'r.id')))
+      .execute();
+    return rows.map((r) => r.org_id);
+  }
+
+  /** Records changes for a runner under a new revision; returns it. */
+  async recordChanges(db: Db, runnerId: string, changes: ReadonlyMap<string, 'upsert' | 'remove'>): Promise<number> {
+    const { revision } = await db.updateTable('runners').set({ revision: sql`revision + 1` }).where('id', '=', runnerId).returning('revision').executeTakeFirstOrThrow();
+    if (changes.size) {
+      await db.insertInto('runner_changes').values([...changes].map(([monitor_id, change]) => ({ runner_id: runnerId, revision: Number(revision), monitor_id, change }))).execute();
+    }
+    return Number(revision);
+  }
+
+  /** Changes after `since`, latest change per monitor. */
+  async changesSince(db: Db, runnerId: string, since: number): Promise<Map<string, 'upsert' | 'remove'>> {
+    const rows = await db.selectFrom('runner_changes').select(['monitor_id', 'change']).where('runner_id', '=', runnerId).where('revision', '>', String(since)).orderBy('revision').execute();
+    return new Map(rows.map((r) => [r.monitor_id, r.change]));
+  }
+
+  /** The runner has applied everything up to `revision`: its older change rows can go. */
+  async acknowledge(db: Db, runnerId: string, revision: number): Promise<void> {
+    await db.updateTable('runners').set({ acked_revision: String(revision) }).where('id', '=', runnerId).where('acked_revision', '<', String(revision)).execute();
+    await db.deleteFrom('runner_changes').where('runner_id', '=', runnerId).where('revision', '<=', String(revision)).execute();
+  }
+
+  /** Forgets runners that have been gone for a day (their history rows stay). */
+  async purgeGone(db: Db): Promise<void> {
+    await db.deleteFrom('runners').where('lease_expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();
+  }
+}

@@ -1,0 +1,133 @@
+import { sql } from 'kysely';
+import { PharosError } from '../../contract/errors.ts';
+import { RUNNER_PROTOCOL_VERSION, type Assignments, type RunnerRegistered, type RunnerRegistration } from '../../contract/runner-protocol.schema.ts';
+import type { RunnerPrincipal } from '../../auth/principal.ts';
+import type { Db } from '../../db/database.ts';
+import type { SpecRow } from '../../db/tables.ts';
+import { newId } from '../../shared/ids.ts';
+import { monitorKind } from '../monitors/monitor.kind.ts';
+import { presentSpec } from '../resources/spec.service.ts';
+import type { AssignmentService } from './assignment.service.ts';
+import type { RunnerRepository, RunnerRow } from './runner.repository.ts';
+import type { WakeupBus } from './wakeup.bus.ts';
+
+export interface RunnerSettings {
+  leaseSeconds: number;
+  pollWaitSeconds: number;
+  maxBatch: number;
+  /** How often a waiting poll re-reads PostgreSQL (changes made by other replicas). */
+  recheckMs: number;
+}
+
+export const defaultRunnerSettings: RunnerSettings = { leaseSeconds: 10, pollWaitSeconds: 20, maxBatch: 250, recheckMs: 500 };
+
+/** Registration, the long-poll assignment feed and deregistration of runners. */
+export class RunnerService {
+  private readonly lastReap = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly runners: RunnerRepository,
+    private readonly assignments: AssignmentService,
+    private readonly bus: WakeupBus,
+    private readonly settings: RunnerSettings,
+  ) {}
+
+  async register(principal: RunnerPrincipal, body: RunnerRegistration): Promise<RunnerRegistered> {
+    if (body.protocol_version !== RUNNER_PROTOCOL_VERSION) {
+      throw new PharosError('incompatible_runner', `This control plane speaks runner protocol ${RUNNER_PROTOCOL_VERSION}, the runner speaks ${body.protocol_version}; run a runner version that matches the control plane.`);
+    }
+    const id = newId('runner');
+    await this.runners.insert(this.db, {
+      id, org_id: principal.orgId, runner_token_id: principal.id, region: principal.region, labels: principal.labels,
+      version: body.version, hostname: body.hostname ?? null, capabilities: body.capabilities, leaseSeconds: this.settings.leaseSeconds,
+    });
+    await this.assignments.rebalance(principal.orgId);
+    return {
+      runner_id: id, region: principal.region, labels: principal.labels, protocol_version: RUNNER_PROTOCOL_VERSION,
+      lease_seconds: this.settings.leaseSeconds, poll_wait_seconds: this.settings.pollWaitSeconds, max_batch: this.settings.maxBatch,
+    };
+  }
+
+  /** The runner row behind a runner id, checked against the calling token. */
+  async own(principal: RunnerPrincipal, runnerId: string): Promise<RunnerRow> {
+    const runner = await this.runners.get(this.db, principal.orgId, runnerId);
+    if (!runner || runner.runner_token_id !== principal.id) {
+      throw new PharosError('not_found', `Runner ${runnerId} is not registered with this token; register again (POST /v1/runner/register).`);
+    }
+    return runner;
+  }
+
+  async deregister(principal: RunnerPrincipal, runnerId: string): Promise<void> {
+    await this.own(principal, runnerId);
+    await this.runners.stop(this.db, principal.orgId, runnerId);
+    await this.assignments.rebalance(principal.orgId);
+  }
+
+  /** Long poll: answers when the runner's assignments changed, a confirmation is due, or after `wait` s. */
+  async poll(principal: RunnerPrincipal, q: { runner_id: string; revision?: number; wait?: number }, signal: AbortSignal, baseUrl: string): Promise<Assignments> {
+    const known = q.revision ?? 0;
+    await this.own(principal, q.runner_id);
+    if (known > 0) await this.runners.acknowledge(this.db, q.runner_id, known);
+    const deadline = Date.now() + Math.min(q.wait ?? this.settings.pollWaitSeconds, 60) * 1000;
+    let lastRenew = 0;
+    for (;;) {
+      if (Date.now() - lastRenew >= 1000) {
+        const wasLive = await this.runners.renew(this.db, q.runner_id, this.settings.leaseSeconds);
+        // A runner back from a lapsed lease (e.g. after an API outage) takes slots again.
+        if (!wasLive) await this.assignments.rebalance(principal.orgId);
+        lastRenew = Date.now();
+      }
+      await this.reapLapsed(principal.orgId);
+      const runner = (await this.runners.get(this.db, principal.orgId, q.runner_id))!;
+      const confirmations = await this.db.selectFrom('confirmation_requests').select('id').where('runner_id', '=', q.runner_id).where('delivered_at', 'is', null).limit(1).execute();
+      if (known === 0 || runner.revision !== known || confirmations.length > 0 || Date.now() >= deadline || signal.aborted) {
+        return this.answer(runner, known, baseUrl);
+      }
+      await this.bus.wait(q.runner_id, Math.min(this.settings.recheckMs, deadline - Date.now()), signal);
+    }
+  }
+
+  // Every poll doubles as a watchdog: slots of runners whose lease lapsed move within about a second.
+  private async reapLapsed(orgId: string): Promise<void> {
+    const last = this.lastReap.get(orgId) ?? 0;
+    if (Date.now() - last < 1000) return;
+    this.lastReap.set(orgId, Date.now());
+    if (await this.runners.hasLapsedOwners(this.db, orgId)) await this.assignments.rebalance(orgId);
+  }
+
+  private async answer(runner: RunnerRow, known: number, baseUrl: string): Promise<Assignments> {
+    const full = known === 0 || known > runner.revision || known < runner.acked_revision;
+    const present = (row: SpecRow) => presentSpec(monitorKind, row, baseUrl);
+    let monitors: Record<string, unknown>[];
+    let removed: string[] = [];
+    if (full) {
+      const rows = await this.db.selectFrom('monitors as m').innerJoin('slot_assignments as s', 's.monitor_id', 'm.id').selectAll('m').where('s.runner_id', '=', runner.id).execute();
+      monitors = rows.map(present);
+    } else {
+      const changes = await this.runners.changesSince(this.db, runner.id, known);
+      const upserts = [...changes].filter(([, c]) => c === 'upsert').map(([id]) => id);
+      const rows = upserts.length
+        ? await this.db.selectFrom('monitors as m').innerJoin('slot_assignments as s', 's.monitor_id', 'm.id').selectAll('m').where('s.runner_id', '=', runner.id).where('m.id', 'in', upserts).execute()
+        : [];
+      monitors = rows.map(present);
+      const kept = new Set(rows.map((r) => r.id));
+      removed = [...changes.keys()].filter((id) => !kept.has(id));
+    }
+    const confirmations = await this.db
+      .updateTable('confirmation_requests')
+      .set({ delivered_at: sql`now()` })
+      .where('runner_id', '=', runner.id)
+      .where('delivered_at', 'is', null)
+      .returning(['monitor_id', 'requested_at', 'reason'])
+      .execute();
+    return {
+      revision: runner.revision,
+      full,
+      monitors: monitors as Assignments['monitors'],
+      removed,
+      confirmations: confirmations.map((c) => ({ monitor_id: c.monitor_id, requested_at: new Date(c.requested_at).toISOString(), reason: c.reason })),
+      lease_expires_at: new Date(Date.now() + this.settings.leaseSeconds * 1000).toISOString(),
+    };
+  }
+}

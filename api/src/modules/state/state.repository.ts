@@ -1,0 +1,121 @@
+import { sql } from 'kysely';
+import type { State } from '../../contract/state.schema.ts';
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../shared/ids.ts';
+import type { SlotCounters } from './state.machine.ts';
+
+export interface SlotStateRow extends SlotCounters {
+  monitorId: string;
+  region: string;
+  lastResultId: string | null;
+  lastResultAt: Date | null;
+  lastError: string | null;
+}
+
+export interface TransitionRecord {
+  orgId: string;
+  subjectType: 'slot' | 'monitor' | 'service';
+  subjectId: string;
+  region: string | null;
+  from: State;
+  to: State;
+  at: Date;
+  cause: Record<string, unknown>;
+}
+
+const pairs = (slots: ReadonlyArray<{ monitorId: string; region: string }>) => JSON.stringify(slots.map((s) => ({ monitor_id: s.monitorId, region: s.region })));
+
+/** SQL for current states (slot, monitor, service) and their transition history. */
+export class StateRepository {
+  /** Slot states, locked for update, in a stable order (no deadlocks between concurrent batches). */
+  async lockSlots(db: Db, slots: ReadonlyArray<{ monitorId: string; region: string }>): Promise<Map<string, SlotStateRow>> {
+    if (slots.length === 0) return new Map();
+    const { rows } = await sql<Record<string, unknown>>`
+      SELECT s.* FROM slot_states s JOIN jsonb_to_recordset(${pairs(slots)}::jsonb) AS x(monitor_id text, region text)
+        ON s.monitor_id = x.monitor_id AND s.region = x.region
+      ORDER BY s.monitor_id, s.region FOR UPDATE OF s`.execute(db);
+    return new Map(rows.map((r) => [`${String(r.monitor_id)}@${String(r.region)}`, {
+      monitorId: String(r.monitor_id), region: String(r.region), state: r.state as State, since: new Date(r.since as string),
+      failures: Number(r.failures), degraded: Number(r.degraded), successes: Number(r.successes),
+      lastResultId: (r.last_result_id as string | null) ?? null, lastResultAt: r.last_result_at ? new Date(r.last_result_at as string) : null, lastError: (r.last_error as string | null) ?? null,
+    }]));
+  }
+
+  async saveSlots(db: Db, orgId: string, slots: readonly SlotStateRow[]): Promise<void> {
+    if (slots.length === 0) return;
+    const rows = slots.map((s) => ({
+      org_id: orgId, monitor_id: s.monitorId, region: s.region, state: s.state, since: s.since.toISOString(), failures: s.failures, degraded: s.degraded,
+      successes: s.successes, last_result_id: s.lastResultId, last_result_at: s.lastResultAt?.toISOString() ?? null, last_error: s.lastError,
+    }));
+    await sql`
+      INSERT INTO slot_states (org_id, monitor_id, region, state, since, failures, degraded, successes, last_result_id, last_result_at, last_error)
+      SELECT x.org_id, x.monitor_id, x.region, x.state, x.since, x.failures, x.degraded, x.successes, x.last_result_id, x.last_result_at, x.last_error
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(org_id text, monitor_id text, region text, state text, since timestamptz, failures integer,
+           degraded integer, successes integer, last_result_id text, last_result_at timestamptz, last_error text)
+      ON CONFLICT (monitor_id, region) DO UPDATE SET state = excluded.state, since = excluded.since, failures = excluded.failures, degraded = excluded.degraded,
+        successes = excluded.successes, last_result_id = excluded.last_result_id, last_result_at = excluded.last_result_at, last_error = excluded.last_error`.execute(db);
+  }
+
+  /** States of every slot of these monitors. */
+  async slotsOf(db: Db, monitorIds: readonly string[]) {
+    if (monitorIds.length === 0) return [];
+    return db.selectFrom('slot_states').selectAll().where('monitor_id', 'in', [...monitorIds]).execute();
+  }
+
+  /** Regions that currently own a slot of each monitor. */
+  async assignedRegions(db: Db, monitorIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const map = new Map<string, Set<string>>();
+    if (monitorIds.length === 0) return map;
+    const rows = await db.selectFrom('slot_assignments').select(['monitor_id', 'region']).where('monitor_id', 'in', [...monitorIds]).execute();
+    for (const r of rows) map.set(r.monitor_id, (map.get(r.monitor_id) ?? new Set()).add(r.region));
+    return map;
+  }
+
+  async lockMonitors(db: Db, ids: readonly string[]): Promise<Map<string, { state: State; since: Date }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.selectFrom('monitor_states').select(['monitor_id', 'state', 'since']).where('monitor_id', 'in', [...ids]).orderBy('monitor_id').forUpdate().execute();
+    return new Map(rows.map((r) => [r.monitor_id, { state: r.state as State, since: new Date(r.since) }]));
+  }
+
+  async saveMonitor(db: Db, orgId: string, monitorId: string, state: State, since: Date, regionsDown: number, regionsTotal: number): Promise<void> {
+    await db
+      .insertInto('monitor_states')
+      .values({ monitor_id: monitorId, org_id: orgId, state, since, regions_down: regionsDown, regions_total: regionsTotal, updated_at: new Date() })
+      .onConflict((oc) => oc.column('monitor_id').doUpdateSet({ state, since, regions_down: regionsDown, regions_total: regionsTotal, updated_at: new Date() }))
+      .execute();
+  }
+
+  /** Monitor states of every enabled monitor of these services. */
+  async monitorStatesOfServices(db: Db, serviceIds: readonly string[]) {
+    if (serviceIds.length === 0) return [];
+    return db
+      .selectFrom('monitors as m')
+      .leftJoin('monitor_states as s', 's.monitor_id', 'm.id')
+      .select(['m.service_id', 'm.id', 's.state'])
+      .where('m.service_id', 'in', [...serviceIds])
+      .where(sql<boolean>`coalesce((m.spec ->> 'enabled')::boolean, true)`)
+      .execute();
+  }
+
+  async lockServices(db: Db, ids: readonly string[]): Promise<Map<string, { state: State; since: Date }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.selectFrom('service_states').select(['service_id', 'state', 'since']).where('service_id', 'in', [...ids]).orderBy('service_id').forUpdate().execute();
+    return new Map(rows.map((r) => [r.service_id, { state: r.state as State, since: new Date(r.since) }]));
+  }
+
+  async saveService(db: Db, orgId: string, serviceId: string, state: State, since: Date): Promise<void> {
+    await db
+      .insertInto('service_states')
+      .values({ service_id: serviceId, org_id: orgId, state, since, updated_at: new Date() })
+      .onConflict((oc) => oc.column('service_id').doUpdateSet({ state, since, updated_at: new Date() }))
+      .execute();
+  }
+
+  async addTransitions(db: Db, records: readonly TransitionRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await db
+      .insertInto('state_transitions')
+      .values(records.map((t) => ({ id: newId('transition'), org_id: t.orgId, subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from_state: t.from, to_state: t.to, at: t.at, cause: JSON.stringify(t.cause) })))
+      .execute();
+  }
+}

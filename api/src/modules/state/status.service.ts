@@ -1,0 +1,121 @@
+import { PharosError, notFound } from '../../contract/errors.ts';
+import type { State } from '../../contract/state.schema.ts';
+import { requireTeamAccess, visibleTeamIds, type Principal } from '../../auth/principal.ts';
+import type { Db } from '../../db/database.ts';
+import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import type { ResultRepository } from '../results/result.repository.ts';
+import { iso } from '../resources/versioning.ts';
+
+type SlotRow = { monitor_id: string; region: string; state: string; since: Date | string; failures: number; successes: number; last_result_at: Date | string | null; last_error: string | null };
+
+const regionState = (s: SlotRow, owner: string | undefined) => ({
+  region: s.region,
+  state: s.state as State,
+  since: iso(s.since)!,
+  consecutive_failures: s.failures,
+  consecutive_successes: s.successes,
+  ...(s.last_result_at ? { last_result_at: iso(s.last_result_at) } : {}),
+  ...(s.last_error ? { last_error: s.last_error } : {}),
+  ...(owner ? { runner_id: owner } : {}),
+});
+
+/** Read side of monitoring state: per monitor, per region, the status board, results and transitions. */
+export class StatusService {
+  constructor(
+    private readonly db: Db,
+    private readonly results: ResultRepository,
+  ) {}
+
+  private async monitor(p: Principal, id: string) {
+    const m = await this.db.selectFrom('monitors').select(['id', 'team_id', 'spec']).where('org_id', '=', p.orgId).where('id', '=', id).executeTakeFirst();
+    if (!m) throw notFound('Monitor');
+    requireTeamAccess(p, m.team_id, 'read', 'Monitor');
+    return m;
+  }
+
+  async monitorState(p: Principal, id: string) {
+    const m = await this.monitor(p, id);
+    const spec = m.spec as { min_failed_regions?: number };
+    const [state, slots, owners] = await Promise.all([
+      this.db.selectFrom('monitor_states').selectAll().where('monitor_id', '=', id).executeTakeFirst(),
+      this.db.selectFrom('slot_states').selectAll().where('monitor_id', '=', id).orderBy('region').execute(),
+      this.db.selectFrom('slot_assignments').select(['region', 'runner_id']).where('monitor_id', '=', id).execute(),
+    ]);
+    const ownerOf = new Map(owners.map((o) => [o.region, o.runner_id]));
+    return {
+      monitor_id: id,
+      state: (state?.state ?? 'unknown') as State,
+      ...(state ? { since: iso(state.since) } : {}),
+      regions_down: state?.regions_down ?? 0,
+      min_failed_regions: spec.min_failed_regions ?? 1,
+      regions: slots.map((s) => regionState(s, ownerOf.get(s.region))),
+    };
+  }
+
+  async status(p: Principal, teamId: string | undefined) {
+    const teams = visibleTeamIds(p);
+    if (teams && teams.length === 0) return { generated_at: new Date().toISOString(), summary: { up: 0, degraded: 0, down: 0, unknown: 0 }, services: [] };
+    let servicesQuery = this.db.selectFrom('services as s').leftJoin('service_states as st', 'st.service_id', 's.id').select(['s.id', 's.name', 's.team_id', 's.type', 'st.state', 'st.since']).where('s.org_id', '=', p.orgId);
+    if (teams) servicesQuery = servicesQuery.where('s.team_id', 'in', teams);
+    if (teamId) servicesQuery = servicesQuery.where('s.team_id', '=', teamId);
+    const services = await servicesQuery.orderBy('s.name').execute();
+    const ids = services.map((s) => s.id);
+    const monitors = ids.length
+      ? await this.db.selectFrom('monitors as m').leftJoin('monitor_states as ms', 'ms.monitor_id', 'm.id').select(['m.id', 'm.name', 'm.type', 'm.service_id', 'm.spec', 'ms.state', 'ms.since']).where('m.service_id', 'in', ids).orderBy('m.name').execute()
+      : [];
+    const monitorIds = monitors.map((m) => m.id);
+    const slots = monitorIds.length ? await this.db.selectFrom('slot_states').selectAll().where('monitor_id', 'in', monitorIds).orderBy('region').execute() : [];
+    const summary: Record<State, number> = { up: 0, degraded: 0, down: 0, unknown: 0 };
+    const body = services.map((s) => {
+      const state = (s.state ?? 'unknown') as State;
+      summary[state] += 1;
+      return {
+        id: s.id, name: s.name, team_id: s.team_id, kind: s.type ?? 'internal', state, ...(s.since ? { since: iso(s.since) } : {}),
+        monitors: monitors.filter((m) => m.service_id === s.id).map((m) => ({
+          id: m.id, name: m.name, type: m.type ?? '', enabled: (m.spec as { enabled?: boolean }).enabled !== false,
+          state: (m.state ?? 'unknown') as State, ...(m.since ? { since: iso(m.since) } : {}),
+          regions: slots.filter((r) => r.monitor_id === m.id).map((r) => regionState(r, undefined)),
+        })),
+      };
+    });
+    return { generated_at: new Date().toISOString(), summary, services: body };
+  }
+
+  async resultPage(p: Principal, id: string, q: { region?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: number | undefined; cursor?: string | undefined }) {
+    await this.monitor(p, id);
+    const limit = q.limit ?? 50;
+    const cursor = decodeCursor(q.cursor);
+    let before: { at: string; id: string } | undefined;
+    if (cursor) {
+      const [at, rid] = cursor.split('|');
+      if (!at || !rid || Number.isNaN(Date.parse(at))) throw new PharosError('bad_request', 'The cursor is not valid; pass next_cursor unchanged.');
+      before = { at, id: rid };
+    }
+    const rows = await this.results.page(this.db, p.orgId, id, { region: q.region, from: q.from, to: q.to, before, limit });
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit).map((r) => {
+      const d = (r.detail ?? {}) as Record<string, unknown>;
+      return {
+        id: r.id, monitor_id: r.monitor_id, region: r.region, started_at: iso(r.started_at), status: r.status, duration_ms: r.duration_ms,
+        ...(r.status_code !== null ? { status_code: r.status_code } : {}), ...d, ...(r.trace_id ? { trace_id: r.trace_id } : {}),
+        ...(r.confirmation ? { confirmation: true } : {}), ...(r.runner_id ? { runner_id: r.runner_id } : {}), received_at: iso(r.received_at),
+      };
+    });
+    const last = rows[limit - 1];
+    return more && last ? { items, next_cursor: encodeCursor(`${iso(last.started_at)}|${last.id}`) } : { items };
+  }
+
+  async transitions(p: Principal, id: string, q: { limit?: number | undefined; cursor?: string | undefined }) {
+    await this.monitor(p, id);
+    const limit = q.limit ?? 50;
+    let query = this.db.selectFrom('state_transitions').selectAll().where('org_id', '=', p.orgId).where('subject_id', '=', id).where('subject_type', 'in', ['slot', 'monitor']);
+    const after = decodeCursor(q.cursor);
+    if (after) query = query.where('id', '<', after);
+    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const items = rows.slice(0, limit).map((t) => ({
+      id: t.id, subject_type: t.subject_type, subject_id: t.subject_id, ...(t.region ? { region: t.region } : {}), from: t.from_state, to: t.to_state, at: iso(t.at),
+      ...(t.cause ? { cause: t.cause } : {}),
+    }));
+    return rows.length > limit ? { items, next_cursor: encodeCursor(rows[limit - 1]!.id) } : { items };
+  }
+}
