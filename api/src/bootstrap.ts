@@ -42,6 +42,9 @@ export async function bootstrap(db: Db, adminToken: string | undefined, options:
     // `npm start` runs a runner beside the control plane with a token it makes up per start.
     if (options.localRunnerToken) {
       const now = new Date();
+      // The previous start's local token is of no use any more.
+      await trx.updateTable('runner_tokens').set({ revoked_at: now }).where('org_id', '=', orgId).where('name', '=', 'local').where('region', '=', 'local')
+        .where('token_hash', '!=', hashToken(options.localRunnerToken)).where('revoked_at', 'is', null).execute();
       await trx
         .insertInto('runner_tokens')
         .values({ id: newId('runner_token'), org_id: orgId, name: 'local', region: 'local', labels: '{}', token_hash: hashToken(options.localRunnerToken), token_hint: tokenHint(options.localRunnerToken), created_at: now, updated_at: now })

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,7 +52,11 @@ test('npm start: embedded database, printed admin token, data survives a restart
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   try {
-    const first = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '' });
+    const target = createHttpServer((_req, res) => res.setHeader('content-type', 'application/json').end('{"status":"healthy"}'));
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const targetAddress = target.address();
+    const targetUrl = `http://127.0.0.1:${typeof targetAddress === 'object' && targetAddress ? targetAddress.port : 0}/health`;
+    const first = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '', PHAROS_RUNNER_METRICS_PORT: '0' });
     await first.ready;
     const token = /Admin token \(shown once, store it now\): (phs_\S+)/.exec(first.output())?.[1];
     assert.ok(token, `the admin token is printed:\n${first.output()}`);
@@ -65,11 +70,25 @@ test('npm start: embedded database, printed admin token, data survives a restart
     const svc = await call('POST', '/v1/services', { name: 'shipping', team_id: team.body.id });
     const ext = await call('POST', '/v1/services', { name: 'carrier', team_id: team.body.id, kind: 'external' });
     const dep = await call('POST', `/v1/services/${svc.body.id}/dependencies`, { depends_on_service_id: ext.body.id });
-    const mon = await call('POST', '/v1/monitors', { name: 'health', service_id: svc.body.id, type: 'http', interval_seconds: 30, http: { url: 'http://127.0.0.1:9/health' } });
+    const mon = await call('POST', '/v1/monitors', {
+      name: 'health', service_id: svc.body.id, type: 'http', interval_seconds: 5, timeout_seconds: 2, http: { url: targetUrl },
+      assertions: [{ source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' }],
+    });
     assert.deepEqual([svc.status, ext.status, dep.status, mon.status], [201, 201, 201, 201]);
+    // The local runner started by npm start picks the monitor up and checks it.
+    const deadline = Date.now() + 30_000;
+    let state = 'unknown';
+    while (Date.now() < deadline && state !== 'up') {
+      await new Promise((r) => setTimeout(r, 500));
+      state = (await call('GET', `/v1/monitors/${mon.body.id}/state`)).body.state;
+    }
+    assert.equal(state, 'up', `the local runner checked the monitor:\n${first.output().slice(-3000)}`);
+    const results = await call('GET', `/v1/monitors/${mon.body.id}/results`);
+    assert.equal(results.body.items[0].region, 'local');
+    assert.match(results.body.items[0].trace_id, /^[0-9a-f]{32}$/);
     assert.equal(await stop(first.child), 0, 'a clean shutdown');
 
-    const second = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '' });
+    const second = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '', PHAROS_RUNNER_METRICS_PORT: '0' });
     await second.ready;
     assert.ok(!second.output().includes('Admin token (shown once'), 'no new token on restart');
     const monitors = await call('GET', '/v1/monitors');
@@ -78,6 +97,7 @@ test('npm start: embedded database, printed admin token, data survives a restart
     const deps = await call('GET', `/v1/services/${svc.body.id}/dependencies`);
     assert.equal(deps.body.items[0].depends_on_service_id, ext.body.id);
     await stop(second.child);
+    target.close();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
