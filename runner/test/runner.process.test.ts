@@ -76,7 +76,7 @@ describe('runner process', { concurrency: true }, () => {
         PHAROS_RUNNER_METRICS_PORT: String(metricsPort),
         PHAROS_RUNNER_METRICS_HOST: '127.0.0.1',
       });
-      await until(() => api.resultsOf(m.id).length >= 1, 'a first result', 8_000);
+      await until(() => api.resultsOf(m.id).length >= 1, 'a first result', 15_000); // generous: a spawned tsx process starts slowly on a busy machine
       const health = await fetch(`http://127.0.0.1:${metricsPort}/healthz`);
       assert.equal(health.status, 200);
       assert.match(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), /^pharos_runner_checks_total\{type="http",status="up"\} \d+$/m);
@@ -84,7 +84,7 @@ describe('runner process', { concurrency: true }, () => {
       // Make results pile up in the runner's buffer, then stop it while they are unsent.
       api.pause('503');
       const hitsAtPause = target.requests.filter((r) => r.url.endsWith('m=term')).length;
-      await until(() => target.requests.filter((r) => r.url.endsWith('m=term')).length >= hitsAtPause + 2, 'two checks during the outage', 5_000);
+      await until(() => target.requests.filter((r) => r.url.endsWith('m=term')).length >= hitsAtPause + 2, 'two checks during the outage', 10_000);
       api.resume();
       runner.child.kill('SIGTERM');
       const { code } = await runner.exited;

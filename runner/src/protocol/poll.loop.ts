@@ -16,12 +16,31 @@ export interface PollLoopOptions {
   backoff?: Backoff;
 }
 
-/** Applies one answer of the assignment feed to the engine; returns what changed, for the log. */
+/**
+ * Applies one answer of the assignment feed to the engine. A monitor the engine cannot take is
+ * logged and skipped: one bad document must not stop the others (or crash the runner in a loop).
+ */
 export function applyAssignments(engine: PollLoopOptions['engine'], answer: Assignments, logger: Logger): void {
-  if (answer.full) engine.setMonitors(answer.monitors);
-  else {
-    answer.monitors.forEach((m) => engine.upsertMonitor(m));
-    answer.removed.forEach((id) => engine.removeMonitor(id));
+  const each = <T>(items: readonly T[], apply: (item: T) => void, idOf: (item: T) => string): void => {
+    for (const item of items) {
+      try {
+        apply(item);
+      } catch (err) {
+        logger.error({ monitor_id: idOf(item), error: (err as Error).message }, 'assignment not applied');
+      }
+    }
+  };
+  if (answer.full) {
+    try {
+      engine.setMonitors(answer.monitors);
+    } catch (err) {
+      // setMonitors removes the absent monitors first, then upserts: finish the upserts one by one.
+      logger.error({ error: (err as Error).message }, 'full assignment set not applied at once; applying monitor by monitor');
+      each(answer.monitors, (m) => engine.upsertMonitor(m), (m) => m.id);
+    }
+  } else {
+    each(answer.monitors, (m) => engine.upsertMonitor(m), (m) => m.id);
+    each(answer.removed, (id) => engine.removeMonitor(id), (id) => id);
   }
   if (answer.full || answer.monitors.length > 0 || answer.removed.length > 0) {
     logger.info({ revision: answer.revision, full: answer.full, monitors: answer.monitors.length, removed: answer.removed.length }, 'assignments applied');

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { Assignments, CheckResult, ResultBatchOutcome, RunnerRegistered, RunnerRegistration } from '../../../api/src/contract/index.ts';
 import { ProtocolError } from './protocol.errors.ts';
+import { requestSignal } from './request.signal.ts';
 
 export interface ProtocolClientOptions {
   apiUrl: URL;
@@ -62,7 +63,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
   ): Promise<unknown> {
     const what = `${method} ${path.split('?')[0]}`;
     if (init.signal.aborted) throw new ProtocolError('aborted', `${what} not sent: shutting down`);
-    const timeout = AbortSignal.timeout(init.timeoutMs);
+    const link = requestSignal(init.signal, init.timeoutMs);
     let status: number;
     let text: string;
     let retryAfter: string | string[] | undefined;
@@ -72,16 +73,18 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         path: basePath + path,
         headers: init.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-        signal: AbortSignal.any([init.signal, timeout]),
+        signal: link.signal,
       });
       status = res.statusCode;
       retryAfter = res.headers['retry-after'];
       text = await res.body.text();
     } catch (err) {
       if (init.signal.aborted) throw new ProtocolError('aborted', `${what} aborted: shutting down`);
-      if (timeout.aborted) throw new ProtocolError('unavailable', `${what} got no answer within ${init.timeoutMs} ms`);
+      if (link.timedOut) throw new ProtocolError('unavailable', `${what} got no answer within ${init.timeoutMs} ms`);
       const code = (err as { code?: string }).code;
       throw new ProtocolError('unavailable', `${what} failed: ${code ? `${code} ` : ''}${(err as Error).message}`);
+    } finally {
+      link.dispose();
     }
 
     if (status >= 200 && status < 300) {

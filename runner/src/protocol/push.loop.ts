@@ -4,6 +4,7 @@ import type { BoundedBuffer } from '../results/result.buffer.ts';
 import { Backoff, pause } from './backoff.policy.ts';
 import type { ProtocolClient } from './protocol.client.ts';
 import { ProtocolError, isFatal } from './protocol.errors.ts';
+import { requestSignal, type RequestSignal } from './request.signal.ts';
 import { describe, retryAfterMs, type RunnerSession } from './runner.session.ts';
 
 export interface PushLoopOptions {
@@ -33,7 +34,7 @@ export class PushLoop {
   #batchLimit = contractMaxBatch;
   #failingSince: number | undefined;
   #lastError: unknown;
-  #backoffPause: AbortController | undefined;
+  #backoffPause: RequestSignal | undefined;
   readonly #backoff: Backoff;
 
   constructor(private readonly options: PushLoopOptions) {
@@ -65,8 +66,10 @@ export class PushLoop {
       const outcome = await this.#attempt(signal);
       if (outcome === 'aborted') return;
       if (outcome === 'retry_later') {
-        this.#backoffPause = new AbortController();
-        await pause(this.#delay(), AbortSignal.any([signal, this.#backoffPause.signal]));
+        const backoffPause = requestSignal(signal);
+        this.#backoffPause = backoffPause;
+        await pause(this.#delay(), backoffPause.signal);
+        backoffPause.dispose();
         this.#backoffPause = undefined;
       }
     }
