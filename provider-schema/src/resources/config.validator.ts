@@ -2,7 +2,8 @@ import { BigDecimal, DynamicValue, isObjectValue, isUnknown, type ObjectValue, t
 import { pointerToPath } from '../client/json-pointer.mapper.ts';
 import type { Diagnostics } from '../engine/diagnostics.model.ts';
 import type { CtyType } from '../codec/cty-type.model.ts';
-import { deepWithoutNulls } from './rest.resource.ts';
+import type { BlockJson } from '../schema/schema-document.model.ts';
+import { deepWithoutNulls, emptyBlockListsAsNull } from './rest.resource.ts';
 import type { FieldNameMap } from './field-names.map.ts';
 import type { PharosResourceName } from './pharos.registry.ts';
 
@@ -13,6 +14,7 @@ export interface ConfigValidatorOptions {
   readonly fields: FieldNameMap;
   /** Wire type of the resource, so pointers map exactly to attribute paths. */
   readonly type: () => CtyType;
+  readonly block: BlockJson;
   /** Attributes that are URL parts, not body fields. */
   readonly pathFields?: readonly string[];
 }
@@ -25,7 +27,7 @@ export interface ConfigValidatorOptions {
  */
 export function contractValidator(opts: ConfigValidatorOptions): (config: ObjectValue, diagnostics: Diagnostics) => Promise<void> {
   return async (config, diagnostics) => {
-    const values = toJsonMarked(config) as Record<string, unknown>;
+    const values = emptyBlockListsAsNull(opts.block, toJsonMarked(config) as Record<string, unknown>);
     for (const name of opts.pathFields ?? []) delete values[name];
     const doc = deepWithoutNulls(opts.fields.toRest(values)) as Record<string, unknown>;
     const unknownPointers: string[] = [];
@@ -34,8 +36,8 @@ export function contractValidator(opts: ConfigValidatorOptions): (config: Object
     const rulesAllowed = unknownPointers.every((p) => /^\/[a-z_]+_ids?$/.test(p));
     const { contractErrors } = await import('./contract.validation.ts');
     const under = (pointer: string, base: string) => pointer === base || pointer.startsWith(`${base}/`);
-    for (const e of contractErrors(opts.typeName, known, rulesAllowed)) {
-      if (unknownPointers.some((u) => under(e.pointer, u))) continue;
+    const ignore = (pointer: string) => unknownPointers.some((u) => under(pointer, u));
+    for (const e of contractErrors(opts.typeName, known, { rulesAllowed, ignore })) {
       const path = pointerToPath(opts.fields.pointerToTerraform(e.pointer), opts.type());
       const summary = `Invalid ${opts.typeName}`;
       if (path.length > 0) diagnostics.error(summary, e.message, path);

@@ -37,13 +37,14 @@ let validator: Validator | undefined;
 /**
  * Field errors of a request body, exactly as the API would report them: the contract's JSON
  * Schema first (ajv, defaults filled in), then the cross-field rules when the schema passed.
- * `rulesAllowed` is false when unknown values could make the rules misjudge.
+ * `rulesAllowed` is false when unknown values could make the rules misjudge; `ignore` drops
+ * errors about values not known yet.
  */
-export function contractErrors(typeName: PharosResourceName, doc: Record<string, unknown>, rulesAllowed: boolean): FieldError[] {
+export function contractErrors(typeName: PharosResourceName, doc: Record<string, unknown>, opts: { rulesAllowed: boolean; ignore: (pointer: string) => boolean }): FieldError[] {
   const binding = contractInputs[typeName];
   validator ??= new Validator();
   const copy = structuredClone(doc);
-  const errors = validator.errors(binding.input, copy);
-  if (errors.length > 0 || !rulesAllowed || !binding.rules) return errors;
-  return binding.rules(copy);
+  const errors = validator.errors(binding.input, copy).filter((e) => !opts.ignore(e.pointer));
+  if (errors.length > 0 || !opts.rulesAllowed || !binding.rules) return errors;
+  return binding.rules(copy).filter((e) => !opts.ignore(e.pointer));
 }

@@ -44,6 +44,12 @@ export class FieldNameMap {
     return this.toApi.get(tfPath) ?? tfPath.split('.').pop()!;
   }
 
+  /** Dotted REST path of a dotted Terraform path ("step.assertion.target" → "steps.assertions.target"). */
+  restPath(tfPath: string): string {
+    const parts = tfPath.split('.');
+    return parts.map((_, i) => this.restName(parts.slice(0, i + 1).join('.'))).join('.');
+  }
+
   /** An API body in Terraform names. */
   toTerraform(body: JsonObject): JsonObject {
     return this.rename(body, '', this.toTf) as JsonObject;

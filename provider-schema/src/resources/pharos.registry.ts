@@ -58,7 +58,7 @@ function rest<N extends PharosResourceName>(schemas: ProviderSchemaSet | undefin
   return new RestResource({
     ...opts,
     fields,
-    ...(schema ? { validate: contractValidator({ typeName: opts.typeName, fields, type: () => blockType(schema.block), pathFields: opts.pathFields ?? [] }) } : {}),
+    ...(schema ? { validate: contractValidator({ typeName: opts.typeName, fields, block: schema.block, type: () => blockType(schema.block), pathFields: opts.pathFields ?? [] }) } : {}),
   });
 }
 

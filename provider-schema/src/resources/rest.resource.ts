@@ -2,6 +2,7 @@ import type { PharosClient } from '../client/pharos.client.ts';
 import type { ObjectValue } from '../codec/value.model.ts';
 import type { Diagnostics } from '../engine/diagnostics.model.ts';
 import { blockType } from '../schema/block-type.mapper.ts';
+import type { BlockJson } from '../schema/schema-document.model.ts';
 import type { JsonObject } from '../engine/json-view.mapper.ts';
 import type { DataSourceHandler, HandlerContext, ResourceHandler } from '../engine/resource.handler.ts';
 import { FieldNameMap } from './field-names.map.ts';
@@ -44,17 +45,20 @@ export interface RestResourceOptions<N extends string> {
 export class RestResource<N extends string> implements ResourceHandler<PharosClient> {
   readonly typeName: N;
   readonly validate?: (config: ObjectValue, diagnostics: Diagnostics) => void | Promise<void>;
+  /** Attributes that are URL parts, not body fields (read by the parity test). */
+  readonly pathFields: readonly string[];
   private readonly fields: FieldNameMap;
 
   constructor(private readonly opts: RestResourceOptions<N>) {
     this.typeName = opts.typeName;
     this.fields = opts.fields ?? FieldNameMap.of(opts.typeName);
+    this.pathFields = opts.pathFields ?? [];
     if (opts.validate) this.validate = opts.validate;
   }
 
   async create(req: { plan: JsonObject }, ctx: HandlerContext<PharosClient>): Promise<JsonObject> {
     // Nulls are left out (also inside blocks) so the API applies its own defaults.
-    const body = deepWithoutNulls(this.body(req.plan, 'create')) as JsonObject;
+    const body = deepWithoutNulls(this.body(req.plan, 'create', ctx.schema.block)) as JsonObject;
     return this.answer(await ctx.client.post<JsonObject>(this.collection(req.plan), body, this.requestOptions('Creating', ctx)));
   }
 
@@ -64,8 +68,8 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
   }
 
   async update(req: { prior: JsonObject; plan: JsonObject; changed: readonly string[] }, ctx: HandlerContext<PharosClient>): Promise<JsonObject> {
-    const shaped = this.body(req.plan, 'update');
-    const before = this.body(req.prior, 'update');
+    const shaped = this.body(req.plan, 'update', ctx.schema.block);
+    const before = this.body(req.prior, 'update', ctx.schema.block);
     // Only what changed, as a JSON merge patch (RFC 7396): a field or map key removed from the
     // config is sent as null to clear it, also inside blocks; lists are replaced whole.
     const body: JsonObject = {};
@@ -89,8 +93,8 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
   }
 
   /** Terraform values → request body: the hook, path fields removed, REST names. */
-  private body(values: JsonObject, op: 'create' | 'update'): JsonObject {
-    const shaped = { ...(this.opts.toRequest ? this.opts.toRequest(values, op) : values) };
+  private body(values: JsonObject, op: 'create' | 'update', block: BlockJson): JsonObject {
+    const shaped = { ...(this.opts.toRequest ? this.opts.toRequest(emptyBlockListsAsNull(block, values), op) : emptyBlockListsAsNull(block, values)) };
     for (const name of this.opts.pathFields ?? []) delete shaped[name];
     return this.fields.toRest(shaped);
   }
@@ -128,6 +132,21 @@ export class RestDataSource<N extends string> implements DataSourceHandler<Pharo
     if (body === null) throw new Error(`No ${this.typeName} with id "${id}" exists, or this token may not see it.`);
     return body;
   }
+}
+
+/**
+ * Terraform has no null for repeated blocks: no `step { … }` is an empty list. For the API an
+ * absent list (null) is the same thing, and the only form valid where a list needs items.
+ */
+export function emptyBlockListsAsNull(block: BlockJson, values: JsonObject): JsonObject {
+  const out: JsonObject = { ...values };
+  for (const [name, nb] of Object.entries(block.block_types ?? {})) {
+    const v = out[name];
+    if (Array.isArray(v)) {
+      out[name] = v.length === 0 ? null : v.map((el) => (el && typeof el === 'object' && !Array.isArray(el) ? emptyBlockListsAsNull(nb.block, el as JsonObject) : el));
+    } else if (v && typeof v === 'object') out[name] = emptyBlockListsAsNull(nb.block, v as JsonObject);
+  }
+  return out;
 }
 
 /** Drops nulls everywhere: objects lose null fields, lists lose null elements. */
