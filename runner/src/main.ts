@@ -36,8 +36,6 @@ export const defaultShutdownBudget: ShutdownBudget = { checksMs: 5_000, flushMs:
 export interface RunnerProcess {
   /** Resolves with the process exit code once the runner has stopped (shutdown or fatal error). */
   readonly exited: Promise<number>;
-  /** Port /metrics and /healthz listen on, once listening; undefined when disabled. */
-  readonly metricsPort: Promise<number | undefined>;
   /** Graceful stop: stop scheduling, wait for checks, flush, deregister. Idempotent. */
   shutdown(reason: string): Promise<number>;
 }
@@ -85,8 +83,6 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
   });
   let engine: Engine | undefined;
   let healthServer: HealthServer | undefined;
-  let resolvePort: (port: number | undefined) => void = () => {};
-  const metricsPort = new Promise<number | undefined>((resolve) => (resolvePort = resolve));
 
   logger.info(
     {
@@ -108,8 +104,8 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       });
       logger.info({ port: healthServer.port }, 'serving /metrics and /healthz');
     }
-    resolvePort(healthServer?.port);
     const registered = await session.register(lifetime.signal);
+    if (lifetime.signal.aborted) return; // registered just as a shutdown began: nothing to start
     engine = createEngine({
       region: registered.region,
       checks,
@@ -176,11 +172,10 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
     if (lifetime.signal.aborted && !(err instanceof ProtocolError && err.fatal)) return;
     if (err instanceof ProtocolError && err.code === 'aborted') return;
     logger.fatal({ code: err instanceof ProtocolError ? err.code : 'fatal', status: err instanceof ProtocolError ? err.status : undefined }, fatalMessage(err));
-    resolvePort(healthServer?.port);
     void finish(false, 'fatal error');
   });
 
-  return { exited, metricsPort, shutdown: (reason) => finish(true, reason) };
+  return { exited, shutdown: (reason) => finish(true, reason) };
 }
 
 /** What the operator must read when the runner cannot go on. */

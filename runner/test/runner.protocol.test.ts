@@ -149,4 +149,13 @@ describe('runner protocol client against a fake control plane', () => {
     assert.ok(Date.now() / 1000 - lastPoll < 10, `last poll ${lastPoll}`);
     assert.match(text, /^pharos_runner_registrations_total 2$/m);
   });
+
+  it('exits with code 1 and a clear message when the token is revoked while running', async () => {
+    api.revokeToken();
+    const code = await Promise.race([runner.exited, new Promise((r) => setTimeout(() => r('still running'), 8_000).unref())]);
+    assert.equal(code, 1);
+    const fatal = lines.find((l) => l.level === 60);
+    assert.equal(fatal?.code, 'unauthorized');
+    assert.match(String(fatal?.msg), /rejected PHAROS_RUNNER_TOKEN \(unknown or revoked\)/);
+  });
 });

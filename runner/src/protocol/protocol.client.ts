@@ -131,7 +131,8 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         labels: typeof body.labels === 'object' && body.labels !== null ? (body.labels as Record<string, string>) : {},
         protocol_version: typeof body.protocol_version === 'number' ? body.protocol_version : registration.protocol_version,
         lease_seconds: positive(body.lease_seconds, 60),
-        poll_wait_seconds: Math.min(60, typeof body.poll_wait_seconds === 'number' && body.poll_wait_seconds >= 0 ? body.poll_wait_seconds : 20),
+        // At least 1 s: a wait of 0 would turn the long poll into a busy loop.
+        poll_wait_seconds: Math.min(60, Math.max(1, typeof body.poll_wait_seconds === 'number' ? Math.floor(body.poll_wait_seconds) : 20)),
         max_batch: Math.min(1000, positive(body.max_batch, 500)),
       };
     },
