@@ -1,0 +1,3 @@
+data "pharos_team" "platform" {
+  name = "platform"
+}

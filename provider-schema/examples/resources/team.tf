@@ -1,0 +1,4 @@
+resource "pharos_team" "fulfillment" {
+  name        = "fulfillment"
+  description = "Fulfillment routing and shipping"
+}
