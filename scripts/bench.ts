@@ -1,6 +1,7 @@
 // `npm run bench <name>`: runs one benchmark and prints its figures with the baseline of the same run.
 const benches: Record<string, () => Promise<unknown>> = {
   api: () => import('./bench/api.bench.ts'),
+  terraform: () => import('./bench/terraform.bench.ts'),
 };
 
 const name = process.argv[2];
