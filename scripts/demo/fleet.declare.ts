@@ -1,6 +1,5 @@
-import { CALLER_HEADER } from './fleet.server.ts';
-import { dependencyEdges, HEALTH_PATH, type EndpointModel, type FleetModel, type ServiceModel } from './fleet.model.ts';
-import { PharosClient } from './pharos.client.ts';
+import { CALLER_HEADER, dependencyEdges, HEALTH_PATH, type EndpointModel, type FleetModel, type ServiceModel } from './fleet.model.ts';
+import { PharosApiError, PharosClient } from './pharos.client.ts';
 
 // Declares the fleet in Pharos through the REST API: teams, services, dependency edges and
 // monitors. Idempotent: existing objects are found by name and left alone (or replaced when they
@@ -55,7 +54,7 @@ type Service = Named & Record<string, unknown>;
 type Monitor = Named & { service_id: string } & Record<string, unknown>;
 type Dependency = { id: string; depends_on_service_id: string };
 
-const CONCURRENCY = 4;
+const CONCURRENCY = 6;
 
 /** Monitor name of a business endpoint, e.g. "shipping-integration-get-rates". */
 export function endpointMonitorName(service: string, e: Pick<EndpointModel, 'method' | 'path'>): string {
@@ -175,6 +174,7 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
     } else {
       serviceIds.set(s.name, found.id);
       if (isSubset(body, found)) report.services.unchanged++;
+      else if (!isDemoObject(found)) throw notOurs('service', s.name);
       else {
         await client.replace(`/v1/services/${found.id}`, body);
         report.services.updated++;
@@ -215,6 +215,7 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
     }
     report.monitorIds.set(name, found.id);
     if (isSubset(body, found)) report.monitors.unchanged++;
+    else if (!isDemoObject(found)) throw notOurs('monitor', `${m.service}/${name}`);
     else {
       await client.replace(`/v1/monitors/${found.id}`, body);
       report.monitors.updated++;
@@ -223,6 +224,11 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   log(`monitors: ${describe(report.monitors)}`);
   return report;
 }
+
+const isDemoObject = (o: Record<string, unknown>) => (o.tags as Record<string, string> | undefined)?.source === DEMO_TAG.source;
+
+const notOurs = (what: string, name: string) =>
+  new PharosApiError(`A ${what} named "${name}" already exists but was not declared by the demo (it lacks the tag source=${DEMO_TAG.source}), so the demo leaves it alone and stops. Declare the demo in an organization without one, or rename it.`, 409, 'conflict');
 
 const counts = (): Counts => ({ created: 0, updated: 0, unchanged: 0 });
 export const describe = (c: Counts) => `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;

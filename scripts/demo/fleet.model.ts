@@ -61,6 +61,13 @@ export interface DependencyEdge {
 
 export const HEALTH_PATH = '/health';
 
+/**
+ * Header naming the calling service: the simulator's stand-in for the source address a network
+ * policy sees. Services send it on downstream calls, edge monitors send the caller's name, and a
+ * cut edge's downstream drops connections carrying it.
+ */
+export const CALLER_HEADER = 'x-pharos-demo-caller';
+
 type CallSpec = `${HttpMethod} ${string}`;
 
 function endpoint(method: HttpMethod, path: string, summary: string, response: JsonObject, calls: Record<string, CallSpec[]> = {}, key?: EndpointCheck): EndpointModel {

@@ -3,14 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { FleetControl } from './fleet.control.ts';
 import { startControlServer, type ControlServer } from './control.server.ts';
 import { closeAll, listen, LOOPBACK } from './loopback.http.ts';
-import { createFleetModel, endpointsOf, HEALTH_PATH, modelErrors, type DownstreamCall, type EndpointModel, type FleetModel, type HttpMethod, type ServiceModel } from './fleet.model.ts';
+import { CALLER_HEADER, createFleetModel, endpointsOf, HEALTH_PATH, modelErrors, type DownstreamCall, type EndpointModel, type FleetModel, type HttpMethod, type ServiceModel } from './fleet.model.ts';
 
 // The simulator: one node:http server per service on 127.0.0.1. Business endpoints really call
 // their downstream services over HTTP, so a cut edge or a broken downstream makes them fail (502,
 // or 504 on timeout) while /health keeps answering 200: the reference outage.
 
-/** Header naming the calling service; the callee's "network policy" drops the connection when the edge is cut. */
-export const CALLER_HEADER = 'x-pharos-demo-caller';
+export { CALLER_HEADER };
 const MAX_REQUEST_BYTES = 64 * 1024;
 
 export interface FleetOptions {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 // A small client of the Pharos REST API for the demo: bearer token, problem+json errors turned
 // into readable messages, cursor pagination, and deterministic Idempotency-Keys on creates.
@@ -20,8 +20,12 @@ interface Problem {
 }
 
 const MAX_PAGES = 100;
+const CREATE_ATTEMPTS = 3;
 
 export class PharosClient {
+  /** Part of every Idempotency-Key: a retry within this client's run replays, a later run (after objects were deleted, say) creates afresh. */
+  private readonly run = randomBytes(6).toString('hex');
+
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
@@ -74,11 +78,25 @@ export class PharosClient {
     throw new PharosApiError(`GET ${path}: more than ${MAX_PAGES} pages.`);
   }
 
-  /** POST with an Idempotency-Key derived from the request, so a retried declaration never creates twice. */
+  /**
+   * POST with an Idempotency-Key derived from the request; a create whose answer was lost (network
+   * error, 5xx) is retried with the same key, so it never creates twice.
+   */
   async create<T>(path: string, body: unknown): Promise<T> {
     const text = JSON.stringify(body);
-    const key = `pharos-demo-${createHash('sha256').update(`POST ${path}\n${text}`).digest('hex').slice(0, 40)}`;
-    return this.expect<T>('POST', path, text, { 'idempotency-key': key });
+    const key = `pharos-demo-${this.run}-${createHash('sha256').update(`POST ${path}\n${text}`).digest('hex').slice(0, 40)}`;
+    let failure: unknown;
+    for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+      try {
+        return await this.expect<T>('POST', path, text, { 'idempotency-key': key });
+      } catch (error) {
+        const e = error as PharosApiError;
+        if (!(e.status === undefined || e.status >= 500 || e.code === 'idempotency_key_in_flight')) throw error;
+        failure = error;
+        if (attempt < CREATE_ATTEMPTS) await new Promise((r) => setTimeout(r, 300 * attempt));
+      }
+    }
+    throw failure;
   }
 
   async replace<T>(path: string, body: unknown): Promise<T> {

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
 import { CALLER_HEADER, createFleetModel, declareFleet, dependencyEdges, PharosApiError, PharosClient, startFleet, type RunningFleet } from '../demo/demo.api.ts';
@@ -61,8 +63,7 @@ describe('declaring the demo fleet', { skip }, () => {
     assert.equal(byName.get('carrier-api').kind, 'external');
     assert.equal(byName.get('shipping-integration').tags.source, 'pharos-demo');
 
-    let edgeCount = 0;
-    for (const s of services) edgeCount += (await list(`/v1/services/${s.id}/dependencies`)).length;
+    const edgeCount = (await Promise.all(services.map((s) => list(`/v1/services/${s.id}/dependencies`)))).reduce((n, d) => n + d.length, 0);
     assert.equal(edgeCount, edges.length);
     const shipDeps = await list(`/v1/services/${byName.get('shipping-integration').id}/dependencies`);
     assert.deepEqual(shipDeps.map((d) => d.depends_on_service_id), [byName.get('carrier-api').id]);
@@ -73,7 +74,6 @@ describe('declaring the demo fleet', { skip }, () => {
     const shipUrl = fleet.services.get('shipping-integration')!.url;
     const health = byMonitor.get('shipping-integration-health');
     assert.equal(health.http.url, `${shipUrl}/health`);
-    assert.equal(health.interval_seconds, 30);
     assert.deepEqual(health.regions, []);
     const rates = byMonitor.get('shipping-integration-get-rates');
     assert.equal(rates.service_id, byName.get('shipping-integration').id);
@@ -100,19 +100,61 @@ describe('declaring the demo fleet', { skip }, () => {
     assert.equal(again.monitors.unchanged, monitorCount);
 
     const moved = new Map([...urls()].map(([name, url]) => [name, name === 'carrier-api' ? 'http://127.0.0.1:9' : url]));
-    const third = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: moved, intervalSeconds: 60, regions: ['eu-west-1'] });
-    assert.deepEqual(third.monitors, { created: 0, updated: monitorCount, unchanged: 0 });
-    assert.equal((await list('/v1/monitors')).length, monitorCount);
-    const health = (await list('/v1/monitors')).find((m) => m.name === 'carrier-api-health');
-    assert.equal(health.http.url, 'http://127.0.0.1:9/health');
-    assert.equal(health.interval_seconds, 60);
-    assert.deepEqual(health.regions, ['eu-west-1']);
+    const third = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: moved });
+    assert.deepEqual(third.monitors, { created: 0, updated: 2, unchanged: monitorCount - 2 }, 'carrier-api-health and shipping-integration-reaches-carrier-api follow the new port');
+    const monitors = await list('/v1/monitors');
+    assert.equal(monitors.length, monitorCount);
+    assert.equal(monitors.find((m) => m.name === 'carrier-api-health').http.url, 'http://127.0.0.1:9/health');
     assert.equal((await list('/v1/services')).length, 31);
   });
 
   test('clear errors: a refused token, an unreachable API', async () => {
     await assert.rejects(declareFleet({ apiUrl: api.url, token: 'phs_wrong', model, urls: urls() }), (e: unknown) => e instanceof PharosApiError && /refused PHAROS_TOKEN \(401/.test(e.message));
-    await assert.rejects(new PharosClient('http://127.0.0.1:9', 'phs_x').waitUntilReachable(600), (e: unknown) => e instanceof PharosApiError && /not reachable .*npm start/.test(e.message));
+    await assert.rejects(new PharosClient('http://127.0.0.1:9', 'phs_x').waitUntilReachable(300), (e: unknown) => e instanceof PharosApiError && /not reachable .*npm start/.test(e.message));
+  });
+
+  test('a create whose answer is lost is retried with the same Idempotency-Key and creates once', async () => {
+    // A proxy that forwards every request but drops the connection instead of the first answer.
+    const keys: string[] = [];
+    let dropped = false;
+    const target = new URL(api.url);
+    const proxy = createServer((req, res) => {
+      if (req.method === 'POST') keys.push(String(req.headers['idempotency-key']));
+      const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        if (req.method === 'POST' && !dropped) {
+          dropped = true;
+          answer.resume();
+          answer.on('end', () => req.socket.destroy());
+          return;
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new PharosClient(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, api.adminToken);
+      const team = await client.create<{ id: string }>('/v1/teams', { name: 'retried-team' });
+      assert.equal(keys.length, 2, 'one retry');
+      assert.equal(keys[0], keys[1], 'with the same key');
+      assert.match(keys[0]!, /^pharos-demo-/);
+      const found = await api.call('GET', '/v1/teams?name=retried-team');
+      assert.deepEqual(found.body.items.map((t: { id: string }) => t.id), [team.id], 'created once');
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  test('an object of the same name that the demo did not declare is left alone, with a clear error', async () => {
+    const monitor = (await list('/v1/monitors')).find((m) => m.name === 'carrier-api-health');
+    const { id, team_id, created_at, updated_at, version, heartbeat_url, ...input } = monitor;
+    const handmade = await api.call('PUT', `/v1/monitors/${id}`, { body: { ...input, tags: { owner: 'someone' } } });
+    assert.equal(handmade.status, 200, JSON.stringify(handmade.body));
+    await assert.rejects(declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: urls() }), (e: unknown) => e instanceof PharosApiError && /"carrier-api\/carrier-api-health" already exists but was not declared by the demo/.test(e.message));
+    assert.deepEqual((await api.call('GET', `/v1/monitors/${id}`)).body.tags, { owner: 'someone' }, 'unchanged');
+    assert.equal((await api.call('PUT', `/v1/monitors/${id}`, { body: input })).status, 200);
   });
 
   test('npm run demo -- declare-only declares the running fleet found through its control server', { timeout: 25_000 }, async () => {
@@ -128,6 +170,8 @@ describe('declaring the demo fleet', { skip }, () => {
     assert.equal(code, 0, out);
     assert.match(out, new RegExp(`Declared ${monitorCount} monitors of 31 services`));
     assert.match(out, /services: 0 created, 0 updated, 31 unchanged/);
-    assert.match(out, new RegExp(`monitors: 0 created, ${monitorCount} updated`), 'the previous test moved the monitors; the running fleet\'s URLs are restored');
+    assert.match(out, /monitors: 0 created, [1-9]\d* updated/, 'earlier tests moved some monitors');
+    const health = (await list('/v1/monitors')).find((m) => m.name === 'carrier-api-health');
+    assert.equal(health.http.url, `${fleet.services.get('carrier-api')!.url}/health`, 'the running fleet\'s URLs are back');
   });
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { CALLER_HEADER, createFleetModel, dependencyEdges, endpointsOf, modelErrors, startFleet, type RunningFleet } from '../demo/demo.api.ts';
+import { monitorErrors, type MonitorInput } from '../../api/src/contract/index.ts';
+import { CALLER_HEADER, createFleetModel, dependencyEdges, desiredMonitors, endpointsOf, modelErrors, startFleet, type RunningFleet } from '../demo/demo.api.ts';
 
 // The simulated fleet of `npm run demo`: its shape, its real downstream calls, fault injection
 // (break, slow, cut, heal) through the control object, the control server and the CLI.
@@ -64,6 +65,29 @@ test('the model: 6 teams, 28 internal services with /health and 2-4 business end
     assert.ok(edges.has(e), `edge ${e}`);
   }
   assert.notEqual(createFleetModel(), createFleetModel(), 'a fresh model per call, no shared singleton');
+});
+
+test('the monitors the declaration asks for: /health of every service, every key endpoint, every edge from the caller\'s zone', () => {
+  const model = createFleetModel();
+  const urls = new Map(model.services.map((s, i) => [s.name, `http://127.0.0.1:${20000 + i}`]));
+  const monitors = desiredMonitors(model, urls);
+  const keys = model.services.reduce((n, s) => n + s.endpoints.filter((e) => e.key).length, 0);
+  assert.ok(keys >= 28, `${keys} key endpoints`);
+  assert.equal(monitors.length, model.services.length + keys + dependencyEdges(model).length);
+  const names = new Set(monitors.map((m) => `${m.service}/${String(m.body.name)}`));
+  assert.equal(names.size, monitors.length, 'names are unique per service');
+  for (const m of monitors) {
+    assert.match(String(m.body.name), /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/);
+    assert.deepEqual(monitorErrors({ ...m.body, service_id: 'svc_01JD0000000000000000000000' } as unknown as MonitorInput), [], String(m.body.name));
+    assert.equal(m.body.interval_seconds, 30);
+    assert.deepEqual(m.body.regions, []);
+  }
+  const edge = monitors.find((m) => m.body.name === 'shipping-integration-reaches-carrier-api')!;
+  assert.equal(edge.service, 'shipping-integration');
+  assert.deepEqual(edge.body.run_from, { zone: 'fulfillment' });
+  assert.deepEqual(edge.body.http, { method: 'GET', url: `${urls.get('carrier-api')}/health`, headers: { [CALLER_HEADER]: 'shipping-integration' } });
+  const fast = desiredMonitors(model, urls, { regions: ['eu-west-1', 'us-east-1'], intervalSeconds: 5 });
+  assert.ok(fast.every((m) => m.body.interval_seconds === 5 && m.body.timeout_seconds === 4 && (m.body.regions as string[]).join() === 'eu-west-1,us-east-1'));
 });
 
 describe('a running fleet', () => {
