@@ -69,7 +69,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
     logger,
     onError: () => metrics.recordPollError(),
     onRegistered: (r) => {
-      health.registered(r.runner_id, r.lease_seconds);
+      health.registered(r.runner_id, r.lease_seconds, r.poll_wait_seconds);
       protocolMetrics.recordRegistration();
     },
   });

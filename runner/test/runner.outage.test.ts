@@ -21,7 +21,7 @@ const healthz = async (): Promise<{ status: number; body: { status: string; reas
 
 before(async () => {
   target = await startHttpFixture();
-  // A 1 s lease makes /healthz go stale after 2 s of outage.
+  // A 1 s lease and a 1 s poll wait make /healthz go stale after 3 s without a successful poll.
   api = await FakeControlPlane.start({ leaseSeconds: 1, pollWaitSeconds: 1 });
   api.setMonitors(tags.map((t) => monitor({ type: 'http', interval_seconds: 1, timeout_seconds: 2, http: { url: `${target.baseUrl}/status/200?m=${t}` } })));
   metricsPort = await freePort();
@@ -43,21 +43,21 @@ describe('runner during a control plane outage', () => {
     await until(() => api.stored.size >= 3, 'first results', 15_000);
     assert.equal((await healthz()).status, 200);
 
-    // 1.5 s of 503s, then 1.5 s of dropped connections.
+    // 1.5 s of 503s, then 2 s of dropped connections (healthz turns stale after 2 × lease + wait = 3 s).
     const hitsBefore = hits();
     api.pause('503');
     await new Promise((r) => setTimeout(r, 1_500));
     api.pause('drop');
-    await new Promise((r) => setTimeout(r, 1_500));
+    await new Promise((r) => setTimeout(r, 2_000));
     const during = await healthz();
     const metricsDuring = await scrape();
     api.resume();
     const resumedAt = Date.now();
 
-    // Three monitors every second for 3 s: about nine checks; at least one each even on a busy machine.
+    // Three monitors every second for 3.5 s: about ten checks; at least one each even on a busy machine.
     assert.ok(hits() >= hitsBefore + 3, `checks kept running while the API was unreachable (${hitsBefore} → ${hits()})`);
     assert.ok(api.outageRequests > 0, 'the runner kept trying during the outage');
-    assert.equal(during.status, 503, 'healthz reports the outage after 2 × lease');
+    assert.equal(during.status, 503, 'healthz reports the outage after 2 × lease + poll wait');
     assert.equal(during.body.status, 'stale');
     assert.match(String(during.body.reason), /no successful poll for \d+ s/);
     assert.ok(metric(metricsDuring, 'poll_errors_total') >= 1, 'poll errors counted');

@@ -15,13 +15,16 @@ export interface HealthFacts {
   /** Epoch ms of the last successful poll, if any. */
   lastPollAt: number | undefined;
   leaseSeconds: number | undefined;
+  /** The long poll's wait: an idle poll legitimately answers only after this long. */
+  pollWaitSeconds: number;
   runnerId: string | undefined;
   stopping: boolean;
 }
 
 /**
- * Pure verdict: healthy while the runner has polled successfully within two leases. One missed
- * lease can be a slow API; two mean the control plane has given our monitors to someone else.
+ * Pure verdict: healthy while the last successful poll answered within 2 × lease plus the poll
+ * wait. An idle long poll answers only after its wait (the API renews the lease meanwhile), so the
+ * wait is added; beyond it, two missed leases mean the control plane has given our monitors away.
  */
 export function judgeHealth(facts: HealthFacts): HealthVerdict {
   const base = {
@@ -34,11 +37,11 @@ export function judgeHealth(facts: HealthFacts): HealthVerdict {
     return { status: 503, body: { status: 'starting', reason: 'no successful poll of the control plane yet', ...base } };
   }
   const age = facts.now - facts.lastPollAt;
-  const limit = 2 * facts.leaseSeconds * 1000;
+  const limit = (2 * facts.leaseSeconds + facts.pollWaitSeconds) * 1000;
   if (age > limit) {
     return {
       status: 503,
-      body: { status: 'stale', reason: `no successful poll for ${Math.round(age / 1000)} s (limit: 2 × lease = ${limit / 1000} s)`, ...base },
+      body: { status: 'stale', reason: `no successful poll for ${Math.round(age / 1000)} s (limit: 2 × lease + poll wait = ${limit / 1000} s)`, ...base },
     };
   }
   return { status: 200, body: { status: 'ok', ...base } };
@@ -48,14 +51,16 @@ export function judgeHealth(facts: HealthFacts): HealthVerdict {
 export class RunnerHealth {
   #lastPollAt: number | undefined;
   #leaseSeconds: number | undefined;
+  #pollWaitSeconds = 0;
   #runnerId: string | undefined;
   #stopping = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  registered(runnerId: string, leaseSeconds: number): void {
+  registered(runnerId: string, leaseSeconds: number, pollWaitSeconds: number): void {
     this.#runnerId = runnerId;
     this.#leaseSeconds = leaseSeconds;
+    this.#pollWaitSeconds = pollWaitSeconds;
   }
 
   pollSucceeded(): void {
@@ -72,6 +77,6 @@ export class RunnerHealth {
   }
 
   verdict(): HealthVerdict {
-    return judgeHealth({ now: this.now(), lastPollAt: this.#lastPollAt, leaseSeconds: this.#leaseSeconds, runnerId: this.#runnerId, stopping: this.#stopping });
+    return judgeHealth({ now: this.now(), lastPollAt: this.#lastPollAt, leaseSeconds: this.#leaseSeconds, pollWaitSeconds: this.#pollWaitSeconds, runnerId: this.#runnerId, stopping: this.#stopping });
   }
 }
