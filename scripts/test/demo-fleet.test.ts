@@ -95,7 +95,7 @@ describe('a running fleet', () => {
   const url = (service: string, path: string) => `${fleet.services.get(service)!.url}${path}`;
 
   before(async () => {
-    fleet = await startFleet({ controlPort: 0, downstreamTimeoutMs: 1000 });
+    fleet = await startFleet({ controlPort: 0, downstreamTimeoutMs: 2000 });
   });
   after(async () => {
     await fleet?.stop();
@@ -157,8 +157,8 @@ describe('a running fleet', () => {
     const slow = await call(url('tax-service', '/health'));
     assert.equal(slow.status, 200);
     assert.ok(slow.ms >= 140, `took ${slow.ms} ms`);
-    assert.equal((await call(url('checkout-api', '/checkout/quote'), { method: 'POST' })).status, 200, 'within the 1000 ms downstream timeout');
-    fleet.control.slow('tax-service', 1300);
+    assert.equal((await call(url('checkout-api', '/checkout/quote'), { method: 'POST' })).status, 200, 'within the 2000 ms downstream timeout');
+    fleet.control.slow('tax-service', 2300);
     const quote = await call(url('checkout-api', '/checkout/quote'), { method: 'POST' });
     assert.equal(quote.status, 504);
     assert.equal(quote.body.error, 'dependency_timeout');
