@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { newId } from '../../shared/ids.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { planAssignments, slotKey, type PlannedSlot } from './assignment.planner.ts';
 import type { RunnerRepository } from './runner.repository.ts';
@@ -63,6 +64,36 @@ export class AssignmentService {
     }
   }
 
+  /**
+   * A slot taken over from a runner that died is probably overdue: its new owner checks it at once
+   * (through the confirmation channel) instead of at its next phase, so a dead runner costs at most
+   * the lease time. Slots moved for balance keep their cadence (phases are derived from monitor ids).
+   */
+  private async runTakeoversNow(
+    trx: Db,
+    orgId: string,
+    taken: ReadonlyArray<{ monitor_id: string; region: string; runner_id: string }>,
+    previousOwner: ReadonlyMap<string, string>,
+    liveIds: ReadonlySet<string>,
+    monitors: ReadonlyArray<{ id: string; spec: unknown }>,
+  ): Promise<void> {
+    const orphaned = taken.filter((t) => {
+      const before = previousOwner.get(slotKey(t.monitor_id, t.region));
+      return before !== undefined && !liveIds.has(before);
+    });
+    if (orphaned.length === 0) return;
+    const interval = new Map(monitors.map((m) => [m.id, ((m.spec as { interval_seconds?: number }).interval_seconds ?? 60) * 1000]));
+    const last = await trx.selectFrom('slot_states').select(['monitor_id', 'region', 'last_result_at']).where('monitor_id', 'in', orphaned.map((o) => o.monitor_id)).execute();
+    const lastAt = new Map(last.map((l) => [slotKey(l.monitor_id, l.region), l.last_result_at ? new Date(l.last_result_at).getTime() : 0]));
+    const now = Date.now();
+    const due = orphaned.filter((o) => now - (lastAt.get(slotKey(o.monitor_id, o.region)) ?? 0) >= (interval.get(o.monitor_id) ?? 60_000));
+    if (due.length === 0) return;
+    await trx
+      .insertInto('confirmation_requests')
+      .values(due.map((d) => ({ id: newId('confirmation'), org_id: orgId, monitor_id: d.monitor_id, runner_id: d.runner_id, region: d.region, for_region: d.region, reason: 'taken over from a runner whose lease lapsed', requested_at: new Date() })))
+      .execute();
+  }
+
   /** Recomputes ownership of every slot of the organization; `touched` monitors changed configuration. */
   async rebalance(orgId: string, touched: readonly string[] = []): Promise<void> {
     const wake = new Set<string>();
@@ -118,6 +149,7 @@ export class AssignmentService {
                   SELECT ${orgId}, x.monitor_id, x.region, x.runner_id, now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(monitor_id text, region text, runner_id text)`.execute(trx);
       }
       const liveIds = new Set(live.map((r) => r.id));
+      await this.runTakeoversNow(trx, orgId, taken, new Map(released.map((r) => [slotKey(r.monitor_id, r.region), r.runner_id])), liveIds, monitors);
       for (const [runnerId, runnerChanges] of changes) {
         await this.runners.recordChanges(trx, runnerId, runnerChanges);
         if (liveIds.has(runnerId)) wake.add(runnerId);
