@@ -26,6 +26,7 @@ export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, Ru
     lines.push(
       `Declared in Pharos: teams ${describe(declared.teams)}; services ${describe(declared.services)};`,
       `  dependencies ${describe(declared.dependencies)}; monitors ${describe(declared.monitors)}.`,
+      'Monitors run on runners; edge monitors only on runners labelled with the caller team\'s zone (see docs/demo.md#runners).',
     );
   }
   lines.push(
