@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isUnknown, unknownValue } from '../src/codec/value.model.ts';
+import { attributePath } from '../src/engine/attribute-path.model.ts';
+import { conformBlock } from '../src/engine/block-value.rules.ts';
+import { Diagnostics } from '../src/engine/diagnostics.model.ts';
+import { planChange } from '../src/engine/plan.rules.ts';
+import { preserveOnRead } from '../src/engine/state.rules.ts';
+import { FieldNameMap } from '../src/resources/field-names.map.ts';
+import { createPharosRegistry } from '../src/resources/pharos.registry.ts';
+import { pharosSchemaFiles } from '../src/resources/pharos.schemas.ts';
+import { emptyBlockListsAsNull, mergePatchOf } from '../src/resources/rest.resource.ts';
+import { mergeSchemaFiles } from '../src/schema/schema.loader.ts';
+
+const set = mergeSchemaFiles(pharosSchemaFiles());
+const monitor = set.resources.get('pharos_monitor')!;
+const channel = set.resources.get('pharos_channel')!;
+
+test('field map: block names ⇄ REST names, both ways and in JSON pointers', () => {
+  const fields = FieldNameMap.of('pharos_monitor');
+  const rest = { steps: [{ name: 's', assertions: [{ source: 'body' }], extract: [{ name: 'x' }] }], assertions: [{ source: 'status_code' }], tags: { assertions: 'kept' } };
+  const tf = fields.toTerraform(rest);
+  assert.deepEqual(tf, { step: [{ name: 's', assertion: [{ source: 'body' }], extract: [{ name: 'x' }] }], assertion: [{ source: 'status_code' }], tags: { assertions: 'kept' } });
+  assert.deepEqual(fields.toRest(tf), rest);
+  assert.equal(fields.pointerToTerraform('/steps/1/assertions/0/target'), '/step/1/assertion/0/target');
+  assert.equal(fields.restPath('step.assertion.target'), 'steps.assertions.target');
+});
+
+test('merge patch: removed map keys and block fields become null, lists are replaced whole', () => {
+  assert.deepEqual(mergePatchOf({ a: '1', b: '2' }, { a: '1' }), { a: '1', b: null });
+  assert.deepEqual(mergePatchOf({ url: 'u', body: 'x' }, { url: 'u', body: null, headers: { k: 'v' } }), { url: 'u', body: null, headers: { k: 'v' } });
+  assert.deepEqual(mergePatchOf([1], [{ a: null, b: 2 }]), [{ b: 2 }]);
+  assert.equal(mergePatchOf({ a: 1 }, null), null);
+});
+
+test('empty repeated blocks are absent fields for the API', () => {
+  assert.deepEqual(emptyBlockListsAsNull(monitor.block, { name: 'm', step: [], assertion: [{ source: 'body' }] }), { name: 'm', step: null, assertion: [{ source: 'body' }] });
+});
+
+test('plan: API defaults inside blocks and repeated blocks are planned (no unknowns, no drift)', () => {
+  const behaviour = set.behaviours.get('pharos_monitor')!;
+  const c = conformBlock(monitor.block, { name: 'm', service_id: 'svc', type: 'http', http: { url: 'http://x' }, assertion: [{ source: 'status_code', operator: 'equals', target: '200' }] });
+  const { planned } = planChange({ block: monitor.block, behaviour, prior: null, proposed: c, config: c });
+  const http = planned!['http'] as Record<string, unknown>;
+  assert.equal(http['method'], 'GET');
+  assert.equal(http['max_body_bytes'], 1048576);
+  assert.equal((planned!['assertion'] as Record<string, unknown>[])[0]!['severity'], 'down');
+  assert.equal(planned!['interval_seconds'], 60);
+  assert.ok(isUnknown(planned!['id']));
+  assert.ok(isUnknown(planned!['heartbeat_url']));
+});
+
+test('secrets inside blocks survive reads that do not return them', () => {
+  const behaviour = set.behaviours.get('pharos_channel')!;
+  const prior = conformBlock(channel.block, { id: 'c', type: 'slack', slack: { webhook_url: 'https://hooks/x', channel: '#a' } });
+  const read = conformBlock(channel.block, { id: 'c', type: 'slack', slack: { channel: '#b' }, configured_secrets: ['slack.webhook_url'] });
+  const kept = preserveOnRead(channel.block, behaviour, prior, read);
+  assert.deepEqual(kept['slack'], { webhook_url: 'https://hooks/x', channel: '#b', username: null });
+});
+
+test('validation: the API contract at plan time, with attribute paths; unknown references are fine', async () => {
+  const registry = createPharosRegistry(set);
+  const validate = async (over: Record<string, unknown>) => {
+    const d = new Diagnostics();
+    const value = conformBlock(monitor.block, { name: 'm', service_id: unknownValue, type: 'http', http: { url: 'http://x.internal' }, ...over });
+    await registry.resources.pharos_monitor.validate!(value, d);
+    return d.items.map((i) => [i.path, i.detail] as const);
+  };
+  assert.deepEqual(await validate({}), []);
+  const timeout = await validate({ interval_seconds: 10, timeout_seconds: 10 });
+  assert.deepEqual(timeout[0]?.[0], attributePath('timeout_seconds'));
+  const op = await validate({ assertion: [{ source: 'status_code', operator: 'roughly', target: '200', property: null, severity: null }] });
+  assert.deepEqual(op[0]?.[0], attributePath('assertion', 0, 'operator'));
+  const step = await validate({ type: 'multistep', http: null, step: [conformBlock(monitor.block.block_types!['step']!.block, { name: 's', url: 'https://x/{{nope}}' })] });
+  assert.deepEqual(step[0]?.[0], attributePath('step', 0, 'url'));
+  assert.match(step[0]?.[1] ?? '', /not extracted by an earlier step/);
+  const unknownInterval = await validate({ interval_seconds: unknownValue, timeout_seconds: 10 });
+  assert.deepEqual(unknownInterval, [], 'rules wait until the values they compare are known');
+});
