@@ -1,0 +1,261 @@
+import pg from 'pg';
+import { Pool } from 'undici';
+import type { CheckResult } from '../../api/src/contract/index.ts';
+import { createResultIdFactory } from '../../runner/src/results/result-id.factory.ts';
+import { startPostgresCluster } from '../postgres-cluster.ts';
+import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from '../test/support/processes.ts';
+import { percentile } from './load.ts';
+import { ms, out, sleep, track, type Figure, type Target } from './runner.support.ts';
+
+// Figures 4 and 5 need the real control plane: api/src/main.ts on a throwaway PostgreSQL
+// (startPostgresCluster), default runner settings (10 s lease, max_batch from registration).
+//
+// 4. Detection: a real runner process checks TRIALS monitors (interval 30 s, timeout 10 s,
+//    failure_threshold 2 — the defaults, spelled out) whose target paths answer 200; each path is
+//    switched to 500 at its own random moment within one interval, and GET /v1/monitors/{id}/state
+//    is polled every 100 ms until it says down. The trials run side by side (one monitor each), so
+//    five trials cost one interval, not five. Reference: the interval itself, the best a
+//    scheduled-only design (no confirmation check) could do for threshold 1; the control plane has
+//    no switch to turn confirmation checks off.
+// 5. Ingest: RUNNERS runners registered over HTTP own INGEST_MONITORS monitors created through the
+//    API (each runner polled, and keeps polling so its lease holds); one pusher per runner sends
+//    batches of max_batch results (copies of a real result of figure 1) back to back to
+//    POST /v1/runner/results, bounded by count and time; the rate is the rows counted in
+//    check_results at the end over the pushing time. Baseline: plain multi-row INSERTs of the same
+//    number of rows, same batch size, same concurrency, with pg into a plain table.
+
+const TRIALS = Number(process.env.BENCH_DETECT_TRIALS ?? 5);
+const INTERVAL_S = 30;
+const TIMEOUT_S = 10;
+const RUNNERS = Number(process.env.BENCH_INGEST_RUNNERS ?? 4);
+const INGEST_MONITORS = Number(process.env.BENCH_INGEST_MONITORS ?? 1000);
+const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 12);
+const INGEST_MAX_RESULTS = 200_000;
+
+export async function benchControlPlane(target: Target, sample: CheckResult): Promise<Figure[]> {
+  out(`\n## 4 and 5 need the control plane: starting PostgreSQL and api/src/main.ts`);
+  const t0 = Date.now();
+  const cluster = await startPostgresCluster();
+  let api: ApiProc | undefined;
+  let runner: Proc | undefined;
+  try {
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE pharos_bench');
+    await admin.end();
+    const dbUrl = cluster.url.replace(/\/postgres$/, '/pharos_bench');
+    api = await startApiProcess(dbUrl);
+    track(api.child);
+    const call = (method: string, path: string, body?: unknown) => callJson(api!.url, api!.token, method, path, body);
+    const team = (await call('POST', '/v1/teams', { name: 'bench-runner' })).id as string;
+    const service = (await call('POST', '/v1/services', { name: 'bench-target', team_id: team })).id as string;
+    out(`control plane up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    // Figure 4's runner starts now, so its monitors get their first (healthy) check during figure 5.
+    const detectToken = (await call('POST', '/v1/runner-tokens', { name: 'bench-detect', region: 'detect' })).token as string;
+    const detectIds: string[] = [];
+    for (let i = 0; i < TRIALS; i++) {
+      const monitor = await call('POST', '/v1/monitors', {
+        name: `detect-${i}`, service_id: service, type: 'http', interval_seconds: INTERVAL_S, timeout_seconds: TIMEOUT_S, failure_threshold: 2, regions: ['detect'],
+        http: { method: 'GET', url: `${target.origin}/d/${i}` },
+        assertions: [{ source: 'status_code', operator: 'equals', target: '200' }],
+      });
+      detectIds.push(monitor.id as string);
+    }
+    runner = startRunnerProcess(api.url, detectToken, { PHAROS_REGION: 'detect' });
+    track(runner.child);
+
+    const ingest = await benchIngest(api, call, cluster.url.replace(/\/postgres$/, '/pharos_bench'), service, sample);
+    const detect = await benchDetection(call, target, detectIds);
+    return [detect, ingest];
+  } finally {
+    await runner?.stop();
+    await api?.stop();
+    await cluster.stop();
+  }
+}
+
+type Call = (method: string, path: string, body?: unknown) => Promise<any>;
+
+async function benchDetection(call: Call, target: Target, ids: string[]): Promise<Figure> {
+  const limit = INTERVAL_S + TIMEOUT_S + 2;
+  out(`\n## 4. Detection time: target switches to HTTP 500 → monitor state down (interval ${INTERVAL_S} s, timeout ${TIMEOUT_S} s, failure_threshold 2; ${ids.length} trials side by side, each at a random moment)`);
+  const state = async (id: string) => (await call('GET', `/v1/monitors/${id}/state`)).state as string;
+  await waitFor('every detection monitor up', (INTERVAL_S + 30) * 1000, async () => (await Promise.all(ids.map(state))).every((s) => s === 'up'), 500);
+  const trials = await Promise.all(
+    ids.map(async (id, i) => {
+      const offset = Math.random() * INTERVAL_S * 1000;
+      await sleep(offset);
+      const switchedAt = await target.fail(`/d/${i}`);
+      let seconds = NaN;
+      const giveUp = switchedAt + (limit + 20) * 1000;
+      while (Date.now() < giveUp) {
+        if ((await state(id)) === 'down') {
+          seconds = (Date.now() - switchedAt) / 1000;
+          break;
+        }
+        await sleep(100);
+      }
+      // Where the time went: the first failing check and the confirmation that made it down.
+      const items = ((await call('GET', `/v1/monitors/${id}/results?limit=10`)).items ?? []) as Array<{ started_at: string; status: string; confirmation?: boolean }>;
+      const failing = items.filter((r) => r.status === 'down' && Date.parse(r.started_at) >= switchedAt - 1000).sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at));
+      const at = (r?: { started_at: string }) => (r ? `${((Date.parse(r.started_at) - switchedAt) / 1000).toFixed(1)} s` : '-');
+      const confirmation = failing.find((r) => r.confirmation);
+      out(`trial ${i + 1}: switched ${(offset / 1000).toFixed(1)} s into the window → down after ${seconds.toFixed(2)} s (first failing check at +${at(failing[0])}, confirmation check at +${at(confirmation)})`);
+      return seconds;
+    }),
+  );
+  const max = Math.max(...trials);
+  const met = trials.every((s) => Number.isFinite(s) && s <= limit);
+  out(`max ${max.toFixed(2)} s, mean ${(trials.reduce((a, b) => a + b, 0) / trials.length).toFixed(2)} s; reference: the interval, ${INTERVAL_S} s (worst case of a scheduled-only design, threshold 1)`);
+  out(`target: every trial ≤ interval + timeout + 2 s = ${limit} s → max ${max.toFixed(2)} s ${met ? 'MET' : 'NOT MET'}`);
+  return {
+    name: '4. detection time (max)',
+    target: `≤ ${limit} s`,
+    measured: `max ${max.toFixed(1)} s of ${trials.map((s) => s.toFixed(1)).join(', ')}`,
+    baseline: `interval ${INTERVAL_S} s`,
+    met,
+  };
+}
+
+interface IngestRunner {
+  id: string;
+  token: string;
+  monitors: string[];
+  maxBatch: number;
+}
+
+async function benchIngest(api: ApiProc, call: Call, dbUrl: string, service: string, sample: CheckResult): Promise<Figure> {
+  out(`\n## 5. Ingest into PostgreSQL: ${RUNNERS} runners over HTTP owning ${INGEST_MONITORS} monitors, one pusher per runner, ≤ ${INGEST_SECONDS} s`);
+  const seedStart = Date.now();
+  const monitorIds: string[] = [];
+  for (let i = 0; i < INGEST_MONITORS; i += 20) {
+    const chunk = await Promise.all(
+      Array.from({ length: Math.min(20, INGEST_MONITORS - i) }, (_, k) =>
+        call('POST', '/v1/monitors', {
+          name: `ingest-${i + k}`, service_id: service, type: 'http', interval_seconds: INTERVAL_S, regions: ['ingest'],
+          http: { method: 'GET', url: `http://127.0.0.1:9/ingest/${i + k}` },
+          assertions: [{ source: 'status_code', operator: 'equals', target: '200' }],
+        }),
+      ),
+    );
+    monitorIds.push(...chunk.map((m) => m.id as string));
+  }
+  out(`created ${monitorIds.length} monitors through the API in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  const pool = new Pool(api.url, { connections: RUNNERS * 2 });
+  const request = async (token: string, method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const res = await pool.request({ method, path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`${method} ${path} → ${res.statusCode}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  const runners: IngestRunner[] = [];
+  for (let r = 0; r < RUNNERS; r++) {
+    const token = (await call('POST', '/v1/runner-tokens', { name: `bench-ingest-${r}`, region: 'ingest' })).token as string;
+    const reg = await request(token, 'POST', '/v1/runner/register', { protocol_version: 1, version: 'bench', capabilities: ['http'] });
+    runners.push({ id: reg.runner_id, token, monitors: [], maxBatch: reg.max_batch });
+  }
+  // Leases need polls: each runner keeps long-polling (as a real one does) until pushing ends.
+  let polling = true;
+  const pollOnce = async (r: IngestRunner, wait: number) => {
+    const answer = await request(r.token, 'GET', `/v1/runner/assignments?runner_id=${r.id}&revision=0&wait=${wait}`);
+    r.monitors = (answer.monitors as Array<{ id: string }>).map((m) => m.id);
+  };
+  await Promise.all(runners.map((r) => pollOnce(r, 1)));
+  const pollers = runners.map(async (r) => {
+    while (polling) await pollOnce(r, 2).catch(() => sleep(200));
+  });
+  const owned = runners.reduce((n, r) => n + r.monitors.length, 0);
+  const maxBatch = runners[0]!.maxBatch;
+  out(`registered ${RUNNERS} runners (max_batch ${maxBatch}); they own ${owned} of ${INGEST_MONITORS} monitors (${runners.map((r) => r.monitors.length).join(' / ')})`);
+  if (owned < INGEST_MONITORS) throw new Error('not every ingest monitor is assigned');
+
+  const newId = createResultIdFactory();
+  const template: CheckResult = { ...sample, region: 'ingest' };
+  delete template.confirmation;
+  const latencies: number[] = [];
+  let sent = 0;
+  let rejected = 0;
+  let firstRejection = '';
+  let errors = 0;
+  const start = performance.now();
+  const deadline = start + INGEST_SECONDS * 1000;
+  await Promise.all(
+    runners.map(async (r) => {
+      let next = 0;
+      while (performance.now() < deadline && sent < INGEST_MAX_RESULTS) {
+        const startedAt = new Date().toISOString();
+        const results = Array.from({ length: maxBatch }, () => ({ ...template, id: newId(), monitor_id: r.monitors[next++ % r.monitors.length]!, started_at: startedAt }));
+        sent += results.length;
+        const t = performance.now();
+        try {
+          const outcome = await request(r.token, 'POST', '/v1/runner/results', { runner_id: r.id, results });
+          latencies.push(performance.now() - t);
+          rejected += outcome.rejected.length;
+          if (outcome.rejected.length && !firstRejection) firstRejection = JSON.stringify(outcome.rejected[0]);
+        } catch (err) {
+          errors++;
+          if (!firstRejection) firstRejection = String(err).slice(0, 300);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  polling = false;
+  await Promise.all(pollers);
+  await pool.close();
+
+  const db = new pg.Pool({ connectionString: dbUrl, max: RUNNERS });
+  try {
+    const stored = Number((await db.query(`SELECT count(*) AS n FROM check_results WHERE region = 'ingest'`)).rows[0].n);
+    const rate = stored / seconds;
+    latencies.sort((a, b) => a - b);
+
+    // Baseline: the same rows, same batch size, same concurrency, plain INSERTs into a plain table.
+    await db.query(`CREATE TABLE bench_raw_results (id text PRIMARY KEY, monitor_id text NOT NULL, region text NOT NULL, runner_id text, started_at timestamptz NOT NULL,
+      status text NOT NULL, duration_ms real NOT NULL, status_code integer, error_code text, trace_id text, confirmation boolean NOT NULL, detail jsonb NOT NULL, received_at timestamptz NOT NULL)`);
+    const detail = JSON.stringify({ timings: template.timings, assertions: template.assertions, details: template.details });
+    let inserted = 0;
+    const rawStart = performance.now();
+    const rawDeadline = rawStart + INGEST_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: RUNNERS }, async (_, w) => {
+        while (inserted < stored && performance.now() < rawDeadline) {
+          const n = Math.min(maxBatch, stored - inserted);
+          inserted += n;
+          const values: unknown[] = [];
+          const rows: string[] = [];
+          const startedAt = new Date().toISOString();
+          for (let k = 0; k < n; k++) {
+            const b = values.length;
+            rows.push(`(${Array.from({ length: 13 }, (_, c) => `$${b + c + 1}`).join(',')})`);
+            values.push(newId(), monitorIdsAt(monitorIds, k + w), 'ingest', runners[w]!.id, startedAt, template.status, template.duration_ms, template.status_code ?? null, null, template.trace_id ?? null, false, detail, startedAt);
+          }
+          await db.query(`INSERT INTO bench_raw_results VALUES ${rows.join(',')} ON CONFLICT DO NOTHING`, values);
+        }
+      }),
+    );
+    const rawSeconds = (performance.now() - rawStart) / 1000;
+    const rawCount = Number((await db.query('SELECT count(*) AS n FROM bench_raw_results')).rows[0].n);
+    const rawRate = rawCount / rawSeconds;
+
+    out(`${'baseline: pg INSERT, plain table'.padEnd(44)} ${rawRate.toFixed(0).padStart(7)} rows/s  (${rawCount} rows in ${rawSeconds.toFixed(1)} s, batches of ${maxBatch}, ${RUNNERS} connections)`);
+    out(`${'POST /v1/runner/results (validate, own, store, rollups, state)'.padEnd(44)} ${rate.toFixed(0).padStart(7)} results/s  (${stored} rows stored of ${sent} sent in ${seconds.toFixed(1)} s; ${latencies.length} batches, p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}; ${rejected} rejected, ${errors} failed batches)`);
+    if (firstRejection) out(`first rejection or error: ${firstRejection}`);
+    out(`ratio ingest/raw insert: ${(rate / rawRate).toFixed(2)}`);
+    const met = rate >= 5000 && rejected === 0 && errors === 0;
+    out(`target: ≥ 5,000 results/s stored → ${rate.toFixed(0)}/s ${met ? 'MET' : 'NOT MET'}`);
+    return {
+      name: '5. ingest into PostgreSQL',
+      target: '≥ 5,000 results/s',
+      measured: `${rate.toFixed(0)}/s (batch p50 ${ms(percentile(latencies, 50), 0)}, p99 ${ms(percentile(latencies, 99), 0)})`,
+      baseline: `raw INSERT ${rawRate.toFixed(0)}/s`,
+      met,
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+const monitorIdsAt = (ids: string[], k: number): string => ids[k % ids.length]!;

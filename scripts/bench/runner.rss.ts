@@ -1,0 +1,76 @@
+import { FakeControlPlane } from '../../runner/test/support/control-plane.fake.ts';
+import { startRunnerProcess, type Proc } from '../test/support/processes.ts';
+import { httpMonitor, idleRss, memoryOf, monitorId, out, sleep, track, type Figure, type Target } from './runner.support.ts';
+
+// Figure 3: RSS of a runner process (runner/src/main.ts, spawned as operators run it, under tsx)
+// holding 10,000 monitors, read from /proc/<pid>/status after a full 30 s interval of checks.
+// The control plane is the runner tests' fake protocol server (register, long-poll, push; it keeps
+// every result), because the figure is about the runner: a real control plane would only add the
+// minutes it takes to create 10,000 monitors. Baselines: an idle `node`, an idle `node --import tsx`
+// (the runner's floor), and the runner with 0 monitors.
+
+const MONITORS = Number(process.env.BENCH_MONITORS ?? 10_000);
+const INTERVAL_S = 30;
+
+async function runnerUntil(fake: FakeControlPlane, done: () => boolean, limitMs: number): Promise<{ proc: Proc; pid: number; waitedMs: number }> {
+  const proc = startRunnerProcess(fake.url, fake.token, { PHAROS_RUNNER_CONCURRENCY: '256' });
+  track(proc.child);
+  const t0 = Date.now();
+  while (!done() && Date.now() - t0 < limitMs) {
+    if (proc.child.exitCode !== null) throw new Error(`runner exited with ${proc.child.exitCode}:\n${proc.output()}`);
+    await sleep(250);
+  }
+  return { proc, pid: proc.child.pid!, waitedMs: Date.now() - t0 };
+}
+
+export async function benchRss(target: Target): Promise<Figure> {
+  out(`\n## 3. Runner RSS with ${MONITORS.toLocaleString('en')} monitors every ${INTERVAL_S} s (spawned runner/src/main.ts, fake protocol server)`);
+  const idle = await idleRss(['-e', 'setInterval(() => {}, 1000)'], 1500);
+  const idleTsx = await idleRss(['--import', 'tsx', '-e', 'setInterval(() => {}, 1000)'], 2500);
+
+  const fake = await FakeControlPlane.start({ pollWaitSeconds: 20, maxBatch: 1000 });
+  try {
+    // 0 monitors: registered and polling, nothing to check.
+    const empty = await runnerUntil(fake, () => fake.polls.length >= 2, 20_000);
+    await sleep(2000);
+    const zero = memoryOf(empty.pid);
+    await empty.proc.stop();
+
+    const monitors = Array.from({ length: MONITORS }, (_, i) => httpMonitor(monitorId(), `${target.origin}/m/${i}`, INTERVAL_S));
+    fake.setMonitors(monitors);
+    const pollsBefore = fake.polls.length;
+    let firstPollAt = 0;
+    const checked = () => new Set([...fake.stored.values()].map((r) => r.monitor_id)).size;
+    // A full interval after the runner got its set, and every monitor checked at least once.
+    const full = await runnerUntil(
+      fake,
+      () => {
+        if (!firstPollAt && fake.polls.length > pollsBefore) firstPollAt = Date.now();
+        return firstPollAt > 0 && Date.now() - firstPollAt >= (INTERVAL_S + 1) * 1000 && fake.stored.size >= MONITORS && checked() >= MONITORS;
+      },
+      (INTERVAL_S + 20) * 1000,
+    );
+    const loaded = memoryOf(full.pid);
+    const stored = fake.stored.size;
+    const down = [...fake.stored.values()].filter((r) => r.status !== 'up').length;
+    const monitorsChecked = checked();
+    await full.proc.stop();
+
+    out(`${'baseline: idle node'.padEnd(52)} ${idle.toFixed(1).padStart(7)} MB`);
+    out(`${'baseline: idle node --import tsx'.padEnd(52)} ${idleTsx.toFixed(1).padStart(7)} MB`);
+    out(`${'baseline: runner, 0 monitors'.padEnd(52)} ${zero.rssMb.toFixed(1).padStart(7)} MB  (peak ${zero.peakMb.toFixed(1)} MB)`);
+    out(`${`runner, ${MONITORS} monitors after ${(full.waitedMs / 1000).toFixed(0)} s`.padEnd(52)} ${loaded.rssMb.toFixed(1).padStart(7)} MB  (peak ${loaded.peakMb.toFixed(1)} MB; ${stored} results pushed for ${monitorsChecked} monitors, ${down} not up)`);
+    out(`per monitor above the 0-monitor runner: ${(((loaded.rssMb - zero.rssMb) * 1024) / MONITORS).toFixed(2)} kB`);
+    const met = loaded.rssMb <= 200 && monitorsChecked >= MONITORS;
+    out(`target: RSS ≤ 200 MB after a full interval with every monitor checked → ${loaded.rssMb.toFixed(1)} MB ${met ? 'MET' : 'NOT MET'}`);
+    return {
+      name: '3. runner RSS, 10k monitors',
+      target: '≤ 200 MB',
+      measured: `${loaded.rssMb.toFixed(1)} MB (peak ${loaded.peakMb.toFixed(0)})`,
+      baseline: `node ${idle.toFixed(0)}, +tsx ${idleTsx.toFixed(0)}, 0 mon ${zero.rssMb.toFixed(0)} MB`,
+      met,
+    };
+  } finally {
+    await fake.close();
+  }
+}
