@@ -1,7 +1,7 @@
 /**
  * Generates the TypeScript CDKTF bindings for the Pharos provider from provider-schema/schema.
- * Usage: npm run generate:bindings [-- --toolchain cdktf|cdktn] [-- --out <dir>]
- *   default toolchain: cdktf (or PHAROS_CDK_TOOLCHAIN); default out: cdktf-bindings/src/generated
+ * Usage: npm run generate:bindings [-- --toolchain cdktf|cdktn --out <dir>]
+ *   default toolchain: defaultToolchain (cdktf), or PHAROS_CDK_TOOLCHAIN; default out: cdktf-bindings/src/generated
  * The input is the document `terraform providers schema -json` prints for the shipped provider,
  * built by the provider's own loader, so the bindings cannot disagree with what Terraform sees.
  */
@@ -14,7 +14,7 @@ import { pharosSchemaFiles } from '../../provider-schema/src/resources/pharos.sc
 import { mergeSchemaFiles, toSchemaDocument } from '../../provider-schema/src/schema/schema.loader.ts';
 import type { SchemaDocument } from '../../provider-schema/src/schema/schema-document.model.ts';
 import { applySingleBlockFixes, singleBlockFixes, type SingleBlockFix } from './single-block.fix.ts';
-import { toolchains, type ToolchainName } from './toolchain.model.ts';
+import { defaultToolchain, toolchains, type ToolchainName } from './toolchain.model.ts';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = resolve(packageDir, '..');
@@ -44,7 +44,7 @@ export function providerConstraint(): string {
 
 /** Runs the CDKTF (or CDK Terrain) provider generator into `outDir`; returns the directory. */
 export async function generateBindings(opts: GenerateOptions = {}): Promise<string> {
-  const toolchain = toolchains[opts.toolchain ?? 'cdktf'];
+  const toolchain = toolchains[opts.toolchain ?? defaultToolchain];
   const outDir = resolve(opts.outDir ?? defaultBindingsDir);
   // @cdktf/commons runs `terraform version -json` on load and may try to send telemetry.
   process.env.CHECKPOINT_DISABLE = '1';
@@ -87,7 +87,7 @@ function fixSingleBlocks(outDir: string, fixes: readonly SingleBlockFix[]): void
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { out: { type: 'string' }, toolchain: { type: 'string' } } });
-  const name = values.toolchain ?? process.env.PHAROS_CDK_TOOLCHAIN ?? 'cdktf';
+  const name = values.toolchain ?? process.env.PHAROS_CDK_TOOLCHAIN ?? defaultToolchain;
   if (!(name in toolchains)) {
     process.stderr.write(`Unknown toolchain "${name}"; use one of: ${Object.keys(toolchains).join(', ')}\n`);
     process.exit(2);

@@ -29,3 +29,9 @@ export const toolchains = {
 } as const satisfies Record<string, Toolchain>;
 
 export type ToolchainName = keyof typeof toolchains;
+
+/**
+ * What `npm run generate:bindings` and the drift test use: cdktf 0.21, verified on our Node 20
+ * (cdktn-cli needs Node >= 22.19). README.md says why and how to switch.
+ */
+export const defaultToolchain: ToolchainName = 'cdktf';
