@@ -38,9 +38,9 @@ after(async () => {
   await target.close();
 });
 
-describe('runner during a control plane outage', () => {
+describe('runner during a control plane outage', { timeout: 60_000 }, () => {
   it('keeps checking through a ~3 s outage, reports it, then delivers every result exactly once', async (t) => {
-    await until(() => api.stored.size >= 3, 'first results', 15_000);
+    await until(() => api.stored.size >= 3, 'first results', 30_000); // generous: a spawned tsx process starts slowly on a busy machine
     assert.equal((await healthz()).status, 200);
 
     // 1.5 s of 503s, then 2 s of dropped connections (healthz turns stale after 2 × lease + wait = 3 s).

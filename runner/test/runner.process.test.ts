@@ -23,7 +23,7 @@ after(async () => {
   await target.close();
 });
 
-describe('runner process', { concurrency: true }, () => {
+describe('runner process', { concurrency: true, timeout: 60_000 }, () => {
   it('refuses to start without its settings and names each missing variable', async () => {
     const runner = spawnTracked({ PHAROS_RUNNER_TOKEN: 'phs_api_token', PHAROS_RUNNER_BUFFER: 'lots' });
     const { code } = await runner.exited;
@@ -76,7 +76,7 @@ describe('runner process', { concurrency: true }, () => {
         PHAROS_RUNNER_METRICS_PORT: String(metricsPort),
         PHAROS_RUNNER_METRICS_HOST: '127.0.0.1',
       });
-      await until(() => api.resultsOf(m.id).length >= 1, 'a first result', 15_000); // generous: a spawned tsx process starts slowly on a busy machine
+      await until(() => api.resultsOf(m.id).length >= 1, 'a first result', 30_000); // generous: a spawned tsx process starts slowly on a busy machine
       const health = await fetch(`http://127.0.0.1:${metricsPort}/healthz`);
       assert.equal(health.status, 200);
       assert.match(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), /^pharos_runner_checks_total\{type="http",status="up"\} \d+$/m);

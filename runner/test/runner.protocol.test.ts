@@ -47,7 +47,7 @@ after(async () => {
   await target.close();
 });
 
-describe('runner protocol client against a fake control plane', () => {
+describe('runner protocol client against a fake control plane', { timeout: 60_000 }, () => {
   it('registers with the protocol version, software version, hostname and capabilities', async () => {
     await until(() => api.registrations.length === 1, 'registration');
     const { body, authorization } = api.registrations[0]!;

@@ -4,7 +4,7 @@ import type { Engine } from '../engine.ts';
 import { Backoff, pause } from './backoff.policy.ts';
 import type { ProtocolClient } from './protocol.client.ts';
 import { ProtocolError, isFatal } from './protocol.errors.ts';
-import { describe, retryAfterMs, type RunnerSession } from './runner.session.ts';
+import { describeError, retryAfterMs, type RunnerSession } from './runner.session.ts';
 
 export interface PollLoopOptions {
   client: ProtocolClient;
@@ -93,7 +93,7 @@ export async function runPollLoop(options: PollLoopOptions, signal: AbortSignal)
       failingSince ??= Date.now();
       const delay = Math.max(backoff.next(), retryAfterMs(err));
       const level = backoff.attempts === 1 || backoff.attempts % 30 === 0 ? 'warn' : 'debug';
-      logger[level]({ error: describe(err), retry_in_ms: delay, attempt: backoff.attempts }, 'poll failed; checks keep running on the last assignments');
+      logger[level]({ error: describeError(err), retry_in_ms: delay, attempt: backoff.attempts }, 'poll failed; checks keep running on the last assignments');
       await pause(delay, signal);
     }
   }

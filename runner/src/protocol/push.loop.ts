@@ -5,7 +5,7 @@ import { Backoff, pause } from './backoff.policy.ts';
 import type { ProtocolClient } from './protocol.client.ts';
 import { ProtocolError, isFatal } from './protocol.errors.ts';
 import { requestSignal, type RequestSignal } from './request.signal.ts';
-import { describe, retryAfterMs, type RunnerSession } from './runner.session.ts';
+import { describeError, retryAfterMs, type RunnerSession } from './runner.session.ts';
 
 export interface PushLoopOptions {
   client: ProtocolClient;
@@ -160,7 +160,7 @@ export class PushLoop {
       this.#failingSince ??= Date.now();
       const attempts = this.#backoff.attempts + 1;
       const level = attempts === 1 || attempts % 30 === 0 ? 'warn' : 'debug';
-      logger[level]({ error: describe(err), depth: buffer.depth, attempt: attempts }, 'push failed; results stay buffered and are retried');
+      logger[level]({ error: describeError(err), depth: buffer.depth, attempt: attempts }, 'push failed; results stay buffered and are retried');
       return 'retry_later';
     }
   }

@@ -76,7 +76,8 @@ export class RunnerSession {
         const delay = Math.max(backoff.next(), retryAfterMs(err));
         // First failure and every 30th at warn: an outage of minutes should not flood the log.
         const level = backoff.attempts === 1 || backoff.attempts % 30 === 0 ? 'warn' : 'debug';
-        logger[level]({ error: describe(err), retry_in_ms: delay, attempt: backoff.attempts }, 'registration failed; retrying');
+        const hint = err instanceof ProtocolError && err.status === 404 ? " (404: is PHAROS_API_URL the control plane's base URL?)" : '';
+        logger[level]({ error: describeError(err), retry_in_ms: delay, attempt: backoff.attempts }, `registration failed; retrying${hint}`);
         if (!(await pause(delay, signal))) throw new ProtocolError('aborted', 'registration aborted: shutting down');
       }
     }
@@ -107,7 +108,7 @@ export function retryAfterMs(err: unknown): number {
 }
 
 /** A compact, log-friendly form of a protocol failure. */
-export function describe(err: unknown): { code: string; status?: number; message: string } {
+export function describeError(err: unknown): { code: string; status?: number; message: string } {
   if (err instanceof ProtocolError) return { code: err.code, ...(err.status !== undefined ? { status: err.status } : {}), message: err.message };
   return { code: 'internal_error', message: err instanceof Error ? err.message : String(err) };
 }
