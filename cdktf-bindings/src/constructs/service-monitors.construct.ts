@@ -115,9 +115,9 @@ export class ServiceMonitors extends Construct implements MonitoredService {
       runbookUrl: props.runbookUrl,
       tags: props.tags,
     });
-    if (health) this.healthMonitor = this.httpMonitor('health', health, 'health', this.healthUrl);
+    if (health) this.healthMonitor = this.httpMonitor('health', health, this.healthUrl);
     if (props.keyEndpoint) {
-      this.keyEndpointMonitor = this.httpMonitor('key-endpoint', props.keyEndpoint, 'key-endpoint', resolveUrl(props.baseUrl, props.keyEndpoint.path));
+      this.keyEndpointMonitor = this.httpMonitor('key-endpoint', props.keyEndpoint, resolveUrl(props.baseUrl, props.keyEndpoint.path));
     }
     for (const target of props.dependsOn ?? []) this.addDependency(target);
   }
@@ -148,10 +148,11 @@ export class ServiceMonitors extends Construct implements MonitoredService {
     return dependency;
   }
 
-  private httpMonitor(suffix: string, check: Partial<EndpointCheck>, kind: string, url: string): Monitor {
+  /** A monitor of this service's own endpoint; `kind` is the construct id, default name suffix and `check` tag. */
+  private httpMonitor(kind: 'health' | 'key-endpoint', check: Partial<EndpointCheck>, url: string): Monitor {
     const expect = this.props.expect ?? {};
-    return new Monitor(this, suffix, {
-      ...this.commonMonitorConfig(`${this.serviceName}-${check.name ?? suffix}`, kind),
+    return new Monitor(this, kind, {
+      ...this.commonMonitorConfig(`${this.serviceName}-${check.name ?? kind}`, kind),
       http: { url, method: check.method, headers: check.headers, body: check.body },
       assertion: httpAssertions({
         status: check.status ?? expect.status,
@@ -162,7 +163,7 @@ export class ServiceMonitors extends Construct implements MonitoredService {
     });
   }
 
-  private commonMonitorConfig(name: string, kind: string) {
+  private commonMonitorConfig(name: string, kind: 'health' | 'key-endpoint' | 'dependency') {
     const { zone, regions, timeoutSeconds, tags } = this.props;
     return {
       name,
