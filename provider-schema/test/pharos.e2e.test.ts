@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
 import { buildProvider, cliConfigSnippet } from '../scripts/build-provider.ts';
-import { fleet, fleetResources, invalidMonitors, type FleetOptions } from './fixtures/fleet.config.ts';
+import { fileURLToPath } from 'node:url';
+import { fleet, fleetResources, header, invalidMonitors, type FleetOptions } from './fixtures/fleet.config.ts';
 import { createTerraformRunner, type TfResult } from './fixtures/terraform.runner.ts';
 
 // The shipped provider (src/main.ts, bundled and installed into a filesystem mirror) driven by
@@ -16,6 +17,7 @@ const skip = postgresSkip();
 let api: TestApi;
 let root: string;
 let tf: ReturnType<typeof createTerraformRunner>;
+let tfEnv: NodeJS.ProcessEnv;
 let work: string;
 
 const expectOk = (r: TfResult, what: string) => assert.equal(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
@@ -56,7 +58,7 @@ before(async () => {
   writeFileSync(cliConfig, cliConfigSnippet(built.mirrorDir));
   work = join(root, 'work');
   mkdirSync(work);
-  tf = createTerraformRunner(work, {
+  tfEnv = {
     PATH: process.env['PATH'],
     HOME: root,
     TF_CLI_CONFIG_FILE: cliConfig,
@@ -64,7 +66,8 @@ before(async () => {
     CHECKPOINT_DISABLE: '1',
     PHAROS_API_URL: api.url,
     PHAROS_TOKEN: api.adminToken,
-  });
+  };
+  tf = createTerraformRunner(work, tfEnv);
 });
 
 after(async () => {
@@ -283,4 +286,15 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
       assert.deepEqual((await get(`${path}?limit=200`))['items'], [], `${path} is empty`);
     }
   });
+});
+
+test('the documentation examples are valid configurations', { skip }, async () => {
+  const examples = fileURLToPath(new URL('../examples/resources', import.meta.url));
+  const dir = join(root, 'examples');
+  mkdirSync(dir);
+  for (const file of readdirSync(examples)) copyFileSync(join(examples, file), join(dir, file));
+  writeFileSync(join(dir, 'providers.tf'), header);
+  const run = createTerraformRunner(dir, tfEnv);
+  expectOk(await run(['init', '-no-color', '-input=false', '-backend=false']), 'init examples');
+  expectOk(await run(['validate', '-no-color']), 'validate examples');
 });

@@ -11,8 +11,8 @@ import { startPostgresCluster } from '../postgres-cluster.ts';
 
 // npm run bench:terraform — the shipped provider (bundled, from a filesystem mirror) with the real
 // terraform against the control plane on a real PostgreSQL:
-//   1. provider start-up to the handshake line (mTLS, as Terraform launches it), median of N;
-//      baseline: `node -e 0` and `terraform version` in the same run;
+//   1. provider start-up to the handshake line (mTLS, as Terraform launches it), median of N,
+//      with and without the embedded V8 code cache; baselines: `node -e 0`, `terraform version`;
 //   2. `terraform apply` creating MONITORS monitors (plus a team and 28 services);
 //   3. `terraform plan` with refresh (reads every object) — the figure users wait for;
 //      baseline: the same plan with -refresh=false (Terraform and provider start-up, no API reads).
@@ -101,7 +101,8 @@ const origin = `http://127.0.0.1:${port}`;
 const dir = mkdtempSync(join(tmpdir(), 'pharos-tf-bench-'));
 try {
   const built = await buildProvider({ outDir: join(dir, 'dist') });
-  process.stdout.write(`provider bundle: ${(built.bytes / 1024).toFixed(0)} KiB\n`);
+  const plain = await buildProvider({ outDir: join(dir, 'dist-plain'), codeCache: false });
+  process.stdout.write(`provider: ${(built.bytes / 1024).toFixed(0)} KiB${built.codeCache ? ' with V8 code cache' : ' (code cache NOT produced)'}; plain bundle ${(plain.bytes / 1024).toFixed(0)} KiB\n`);
   for (let i = 0; i < 300; i++) {
     if (await fetch(`${origin}/healthz`).then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 100));
@@ -110,10 +111,12 @@ try {
   // 1. Start-up.
   const clientCert = (await createServerCertificate()).certPem;
   const starts: number[] = [];
+  const plainStarts: number[] = [];
   const nodeStarts: number[] = [];
   const tfStarts: number[] = [];
   for (let i = 0; i < STARTS; i++) {
     starts.push(await handshake(built.bundle, clientCert));
+    plainStarts.push(await handshake(plain.bundle, clientCert));
     nodeStarts.push((await run(process.execPath, ['-e', '0'])).ms);
     tfStarts.push((await run('terraform', ['version'], { env: { PATH: process.env['PATH'], CHECKPOINT_DISABLE: '1' } })).ms);
   }
@@ -149,6 +152,7 @@ try {
   const objects = MONITORS + 29;
   const rows: [string, string, string][] = [
     ['provider start-up to handshake (mTLS), median', ms(median(starts)), `runs ${STARTS}, min ${ms(Math.min(...starts))}, max ${ms(Math.max(...starts))}`],
+    ['  same bundle without the code cache, median', ms(median(plainStarts)), `min ${ms(Math.min(...plainStarts))}`],
     ['  baseline: node -e 0, median', ms(median(nodeStarts)), ''],
     ['  baseline: terraform version, median', ms(median(tfStarts)), ''],
     [`terraform apply: create ${objects} objects (${MONITORS} monitors)`, s(apply.ms), `-parallelism=${PARALLELISM}, ${(apply.ms / objects).toFixed(1)} ms per object`],
