@@ -48,3 +48,12 @@ test('nested collections: paths from values, composite import ids, PATCH with on
   await members.delete({ state: { id: 'm-1', team_id: 't-1' } }, ctx(client));
   assert.deepEqual(calls.at(-1), ['DELETE', '/v1/teams/t-1/members/m-1', undefined]);
 });
+
+test('warnings in a create answer become Terraform warnings', async () => {
+  const client = { post: async (_path: string, body: JsonObject) => ({ ...body, id: 'dep-1', warnings: [{ code: 'dependency_cycle', message: 'a → b → a' }] }) } as unknown as PharosClient;
+  const c = ctx(client);
+  const deps = new RestResource({ typeName: 'pharos_service_dependency', collectionPath: '/v1/services/s/dependencies' });
+  await deps.create({ plan: { team_id: 't', role: null } }, c);
+  assert.equal(c.diagnostics.items[0]?.severity, 'warning');
+  assert.equal(c.diagnostics.items[0]?.detail, 'a → b → a');
+});

@@ -59,7 +59,11 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
   async create(req: { plan: JsonObject }, ctx: HandlerContext<PharosClient>): Promise<JsonObject> {
     // Nulls are left out (also inside blocks) so the API applies its own defaults.
     const body = deepWithoutNulls(this.body(req.plan, 'create', ctx.schema.block)) as JsonObject;
-    return this.answer(await ctx.client.post<JsonObject>(this.collection(req.plan), body, this.requestOptions('Creating', ctx)));
+    const created = await ctx.client.post<JsonObject>(this.collection(req.plan), body, this.requestOptions('Creating', ctx));
+    // Some creates succeed with advice (e.g. a dependency that closes a cycle): show it as a warning.
+    const warnings = Array.isArray(created['warnings']) ? (created['warnings'] as { message?: unknown }[]) : [];
+    for (const w of warnings) ctx.diagnostics.warning(`${this.typeName}: the API accepted this with a warning`, String(w.message ?? JSON.stringify(w)));
+    return this.answer(created);
   }
 
   async read(req: { state: JsonObject }, ctx: HandlerContext<PharosClient>): Promise<JsonObject | null> {
