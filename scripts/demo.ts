@@ -4,6 +4,7 @@ import { createFleetModel } from './demo/fleet.model.ts';
 import { startFleet, type RunningFleet } from './demo/fleet.server.ts';
 import { fleetSummary } from './demo/fleet.summary.ts';
 import { PharosApiError, PharosClient } from './demo/pharos.client.ts';
+import { startZoneRunners, type ZoneRunners } from './demo/zone.runners.ts';
 
 // `npm run demo`: a simulated e-commerce fleet on 127.0.0.1, declared in Pharos, with fault
 // injection. See docs/demo.md.
@@ -19,7 +20,9 @@ Environment: PHAROS_API_URL (default http://localhost:8080), PHAROS_TOKEN (org a
 by npm start), PHAROS_DEMO_BASE_PORT (service i on base+i; default: free ports),
 PHAROS_DEMO_CONTROL_PORT (default ${DEFAULT_CONTROL_PORT}), PHAROS_DEMO_REGIONS (comma-separated; default:
 every region with live runners), PHAROS_DEMO_INTERVAL (seconds, default 30),
-PHAROS_DEMO_API_WAIT (seconds to wait for the API, default 60).`;
+PHAROS_DEMO_API_WAIT (seconds to wait for the API, default 60), PHAROS_DEMO_RUNNERS (1: start one
+runner per team zone in region PHAROS_DEMO_RUNNER_REGION, default "local", so the edge monitors run;
+0: don't; default 1).`;
 
 class UsageError extends Error {}
 
@@ -70,13 +73,13 @@ async function declare(config: Config, urls: ReadonlyMap<string, string>): Promi
   });
 }
 
-function keepRunning(fleet: RunningFleet): void {
+function keepRunning(fleet: RunningFleet, runners: { current?: ZoneRunners }): void {
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nStopping the demo fleet…\n');
-    fleet.stop().then(
+    Promise.all([fleet.stop(), runners.current?.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );
@@ -88,11 +91,17 @@ function keepRunning(fleet: RunningFleet): void {
 
 async function runFleet(config: Config, withDeclaration: boolean): Promise<void> {
   const fleet = await startFleet({ basePort: config.basePort, controlPort: config.controlPort });
-  keepRunning(fleet);
+  const runners: { current?: ZoneRunners } = {};
+  keepRunning(fleet, runners);
   let declared: DeclareReport | undefined;
   if (withDeclaration) {
     try {
       declared = await declare(config, new Map([...fleet.services].map(([name, s]) => [name, s.url])));
+      if (process.env.PHAROS_DEMO_RUNNERS !== '0') {
+        const zones = [...new Set(fleet.model.services.map((s) => s.team))];
+        runners.current = await startZoneRunners(new PharosClient(config.apiUrl, config.token), config.apiUrl, zones, process.env.PHAROS_DEMO_RUNNER_REGION || 'local');
+        process.stdout.write(`Started ${zones.length} zone runners (region ${process.env.PHAROS_DEMO_RUNNER_REGION || 'local'}, zones: ${zones.join(', ')}).\n`);
+      }
     } catch (error) {
       if (!(error instanceof PharosApiError)) throw error;
       process.stderr.write(`\nNot declared in Pharos: ${error.message}\nThe fleet keeps running; once that is fixed, run \`npm run demo -- declare-only\` in another terminal.\n`);

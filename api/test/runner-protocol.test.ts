@@ -176,6 +176,11 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       await expectOk(api, 'PATCH', `/v1/monitors/${m}`, api.adminToken, { enabled: false });
       await api.app.settle();
       assert.ok((await poll(a, 5)).removed.includes(m), 'a disabled monitor stops running');
+      const gone = await monitor();
+      await api.app.settle();
+      assert.ok((await poll(a, 5)).monitors.some((x: { id: string }) => x.id === gone));
+      assert.equal((await api.call('DELETE', `/v1/monitors/${gone}`)).status, 204);
+      assert.ok((await poll(a, 5)).removed.includes(gone), 'a deleted monitor stops running');
     });
 
     test('an incompatible runner is refused with a clear error; runner tokens reach nothing else', async () => {

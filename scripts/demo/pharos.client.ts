@@ -99,6 +99,12 @@ export class PharosClient {
     throw failure;
   }
 
+  /** DELETE; a resource already gone counts as deleted. */
+  async remove(path: string): Promise<void> {
+    const res = await this.send('DELETE', path);
+    if (res.status >= 400 && res.status !== 404) throw this.error('DELETE', path, res.status, res.problem);
+  }
+
   async replace<T>(path: string, body: unknown): Promise<T> {
     return this.expect<T>('PUT', path, JSON.stringify(body));
   }

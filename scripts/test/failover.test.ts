@@ -56,7 +56,8 @@ test('a killed runner\'s monitors are checked by another runner of the region wi
   const runners: Proc[] = [];
   try {
     const { ids, token } = await fleet(api, 8, 'kill-test');
-    runners.push(startRunnerProcess(api.url, token), startRunnerProcess(api.url, token));
+    // Info logs carry the runner id of each process (its registration line), so we know whom we kill.
+    runners.push(startRunnerProcess(api.url, token, { LOG_LEVEL: 'info' }), startRunnerProcess(api.url, token, { LOG_LEVEL: 'info' }));
     const owners = await waitFor('both runners to own monitors', 30_000, async () => {
       const { rows } = await db((c) => c.query('SELECT monitor_id, runner_id FROM slot_assignments WHERE region = $1', ['kill-test']));
       const byRunner = new Set(rows.map((r) => r.runner_id));
@@ -69,13 +70,11 @@ test('a killed runner\'s monitors are checked by another runner of the region wi
     });
     const victim = owners[0]!.runner_id as string;
     const victimMonitors = owners.filter((o) => o.runner_id === victim).map((o) => o.monitor_id as string);
-    // Find the process of the victim: the runner logs its id at registration; fall back to killing by elimination.
-    const victimProc = runners.find((r) => r.output().includes(victim)) ?? runners[0]!;
-    const survivorProc = runners.find((r) => r !== victimProc)!;
+    const victimProc = runners.find((r) => r.output().includes(victim));
+    assert.ok(victimProc, 'the runner process that owns the first slot is known by its logged id');
     const killedAt = Date.now();
     await victimProc.kill();
-    const { rows: idRows } = await db((c) => c.query("SELECT DISTINCT runner_id FROM check_results WHERE region = 'kill-test'"));
-    const killedId = victimProc.output().includes(victim) ? victim : (idRows.map((r) => r.runner_id).find((id: string) => !survivorProc.output().includes(id)) ?? victim);
+    const killedId = victim;
     const taken = await waitFor('every monitor of the killed runner to be checked by the survivor', 30_000, async () => {
       const { rows } = await db((c) =>
         c.query("SELECT monitor_id, min(received_at) AS first FROM check_results WHERE region = 'kill-test' AND runner_id <> $1 AND received_at > to_timestamp($2 / 1000.0) GROUP BY monitor_id", [killedId, killedAt]),

@@ -3,6 +3,7 @@ import { Monitor, MonitorInput } from '../../contract/monitor.schema.ts';
 import { monitorErrors } from '../../contract/monitor.rules.ts';
 import { resolveService } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
+import { releaseMonitorSlots } from '../runner/slot-release.ts';
 
 /** Monitors: a check of one type run from one or more regions; owned by its service's team. */
 export const monitorKind: SpecKind = {
@@ -25,5 +26,6 @@ export const monitorKind: SpecKind = {
     if (doc.type !== 'heartbeat') return { heartbeat_token: null };
     return { heartbeat_token: current?.heartbeat_token ?? randomBytes(18).toString('base64url') };
   },
+  beforeDelete: (ctx, row) => releaseMonitorSlots(ctx.trx, row.id),
   present: (row, { baseUrl }) => (row.heartbeat_token ? { heartbeat_url: `${baseUrl}/v1/heartbeats/${row.heartbeat_token}` } : {}),
 };
