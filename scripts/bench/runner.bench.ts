@@ -3,7 +3,9 @@ import { benchCheckRate } from './runner.checks.ts';
 import { benchControlPlane } from './runner.control-plane.ts';
 import { benchRss } from './runner.rss.ts';
 import { benchScheduling } from './runner.schedule.ts';
-import { killChildren, out, startTarget, type Figure } from './runner.support.ts';
+import type { CheckResult } from '../../api/src/contract/index.ts';
+import { createCheckRegistry, executeCheck } from '../../runner/src/engine.ts';
+import { httpMonitor, killChildren, monitorId, out, startTarget, type Figure } from './runner.support.ts';
 
 // npm run bench:runner — the runner's five figures from issue 3, each with its target and a baseline
 // measured in the same run (docs/operations.md, "Benchmarks"):
@@ -16,14 +18,23 @@ import { killChildren, out, startTarget, type Figure } from './runner.support.ts
 
 const started = Date.now();
 out(`bench:runner on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared machine: other work competes for the cores)`);
+// BENCH_ONLY=1,5 runs some of the figures (for investigating one); the default is all five.
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5').split(',').map(Number));
 const target = await startTarget();
 const figures: Figure[] = [];
 try {
-  const checks = await benchCheckRate(target);
-  figures.push(checks.figure);
-  figures.push(await benchScheduling(target));
-  figures.push(await benchRss(target));
-  figures.push(...(await benchControlPlane(target, checks.sample)));
+  let sample: CheckResult | undefined;
+  if (only.has(1)) {
+    const checks = await benchCheckRate(target);
+    figures.push(checks.figure);
+    sample = checks.sample;
+  }
+  if (only.has(2)) figures.push(await benchScheduling(target));
+  if (only.has(3)) figures.push(await benchRss(target));
+  if (only.has(4) || only.has(5)) {
+    sample ??= await executeCheck(httpMonitor(monitorId(), `${target.origin}/health`), createCheckRegistry(), { region: 'bench' });
+    figures.push(...(await benchControlPlane(target, sample, { detect: only.has(4), ingest: only.has(5) })));
+  }
 } finally {
   await target.close();
   killChildren();

@@ -1,11 +1,16 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { Pool } from 'undici';
 import type { CheckResult } from '../../api/src/contract/index.ts';
 import { createResultIdFactory } from '../../runner/src/results/result-id.factory.ts';
 import { startPostgresCluster } from '../postgres-cluster.ts';
-import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from '../test/support/processes.ts';
+import { callJson, freePort, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from '../test/support/processes.ts';
 import { percentile } from './load.ts';
-import { ms, out, sleep, track, type Figure, type Target } from './runner.support.ts';
+import { cpuMs, ms, out, postgresPids, processCpuMs, root, sleep, track, type Figure, type Target } from './runner.support.ts';
 
 // Figures 4 and 5 need the real control plane: api/src/main.ts on a throwaway PostgreSQL
 // (startPostgresCluster), default runner settings (10 s lease, max_batch from registration).
@@ -32,7 +37,7 @@ const INGEST_MONITORS = Number(process.env.BENCH_INGEST_MONITORS ?? 1000);
 const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 12);
 const INGEST_MAX_RESULTS = 200_000;
 
-export async function benchControlPlane(target: Target, sample: CheckResult): Promise<Figure[]> {
+export async function benchControlPlane(target: Target, sample: CheckResult, which = { detect: true, ingest: true }): Promise<Figure[]> {
   out(`\n## 4 and 5 need the control plane: starting PostgreSQL and api/src/main.ts`);
   const t0 = Date.now();
   const cluster = await startPostgresCluster();
@@ -42,9 +47,12 @@ export async function benchControlPlane(target: Target, sample: CheckResult): Pr
     const admin = new pg.Client({ connectionString: cluster.url });
     await admin.connect();
     await admin.query('CREATE DATABASE pharos_bench');
+    // BENCH_PG_LOG=<file>: every statement's duration is logged, and the server log copied there at the end.
+    if (process.env.BENCH_PG_LOG) await admin.query('ALTER DATABASE pharos_bench SET log_min_duration_statement = 0');
     await admin.end();
     const dbUrl = cluster.url.replace(/\/postgres$/, '/pharos_bench');
-    api = await startApiProcess(dbUrl);
+    // BENCH_API_PROFILE=<dir>: the control plane writes a CPU profile there when it stops.
+    api = process.env.BENCH_API_PROFILE ? await profiledApi(dbUrl, process.env.BENCH_API_PROFILE) : await startApiProcess(dbUrl);
     track(api.child);
     const call = (method: string, path: string, body?: unknown) => callJson(api!.url, api!.token, method, path, body);
     const team = (await call('POST', '/v1/teams', { name: 'bench-runner' })).id as string;
@@ -54,7 +62,7 @@ export async function benchControlPlane(target: Target, sample: CheckResult): Pr
     // Figure 4's runner starts now, so its monitors get their first (healthy) check during figure 5.
     const detectToken = (await call('POST', '/v1/runner-tokens', { name: 'bench-detect', region: 'detect' })).token as string;
     const detectIds: string[] = [];
-    for (let i = 0; i < TRIALS; i++) {
+    for (let i = 0; i < (which.detect ? TRIALS : 0); i++) {
       const monitor = await call('POST', '/v1/monitors', {
         name: `detect-${i}`, service_id: service, type: 'http', interval_seconds: INTERVAL_S, timeout_seconds: TIMEOUT_S, failure_threshold: 2, regions: ['detect'],
         http: { method: 'GET', url: `${target.origin}/d/${i}` },
@@ -62,17 +70,39 @@ export async function benchControlPlane(target: Target, sample: CheckResult): Pr
       });
       detectIds.push(monitor.id as string);
     }
-    runner = startRunnerProcess(api.url, detectToken, { PHAROS_REGION: 'detect' });
-    track(runner.child);
+    if (which.detect) runner = startRunnerProcess(api.url, detectToken, { PHAROS_REGION: 'detect' });
+    if (runner) track(runner.child);
 
-    const ingest = await benchIngest(api, call, cluster.url.replace(/\/postgres$/, '/pharos_bench'), service, sample);
-    const detect = await benchDetection(call, target, detectIds);
-    return [detect, ingest];
+    const figures: Figure[] = [];
+    if (which.ingest) figures.push(await benchIngest(api, call, dbUrl, cluster.port, service, sample));
+    if (which.detect) figures.unshift(await benchDetection(call, target, detectIds));
+    return figures;
   } finally {
     await runner?.stop();
     await api?.stop();
+    if (process.env.BENCH_PG_LOG) {
+      const dataDir = /-D\0([^\0]+)/.exec(readFileSync(`/proc/${postgresPids(cluster.port)[0]}/cmdline`, 'utf8'))?.[1];
+      if (dataDir) copyFileSync(join(dataDir, '..', 'server.log'), process.env.BENCH_PG_LOG);
+    }
     await cluster.stop();
   }
+}
+
+/** api/src/main.ts under --cpu-prof (which NODE_OPTIONS does not allow), otherwise like startApiProcess. */
+async function profiledApi(dbUrl: string, dir: string): Promise<ApiProc> {
+  const port = await freePort();
+  const token = `phs_${randomBytes(24).toString('base64url')}`;
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', join(root, 'api/src/main.ts')], {
+    cwd: root, env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', PHAROS_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('the profiled control plane', 60_000, () => fetch(`${url}/healthz`).then((r) => r.ok, () => false), 100);
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+  return { child, url, token, output: () => '', stop, kill: async () => void (await stop()) };
 }
 
 type Call = (method: string, path: string, body?: unknown) => Promise<any>;
@@ -123,9 +153,10 @@ interface IngestRunner {
   token: string;
   monitors: string[];
   maxBatch: number;
+  revision: number;
 }
 
-async function benchIngest(api: ApiProc, call: Call, dbUrl: string, service: string, sample: CheckResult): Promise<Figure> {
+async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: number, service: string, sample: CheckResult): Promise<Figure> {
   out(`\n## 5. Ingest into PostgreSQL: ${RUNNERS} runners over HTTP owning ${INGEST_MONITORS} monitors, one pusher per runner, ≤ ${INGEST_SECONDS} s`);
   const seedStart = Date.now();
   const monitorIds: string[] = [];
@@ -154,13 +185,17 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, service: str
   for (let r = 0; r < RUNNERS; r++) {
     const token = (await call('POST', '/v1/runner-tokens', { name: `bench-ingest-${r}`, region: 'ingest' })).token as string;
     const reg = await request(token, 'POST', '/v1/runner/register', { protocol_version: 1, version: 'bench', capabilities: ['http'] });
-    runners.push({ id: reg.runner_id, token, monitors: [], maxBatch: reg.max_batch });
+    runners.push({ id: reg.runner_id, token, monitors: [], maxBatch: reg.max_batch, revision: 0 });
   }
   // Leases need polls: each runner keeps long-polling (as a real one does) until pushing ends.
   let polling = true;
+  // Long polls pass the revision back, like the runner's poll loop, so they wait instead of spinning.
   const pollOnce = async (r: IngestRunner, wait: number) => {
-    const answer = await request(r.token, 'GET', `/v1/runner/assignments?runner_id=${r.id}&revision=0&wait=${wait}`);
-    r.monitors = (answer.monitors as Array<{ id: string }>).map((m) => m.id);
+    const answer = await request(r.token, 'GET', `/v1/runner/assignments?runner_id=${r.id}&revision=${r.revision}&wait=${wait}`);
+    const ids = (answer.monitors as Array<{ id: string }>).map((m) => m.id);
+    if (answer.full) r.monitors = ids;
+    else if (ids.length || answer.removed.length) throw new Error('the ingest runners\' assignments changed while pushing');
+    r.revision = answer.revision;
   };
   await Promise.all(runners.map((r) => pollOnce(r, 1)));
   const pollers = runners.map(async (r) => {
@@ -179,6 +214,10 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, service: str
   let rejected = 0;
   let firstRejection = '';
   let errors = 0;
+  // Where the CPU goes while pushing: the control plane, PostgreSQL (postmaster and backends), this process.
+  const pgPids = postgresPids(pgPort);
+  const cpuAt = () => ({ api: processCpuMs(api.child.pid!), pg: pgPids.reduce((n, pid) => n + processCpuMs(pid), 0), bench: process.cpuUsage() });
+  const cpu0 = cpuAt();
   const start = performance.now();
   const deadline = start + INGEST_SECONDS * 1000;
   await Promise.all(
@@ -202,6 +241,7 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, service: str
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  const cpu1 = cpuAt();
   polling = false;
   await Promise.all(pollers);
   await pool.close();
@@ -243,6 +283,8 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, service: str
     out(`${'baseline: pg INSERT, plain table'.padEnd(44)} ${rawRate.toFixed(0).padStart(7)} rows/s  (${rawCount} rows in ${rawSeconds.toFixed(1)} s, batches of ${maxBatch}, ${RUNNERS} connections)`);
     out(`${'POST /v1/runner/results (validate, own, store, rollups, state)'.padEnd(44)} ${rate.toFixed(0).padStart(7)} results/s  (${stored} rows stored of ${sent} sent in ${seconds.toFixed(1)} s; ${latencies.length} batches, p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}; ${rejected} rejected, ${errors} failed batches)`);
     if (firstRejection) out(`first rejection or error: ${firstRejection}`);
+    const per1000 = (cpu: number) => ((cpu * 1000) / Math.max(1, stored)).toFixed(0);
+    out(`CPU while pushing (ms per 1,000 results): control plane ${per1000(cpu1.api - cpu0.api)}, PostgreSQL ${per1000(cpu1.pg - cpu0.pg)}, pushers ${per1000(cpuMs(cpu0.bench))}; ${seconds.toFixed(1)} s wall on ${cpus().length} cores`);
     out(`ratio ingest/raw insert: ${(rate / rawRate).toFixed(2)}`);
     const met = rate >= 5000 && rejected === 0 && errors === 0;
     out(`target: ≥ 5,000 results/s stored → ${rate.toFixed(0)}/s ${met ? 'MET' : 'NOT MET'}`);

@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import type { RunnerMonitor } from '../../runner/src/engine.ts';
@@ -107,7 +107,7 @@ export function httpMonitor(id: string, url: string, intervalSeconds = 30): Runn
     http: { method: 'GET', url },
     assertions: [
       { source: 'status_code', operator: 'equals', target: '200' },
-      { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' },
+      { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' },
       { source: 'response_time', operator: 'less_than', target: '500', severity: 'degraded' },
     ],
   } as RunnerMonitor;
@@ -118,3 +118,37 @@ export const cpuMs = (since: NodeJS.CpuUsage): number => {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
 };
+
+/** CPU milliseconds (user + system) a process has used so far, from /proc/<pid>/stat (0 once it is gone). */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL server listening on `port`: its postmaster and every backend it forked. */
+export function postgresPids(port: number): number[] {
+  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const postmaster = pids.find((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return cmd.startsWith('/') && cmd.includes('postgres') && cmd.includes(`port=${port}`);
+    } catch {
+      return false;
+    }
+  });
+  if (postmaster === undefined) return [];
+  return [postmaster, ...pids.filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+    } catch {
+      return false;
+    }
+  })];
+}
