@@ -95,3 +95,19 @@ for (const typeName of Object.keys(contractInputs) as PharosResourceName[]) {
 test('parity: every contract-backed resource is in the registry and vice versa', () => {
   assert.deepEqual(Object.keys(contractInputs).sort(), Object.keys(registry.resources).sort());
 });
+
+test('parity: data sources expose every field of the API object (plus their look-up keys)', async () => {
+  const { Team } = await import('../../api/src/contract/team.schema.ts');
+  const { Service } = await import('../../api/src/contract/service.schema.ts');
+  const { Monitor } = await import('../../api/src/contract/monitor.schema.ts');
+  const outputs: Record<string, { schema: Json; lookupOnly: string[] }> = {
+    pharos_team: { schema: Team as Json, lookupOnly: [] },
+    pharos_service: { schema: Service as Json, lookupOnly: [] },
+    pharos_monitor: { schema: Monitor as Json, lookupOnly: ['service_name'] },
+  };
+  assert.deepEqual(Object.keys(outputs).sort(), [...schemas.dataSources.keys()].sort());
+  for (const [name, { schema, lookupOnly }] of Object.entries(outputs)) {
+    const attrs = Object.keys(schemas.dataSources.get(name)!.block.attributes ?? {}).filter((a) => !lookupOnly.includes(a));
+    assert.deepEqual(attrs.sort(), Object.keys(schema['properties'] as Json).sort(), `data source ${name}`);
+  }
+});
