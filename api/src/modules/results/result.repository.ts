@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { CheckResult } from '../../contract/result.schema.ts';
 import { bucketIndex, latencyBucketCount } from '../../contract/latency-buckets.ts';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { ResultRollupsTable } from '../../db/tables.ts';
 
 export interface StoredResultInput {
   orgId: string;
@@ -9,20 +11,8 @@ export interface StoredResultInput {
   result: CheckResult;
 }
 
-interface Rollup {
-  org_id: string;
-  monitor_id: string;
-  region: string;
-  resolution: 'minute' | 'hour';
-  bucket_start: string;
-  checks: number;
-  up: number;
-  degraded: number;
-  down: number;
-  sum_ms: number;
-  max_ms: number;
-  histogram: number[];
-}
+/** A rollup row as computed in memory (the bucket start as ISO text, ready for JSON). */
+type Rollup = Omit<Selectable<ResultRollupsTable>, 'bucket_start'> & { bucket_start: string };
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
