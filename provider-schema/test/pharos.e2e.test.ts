@@ -163,6 +163,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     const out = JSON.parse((await tf(['output', '-json'])).stdout) as Record<string, { value: unknown }>;
     assert.equal(out['team_id_by_name']?.value, team['id'], 'data source by name');
     assert.equal(out['health_interval']?.value, 30, 'monitor data source by service name and name');
+    assert.equal(out['shipping_kind']?.value, 'external', 'service data source by name');
   });
 
   await t.test('a second plan shows no changes', async () => {
