@@ -42,20 +42,32 @@ export function rollupsOf(inputs: readonly StoredResultInput[]): Rollup[] {
 
 /** SQL for raw results and their rollups. */
 export class ResultRepository {
-  /** Inserts results; returns the ids that were new (a repeated id is skipped, never stored twice). */
+  /**
+   * Inserts results; returns the ids that were new (a repeated id is skipped, never stored twice).
+   * The batch travels as one JSON parameter (jsonb_to_recordset, like the other ingest statements)
+   * rather than 14 bound values per row: a batch of 250 was 3,500 parameters for the query builder
+   * to compile and for PostgreSQL to bind.
+   */
   async insert(db: Db, inputs: readonly StoredResultInput[]): Promise<Set<string>> {
     if (inputs.length === 0) return new Set();
+    const receivedAt = new Date().toISOString();
     const rows = inputs.map(({ orgId, runnerId, result: r }) => ({
       id: r.id, org_id: orgId, monitor_id: r.monitor_id, region: r.region, runner_id: runnerId, started_at: r.started_at, status: r.status,
       duration_ms: r.duration_ms, status_code: r.status_code ?? null, error_code: r.error?.code ?? null, trace_id: r.trace_id ?? null,
       confirmation: r.confirmation ?? false,
-      detail: JSON.stringify({
+      detail: {
         ...(r.timings ? { timings: r.timings } : {}), ...(r.error ? { error: r.error } : {}), ...(r.assertions ? { assertions: r.assertions } : {}),
         ...(r.steps ? { steps: r.steps } : {}), ...(r.details ? { details: r.details } : {}),
-      }),
-      received_at: new Date(),
+      },
+      received_at: receivedAt,
     }));
-    const inserted = await db.insertInto('check_results').values(rows).onConflict((oc) => oc.columns(['started_at', 'id']).doNothing()).returning('id').execute();
+    const { rows: inserted } = await sql<{ id: string }>`
+      INSERT INTO check_results (id, org_id, monitor_id, region, runner_id, started_at, status, duration_ms, status_code, error_code, trace_id, confirmation, detail, received_at)
+      SELECT x.id, x.org_id, x.monitor_id, x.region, x.runner_id, x.started_at, x.status, x.duration_ms, x.status_code, x.error_code, x.trace_id, x.confirmation, x.detail, x.received_at
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, org_id text, monitor_id text, region text, runner_id text, started_at timestamptz, status text,
+           duration_ms real, status_code integer, error_code text, trace_id text, confirmation boolean, detail jsonb, received_at timestamptz)
+      ON CONFLICT (started_at, id) DO NOTHING
+      RETURNING id`.execute(db);
     return new Set(inserted.map((r) => r.id));
   }
 
