@@ -32,7 +32,7 @@ export interface AlertRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly forDuration?: string;
   /**
-  * Severity. One of: critical, error, warning, info. Defaults to "error".
+  * Severity of the alert, used in routing and notifications. One of: critical, error, warning, info. Defaults to "error".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/alert_rule#severity AlertRule#severity}
   */
@@ -56,7 +56,7 @@ export interface AlertRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly message?: string;
   /**
-  * Whether it is active. Defaults to true.
+  * A disabled rule is not evaluated. Defaults to true.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/alert_rule#enabled AlertRule#enabled}
   */

@@ -233,7 +233,7 @@ export class ChannelSlackOutputReference extends cdktf.ComplexObject {
 }
 export interface ChannelPagerduty {
   /**
-  * Events API v2 integration key.
+  * Events API v2 integration (routing) key. Secret: sent to the API, never returned.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/channel#routing_key Channel#routing_key}
   */
@@ -373,7 +373,7 @@ export interface ChannelDatadog {
   */
   readonly apiUrl?: string;
   /**
-  * Key/value labels used for filtering and in alert labels.
+  * Tags attached to each Datadog event, e.g. "team:fulfillment".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/channel#tags Channel#tags}
   */
@@ -524,13 +524,13 @@ export class ChannelDatadogOutputReference extends cdktf.ComplexObject {
 }
 export interface ChannelWebhook {
   /**
-  * URL.
+  * Endpoint the notification is POSTed to as JSON.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/channel#url Channel#url}
   */
   readonly url: string;
   /**
-  * HMAC-SHA256 key for the X-Pharos-Signature header.
+  * HMAC-SHA256 key for the X-Pharos-Signature header, at least 16 characters. Secret: sent to the API, never returned.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/channel#signing_secret Channel#signing_secret}
   */
@@ -687,7 +687,7 @@ export class ChannelWebhookOutputReference extends cdktf.ComplexObject {
 }
 export interface ChannelEmail {
   /**
-  * Recipients.
+  * Recipient addresses.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/channel#to Channel#to}
   */

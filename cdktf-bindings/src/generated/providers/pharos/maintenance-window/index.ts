@@ -26,13 +26,13 @@ export interface MaintenanceWindowConfig extends cdktf.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * RFC 3339 time in UTC.
+  * Start of the window (RFC 3339, UTC), e.g. "2026-01-01T00:00:00Z".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/maintenance_window#starts_at MaintenanceWindow#starts_at}
   */
   readonly startsAt: string;
   /**
-  * RFC 3339 time in UTC.
+  * End of the window (RFC 3339, UTC); must be after starts_at.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/maintenance_window#ends_at MaintenanceWindow#ends_at}
   */
@@ -44,7 +44,7 @@ export interface MaintenanceWindowConfig extends cdktf.TerraformMetaArguments {
   */
   readonly serviceIds?: string[];
   /**
-  * Monitors covered.
+  * Monitors covered, in addition to the services in service_ids.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/maintenance_window#monitor_ids MaintenanceWindow#monitor_ids}
   */

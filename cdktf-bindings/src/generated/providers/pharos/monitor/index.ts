@@ -8,13 +8,13 @@ import * as cdktf from 'cdktf';
 
 export interface MonitorConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Name, unique within its scope: letters, digits, ".", "-" and "_".
+  * Monitor name, unique within its service: letters, digits, ".", "-" and "_".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#name Monitor#name}
   */
   readonly name: string;
   /**
-  * Id of the service.
+  * Id of the service the monitor belongs to; the monitor is owned by that service's team.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#service_id Monitor#service_id}
   */
@@ -68,7 +68,7 @@ export interface MonitorConfig extends cdktf.TerraformMetaArguments {
   */
   readonly recoveryThreshold?: number;
   /**
-  * A passing check slower than this is degraded.
+  * A passing check slower than this many milliseconds counts as degraded.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#degraded_threshold_ms Monitor#degraded_threshold_ms}
   */
@@ -1627,7 +1627,7 @@ export class MonitorStepAssertionList extends cdktf.ComplexList {
 }
 export interface MonitorStep {
   /**
-  * Name, unique within its scope: letters, digits, ".", "-" and "_".
+  * Step name, unique within the monitor.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#name Monitor#name}
   */

@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface RunnerTokenConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Name: letters, digits, ".", "-" and "_", starting with a letter or digit, at most 100 characters.
+  * Name of the token (e.g. the runner pool): letters, digits, ".", "-" and "_".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/runner_token#name RunnerToken#name}
   */

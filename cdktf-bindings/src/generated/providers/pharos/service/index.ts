@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface ServiceConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Name, unique within its scope: letters, digits, ".", "-" and "_".
+  * Service name, unique in the organization: letters, digits, ".", "-" and "_".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/service#name Service#name}
   */

@@ -26,13 +26,13 @@ export interface SloConfig extends cdktf.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * Id of the monitor.
+  * Monitor the objective is about; set monitor_id or service_id, or neither for every service of the team.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/slo#monitor_id Slo#monitor_id}
   */
   readonly monitorId?: string;
   /**
-  * Id of the service.
+  * Service the objective is about (all its monitors); set monitor_id or service_id, or neither for every service of the team.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/slo#service_id Slo#service_id}
   */

@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface TeamConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Name, unique within its scope: letters, digits, ".", "-" and "_".
+  * Team name, unique in the organization: letters, digits, ".", "-" and "_".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/team#name Team#name}
   */
