@@ -127,6 +127,8 @@ for (const [backend, skip] of backends) {
       assert.equal(byTeam.body.items.length, 1);
       const multiTag = await api.call('GET', `/v1/services?tag=tier:2&tag=env:prod`);
       assert.deepEqual(multiTag.body.items.map((s: { id: string }) => s.id), [svc]);
+      const byName = await api.call('GET', `/v1/services?name=${encodeURIComponent(byTeam.body.items[0].name)}`);
+      assert.deepEqual(byName.body.items.map((s: { id: string }) => s.id), [byTeam.body.items[0].id], 'exact name filter');
       const badCursor = await api.call('GET', '/v1/monitors?cursor=garbage');
       assert.equal(badCursor.status, 400);
       const badLimit = await api.call('GET', '/v1/monitors?limit=100000');
@@ -241,6 +243,21 @@ for (const [backend, skip] of backends) {
       assert.equal((await api.call('DELETE', `/v1/services/${svc}`)).status, 204);
       assert.equal((await api.call('DELETE', `/v1/teams/${t}`)).status, 204);
       assert.equal((await api.call('GET', `/v1/teams/${t}`)).status, 404);
+    });
+
+    test('a monitor or service that an SLO measures cannot be deleted from under it', async () => {
+      const svc = (await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team))).id;
+      const mon = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, bodies.monitor(svc))).id;
+      const slo = (await expectOk(api, 'POST', '/v1/slos', api.adminToken, { name: unique('slo'), team_id: team, monitor_id: mon, objective: 'uptime', target_percent: 99.9 })).id;
+      const refused = await api.call('DELETE', `/v1/monitors/${mon}`);
+      assert.equal(refused.status, 409);
+      assert.match(refused.body.detail, /SLO/);
+      assert.equal((await api.call('DELETE', `/v1/slos/${slo}`)).status, 204);
+      assert.equal((await api.call('DELETE', `/v1/monitors/${mon}`)).status, 204);
+      const svcSlo = (await expectOk(api, 'POST', '/v1/slos', api.adminToken, { name: unique('slo'), team_id: team, service_id: svc, objective: 'uptime', target_percent: 99 })).id;
+      assert.equal((await api.call('DELETE', `/v1/services/${svc}`)).status, 409);
+      assert.equal((await api.call('DELETE', `/v1/slos/${svcSlo}`)).status, 204);
+      assert.equal((await api.call('DELETE', `/v1/services/${svc}`)).status, 204);
     });
 
     test('every write is in the audit log with actor, action and before/after', async () => {

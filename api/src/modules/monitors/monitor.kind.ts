@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { PharosError } from '../../contract/errors.ts';
 import { Monitor, MonitorInput } from '../../contract/monitor.schema.ts';
 import { monitorErrors } from '../../contract/monitor.rules.ts';
 import { resolveService } from '../resources/references.ts';
@@ -26,6 +28,10 @@ export const monitorKind: SpecKind = {
     if (doc.type !== 'heartbeat') return { heartbeat_token: null };
     return { heartbeat_token: current?.heartbeat_token ?? randomBytes(18).toString('base64url') };
   },
-  beforeDelete: (ctx, row) => releaseMonitorSlots(ctx.trx, row.id),
+  async beforeDelete(ctx, row) {
+    const slos = await ctx.trx.selectFrom('slos').select('name').where('org_id', '=', row.org_id).where(sql<boolean>`spec ->> 'monitor_id' = ${row.id}`).execute();
+    if (slos.length) throw new PharosError('conflict', `Monitor "${row.name}" is the subject of SLO(s) ${slos.map((s) => `"${s.name}"`).join(', ')}; delete them or point them elsewhere first.`);
+    await releaseMonitorSlots(ctx.trx, row.id);
+  },
   present: (row, { baseUrl }) => (row.heartbeat_token ? { heartbeat_url: `${baseUrl}/v1/heartbeats/${row.heartbeat_token}` } : {}),
 };

@@ -5,6 +5,7 @@ import type { SpecRow, SpecTableName } from '../../db/tables.ts';
 export interface SpecListFilter {
   teamIds: string[] | undefined;
   teamId?: string | undefined;
+  name?: string | undefined;
   serviceId?: string | undefined;
   type?: string | undefined;
   tags?: Record<string, string> | undefined;
@@ -40,6 +41,7 @@ export class SpecRepository {
     let query = db.selectFrom(this.table).selectAll().where('org_id', '=', orgId);
     if (f.teamIds) query = query.where('team_id', 'in', f.teamIds);
     if (f.teamId) query = query.where('team_id', '=', f.teamId);
+    if (f.name) query = query.where('name', '=', f.name);
     if (f.serviceId) query = query.where('service_id', '=', f.serviceId);
     if (f.type) query = query.where('type', '=', f.type);
     if (f.tags && Object.keys(f.tags).length) query = query.where(sql<boolean>`spec -> 'tags' @> ${JSON.stringify(f.tags)}::jsonb`);

@@ -17,6 +17,7 @@ export function specRoutes(service: SpecService): AnyRoute[] {
     output: kind.output,
     listQuery: {
       team_id: Type.Optional(Id),
+      name: Type.Optional(Type.String({ maxLength: 100, description: 'Exact name (names are unique per team, per service for monitors).' })),
       tag: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Filter by tag "key:value"; repeat for several.' })),
       ...(kind.filters.includes('service_id') ? { service_id: Type.Optional(Id) } : {}),
       ...(kind.filters.includes('type') ? { type: Type.Optional(Type.String({ maxLength: 32 })) } : {}),

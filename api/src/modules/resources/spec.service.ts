@@ -22,6 +22,7 @@ export interface ListOptions {
   limit: number;
   cursor?: string | undefined;
   team_id?: string | undefined;
+  name?: string | undefined;
   service_id?: string | undefined;
   type?: string | undefined;
   tag?: string | string[] | undefined;
@@ -93,6 +94,7 @@ export class SpecService {
     const rows = await this.repo.list(this.db, caller.principal.orgId, {
       teamIds: visibleTeamIds(caller.principal),
       teamId: options.team_id,
+      name: options.name,
       serviceId: options.service_id,
       type: options.type,
       tags: parseTagFilter(options.tag),

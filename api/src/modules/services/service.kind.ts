@@ -29,5 +29,7 @@ export const serviceKind: SpecKind = {
     if (Number(monitors.n) > 0) {
       throw new PharosError('conflict', `Service "${row.name}" still has ${monitors.n} monitor(s); delete or move them first.`);
     }
+    const slos = await ctx.trx.selectFrom('slos').select('name').where('org_id', '=', row.org_id).where('service_id', '=', row.id).execute();
+    if (slos.length) throw new PharosError('conflict', `Service "${row.name}" is the subject of SLO(s) ${slos.map((s) => `"${s.name}"`).join(', ')}; delete them or point them elsewhere first.`);
   },
 };
