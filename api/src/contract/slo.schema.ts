@@ -42,3 +42,35 @@ export function sloErrors(s: SloInput): FieldError[] {
   }
   return errors;
 }
+
+const BurnRate = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
+
+/** GET /v1/slos/{id}/status: where an objective stands in its current window. */
+export const SloStatus = Type.Object(
+  {
+    slo_id: Id,
+    objective: StringEnum(sloObjectives),
+    target_percent: Type.Number(),
+    window: Type.Object({
+      label: StringEnum(sloWindows),
+      from: Type.String({ format: 'date-time', description: 'Start of the window: now − N days, or the start of the current UTC month / quarter.' }),
+      to: Type.String({ format: 'date-time', description: 'Now.' }),
+    }),
+    attained_percent: Type.Union([Type.Number(), Type.Null()], { description: 'uptime: share of counted time not down; latency: share of checks within latency_threshold_ms. Null without data.' }),
+    error_budget: Type.Object(
+      {
+        allowed: Type.Number({ description: 'Budget so far: (100 − target_percent) % of the counted seconds (uptime) or of the checks (latency) in the window.' }),
+        consumed: Type.Number({ description: 'Seconds down (uptime) or checks slower than the threshold (latency).' }),
+        remaining_percent: Type.Number({ description: 'Share of the budget left; negative once overspent.' }),
+      },
+      { description: 'Seconds of downtime for uptime objectives, checks for latency objectives.' },
+    ),
+    burn_rate: Type.Object(
+      { '1h': BurnRate, '6h': BurnRate, '24h': BurnRate },
+      { description: 'Bad fraction over the last 1 h / 6 h / 24 h divided by the budget fraction; 1 spends the budget exactly over the window. Null without data.' },
+    ),
+    status: StringEnum(['ok', 'at_risk', 'breached', 'no_data'] as const, { description: 'breached: budget overspent; at_risk: 1 h burn rate > 14.4, 6 h burn rate > 6 or less than 10 % of the budget left; no_data: nothing counted yet.' }),
+  },
+  { additionalProperties: false },
+);
+export type SloStatus = Static<typeof SloStatus>;
