@@ -37,6 +37,8 @@ import { routingPolicyKind } from './modules/routing-policies/routing-policy.kin
 import { channelKind } from './modules/channels/channel.kind.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
 import { sloKind } from './modules/slos/slo.kind.ts';
+import { SloStatusService } from './modules/slos/slo-status.service.ts';
+import { sloStatusRoutes } from './modules/slos/slo-status.routes.ts';
 import { Background } from './background.ts';
 import { HeartbeatService } from './modules/heartbeats/heartbeat.service.ts';
 import { heartbeatRoutes } from './modules/heartbeats/heartbeat.routes.ts';
@@ -113,6 +115,7 @@ export function createApp(options: AppOptions): App {
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
     ...auditRoutes(db, audit),
     ...slaRoutes(new SlaService(db)),
+    ...sloStatusRoutes(new SloStatusService(db, new SlaService(db))),
     ...statusRoutes(new StatusService(db, results)),
     ...heartbeatRoutes(heartbeats),
     ...runnerRoutes(runnerService, ingest, runnerSettings.maxBatch),
