@@ -10,7 +10,7 @@ import { createResultIdFactory } from '../../runner/src/results/result-id.factor
 import { startPostgresCluster } from '../postgres-cluster.ts';
 import { callJson, freePort, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from '../test/support/processes.ts';
 import { percentile } from './load.ts';
-import { cpuMs, ms, out, postgresPids, processCpuMs, root, sleep, track, type Figure, type Target } from './runner.support.ts';
+import { cpuMs, ms, onInterrupt, out, postgresPids, processCpuMs, root, sleep, track, type Figure, type Target } from './runner.support.ts';
 
 // Figures 4 and 5 need the real control plane: api/src/main.ts on a throwaway PostgreSQL
 // (startPostgresCluster), default runner settings (10 s lease, max_batch from registration).
@@ -41,6 +41,7 @@ export async function benchControlPlane(target: Target, sample: CheckResult, whi
   out(`\n## 4 and 5 need the control plane: starting PostgreSQL and api/src/main.ts`);
   const t0 = Date.now();
   const cluster = await startPostgresCluster();
+  const forget = onInterrupt(() => cluster.stop());
   let api: ApiProc | undefined;
   let runner: Proc | undefined;
   try {
@@ -85,6 +86,7 @@ export async function benchControlPlane(target: Target, sample: CheckResult, whi
       if (dataDir) copyFileSync(join(dataDir, '..', 'server.log'), process.env.BENCH_PG_LOG);
     }
     await cluster.stop();
+    forget();
   }
 }
 

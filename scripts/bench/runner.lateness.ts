@@ -73,6 +73,8 @@ async function naiveLateness(ids: string[]): Promise<Lateness> {
   return summarize(samples, cpuMs(cpu0), t0);
 }
 
+// The parent's end is ours too: never outlive it.
+process.on('disconnect', () => process.exit(0));
 process.once('message', async (ids: string[]) => {
   if (ids.length !== Number(monitorsArg)) throw new Error('ids do not match the monitor count');
   const result = mode === 'engine' ? await engineLateness(ids) : await naiveLateness(ids);

@@ -12,15 +12,19 @@ import { httpMonitor, idleRss, memoryOf, monitorId, out, sleep, track, type Figu
 const MONITORS = Number(process.env.BENCH_MONITORS ?? 10_000);
 const INTERVAL_S = 30;
 
-async function runnerUntil(fake: FakeControlPlane, done: () => boolean, limitMs: number): Promise<{ proc: Proc; pid: number; waitedMs: number }> {
+/** Starts a runner and waits for `done`; samples its RSS every 250 ms on the way (when was the peak?). */
+async function runnerUntil(fake: FakeControlPlane, done: () => boolean, limitMs: number): Promise<{ proc: Proc; pid: number; startedAt: number; waitedMs: number; highest: { rssMb: number; atMs: number } }> {
   const proc = startRunnerProcess(fake.url, fake.token, { PHAROS_RUNNER_CONCURRENCY: '256' });
   track(proc.child);
   const t0 = Date.now();
+  const highest = { rssMb: 0, atMs: 0 };
   while (!done() && Date.now() - t0 < limitMs) {
     if (proc.child.exitCode !== null) throw new Error(`runner exited with ${proc.child.exitCode}:\n${proc.output()}`);
+    const { rssMb } = memoryOf(proc.child.pid!);
+    if (rssMb > highest.rssMb) Object.assign(highest, { rssMb, atMs: Date.now() - t0 });
     await sleep(250);
   }
-  return { proc, pid: proc.child.pid!, waitedMs: Date.now() - t0 };
+  return { proc, pid: proc.child.pid!, startedAt: t0, waitedMs: Date.now() - t0, highest };
 }
 
 export async function benchRss(target: Target): Promise<Figure> {
@@ -60,6 +64,7 @@ export async function benchRss(target: Target): Promise<Figure> {
     out(`${'baseline: idle node --import tsx'.padEnd(52)} ${idleTsx.toFixed(1).padStart(7)} MB`);
     out(`${'baseline: runner, 0 monitors'.padEnd(52)} ${zero.rssMb.toFixed(1).padStart(7)} MB  (peak ${zero.peakMb.toFixed(1)} MB)`);
     out(`${`runner, ${MONITORS} monitors after ${(full.waitedMs / 1000).toFixed(0)} s`.padEnd(52)} ${loaded.rssMb.toFixed(1).padStart(7)} MB  (peak ${loaded.peakMb.toFixed(1)} MB; ${stored} results pushed for ${monitorsChecked} monitors, ${down} not up)`);
+    out(`highest RSS sampled every 250 ms: ${full.highest.rssMb.toFixed(1)} MB, ${(full.highest.atMs / 1000).toFixed(1)} s after the start (${((full.highest.atMs - (firstPollAt - full.startedAt)) / 1000).toFixed(1)} s after the first poll); VmHWM is the kernel's exact peak`);
     out(`per monitor above the 0-monitor runner: ${(((loaded.rssMb - zero.rssMb) * 1024) / MONITORS).toFixed(2)} kB`);
     const met = loaded.rssMb <= 200 && monitorsChecked >= MONITORS;
     out(`target: RSS ≤ 200 MB after a full interval with every monitor checked → ${loaded.rssMb.toFixed(1)} MB ${met ? 'MET' : 'NOT MET'}`);

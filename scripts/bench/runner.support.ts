@@ -33,6 +33,21 @@ export function killChildren(): void {
 }
 process.once('exit', killChildren);
 
+/** Clean-ups that must also run when the run is interrupted (Ctrl-C, SIGTERM), e.g. stopping PostgreSQL. */
+const cleanups = new Set<() => Promise<void>>();
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
+  return () => void cleanups.delete(cleanup);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping child processes and PostgreSQL\n`);
+    killChildren();
+    const deadline = sleep(15_000);
+    void Promise.race([Promise.allSettled([...cleanups].map((c) => c())), deadline]).then(() => process.exit(130));
+  });
+}
+
 export interface Target {
   origin: string;
   pid: number;
