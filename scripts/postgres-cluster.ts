@@ -71,3 +71,18 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   };
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
 }
+
+/** Creates an empty database in the cluster at `serverUrl`; returns its URL. */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -52,3 +52,10 @@ test('a runner without the capability is not chosen', () => {
   const plan = planAssignments([{ monitorId: 'm', region: 'r1', selector: {}, type: 'dns' }], [{ ...runner('a'), capabilities: ['http'] }, runner('b')], new Map());
   assert.equal(plan.get(slotKey('m', 'r1')), 'b');
 });
+
+test('a partial plan places changed slots on the least-loaded runner, counting everything else it owns', () => {
+  const plan = planAssignments(slots(2), [runner('a'), runner('b')], new Map(), new Map([['a', 10], ['b', 3]]));
+  assert.deepEqual([...plan.values()], ['b', 'b']);
+  const kept = planAssignments(slots(1), [runner('a'), runner('b')], new Map([[slotKey('m000', 'r1'), 'a']]), new Map([['a', 10], ['b', 0]]));
+  assert.equal(kept.get(slotKey('m000', 'r1')), 'a', 'an edited monitor stays where it runs');
+});

@@ -1,39 +1,21 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
-import pg from 'pg';
-import { startPostgresCluster } from '../postgres-cluster.ts';
+import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
+import { startApiProcess, type ApiProc } from '../test/support/processes.ts';
 import { constantRate, printTable, saturate } from './load.ts';
 
 // npm run bench:api — the control plane on a real PostgreSQL, 1,000 monitors seeded, then:
 // reads of one monitor, list pages and creates, at a fixed 200 req/s (open loop) and at saturation.
 // Baseline in the same run: a bare Node HTTP server answering a monitor-sized JSON from memory.
 
-const root = join(import.meta.dirname, '..', '..');
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 
 const cluster = await startPostgresCluster();
-const admin = new pg.Client({ connectionString: cluster.url });
-await admin.connect();
-await admin.query('CREATE DATABASE pharos_bench');
-await admin.end();
-const dbUrl = cluster.url.replace(/\/postgres$/, '/pharos_bench');
-const token = `phs_${randomBytes(24).toString('base64url')}`;
-const port = 20000 + Math.floor(Math.random() * 20000);
-const api = spawn(process.execPath, ['--import', 'tsx', join(root, 'api/src/main.ts')], {
-  cwd: root,
-  env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', PHAROS_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-const origin = `http://127.0.0.1:${port}`;
+let api: ApiProc | undefined;
 try {
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`${origin}/healthz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  api = await startApiProcess(await createDatabase(cluster.url, 'pharos_bench'));
+  const { url: origin, token } = api;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const post = async (path: string, body: unknown) => {
     const res = await fetch(origin + path, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -75,7 +57,6 @@ try {
   process.stdout.write(`\ntarget: read p99 < 20 ms at ${RATE} req/s → ${read.p99.toFixed(2)} ms ${read.p99 < 20 && read.errors === 0 ? 'MET' : 'NOT MET'}\n`);
   bare.close();
 } finally {
-  api.kill('SIGTERM');
-  await new Promise((r) => api.once('exit', r));
+  await api?.stop();
   await cluster.stop();
 }

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { buildProvider, cliConfigSnippet } from '../../provider-schema/scripts/build-provider.ts';
 import { magicCookieValue } from '../../provider-schema/src/protocol/magic-cookie.guard.ts';
 import { createServerCertificate } from '../../provider-schema/src/protocol/server-certificate.tls.ts';
-import { startPostgresCluster } from '../postgres-cluster.ts';
+import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
+import { startApiProcess, type ApiProc } from '../test/support/processes.ts';
 
 // npm run bench:terraform — the shipped provider (bundled, from a filesystem mirror) with the real
 // terraform against the control plane on a real PostgreSQL:
@@ -85,29 +84,13 @@ function configuration(services: number, monitors: number): string {
 }
 
 const cluster = await startPostgresCluster();
-const admin = new pg.Client({ connectionString: cluster.url });
-await admin.connect();
-await admin.query('CREATE DATABASE pharos_tf_bench');
-await admin.end();
-const dbUrl = cluster.url.replace(/\/postgres$/, '/pharos_tf_bench');
-const token = `phs_${randomBytes(24).toString('base64url')}`;
-const port = 20000 + Math.floor(Math.random() * 20000);
-const api = spawn(process.execPath, ['--import', 'tsx', join(root, 'api/src/main.ts')], {
-  cwd: root,
-  env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', PHAROS_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-const origin = `http://127.0.0.1:${port}`;
+const api: ApiProc = await startApiProcess(await createDatabase(cluster.url, 'pharos_tf_bench'));
+const { url: origin, token } = api;
 const dir = mkdtempSync(join(tmpdir(), 'pharos-tf-bench-'));
 try {
   const built = await buildProvider({ outDir: join(dir, 'dist') });
   const plain = await buildProvider({ outDir: join(dir, 'dist-plain'), codeCache: false });
   process.stdout.write(`provider: ${(built.bytes / 1024).toFixed(0)} KiB${built.codeCache ? ' with V8 code cache' : ' (code cache NOT produced)'}; plain bundle ${(plain.bytes / 1024).toFixed(0)} KiB\n`);
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(`${origin}/healthz`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
   // 1. Start-up.
   const clientCert = (await createServerCertificate()).certPem;
   const starts: number[] = [];
@@ -168,8 +151,7 @@ try {
       `target: start-up ≤ 300 ms → ${median(starts) <= 300 ? 'MET' : 'NOT MET'} (machine load matters: run when quiet)\n`,
   );
 } finally {
-  api.kill('SIGTERM');
-  await new Promise((r) => api.once('exit', r));
+  await api.stop();
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });
 }

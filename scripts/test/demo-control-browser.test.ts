@@ -23,7 +23,7 @@ const status = async (url: string) => (await fetch(url)).status;
 
 test('the control page breaks a service, cuts an edge and heals everything', { skip, timeout: 60_000 }, async () => {
   const page = await browser.newPage();
-  await page.goto(fleet.controlUrl);
+  await page.goto(fleet.controlUrl!);
   await page.getByRole('heading', { name: 'Pharos demo fleet' }).waitFor();
   assert.equal(await page.locator('table tr').count(), fleet.services.size + 1, 'one row per service');
   const cart = fleet.services.get('cart')!;
@@ -40,7 +40,7 @@ test('the control page breaks a service, cuts an edge and heals everything', { s
   assert.equal(await status(`${shipping.url}/rates`), 502, 'the business endpoint fails');
 
   await page.getByRole('button', { name: 'heal all' }).click();
-  await page.waitForFunction(() => !document.getElementById('status')?.textContent?.includes('carrier-api'));
+  await page.waitForFunction("!document.getElementById('status')?.textContent?.includes('carrier-api')");
   assert.equal(await status(`${cart.url}/health`), 200);
   assert.equal(await status(`${shipping.url}/rates`), 200);
 });

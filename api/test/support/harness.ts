@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import pg from 'pg';
+import { createDatabase } from '../../../scripts/postgres-cluster.ts';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import type { JwtSettings } from '../../src/auth/authenticator.ts';
 import { bootstrap } from '../../src/bootstrap.ts';
@@ -22,15 +22,7 @@ export function postgresSkip(): string | false {
 
 /** A fresh, empty database in the test cluster; returns its URL. */
 export async function createTestDatabase(): Promise<string> {
-  const admin = process.env.PHAROS_TEST_DATABASE_URL!;
-  const name = `pharos_test_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return createDatabase(process.env.PHAROS_TEST_DATABASE_URL!, `pharos_test_${randomBytes(6).toString('hex')}`);
 }
 
 export interface TestApi {

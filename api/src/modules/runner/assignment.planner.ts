@@ -29,17 +29,21 @@ const eligible = (slot: PlannedSlot, runner: PlannerRunner) =>
 // Rendezvous hash: a stable tie-break, so equal loads do not reshuffle slots between plans.
 const score = (slot: string, runner: string) => createHash('sha1').update(`${slot}|${runner}`).digest().readUInt32BE(0);
 
-/** slot key → runner id for every slot some live runner can take; slots no runner can take are absent. */
-export function planAssignments(slots: readonly PlannedSlot[], runners: readonly PlannerRunner[], current: ReadonlyMap<string, string>): Map<string, string> {
+/**
+ * slot key → runner id for every slot some live runner can take; slots no runner can take are absent.
+ * With `otherLoad` the slots are a subset (monitors that just changed): each runner starts with the
+ * number of other slots it owns, and no runner is asked to shed slots.
+ */
+export function planAssignments(slots: readonly PlannedSlot[], runners: readonly PlannerRunner[], current: ReadonlyMap<string, string>, otherLoad?: ReadonlyMap<string, number>): Map<string, string> {
   const plan = new Map<string, string>();
-  const load = new Map(runners.map((r) => [r.id, 0]));
+  const load = new Map(runners.map((r) => [r.id, otherLoad?.get(r.id) ?? 0]));
   const byRegion = new Map<string, PlannedSlot[]>();
   for (const slot of slots) byRegion.set(slot.region, [...(byRegion.get(slot.region) ?? []), slot]);
 
   for (const [region, regionSlots] of byRegion) {
     const regionRunners = runners.filter((r) => r.region === region);
     if (regionRunners.length === 0) continue;
-    const cap = Math.ceil(regionSlots.length / regionRunners.length);
+    const cap = otherLoad ? Number.POSITIVE_INFINITY : Math.ceil(regionSlots.length / regionRunners.length);
     const candidates = new Map(regionSlots.map((s) => [slotKey(s.monitorId, s.region), regionRunners.filter((r) => eligible(s, r))]));
     const sorted = [...regionSlots].sort((a, b) => slotKey(a.monitorId, a.region).localeCompare(slotKey(b.monitorId, b.region)));
     const pending: PlannedSlot[] = [];

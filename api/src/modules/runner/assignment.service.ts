@@ -26,7 +26,7 @@ export function monitorSlots(id: string, type: string, spec: MonitorSpec, liveRe
  * records per-runner change logs that the assignment feed serves.
  */
 export class AssignmentService {
-  private readonly pending = new Map<string, { touched: Set<string>; timer?: NodeJS.Timeout; running?: Promise<void> }>();
+  private readonly pending = new Map<string, { touched: Set<string>; full: boolean; timer?: NodeJS.Timeout; running?: Promise<void> }>();
 
   constructor(
     private readonly db: Db,
@@ -36,22 +36,28 @@ export class AssignmentService {
     private readonly debounceMs = 20,
   ) {}
 
-  /** Coalesces rebalances requested in quick succession (e.g. terraform creating 300 monitors). */
-  schedule(orgId: string, touchedMonitorIds: Iterable<string> = []): void {
-    const entry = this.pending.get(orgId) ?? { touched: new Set<string>() };
-    for (const id of touchedMonitorIds) entry.touched.add(id);
+  /**
+   * Coalesces rebalances requested in quick succession (e.g. terraform creating 300 monitors). With
+   * monitor ids only those monitors are placed; without, every slot is reconsidered.
+   */
+  schedule(orgId: string, touchedMonitorIds?: Iterable<string>): void {
+    const entry = this.pending.get(orgId) ?? { touched: new Set<string>(), full: false };
+    if (touchedMonitorIds === undefined) entry.full = true;
+    for (const id of touchedMonitorIds ?? []) entry.touched.add(id);
     this.pending.set(orgId, entry);
     if (entry.timer) return;
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       const touched = [...entry.touched];
+      const full = entry.full;
       entry.touched.clear();
+      entry.full = false;
       const previous = entry.running ?? Promise.resolve();
       entry.running = previous
-        .then(() => this.rebalance(orgId, touched))
+        .then(() => this.rebalance(orgId, touched, !full))
         .catch((error: unknown) => this.logger.error({ err: error, org_id: orgId }, 'rebalance failed'))
         .finally(() => {
-          if (!entry.timer && entry.touched.size === 0) this.pending.delete(orgId);
+          if (!entry.timer && entry.touched.size === 0 && !entry.full) this.pending.delete(orgId);
         });
     }, this.debounceMs);
   }
@@ -94,18 +100,33 @@ export class AssignmentService {
       .execute();
   }
 
-  /** Recomputes ownership of every slot of the organization; `touched` monitors changed configuration. */
-  async rebalance(orgId: string, touched: readonly string[] = []): Promise<void> {
+  /**
+   * Recomputes slot ownership. Without `onlyTouched`: every slot of the organization (the runner set
+   * changed). With it: only the slots of the `touched` monitors, against the runners' current loads —
+   * a monitor edit must not cost a pass over every monitor of the organization.
+   */
+  async rebalance(orgId: string, touched: readonly string[] = [], onlyTouched = false): Promise<void> {
     const wake = new Set<string>();
     await this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`pharos-assign:${orgId}`}))`.execute(trx);
       const live = await this.runners.live(trx, orgId);
       const liveRegions = [...new Set(live.map((r) => r.region))];
-      const monitors = await trx.selectFrom('monitors').select(['id', 'type', 'spec']).where('org_id', '=', orgId).execute();
+      const partial = onlyTouched && touched.length > 0;
+      let monitorsQuery = trx.selectFrom('monitors').select(['id', 'type', 'spec']).where('org_id', '=', orgId);
+      if (partial) monitorsQuery = monitorsQuery.where('id', 'in', [...touched]);
+      const monitors = await monitorsQuery.execute();
       const slots = monitors.flatMap((m) => monitorSlots(m.id, String(m.type), m.spec as MonitorSpec, liveRegions));
-      const current = await trx.selectFrom('slot_assignments').select(['monitor_id', 'region', 'runner_id']).where('org_id', '=', orgId).execute();
+      let currentQuery = trx.selectFrom('slot_assignments').select(['monitor_id', 'region', 'runner_id']).where('org_id', '=', orgId);
+      if (partial) currentQuery = currentQuery.where('monitor_id', 'in', [...touched]);
+      const current = await currentQuery.execute();
       const currentMap = new Map(current.map((c) => [slotKey(c.monitor_id, c.region), c.runner_id]));
-      const plan = planAssignments(slots, live, currentMap);
+      let otherLoad: Map<string, number> | undefined;
+      if (partial) {
+        const counts = await trx.selectFrom('slot_assignments').select(['runner_id', (eb) => eb.fn.countAll<string>().as('n')]).where('org_id', '=', orgId).groupBy('runner_id').execute();
+        otherLoad = new Map(counts.map((c) => [c.runner_id, Number(c.n)]));
+        for (const c of current) otherLoad.set(c.runner_id, (otherLoad.get(c.runner_id) ?? 0) - 1);
+      }
+      const plan = planAssignments(slots, live, currentMap, otherLoad);
 
       const changes = new Map<string, Map<string, 'upsert' | 'remove'>>();
       const change = (runner: string, monitor: string, kind: 'upsert' | 'remove') => {
