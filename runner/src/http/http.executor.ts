@@ -175,6 +175,7 @@ async function executeHop(
     bodyTimeout: budget + 1000,
   });
   const sentAt = performance.now();
+  let finished = false;
   try {
     const response = await client.request({
       path: url.pathname + url.search,
@@ -191,6 +192,8 @@ async function executeHop(
     const willFollow = spec.followRedirects && redirectStatuses.has(response.statusCode) && responseHeaders['location'] !== undefined;
     const limit = willFollow ? 0 : spec.maxBodyBytes;
     const read = await readCapped(response.body, limit, method === 'HEAD');
+    // A truncated body left the response half read: that one goes the destroy() way.
+    finished = !read.bodyTruncated;
     return {
       statusCode: response.statusCode,
       headers: responseHeaders,
@@ -202,7 +205,7 @@ async function executeHop(
   } catch (err) {
     throw toCheckFailure(err, ctx.signal);
   } finally {
-    await closeQuietly(client, socket);
+    await closeQuietly(client, socket, finished);
   }
 }
 
@@ -213,13 +216,17 @@ async function executeHop(
  * which costs more CPU than the rest of a check. Why not keep-alive: every check must measure a
  * fresh connection.
  */
-async function closeQuietly(client: Client, socket: Socket | undefined): Promise<void> {
+async function closeQuietly(client: Client, socket: Socket | undefined, finished: boolean): Promise<void> {
   if (socket && !socket.closed) {
     const closed = once(socket, 'close').catch(() => {});
     socket.destroy();
     await closed;
   }
-  await client.destroy().catch(() => {});
+  // An exchange that finished leaves an idle Client without a socket: close() just settles, where
+  // destroy() would build a ClientDestroyedError with its stack trace (3 % of a check's CPU).
+  // Anything else (aborted, failed) may still hold a request: destroy() errors it out.
+  if (finished) await client.close().catch(() => {});
+  else await client.destroy().catch(() => {});
 }
 
 async function readCapped(
