@@ -34,7 +34,7 @@ for (const [backend, skip] of backends) {
           http: { method: 'GET', url: 'http://fulfillment.internal/health', headers: {}, follow_redirects: true, verify_tls: true },
           assertions: [
             { source: 'status_code', operator: 'equals', target: '200' },
-            { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' },
+            { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' },
             { source: 'response_time', operator: 'less_than', target: '500', severity: 'degraded' },
           ],
           failure_threshold: 2, recovery_threshold: 1, min_failed_regions: 1, tags: { env: 'prod' },
@@ -61,7 +61,7 @@ for (const [backend, skip] of backends) {
         multistep: {
           steps: [
             { name: 'login', method: 'POST', url: 'http://api.internal/login', body: '{"user":"probe"}', extract: [{ name: 'token', source: 'json_body', property: '$.token' }], assertions: [{ source: 'status_code', operator: 'equals', target: '200' }] },
-            { name: 'orders', url: 'http://api.internal/orders', headers: { authorization: 'Bearer {{token}}' }, assertions: [{ source: 'json_body', property: '$.items', operator: 'exists' }] },
+            { name: 'orders', url: 'http://api.internal/orders', headers: { authorization: 'Bearer {{token}}' }, assertions: [{ source: 'json_body', path: '$.items', operator: 'exists' }] },
           ],
         },
         heartbeat: { heartbeat: { period_seconds: 3600, grace_seconds: 300 } },
@@ -83,7 +83,7 @@ for (const [backend, skip] of backends) {
         ['wrong sibling', { type: 'tcp', tcp: { host: 'a', port: 1 }, http: { url: 'http://x.internal/' } }, '/http'],
         ['unknown operator', { type: 'http', http: { url: 'http://x.internal/' }, assertions: [{ source: 'status_code', operator: 'roughly', target: '200' }] }, '/assertions/0/operator'],
         ['bad regex', { type: 'http', http: { url: 'http://x.internal/' }, assertions: [{ source: 'body', operator: 'matches', target: '([' }] }, '/assertions/0/target'],
-        ['json path without property', { type: 'http', http: { url: 'http://x.internal/' }, assertions: [{ source: 'json_body', operator: 'exists' }] }, '/assertions/0/property'],
+        ['json path without property', { type: 'http', http: { url: 'http://x.internal/' }, assertions: [{ source: 'json_body', operator: 'exists' }] }, '/assertions/0/path'],
         ['unknown field', { type: 'http', http: { url: 'http://x.internal/', proxy: 'x' } }, '/http/proxy'],
         ['undefined step variable', { type: 'multistep', steps: [{ name: 'a', url: 'http://x.internal/{{missing}}' }] }, '/steps/0/url'],
         ['too few regions for quorum', { type: 'http', http: { url: 'http://x.internal/' }, regions: ['a'], min_failed_regions: 2 }, '/min_failed_regions'],

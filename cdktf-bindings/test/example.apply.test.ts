@@ -96,7 +96,7 @@ test('terraform applies the example fleet offline from the mirror, and a second 
   );
   const key = monitors.get('order-processing-accepting-orders');
   assert.equal(key.http.url, 'http://orders.internal/v1/orders/probe');
-  assert.ok(key.assertions.some((a: any) => a.source === 'json_body' && a.property === '$.accepting' && a.target === 'true'));
+  assert.ok(key.assertions.some((a: any) => a.source === 'json_body' && a.path === '$.accepting' && a.target === 'true'));
   const quote = monitors.get('shipping-quote');
   assert.equal(quote.http.method, 'POST');
   assert.equal(monitors.get('payment-provider-health').run_from ?? null, null, 'an external service without a zone runs from any runner');

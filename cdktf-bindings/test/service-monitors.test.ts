@@ -25,7 +25,7 @@ test('httpAssertions: defaults and options, table', () => {
     [
       'JSON values in path order',
       { json: { '$.b': '2', '$.a': '1' } },
-      [status('200'), { source: 'json_body', property: '$.a', operator: 'equals', target: '1' }, { source: 'json_body', property: '$.b', operator: 'equals', target: '2' }, slow('500')],
+      [status('200'), { source: 'json_body', path: '$.a', operator: 'equals', target: '1' }, { source: 'json_body', path: '$.b', operator: 'equals', target: '2' }, slow('500')],
     ],
   ];
   for (const [name, input, expected] of cases) assert.deepEqual(httpAssertions(input), expected, name);

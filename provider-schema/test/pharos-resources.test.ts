@@ -69,7 +69,7 @@ test('validation: the API contract at plan time, with attribute paths; unknown r
   assert.deepEqual(await validate({}), []);
   const timeout = await validate({ interval_seconds: 10, timeout_seconds: 10 });
   assert.deepEqual(timeout[0]?.[0], attributePath('timeout_seconds'));
-  const op = await validate({ assertion: [{ source: 'status_code', operator: 'roughly', target: '200', property: null, severity: null }] });
+  const op = await validate({ assertion: [{ source: 'status_code', operator: 'roughly', target: '200', path: null, severity: null }] });
   assert.deepEqual(op[0]?.[0], attributePath('assertion', 0, 'operator'));
   const step = await validate({ type: 'multistep', http: null, step: [conformBlock(monitor.block.block_types!['step']!.block, { name: 's', url: 'https://x/{{nope}}' })] });
   assert.deepEqual(step[0]?.[0], attributePath('step', 0, 'url'));

@@ -129,7 +129,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     assert.deepEqual(health['run_from'], { zone: 'fulfillment' });
     assert.equal(health['http']['url'], 'http://fulfillment.internal/health');
     assert.deepEqual(health['http']['headers'], { accept: 'application/json' });
-    assert.deepEqual(health['assertions'][1], { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy', severity: 'down' });
+    assert.deepEqual(health['assertions'][1], { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy', severity: 'down' });
     assert.equal(health['assertions'][2]['severity'], 'degraded');
     assert.deepEqual((await get(`/v1/monitors/${id('pharos_monitor.db')}`))['tcp'], { host: '10.0.0.5', port: 5432 });
     assert.deepEqual((await get(`/v1/monitors/${id('pharos_monitor.dns')}`))['dns']['expected_values'], ['10.0.0.7']);

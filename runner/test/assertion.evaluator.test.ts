@@ -30,16 +30,16 @@ const cases: Case[] = [
   ['status greater_than equal value', { source: 'status_code', operator: 'greater_than', target: '204' }, false],
   ['status exists', { source: 'status_code', operator: 'exists' }, true],
   // header
-  ['header case-insensitive name', { source: 'header', property: 'Content-Type', operator: 'contains', target: 'json' }, true],
-  ['header matches', { source: 'header', property: 'content-type', operator: 'matches', target: '^application/json' }, true],
-  ['header not_matches', { source: 'header', property: 'content-type', operator: 'not_matches', target: 'xml' }, true],
-  ['header numeric compare', { source: 'header', property: 'x-version', operator: 'less_than_or_equal', target: '3' }, true],
-  ['header exists', { source: 'header', property: 'x-version', operator: 'exists' }, true],
-  ['header absent exists', { source: 'header', property: 'x-missing', operator: 'exists' }, false],
-  ['header absent not_exists', { source: 'header', property: 'x-missing', operator: 'not_exists' }, true],
-  ['header absent equals', { source: 'header', property: 'x-missing', operator: 'equals', target: '' }, false],
-  ['header absent not_equals fails too', { source: 'header', property: 'x-missing', operator: 'not_equals', target: 'x' }, false],
-  ['header without property', { source: 'header', operator: 'exists' }, false],
+  ['header case-insensitive name', { source: 'header', path: 'Content-Type', operator: 'contains', target: 'json' }, true],
+  ['header matches', { source: 'header', path: 'content-type', operator: 'matches', target: '^application/json' }, true],
+  ['header not_matches', { source: 'header', path: 'content-type', operator: 'not_matches', target: 'xml' }, true],
+  ['header numeric compare', { source: 'header', path: 'x-version', operator: 'less_than_or_equal', target: '3' }, true],
+  ['header exists', { source: 'header', path: 'x-version', operator: 'exists' }, true],
+  ['header absent exists', { source: 'header', path: 'x-missing', operator: 'exists' }, false],
+  ['header absent not_exists', { source: 'header', path: 'x-missing', operator: 'not_exists' }, true],
+  ['header absent equals', { source: 'header', path: 'x-missing', operator: 'equals', target: '' }, false],
+  ['header absent not_equals fails too', { source: 'header', path: 'x-missing', operator: 'not_equals', target: 'x' }, false],
+  ['header without path', { source: 'header', operator: 'exists' }, false],
   // body
   ['body contains', { source: 'body', operator: 'contains', target: '"healthy"' }, true],
   ['body not_contains', { source: 'body', operator: 'not_contains', target: 'error' }, true],
@@ -49,23 +49,23 @@ const cases: Case[] = [
   ['regex inline flags (RE2 syntax)', { source: 'body', operator: 'matches', target: '(?i)HEALTHY' }, true],
   ['regex lookaround is not RE2', { source: 'body', operator: 'matches', target: '(?=healthy)' }, false],
   // json_body
-  ['json string equals', { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' }, true, 'healthy'],
-  ['json number equals', { source: 'json_body', property: '$.count', operator: 'equals', target: '12' }, true, '12'],
-  ['json number greater_than numerically', { source: 'json_body', property: '$.count', operator: 'greater_than', target: '9' }, true],
-  ['json decimal less_than', { source: 'json_body', property: '$.ratio', operator: 'less_than', target: '0.75' }, true],
-  ['json text not numeric compare', { source: 'json_body', property: '$.status', operator: 'less_than', target: '5' }, false],
-  ['json boolean', { source: 'json_body', property: '$.ok', operator: 'equals', target: 'true' }, true, 'true'],
-  ['json null', { source: 'json_body', property: '$.none', operator: 'equals', target: 'null' }, true],
-  ['json array contains', { source: 'json_body', property: '$.tags', operator: 'contains', target: '"b"' }, true, '["a","b"]'],
-  ['json filter one of many', { source: 'json_body', property: '$.items[*].s', operator: 'equals', target: 'down' }, true, '["up","down"]'],
-  ['json negative over many needs all', { source: 'json_body', property: '$.items[*].s', operator: 'not_equals', target: 'down' }, false],
-  ['json filter expression', { source: 'json_body', property: '$.items[?(@.s=="down")].s', operator: 'equals', target: 'down' }, true, 'down'],
-  ['json filter with code is not run', { source: 'json_body', property: '$.items[?(process.exit())]', operator: 'exists' }, false],
-  ['json exists', { source: 'json_body', property: '$.items[0].s', operator: 'exists' }, true],
-  ['json missing path', { source: 'json_body', property: '$.nope', operator: 'exists' }, false],
-  ['json missing not_exists', { source: 'json_body', property: '$.nope', operator: 'not_exists' }, true],
-  ['json one_of', { source: 'json_body', property: '$.status', operator: 'one_of', target: 'ok,healthy' }, true],
-  ['json without property', { source: 'json_body', operator: 'exists' }, false],
+  ['json string equals', { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' }, true, 'healthy'],
+  ['json number equals', { source: 'json_body', path: '$.count', operator: 'equals', target: '12' }, true, '12'],
+  ['json number greater_than numerically', { source: 'json_body', path: '$.count', operator: 'greater_than', target: '9' }, true],
+  ['json decimal less_than', { source: 'json_body', path: '$.ratio', operator: 'less_than', target: '0.75' }, true],
+  ['json text not numeric compare', { source: 'json_body', path: '$.status', operator: 'less_than', target: '5' }, false],
+  ['json boolean', { source: 'json_body', path: '$.ok', operator: 'equals', target: 'true' }, true, 'true'],
+  ['json null', { source: 'json_body', path: '$.none', operator: 'equals', target: 'null' }, true],
+  ['json array contains', { source: 'json_body', path: '$.tags', operator: 'contains', target: '"b"' }, true, '["a","b"]'],
+  ['json filter one of many', { source: 'json_body', path: '$.items[*].s', operator: 'equals', target: 'down' }, true, '["up","down"]'],
+  ['json negative over many needs all', { source: 'json_body', path: '$.items[*].s', operator: 'not_equals', target: 'down' }, false],
+  ['json filter expression', { source: 'json_body', path: '$.items[?(@.s=="down")].s', operator: 'equals', target: 'down' }, true, 'down'],
+  ['json filter with code is not run', { source: 'json_body', path: '$.items[?(process.exit())]', operator: 'exists' }, false],
+  ['json exists', { source: 'json_body', path: '$.items[0].s', operator: 'exists' }, true],
+  ['json missing path', { source: 'json_body', path: '$.nope', operator: 'exists' }, false],
+  ['json missing not_exists', { source: 'json_body', path: '$.nope', operator: 'not_exists' }, true],
+  ['json one_of', { source: 'json_body', path: '$.status', operator: 'one_of', target: 'ok,healthy' }, true],
+  ['json without path', { source: 'json_body', operator: 'exists' }, false],
   // response_time
   ['response_time less_than', { source: 'response_time', operator: 'less_than', target: '500' }, true, '180'],
   ['response_time too slow', { source: 'response_time', operator: 'less_than', target: '100' }, false, '180'],
@@ -83,10 +83,10 @@ describe('assertion evaluator', () => {
   }
 
   it('reports non-JSON and truncated bodies in actual instead of throwing', () => {
-    const [plain] = evaluateAssertions([{ source: 'json_body', property: '$.a', operator: 'exists' }], { body: '<html>', responseTimeMs: 1 });
+    const [plain] = evaluateAssertions([{ source: 'json_body', path: '$.a', operator: 'exists' }], { body: '<html>', responseTimeMs: 1 });
     assert.equal(plain?.passed, false);
     assert.match(plain?.actual ?? '', /not valid JSON/);
-    const [cut] = evaluateAssertions([{ source: 'json_body', property: '$.a', operator: 'exists' }], { body: '{"a":', bodyTruncated: true, responseTimeMs: 1 });
+    const [cut] = evaluateAssertions([{ source: 'json_body', path: '$.a', operator: 'exists' }], { body: '{"a":', bodyTruncated: true, responseTimeMs: 1 });
     assert.match(cut?.actual ?? '', /truncated/);
   });
 

@@ -24,8 +24,8 @@ describe('http check', () => {
         http: { url: `${fx.baseUrl}/json` },
         assertions: [
           { source: 'status_code', operator: 'equals', target: '200' },
-          { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' },
-          { source: 'header', property: 'X-Request-Id', operator: 'equals', target: 'abc-123' },
+          { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' },
+          { source: 'header', path: 'X-Request-Id', operator: 'equals', target: 'abc-123' },
           { source: 'response_time', operator: 'less_than', target: '2000' },
         ],
       }),
@@ -76,7 +76,7 @@ describe('http check', () => {
 
   it('fails on a down assertion and degrades on a degraded one', async () => {
     const down = await run(
-      monitor({ type: 'http', http: { url: `${fx.baseUrl}/json` }, assertions: [{ source: 'json_body', property: '$.status', operator: 'equals', target: 'ok' }] }),
+      monitor({ type: 'http', http: { url: `${fx.baseUrl}/json` }, assertions: [{ source: 'json_body', path: '$.status', operator: 'equals', target: 'ok' }] }),
     );
     assert.equal(down.status, 'down');
     assert.equal(down.error?.code, 'assertion_failed');
@@ -133,9 +133,9 @@ describe('http check', () => {
         type: 'http',
         http: { url: `${fx.baseUrl}/echo`, method: 'POST', headers: { 'X-Api-Key': 'k1', 'content-type': 'text/plain' }, body: 'ping' },
         assertions: [
-          { source: 'json_body', property: '$.method', operator: 'equals', target: 'POST' },
-          { source: 'json_body', property: '$.headers.x-api-key', operator: 'equals', target: 'k1' },
-          { source: 'json_body', property: '$.body', operator: 'equals', target: 'ping' },
+          { source: 'json_body', path: '$.method', operator: 'equals', target: 'POST' },
+          { source: 'json_body', path: '$.headers.x-api-key', operator: 'equals', target: 'k1' },
+          { source: 'json_body', path: '$.body', operator: 'equals', target: 'ping' },
         ],
       }),
     );
@@ -146,8 +146,8 @@ describe('http check', () => {
         type: 'http',
         http: { url: `${fx.baseUrl}/see-other`, method: 'POST', body: 'payload' },
         assertions: [
-          { source: 'json_body', property: '$.method', operator: 'equals', target: 'GET' },
-          { source: 'json_body', property: '$.body', operator: 'equals', target: '' },
+          { source: 'json_body', path: '$.method', operator: 'equals', target: 'GET' },
+          { source: 'json_body', path: '$.body', operator: 'equals', target: '' },
         ],
       }),
     );

@@ -38,9 +38,9 @@ describe('multistep check', () => {
         url: `${fx.baseUrl}/orders/{{user_id}}-1`,
         headers: { authorization: 'Bearer {{token}}', 'x-session': '{{ session }}' },
         assertions: [
-          { source: 'json_body', property: '$.order', operator: 'equals', target: 'u7-1' },
-          { source: 'json_body', property: '$.session', operator: 'equals', target: 'sess-9' },
-          { source: 'json_body', property: '$.state', operator: 'equals', target: 'shipped' },
+          { source: 'json_body', path: '$.order', operator: 'equals', target: 'u7-1' },
+          { source: 'json_body', path: '$.session', operator: 'equals', target: 'sess-9' },
+          { source: 'json_body', path: '$.state', operator: 'equals', target: 'shipped' },
         ],
       },
     ]);
@@ -83,7 +83,7 @@ describe('multistep check', () => {
 
   it('keeps going past a degraded step and reports the flow degraded', async () => {
     const result = await flow([
-      { name: 'a', url: `${fx.baseUrl}/json`, assertions: [{ source: 'json_body', property: '$.version', operator: 'equals', target: '2.0.0', severity: 'degraded' }] },
+      { name: 'a', url: `${fx.baseUrl}/json`, assertions: [{ source: 'json_body', path: '$.version', operator: 'equals', target: '2.0.0', severity: 'degraded' }] },
       { name: 'b', url: `${fx.baseUrl}/json` },
     ]);
     assert.equal(result.status, 'degraded');

@@ -122,7 +122,7 @@ export function httpMonitor(id: string, url: string, intervalSeconds = 30): Runn
     http: { method: 'GET', url },
     assertions: [
       { source: 'status_code', operator: 'equals', target: '200' },
-      { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' },
+      { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' },
       { source: 'response_time', operator: 'less_than', target: '500', severity: 'degraded' },
     ],
   } as RunnerMonitor;

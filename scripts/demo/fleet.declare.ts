@@ -81,7 +81,7 @@ export function desiredMonitors(model: FleetModel, urls: ReadonlyMap<string, str
     return url;
   };
   const status200 = { source: 'status_code', operator: 'equals', target: '200' };
-  const healthy = { source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' };
+  const healthy = { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' };
   const fast = { source: 'response_time', operator: 'less_than', target: '500', severity: 'degraded' };
   const teamOf = new Map(model.services.map((s) => [s.name, s.team]));
   const monitors: DesiredMonitor[] = [];
@@ -100,7 +100,7 @@ export function desiredMonitors(model: FleetModel, urls: ReadonlyMap<string, str
     });
     for (const e of s.endpoints) {
       if (!e.key) continue;
-      const jsonAssertion = { source: 'json_body', property: e.key.property, operator: e.key.operator, ...(e.key.target !== undefined ? { target: e.key.target } : {}) };
+      const jsonAssertion = { source: 'json_body', path: e.key.property, operator: e.key.operator, ...(e.key.target !== undefined ? { target: e.key.target } : {}) };
       monitors.push({
         service: s.name,
         role: 'business',

@@ -72,7 +72,7 @@ test('npm start: embedded database, printed admin token, data survives a restart
     const dep = await call('POST', `/v1/services/${svc.body.id}/dependencies`, { depends_on_service_id: ext.body.id });
     const mon = await call('POST', '/v1/monitors', {
       name: 'health', service_id: svc.body.id, type: 'http', interval_seconds: 5, timeout_seconds: 2, http: { url: targetUrl },
-      assertions: [{ source: 'json_body', property: '$.status', operator: 'equals', target: 'healthy' }],
+      assertions: [{ source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' }],
     });
     assert.deepEqual([svc.status, ext.status, dep.status, mon.status], [201, 201, 201, 201]);
     // The local runner started by npm start picks the monitor up and checks it.

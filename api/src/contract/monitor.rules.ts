@@ -23,11 +23,11 @@ export function assertionErrors(assertions: readonly Assertion[], base: string, 
     if (!allowedSources.includes(a.source)) {
       errors.push({ pointer: `${at}/source`, message: `Source "${a.source}" does not apply to this check; use one of: ${allowedSources.join(', ')}.` });
     }
-    if ((a.source === 'header' || a.source === 'json_body') && !a.property) {
-      errors.push({ pointer: `${at}/property`, message: a.source === 'header' ? 'Name the header to check in "property".' : 'Give a JSONPath expression in "property", e.g. "$.status".' });
+    if ((a.source === 'header' || a.source === 'json_body') && !a.path) {
+      errors.push({ pointer: `${at}/path`, message: a.source === 'header' ? 'Name the header to check in "path".' : 'Give a JSONPath expression in "path", e.g. "$.status".' });
     }
-    if (a.source === 'json_body' && a.property && !a.property.startsWith('$')) {
-      errors.push({ pointer: `${at}/property`, message: `"${a.property}" is not a JSONPath expression; it must start with "$", e.g. "$.status".` });
+    if (a.source === 'json_body' && a.path && !a.path.startsWith('$')) {
+      errors.push({ pointer: `${at}/path`, message: `"${a.path}" is not a JSONPath expression; it must start with "$", e.g. "$.status".` });
     }
     const needsTarget = a.operator !== 'exists' && a.operator !== 'not_exists';
     if (needsTarget && a.target === undefined) {

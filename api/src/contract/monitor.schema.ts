@@ -25,7 +25,7 @@ const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 export const Assertion = Type.Object(
   {
     source: StringEnum(assertionSources, { description: 'What the assertion reads.' }),
-    property: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Header name (source "header") or JSONPath expression (source "json_body", e.g. "$.status").' })),
+    path: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'JSONPath expression (source "json_body", e.g. "$.status") or header name (source "header").' })),
     operator: StringEnum(assertionOperators, { description: 'Comparison. "in_range" takes "200-299"; "one_of" takes a comma-separated list.' }),
     target: Type.Optional(Type.String({ maxLength: 4096, description: 'Expected value; numbers compare numerically. Not used by "exists"/"not_exists".' })),
     severity: Type.Optional(StringEnum(['down', 'degraded'] as const, { default: 'down', description: 'What a failed assertion means for the result.' })),

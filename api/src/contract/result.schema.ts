@@ -32,7 +32,7 @@ export const CheckError = Type.Object(
 export const AssertionOutcome = Type.Object(
   {
     source: StringEnum(assertionSources),
-    property: Type.Optional(Type.String({ maxLength: 256 })),
+    path: Type.Optional(Type.String({ maxLength: 256 })),
     operator: StringEnum(assertionOperators),
     target: Type.Optional(Type.String({ maxLength: 4096 })),
     actual: Type.Optional(Type.String({ maxLength: 4096, description: 'What was observed, truncated.' })),

@@ -25,7 +25,7 @@ export function httpAssertions(expect: HttpExpectations = {}): MonitorAssertion[
   const assertions: MonitorAssertion[] = [{ source: 'status_code', operator: 'equals', target: String(status) }];
   if (expect.bodyContains !== undefined) assertions.push({ source: 'body', operator: 'contains', target: expect.bodyContains });
   for (const path of Object.keys(expect.json ?? {}).sort()) {
-    assertions.push({ source: 'json_body', property: path, operator: 'equals', target: expect.json![path] });
+    assertions.push({ source: 'json_body', path, operator: 'equals', target: expect.json![path] });
   }
   if (degradedAfterMs > 0) {
     assertions.push({ source: 'response_time', operator: 'less_than', target: String(degradedAfterMs), severity: 'degraded' });

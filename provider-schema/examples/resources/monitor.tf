@@ -17,7 +17,7 @@ resource "pharos_monitor" "shipping_from_fulfillment" {
   }
   assertion {
     source   = "json_body"
-    property = "$.status"
+    path     = "$.status"
     operator = "equals"
     target   = "healthy"
   }

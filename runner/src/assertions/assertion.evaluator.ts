@@ -31,7 +31,7 @@ export function evaluateAssertion(assertion: Assertion, view: ResponseView, json
     passed,
     severity: assertion.severity ?? 'down',
   };
-  if (assertion.property !== undefined) outcome.property = assertion.property;
+  if (assertion.path !== undefined) outcome.path = assertion.path;
   if (assertion.target !== undefined) outcome.target = assertion.target;
   const actual = observed.error ?? (observed.values.length === 0 ? undefined : observed.values.length === 1 ? observed.values[0] : JSON.stringify(observed.values));
   if (actual !== undefined) outcome.actual = truncate(actual);
@@ -69,17 +69,17 @@ function observe(assertion: Assertion, view: ResponseView, json: () => JsonBody)
     case 'body':
       return { values: view.body === undefined ? [] : [view.body] };
     case 'header': {
-      if (!assertion.property) return { values: [], error: '(header assertion needs a property: the header name)' };
-      const value = view.headers?.[assertion.property.toLowerCase()];
+      if (!assertion.path) return { values: [], error: '(header assertion needs a path: the header name)' };
+      const value = view.headers?.[assertion.path.toLowerCase()];
       return { values: value === undefined ? [] : [value] };
     }
     case 'json_body': {
-      if (!assertion.property) return { values: [], error: '(json_body assertion needs a property: a JSONPath such as $.status)' };
+      if (!assertion.path) return { values: [], error: '(json_body assertion needs a path: a JSONPath such as $.status)' };
       const body = json();
       if (!body.ok) return { values: [], error: body.error };
       try {
         // 'safe' evaluates filter expressions ([?(@.ok==true)]) in jsonpath-plus's sandbox, never with eval().
-        const matches = JSONPath({ path: assertion.property, json: body.value as object, wrap: true, eval: 'safe' }) as unknown[];
+        const matches = JSONPath({ path: assertion.path, json: body.value as object, wrap: true, eval: 'safe' }) as unknown[];
         return { values: matches.map(stringify) };
       } catch (err) {
         return { values: [], error: `(invalid JSONPath: ${err instanceof Error ? err.message : String(err)})` };

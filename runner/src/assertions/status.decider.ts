@@ -42,7 +42,7 @@ export function hasStatusAssertion(outcomes: readonly { source: string }[]): boo
 
 function describe(failed: readonly AssertionOutcome[]): string {
   const parts = failed.slice(0, 5).map((o) => {
-    const subject = o.property ? `${o.source} ${o.property}` : o.source;
+    const subject = o.path ? `${o.source} ${o.path}` : o.source;
     const expected = o.target === undefined ? '' : ` ${o.target.slice(0, 100)}`;
     return `${subject} ${o.operator}${expected} (actual: ${o.actual === undefined ? 'absent' : o.actual.slice(0, 100)})`;
   });

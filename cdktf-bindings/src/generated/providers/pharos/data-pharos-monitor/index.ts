@@ -533,9 +533,9 @@ export class DataPharosMonitorStepsAssertionsOutputReference extends cdktf.Compl
     return this.getStringAttribute('source');
   }
 
-  // property - computed: true, optional: false, required: false
-  public get property() {
-    return this.getStringAttribute('property');
+  // path - computed: true, optional: false, required: false
+  public get path() {
+    return this.getStringAttribute('path');
   }
 
   // operator - computed: true, optional: false, required: false
@@ -805,9 +805,9 @@ export class DataPharosMonitorAssertionsOutputReference extends cdktf.ComplexObj
     return this.getStringAttribute('source');
   }
 
-  // property - computed: true, optional: false, required: false
-  public get property() {
-    return this.getStringAttribute('property');
+  // path - computed: true, optional: false, required: false
+  public get path() {
+    return this.getStringAttribute('path');
   }
 
   // operator - computed: true, optional: false, required: false

@@ -1383,9 +1383,9 @@ export interface MonitorStepAssertion {
   /**
   * Header name (source "header") or JSONPath expression (source "json_body", e.g. "$.status").
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#property Monitor#property}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#path Monitor#path}
   */
-  readonly property?: string;
+  readonly path?: string;
   /**
   * Comparison. "in_range" takes "200-299"; "one_of" takes a comma-separated list. One of: equals, not_equals, contains, not_contains, matches, not_matches, less_than, less_than_or_equal, greater_than, greater_than_or_equal, in_range, one_of, exists, not_exists.
   *
@@ -1413,7 +1413,7 @@ export function monitorStepAssertionToTerraform(struct?: MonitorStepAssertion | 
   }
   return {
     source: cdktf.stringToTerraform(struct!.source),
-    property: cdktf.stringToTerraform(struct!.property),
+    path: cdktf.stringToTerraform(struct!.path),
     operator: cdktf.stringToTerraform(struct!.operator),
     target: cdktf.stringToTerraform(struct!.target),
     severity: cdktf.stringToTerraform(struct!.severity),
@@ -1433,8 +1433,8 @@ export function monitorStepAssertionToHclTerraform(struct?: MonitorStepAssertion
       type: "simple",
       storageClassType: "string",
     },
-    property: {
-      value: cdktf.stringToHclTerraform(struct!.property),
+    path: {
+      value: cdktf.stringToHclTerraform(struct!.path),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
@@ -1487,9 +1487,9 @@ export class MonitorStepAssertionOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.source = this._source;
     }
-    if (this._property !== undefined) {
+    if (this._path !== undefined) {
       hasAnyValues = true;
-      internalValueResult.property = this._property;
+      internalValueResult.path = this._path;
     }
     if (this._operator !== undefined) {
       hasAnyValues = true;
@@ -1511,7 +1511,7 @@ export class MonitorStepAssertionOutputReference extends cdktf.ComplexObject {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
       this._source = undefined;
-      this._property = undefined;
+      this._path = undefined;
       this._operator = undefined;
       this._target = undefined;
       this._severity = undefined;
@@ -1524,7 +1524,7 @@ export class MonitorStepAssertionOutputReference extends cdktf.ComplexObject {
       this.isEmptyObject = Object.keys(value).length === 0;
       this.resolvableValue = undefined;
       this._source = value.source;
-      this._property = value.property;
+      this._path = value.path;
       this._operator = value.operator;
       this._target = value.target;
       this._severity = value.severity;
@@ -1544,20 +1544,20 @@ export class MonitorStepAssertionOutputReference extends cdktf.ComplexObject {
     return this._source;
   }
 
-  // property - computed: false, optional: true, required: false
-  private _property?: string; 
-  public get property() {
-    return this.getStringAttribute('property');
+  // path - computed: false, optional: true, required: false
+  private _path?: string; 
+  public get path() {
+    return this.getStringAttribute('path');
   }
-  public set property(value: string) {
-    this._property = value;
+  public set path(value: string) {
+    this._path = value;
   }
-  public resetProperty() {
-    this._property = undefined;
+  public resetPath() {
+    this._path = undefined;
   }
   // Temporarily expose input value. Use with caution.
-  public get propertyInput() {
-    return this._property;
+  public get pathInput() {
+    return this._path;
   }
 
   // operator - computed: false, optional: false, required: true
@@ -2155,9 +2155,9 @@ export interface MonitorAssertion {
   /**
   * Header name (source "header") or JSONPath expression (source "json_body", e.g. "$.status").
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#property Monitor#property}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#path Monitor#path}
   */
-  readonly property?: string;
+  readonly path?: string;
   /**
   * Comparison. "in_range" takes "200-299"; "one_of" takes a comma-separated list. One of: equals, not_equals, contains, not_contains, matches, not_matches, less_than, less_than_or_equal, greater_than, greater_than_or_equal, in_range, one_of, exists, not_exists.
   *
@@ -2185,7 +2185,7 @@ export function monitorAssertionToTerraform(struct?: MonitorAssertion | cdktf.IR
   }
   return {
     source: cdktf.stringToTerraform(struct!.source),
-    property: cdktf.stringToTerraform(struct!.property),
+    path: cdktf.stringToTerraform(struct!.path),
     operator: cdktf.stringToTerraform(struct!.operator),
     target: cdktf.stringToTerraform(struct!.target),
     severity: cdktf.stringToTerraform(struct!.severity),
@@ -2205,8 +2205,8 @@ export function monitorAssertionToHclTerraform(struct?: MonitorAssertion | cdktf
       type: "simple",
       storageClassType: "string",
     },
-    property: {
-      value: cdktf.stringToHclTerraform(struct!.property),
+    path: {
+      value: cdktf.stringToHclTerraform(struct!.path),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
@@ -2259,9 +2259,9 @@ export class MonitorAssertionOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.source = this._source;
     }
-    if (this._property !== undefined) {
+    if (this._path !== undefined) {
       hasAnyValues = true;
-      internalValueResult.property = this._property;
+      internalValueResult.path = this._path;
     }
     if (this._operator !== undefined) {
       hasAnyValues = true;
@@ -2283,7 +2283,7 @@ export class MonitorAssertionOutputReference extends cdktf.ComplexObject {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
       this._source = undefined;
-      this._property = undefined;
+      this._path = undefined;
       this._operator = undefined;
       this._target = undefined;
       this._severity = undefined;
@@ -2296,7 +2296,7 @@ export class MonitorAssertionOutputReference extends cdktf.ComplexObject {
       this.isEmptyObject = Object.keys(value).length === 0;
       this.resolvableValue = undefined;
       this._source = value.source;
-      this._property = value.property;
+      this._path = value.path;
       this._operator = value.operator;
       this._target = value.target;
       this._severity = value.severity;
@@ -2316,20 +2316,20 @@ export class MonitorAssertionOutputReference extends cdktf.ComplexObject {
     return this._source;
   }
 
-  // property - computed: false, optional: true, required: false
-  private _property?: string; 
-  public get property() {
-    return this.getStringAttribute('property');
+  // path - computed: false, optional: true, required: false
+  private _path?: string; 
+  public get path() {
+    return this.getStringAttribute('path');
   }
-  public set property(value: string) {
-    this._property = value;
+  public set path(value: string) {
+    this._path = value;
   }
-  public resetProperty() {
-    this._property = undefined;
+  public resetPath() {
+    this._path = undefined;
   }
   // Temporarily expose input value. Use with caution.
-  public get propertyInput() {
-    return this._property;
+  public get pathInput() {
+    return this._path;
   }
 
   // operator - computed: false, optional: false, required: true
