@@ -100,6 +100,7 @@ export function createApp(options: AppOptions): App {
   const partitions = new PartitionManager(db, options.resultRetentionDays ?? 14);
   const ingest = new IngestService(db, validator, results, state, partitions, bus);
   const heartbeats = new HeartbeatService(db, results, state, partitions);
+  const sla = new SlaService(db);
   // Monitor changes reach runners through a (debounced) rebalance that also records config changes.
   const onMonitorChange = (change: { orgId: string; id: string }) => assignments.schedule(change.orgId, [change.id]);
 
@@ -114,8 +115,8 @@ export function createApp(options: AppOptions): App {
     ...specKinds.flatMap((kind) => specRoutes(new SpecService(kind, db, validator, audit, kind === monitorKind ? onMonitorChange : undefined))),
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
     ...auditRoutes(db, audit),
-    ...slaRoutes(new SlaService(db)),
-    ...sloStatusRoutes(new SloStatusService(db, new SlaService(db))),
+    ...slaRoutes(sla),
+    ...sloStatusRoutes(new SloStatusService(db, sla)),
     ...statusRoutes(new StatusService(db, results)),
     ...heartbeatRoutes(heartbeats),
     ...runnerRoutes(runnerService, ingest, runnerSettings.maxBatch),

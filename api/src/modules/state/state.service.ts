@@ -86,13 +86,16 @@ export class StateService {
     const slots = await this.repo.slotsOf(trx, ids);
     const assigned = await this.repo.assignedRegions(trx, ids);
     const services = new Map<string, Date>();
+    const slotsByMonitor = new Map<string, typeof slots>();
+    for (const s of slots) slotsByMonitor.set(s.monitor_id, [...(slotsByMonitor.get(s.monitor_id) ?? []), s]);
     for (const id of ids) {
       const m = monitors.get(id);
       if (!m) continue;
       const at = changed.get(id)!;
+      const own = slotsByMonitor.get(id) ?? [];
       // Regions that count: those configured, or (none configured) those that run it now or just reported.
-      const relevant = m.regions.length ? new Set(m.regions) : new Set([...(assigned.get(id) ?? []), ...slots.filter((s) => s.monitor_id === id && s.last_result_at && new Date(s.last_result_at).getTime() >= at.getTime()).map((s) => s.region)]);
-      const regionStates = slots.filter((s) => s.monitor_id === id && relevant.has(s.region)).map((s) => s.state as State);
+      const relevant = m.regions.length ? new Set(m.regions) : new Set([...(assigned.get(id) ?? []), ...own.filter((s) => s.last_result_at && new Date(s.last_result_at).getTime() >= at.getTime()).map((s) => s.region)]);
+      const regionStates = own.filter((s) => relevant.has(s.region)).map((s) => s.state as State);
       const state = monitorState(regionStates, m.minFailedRegions, m.enabled);
       const before = current.get(id);
       const down = regionStates.filter((s) => s === 'down').length;
