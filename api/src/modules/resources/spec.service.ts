@@ -132,7 +132,8 @@ export class SpecService {
       let next = patch ? (mergePatch(stored, body) as Record<string, unknown>) : body;
       // Secrets are write-only: a document that omits one keeps the stored value.
       if (this.kind.secrets) next = this.kind.secrets.merge(next, current.secrets as Record<string, unknown> | null);
-      next = this.validator.body(this.kind.input, structuredClone(next), patch ? 'The patched document' : 'The request body');
+      // A PUT body was validated by the route already; a patched or secret-merged document is new.
+      if (patch || this.kind.secrets) next = this.validator.body(this.kind.input, structuredClone(next), patch ? 'The patched document' : 'The request body');
       const write = await this.prepare(ctx, next, current);
       const before = this.present(current, caller.baseUrl);
       const row = await this.repo.update(trx, caller.principal.orgId, id, write);
