@@ -42,18 +42,17 @@ export const AssertionOutcome = Type.Object(
   { additionalProperties: false },
 );
 
-export const StepOutcome = Type.Object(
-  {
-    name: Type.String({ maxLength: 100 }),
-    status: Status,
-    duration_ms: Ms,
-    status_code: Type.Optional(Type.Integer({ minimum: 100, maximum: 999 })),
-    timings: Type.Optional(Timings),
-    error: Type.Optional(CheckError),
-    assertions: Type.Optional(Type.Array(AssertionOutcome, { maxItems: 50 })),
-  },
-  { additionalProperties: false },
-);
+/** What a whole check and each step of a multi-step flow report alike. */
+const outcomeFields = {
+  status: Status,
+  duration_ms: Ms,
+  status_code: Type.Optional(Type.Integer({ minimum: 100, maximum: 999 })),
+  timings: Type.Optional(Timings),
+  error: Type.Optional(CheckError),
+  assertions: Type.Optional(Type.Array(AssertionOutcome, { maxItems: 50 })),
+};
+
+export const StepOutcome = Type.Object({ name: Type.String({ maxLength: 100 }), ...outcomeFields }, { additionalProperties: false });
 
 /** One check execution as a runner reports it. `id` is chosen by the runner and makes ingest idempotent. */
 export const CheckResult = Type.Object(
@@ -62,12 +61,7 @@ export const CheckResult = Type.Object(
     monitor_id: Id,
     region: Region,
     started_at: Timestamp,
-    status: Status,
-    duration_ms: Ms,
-    status_code: Type.Optional(Type.Integer({ minimum: 100, maximum: 999 })),
-    timings: Type.Optional(Timings),
-    error: Type.Optional(CheckError),
-    assertions: Type.Optional(Type.Array(AssertionOutcome, { maxItems: 50 })),
+    ...outcomeFields,
     steps: Type.Optional(Type.Array(StepOutcome, { maxItems: 20 })),
     trace_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: 'W3C trace id sent in the traceparent header.' })),
     details: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 4096 }), Type.Number(), Type.Boolean(), Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 50 })]), { maxProperties: 30, description: 'Type-specific facts, e.g. days_to_expiry for TLS or answers for DNS.' })),
