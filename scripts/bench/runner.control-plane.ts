@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import type { CheckResult } from '../../api/src/contract/index.ts';
 import { createResultIdFactory } from '../../runner/src/results/result-id.factory.ts';
-import { startPostgresCluster } from '../postgres-cluster.ts';
+import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
 import { callJson, freePort, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from '../test/support/processes.ts';
 import { percentile } from './load.ts';
 import { cpuMs, ms, onInterrupt, out, postgresPids, processCpuMs, root, sleep, track, type Figure, type Target } from './runner.support.ts';
@@ -45,13 +45,14 @@ export async function benchControlPlane(target: Target, sample: CheckResult, whi
   let api: ApiProc | undefined;
   let runner: Proc | undefined;
   try {
-    const admin = new pg.Client({ connectionString: cluster.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE pharos_bench');
+    const dbUrl = await createDatabase(cluster.url, 'pharos_bench');
     // BENCH_PG_LOG=<file>: every statement's duration is logged, and the server log copied there at the end.
-    if (process.env.BENCH_PG_LOG) await admin.query('ALTER DATABASE pharos_bench SET log_min_duration_statement = 0');
-    await admin.end();
-    const dbUrl = cluster.url.replace(/\/postgres$/, '/pharos_bench');
+    if (process.env.BENCH_PG_LOG) {
+      const admin = new pg.Client({ connectionString: cluster.url });
+      await admin.connect();
+      await admin.query('ALTER DATABASE pharos_bench SET log_min_duration_statement = 0');
+      await admin.end();
+    }
     // BENCH_API_PROFILE=<dir>: the control plane writes a CPU profile there when it stops.
     api = process.env.BENCH_API_PROFILE ? await profiledApi(dbUrl, process.env.BENCH_API_PROFILE) : await startApiProcess(dbUrl);
     track(api.child);
