@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
 import { buildProvider, cliConfigSnippet } from '../../provider-schema/scripts/build-provider.ts';
-import { createTerraformRunner, type TfResult } from '../../provider-schema/test/fixtures/terraform.runner.ts';
+import { createTerraformRunner, terraformTestEnv, type TfResult } from '../../provider-schema/test/fixtures/terraform.runner.ts';
 import { synthesizeExample, type SynthesizedExample } from './support/example.build.ts';
 
 // The example fleet, synthesized by cdktf and applied by the real terraform (provider installed
@@ -34,15 +34,7 @@ before(async () => {
   const cliConfig = join(root, 'terraform.rc');
   writeFileSync(cliConfig, cliConfigSnippet(provider.mirrorDir));
   api = await startTestApi({ backend: 'postgres' });
-  tf = createTerraformRunner(example.stackDir, {
-    PATH: process.env.PATH,
-    HOME: root,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    PHAROS_API_URL: api.url,
-    PHAROS_TOKEN: api.adminToken,
-  });
+  tf = createTerraformRunner(example.stackDir, terraformTestEnv(root, cliConfig, api));
 });
 
 after(async () => {

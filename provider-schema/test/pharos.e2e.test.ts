@@ -7,7 +7,7 @@ import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support
 import { buildProvider, cliConfigSnippet } from '../scripts/build-provider.ts';
 import { fileURLToPath } from 'node:url';
 import { fleet, fleetResources, header, invalidMonitors, type FleetOptions } from './fixtures/fleet.config.ts';
-import { createTerraformRunner, type TfResult } from './fixtures/terraform.runner.ts';
+import { createTerraformRunner, terraformTestEnv, type TfResult } from './fixtures/terraform.runner.ts';
 
 // The shipped provider (src/main.ts, bundled and installed into a filesystem mirror) driven by
 // the real terraform binary against a real control plane on real PostgreSQL: every resource,
@@ -58,15 +58,7 @@ before(async () => {
   writeFileSync(cliConfig, cliConfigSnippet(built.mirrorDir));
   work = join(root, 'work');
   mkdirSync(work);
-  tfEnv = {
-    PATH: process.env['PATH'],
-    HOME: root,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    PHAROS_API_URL: api.url,
-    PHAROS_TOKEN: api.adminToken,
-  };
+  tfEnv = terraformTestEnv(root, cliConfig, api);
   tf = createTerraformRunner(work, tfEnv);
 });
 
