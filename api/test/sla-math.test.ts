@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { bucketIndex, latencyBucketBounds, latencyBucketCount } from '../src/contract/latency-buckets.ts';
 import type { State } from '../src/contract/state.schema.ts';
 import {
-  addTotals, clip, downIntervals, emptyTotals, foldHistogram, groupFigures, intersect, measure, outageFigures, percentile, subjectFigures, subtract, union, uptimePercent, type Interval,
+  addTotals, anyOf, clip, downIntervals, emptyTotals, foldHistogram, groupFigures, intersect, measure, observedIntervals, outageFigures, percentile, subjectFigures, subtract, timeline, union, uptimePercent, type Interval,
 } from '../src/modules/sla/sla.math.ts';
 
 const iv = (...pairs: Array<[number, number]>): Interval[] => pairs.map(([start, end]) => ({ start, end }));
@@ -109,39 +109,85 @@ for (const [name, histogram, q, max, expected] of percentileCases) {
   });
 }
 
-test('uptime percent: 30 minutes down in 24 hours is 97.9167 %, nothing counted is null', () => {
+test('uptime percent: 30 minutes down in 24 hours is 97.9167 %, nothing observed is null', () => {
   assert.equal(uptimePercent(86_400_000, 1_800_000), 97.9167);
   assert.equal(uptimePercent(86_400_000, 0), 100);
+  assert.equal(uptimePercent(3_600_000, 3_600_000), 0);
   assert.equal(uptimePercent(0, 0), null);
+});
+
+const observedCases: Array<[string, State, ReturnType<typeof t>[], Interval[]]> = [
+  ['no data: never observed', 'unknown', [], []],
+  ['up before the window: observed throughout', 'up', [], iv([0, 100])],
+  ['first result in the middle', 'unknown', [t(30, 'down')], iv([30, 100])],
+  ['unknown in between (disabled, no runner) is a gap', 'up', [t(20, 'unknown'), t(50, 'degraded')], iv([0, 20], [50, 100])],
+  ['up, degraded and down are all observed', 'unknown', [t(10, 'up'), t(20, 'degraded'), t(30, 'down')], iv([10, 100])],
+];
+for (const [name, initial, transitions, expected] of observedCases) test(`observedIntervals: ${name}`, () => assert.deepEqual(observedIntervals(initial, transitions, W), expected));
+
+// Uptime is the share of the observed time not down: time without a known state is neither up nor
+// down, so a monitor that has never been up never reads as healthy.
+const uptimeCases: Array<[string, State, ReturnType<typeof t>[], Interval[], number | null, number, number]> = [
+  // name, initial, transitions, counted, uptime, observed s, unknown s (window 0–100 s)
+  ['never observed: null, all unknown', 'unknown', [], iv([0, 100_000]), null, 0, 100],
+  ['unknown, then down to the end (nothing listens): 0 %', 'unknown', [t(10_000, 'down')], iv([0, 100_000]), 0, 90, 10],
+  ['down the whole window: 0 %', 'down', [], iv([0, 100_000]), 0, 100, 0],
+  ['unknown, then up: 100 % of what was observed', 'unknown', [t(40_000, 'up')], iv([0, 100_000]), 100, 60, 40],
+  ['unknown, up, down: downtime over observed time only', 'unknown', [t(20_000, 'up'), t(60_000, 'down')], iv([0, 100_000]), 50, 80, 20],
+  ['degraded is observed and not down', 'unknown', [t(50_000, 'degraded')], iv([0, 100_000]), 100, 50, 50],
+  ['a gap of unknown after being up is not uptime', 'up', [t(50_000, 'unknown'), t(75_000, 'down')], iv([0, 100_000]), 66.6667, 75, 25],
+  ['maintenance takes time out of observed time', 'up', [t(50_000, 'down')], iv([0, 50_000], [75_000, 100_000]), 66.6667, 75, 0],
+  ['created after the first results: only its lifetime counts', 'unknown', [t(10_000, 'down'), t(30_000, 'up')], iv([20_000, 100_000]), 87.5, 80, 0],
+];
+for (const [name, initial, transitions, counted, uptime, observedS, unknownS] of uptimeCases) {
+  test(`subject uptime: ${name}`, () => {
+    const f = subjectFigures(timeline(initial, transitions, { start: 0, end: 100_000 }), counted, emptyTotals());
+    assert.equal(f.uptime_percent, uptime);
+    assert.equal(f.observed_seconds, observedS);
+    assert.equal(f.unknown_seconds, unknownS);
+  });
+}
+
+test('anyOf: down while any part is down, observed while any part is observed', () => {
+  const a = { down: iv([10, 20]), observed: iv([0, 50]) };
+  const b = { down: iv([15, 30]), observed: iv([40, 80]) };
+  assert.deepEqual(anyOf([a, b]), { down: iv([10, 30]), observed: iv([0, 80]) });
+  assert.deepEqual(anyOf([]), { down: [], observed: [] });
 });
 
 test('subject figures combine downtime, outages, latency and checks', () => {
   const day = 86_400_000;
   const totals = { ...emptyTotals(), checks: 100, up: 95, degraded: 2, down: 3, sumMs: 1234, maxMs: 95, histogram: h({ 4: 90, 8: 10 }) };
-  const f = subjectFigures(iv([3_600_000, 5_400_000]), iv([0, day]), totals);
+  const f = subjectFigures({ down: iv([3_600_000, 5_400_000]), observed: iv([0, day]) }, iv([0, day]), totals);
   assert.deepEqual(f, {
     uptime_percent: 97.9167,
+    observed_seconds: 86400,
+    unknown_seconds: 0,
     downtime_seconds: 1800,
     outages: 1,
     longest_outage_seconds: 1800,
     latency_ms: { p50: 15.56, p95: 87.5, p99: 95, mean: 12.34 },
     checks: { total: 100, up: 95, degraded: 2, down: 3 },
   });
-  const none = subjectFigures([], [], emptyTotals());
+  const none = subjectFigures({ down: [], observed: [] }, [], emptyTotals());
   assert.equal(none.uptime_percent, null);
   assert.deepEqual(none.latency_ms, { p50: null, p95: null, p99: null, mean: null });
 });
 
 test('group figures: mean uptime, summed downtime and outages, longest of any part', () => {
-  const part = (uptime: number | null, down: number, outages: number, longest: number) => ({ ...subjectFigures([], [], emptyTotals()), uptime_percent: uptime, downtime_seconds: down, outages, longest_outage_seconds: longest });
-  const g = groupFigures([part(100, 0, 0, 0), part(99, 864, 2, 600), part(null, 0, 0, 0)], addTotals([{ ...emptyTotals(), checks: 2, up: 2, sumMs: 10, maxMs: 6, histogram: h({ 2: 2 }) }]));
+  const part = (uptime: number | null, down: number, outages: number, longest: number) => ({ ...subjectFigures({ down: [], observed: [] }, [], emptyTotals()), uptime_percent: uptime, downtime_seconds: down, outages, longest_outage_seconds: longest });
+  const g = groupFigures([part(100, 0, 0, 0), part(99, 864, 2, 600), part(null, 0, 0, 0)], addTotals([{ ...emptyTotals(), checks: 2, up: 2, sumMs: 10, maxMs: 6, histogram: h({ 2: 2 }) }]), { countedMs: 86_400_000, observedMs: 43_200_000 });
   assert.equal(g.uptime_percent, 99.5);
+  assert.equal(g.observed_seconds, 43200);
+  assert.equal(g.unknown_seconds, 43200);
   assert.equal(g.downtime_seconds, 864);
   assert.equal(g.outages, 2);
   assert.equal(g.longest_outage_seconds, 600);
   assert.deepEqual(g.checks, { total: 2, up: 2, degraded: 0, down: 0 });
   assert.equal(g.latency_ms.mean, 5);
-  assert.equal(groupFigures([], emptyTotals()).uptime_percent, null);
+  assert.equal(groupFigures([], emptyTotals(), { countedMs: 0, observedMs: 0 }).uptime_percent, null);
+  // A team whose services were never up: no uptime to average, not 100 %.
+  assert.equal(groupFigures([part(null, 0, 0, 0), part(null, 0, 0, 0)], emptyTotals(), { countedMs: 86_400_000, observedMs: 0 }).uptime_percent, null);
 });
 
 test('addTotals adds counts and histograms element-wise and keeps the maximum', () => {

@@ -75,7 +75,12 @@ before(async () => {
   await transition('slot', ids.m1, 'us-west-2', 'up', 'down', -2 * H);
   await transition('slot', ids.m1, 'us-west-2', 'down', 'up', H);
   await outage([['monitor', ids.m1, null], ['slot', ids.m1, 'us-east-1']], 2 * H, 2 * H + 30 * M);
-  // m2: down 12:00–13:00; the service is down whenever one of its monitors is.
+  // m2: up from its creation at 11:00, down 12:00–13:00; the service (up since the day before) is
+  // down whenever one of its monitors is. Uptime is over observed time, so each subject's first
+  // state is written as ingest would.
+  await transition('monitor', ids.m2, null, 'unknown', 'up', 11 * H);
+  await transition('slot', ids.m2, 'us-east-1', 'unknown', 'up', 11 * H);
+  await transition('service', ids.service, null, 'unknown', 'up', -H);
   await outage([['monitor', ids.m2, null], ['slot', ids.m2, 'us-east-1']], 12 * H, 13 * H);
   await outage([['service', ids.service, null]], 2 * H, 2 * H + 30 * M);
   await outage([['service', ids.service, null]], 12 * H, 13 * H);
@@ -90,7 +95,8 @@ before(async () => {
   await rollup(ids.m1, 'us-east-1', 'minute', -M, { checks: 1000, up: 1000, sum_ms: 1000, max_ms: 1, histogram: histogram({ 0: 1000 }) });
   await rollup(ids.m1, 'us-east-1', 'hour', 5 * H, { checks: 7, up: 7, sum_ms: 70, max_ms: 10, histogram: histogram({ 3: 7 }) });
 
-  // m3 (team 2): down 02:00–02:30; rollups at 05:30 (inside a recurring maintenance) and 07:00.
+  // m3 (team 2): up since the day before, down 02:00–02:30; rollups at 05:30 (inside a recurring maintenance) and 07:00.
+  for (const [type, id, region] of [['monitor', ids.m3, null], ['slot', ids.m3, 'us-east-1'], ['service', ids.service2, null]] as const) await transition(type, id, region, 'unknown', 'up', -H);
   await outage([['monitor', ids.m3, null], ['slot', ids.m3, 'us-east-1'], ['service', ids.service2, null]], 2 * H, 2 * H + 30 * M);
   await rollup(ids.m3, 'us-east-1', 'minute', 5 * H + 30 * M, { checks: 50, up: 50, sum_ms: 500, max_ms: 10, histogram: histogram({ 3: 50 }) });
   await rollup(ids.m3, 'us-east-1', 'minute', 7 * H, { checks: 2, up: 2, sum_ms: 30, max_ms: 20, histogram: histogram({ 4: 2 }) });
@@ -164,15 +170,18 @@ test('a service: its own transitions, per region the worst of its monitors, and 
 test('a team: mean of its services\' uptime, summed outages, latency over all its monitors', { skip }, async () => {
   const r = await report(`/v1/sla/teams/${ids.team}?${dayQuery}`);
   assert.equal(r.subject.type, 'team');
-  // The service without monitors or transitions was never down: (93.75 + 100) / 2.
-  assert.equal(r.uptime_percent, 96.875);
+  // The service without monitors was never observed: it has no uptime and is left out of the mean
+  // (it used to read 100 %, as if time without data were uptime).
+  assert.equal(r.uptime_percent, 93.75);
+  assert.equal(r.observed_seconds, 86400);
+  assert.equal(r.unknown_seconds, 0);
   assert.equal(r.downtime_seconds, 5400);
   assert.equal(r.outages, 2);
   assert.equal(r.longest_outage_seconds, 3600);
   assert.equal(r.checks.total, 120);
   assert.deepEqual(r.latency_ms, { p50: 14.44, p95: 85, p99: 95, mean: 20.08 });
   assert.equal(r.counted_seconds, 86400);
-  assert.deepEqual(r.parts.map((p: { type: string; id: string; uptime_percent: number }) => [p.type, p.id, p.uptime_percent]).sort(), [['service', ids.service, 93.75], ['service', ids.emptyService, 100]].sort());
+  assert.deepEqual(r.parts.map((p: { type: string; id: string; uptime_percent: number }) => [p.type, p.id, p.uptime_percent]).sort(), [['service', ids.service, 93.75], ['service', ids.emptyService, null]].sort());
   const east = r.regions.find((x: { region: string }) => x.region === 'us-east-1');
   assert.equal(east.uptime_percent, 93.75, 'only the service with monitors in the region takes part');
   assert.equal(east.checks.total, 100);
@@ -266,8 +275,8 @@ test('the embedded database (PGlite) answers the same figures', async () => {
     const monitor = (await expectOk(lite, 'POST', '/v1/monitors', admin, { ...bodies.monitor(service), regions: ['eu-west-1'] })).id;
     await lite.database.db.updateTable('monitors').set({ created_at: t(-H) }).where('id', '=', monitor).execute();
     await lite.database.db.updateTable('services').set({ created_at: t(-H) }).where('id', '=', service).execute();
-    for (const [i, [type, region, to, at]] of ([['monitor', null, 'down', 2 * H], ['monitor', null, 'up', 2 * H + 30 * M], ['slot', 'eu-west-1', 'down', 2 * H], ['slot', 'eu-west-1', 'up', 2 * H + 30 * M]] as const).entries()) {
-      await lite.database.db.insertInto('state_transitions').values({ id: `lite_${i}`, org_id: lite.orgId, subject_type: type, subject_id: monitor, region, from_state: 'up', to_state: to, at: t(at), cause: null }).execute();
+    for (const [i, [type, region, to, at]] of ([['monitor', null, 'up', -H], ['slot', 'eu-west-1', 'up', -H], ['monitor', null, 'down', 2 * H], ['monitor', null, 'up', 2 * H + 30 * M], ['slot', 'eu-west-1', 'down', 2 * H], ['slot', 'eu-west-1', 'up', 2 * H + 30 * M]] as const).entries()) {
+      await lite.database.db.insertInto('state_transitions').values({ id: `lite_${i}`, org_id: lite.orgId, subject_type: type, subject_id: monitor, region, from_state: to === 'down' ? 'up' : 'unknown', to_state: to, at: t(at), cause: null }).execute();
     }
     for (const at of [3 * H, 2 * H + 25 * M]) {
       await lite.database.db.insertInto('result_rollups').values({ org_id: lite.orgId, monitor_id: monitor, region: 'eu-west-1', resolution: 'minute', bucket_start: t(at), checks: 10, up: 10, degraded: 0, down: 0, sum_ms: 100, max_ms: 10, histogram: histogram({ 3: 10 }) }).execute();

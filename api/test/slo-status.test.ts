@@ -93,6 +93,7 @@ before(async () => {
   await outage('service', ids.service3, middle, middle + M);
   slos.calendar = await createSlo({ team_id: ids.team3, objective: 'uptime', target_percent: 99.9, window: 'calendar_month' });
 
+  await transition('service', ids.service2, 'unknown', 'up', start - 10 * D);
   slos.other = await createSlo({ team_id: ids.team2, service_id: ids.service2, objective: 'uptime', target_percent: 99, window: 'rolling_7d' });
 });
 after(async () => api?.close());

@@ -22,7 +22,9 @@ const Latency = Type.Object({
 const Checks = Type.Object({ total: Type.Integer(), up: Type.Integer(), degraded: Type.Integer(), down: Type.Integer() });
 
 export const SlaFigures = Type.Object({
-  uptime_percent: Type.Union([Type.Number(), Type.Null()], { description: 'Share of the counted time not down; null when nothing was counted.' }),
+  uptime_percent: Type.Union([Type.Number(), Type.Null()], { description: 'Share of the observed time (counted time with a known state) not down: 0 for a subject that was down whenever it was observed; null when it was never observed (no results yet, no runner).' }),
+  observed_seconds: Type.Number({ description: 'Counted time in which the state was known (up, degraded or down); the basis of uptime_percent.' }),
+  unknown_seconds: Type.Number({ description: 'Counted time in state unknown (no results yet, disabled, no runner): neither up nor down.' }),
   downtime_seconds: Type.Number(),
   outages: Type.Integer(),
   longest_outage_seconds: Type.Number(),

@@ -73,28 +73,54 @@ export interface TransitionPoint {
 }
 
 /**
- * Maximal intervals in state `down` within the window. `initial` is the state in force at
- * window.start (the target of the last transition before it, `unknown` when there is none);
- * transitions are applied in time order, and one still open at window.end ends there.
+ * Maximal intervals within the window during which the state satisfies `holds`. `initial` is the
+ * state in force at window.start (the target of the last transition before it, `unknown` when there
+ * is none); transitions are applied in time order, and an interval still open at window.end ends there.
  */
-export function downIntervals(initial: State, transitions: readonly TransitionPoint[], window: Interval): Interval[] {
+export function stateIntervals(initial: State, transitions: readonly TransitionPoint[], window: Interval, holds: (state: State) => boolean): Interval[] {
   const sorted = [...transitions].sort((a, b) => a.at - b.at);
   let state = initial;
   // Transitions at or before the start only settle the initial state.
   let k = 0;
   while (k < sorted.length && sorted[k]!.at <= window.start) state = sorted[k++]!.to;
   const out: Interval[] = [];
-  let downSince = state === 'down' ? window.start : undefined;
+  let since = holds(state) ? window.start : undefined;
   for (; k < sorted.length && sorted[k]!.at < window.end; k++) {
     const { at, to } = sorted[k]!;
-    if (to === 'down' && downSince === undefined) downSince = at;
-    else if (to !== 'down' && downSince !== undefined) {
-      out.push({ start: downSince, end: at });
-      downSince = undefined;
+    if (holds(to) && since === undefined) since = at;
+    else if (!holds(to) && since !== undefined) {
+      out.push({ start: since, end: at });
+      since = undefined;
     }
   }
-  if (downSince !== undefined) out.push({ start: downSince, end: window.end });
+  if (since !== undefined) out.push({ start: since, end: window.end });
   return out.filter((i) => i.end > i.start);
+}
+
+/** Maximal intervals in state `down` within the window (see stateIntervals). */
+export function downIntervals(initial: State, transitions: readonly TransitionPoint[], window: Interval): Interval[] {
+  return stateIntervals(initial, transitions, window, (s) => s === 'down');
+}
+
+/** Intervals within the window in which the state was observed (anything but `unknown`). */
+export function observedIntervals(initial: State, transitions: readonly TransitionPoint[], window: Interval): Interval[] {
+  return stateIntervals(initial, transitions, window, (s) => s !== 'unknown');
+}
+
+/** What the transitions of one subject say about the window: when it was down, and when its state was known at all. */
+export interface Timeline {
+  down: Interval[];
+  observed: Interval[];
+}
+
+/** The timeline of a subject from the state in force at window.start and its transitions. */
+export function timeline(initial: State, transitions: readonly TransitionPoint[], window: Interval): Timeline {
+  return { down: downIntervals(initial, transitions, window), observed: observedIntervals(initial, transitions, window) };
+}
+
+/** The timeline of a subject that is down whenever any of the parts is, and observed whenever any of them is. */
+export function anyOf(parts: readonly Timeline[]): Timeline {
+  return { down: union(parts.flatMap((p) => p.down)), observed: union(parts.flatMap((p) => p.observed)) };
 }
 
 export interface OutageFigures {
@@ -199,16 +225,26 @@ export function rollupFigures(t: RollupTotals): Pick<SlaFigures, 'latency_ms' | 
   };
 }
 
-/** Uptime percent of counted time, 4 decimals; null when nothing was counted. */
-export function uptimePercent(countedMs: number, downtimeMs: number): number | null {
-  return countedMs > 0 ? round((100 * (countedMs - downtimeMs)) / countedMs, 4) : null;
+/**
+ * Uptime percent of observed time, 4 decimals: the share of the time with a known state that was
+ * not down. Null when nothing was observed, so time without data never reads as uptime.
+ */
+export function uptimePercent(observedMs: number, downtimeMs: number): number | null {
+  return observedMs > 0 ? round((100 * Math.max(0, observedMs - downtimeMs)) / observedMs, 4) : null;
 }
 
-/** The figures of one subject: downtime from its down intervals within the counted time, latency from its rollups. */
-export function subjectFigures(down: readonly Interval[], counted: readonly Interval[], totals: RollupTotals): SlaFigures {
-  const o = outageFigures(down, counted);
+/**
+ * The figures of one subject within the counted time: downtime from its down intervals, uptime over
+ * the part of the counted time in which its state was known, latency from its rollups.
+ */
+export function subjectFigures(line: Timeline, counted: readonly Interval[], totals: RollupTotals): SlaFigures {
+  const o = outageFigures(line.down, counted);
+  const countedMs = measure(counted);
+  const observedMs = measure(intersect(line.observed, counted));
   return {
-    uptime_percent: uptimePercent(measure(counted), o.downtimeMs),
+    uptime_percent: uptimePercent(observedMs, o.downtimeMs),
+    observed_seconds: seconds(observedMs),
+    unknown_seconds: seconds(Math.max(0, countedMs - observedMs)),
     downtime_seconds: seconds(o.downtimeMs),
     outages: o.outages,
     longest_outage_seconds: seconds(o.longestMs),
@@ -217,14 +253,17 @@ export function subjectFigures(down: readonly Interval[], counted: readonly Inte
 }
 
 /**
- * Figures of a group (a team of services): uptime is the mean of the parts' uptime (parts without
- * counted time left out), downtime and outages add up, the longest outage is the longest of any part;
- * latency and checks come from the group's combined rollups.
+ * Figures of a group (a team of services): uptime is the mean of the parts' uptime (parts never
+ * observed left out), downtime and outages add up, the longest outage is the longest of any part;
+ * `observed` is the counted time in which any part was observed; latency and checks come from the
+ * group's combined rollups.
  */
-export function groupFigures(parts: readonly SlaFigures[], totals: RollupTotals): SlaFigures {
+export function groupFigures(parts: readonly SlaFigures[], totals: RollupTotals, time: { countedMs: number; observedMs: number }): SlaFigures {
   const uptimes = parts.map((p) => p.uptime_percent).filter((u): u is number => u !== null);
   return {
     uptime_percent: uptimes.length ? round(uptimes.reduce((a, b) => a + b, 0) / uptimes.length, 4) : null,
+    observed_seconds: seconds(time.observedMs),
+    unknown_seconds: seconds(Math.max(0, time.countedMs - time.observedMs)),
     downtime_seconds: round(parts.reduce((a, p) => a + p.downtime_seconds, 0), 3),
     outages: parts.reduce((a, p) => a + p.outages, 0),
     longest_outage_seconds: parts.reduce((a, p) => Math.max(a, p.longest_outage_seconds), 0),

@@ -4,7 +4,7 @@ import { requireTeamAccess } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import type { Caller } from '../resources/spec.service.ts';
 import { coversMonitor, coversService, excludedWindows, type ExpandedWindow, type MaintenanceWindowDoc } from './maintenance.expand.ts';
-import { addTotals, clip, downIntervals, emptyTotals, groupFigures, intersect, measure, subjectFigures, subtract, union, type Interval, type RollupTotals, type TransitionPoint } from './sla.math.ts';
+import { addTotals, anyOf, clip, emptyTotals, groupFigures, intersect, measure, subjectFigures, subtract, timeline, union, type Interval, type RollupTotals, type Timeline, type TransitionPoint } from './sla.math.ts';
 import { SlaRepository, type SlaMonitorRow, type SlaNamedRow, type TransitionRow } from './sla.repository.ts';
 import { resolutionFor, resolveWindow, type SlaWindow, type SlaWindowLabel } from './sla.window.ts';
 
@@ -28,9 +28,9 @@ interface Accounting {
 interface MonitorFacts {
   row: SlaMonitorRow;
   time: Accounting;
-  /** Down intervals of the monitor's own (quorum) state. */
-  down: Interval[];
-  slotDown: Map<string, Interval[]>;
+  /** Down and observed intervals of the monitor's own (quorum) state. */
+  line: Timeline;
+  slots: Map<string, Timeline>;
   totals: Map<string, RollupTotals>;
   regions: string[];
 }
@@ -38,10 +38,11 @@ interface MonitorFacts {
 interface ServiceFacts {
   row: SlaNamedRow;
   time: Accounting;
-  down: Interval[];
+  line: Timeline;
   monitors: MonitorFacts[];
   regions: string[];
   figures: SlaFigures;
+  regionLines: Map<string, Timeline>;
   regionFigures: Map<string, SlaFigures>;
 }
 
@@ -51,8 +52,10 @@ const seconds = (ms: number) => Math.round(ms) / 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
-/** Groups transition rows by subject (and region) into down intervals within the window. */
-function downBySubject(rows: TransitionRow[], range: Interval, keyOf: (row: TransitionRow) => string): Map<string, Interval[]> {
+const never: Timeline = { down: [], observed: [] };
+
+/** Groups transition rows by subject (and region) into down and observed intervals within the window. */
+function timelineBySubject(rows: TransitionRow[], range: Interval, keyOf: (row: TransitionRow) => string): Map<string, Timeline> {
   const points = new Map<string, TransitionPoint[]>();
   for (const row of rows) {
     const key = keyOf(row);
@@ -60,8 +63,8 @@ function downBySubject(rows: TransitionRow[], range: Interval, keyOf: (row: Tran
     list.push({ at: row.at.getTime(), to: row.to_state });
     points.set(key, list);
   }
-  // Rows at or before the window start carry the state in force; downIntervals settles them first.
-  return new Map([...points].map(([key, list]) => [key, downIntervals('unknown', list, range)]));
+  // Rows at or before the window start carry the state in force; timeline settles them first.
+  return new Map([...points].map(([key, list]) => [key, timeline('unknown', list, range)]));
 }
 
 function account(createdAt: Date, range: Interval, windows: ExpandedWindow[]): Accounting {
@@ -90,10 +93,10 @@ export class SlaService {
     const windows = await this.repo.slaWindows(this.db, orgId, [row.team_id]);
     const [m] = await this.monitorFacts(orgId, [row], windows, window);
     const facts = m!;
-    const regions = facts.regions.map((region): Region => ({ region, ...subjectFigures(facts.slotDown.get(region) ?? [], facts.time.counted, facts.totals.get(region) ?? emptyTotals()) }));
+    const regions = facts.regions.map((region): Region => ({ region, ...subjectFigures(facts.slots.get(region) ?? never, facts.time.counted, facts.totals.get(region) ?? emptyTotals()) }));
     return {
       ...this.header('monitor', row, window, facts.time),
-      ...subjectFigures(facts.down, facts.time.counted, addTotals([...facts.totals.values()])),
+      ...subjectFigures(facts.line, facts.time.counted, addTotals([...facts.totals.values()])),
       regions,
     };
   }
@@ -111,7 +114,7 @@ export class SlaService {
       ...this.header('service', row, window, facts.time),
       ...facts.figures,
       regions: facts.regions.map((region) => ({ region, ...facts.regionFigures.get(region)! })),
-      parts: facts.monitors.map((m) => ({ type: 'monitor' as const, id: m.row.id, name: m.row.name, ...subjectFigures(m.down, m.time.counted, addTotals([...m.totals.values()])) })),
+      parts: facts.monitors.map((m) => ({ type: 'monitor' as const, id: m.row.id, name: m.row.name, ...subjectFigures(m.line, m.time.counted, addTotals([...m.totals.values()])) })),
     };
   }
 
@@ -125,10 +128,18 @@ export class SlaService {
     const facts = await this.serviceFacts(orgId, services, windows, window);
     const monitors = facts.flatMap((s) => s.monitors);
     const totalsIn = (region?: string) => addTotals(monitors.flatMap((m) => (region === undefined ? [...m.totals.values()] : m.totals.has(region) ? [m.totals.get(region)!] : [])));
-    const regions = sorted(facts.flatMap((s) => s.regions)).map((region): Region => ({
-      region,
-      ...groupFigures(facts.filter((s) => s.regionFigures.has(region)).map((s) => s.regionFigures.get(region)!), totalsIn(region)),
-    }));
+    // The team is observed while any of its services is observed within that service's counted time.
+    const groupTime = (parts: Array<{ counted: Interval[]; line: Timeline }>) => ({
+      countedMs: measure(union(parts.flatMap((p) => p.counted))),
+      observedMs: measure(union(parts.flatMap((p) => intersect(p.line.observed, p.counted)))),
+    });
+    const regions = sorted(facts.flatMap((s) => s.regions)).map((region): Region => {
+      const having = facts.filter((s) => s.regionFigures.has(region));
+      return {
+        region,
+        ...groupFigures(having.map((s) => s.regionFigures.get(region)!), totalsIn(region), groupTime(having.map((s) => ({ counted: s.time.counted, line: s.regionLines.get(region)! })))),
+      };
+    });
     // The team's time is counted while any of its services is counted, and excluded while every
     // service that exists is in maintenance.
     const existence = union(facts.flatMap((s) => s.time.existence));
@@ -138,7 +149,7 @@ export class SlaService {
     const time: Accounting = { existence, excluded: subtract(existence, counted), counted, windows: [...byWindow.values()] };
     return {
       ...this.header('team', team, window, time),
-      ...groupFigures(facts.map((s) => s.figures), totalsIn()),
+      ...groupFigures(facts.map((s) => s.figures), totalsIn(), groupTime(facts.map((s) => ({ counted: s.time.counted, line: s.line })))),
       regions,
       parts: facts.map((s) => ({ type: 'service' as const, id: s.row.id, name: s.row.name, ...s.figures })),
     };
@@ -165,19 +176,21 @@ export class SlaService {
       this.monitorFacts(orgId, monitorRows, windows, window),
       this.repo.transitions(this.db, orgId, 'service', services.map((s) => s.id), new Date(window.from), new Date(window.to)),
     ]);
-    const down = downBySubject(transitions, range, (r) => r.subject_id);
+    const lines = timelineBySubject(transitions, range, (r) => r.subject_id);
     return services.map((row) => {
       const time = account(row.created_at, range, excludedWindows(windows, (w) => coversService(w, row), range));
       const own = monitors.filter((m) => m.row.service_id === row.id);
       const regions = sorted(own.flatMap((m) => m.regions));
-      const serviceDown = down.get(row.id) ?? [];
-      // Per region the service is down while any of its monitors is down there (the worst of them).
+      const line = lines.get(row.id) ?? never;
+      // Per region the service is down while any of its monitors is down there (the worst of them),
+      // and observed while any of them is observed there.
+      const regionLines = new Map(regions.map((region) => [region, anyOf(own.map((m) => m.slots.get(region) ?? never))]));
       const regionFigures = new Map(regions.map((region) => [
         region,
-        subjectFigures(union(own.flatMap((m) => m.slotDown.get(region) ?? [])), time.counted, addTotals(own.flatMap((m) => (m.totals.has(region) ? [m.totals.get(region)!] : [])))),
+        subjectFigures(regionLines.get(region)!, time.counted, addTotals(own.flatMap((m) => (m.totals.has(region) ? [m.totals.get(region)!] : [])))),
       ]));
-      const figures = subjectFigures(serviceDown, time.counted, addTotals(own.flatMap((m) => [...m.totals.values()])));
-      return { row, time, down: serviceDown, monitors: own, regions, figures, regionFigures };
+      const figures = subjectFigures(line, time.counted, addTotals(own.flatMap((m) => [...m.totals.values()])));
+      return { row, time, line, monitors: own, regions, figures, regionLines, regionFigures };
     });
   }
 
@@ -194,8 +207,8 @@ export class SlaService {
       this.repo.rollups(this.db, orgId, ids, resolutionFor(window), from, to, exclusions),
     ]);
     const slotKey = (monitorId: string, region: string) => `${monitorId}\u0000${region}`;
-    const slotDown = downBySubject(slots, range, (r) => slotKey(r.subject_id, r.region ?? ''));
-    const monitorDown = downBySubject(overall, range, (r) => r.subject_id);
+    const slotLines = timelineBySubject(slots, range, (r) => slotKey(r.subject_id, r.region ?? ''));
+    const monitorLines = timelineBySubject(overall, range, (r) => r.subject_id);
     // Regions of a monitor: the configured ones and any that reported in the window.
     const seen = new Map<string, Set<string>>();
     const see = (monitorId: string, region: string | null) => {
@@ -209,8 +222,8 @@ export class SlaService {
       return {
         row,
         time: times.get(row.id)!,
-        down: monitorDown.get(row.id) ?? [],
-        slotDown: new Map(regions.map((region) => [region, slotDown.get(slotKey(row.id, region)) ?? []])),
+        line: monitorLines.get(row.id) ?? never,
+        slots: new Map(regions.map((region) => [region, slotLines.get(slotKey(row.id, region)) ?? never])),
         totals,
         regions,
       };

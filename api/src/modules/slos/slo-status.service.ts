@@ -74,18 +74,19 @@ export class SloStatusService {
   }
 
   /**
-   * Counted and down seconds of the subject over a range, from the SLA report. A team's uptime is
-   * the mean of its services' (as in its SLA report), so its down time is that share of its counted time.
+   * Observed and down seconds of the subject over a range, from the SLA report: time without a known
+   * state (unknown) is neither good nor bad, so a subject never observed has no data. A team's uptime
+   * is the mean of its services' (as in its SLA report), so its down time is that share of its observed time.
    */
   private async uptimeUsage(caller: Caller, subject: Subject, range: Interval): Promise<Usage> {
     if (range.end <= range.start) return none;
     const query = { from: iso(range.start), to: iso(range.end) };
     if (subject.monitorId || subject.serviceId) {
       const r = subject.monitorId ? await this.sla.monitor(caller, subject.monitorId, query) : await this.sla.service(caller, subject.serviceId!, query);
-      return r.uptime_percent === null ? none : { total: r.counted_seconds, bad: Math.min(r.downtime_seconds, r.counted_seconds) };
+      return r.uptime_percent === null ? none : { total: r.observed_seconds, bad: Math.min(r.downtime_seconds, r.observed_seconds) };
     }
     const r = await this.sla.team(caller, subject.teamId, query);
-    return r.uptime_percent === null ? none : { total: r.counted_seconds, bad: (r.counted_seconds * (100 - r.uptime_percent)) / 100 };
+    return r.uptime_percent === null ? none : { total: r.observed_seconds, bad: (r.observed_seconds * (100 - r.uptime_percent)) / 100 };
   }
 
   /** Monitors the objective is about: the monitor, the service's monitors, or every monitor of the team's services. */
