@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { destination as pinoDestination, pino, type Logger } from 'pino';
 import { RUNNER_PROTOCOL_VERSION } from '../../api/src/contract/runner-protocol.schema.ts';
 import { ConfigError, loadRunnerConfig, type RunnerConfig } from './config/runner.config.ts';
-import { createCheckRegistry, createEngine, createResultBuffer, createRunnerMetrics, type Engine } from './engine.ts';
-import { startHealthServer, type HealthServer } from './health/health.server.ts';
+import { createCheckRegistry, createEngine, createRunnerMetrics, type Engine, type RunnerMetrics } from './engine.ts';
+import { listenFailureMessage, startHealthServer, type HealthServer } from './health/health.server.ts';
 import { RunnerHealth } from './health/runner.health.ts';
 import { createProtocolMetrics } from './metrics/protocol.metrics.ts';
 import { runPollLoop } from './protocol/poll.loop.ts';
@@ -20,6 +20,9 @@ import { createProtocolClient } from './protocol/protocol.client.ts';
 import { ProtocolError } from './protocol/protocol.errors.ts';
 import { PushLoop } from './protocol/push.loop.ts';
 import { RunnerSession } from './protocol/runner.session.ts';
+import { createMemoryQueue, type ResultQueue } from './results/result.queue.ts';
+import { ResultSpool } from './results/result.spool.ts';
+import { createSpoolMetrics } from './metrics/spool.metrics.ts';
 
 /** Time budgets of a graceful shutdown; the sum stays well below Kubernetes' default 30 s grace period. */
 export interface ShutdownBudget {
@@ -52,7 +55,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
   const lifetime = new AbortController();
   const metrics = createRunnerMetrics();
   const health = new RunnerHealth();
-  const buffer = createResultBuffer(config.bufferCapacity, () => metrics.recordDropped());
+  const buffer = createResultQueue(config, logger, metrics);
   metrics.setGaugeSources({ bufferDepth: () => buffer.depth });
   const protocolMetrics = createProtocolMetrics(metrics.registry, { lastPollAt: () => health.lastPollAt, bufferCapacity: config.bufferCapacity });
   const checks = createCheckRegistry();
@@ -91,6 +94,8 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       expected_region: config.expectedRegion,
       metrics_port: config.metricsPort || undefined,
       buffer_capacity: config.bufferCapacity,
+      spool_dir: config.spool?.dir,
+      spool_max_bytes: config.spool?.maxBytes,
       concurrency: config.concurrency,
       capabilities: Object.keys(checks),
     },
@@ -98,12 +103,18 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
   );
 
   const run = async (): Promise<void> => {
-    if (config.metricsPort > 0) {
-      healthServer = await startHealthServer({ port: config.metricsPort, host: config.metricsHost, metrics, health: () => health.verdict() }).catch((err: Error) => {
-        throw new Error(`PHAROS_RUNNER_METRICS_PORT: cannot listen on port ${config.metricsPort}: ${err.message}`);
+    if (config.metricsPort !== 0) {
+      const port = config.metricsPort === 'auto' ? 0 : config.metricsPort;
+      healthServer = await startHealthServer({ port, host: config.metricsHost, metrics, health: () => health.verdict() }).catch((err: NodeJS.ErrnoException) => {
+        throw new Error(listenFailureMessage(port, config.metricsHost, err));
       });
-      logger.info({ port: healthServer.port }, 'serving /metrics and /healthz');
+      const shown = healthServer.host.includes(':') ? `[${healthServer.host}]` : healthServer.host;
+      logger.info({ port: healthServer.port, host: healthServer.host, url: `http://${shown}:${healthServer.port}/metrics` }, 'serving /metrics and /healthz');
     }
+    const { recovered } = await buffer.open().catch((err: Error) => {
+      throw new Error(`PHAROS_RUNNER_SPOOL_DIR: cannot use "${config.spool?.dir}" for the result spool: ${err.message}. Point it at a writable directory of its own, or unset it to keep results in memory only.`);
+    });
+    if (config.spool) logger.info({ dir: config.spool.dir, recovered }, recovered > 0 ? 'result spool read back: sending what an earlier run left unsent' : 'result spool ready');
     const registered = await session.register(lifetime.signal);
     if (lifetime.signal.aborted) return; // registered just as a shutdown began: nothing to start
     engine = createEngine({
@@ -112,7 +123,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       metrics,
       maxConcurrent: config.concurrency,
       sink: (result) => {
-        buffer.push(result);
+        buffer.push({ runnerId: session.current?.runner_id ?? registered.runner_id, result });
         pushLoop.notify();
       },
     });
@@ -152,9 +163,11 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
         } catch (err) {
           logger.warn({ error: (err as Error).message }, 'deregistration failed; our monitors move when the lease runs out');
         }
-      } else if (buffer.depth > 0) {
+      } else if (buffer.depth > 0 && !config.spool) {
         logger.warn({ unsent: buffer.depth }, 'exiting with unsent results');
       }
+      await buffer.close();
+      if (config.spool && buffer.depth > 0) logger.info({ unsent: buffer.depth, dir: config.spool.dir }, 'unsent results stay in the spool and are sent on the next start');
       await within(client.close(), 1_000);
       await healthServer?.close();
       const code = graceful ? 0 : 1;
@@ -176,6 +189,37 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
   });
 
   return { exited, shutdown: (reason) => finish(true, reason) };
+}
+
+/** The memory buffer, or the on-disk spool when PHAROS_RUNNER_SPOOL_DIR is set; evictions are counted and logged. */
+function createResultQueue(config: RunnerConfig, logger: Logger, metrics: RunnerMetrics): ResultQueue {
+  let dropped = 0;
+  const onDrop = (): void => {
+    metrics.recordDropped();
+    dropped += 1;
+    // The first eviction and every 1,000th: a long outage should not flood the log.
+    if (dropped === 1 || dropped % 1000 === 0) {
+      logger.warn({ dropped_total: dropped, capacity: config.bufferCapacity, spool_max_bytes: config.spool?.maxBytes }, 'result buffer full: the oldest unsent results were dropped (raise PHAROS_RUNNER_BUFFER or PHAROS_RUNNER_SPOOL_MAX_BYTES to ride out longer outages)');
+    }
+  };
+  if (!config.spool) return createMemoryQueue(config.bufferCapacity, onDrop);
+  const spoolMetrics = createSpoolMetrics(metrics.registry);
+  const spool = new ResultSpool({
+    dir: config.spool.dir,
+    maxResults: config.bufferCapacity,
+    maxBytes: config.spool.maxBytes,
+    onDrop,
+    onSkipped: (file, count) => {
+      spoolMetrics.recordSkipped(count);
+      logger.warn({ file, skipped: count }, 'skipped unreadable records in the result spool (a write torn by a crash, or a damaged file)');
+    },
+    onError: (err) => {
+      spoolMetrics.recordWriteError();
+      logger.error({ error: err.message }, 'result spool write failed; results stay queued in memory and are still sent');
+    },
+  });
+  spoolMetrics.setBytesSource(() => spool.diskBytes);
+  return spool;
 }
 
 /** What the operator must read when the runner cannot go on. */

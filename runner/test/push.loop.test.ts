@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckResult, ResultBatchOutcome } from '../../api/src/contract/index.ts';
-import { createResultBuffer } from '../src/engine.ts';
+import { createMemoryQueue } from '../src/results/result.queue.ts';
 import type { ProtocolClient } from '../src/protocol/protocol.client.ts';
 import { ProtocolError } from '../src/protocol/protocol.errors.ts';
 import { PushLoop } from '../src/protocol/push.loop.ts';
@@ -19,8 +19,9 @@ const result = (n: number): CheckResult => ({
 });
 
 /** A client whose push answers come from `answer`; everything else succeeds. */
-function stubClient(answer: (batch: readonly CheckResult[]) => ResultBatchOutcome | ProtocolError, maxBatch = 4) {
+function stubClient(answer: (batch: readonly CheckResult[], runnerId: string) => ResultBatchOutcome | ProtocolError, maxBatch = 4) {
   const batches: string[][] = [];
+  const pushedAs: string[] = [];
   let registrations = 0;
   const client: ProtocolClient = {
     register: async () => {
@@ -28,16 +29,17 @@ function stubClient(answer: (batch: readonly CheckResult[]) => ResultBatchOutcom
       return { runner_id: `run_${registrations}`, region: 'eu-west-1', labels: {}, protocol_version: 1, lease_seconds: 10, poll_wait_seconds: 1, max_batch: maxBatch };
     },
     pollAssignments: async () => assert.fail('not polled here'),
-    pushResults: async (_runnerId, results) => {
+    pushResults: async (runnerId, results) => {
       batches.push(results.map((r) => r.id));
-      const outcome = answer(results);
+      pushedAs.push(runnerId);
+      const outcome = answer(results, runnerId);
       if (outcome instanceof ProtocolError) throw outcome;
       return outcome;
     },
     deregister: async () => true,
     close: async () => undefined,
   };
-  return { client, batches, registrations: () => registrations };
+  return { client, batches, pushedAs, registrations: () => registrations };
 }
 
 async function setup(answer: Parameters<typeof stubClient>[0], maxBatch?: number) {
@@ -46,19 +48,20 @@ async function setup(answer: Parameters<typeof stubClient>[0], maxBatch?: number
   const session = new RunnerSession({ client: stub.client, registration: { protocol_version: 1, version: 't', capabilities: ['http'] }, expectedRegion: undefined, logger });
   const lifetime = new AbortController();
   await session.register(lifetime.signal);
-  const buffer = createResultBuffer(100);
+  const buffer = createMemoryQueue(100);
+  const queue = (r: CheckResult) => buffer.push({ runnerId: session.current!.runner_id, result: r });
   let pushErrors = 0;
   const loop = new PushLoop({ client: stub.client, session, buffer, logger, onPushError: () => (pushErrors += 1) });
   const running = loop.run(lifetime.signal);
   const add = (...ns: number[]) => {
-    ns.forEach((n) => buffer.push(result(n)));
+    ns.forEach((n) => queue(result(n)));
     loop.notify();
   };
   const stop = async () => {
     lifetime.abort();
     await running;
   };
-  return { ...stub, buffer, loop, add, stop, lines, pushErrors: () => pushErrors };
+  return { ...stub, buffer, queue, loop, add, stop, lines, pushErrors: () => pushErrors };
 }
 
 const acceptAll = (batch: readonly CheckResult[]): ResultBatchOutcome => ({ accepted: batch.map((r) => r.id), duplicates: 0, rejected: [] });
@@ -122,11 +125,25 @@ describe('push loop', () => {
     await t.stop();
   });
 
+  it('pushes results kept from an earlier registration under that runner id, and under the current one once the API forgot it', async () => {
+    const t = await setup((batch, runnerId) => (runnerId === 'run_gone' ? new ProtocolError('runner_unknown', 'who?', 404) : acceptAll(batch)), 8);
+    await t.stop(); // drive the loop by flush() so the order of batches is deterministic
+    t.buffer.push({ runnerId: 'run_gone', result: result(1) });
+    t.buffer.push({ runnerId: 'run_before_restart', result: result(2) });
+    t.buffer.push({ runnerId: 'run_before_restart', result: result(3) });
+    t.queue(result(4));
+    assert.equal(await t.loop.flush(2_000), 0);
+    // run_gone is unknown: its result goes out under the current registration, together with run_1's.
+    assert.deepEqual(t.pushedAs, ['run_gone', 'run_1', 'run_before_restart', 'run_1']);
+    assert.deepEqual(t.batches, [[result(1).id], [result(1).id], [result(2).id, result(3).id], [result(4).id]]);
+    assert.equal(t.registrations(), 1, 'an old registration being unknown does not re-register the current one');
+  });
+
   it('flush sends what is left within its time budget', async () => {
     const t = await setup(acceptAll);
     await t.stop();
-    t.buffer.push(result(1));
-    t.buffer.push(result(2));
+    t.queue(result(1));
+    t.queue(result(2));
     assert.equal(await t.loop.flush(1_000), 0);
     assert.equal(t.buffer.depth, 0);
   });

@@ -33,6 +33,15 @@ describe('runner config', () => {
     assert.equal(config.logLevel, 'debug');
   });
 
+  it('reads the metrics listener and the spool settings', () => {
+    assert.equal(loadRunnerConfig({ ...base, PHAROS_RUNNER_METRICS_PORT: 'auto' }).metricsPort, 'auto');
+    assert.equal(loadRunnerConfig({ ...base, PHAROS_RUNNER_METRICS_HOST: '127.0.0.1' }).metricsHost, '127.0.0.1');
+    assert.equal(loadRunnerConfig({ ...base, PHAROS_RUNNER_METRICS_HOST: '::1' }).metricsHost, '::1');
+    assert.equal(loadRunnerConfig(base).spool, undefined, 'memory only unless a spool directory is set');
+    assert.deepEqual(loadRunnerConfig({ ...base, PHAROS_RUNNER_SPOOL_DIR: '/var/lib/pharos-runner' }).spool, { dir: '/var/lib/pharos-runner', maxBytes: 256 * 1024 * 1024 });
+    assert.deepEqual(loadRunnerConfig({ ...base, PHAROS_RUNNER_SPOOL_DIR: 'spool', PHAROS_RUNNER_SPOOL_MAX_BYTES: '2000000' }).spool, { dir: 'spool', maxBytes: 2_000_000 });
+  });
+
   const bad: [string, Record<string, string>, RegExp][] = [
     ['missing URL', { PHAROS_RUNNER_TOKEN: 'phr_x' }, /^PHAROS_API_URL: is required/],
     ['URL without scheme', { ...base, PHAROS_API_URL: 'pharos.example.com' }, /^PHAROS_API_URL: must be an http\(s\) URL/],
@@ -41,6 +50,9 @@ describe('runner config', () => {
     ['API token instead of runner token', { ...base, PHAROS_RUNNER_TOKEN: 'phs_x' }, /^PHAROS_RUNNER_TOKEN: .*This is an API token/],
     ['bad region', { ...base, PHAROS_REGION: 'US East' }, /^PHAROS_REGION: must be a region name/],
     ['port out of range', { ...base, PHAROS_RUNNER_METRICS_PORT: '70000' }, /^PHAROS_RUNNER_METRICS_PORT: must be a whole number from 0 to 65535/],
+    ['port that is neither a number nor auto', { ...base, PHAROS_RUNNER_METRICS_PORT: 'any' }, /^PHAROS_RUNNER_METRICS_PORT: must be a whole number from 0 to 65535 \(0 disables \/metrics and \/healthz, "auto" picks a free port\)/],
+    ['host with a port or a scheme', { ...base, PHAROS_RUNNER_METRICS_HOST: 'http://127.0.0.1:9464' }, /^PHAROS_RUNNER_METRICS_HOST: must be an IP address or host name/],
+    ['spool budget too small', { ...base, PHAROS_RUNNER_SPOOL_DIR: 'spool', PHAROS_RUNNER_SPOOL_MAX_BYTES: '1000' }, /^PHAROS_RUNNER_SPOOL_MAX_BYTES: must be a whole number from 1048576/],
     ['buffer of zero', { ...base, PHAROS_RUNNER_BUFFER: '0' }, /^PHAROS_RUNNER_BUFFER: must be a whole number from 1/],
     ['fractional concurrency', { ...base, PHAROS_RUNNER_CONCURRENCY: '1.5' }, /^PHAROS_RUNNER_CONCURRENCY: must be a whole number/],
     ['unknown log level', { ...base, LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of fatal, error/],

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
+import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { startHttpFixture, type HttpFixture } from './helpers/http.fixture.ts';
 import { monitor } from './helpers/monitor.factory.ts';
@@ -59,6 +61,45 @@ describe('runner process', { concurrency: true, timeout: 60_000 }, () => {
       assert.match(String(revoked.logs.find((l) => l.level === 60)?.msg), /rejected PHAROS_RUNNER_TOKEN \(unknown or revoked\).*POST \/v1\/runner-tokens/);
       assert.equal(b.code, 1);
       assert.match(String(wrongRegion.logs.find((l) => l.level === 60)?.msg), /PHAROS_REGION is "us-east-1" but .* region "us-west-2"/);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a taken metrics port exits 1 with a message naming the setting to change', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as net.AddressInfo).port;
+    try {
+      const runner = spawnTracked({ PHAROS_API_URL: 'http://127.0.0.1:9', PHAROS_RUNNER_TOKEN: 'phr_x', PHAROS_RUNNER_METRICS_PORT: String(port), PHAROS_RUNNER_METRICS_HOST: '127.0.0.1' });
+      const { code } = await runner.exited;
+      assert.equal(code, 1);
+      const fatal = runner.logs.find((l) => l.level === 60);
+      assert.match(String(fatal?.msg), new RegExp(`^PHAROS_RUNNER_METRICS_PORT: 127\\.0\\.0\\.1 port ${port} is already in use .*OpenTelemetry.*Set PHAROS_RUNNER_METRICS_PORT to a free port, to "auto" .*or to 0`), runner.output());
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('serves /metrics on loopback only when PHAROS_RUNNER_METRICS_HOST is 127.0.0.1, on a port the system picks with "auto"', async () => {
+    const api = await FakeControlPlane.start();
+    try {
+      const runner = spawnTracked({ PHAROS_API_URL: api.url, PHAROS_RUNNER_TOKEN: api.token, PHAROS_RUNNER_METRICS_PORT: 'auto', PHAROS_RUNNER_METRICS_HOST: '127.0.0.1' });
+      const line = await runner.waitForLog((l) => l.msg === 'serving /metrics and /healthz', 'the metrics server', 30_000);
+      assert.equal(line.host, '127.0.0.1');
+      assert.ok(Number(line.port) > 0);
+      assert.equal(line.url, `http://127.0.0.1:${line.port}/metrics`);
+      assert.equal((await fetch(String(line.url))).status, 200);
+      // Another address of this machine must not answer on that port.
+      const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+      if (external) {
+        const refused = await new Promise<boolean>((resolve) => {
+          const socket = net.connect({ host: external.address, port: Number(line.port) });
+          socket.once('connect', () => (socket.destroy(), resolve(false)));
+          socket.once('error', () => resolve(true));
+        });
+        assert.ok(refused, `not reachable on ${external.address}`);
+      }
     } finally {
       await api.close();
     }

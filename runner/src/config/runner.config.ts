@@ -1,5 +1,7 @@
+import { isIP } from 'node:net';
 import { defaultMaxConcurrent } from '../engine.ts';
 import { defaultResultBufferCapacity } from '../results/result.buffer.ts';
+import { defaultSpoolMaxBytes, minSpoolMaxBytes } from '../results/result.spool.ts';
 
 /** Log levels LOG_LEVEL accepts (pino's). */
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -13,11 +15,13 @@ export interface RunnerConfig {
   token: string;
   /** Region the operator expects this runner to serve; absent = whatever the token says. */
   expectedRegion: string | undefined;
-  /** Port of /metrics and /healthz; 0 disables the server. */
-  metricsPort: number;
+  /** Port of /metrics and /healthz; 0 disables the server, 'auto' lets the OS pick a free one. */
+  metricsPort: number | 'auto';
   /** Interface the metrics server listens on; undefined = all interfaces. */
   metricsHost: string | undefined;
   bufferCapacity: number;
+  /** On-disk spool of unsent results (PHAROS_RUNNER_SPOOL_DIR); undefined = memory only. */
+  spool: { dir: string; maxBytes: number } | undefined;
   concurrency: number;
   logLevel: LogLevel;
 }
@@ -36,6 +40,7 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const regionPattern = /^[a-z0-9][a-z0-9-]*$/;
+const hostnamePattern = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
 
 /** Reads and checks every runner variable; throws one ConfigError listing all problems. */
 export function loadRunnerConfig(env: Env): RunnerConfig {
@@ -83,8 +88,13 @@ export function loadRunnerConfig(env: Env): RunnerConfig {
     problems.push({ variable: 'PHAROS_REGION', message: `must be a region name like "us-east-1" (lower-case letters, digits, "-"); got "${region}".` });
   }
 
-  const metricsPort = integer('PHAROS_RUNNER_METRICS_PORT', defaultMetricsPort, 0, 65535, '0 disables /metrics and /healthz');
+  const metricsPort = value('PHAROS_RUNNER_METRICS_PORT')?.toLowerCase() === 'auto' ? 'auto' : integer('PHAROS_RUNNER_METRICS_PORT', defaultMetricsPort, 0, 65535, '0 disables /metrics and /healthz, "auto" picks a free port');
   const metricsHost = value('PHAROS_RUNNER_METRICS_HOST');
+  if (metricsHost !== undefined && !isIP(metricsHost) && !hostnamePattern.test(metricsHost)) {
+    problems.push({ variable: 'PHAROS_RUNNER_METRICS_HOST', message: `must be an IP address or host name to listen on, e.g. 127.0.0.1 (loopback only) or 0.0.0.0 (all interfaces); got "${metricsHost}".` });
+  }
+  const spoolDir = value('PHAROS_RUNNER_SPOOL_DIR');
+  const spoolMaxBytes = integer('PHAROS_RUNNER_SPOOL_MAX_BYTES', defaultSpoolMaxBytes, minSpoolMaxBytes, Number.MAX_SAFE_INTEGER, 'disk the spool may use, in bytes');
   const bufferCapacity = integer('PHAROS_RUNNER_BUFFER', defaultResultBufferCapacity, 1, 10_000_000, 'results kept while the API is unreachable');
   const concurrency = integer('PHAROS_RUNNER_CONCURRENCY', defaultMaxConcurrent, 1, 100_000, 'checks running at once');
 
@@ -93,5 +103,6 @@ export function loadRunnerConfig(env: Env): RunnerConfig {
   if (!logLevel) problems.push({ variable: 'LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}; got "${value('LOG_LEVEL')}".` });
 
   if (problems.length > 0 || !apiUrl || !token || !logLevel) throw new ConfigError(problems);
-  return { apiUrl, token, expectedRegion: region, metricsPort, metricsHost, bufferCapacity, concurrency, logLevel };
+  const spool = spoolDir === undefined ? undefined : { dir: spoolDir, maxBytes: spoolMaxBytes };
+  return { apiUrl, token, expectedRegion: region, metricsPort, metricsHost, bufferCapacity, spool, concurrency, logLevel };
 }

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { HealthVerdict } from './runner.health.ts';
 
 export interface HealthServerOptions {
+  /** 0 = a free port chosen by the OS (read it back from HealthServer.port). */
   port: number;
-  /** Loopback in tests; all interfaces by default so Prometheus and the kubelet can reach it. */
+  /** Loopback in tests and under `npm start`; all interfaces by default so Prometheus and the kubelet can reach it. */
   host?: string;
   metrics: { contentType: string; render(): Promise<string> };
   health: () => HealthVerdict;
@@ -12,6 +13,8 @@ export interface HealthServerOptions {
 
 export interface HealthServer {
   readonly port: number;
+  /** The address actually bound, e.g. "127.0.0.1" or "::". */
+  readonly host: string;
   close(): Promise<void>;
 }
 
@@ -45,12 +48,34 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       resolve();
     });
   });
+  const address = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    port: address.port,
+    host: address.address,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** What an operator must read when the metrics server cannot listen: which setting to change, and to what. */
+export function listenFailureMessage(port: number, host: string | undefined, err: NodeJS.ErrnoException): string {
+  const where = `${host ?? 'all interfaces'} port ${port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return (
+        `PHAROS_RUNNER_METRICS_PORT: ${where} is already in use (another Pharos runner, or an OpenTelemetry Prometheus exporter, which also defaults to 9464). ` +
+        'Set PHAROS_RUNNER_METRICS_PORT to a free port, to "auto" for one chosen by the system, or to 0 to turn /metrics and /healthz off.'
+      );
+    case 'EACCES':
+      return `PHAROS_RUNNER_METRICS_PORT: not allowed to listen on ${where} (ports below 1024 need privileges). Choose a port from 1024 up, or "auto".`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `PHAROS_RUNNER_METRICS_HOST: "${host}" is not an address of this machine (${err.code}). Use 127.0.0.1 for loopback only, or leave it unset for all interfaces.`;
+    default:
+      return `PHAROS_RUNNER_METRICS_PORT: cannot listen on ${where}: ${err.message}`;
+  }
 }

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { CheckResult } from '../../../api/src/contract/index.ts';
-import type { BoundedBuffer } from '../results/result.buffer.ts';
+import type { QueuedResult, ResultQueue } from '../results/result.queue.ts';
 import { Backoff, pause } from './backoff.policy.ts';
 import type { ProtocolClient } from './protocol.client.ts';
 import { ProtocolError, isFatal } from './protocol.errors.ts';
@@ -10,7 +9,7 @@ import { describeError, retryAfterMs, type RunnerSession } from './runner.sessio
 export interface PushLoopOptions {
   client: ProtocolClient;
   session: RunnerSession;
-  buffer: BoundedBuffer<CheckResult>;
+  buffer: ResultQueue;
   logger: Logger;
   onPushError: () => void;
   onPushed?: (accepted: number, rejected: number) => void;
@@ -35,6 +34,8 @@ export class PushLoop {
   #failingSince: number | undefined;
   #lastError: unknown;
   #backoffPause: RequestSignal | undefined;
+  /** Runner ids the API no longer knows: their results are sent under the current registration. */
+  readonly #forgotten = new Set<string>();
   readonly #backoff: Backoff;
 
   constructor(private readonly options: PushLoopOptions) {
@@ -108,14 +109,33 @@ export class PushLoop {
     });
   }
 
+  /**
+   * The oldest results that share one runner id: results kept across a restart (spool) carry the
+   * registration that owned their slots when they ran, and ingest checks ownership against it.
+   */
+  #nextBatch(current: string): { runnerId: string; batch: QueuedResult['result'][] } {
+    const runner = this.options.session.current;
+    const limit = Math.min(this.#batchLimit, runner?.max_batch ?? contractMaxBatch, contractMaxBatch);
+    const owner = (e: QueuedResult): string => (this.#forgotten.has(e.runnerId) ? current : e.runnerId);
+    const queued = this.options.buffer.peek(limit);
+    if (queued.length === 0) return { runnerId: current, batch: [] };
+    const runnerId = owner(queued[0]!);
+    const batch: QueuedResult['result'][] = [];
+    for (const e of queued) {
+      if (owner(e) !== runnerId) break;
+      batch.push(e.result);
+    }
+    return { runnerId, batch };
+  }
+
   async #attempt(signal: AbortSignal): Promise<Attempt> {
     const { session, buffer, client, logger } = this.options;
     const runner = session.current;
     if (!runner) return 'retry_later';
-    const batch = buffer.peek(Math.min(this.#batchLimit, runner.max_batch, contractMaxBatch));
+    const { runnerId, batch } = this.#nextBatch(runner.runner_id);
     if (batch.length === 0) return 'sent';
     try {
-      const outcome = await client.pushResults(runner.runner_id, batch, signal);
+      const outcome = await client.pushResults(runnerId, batch, signal);
       const done = new Set(outcome.accepted);
       for (const rejection of outcome.rejected) {
         const id = rejection.id ?? batch[rejection.index]?.id;
@@ -142,6 +162,11 @@ export class PushLoop {
       if (err instanceof ProtocolError && err.code === 'aborted') return 'aborted';
       if (isFatal(err)) throw err;
       if (err instanceof ProtocolError && err.code === 'runner_unknown') {
+        this.#forgotten.add(runnerId);
+        if (runnerId !== runner.runner_id) {
+          logger.warn({ runner_id: runnerId, current_runner_id: runner.runner_id }, 'the control plane no longer knows the registration these results were produced under; sending them under the current one');
+          return 'retry_now';
+        }
         try {
           await session.reRegister(runner.runner_id, signal);
         } catch (again) {
