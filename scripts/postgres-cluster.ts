@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,14 @@ export interface PostgresCluster {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** Fault injection for outage tests: `pg_ctl restart -m fast` (every connection is terminated, 57P01). */
+  restart(): Promise<void>;
+  /** `pg_ctl stop -m fast`, keeping the data directory for startServer(). */
+  stopServer(): Promise<void>;
+  /** Starts the server stopped by stopServer() again, on the same port. */
+  startServer(): Promise<void>;
+  /** Process ids of the postmaster and its children (to freeze them with SIGSTOP). */
+  serverPids(): number[];
 }
 
 /** Directory holding initdb/pg_ctl: PATH first, then /usr/lib/postgresql/<newest>/bin. */
@@ -60,7 +68,23 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
   const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB`;
-  run(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const start = ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'];
+  run(join(bin, 'pg_ctl'), start);
+  const pgCtl = async (args: string[]) => {
+    const [cmd, argv] = asServerUser(join(bin, 'pg_ctl'), args);
+    const code = await new Promise<number | null>((resolve) => spawn(cmd, argv, { stdio: 'ignore' }).on('exit', resolve));
+    if (code !== 0) throw new Error(`pg_ctl ${args.at(-1)} failed (${code}); see ${join(dir, 'server.log')}`);
+  };
+  const serverPids = (): number[] => {
+    let postmaster: number;
+    try {
+      postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      return [];
+    }
+    const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' }).stdout.split('\n').map(Number).filter((n) => n > 0);
+    return [postmaster, ...children];
+  };
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -69,7 +93,15 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await new Promise<void>((resolve) => spawn(cmd, argv, { stdio: 'ignore' }).on('exit', () => resolve()));
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    stop,
+    restart: () => pgCtl(['-D', data, '-m', 'fast', '-l', join(dir, 'server.log'), '-w', '-t', '60', 'restart']),
+    stopServer: () => pgCtl(['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']),
+    startServer: () => pgCtl(start),
+    serverPids,
+  };
 }
 
 /** Creates an empty database in the cluster at `serverUrl`; returns its URL. */

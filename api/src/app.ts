@@ -70,6 +70,8 @@ export interface AppOptions {
   resultRetentionDays?: number;
   /** Interval of the heartbeat sweep and lease reaper (ms). */
   sweepEveryMs?: number;
+  /** How long /healthz waits for the database before answering not-ready (ms). */
+  healthTimeoutMs?: number;
 }
 
 export interface App {
@@ -107,7 +109,7 @@ export function createApp(options: AppOptions): App {
   const routes: AnyRoute[] = [];
   let openapi: unknown;
   routes.push(
-    ...systemRoutes({ db, kind: options.database.kind, metrics, version: API_VERSION, openapi: () => (openapi ??= buildOpenApi(routes, API_VERSION)) }),
+    ...systemRoutes({ db, kind: options.database.kind, metrics, version: API_VERSION, openapi: () => (openapi ??= buildOpenApi(routes, API_VERSION)), healthTimeoutMs: options.healthTimeoutMs }),
     ...teamRoutes(new TeamService(db, new TeamRepository(), audit, validator)),
     ...memberRoutes(new MemberService(db, audit, validator)),
     ...tokenRoutes(new TokenService(db, audit, validator)),

@@ -17,6 +17,11 @@ export interface ApiConfig {
   resultRetentionDays: number;
   /** Runner token to install for the local runner `npm start` launches (region "local"). */
   localRunnerToken: string | undefined;
+  /** PostgreSQL: longest wait for a connection, and longest a statement may run (ms). */
+  databaseConnectTimeoutMs: number;
+  databaseQueryTimeoutMs: number;
+  /** How long /healthz waits for the database before it answers not-ready (ms). */
+  healthTimeoutMs: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -59,5 +64,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     runnerLeaseSeconds: integer(env, 'PHAROS_RUNNER_LEASE_SECONDS', 10, 3, 300),
     resultRetentionDays: integer(env, 'PHAROS_RESULT_RETENTION_DAYS', 14, 1, 400),
     localRunnerToken: env.PHAROS_LOCAL_RUNNER_TOKEN || undefined,
+    databaseConnectTimeoutMs: integer(env, 'PHAROS_DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+    databaseQueryTimeoutMs: integer(env, 'PHAROS_DB_QUERY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    healthTimeoutMs: integer(env, 'PHAROS_HEALTHZ_TIMEOUT_MS', 1_500, 100, 60_000),
   };
 }

@@ -9,13 +9,21 @@ import { createApp } from './app.ts';
 async function main(): Promise<void> {
   const config = loadApiConfig();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
+    // A restart of PostgreSQL ends every pooled connection; the pool reconnects on the next query.
+    onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; reconnecting on next use'),
+  });
   const applied = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied }, 'database ready');
   const boot = await bootstrap(database.db, config.adminToken, { localRunnerToken: config.localRunnerToken });
   const app = createApp({
     database, logger, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes,
     runner: { leaseSeconds: config.runnerLeaseSeconds }, resultRetentionDays: config.resultRetentionDays,
+    healthTimeoutMs: config.healthTimeoutMs,
   });
   app.background.start();
   const server = createServer(app.express);

@@ -17,9 +17,11 @@ export const errorCodes = {
   precondition_required: 428,
   idempotency_key_reused: 422,
   idempotency_key_in_flight: 409,
+  secret_shown_once: 409,
   incompatible_runner: 426,
   rate_limited: 429,
   unavailable: 503,
+  database_unavailable: 503,
   internal: 500,
 } as const;
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
-import pg from 'pg';
 import type { Tables } from './tables.ts';
+import { createPostgresPool } from './postgres-pool.ts';
 import { migrations } from './migrations/index.ts';
 
 export type Db = Kysely<Tables>;
@@ -21,7 +21,16 @@ export interface DatabaseOptions {
   /** Data directory of the embedded database; "memory://" keeps it in memory. */
   dataDir: string;
   poolSize?: number;
+  /** PostgreSQL: longest wait for a connection (ms). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: longest a statement may run (ms). */
+  queryTimeoutMs?: number;
+  /** PostgreSQL: a connection error the pool survived (server restart, dropped socket). */
+  onConnectionError?: (error: Error) => void;
 }
+
+/** Defaults of the PostgreSQL timeouts (PHAROS_DB_CONNECT_TIMEOUT_MS, PHAROS_DB_QUERY_TIMEOUT_MS). */
+export const databaseTimeoutDefaults = { connectTimeoutMs: 5_000, queryTimeoutMs: 30_000 } as const;
 
 // Timestamps arrive as Date from both drivers; bigint counts from pg arrive as strings and are
 // parsed where they are read, so no global type parser is installed here.
@@ -29,14 +38,15 @@ export interface DatabaseOptions {
 /** Opens Postgres (with a URL) or the embedded PGlite database, without migrating. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const { pool, stats } = createPostgresPool({
+      url: options.url,
+      max: options.poolSize ?? 10,
+      connectTimeoutMs: options.connectTimeoutMs ?? databaseTimeoutDefaults.connectTimeoutMs,
+      queryTimeoutMs: options.queryTimeoutMs ?? databaseTimeoutDefaults.queryTimeoutMs,
+      onConnectionError: options.onConnectionError ?? (() => undefined),
+    });
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-    return {
-      db,
-      kind: 'postgres',
-      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-      close: () => db.destroy(),
-    };
+    return { db, kind: 'postgres', poolStats: stats, close: () => db.destroy() };
   }
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   const memory = options.dataDir === 'memory://';

@@ -6,3 +6,35 @@ export const isUniqueViolation = (error: unknown) => sqlState(error) === '23505'
 
 /** A FOREIGN KEY constraint was violated (23503). */
 export const isForeignKeyViolation = (error: unknown) => sqlState(error) === '23503';
+
+// Socket-level failures reaching or talking to the server (Node system error codes).
+const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+// Server-side states that mean "the database is going away or not there yet", not "your query is wrong":
+// 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up / shutting down),
+// 57014 query canceled (our statement_timeout), 53300 too many connections; class 08 = connection exception.
+const unavailableStates = new Set(['57P01', '57P02', '57P03', '57014', '53300']);
+
+// pg and pg-pool report timeouts and dead sockets with plain Errors and these messages.
+const unavailableMessages = [
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  /^Query read timeout/,
+  /not queryable/,
+  /^Client was closed and is not queryable/,
+];
+
+/**
+ * True when the error says the database cannot be reached or stopped answering (down, restarting,
+ * frozen, network cut), as opposed to a failing statement. Such errors answer 503 and are retried.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const code = sqlState(error);
+  if (typeof code === 'string' && (socketCodes.has(code) || unavailableStates.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && unavailableMessages.some((pattern) => pattern.test(message))) return true;
+  // Node reports a refused dual-stack connect as an AggregateError of one error per address.
+  const inner = (error as { errors?: unknown }).errors;
+  return Array.isArray(inner) && inner.length > 0 && inner.every(isDatabaseUnavailable);
+}

@@ -116,6 +116,7 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
       const p = principal as Principal | RunnerPrincipal;
       const replay = await deps.idempotency.begin(p.orgId, p.id, key, route.method, req.path, body);
       if (replay) {
+        if (replay.omittedFields) throw secretShownOnce(key, replay);
         res.setHeader('Idempotent-Replayed', 'true');
         return sendStored(res, replay);
       }
@@ -138,9 +139,9 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
       baseUrl: deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
       signal: controller.signal,
     });
-    const stored = toStored(result);
-    if (claimed) await deps.idempotency.complete(claimed.orgId, claimed.principalId, claimed.key, stored);
-    sendStored(res, stored, result.contentType);
+    const response = toStored(result);
+    if (claimed) await deps.idempotency.complete(claimed.orgId, claimed.principalId, claimed.key, withoutSecrets(response, result.secretFields));
+    sendStored(res, response, result.contentType);
   } catch (error) {
     if (claimed) await deps.idempotency.abandon(claimed.orgId, claimed.principalId, claimed.key).catch(() => undefined);
     const problem = toProblem(error, requestId, req.originalUrl);
@@ -168,6 +169,27 @@ function toStored(result: HandlerResult): StoredResponse {
   const headers: Record<string, string> = { ...(result.headers ?? {}) };
   if (result.version !== undefined) headers.ETag = `"${result.version}"`;
   return { status: result.status, body: result.body, headers };
+}
+
+/** The copy of a response the idempotency store may keep: secrets shown once are left out and named. */
+function withoutSecrets(response: StoredResponse, secretFields: readonly string[] | undefined): StoredResponse {
+  if (!secretFields?.length || typeof response.body !== 'object' || response.body === null) return response;
+  const body = { ...(response.body as Record<string, unknown>) };
+  for (const field of secretFields) delete body[field];
+  return { ...response, body, omittedFields: [...secretFields] };
+}
+
+/** A replay of a response whose secret was shown once: the secret is gone, so say what was created and how to get a new one. */
+function secretShownOnce(key: string, replay: StoredResponse): PharosError {
+  const created = replay.body as { id?: unknown } | null;
+  const location = replay.headers.Location ?? replay.headers.location;
+  const what = location ? `${location}` : `the object with id ${String(created?.id ?? 'unknown')}`;
+  const fields = replay.omittedFields!.map((f) => `"${f}"`).join(', ');
+  return new PharosError(
+    'secret_shown_once',
+    `The first request with Idempotency-Key "${key}" already created ${what}; its ${fields} was shown only in that response and is not stored, so it cannot be sent again. ` +
+      `If the secret was lost, delete ${what} and create a new one with a new Idempotency-Key.`,
+  );
 }
 
 function sendStored(res: Response, stored: StoredResponse, contentType?: string): void {

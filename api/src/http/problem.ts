@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { PharosError, errorCodes, type ErrorCode, type Problem } from '../contract/errors.ts';
+import { isDatabaseUnavailable } from '../db/db-errors.ts';
 
 const titles: Record<ErrorCode, string> = {
   validation_failed: 'Validation failed',
@@ -16,14 +17,17 @@ const titles: Record<ErrorCode, string> = {
   precondition_required: 'Precondition required',
   idempotency_key_reused: 'Idempotency key reused',
   idempotency_key_in_flight: 'Idempotency key in flight',
+  secret_shown_once: 'Secret shown once',
   incompatible_runner: 'Incompatible runner',
   rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',
+  database_unavailable: 'Database unavailable',
   internal: 'Internal error',
 };
 
 /** The one place that maps an error to an HTTP status and a problem+json document. */
 export function toProblem(error: unknown, requestId: string, instance: string): Problem {
+  if (!(error instanceof PharosError) && isDatabaseUnavailable(error)) error = databaseUnavailable();
   if (error instanceof PharosError) {
     return {
       type: `https://pharos.dev/problems/${error.code.replaceAll('_', '-')}`,
@@ -47,7 +51,21 @@ export function toProblem(error: unknown, requestId: string, instance: string): 
   };
 }
 
+// Seconds a client should wait before retrying, sent as Retry-After with these codes.
+const retryAfterSeconds: Partial<Record<ErrorCode, number>> = { database_unavailable: 5 };
+
+// Connection-level database failures (server down, restarting, frozen, unreachable) are not bugs of
+// the request: they answer 503 with Retry-After, and the process carries on.
+const databaseUnavailable = () =>
+  new PharosError(
+    'database_unavailable',
+    `The control plane cannot reach its database right now (it is restarting, stopped or not answering); retry after ${retryAfterSeconds.database_unavailable} seconds (Retry-After). ` +
+      'A write answered with this error may or may not have been applied: retry it with the same Idempotency-Key.',
+  );
+
 /** Sends a problem document with its status. */
 export function sendProblem(res: Response, problem: Problem): void {
+  const retryAfter = retryAfterSeconds[problem.code];
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }

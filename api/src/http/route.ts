@@ -34,6 +34,16 @@ export interface HandlerResult {
   /** Non-JSON bodies (metrics, HTML) are sent as text with this type. */
   contentType?: string;
   headers?: Record<string, string>;
+  /**
+   * Top-level body fields that hold a secret shown only in this response (a new token). They are
+   * sent once and never written to the idempotency store; declare them with shownOnce().
+   */
+  secretFields?: readonly string[];
+}
+
+/** Declares which fields of a response body are secrets shown once; the names are checked against the body's type. */
+export function shownOnce<B extends Record<string, unknown>>(body: B, fields: readonly [Extract<keyof B, string>, ...Extract<keyof B, string>[]]): { body: B; secretFields: readonly string[] } {
+  return { body, secretFields: fields };
 }
 
 export interface RouteResponse {

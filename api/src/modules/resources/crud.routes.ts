@@ -22,6 +22,8 @@ type Req = HandlerRequest<'principal', Record<string, string>, Record<string, un
 export interface Presented {
   body: Record<string, unknown>;
   version: number;
+  /** Body fields that are secrets shown once (see shownOnce in http/route.ts). */
+  secretFields?: readonly string[];
 }
 
 /** What a collection of one resource type needs to get the six standard routes. */
@@ -77,9 +79,9 @@ export function crudRoutes(spec: CrudSpec): AnyRoute[] {
       body: spec.input, idempotent: true,
       responses: { 201: { description: `The created ${words(spec.singular)}.`, schema: spec.created ?? spec.output } },
       handle: async (req: Req) => {
-        const { body, version } = await spec.create(req, callerOf(req));
+        const { body, version, secretFields } = await spec.create(req, callerOf(req));
         const location = `${spec.base.replace(/\{(\w+)\}/g, (_, p: string) => req.params[p] ?? '')}/${String(body.id)}`;
-        return { status: 201, body, version, headers: { Location: location } };
+        return { status: 201, body, version, headers: { Location: location }, ...(secretFields ? { secretFields } : {}) };
       },
     }),
     defineRoute({

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { CreatedRunnerToken, RunnerToken, RunnerTokenInput, type RunnerTokenInput as Input } from '../../contract/team.schema.ts';
-import type { AnyRoute } from '../../http/route.ts';
+import { shownOnce, type AnyRoute } from '../../http/route.ts';
 import { crudRoutes } from '../resources/crud.routes.ts';
 import { presentRunnerToken, type RunnerTokenService } from './runner-token.service.ts';
 
@@ -21,7 +21,7 @@ export function runnerTokenRoutes(tokens: RunnerTokenService): AnyRoute[] {
     list: (req, caller) => tokens.list(caller, req.query as never),
     create: async (req, caller) => {
       const { row, token } = await tokens.create(caller, req.body as Input);
-      return { body: { ...presentRunnerToken(row), token }, version: row.version };
+      return { ...shownOnce({ ...presentRunnerToken(row), token }, ['token']), version: row.version };
     },
     get: async (req, caller) => present(await tokens.get(caller, req.params.id!)),
     update: async (req, caller, patch) => present(await tokens.update(caller, req.params.id!, req.body, patch, req.ifMatch)),

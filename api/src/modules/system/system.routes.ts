@@ -11,8 +11,24 @@ const Health = Type.Object({
   database: Type.Object({ kind: Type.String(), ok: Type.Boolean(), latency_ms: Type.Optional(Type.Number()), error: Type.Optional(Type.String()) }),
 });
 
+// A frozen database (stopped process, black-holed port) never answers; readiness probes need an
+// answer within their own timeout, so the probe gives up first. The abandoned query ends with the
+// pool's own query timeout.
+async function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** /healthz, /metrics and /openapi.json: unauthenticated operational endpoints. */
-export function systemRoutes(deps: { db: Db; kind: string; metrics: ApiMetrics; version: string; openapi: () => unknown }): AnyRoute[] {
+export function systemRoutes(deps: { db: Db; kind: string; metrics: ApiMetrics; version: string; openapi: () => unknown; healthTimeoutMs?: number }): AnyRoute[] {
+  const healthTimeoutMs = deps.healthTimeoutMs ?? 1_500;
   const started = Date.now();
   return [
     defineRoute({
@@ -22,7 +38,7 @@ export function systemRoutes(deps: { db: Db; kind: string; metrics: ApiMetrics; 
         const t0 = performance.now();
         let database: { kind: string; ok: boolean; latency_ms?: number; error?: string };
         try {
-          await sql`select 1`.execute(deps.db);
+          await withinMs(sql`select 1`.execute(deps.db), healthTimeoutMs);
           database = { kind: deps.kind, ok: true, latency_ms: Math.round((performance.now() - t0) * 10) / 10 };
         } catch (error) {
           database = { kind: deps.kind, ok: false, error: (error as Error).message };

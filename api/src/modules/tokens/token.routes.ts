@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Id } from '../../contract/common.schema.ts';
 import { CreatedToken, Token, TokenInput, type TokenInput as Input } from '../../contract/team.schema.ts';
-import type { AnyRoute } from '../../http/route.ts';
+import { shownOnce, type AnyRoute } from '../../http/route.ts';
 import { crudRoutes } from '../resources/crud.routes.ts';
 import { presentToken, type TokenService } from './token.service.ts';
 
@@ -22,7 +22,7 @@ export function tokenRoutes(tokens: TokenService): AnyRoute[] {
     list: (req, caller) => tokens.list(caller, req.query as never),
     create: async (req, caller) => {
       const { row, token } = await tokens.create(caller, req.body as Input);
-      return { body: { ...presentToken(row), token }, version: row.version };
+      return { ...shownOnce({ ...presentToken(row), token }, ['token']), version: row.version };
     },
     get: async (req, caller) => present(await tokens.get(caller, req.params.id!)),
     update: async (req, caller, patch) => present(await tokens.update(caller, req.params.id!, req.body, patch, req.ifMatch)),
