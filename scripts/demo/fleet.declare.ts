@@ -1,12 +1,13 @@
 import { CALLER_HEADER, dependencyEdges, HEALTH_PATH, type EndpointModel, type FleetModel, type ServiceModel } from './fleet.model.ts';
-import { PharosApiError, PharosClient } from './pharos.client.ts';
+import { PharosClient } from './pharos.client.ts';
+import { blocks, DeclareConflictError, DEMO_TAG, isSubset, type Conflict } from './fleet.preflight.ts';
 
 // Declares the fleet in Pharos through the REST API: teams, services, dependency edges and
 // monitors. Idempotent: existing objects are found by name and left alone (or replaced when they
-// differ from what the fleet needs, e.g. new ports), creates carry an Idempotency-Key.
+// differ from what the fleet needs, e.g. new ports), creates carry an Idempotency-Key. Objects of
+// the same name that the demo did not declare are found before anything is written (preflight).
 
-/** Tag every object the demo declares carries. */
-export const DEMO_TAG = { source: 'pharos-demo' } as const;
+export { DEMO_TAG, isSubset, DeclareConflictError };
 
 export interface DeclareOptions {
   apiUrl: string;
@@ -148,10 +149,18 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   const monitors = desiredMonitors(model, options.urls, options);
   const report: DeclareReport = { teams: counts(), services: counts(), dependencies: counts(), monitors: counts(), monitorIds: new Map() };
 
+  // Preflight: read what exists and refuse before the first write if anything is in the way.
+  const teams = await client.list<Team>('/v1/teams');
+  const existingTeams = new Map(teams.map((t) => [t.name, t]));
+  const existingServices = new Map((await client.list<Service>('/v1/services')).map((s) => [s.name, s]));
+  const existingMonitors = new Map((await client.list<Monitor>('/v1/monitors')).map((m) => [`${m.service_id}\u0000${m.name}`, m]));
+  const conflicts = findConflicts(model, monitors, { teams, existingTeams, existingServices, existingMonitors });
+  if (conflicts.length) throw new DeclareConflictError(conflicts);
+
   // Teams, found by name.
   const teamIds = new Map<string, string>();
   for (const t of model.teams) {
-    const found = (await client.get<{ items: Team[] }>(`/v1/teams?name=${encodeURIComponent(t.name)}`)).items[0];
+    const found = existingTeams.get(t.name);
     if (!found) {
       teamIds.set(t.name, (await client.create<Team>('/v1/teams', t)).id);
       report.teams.created++;
@@ -163,7 +172,6 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   log(`teams: ${describe(report.teams)}`);
 
   // Services, found by name in the organization.
-  const existingServices = new Map((await client.list<Service>('/v1/services')).map((s) => [s.name, s]));
   const serviceIds = new Map<string, string>();
   await mapLimit(model.services, CONCURRENCY, async (s) => {
     const body = serviceBody(s, teamIds.get(s.team)!);
@@ -174,7 +182,6 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
     } else {
       serviceIds.set(s.name, found.id);
       if (isSubset(body, found)) report.services.unchanged++;
-      else if (!isDemoObject(found)) throw notOurs('service', s.name);
       else {
         await client.replace(`/v1/services/${found.id}`, body);
         report.services.updated++;
@@ -202,7 +209,6 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   log(`dependencies: ${describe(report.dependencies)}`);
 
   // Monitors, found by (service, name).
-  const existingMonitors = new Map((await client.list<Monitor>('/v1/monitors')).map((m) => [`${m.service_id}\u0000${m.name}`, m]));
   await mapLimit(monitors, CONCURRENCY, async (m) => {
     const serviceId = serviceIds.get(m.service)!;
     const name = String(m.body.name);
@@ -215,7 +221,6 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
     }
     report.monitorIds.set(name, found.id);
     if (isSubset(body, found)) report.monitors.unchanged++;
-    else if (!isDemoObject(found)) throw notOurs('monitor', `${m.service}/${name}`);
     else {
       await client.replace(`/v1/monitors/${found.id}`, body);
       report.monitors.updated++;
@@ -225,22 +230,30 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   return report;
 }
 
-const isDemoObject = (o: Record<string, unknown>) => (o.tags as Record<string, string> | undefined)?.source === DEMO_TAG.source;
-
-const notOurs = (what: string, name: string) =>
-  new PharosApiError(`A ${what} named "${name}" already exists but was not declared by the demo (it lacks the tag source=${DEMO_TAG.source}), so the demo leaves it alone and stops. Declare the demo in an organization without one, or rename it.`, 409, 'conflict');
-
 const counts = (): Counts => ({ created: 0, updated: 0, unchanged: 0 });
 export const describe = (c: Counts) => `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;
 
-/** True when every field of `wanted` (recursively) equals the one in `actual`; fields the API adds (defaults, ids) are ignored. */
-export function isSubset(wanted: unknown, actual: unknown): boolean {
-  if (Array.isArray(wanted)) return Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => isSubset(w, actual[i]));
-  if (wanted !== null && typeof wanted === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
-    return Object.entries(wanted).every(([k, v]) => isSubset(v, (actual as Record<string, unknown>)[k]));
+/** Every existing service or monitor the declaration would have to take over although the demo did not declare it. */
+function findConflicts(
+  model: FleetModel,
+  monitors: readonly DesiredMonitor[],
+  existing: { teams: Team[]; existingTeams: Map<string, Team>; existingServices: Map<string, Service>; existingMonitors: Map<string, Monitor> },
+): Conflict[] {
+  const teamName = new Map(existing.teams.map((t) => [t.id, t.name]));
+  const teamOf = (o: { team_id?: unknown }) => teamName.get(String(o.team_id)) ?? String(o.team_id);
+  const out: Conflict[] = [];
+  for (const s of model.services) {
+    const found = existing.existingServices.get(s.name);
+    // A team the demo has yet to create has no id: any service of that name belongs elsewhere.
+    if (blocks(serviceBody(s, existing.existingTeams.get(s.team)?.id ?? ''), found)) out.push({ kind: 'service', name: s.name, id: found.id, team: teamOf(found) });
   }
-  return wanted === actual;
+  for (const m of monitors) {
+    const service = existing.existingServices.get(m.service);
+    if (!service) continue;
+    const found = existing.existingMonitors.get(`${service.id}\u0000${String(m.body.name)}`);
+    if (blocks({ ...m.body, service_id: service.id }, found)) out.push({ kind: 'monitor', name: `${m.service}/${String(m.body.name)}`, id: found.id, team: teamOf(found) });
+  }
+  return out;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; the first error rejects after the in-flight calls settle. */

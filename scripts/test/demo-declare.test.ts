@@ -5,7 +5,8 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
-import { CALLER_HEADER, createFleetModel, declareFleet, dependencyEdges, PharosApiError, PharosClient, startFleet, type RunningFleet } from '../demo/demo.api.ts';
+import { CALLER_HEADER, createFleetModel, DeclareConflictError, declareFleet, dependencyEdges, PharosApiError, PharosClient, startFleet, type RunningFleet } from '../demo/demo.api.ts';
+import { runReadmeTour } from './support/readme-tour.ts';
 
 // `npm run demo` declares the fleet in a real control plane (PostgreSQL): teams, 28 + 3 services,
 // the dependency edges and the monitors; a second run declares nothing twice.
@@ -149,10 +150,10 @@ describe('declaring the demo fleet', { skip }, () => {
 
   test('an object of the same name that the demo did not declare is left alone, with a clear error', async () => {
     const monitor = (await list('/v1/monitors')).find((m) => m.name === 'carrier-api-health');
-    const { id, team_id, created_at, updated_at, version, heartbeat_url, ...input } = monitor;
+    const { id, team_id, created_at, updated_at, version, heartbeat_url, configured_secrets, ...input } = monitor;
     const handmade = await api.call('PUT', `/v1/monitors/${id}`, { body: { ...input, tags: { owner: 'someone' } } });
     assert.equal(handmade.status, 200, JSON.stringify(handmade.body));
-    await assert.rejects(declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: urls() }), (e: unknown) => e instanceof PharosApiError && /"carrier-api\/carrier-api-health" already exists but was not declared by the demo/.test(e.message));
+    await assert.rejects(declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: urls() }), (e: unknown) => e instanceof PharosApiError && e.message.includes(`monitor "carrier-api/carrier-api-health" (${id}, team "fulfillment")`) && /were not declared by it/.test(e.message));
     assert.deepEqual((await api.call('GET', `/v1/monitors/${id}`)).body.tags, { owner: 'someone' }, 'unchanged');
     assert.equal((await api.call('PUT', `/v1/monitors/${id}`, { body: input })).status, 200);
   });
@@ -173,5 +174,66 @@ describe('declaring the demo fleet', { skip }, () => {
     assert.match(out, /monitors: 0 created, [1-9]\d* updated/, 'earlier tests moved some monitors');
     const health = (await list('/v1/monitors')).find((m) => m.name === 'carrier-api-health');
     assert.equal(health.http.url, `${fleet.services.get('carrier-api')!.url}/health`, 'the running fleet\'s URLs are back');
+  });
+});
+
+describe('the documented order: the README tour, then the demo', { skip }, () => {
+  let api: TestApi;
+  let fleet: RunningFleet;
+  const model = createFleetModel();
+  const urls = () => new Map([...fleet.services].map(([name, s]) => [name, s.url]));
+  const count = async (path: string) => (await new PharosClient(api.url, api.adminToken).list(path)).length;
+
+  before(async () => {
+    [api, fleet] = await Promise.all([startTestApi({ backend: 'postgres' }), startFleet({ controlPort: 0 })]);
+  });
+  after(async () => {
+    await Promise.all([api?.close(), fleet?.stop()]);
+  });
+
+  test('after the README tour the demo declares its whole fleet and leaves the tour\'s objects alone', { timeout: 60_000 }, async () => {
+    const tour = await runReadmeTour(api.url, api.adminToken);
+    const before = { teams: await count('/v1/teams'), services: await count('/v1/services'), monitors: await count('/v1/monitors') };
+    assert.ok(before.services >= 1 && before.monitors >= 1, tour.output);
+    const report = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: urls() });
+    assert.equal(report.services.created + report.services.unchanged, 31);
+    assert.equal(report.services.updated, 0, 'no tour object was taken over');
+    assert.equal(await count('/v1/services'), before.services + report.services.created);
+    const tourMonitor = await api.call('GET', `/v1/monitors/${tour.vars.MON}`);
+    assert.equal(tourMonitor.status, 200);
+    assert.equal(tourMonitor.body.tags?.source, undefined, 'the tour monitor is not re-tagged');
+  });
+
+  test('a real conflict: a clear error naming the object, its id and team, and nothing created', { timeout: 30_000 }, async () => {
+    const other = await startTestApi({ backend: 'postgres' });
+    try {
+      const team = (await other.call('POST', '/v1/teams', { body: { name: 'vendors' } })).body;
+      const carrier = (await other.call('POST', '/v1/services', { body: { name: 'carrier-api', team_id: team.id, kind: 'external' } })).body;
+      const ledger = (await other.call('POST', '/v1/services', { body: { name: 'ledger', team_id: team.id } })).body;
+      const error = await declareFleet({ apiUrl: other.url, token: other.adminToken, model, urls: urls() }).then(
+        () => assert.fail('declared despite the conflict'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof DeclareConflictError, String(error));
+      assert.deepEqual(error.conflicts.map((c) => [c.kind, c.name, c.id, c.team]).sort(), [['service', 'carrier-api', carrier.id, 'vendors'], ['service', 'ledger', ledger.id, 'vendors']].sort());
+      assert.match(error.message, new RegExp(`service "carrier-api" \\(${carrier.id}, team "vendors"\\)`));
+      assert.match(error.message, /nothing was created/);
+      assert.match(error.message, /rename or delete these objects/);
+      assert.match(error.message, /npm run demo -- declare-only/);
+      const list = async (path: string) => (await new PharosClient(other.url, other.adminToken).list<{ name: string }>(path)).map((o) => o.name).sort();
+      assert.deepEqual(await list('/v1/teams'), ['vendors'], 'no team created');
+      assert.deepEqual(await list('/v1/services'), ['carrier-api', 'ledger'], 'no service created');
+      assert.deepEqual(await list('/v1/monitors'), [], 'no monitor created');
+      // Tagged for the demo, the objects are taken over and the fleet is declared.
+      for (const s of [carrier, ledger]) {
+        const { id, created_at, updated_at, version, ...input } = s;
+        assert.equal((await other.call('PUT', `/v1/services/${id}`, { body: { ...input, tags: { source: 'pharos-demo' } } })).status, 200);
+      }
+      const report = await declareFleet({ apiUrl: other.url, token: other.adminToken, model, urls: urls() });
+      assert.equal(report.services.updated, 2);
+      assert.equal(report.services.created, 29);
+    } finally {
+      await other.close();
+    }
   });
 });
