@@ -94,17 +94,18 @@ export function createApp(options: AppOptions): App {
 
   const bus = new WakeupBus();
   const runnerRepo = new RunnerRepository();
-  const assignments = new AssignmentService(db, runnerRepo, bus, options.logger);
+  const state = new StateService(new StateRepository());
+  const assignments = new AssignmentService(db, runnerRepo, state, bus, options.logger);
   const runnerSettings = { ...defaultRunnerSettings, ...(options.runner ?? {}) };
   const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings);
   const results = new ResultRepository();
-  const state = new StateService(new StateRepository());
   const partitions = new PartitionManager(db, options.resultRetentionDays ?? 14);
   const ingest = new IngestService(db, validator, results, state, partitions, bus);
   const heartbeats = new HeartbeatService(db, results, state, partitions);
   const sla = new SlaService(db);
   // Monitor changes reach runners through a (debounced) rebalance that also records config changes.
   const onMonitorChange = (change: { orgId: string; id: string }) => assignments.schedule(change.orgId, [change.id]);
+  const monitorWarnings = (trx: typeof db, orgId: string, row: { id: string; type: string | null; spec: unknown }) => assignments.placementWarnings(trx, orgId, row);
 
   const routes: AnyRoute[] = [];
   let openapi: unknown;
@@ -113,8 +114,8 @@ export function createApp(options: AppOptions): App {
     ...teamRoutes(new TeamService(db, new TeamRepository(), audit, validator)),
     ...memberRoutes(new MemberService(db, audit, validator)),
     ...tokenRoutes(new TokenService(db, audit, validator)),
-    ...runnerTokenRoutes(new RunnerTokenService(db, audit, validator)),
-    ...specKinds.flatMap((kind) => specRoutes(new SpecService(kind, db, validator, audit, kind === monitorKind ? onMonitorChange : undefined))),
+    ...runnerTokenRoutes(new RunnerTokenService(db, audit, validator, (orgId) => assignments.schedule(orgId))),
+    ...specKinds.flatMap((kind) => specRoutes(kind === monitorKind ? new SpecService(kind, db, validator, audit, onMonitorChange, monitorWarnings) : new SpecService(kind, db, validator, audit))),
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
     ...auditRoutes(db, audit),
     ...slaRoutes(sla),

@@ -75,6 +75,28 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       assert.equal(rollup.histogram.reduce((a, b) => a + b, 0), 1);
     });
 
+    test('the same result id twice in one batch is stored once and reported as a duplicate', async () => {
+      const region = unique('r');
+      const m = await monitor({ regions: [region] });
+      const r = await register(await runnerToken(region));
+      await poll(r);
+      const res = result(m, region, 'down');
+      const other = result(m, region, 'up', new Date(Date.now() + 1));
+      const out = await push(r, [res, { ...res }, other, { ...res }]);
+      assert.deepEqual(out.accepted, [res.id, other.id], 'each id once');
+      assert.equal(out.duplicates, 2, 'the two repeats were not stored');
+      assert.deepEqual(out.rejected, []);
+      const stored = await api.database.db.selectFrom('check_results').select('id').where('monitor_id', '=', m).execute();
+      assert.equal(stored.length, 2);
+      // Summed over the rows: the two results may fall on either side of an hour boundary.
+      const rollups = await api.database.db.selectFrom('result_rollups').selectAll().where('monitor_id', '=', m).where('resolution', '=', 'hour').execute();
+      const sum = (f: 'checks' | 'down' | 'up') => rollups.reduce((n, r) => n + Number(r[f]), 0);
+      assert.deepEqual({ checks: sum('checks'), down: sum('down'), up: sum('up') }, { checks: 2, down: 1, up: 1 }, 'the rollups count the stored results only');
+      const again = await push(r, [other, other]);
+      assert.deepEqual(again.accepted, [other.id]);
+      assert.equal(again.duplicates, 2, 'stored before, and repeated');
+    });
+
     test('results for monitors the runner does not own, other regions or bad documents are rejected', async () => {
       const region = unique('r');
       const elsewhere = await monitor({ regions: [unique('other')] });

@@ -139,15 +139,24 @@ export const MonitorInput = Type.Object(
   { additionalProperties: false },
 );
 
+/** A monitor write that succeeded but will not run everywhere it asks to (see docs/runners.md). */
+export const PlacementWarning = Type.Object({
+  code: Type.Literal('no_runner'),
+  message: Type.String(),
+  regions: Type.Array(Type.String(), { description: 'Regions with no live runner that can run the monitor (empty: no runner is live anywhere).' }),
+});
+
 export const Monitor = Type.Object({
   ...Meta,
   team_id: Id,
   ...MonitorInput.properties,
   heartbeat_url: Type.Optional(Type.String({ description: 'For heartbeat monitors: the URL the job calls.' })),
+  warnings: Type.Optional(Type.Array(PlacementWarning, { description: 'Only in the answer to a create or update: what will keep the monitor from running as written.' })),
 });
 
 export type MonitorInput = Static<typeof MonitorInput>;
 export type Monitor = Static<typeof Monitor>;
+export type PlacementWarning = Static<typeof PlacementWarning>;
 export type Assertion = Static<typeof Assertion>;
 export type HttpCheck = Static<typeof HttpCheck>;
 export type TcpCheck = Static<typeof TcpCheck>;

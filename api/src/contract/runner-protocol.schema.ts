@@ -11,7 +11,8 @@ import { CheckResult } from './result.schema.ts';
  *    answers at once when something changed (or a confirmation check is asked for), else after S s.
  *    Every poll renews the runner's lease; a runner whose lease runs out loses its monitors.
  * 3. POST /v1/runner/results with batches of results; each is accepted, or rejected with a reason,
- *    and a result id seen before is accepted again without being stored twice.
+ *    and a result id seen before (in an earlier batch or earlier in the same one) is accepted again
+ *    without being stored twice.
  */
 export const RUNNER_PROTOCOL_VERSION = 1;
 
@@ -78,8 +79,8 @@ export const ResultRejection = Type.Object({
 });
 
 export const ResultBatchOutcome = Type.Object({
-  accepted: Type.Array(Type.String(), { description: 'Ids stored now or before: the runner may forget them.' }),
-  duplicates: Type.Integer({ description: 'How many of the accepted ids had been stored before.' }),
+  accepted: Type.Array(Type.String(), { description: 'Ids stored now or before, each once: the runner may forget them.' }),
+  duplicates: Type.Integer({ description: 'How many accepted results were not stored now: their id was stored before, or came earlier in the same batch.' }),
   rejected: Type.Array(ResultRejection, { description: 'Results that will never be accepted; the runner drops them.' }),
 });
 

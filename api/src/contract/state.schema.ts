@@ -6,6 +6,10 @@ export const states = ['up', 'degraded', 'down', 'unknown'] as const;
 export type State = (typeof states)[number];
 const StateEnum = StringEnum(states);
 
+/** Why a slot is unknown when no check result explains it. */
+export const slotCauses = ['no_runner'] as const;
+export type SlotCause = (typeof slotCauses)[number];
+
 export const RegionState = Type.Object({
   region: Region,
   state: StateEnum,
@@ -15,6 +19,7 @@ export const RegionState = Type.Object({
   last_result_at: Type.Optional(Timestamp),
   last_error: Type.Optional(Type.String()),
   runner_id: Type.Optional(Type.String({ description: 'Runner that currently owns this monitor in this region.' })),
+  cause: Type.Optional(StringEnum(slotCauses, { description: 'Why the region is unknown: no_runner = no live runner of the region can run the monitor (its zone, labels or check type); it clears when one registers.' })),
 });
 
 export const MonitorState = Type.Object({

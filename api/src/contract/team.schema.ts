@@ -40,6 +40,12 @@ export const RunnerTokenInput = Type.Object(
     name: Name,
     region: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Region the runners using this token run in.' }),
     labels: Type.Optional(Labels),
+    serves_general_pool: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Runners of a token whose labels include "zone" run only monitors of that zone (run_from.zone); true lets them also run monitors that name no zone (the general pool of the region).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -71,6 +71,7 @@ export interface RunnerTokensTable {
   version: Generated<number>;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  serves_general_pool: Generated<boolean>;
 }
 
 /** Shape shared by every team-owned configuration resource (services, monitors, rules, …). */
@@ -222,6 +223,8 @@ export interface SlotStatesTable {
   last_result_id: string | null;
   last_result_at: Timestamp | null;
   last_error: string | null;
+  /** Why the slot is unknown when no result explains it, e.g. "no_runner". */
+  cause: Generated<string | null>;
 }
 
 export interface MonitorStatesTable {

@@ -60,9 +60,7 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
     // Nulls are left out (also inside blocks) so the API applies its own defaults.
     const body = deepWithoutNulls(this.body(req.plan, 'create', ctx.schema.block)) as JsonObject;
     const created = await ctx.client.post<JsonObject>(this.collection(req.plan), body, this.requestOptions('Creating', ctx));
-    // Some creates succeed with advice (e.g. a dependency that closes a cycle): show it as a warning.
-    const warnings = Array.isArray(created['warnings']) ? (created['warnings'] as { message?: unknown }[]) : [];
-    for (const w of warnings) ctx.diagnostics.warning(`${this.typeName}: the API accepted this with a warning`, String(w.message ?? JSON.stringify(w)));
+    this.warn(created, ctx);
     return this.answer(created);
   }
 
@@ -82,7 +80,16 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
       const rest = this.fields.restName(name);
       if (rest in shaped || name in req.plan) body[rest] = mergePatchOf(before[rest] ?? null, shaped[rest] ?? null);
     }
-    return this.answer(await ctx.client.patch<JsonObject>(this.itemPath(req.prior), body, this.requestOptions('Updating', ctx)));
+    const updated = await ctx.client.patch<JsonObject>(this.itemPath(req.prior), body, this.requestOptions('Updating', ctx));
+    this.warn(updated, ctx);
+    return this.answer(updated);
+  }
+
+  // Some writes succeed with advice (a dependency that closes a cycle, a monitor no live runner can
+  // run): show it as a warning of the apply.
+  private warn(answer: JsonObject, ctx: HandlerContext<PharosClient>): void {
+    const warnings = Array.isArray(answer['warnings']) ? (answer['warnings'] as { message?: unknown }[]) : [];
+    for (const w of warnings) ctx.diagnostics.warning(`${this.typeName}: the API accepted this with a warning`, String(w.message ?? JSON.stringify(w)));
   }
 
   async delete(req: { state: JsonObject }, ctx: HandlerContext<PharosClient>): Promise<void> {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-22T0000-initial.ts';
 import * as runners from './2026-11-22T0100-runners-results-state.ts';
 import * as slos from './2026-11-22T0400-slos.ts';
+import * as generalPool from './2026-12-01T0830-general-pool-and-slot-cause.ts';
 import * as idempotencyLease from './2026-12-01T0840-idempotency-lease.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
@@ -9,5 +10,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0000-initial': initial,
   '2026-11-22T0100-runners-results-state': runners,
   '2026-11-22T0400-slos': slos,
+  '2026-12-01T0830-general-pool-and-slot-cause': generalPool,
   '2026-12-01T0840-idempotency-lease': idempotencyLease,
 };

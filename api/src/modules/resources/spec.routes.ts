@@ -2,12 +2,12 @@ import { Type } from '@sinclair/typebox';
 import { Id } from '../../contract/common.schema.ts';
 import type { AnyRoute } from '../../http/route.ts';
 import { crudRoutes } from './crud.routes.ts';
-import type { SpecService } from './spec.service.ts';
+import type { SpecService, Versioned } from './spec.service.ts';
 
 /** The CRUD routes of a spec kind, with its list filters. */
 export function specRoutes(service: SpecService): AnyRoute[] {
   const { kind } = service;
-  const present = ({ doc, version }: { doc: Record<string, unknown>; version: number }) => ({ body: doc, version });
+  const present = ({ doc, version, warnings }: Versioned<Record<string, unknown>>) => ({ body: warnings?.length ? { ...doc, warnings } : doc, version });
   return crudRoutes({
     base: `/v1/${kind.path}`,
     tag: kind.tag,

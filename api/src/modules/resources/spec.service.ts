@@ -31,7 +31,12 @@ export interface ListOptions {
 export interface Versioned<T> {
   doc: T;
   version: number;
+  /** Advice on a write that succeeded (e.g. a monitor no live runner can run); only on create and update. */
+  warnings?: ReadonlyArray<Record<string, unknown>>;
 }
+
+/** Computes the warnings of a written row inside the write's transaction. */
+export type SpecWarnings = (trx: Db, orgId: string, row: SpecRow) => Promise<ReadonlyArray<Record<string, unknown>>>;
 
 /** Parses tag filters "key:value" (repeatable) into a map. */
 export function parseTagFilter(tag: string | string[] | undefined): Record<string, string> | undefined {
@@ -81,6 +86,7 @@ export class SpecService {
     private readonly validator: Validator,
     private readonly audit: AuditRepository,
     private readonly onChange?: SpecChangeListener,
+    private readonly warnings?: SpecWarnings,
   ) {
     this.repo = new SpecRepository(kind.table);
   }
@@ -117,7 +123,7 @@ export class SpecService {
       const row = await this.repo.insert(trx, caller.principal.orgId, newId(this.kind.idKind), write);
       const doc = this.present(row, caller.baseUrl);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: this.kind.type, resourceId: row.id, teamId: row.team_id, before: undefined, after: doc });
-      return { id: row.id, doc, version: row.version };
+      return { id: row.id, doc, version: row.version, ...(await this.warn(trx, row)) };
     });
   }
 
@@ -140,8 +146,13 @@ export class SpecService {
       await this.kind.afterUpdate?.(ctx, current, row);
       const doc = this.present(row, caller.baseUrl);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: this.kind.type, resourceId: id, teamId: row.team_id, before, after: doc });
-      return { id, doc, version: row.version };
+      return { id, doc, version: row.version, ...(await this.warn(trx, row)) };
     });
+  }
+
+  private async warn(trx: Db, row: SpecRow): Promise<{ warnings?: ReadonlyArray<Record<string, unknown>> }> {
+    const warnings = (await this.warnings?.(trx, row.org_id, row)) ?? [];
+    return warnings.length ? { warnings } : {};
   }
 
   async delete(caller: Caller, id: string, ifMatch: number | undefined): Promise<void> {

@@ -87,10 +87,18 @@ export class IngestService {
       history.some((h) => h.monitor_id === monitorId && new Date(h.from_at).getTime() - CLOCK_SLACK_MS <= at && (h.to_at === null || new Date(h.to_at).getTime() + CLOCK_SLACK_MS >= at));
 
     const accepted: StoredResultInput[] = [];
+    const seen = new Set<string>();
+    // The same id twice in one batch is one result sent twice: the first is stored, the repeat counts
+    // as a duplicate (otherwise both were reported new and both were added to the rollups).
+    let repeats = 0;
     for (const { index, result } of candidates) {
       if (!facts.has(result.monitor_id)) rejected.push({ id: result.id, index, code: 'unknown_monitor', message: `Monitor ${result.monitor_id} does not exist (it may have been deleted).` });
       else if (!owned(result.monitor_id, Date.parse(result.started_at))) rejected.push({ id: result.id, index, code: 'not_assigned', message: `Monitor ${result.monitor_id} was not assigned to runner ${runner.id} when this check started.` });
-      else accepted.push({ orgId: principal.orgId, runnerId: runner.id, result });
+      else if (seen.has(result.id)) repeats += 1;
+      else {
+        seen.add(result.id);
+        accepted.push({ orgId: principal.orgId, runnerId: runner.id, result });
+      }
     }
     if (accepted.length === 0) return { accepted: [], duplicates: 0, rejected };
 
@@ -114,7 +122,7 @@ export class IngestService {
       return stored.length;
     });
     this.bus.notify(wake);
-    return { accepted: accepted.map((a) => a.result.id), duplicates: accepted.length - fresh, rejected };
+    return { accepted: accepted.map((a) => a.result.id), duplicates: accepted.length - fresh + repeats, rejected };
   }
 
   /**

@@ -20,6 +20,7 @@ export const presentRunnerToken = (row: RunnerTokenRow) => ({
   name: row.name,
   region: row.region,
   labels: row.labels ?? {},
+  serves_general_pool: row.serves_general_pool,
   token_hint: row.token_hint,
   ...(row.last_used_at ? { last_used_at: iso(row.last_used_at) } : {}),
   created_at: iso(row.created_at),
@@ -29,12 +30,16 @@ export const presentRunnerToken = (row: RunnerTokenRow) => ({
 
 const Update = Type.Object(RunnerTokenInput.properties, { additionalProperties: false });
 
+/** Told after a token's region, labels or pool changed, so slots can move (a runner's eligibility changed). */
+export type RunnerTokenChangeListener = (orgId: string) => void;
+
 /** Runner tokens: org-wide credentials of runner pools, scoped to a region and labels; org admins only. */
 export class RunnerTokenService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditRepository,
     private readonly validator: Validator,
+    private readonly onChange?: RunnerTokenChangeListener,
   ) {}
 
   private async load(db: Db, caller: Caller, id: string, forUpdate = false) {
@@ -66,7 +71,7 @@ export class RunnerTokenService {
       const now = new Date();
       const row = await trx
         .insertInto('runner_tokens')
-        .values({ id: newId('runner_token'), org_id: caller.principal.orgId, name: input.name, region: input.region, labels: JSON.stringify(input.labels ?? {}), token_hash: secret.hash, token_hint: secret.hint, created_at: now, updated_at: now })
+        .values({ id: newId('runner_token'), org_id: caller.principal.orgId, name: input.name, region: input.region, labels: JSON.stringify(input.labels ?? {}), serves_general_pool: input.serves_general_pool ?? false, token_hash: secret.hash, token_hint: secret.hint, created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'runner_token', resourceId: row.id, teamId: null, before: undefined, after: presentRunnerToken(row) });
@@ -75,21 +80,24 @@ export class RunnerTokenService {
   }
 
   async update(caller: Caller, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined) {
-    return inTransaction(this.db, 'Runner token', async (trx) => {
+    const row = await inTransaction(this.db, 'Runner token', async (trx) => {
       const current = await this.load(trx, caller, id, true);
       checkVersion('Runner token', id, current.version, ifMatch);
       const stored = presentRunnerToken(current);
-      const base = { name: stored.name, region: stored.region, labels: stored.labels };
+      const base = { name: stored.name, region: stored.region, labels: stored.labels, serves_general_pool: stored.serves_general_pool };
       const next = this.validator.body<Input>(Update, patch ? mergePatch(base, body) : body, patch ? 'The patched document' : 'The request body');
       const row = await trx
         .updateTable('runner_tokens')
-        .set((eb) => ({ name: next.name, region: next.region, labels: JSON.stringify(next.labels ?? {}), updated_at: new Date(), version: eb('version', '+', 1) }))
+        .set((eb) => ({ name: next.name, region: next.region, labels: JSON.stringify(next.labels ?? {}), serves_general_pool: next.serves_general_pool ?? false, updated_at: new Date(), version: eb('version', '+', 1) }))
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'runner_token', resourceId: id, teamId: null, before: stored, after: presentRunnerToken(row) });
       return row;
     });
+    // Live runners of the token read serves_general_pool from it: general slots may move now.
+    this.onChange?.(caller.principal.orgId);
+    return row;
   }
 
   async revoke(caller: Caller, id: string, ifMatch: number | undefined) {

@@ -2,23 +2,20 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { planAssignments, slotKey, type PlannedSlot } from './assignment.planner.ts';
+import { monitorSlots, planAssignments, slotKey, unplaceable, type PlacementSpec } from './assignment.planner.ts';
+import { monitorFacts } from '../results/ingest.service.ts';
+import type { StateService } from '../state/state.service.ts';
+import type { PlacementWarning } from '../../contract/monitor.schema.ts';
 import type { RunnerRepository } from './runner.repository.ts';
 import type { WakeupBus } from './wakeup.bus.ts';
 
-interface MonitorSpec {
-  enabled?: boolean;
-  regions?: string[];
-  run_from?: { zone?: string; labels?: Record<string, string> };
-}
 
-/** Slots of one monitor: every listed region, or every region with live runners when none is listed. */
-export function monitorSlots(id: string, type: string, spec: MonitorSpec, liveRegions: readonly string[]): PlannedSlot[] {
-  if (spec.enabled === false || type === 'heartbeat') return [];
-  const selector = { ...(spec.run_from?.labels ?? {}), ...(spec.run_from?.zone ? { zone: spec.run_from.zone } : {}) };
-  const regions = spec.regions?.length ? spec.regions : liveRegions;
-  return regions.map((region) => ({ monitorId: id, region, selector, type }));
-}
+const poolOf = (spec: PlacementSpec) => {
+  const labels = Object.entries(spec.run_from?.labels ?? {}).filter(([k]) => k !== 'zone').map(([k, v]) => `${k}=${v}`);
+  const zone = spec.run_from?.zone ?? spec.run_from?.labels?.zone;
+  const who = zone ? `runner of zone "${zone}"` : 'general runner (one whose token names no zone, or serves_general_pool = true)';
+  return labels.length ? `${who} with labels ${labels.join(', ')}` : who;
+};
 
 /**
  * Keeps slot ownership in PostgreSQL in line with the live runners and the monitors. Runs under a
@@ -31,6 +28,7 @@ export class AssignmentService {
   constructor(
     private readonly db: Db,
     private readonly runners: RunnerRepository,
+    private readonly state: StateService,
     private readonly bus: WakeupBus,
     private readonly logger: Logger,
     private readonly debounceMs = 20,
@@ -68,6 +66,29 @@ export class AssignmentService {
       await new Promise((r) => setTimeout(r, this.debounceMs + 5));
       await Promise.all([...this.pending.values()].map((e) => e.running));
     }
+  }
+
+  /**
+   * Warnings for a monitor just written: the regions where no live runner can run it. Its slots
+   * there are unknown with cause no_runner until such a runner registers.
+   */
+  async placementWarnings(trx: Db, orgId: string, monitor: { id: string; type: string | null; spec: unknown }): Promise<PlacementWarning[]> {
+    const spec = monitor.spec as PlacementSpec;
+    const type = String(monitor.type);
+    if (spec.enabled === false || type === 'heartbeat') return [];
+    const live = await this.runners.live(trx, orgId);
+    const slots = monitorSlots(monitor.id, type, spec, live);
+    if (slots.length === 0) {
+      return [{ code: 'no_runner', message: `No runner is live in any region, so the monitor does not run yet; it starts when a ${poolOf(spec)} registers.`, regions: [] }];
+    }
+    const regions = [...new Set(unplaceable(slots, live).map((s) => s.region))].sort();
+    if (regions.length === 0) return [];
+    const capable = live.some((r) => regions.includes(r.region) && r.capabilities.includes(type)) ? '' : ` that runs ${type} checks`;
+    return [{
+      code: 'no_runner',
+      message: `No live ${poolOf(spec)}${capable} in ${regions.join(', ')}: the monitor is unknown there (cause no_runner) until one registers. Start such a runner, or change regions or run_from.`,
+      regions,
+    }];
   }
 
   /**
@@ -110,12 +131,11 @@ export class AssignmentService {
     await this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`pharos-assign:${orgId}`}))`.execute(trx);
       const live = await this.runners.live(trx, orgId);
-      const liveRegions = [...new Set(live.map((r) => r.region))];
       const partial = onlyTouched && touched.length > 0;
-      let monitorsQuery = trx.selectFrom('monitors').select(['id', 'type', 'spec']).where('org_id', '=', orgId);
+      let monitorsQuery = trx.selectFrom('monitors').select(['id', 'type', 'service_id', 'spec']).where('org_id', '=', orgId);
       if (partial) monitorsQuery = monitorsQuery.where('id', 'in', [...touched]);
       const monitors = await monitorsQuery.execute();
-      const slots = monitors.flatMap((m) => monitorSlots(m.id, String(m.type), m.spec as MonitorSpec, liveRegions));
+      const slots = monitors.flatMap((m) => monitorSlots(m.id, String(m.type), m.spec as PlacementSpec, live));
       let currentQuery = trx.selectFrom('slot_assignments').select(['monitor_id', 'region', 'runner_id']).where('org_id', '=', orgId);
       if (partial) currentQuery = currentQuery.where('monitor_id', 'in', [...touched]);
       const current = await currentQuery.execute();
@@ -169,6 +189,13 @@ export class AssignmentService {
         await sql`INSERT INTO assignment_history (org_id, monitor_id, region, runner_id, from_at)
                   SELECT ${orgId}, x.monitor_id, x.region, x.runner_id, now() FROM jsonb_to_recordset(${rows}::jsonb) AS x(monitor_id text, region text, runner_id text)`.execute(trx);
       }
+      // A slot no runner can take is not left waiting silently: it is unknown with cause no_runner.
+      await this.state.recordPlacement(
+        trx,
+        orgId,
+        { slots, unplaced: slots.filter((slot) => !plan.has(slotKey(slot.monitorId, slot.region))), monitorIds: partial ? monitors.map((m) => m.id) : undefined },
+        new Map(monitors.map((m) => [m.id, monitorFacts(m)])),
+      );
       const liveIds = new Set(live.map((r) => r.id));
       await this.runTakeoversNow(trx, orgId, taken, new Map(released.map((r) => [slotKey(r.monitor_id, r.region), r.runner_id])), liveIds, monitors);
       for (const [runnerId, runnerChanges] of changes) {

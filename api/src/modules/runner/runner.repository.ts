@@ -14,6 +14,11 @@ export interface RunnerRow {
   stopped_at: Date | null;
 }
 
+/** A live runner as the planner sees it: its row and whether its token also serves the general pool. */
+export interface LiveRunnerRow extends RunnerRow {
+  servesGeneralPool: boolean;
+}
+
 const columns = ['id', 'org_id', 'runner_token_id', 'region', 'labels', 'capabilities', 'revision', 'acked_revision', 'lease_expires_at', 'stopped_at'] as const;
 
 const toRow = (r: Record<string, unknown>): RunnerRow => ({
@@ -56,10 +61,17 @@ export class RunnerRepository {
     await db.updateTable('runners').set({ stopped_at: sql`now()`, lease_expires_at: sql`now()` }).where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
-  /** Runners whose lease is current. */
-  async live(db: Db, orgId: string): Promise<RunnerRow[]> {
-    const rows = await db.selectFrom('runners').select(columns).where('org_id', '=', orgId).where('stopped_at', 'is', null).where('lease_expires_at', '>', sql<Date>`now()`).execute();
-    return rows.map(toRow);
+  /** Runners whose lease is current, with their token's pool setting (read live, so a token edit applies at once). */
+  async live(db: Db, orgId: string): Promise<LiveRunnerRow[]> {
+    const rows = await db
+      .selectFrom('runners as r')
+      .innerJoin('runner_tokens as t', 't.id', 'r.runner_token_id')
+      .select([...columns.map((c) => `r.${c}` as const), 't.serves_general_pool'])
+      .where('r.org_id', '=', orgId)
+      .where('r.stopped_at', 'is', null)
+      .where('r.lease_expires_at', '>', sql<Date>`now()`)
+      .execute();
+    return rows.map((r) => ({ ...toRow(r), servesGeneralPool: Boolean(r.serves_general_pool) }));
   }
 
   /** True when a runner of the organization lost its lease but still holds slots. */

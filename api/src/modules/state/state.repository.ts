@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { State } from '../../contract/state.schema.ts';
+import type { SlotCause, State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
 import type { SlotCounters } from './state.machine.ts';
@@ -10,6 +10,8 @@ export interface SlotStateRow extends SlotCounters {
   lastResultId: string | null;
   lastResultAt: Date | null;
   lastError: string | null;
+  /** Why the slot is unknown without a result saying so (e.g. no_runner); null once a result applies. */
+  cause: SlotCause | null;
 }
 
 export interface TransitionRecord {
@@ -38,6 +40,7 @@ export class StateRepository {
       monitorId: String(r.monitor_id), region: String(r.region), state: r.state as State, since: new Date(r.since as string),
       failures: Number(r.failures), degraded: Number(r.degraded), successes: Number(r.successes),
       lastResultId: (r.last_result_id as string | null) ?? null, lastResultAt: r.last_result_at ? new Date(r.last_result_at as string) : null, lastError: (r.last_error as string | null) ?? null,
+      cause: (r.cause as SlotCause | null) ?? null,
     }]));
   }
 
@@ -45,15 +48,39 @@ export class StateRepository {
     if (slots.length === 0) return;
     const rows = slots.map((s) => ({
       org_id: orgId, monitor_id: s.monitorId, region: s.region, state: s.state, since: s.since.toISOString(), failures: s.failures, degraded: s.degraded,
-      successes: s.successes, last_result_id: s.lastResultId, last_result_at: s.lastResultAt?.toISOString() ?? null, last_error: s.lastError,
+      successes: s.successes, last_result_id: s.lastResultId, last_result_at: s.lastResultAt?.toISOString() ?? null, last_error: s.lastError, cause: s.cause,
     }));
     await sql`
-      INSERT INTO slot_states (org_id, monitor_id, region, state, since, failures, degraded, successes, last_result_id, last_result_at, last_error)
-      SELECT x.org_id, x.monitor_id, x.region, x.state, x.since, x.failures, x.degraded, x.successes, x.last_result_id, x.last_result_at, x.last_error
+      INSERT INTO slot_states (org_id, monitor_id, region, state, since, failures, degraded, successes, last_result_id, last_result_at, last_error, cause)
+      SELECT x.org_id, x.monitor_id, x.region, x.state, x.since, x.failures, x.degraded, x.successes, x.last_result_id, x.last_result_at, x.last_error, x.cause
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(org_id text, monitor_id text, region text, state text, since timestamptz, failures integer,
-           degraded integer, successes integer, last_result_id text, last_result_at timestamptz, last_error text)
+           degraded integer, successes integer, last_result_id text, last_result_at timestamptz, last_error text, cause text)
       ON CONFLICT (monitor_id, region) DO UPDATE SET state = excluded.state, since = excluded.since, failures = excluded.failures, degraded = excluded.degraded,
-        successes = excluded.successes, last_result_id = excluded.last_result_id, last_result_at = excluded.last_result_at, last_error = excluded.last_error`.execute(db);
+        successes = excluded.successes, last_result_id = excluded.last_result_id, last_result_at = excluded.last_result_at, last_error = excluded.last_error,
+        cause = excluded.cause`.execute(db);
+  }
+
+  /** Slots that carry a cause, of the organization or of some of its monitors. */
+  async slotsWithCause(db: Db, orgId: string, monitorIds?: readonly string[]): Promise<Array<{ monitorId: string; region: string }>> {
+    if (monitorIds && monitorIds.length === 0) return [];
+    let query = db.selectFrom('slot_states').select(['monitor_id', 'region']).where('org_id', '=', orgId).where('cause', 'is not', null);
+    if (monitorIds) query = query.where('monitor_id', 'in', [...monitorIds]);
+    const rows = await query.execute();
+    return rows.map((r) => ({ monitorId: r.monitor_id, region: r.region }));
+  }
+
+  /** Clears the cause of these slots (a runner took them; their state waits for its first result). */
+  async clearCause(db: Db, slots: ReadonlyArray<{ monitorId: string; region: string }>): Promise<void> {
+    if (slots.length === 0) return;
+    await sql`UPDATE slot_states s SET cause = NULL FROM jsonb_to_recordset(${pairs(slots)}::jsonb) AS x(monitor_id text, region text)
+              WHERE s.monitor_id = x.monitor_id AND s.region = x.region`.execute(db);
+  }
+
+  /** Deletes the rows of slots that no longer exist (a region removed from a monitor). */
+  async deleteSlots(db: Db, slots: ReadonlyArray<{ monitorId: string; region: string }>): Promise<void> {
+    if (slots.length === 0) return;
+    await sql`DELETE FROM slot_states s USING jsonb_to_recordset(${pairs(slots)}::jsonb) AS x(monitor_id text, region text)
+              WHERE s.monitor_id = x.monitor_id AND s.region = x.region`.execute(db);
   }
 
   /** States of every slot of these monitors. */

@@ -31,6 +31,18 @@ export interface AppliedState {
   wantConfirmation: Array<{ monitorId: string; region: string }>;
 }
 
+/** Where a rebalance left the slots it considered. */
+export interface SlotPlacement {
+  /** Every slot the rebalance considered. */
+  slots: ReadonlyArray<{ monitorId: string; region: string }>;
+  /** Of those, the slots no live runner can take. */
+  unplaced: ReadonlyArray<{ monitorId: string; region: string }>;
+  /** The monitors considered; absent: every monitor of the organization. */
+  monitorIds?: readonly string[] | undefined;
+}
+
+const keyOf = (s: { monitorId: string; region: string }) => `${s.monitorId}@${s.region}`;
+
 /**
  * Turns observations into slot, monitor and service states inside the caller's transaction.
  * Late observations (older than the slot's last one) are stored but do not rewrite state.
@@ -53,7 +65,7 @@ export class StateService {
       if (!monitor) continue;
       list.sort((a, b) => a.at.getTime() - b.at.getTime());
       const first = list[0]!;
-      let slot: SlotStateRow = stored.get(key) ?? { ...initialSlot(first.at), monitorId: first.monitorId, region: first.region, lastResultId: null, lastResultAt: null, lastError: null };
+      let slot: SlotStateRow = stored.get(key) ?? { ...initialSlot(first.at), monitorId: first.monitorId, region: first.region, lastResultId: null, lastResultAt: null, lastError: null, cause: null };
       let wants = false;
       let applied = false;
       for (const o of list) {
@@ -63,7 +75,7 @@ export class StateService {
           transitions.push({ orgId, subjectType: 'slot', subjectId: o.monitorId, region: o.region, from: slot.state, to: step.next.state, at: o.at, cause: { result_id: o.resultId, status: o.status, ...(o.error ? { error: o.error } : {}) } });
           changedMonitors.set(o.monitorId, o.at);
         }
-        slot = { ...slot, ...step.next, lastResultId: o.resultId, lastResultAt: o.at, lastError: o.status === 'up' ? null : (o.error ?? slot.lastError) };
+        slot = { ...slot, ...step.next, lastResultId: o.resultId, lastResultAt: o.at, lastError: o.status === 'up' ? null : (o.error ?? slot.lastError), cause: null };
         wants = step.wantsConfirmation;
         applied = true;
       }
@@ -77,6 +89,41 @@ export class StateService {
     await this.applyServices(trx, orgId, serviceChanges, transitions);
     await this.repo.addTransitions(trx, transitions);
     return { transitions, wantConfirmation };
+  }
+
+  /**
+   * Records slots no live runner can take as unknown with cause no_runner (a transition when the
+   * state changes; monitor and service states follow), clears the cause of slots a runner took
+   * (their state proceeds with the first result), and drops such rows of slots that no longer
+   * exist. Runs in the rebalance's transaction.
+   */
+  async recordPlacement(trx: Db, orgId: string, placement: SlotPlacement, monitors: ReadonlyMap<string, MonitorFacts>, at = new Date()): Promise<TransitionRecord[]> {
+    const existing = new Set(placement.slots.map(keyOf));
+    const unplaced = new Set(placement.unplaced.map(keyOf));
+    const flagged = await this.repo.slotsWithCause(trx, orgId, placement.monitorIds);
+    const flaggedKeys = new Set(flagged.map(keyOf));
+    await this.repo.clearCause(trx, flagged.filter((s) => existing.has(keyOf(s)) && !unplaced.has(keyOf(s))));
+    await this.repo.deleteSlots(trx, flagged.filter((s) => !existing.has(keyOf(s))));
+    const fresh = placement.unplaced.filter((s) => !flaggedKeys.has(keyOf(s)));
+    if (fresh.length === 0) return [];
+    const stored = await this.repo.lockSlots(trx, fresh);
+    const transitions: TransitionRecord[] = [];
+    const saved: SlotStateRow[] = [];
+    const changed = new Map<string, Date>();
+    for (const slot of fresh) {
+      const before = stored.get(keyOf(slot));
+      if (before && before.state !== 'unknown') {
+        transitions.push({ orgId, subjectType: 'slot', subjectId: slot.monitorId, region: slot.region, from: before.state, to: 'unknown', at, cause: { reason: 'no_runner' } });
+        changed.set(slot.monitorId, at);
+      }
+      const base: SlotStateRow = before ?? { ...initialSlot(at), monitorId: slot.monitorId, region: slot.region, lastResultId: null, lastResultAt: null, lastError: null, cause: null };
+      saved.push({ ...base, state: 'unknown', since: before?.state === 'unknown' ? before.since : at, failures: 0, degraded: 0, successes: 0, cause: 'no_runner' });
+    }
+    await this.repo.saveSlots(trx, orgId, saved);
+    const services = await this.applyMonitors(trx, orgId, changed, monitors, transitions);
+    await this.applyServices(trx, orgId, services, transitions);
+    await this.repo.addTransitions(trx, transitions);
+    return transitions;
   }
 
   /** Recomputes monitor states from their slots; returns services whose monitors changed state. */

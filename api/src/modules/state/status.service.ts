@@ -1,12 +1,12 @@
 import { PharosError, notFound } from '../../contract/errors.ts';
-import type { State } from '../../contract/state.schema.ts';
+import type { SlotCause, State } from '../../contract/state.schema.ts';
 import { requireTeamAccess, visibleTeamIds, type Principal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import type { ResultRepository } from '../results/result.repository.ts';
 import { iso } from '../resources/versioning.ts';
 
-type SlotRow = { monitor_id: string; region: string; state: string; since: Date | string; failures: number; successes: number; last_result_at: Date | string | null; last_error: string | null };
+type SlotRow = { monitor_id: string; region: string; state: string; since: Date | string; failures: number; successes: number; last_result_at: Date | string | null; last_error: string | null; cause: string | null };
 
 const regionState = (s: SlotRow, owner: string | undefined) => ({
   region: s.region,
@@ -17,6 +17,7 @@ const regionState = (s: SlotRow, owner: string | undefined) => ({
   ...(s.last_result_at ? { last_result_at: iso(s.last_result_at) } : {}),
   ...(s.last_error ? { last_error: s.last_error } : {}),
   ...(owner ? { runner_id: owner } : {}),
+  ...(s.cause ? { cause: s.cause as SlotCause } : {}),
 });
 
 /** Read side of monitoring state: per monitor, per region, the status board, results and transitions. */

@@ -25,6 +25,12 @@ export interface RunnerTokenConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/runner_token#labels RunnerToken#labels}
   */
   readonly labels?: { [key: string]: string };
+  /**
+  * Runners whose labels include "zone" run only monitors of that zone (run_from.zone); true lets them also run monitors that name no zone (the general pool of the region). Defaults to false.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/runner_token#serves_general_pool RunnerToken#serves_general_pool}
+  */
+  readonly servesGeneralPool?: boolean | cdktf.IResolvable;
 }
 
 /**
@@ -80,6 +86,7 @@ export class RunnerToken extends cdktf.TerraformResource {
     this._name = config.name;
     this._region = config.region;
     this._labels = config.labels;
+    this._servesGeneralPool = config.servesGeneralPool;
   }
 
   // ==========
@@ -133,6 +140,22 @@ export class RunnerToken extends cdktf.TerraformResource {
     return this._labels;
   }
 
+  // serves_general_pool - computed: true, optional: true, required: false
+  private _servesGeneralPool?: boolean | cdktf.IResolvable; 
+  public get servesGeneralPool() {
+    return this.getBooleanAttribute('serves_general_pool');
+  }
+  public set servesGeneralPool(value: boolean | cdktf.IResolvable) {
+    this._servesGeneralPool = value;
+  }
+  public resetServesGeneralPool() {
+    this._servesGeneralPool = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get servesGeneralPoolInput() {
+    return this._servesGeneralPool;
+  }
+
   // created_at - computed: true, optional: false, required: false
   public get createdAt() {
     return this.getStringAttribute('created_at');
@@ -172,6 +195,7 @@ export class RunnerToken extends cdktf.TerraformResource {
       name: cdktf.stringToTerraform(this._name),
       region: cdktf.stringToTerraform(this._region),
       labels: cdktf.hashMapper(cdktf.stringToTerraform)(this._labels),
+      serves_general_pool: cdktf.booleanToTerraform(this._servesGeneralPool),
     };
   }
 
@@ -194,6 +218,12 @@ export class RunnerToken extends cdktf.TerraformResource {
         isBlock: false,
         type: "map",
         storageClassType: "stringMap",
+      },
+      serves_general_pool: {
+        value: cdktf.booleanToHclTerraform(this._servesGeneralPool),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
       },
     };
 
