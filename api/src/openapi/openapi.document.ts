@@ -31,7 +31,7 @@ function parameters(route: AnyRoute) {
       out.push({ name, in: where, required: where === 'path' || required.has(name), schema: rest, ...(description ? { description } : {}) });
     }
   }
-  if (route.idempotent) out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Retrying with the same key returns the first response instead of creating twice.' });
+  if (route.idempotent) out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Retrying with the same key returns the first response instead of creating twice. A claim of a request that died lapses after 60 s; a response that held a secret shown once is not replayed (409 secret_shown_once).' });
   if (route.conditional) out.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'ETag of the version you read; a newer version answers 412.' });
   return out;
 }
