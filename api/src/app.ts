@@ -4,6 +4,7 @@ import { Authenticator, type JwtSettings } from './auth/authenticator.ts';
 import { jsonBody, mountRoutes, requestContext } from './http/express-adapter.ts';
 import { IdempotencyRepository } from './http/idempotency.repository.ts';
 import { sendProblem, toProblem } from './http/problem.ts';
+import { redactPath } from './observability/path-redaction.ts';
 import type { AnyRoute } from './http/route.ts';
 import { Validator } from './http/validator.ts';
 import { PharosError } from './contract/errors.ts';
@@ -150,6 +151,6 @@ export function createApp(options: AppOptions): App {
   app.use(jsonBody({ maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use(docsRouter());
   app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
-  app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${req.path}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
+  app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
   return { express: app, routes, metrics, background, settle: () => assignments.settle() };
 }

@@ -61,7 +61,7 @@ for (const [backend, skip] of backends) {
         multistep: {
           steps: [
             { name: 'login', method: 'POST', url: 'http://api.internal/login', body: '{"user":"probe"}', extract: [{ name: 'token', source: 'json_body', property: '$.token' }], assertions: [{ source: 'status_code', operator: 'equals', target: '200' }] },
-            { name: 'orders', url: 'http://api.internal/orders', headers: { authorization: 'Bearer {{token}}' }, assertions: [{ source: 'json_body', path: '$.items', operator: 'exists' }] },
+            { name: 'orders', url: 'http://api.internal/orders', secret_headers: { authorization: 'Bearer {{token}}' }, assertions: [{ source: 'json_body', path: '$.items', operator: 'exists' }] },
           ],
         },
         heartbeat: { heartbeat: { period_seconds: 3600, grace_seconds: 300 } },

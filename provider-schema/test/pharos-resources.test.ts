@@ -58,6 +58,26 @@ test('secrets inside blocks survive reads that do not return them', () => {
   assert.deepEqual(kept['slack'], { webhook_url: 'https://hooks/x', channel: '#b', username: null });
 });
 
+test('monitor secret headers survive reads in the http block and in each step (matched by step name)', () => {
+  const behaviour = set.behaviours.get('pharos_monitor')!;
+  const http = monitor.block.block_types!['http']!.block.attributes!['secret_headers']!;
+  const stepAttr = monitor.block.block_types!['step']!.block.attributes!['secret_headers']!;
+  assert.equal(http.sensitive, true);
+  assert.equal(stepAttr.sensitive, true);
+  const prior = conformBlock(monitor.block, {
+    id: 'm', type: 'multistep',
+    step: [{ name: 'login', url: 'https://x/login', secret_headers: { 'X-Api-Key': 'k' } }, { name: 'orders', url: 'https://x/orders', secret_headers: { Authorization: 'Bearer {{t}}' } }],
+  });
+  // The API returns the steps without their secrets (here in another order, as if edited elsewhere).
+  const read = conformBlock(monitor.block, { id: 'm', type: 'multistep', step: [{ name: 'orders', url: 'https://x/orders' }, { name: 'login', url: 'https://x/login' }], configured_secrets: ['steps.login.secret_headers.X-Api-Key'] });
+  const kept = preserveOnRead(monitor.block, behaviour, prior, read);
+  const steps = kept['step'] as Array<Record<string, unknown>>;
+  assert.deepEqual(steps.map((st) => [st['name'], st['secret_headers']]), [['orders', { Authorization: 'Bearer {{t}}' }], ['login', { 'X-Api-Key': 'k' }]]);
+  const httpPrior = conformBlock(monitor.block, { id: 'm', type: 'http', http: { url: 'https://x', secret_headers: { Authorization: 'Basic eA==' } } });
+  const httpRead = conformBlock(monitor.block, { id: 'm', type: 'http', http: { url: 'https://x' } });
+  assert.deepEqual((preserveOnRead(monitor.block, behaviour, httpPrior, httpRead)['http'] as Record<string, unknown>)['secret_headers'], { Authorization: 'Basic eA==' });
+});
+
 test('validation: the API contract at plan time, with attribute paths; unknown references are fine', async () => {
   const registry = createPharosRegistry(set);
   const validate = async (over: Record<string, unknown>) => {
@@ -74,6 +94,9 @@ test('validation: the API contract at plan time, with attribute paths; unknown r
   const step = await validate({ type: 'multistep', http: null, step: [conformBlock(monitor.block.block_types!['step']!.block, { name: 's', url: 'https://x/{{nope}}' })] });
   assert.deepEqual(step[0]?.[0], attributePath('step', 0, 'url'));
   assert.match(step[0]?.[1] ?? '', /not extracted by an earlier step/);
+  const credential = await validate({ http: conformBlock(monitor.block.block_types!['http']!.block, { url: 'http://ops:pw@x.internal', headers: { Authorization: 'Basic eA==' } }) });
+  assert.deepEqual(credential.map(([path]) => path), [attributePath('http', 'url'), [{ attribute: 'http' }, { attribute: 'headers' }, { key: 'Authorization' }]], 'credentials outside secret_headers are refused at plan time');
+  assert.match(credential[1]?.[1] ?? '', /secret_headers/);
   const unknownInterval = await validate({ interval_seconds: unknownValue, timeout_seconds: 10 });
   assert.deepEqual(unknownInterval, [], 'rules wait until the values they compare are known');
 });

@@ -91,6 +91,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     at('bad_url', /url = "fulfillment\.internal\/health"/, /wrong format/);
     at('bad_assertions', /operator = "roughly"/, /Must be one of: equals/);
     at('bad_step', /url\s+= "https:\/\/x\.example\.com\/\{\{missing\}\}"/, /not extracted by an earlier step/);
+    at('credential_header', /headers = \{ Authorization = /, /move it from headers to secret_headers/);
     // The regex check runs in the cross-field rules, which wait for the schema errors of the same monitor.
     write({ extra: invalidMonitors.replace('operator = "roughly"', 'operator = "equals"') });
     const again = await tf(['validate', '-no-color']);
@@ -121,6 +122,11 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     assert.deepEqual(health['run_from'], { zone: 'fulfillment' });
     assert.equal(health['http']['url'], 'http://fulfillment.internal/health');
     assert.deepEqual(health['http']['headers'], { accept: 'application/json' });
+    assert.deepEqual(health['configured_secrets'], ['http.secret_headers.authorization']);
+    assert.equal(health['http']['secret_headers'], undefined, 'the API never returns secret headers');
+    assert.deepEqual((s.get('pharos_monitor.health')?.['http'] as Record<string, unknown>)['secret_headers'], { authorization: 'Bearer fleet-health-secret-0001' }, 'Terraform keeps them');
+    const monitorSecrets = async (address: string) => (await api.database.db.selectFrom('monitors').select('secrets').where('id', '=', id(address)).executeTakeFirstOrThrow()).secrets;
+    assert.deepEqual(await monitorSecrets('pharos_monitor.health'), { http: { authorization: 'Bearer fleet-health-secret-0001' } });
     assert.deepEqual(health['assertions'][1], { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy', severity: 'down' });
     assert.equal(health['assertions'][2]['severity'], 'degraded');
     assert.deepEqual((await get(`/v1/monitors/${id('pharos_monitor.db')}`))['tcp'], { host: '10.0.0.5', port: 5432 });
@@ -129,7 +135,9 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     const flow = await get(`/v1/monitors/${id('pharos_monitor.checkout_flow')}`);
     assert.equal(flow['steps'].length, 2);
     assert.deepEqual(flow['steps'][0]['extract'], [{ name: 'token', source: 'json_body', property: '$.token' }]);
-    assert.equal(flow['steps'][1]['headers']['authorization'], 'Bearer {{token}}');
+    assert.deepEqual(flow['configured_secrets'], ['steps.orders.secret_headers.authorization']);
+    assert.equal(flow['steps'][1]['secret_headers'], undefined);
+    assert.deepEqual(await monitorSecrets('pharos_monitor.checkout_flow'), { steps: { orders: { authorization: 'Bearer {{token}}' } } });
     const nightly = await get(`/v1/monitors/${id('pharos_monitor.nightly')}`);
     assert.equal(nightly['heartbeat']['period_seconds'], 86400);
     assert.equal(s.get('pharos_monitor.nightly')?.['heartbeat_url'], nightly['heartbeat_url']);
@@ -164,7 +172,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
 
   await t.test('mutable attributes update in place, keeping ids and secrets', async () => {
     const before = await state();
-    write({ interval: 60, slackChannel: '#fulfillment-alerts' });
+    write({ interval: 60, slackChannel: '#fulfillment-alerts', healthSecret: 'fleet-health-secret-0002' });
     const p = await plan();
     expectOk(p, 'plan update');
     assert.match(p.stdout, /pharos_monitor\.health will be updated in-place/);
@@ -180,6 +188,8 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     const channel = await get(`/v1/channels/${String(after.get('pharos_channel.slack')?.['id'])}`);
     assert.equal(channel['slack']['channel'], '#fulfillment-alerts');
     assert.deepEqual(channel['configured_secrets'], ['slack.webhook_url'], 'the secret survived the update');
+    const rotated = await api.database.db.selectFrom('monitors').select('secrets').where('id', '=', String(after.get('pharos_monitor.health')?.['id'])).executeTakeFirstOrThrow();
+    assert.deepEqual(rotated.secrets, { http: { authorization: 'Bearer fleet-health-secret-0002' } }, 'a rotated secret header reaches the API');
     await assertCleanPlan('after update');
   });
 
@@ -201,7 +211,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     await assertCleanPlan('after replacement');
   });
 
-  const current: FleetOptions = { interval: 60, slackChannel: '#fulfillment-alerts', memberSubject: 'auth0|alice2', dependencyFrom: 'storefront' };
+  const current: FleetOptions = { interval: 60, slackChannel: '#fulfillment-alerts', healthSecret: 'fleet-health-secret-0002', memberSubject: 'auth0|alice2', dependencyFrom: 'storefront' };
 
   await t.test('objects deleted through the API are planned for re-creation', async () => {
     const s = await state();
@@ -243,11 +253,14 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
       const r = await tf(['import', '-no-color', '-input=false', address, importId(address)]);
       expectOk(r, `import ${address}`);
     }
-    // The channel's webhook URL is never returned: Terraform sends it once more, then all is clean.
+    // Secrets (the channel's webhook URL, the monitors' secret headers) are never returned:
+    // Terraform sends them once more, then all is clean.
     const p = await plan('-detailed-exitcode');
     assert.equal(p.code, 2, p.stdout + p.stderr);
     assert.match(p.stdout, /pharos_channel\.slack will be updated in-place/);
-    assert.match(p.stdout, /Plan: 0 to add, 1 to change, 0 to destroy\./);
+    assert.match(p.stdout, /pharos_monitor\.health will be updated in-place/);
+    assert.match(p.stdout, /pharos_monitor\.checkout_flow will be updated in-place/);
+    assert.match(p.stdout, /Plan: 0 to add, 3 to change, 0 to destroy\./);
     expectOk(await apply(), 'apply after import');
     await assertCleanPlan('after import');
   });
@@ -261,10 +274,10 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     write({ ...current, extra: blocks });
     const p = await plan();
     expectOk(p, 'plan import blocks');
-    assert.match(p.stdout, /Plan: 18 to import, 0 to add, 1 to change, 0 to destroy\./);
+    assert.match(p.stdout, /Plan: 18 to import, 0 to add, 3 to change, 0 to destroy\./);
     const r = await apply();
     expectOk(r, 'apply import blocks');
-    assert.match(r.stdout, /Resources: 18 imported, 0 added, 1 changed, 0 destroyed\./);
+    assert.match(r.stdout, /Resources: 18 imported, 0 added, 3 changed, 0 destroyed\./);
     write(current);
     await assertCleanPlan('after import blocks');
   });

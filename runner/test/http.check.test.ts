@@ -127,6 +127,21 @@ describe('http check', () => {
     assert.equal(notFollowed.status, 'up', '3xx counts as up under the default rule');
   });
 
+  it('sends secret headers (from the assignment) along with the plain ones', async () => {
+    const res = await run(
+      monitor({
+        type: 'http',
+        http: { url: `${fx.baseUrl}/echo`, headers: { accept: 'application/json' }, secret_headers: { Authorization: 'Bearer s3cr3t', 'X-Api-Key': 'k2' } },
+        assertions: [
+          { source: 'json_body', path: '$.headers.authorization', operator: 'equals', target: 'Bearer s3cr3t' },
+          { source: 'json_body', path: '$.headers.x-api-key', operator: 'equals', target: 'k2' },
+          { source: 'json_body', path: '$.headers.accept', operator: 'equals', target: 'application/json' },
+        ],
+      }),
+    );
+    assert.equal(res.status, 'up', JSON.stringify(res.assertions));
+  });
+
   it('sends method, headers and body, and turns a POST into a GET on 303', async () => {
     const post = await run(
       monitor({

@@ -36,7 +36,9 @@ describe('multistep check', () => {
       {
         name: 'order',
         url: `${fx.baseUrl}/orders/{{user_id}}-1`,
-        headers: { authorization: 'Bearer {{token}}', 'x-session': '{{ session }}' },
+        headers: { 'x-session': '{{ session }}' },
+        // Credentials come as write-only secret headers; they take {{variables}} like the others.
+        secret_headers: { authorization: 'Bearer {{token}}' },
         assertions: [
           { source: 'json_body', path: '$.order', operator: 'equals', target: 'u7-1' },
           { source: 'json_body', path: '$.session', operator: 'equals', target: 'sess-9' },

@@ -4,6 +4,7 @@ export * from './team.schema.ts';
 export * from './service.schema.ts';
 export * from './monitor.schema.ts';
 export * from './monitor.rules.ts';
+export * from './monitor-secrets.rules.ts';
 export * from './alerting.schema.ts';
 export * from './result.schema.ts';
 export * from './safe-regex.ts';

@@ -2,6 +2,7 @@ import type { FieldError } from './errors.ts';
 import { compileSafeRegex } from './safe-regex.ts';
 import type { Assertion, MonitorInput } from './monitor.schema.ts';
 
+import { monitorSecretErrors } from './monitor-secrets.rules.ts';
 // Cross-field rules that JSON Schema cannot express. Pure: used by the API before it stores a
 // monitor and by the Terraform provider at validate/plan time, so both report the same errors.
 
@@ -80,6 +81,7 @@ export function monitorErrors(m: MonitorInput): FieldError[] {
     errors.push({ pointer: '/tls/fail_days', message: `fail_days (${m.tls.fail_days}) must not exceed warn_days (${m.tls.warn_days ?? 30}).` });
   }
   if (m.steps) errors.push(...stepErrors(m.steps));
+  errors.push(...monitorSecretErrors(m));
   return errors;
 }
 
@@ -91,7 +93,7 @@ function stepErrors(steps: NonNullable<MonitorInput['steps']>): FieldError[] {
     const at = `/steps/${i}`;
     if (names.has(step.name)) errors.push({ pointer: `${at}/name`, message: `Step name "${step.name}" is used twice; step names must be unique.` });
     names.add(step.name);
-    const text = [step.url, step.body ?? '', ...Object.values(step.headers ?? {})].join('\n');
+    const text = [step.url, step.body ?? '', ...Object.values(step.headers ?? {}), ...Object.values(step.secret_headers ?? {})].join('\n');
     for (const [, variable] of text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
       if (!known.has(variable!)) {
         errors.push({ pointer: `${at}/url`, message: `Variable "{{${variable}}}" is not extracted by an earlier step; add an extract with name "${variable}" before this step.` });

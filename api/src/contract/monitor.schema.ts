@@ -19,6 +19,18 @@ const Headers = Type.Record(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{
   maxProperties: 50,
   description: 'Request headers, name to value.',
 });
+/**
+ * Write-only request headers for credentials (Authorization, API keys, cookies): stored apart from the
+ * monitor document, never returned (the response names them in configured_secrets), sent by the
+ * runner that owns the monitor. A PUT that omits them keeps the stored values; `{}` removes them. A
+ * PATCH merges them key by key (RFC 7396): a name set to null removes that header, null removes all.
+ */
+const SecretHeaders = Type.Record(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$" }), Type.String({ maxLength: 8192 }), {
+  maxProperties: 50,
+  additionalProperties: false,
+  writeOnly: true,
+  description: 'Write-only request headers (credentials such as Authorization): sent by the runner, never returned; configured_secrets lists their names. A PUT without them keeps the stored ones, {} removes them; a PATCH merges them by name (null removes).',
+});
 const Host = Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_\\[\\]-]+$', description: 'Host name or IP address.' });
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
@@ -38,6 +50,7 @@ export const HttpCheck = Type.Object(
     method: Type.Optional(StringEnum(httpMethods, { default: 'GET' })),
     url: Url,
     headers: Type.Optional(Headers),
+    secret_headers: Type.Optional(SecretHeaders),
     body: Type.Optional(Type.String({ maxLength: 65536, description: 'Request body sent as is.' })),
     follow_redirects: Type.Optional(Type.Boolean({ default: true })),
     max_redirects: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, default: 5 })),
@@ -86,6 +99,7 @@ export const Step = Type.Object(
     method: Type.Optional(StringEnum(httpMethods, { default: 'GET' })),
     url: Type.String({ minLength: 1, maxLength: 2048, description: 'URL; may use {{variables}} extracted by earlier steps.' }),
     headers: Type.Optional(Headers),
+    secret_headers: Type.Optional(SecretHeaders),
     body: Type.Optional(Type.String({ maxLength: 65536 })),
     follow_redirects: Type.Optional(Type.Boolean({ default: true })),
     verify_tls: Type.Optional(Type.Boolean({ default: true })),
@@ -151,6 +165,7 @@ export const Monitor = Type.Object({
   team_id: Id,
   ...MonitorInput.properties,
   heartbeat_url: Type.Optional(Type.String({ description: 'For heartbeat monitors: the URL the job calls.' })),
+  configured_secrets: Type.Array(Type.String(), { description: 'Secret headers that are set, e.g. "http.secret_headers.Authorization" or "steps.login.secret_headers.X-Api-Key". Their values are never returned.' }),
   warnings: Type.Optional(Type.Array(PlacementWarning, { description: 'Only in the answer to a create or update: what will keep the monitor from running as written.' })),
 });
 

@@ -36,7 +36,11 @@ export const RunnerRegistered = Type.Object({
   max_batch: Type.Integer({ description: 'Largest accepted result batch.' }),
 });
 
-/** What a runner needs of a monitor: the monitor document (team/service ids included for logs). */
+/**
+ * What a runner needs of a monitor: the monitor document (team/service ids included for logs) with
+ * its write-only `secret_headers` filled in (http and each step). Only the runner that owns one of
+ * the monitor's slots receives them; no other read path returns them.
+ */
 export const AssignedMonitor = Monitor;
 
 export const ConfirmationRequest = Type.Object({

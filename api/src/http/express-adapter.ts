@@ -10,6 +10,7 @@ import { sendProblem, toProblem } from './problem.ts';
 import type { AnyRoute, HandlerResult } from './route.ts';
 import type { Validator } from './validator.ts';
 
+import { redactPath } from '../observability/path-redaction.ts';
 export interface AdapterDeps {
   authenticator: Authenticator;
   validator: Validator;
@@ -69,7 +70,7 @@ export function requestContext(deps: Pick<AdapterDeps, 'logger' | 'metrics'>) {
       deps.metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
       deps.metrics.latency.observe({ method: req.method, route }, seconds);
       const level = res.statusCode >= 500 ? 'error' : 'info';
-      deps.logger[level]({ request_id: requestId, method: req.method, route, path: req.path, status: res.statusCode, duration_ms: Math.round(seconds * 1e4) / 10 }, 'request');
+      deps.logger[level]({ request_id: requestId, method: req.method, route, path: redactPath(req.path), status: res.statusCode, duration_ms: Math.round(seconds * 1e4) / 10 }, 'request');
     });
     next();
   };

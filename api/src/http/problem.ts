@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { PharosError, errorCodes, type ErrorCode, type Problem } from '../contract/errors.ts';
+import { redactPath } from '../observability/path-redaction.ts';
 import { isDatabaseUnavailable } from '../db/db-errors.ts';
 
 const titles: Record<ErrorCode, string> = {
@@ -26,7 +27,9 @@ const titles: Record<ErrorCode, string> = {
 };
 
 /** The one place that maps an error to an HTTP status and a problem+json document. */
-export function toProblem(error: unknown, requestId: string, instance: string): Problem {
+export function toProblem(error: unknown, requestId: string, url: string): Problem {
+  // The instance is the request URL without credential segments (heartbeat tokens).
+  const instance = redactPath(url);
   if (!(error instanceof PharosError) && isDatabaseUnavailable(error)) error = databaseUnavailable();
   if (error instanceof PharosError) {
     return {

@@ -30,6 +30,22 @@ resource "pharos_monitor" "shipping_from_fulfillment" {
   tags = { env = "prod" }
 }
 
+# Credentials go in secret_headers: write-only, never shown by the API, sent by the runner
+variable "partner_api_key" {
+  type      = string
+  sensitive = true
+}
+
+resource "pharos_monitor" "partner_api" {
+  name       = "partner-api"
+  service_id = pharos_service.shipping.id
+  type       = "http"
+  http {
+    url            = "https://partner.example.com/v2/ping"
+    secret_headers = { "X-Api-Key" = var.partner_api_key }
+  }
+}
+
 # TCP connect
 resource "pharos_monitor" "orders_db" {
   name       = "orders-db"
@@ -70,9 +86,9 @@ resource "pharos_monitor" "checkout_flow" {
     }
   }
   step {
-    name    = "orders"
-    url     = "https://fulfillment.example.com/orders"
-    headers = { authorization = "Bearer {{token}}" }
+    name           = "orders"
+    url            = "https://fulfillment.example.com/orders"
+    secret_headers = { authorization = "Bearer {{token}}" }
     assertion {
       source   = "status_code"
       operator = "in_range"

@@ -82,8 +82,9 @@ export function reconcileApplied(block: BlockJson, planned: ObjectValue, api: Ob
 /**
  * Keeps secrets stable across reads: attributes the API never returns (listed in
  * preserve_on_read, plus every sensitive non-computed attribute, also inside single nested
- * blocks such as `slack { webhook_url }`) keep their prior value when the read reports null,
- * so a write-only secret does not show up as a change on every plan.
+ * blocks such as `slack { webhook_url }` and list blocks such as `step { secret_headers }`) keep
+ * their prior value when the read reports null, so a write-only secret does not show up as a
+ * change on every plan.
  */
 export function preserveOnRead(block: BlockJson, behaviour: ResourceBehaviour, prior: ObjectValue | null, read: ObjectValue): ObjectValue {
   if (!prior) return read;
@@ -98,11 +99,27 @@ function preserveIn(block: BlockJson, listed: readonly string[], prior: ObjectVa
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const r = out[name];
     const p = prior[name];
-    if ((nested.nesting_mode !== 'single' && nested.nesting_mode !== 'group') || !isObjectValue(r) || !isObjectValue(p)) continue;
     const inner = listed.filter((l) => l.startsWith(`${name}.`)).map((l) => l.slice(name.length + 1));
+    if (nested.nesting_mode === 'list' && Array.isArray(r) && Array.isArray(p)) {
+      out[name] = r.map((el, i) => {
+        const before = priorElement(p, el, i);
+        return isObjectValue(el) && before ? preserveIn(nested.block, inner, before, el) : el;
+      });
+      continue;
+    }
+    if ((nested.nesting_mode !== 'single' && nested.nesting_mode !== 'group') || !isObjectValue(r) || !isObjectValue(p)) continue;
     out[name] = preserveIn(nested.block, inner, p, r);
   }
   return out;
+}
+
+// The prior element a read list element stands for: the one of the same name when elements are
+// named (steps), so a list reordered outside Terraform does not hand one step's secret to another.
+function priorElement(prior: readonly Value[], read: Value, index: number): ObjectValue | undefined {
+  const name = isObjectValue(read) ? read['name'] : undefined;
+  if (typeof name === 'string') return prior.filter(isObjectValue).find((p) => p['name'] === name);
+  const el = prior[index];
+  return isObjectValue(el) ? el : undefined;
 }
 
 /** Replaces any remaining unknown with null: state Terraform stores must be wholly known. */

@@ -21,7 +21,8 @@ export function createHttpCheck(): Check<'http'> {
           {
             url: config.url,
             method: config.method ?? httpDefaults.method,
-            headers: config.headers,
+            // Secret headers arrive only in this runner's assignments and are sent like the others.
+            headers: { ...config.headers, ...config.secret_headers },
             body: config.body,
             followRedirects: config.follow_redirects ?? httpDefaults.followRedirects,
             maxRedirects: config.max_redirects ?? httpDefaults.maxRedirects,

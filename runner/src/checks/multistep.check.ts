@@ -85,7 +85,7 @@ async function runStep(step: Step, variables: Map<string, string>, traceId: stri
   const body = step.body === undefined ? undefined : renderTemplate(step.body, variables);
   const headers: Record<string, string> = {};
   const missing = new Set<string>([...(url.ok ? [] : url.missing), ...(body && !body.ok ? body.missing : [])]);
-  for (const [name, value] of Object.entries(step.headers ?? {})) {
+  for (const [name, value] of Object.entries({ ...step.headers, ...step.secret_headers })) {
     const rendered = renderTemplate(value, variables);
     if (rendered.ok) headers[name] = rendered.text;
     else rendered.missing.forEach((m) => missing.add(m));

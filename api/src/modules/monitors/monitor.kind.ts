@@ -6,6 +6,7 @@ import { monitorErrors } from '../../contract/monitor.rules.ts';
 import { resolveService } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
 import { releaseMonitorSlots } from '../runner/slot-release.ts';
+import { monitorSecrets } from './monitor.secrets.ts';
 
 /** Monitors: a check of one type run from one or more regions; owned by its service's team. */
 export const monitorKind: SpecKind = {
@@ -18,6 +19,7 @@ export const monitorKind: SpecKind = {
   input: MonitorInput,
   output: Monitor,
   filters: ['service_id', 'type'],
+  secrets: monitorSecrets,
   rules: (doc) => monitorErrors(doc as MonitorInput),
   async place(ctx, doc) {
     const service = await resolveService(ctx, String(doc.service_id));

@@ -135,9 +135,11 @@ export class SpecService {
       requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
       checkVersion(this.kind.label, id, current.version, ifMatch);
       const stored = current.spec as Record<string, unknown>;
-      let next = patch ? (mergePatch(stored, body) as Record<string, unknown>) : body;
-      // Secrets are write-only: a document that omits one keeps the stored value.
-      if (this.kind.secrets) next = this.kind.secrets.merge(next, current.secrets as Record<string, unknown> | null);
+      const storedSecrets = current.secrets as Record<string, unknown> | null;
+      // Secrets are write-only: a PUT that omits one keeps the stored value. A PATCH applies to the
+      // whole document, secrets included, so a secret member set to null is removed (RFC 7396).
+      let next = patch ? (mergePatch(this.kind.secrets ? this.kind.secrets.merge(stored, storedSecrets) : stored, body) as Record<string, unknown>) : body;
+      if (this.kind.secrets && !patch) next = this.kind.secrets.merge(next, storedSecrets);
       // A PUT body was validated by the route already; a patched or secret-merged document is new.
       if (patch || this.kind.secrets) next = this.validator.body(this.kind.input, structuredClone(next), patch ? 'The patched document' : 'The request body');
       const write = await this.prepare(ctx, next, current);

@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { SpecRow } from '../../db/tables.ts';
 import { newId } from '../../shared/ids.ts';
 import { monitorKind } from '../monitors/monitor.kind.ts';
+import { monitorSecrets } from '../monitors/monitor.secrets.ts';
 import { presentSpec } from '../resources/spec.service.ts';
 import type { AssignmentService } from './assignment.service.ts';
 import type { RunnerRepository, RunnerRow } from './runner.repository.ts';
@@ -98,7 +99,9 @@ export class RunnerService {
 
   private async answer(runner: RunnerRow, known: number, baseUrl: string): Promise<Assignments> {
     const full = known === 0 || known > runner.revision || known < runner.acked_revision;
-    const present = (row: SpecRow) => presentSpec(monitorKind, row, baseUrl);
+    // Only this feed returns secret headers, and only for monitors whose slot this runner owns
+    // (both queries below join slot_assignments on the runner's id).
+    const present = (row: SpecRow) => monitorSecrets.merge(presentSpec(monitorKind, row, baseUrl), row.secrets as Record<string, unknown> | null);
     let monitors: Record<string, unknown>[];
     let removed: string[] = [];
     if (full) {

@@ -13,6 +13,7 @@ import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { Caller } from '../resources/spec.service.ts';
 import { inTransaction } from '../resources/transaction.ts';
 import { checkVersion, iso } from '../resources/versioning.ts';
+import { expiryError } from './token-expiry.rules.ts';
 
 /** Presents a token without its secret. */
 export const presentToken = (row: ApiTokenRow) => ({
@@ -107,16 +108,22 @@ export class TokenService {
     return inTransaction(this.db, 'Token', async (trx) => {
       const current = await this.load(trx, caller, id, true);
       checkVersion('Token', id, current.version, ifMatch);
+      const now = new Date();
+      if (current.expires_at && new Date(current.expires_at) <= now) {
+        throw new PharosError('conflict', `Token "${current.name}" expired at ${iso(current.expires_at)} and cannot be changed or revived; create a new token.`);
+      }
       const stored = presentToken(current);
       const base = { name: stored.name, role: stored.role, ...(stored.team_id ? { team_id: stored.team_id } : {}), ...(stored.expires_at ? { expires_at: stored.expires_at } : {}) };
       const next = this.validator.body<Input>(Type.Object(TokenInput.properties, { additionalProperties: false }), patch ? mergePatch(base, body) : body, patch ? 'The patched document' : 'The request body');
       const errors: FieldError[] = [];
       if (next.role !== current.role) errors.push({ pointer: '/role', message: 'The role of a token cannot change; create a new token and revoke this one.' });
       if ((next.team_id ?? null) !== current.team_id) errors.push({ pointer: '/team_id', message: 'The team of a token cannot change; create a new token and revoke this one.' });
+      const expiry = expiryError(current.expires_at ? new Date(current.expires_at) : null, next.expires_at, now);
+      if (expiry) errors.push(expiry);
       if (errors.length) throw invalid(errors);
       const row = await trx
         .updateTable('api_tokens')
-        .set((eb) => ({ name: next.name, expires_at: next.expires_at ?? null, updated_at: new Date(), version: eb('version', '+', 1) }))
+        .set((eb) => ({ name: next.name, expires_at: next.expires_at ?? null, updated_at: now, version: eb('version', '+', 1) }))
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();

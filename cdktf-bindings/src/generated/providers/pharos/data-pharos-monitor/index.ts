@@ -1098,6 +1098,11 @@ export class DataPharosMonitor extends cdktf.TerraformDataSource {
     return this.getStringAttribute('heartbeat_url');
   }
 
+  // configured_secrets - computed: true, optional: false, required: false
+  public get configuredSecrets() {
+    return this.getListAttribute('configured_secrets');
+  }
+
   // =========
   // SYNTHESIS
   // =========

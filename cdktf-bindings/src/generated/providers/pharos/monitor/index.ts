@@ -285,6 +285,12 @@ export interface MonitorHttp {
   */
   readonly headers?: { [key: string]: string };
   /**
+  * Write-only request headers for credentials (Authorization, API keys, cookies), name to value. Sent by the runner that owns the monitor, never returned by the API (configured_secrets lists their names); Terraform keeps the configured values. Credential headers (authorization, proxy-authorization, cookie, x-api-key, x-auth-token) belong here, not in headers.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#secret_headers Monitor#secret_headers}
+  */
+  readonly secretHeaders?: { [key: string]: string };
+  /**
   * Request body sent as is.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#body Monitor#body}
@@ -325,6 +331,7 @@ export function monitorHttpToTerraform(struct?: MonitorHttp | cdktf.IResolvable)
     method: cdktf.stringToTerraform(struct!.method),
     url: cdktf.stringToTerraform(struct!.url),
     headers: cdktf.hashMapper(cdktf.stringToTerraform)(struct!.headers),
+    secret_headers: cdktf.hashMapper(cdktf.stringToTerraform)(struct!.secretHeaders),
     body: cdktf.stringToTerraform(struct!.body),
     follow_redirects: cdktf.booleanToTerraform(struct!.followRedirects),
     max_redirects: cdktf.numberToTerraform(struct!.maxRedirects),
@@ -354,6 +361,12 @@ export function monitorHttpToHclTerraform(struct?: MonitorHttp | cdktf.IResolvab
     },
     headers: {
       value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(struct!.headers),
+      isBlock: false,
+      type: "map",
+      storageClassType: "stringMap",
+    },
+    secret_headers: {
+      value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(struct!.secretHeaders),
       isBlock: false,
       type: "map",
       storageClassType: "stringMap",
@@ -424,6 +437,10 @@ export class MonitorHttpOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.headers = this._headers;
     }
+    if (this._secretHeaders !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.secretHeaders = this._secretHeaders;
+    }
     if (this._body !== undefined) {
       hasAnyValues = true;
       internalValueResult.body = this._body;
@@ -454,6 +471,7 @@ export class MonitorHttpOutputReference extends cdktf.ComplexObject {
       this._method = undefined;
       this._url = undefined;
       this._headers = undefined;
+      this._secretHeaders = undefined;
       this._body = undefined;
       this._followRedirects = undefined;
       this._maxRedirects = undefined;
@@ -470,6 +488,7 @@ export class MonitorHttpOutputReference extends cdktf.ComplexObject {
       this._method = value.method;
       this._url = value.url;
       this._headers = value.headers;
+      this._secretHeaders = value.secretHeaders;
       this._body = value.body;
       this._followRedirects = value.followRedirects;
       this._maxRedirects = value.maxRedirects;
@@ -521,6 +540,22 @@ export class MonitorHttpOutputReference extends cdktf.ComplexObject {
   // Temporarily expose input value. Use with caution.
   public get headersInput() {
     return this._headers;
+  }
+
+  // secret_headers - computed: false, optional: true, required: false
+  private _secretHeaders?: { [key: string]: string }; 
+  public get secretHeaders() {
+    return this.getStringMapAttribute('secret_headers');
+  }
+  public set secretHeaders(value: { [key: string]: string }) {
+    this._secretHeaders = value;
+  }
+  public resetSecretHeaders() {
+    this._secretHeaders = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretHeadersInput() {
+    return this._secretHeaders;
   }
 
   // body - computed: false, optional: true, required: false
@@ -1651,6 +1686,12 @@ export interface MonitorStep {
   */
   readonly headers?: { [key: string]: string };
   /**
+  * Write-only request headers for credentials (Authorization, API keys, cookies), name to value. May use {{variables}} of earlier steps. Sent by the runner that owns the monitor, never returned by the API (configured_secrets lists their names); Terraform keeps the configured values. Credential headers (authorization, proxy-authorization, cookie, x-api-key, x-auth-token) belong here, not in headers.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#secret_headers Monitor#secret_headers}
+  */
+  readonly secretHeaders?: { [key: string]: string };
+  /**
   * Request body sent as is.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#body Monitor#body}
@@ -1692,6 +1733,7 @@ export function monitorStepToTerraform(struct?: MonitorStep | cdktf.IResolvable)
     method: cdktf.stringToTerraform(struct!.method),
     url: cdktf.stringToTerraform(struct!.url),
     headers: cdktf.hashMapper(cdktf.stringToTerraform)(struct!.headers),
+    secret_headers: cdktf.hashMapper(cdktf.stringToTerraform)(struct!.secretHeaders),
     body: cdktf.stringToTerraform(struct!.body),
     follow_redirects: cdktf.booleanToTerraform(struct!.followRedirects),
     verify_tls: cdktf.booleanToTerraform(struct!.verifyTls),
@@ -1727,6 +1769,12 @@ export function monitorStepToHclTerraform(struct?: MonitorStep | cdktf.IResolvab
     },
     headers: {
       value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(struct!.headers),
+      isBlock: false,
+      type: "map",
+      storageClassType: "stringMap",
+    },
+    secret_headers: {
+      value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(struct!.secretHeaders),
       isBlock: false,
       type: "map",
       storageClassType: "stringMap",
@@ -1803,6 +1851,10 @@ export class MonitorStepOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.headers = this._headers;
     }
+    if (this._secretHeaders !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.secretHeaders = this._secretHeaders;
+    }
     if (this._body !== undefined) {
       hasAnyValues = true;
       internalValueResult.body = this._body;
@@ -1834,6 +1886,7 @@ export class MonitorStepOutputReference extends cdktf.ComplexObject {
       this._method = undefined;
       this._url = undefined;
       this._headers = undefined;
+      this._secretHeaders = undefined;
       this._body = undefined;
       this._followRedirects = undefined;
       this._verifyTls = undefined;
@@ -1851,6 +1904,7 @@ export class MonitorStepOutputReference extends cdktf.ComplexObject {
       this._method = value.method;
       this._url = value.url;
       this._headers = value.headers;
+      this._secretHeaders = value.secretHeaders;
       this._body = value.body;
       this._followRedirects = value.followRedirects;
       this._verifyTls = value.verifyTls;
@@ -1915,6 +1969,22 @@ export class MonitorStepOutputReference extends cdktf.ComplexObject {
   // Temporarily expose input value. Use with caution.
   public get headersInput() {
     return this._headers;
+  }
+
+  // secret_headers - computed: false, optional: true, required: false
+  private _secretHeaders?: { [key: string]: string }; 
+  public get secretHeaders() {
+    return this.getStringMapAttribute('secret_headers');
+  }
+  public set secretHeaders(value: { [key: string]: string }) {
+    this._secretHeaders = value;
+  }
+  public resetSecretHeaders() {
+    this._secretHeaders = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretHeadersInput() {
+    return this._secretHeaders;
   }
 
   // body - computed: false, optional: true, required: false
@@ -2702,6 +2772,11 @@ export class Monitor extends cdktf.TerraformResource {
   // heartbeat_url - computed: true, optional: false, required: false
   public get heartbeatUrl() {
     return this.getStringAttribute('heartbeat_url');
+  }
+
+  // configured_secrets - computed: true, optional: false, required: false
+  public get configuredSecrets() {
+    return this.getListAttribute('configured_secrets');
   }
 
   // run_from - computed: false, optional: true, required: false
