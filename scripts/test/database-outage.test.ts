@@ -31,7 +31,8 @@ before(async () => {
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   const a = target.address();
   targetUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-  api = await startApiProcess(dbUrl, { LOG_LEVEL: 'warn' });
+  // Short database timeouts keep the frozen-database case quick; the defaults are 5 s and 30 s.
+  api = await startApiProcess(dbUrl, { LOG_LEVEL: 'warn', PHAROS_DB_CONNECT_TIMEOUT_MS: '2000', PHAROS_DB_QUERY_TIMEOUT_MS: '3000' });
   const team = await callJson(api.url, api.token, 'POST', '/v1/teams', { name: 'outage' });
   const service = await callJson(api.url, api.token, 'POST', '/v1/services', { name: 'svc-outage', team_id: team.id });
   for (let i = 0; i < 5; i++) {
@@ -104,7 +105,7 @@ test('pg_ctl restart: the control plane stays up and answers again without a res
   assert.doesNotMatch(api.output(), /Unhandled 'error' event/);
 });
 
-test('a frozen database (SIGSTOP): /healthz answers not-ready within its timeout; service resumes on SIGCONT', { skip, timeout: 90_000 }, async () => {
+test('a frozen database (SIGSTOP): /healthz answers not-ready within its timeout, requests end with 503; service resumes on SIGCONT', { skip, timeout: 90_000 }, async () => {
   const pids = cluster.serverPids();
   assert.ok(pids.length > 1, 'the postmaster and its backends are known');
   for (const pid of pids) signal(pid, 'SIGSTOP');
@@ -116,6 +117,13 @@ test('a frozen database (SIGSTOP): /healthz answers not-ready within its timeout
       assert.ok(health.ms < 3_000, `/healthz answered in ${Math.round(health.ms)} ms`);
       process.stdout.write(`# frozen database: /healthz answered 503 in ${Math.round(health.ms)} ms\n`);
     }
+    // A request that needs the database does not hang either: it ends with the connect or query timeout.
+    const list = await timed('/v1/services');
+    assert.equal(list.status, 503, JSON.stringify(list.body));
+    assert.equal(list.body.code, 'database_unavailable');
+    assert.ok(Number(list.headers.get('retry-after')) > 0);
+    assert.ok(list.ms < 8_000, `answered within the database timeouts: ${Math.round(list.ms)} ms`);
+    process.stdout.write(`# frozen database: GET /v1/services answered 503 database_unavailable in ${Math.round(list.ms)} ms (connect timeout 2 s, query timeout 3 s + 2 s)\n`);
     assert.ok(alive());
   } finally {
     for (const pid of pids) signal(pid, 'SIGCONT');
