@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Database } from './db/database.ts';
 import { Authenticator, type JwtSettings } from './auth/authenticator.ts';
-import { jsonBody, mountRoutes, requestContext } from './http/express-adapter.ts';
+import { jsonBody, mountRoutes, problemErrors, requestContext } from './http/express-adapter.ts';
 import { IdempotencyRepository } from './http/idempotency.repository.ts';
 import { sendProblem, toProblem } from './http/problem.ts';
 import { redactPath } from './observability/path-redaction.ts';
@@ -152,5 +152,6 @@ export function createApp(options: AppOptions): App {
   app.use(docsRouter());
   app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
+  app.use(problemErrors({ logger: options.logger }));
   return { express: app, routes, metrics, background, settle: () => assignments.settle() };
 }

@@ -1,9 +1,9 @@
-import { createServer } from 'node:http';
 import { loadApiConfig } from './config.ts';
 import { openDatabase, migrateToLatest } from './db/database.ts';
 import { createLogger } from './observability/logger.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createApp } from './app.ts';
+import { createApiServer } from './http/api.server.ts';
 
 /** Composition root of the control plane process. */
 async function main(): Promise<void> {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     healthTimeoutMs: config.healthTimeoutMs,
   });
   app.background.start();
-  const server = createServer(app.express);
+  const server = createApiServer(app.express);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
   const address = server.address();

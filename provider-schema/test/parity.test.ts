@@ -27,7 +27,8 @@ function kindOf(s: Json): string {
   if (s['type'] === 'string') return 'string';
   if (s['type'] === 'array') return s['items']?.['type'] === 'object' && s['items']['properties'] ? 'blocks' : `list(${kindOf(s['items'])})`;
   if (s['type'] === 'object' && s['properties']) return 'block';
-  if (s['type'] === 'object') return `map(${kindOf(s['additionalProperties'] ?? Object.values(s['patternProperties'] ?? {})[0] ?? {})})`;
+  // A closed map (patternProperties + additionalProperties: false) takes its value type from the pattern.
+  if (s['type'] === 'object') return `map(${kindOf(typeof s['additionalProperties'] === 'object' ? s['additionalProperties'] : (Object.values(s['patternProperties'] ?? {})[0] ?? {}))})`;
   return 'unknown';
 }
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Description, Id, Meta, Name, StringEnum, Tags, Timestamp } from './common.schema.ts';
+import { ClosedMap, Description, HeaderValue, Id, Meta, Name, StringEnum, Tags, Timestamp, headerName } from './common.schema.ts';
 
 const Duration = (description: string) =>
   Type.String({ pattern: '^([0-9]+(ms|s|m|h|d))+$', maxLength: 32, description: `${description} A duration such as "30s", "5m", "1h30m".` });
@@ -86,7 +86,7 @@ export const ChannelInput = Type.Object(
     webhook: Type.Optional(Type.Object({
       url: BaseUrl,
       signing_secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'HMAC-SHA256 key for the X-Pharos-Signature header.' })),
-      headers: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 4096 }), { maxProperties: 20 })),
+      headers: Type.Optional(ClosedMap(headerName, HeaderValue(4096), { maxProperties: 20, description: 'Extra request headers. Names: RFC 7230 tokens, 1 to 128 characters; values: one line (no CR, LF or NUL), at most 4096 characters.' })),
     }, { additionalProperties: false })),
     email: Type.Optional(Type.Object({
       to: Type.Array(Type.String({ format: 'email' }), { minItems: 1, maxItems: 50 }),

@@ -13,11 +13,32 @@ export const Name = Type.String({
 
 export const Description = Type.String({ maxLength: 1000, description: 'Free text, at most 1000 characters.' });
 
-export const Tags = Type.Record(
-  Type.String({ pattern: '^[A-Za-z0-9_.:/-]{1,63}$' }),
-  Type.String({ maxLength: 255 }),
-  { description: 'Key/value labels. Keys: letters, digits and "_ . : / -", at most 63 characters; values at most 255.', maxProperties: 50 },
-);
+/**
+ * A map whose keys must match `keyPattern`; any other key is refused (additionalProperties: false).
+ * Every map of the contract is built with it: an open map would accept keys with CR/LF, empty or
+ * 1,000-character keys (api/test/contract-schemas.test.ts fails on one). The description states the
+ * key rule: the validator quotes it when a key is refused.
+ */
+export const ClosedMap = <V extends TSchema>(key: { pattern: string; rule: string }, value: V, options: { description: string; maxProperties: number; [k: string]: unknown }) =>
+  Type.Record(Type.String({ pattern: key.pattern }), value, { ...options, additionalProperties: false, errorMessage: key.rule });
+
+/** Keys of tags and labels: letters, digits and "_ . : / -", 1 to 63 characters. */
+export const labelKey = { pattern: '^[A-Za-z0-9_.:/-]{1,63}$', rule: 'Keys are 1 to 63 letters, digits and "_ . : / -" (no spaces or line breaks).' };
+
+/** HTTP header names: an RFC 7230 token of 1 to 128 characters. */
+export const headerName = {
+  pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$",
+  rule: "Header names are RFC 7230 tokens of 1 to 128 characters: letters, digits and !#$%&'*+.^_`|~- (no spaces, colons or line breaks).",
+};
+
+/** An HTTP header value: no CR, LF or NUL (they would end or split the header), bounded. */
+export const HeaderValue = (maxLength: number) =>
+  Type.String({ maxLength, pattern: '^[^\\r\\n\\u0000]*$', errorMessage: 'Must not contain CR, LF or NUL characters (a header value is one line).' });
+
+export const Tags = ClosedMap(labelKey, Type.String({ maxLength: 255 }), {
+  description: 'Key/value labels. Keys: letters, digits and "_ . : / -", 1 to 63 characters; values at most 255.',
+  maxProperties: 50,
+});
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 time in UTC.' });
 

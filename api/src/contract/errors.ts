@@ -5,8 +5,11 @@
 export const errorCodes = {
   validation_failed: 422,
   malformed_json: 400,
+  json_too_deep: 400,
   bad_request: 400,
   payload_too_large: 413,
+  request_header_too_large: 431,
+  request_timeout: 408,
   unsupported_media_type: 415,
   unauthorized: 401,
   forbidden: 403,

@@ -1,8 +1,9 @@
 import type { FieldError } from './errors.ts';
+import { jsonPathError } from './json-path.ts';
 import { compileSafeRegex } from './safe-regex.ts';
 import type { Assertion, MonitorInput } from './monitor.schema.ts';
-
 import { monitorSecretErrors } from './monitor-secrets.rules.ts';
+
 // Cross-field rules that JSON Schema cannot express. Pure: used by the API before it stores a
 // monitor and by the Terraform provider at validate/plan time, so both report the same errors.
 
@@ -27,9 +28,8 @@ export function assertionErrors(assertions: readonly Assertion[], base: string, 
     if ((a.source === 'header' || a.source === 'json_body') && !a.path) {
       errors.push({ pointer: `${at}/path`, message: a.source === 'header' ? 'Name the header to check in "path".' : 'Give a JSONPath expression in "path", e.g. "$.status".' });
     }
-    if (a.source === 'json_body' && a.path && !a.path.startsWith('$')) {
-      errors.push({ pointer: `${at}/path`, message: `"${a.path}" is not a JSONPath expression; it must start with "$", e.g. "$.status".` });
-    }
+    const pathProblem = a.source === 'json_body' && a.path ? jsonPathError(a.path) : undefined;
+    if (pathProblem) errors.push({ pointer: `${at}/path`, message: `"${a.path}" is not a JSONPath expression the runner can evaluate: ${pathProblem}.` });
     const needsTarget = a.operator !== 'exists' && a.operator !== 'not_exists';
     if (needsTarget && a.target === undefined) {
       errors.push({ pointer: `${at}/target`, message: `Operator "${a.operator}" compares against "target"; set it.` });
@@ -101,16 +101,15 @@ function stepErrors(steps: NonNullable<MonitorInput['steps']>): FieldError[] {
     }
     const urlWithoutVars = step.url.replace(/\{\{[^}]*\}\}/g, 'x');
     if (!/^https?:\/\/[^\s]+$/.test(urlWithoutVars)) {
-      errors.push({ pointer: `${at}/url`, message: `"${step.url}" is not an absolute http:// or https:// URL.` });
+      errors.push({ pointer: `${at}/url`, message: `"${step.url}" must start with http:// or https:// followed by a host (no spaces); {{variables}} may stand for parts of it.` });
     }
     (step.extract ?? []).forEach((e, j) => {
       if (e.source === 'body_regex') {
         const problem = regexError(e.property);
         if (problem) errors.push({ pointer: `${at}/extract/${j}/property`, message: `Not a valid regular expression: ${problem}.` });
       }
-      if (e.source === 'json_body' && !e.property.startsWith('$')) {
-        errors.push({ pointer: `${at}/extract/${j}/property`, message: `"${e.property}" is not a JSONPath expression; it must start with "$".` });
-      }
+      const pathProblem = e.source === 'json_body' ? jsonPathError(e.property) : undefined;
+      if (pathProblem) errors.push({ pointer: `${at}/extract/${j}/property`, message: `"${e.property}" is not a JSONPath expression the runner can evaluate: ${pathProblem}.` });
       known.add(e.name);
     });
     errors.push(...assertionErrors(step.assertions ?? [], `${at}/assertions`, ['status_code', 'header', 'body', 'json_body', 'response_time']));

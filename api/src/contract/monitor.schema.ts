@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Description, Id, Meta, Name, Region, StringEnum, Tags } from './common.schema.ts';
+import { ClosedMap, Description, HeaderValue, Id, Meta, Name, Region, StringEnum, Tags, headerName, labelKey } from './common.schema.ts';
 
 /** Check types a runner can execute. Each has a sibling configuration object of the same name (multistep: `steps`). */
 export const checkTypes = ['http', 'tcp', 'dns', 'tls', 'multistep', 'heartbeat'] as const;
@@ -14,10 +14,16 @@ export const assertionOperators = [
 ] as const;
 export const dnsRecordTypes = ['A', 'AAAA', 'CNAME', 'TXT', 'MX'] as const;
 
-const Url = Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s/$.?#][^\\s]*$', description: 'Absolute http:// or https:// URL.' });
-const Headers = Type.Record(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$" }), Type.String({ maxLength: 8192 }), {
+const Url = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  pattern: '^https?://[^\\s/$.?#][^\\s]*$',
+  description: 'Absolute http:// or https:// URL.',
+  errorMessage: 'Must start with http:// or https:// followed by a host, e.g. "https://api.example.com/health" (no spaces).',
+});
+const Headers = ClosedMap(headerName, HeaderValue(8192), {
   maxProperties: 50,
-  description: 'Request headers, name to value.',
+  description: 'Request headers, name to value. Names: RFC 7230 tokens, 1 to 128 characters; values: one line (no CR, LF or NUL), at most 8192 characters.',
 });
 /**
  * Write-only request headers for credentials (Authorization, API keys, cookies): stored apart from the
@@ -25,9 +31,8 @@ const Headers = Type.Record(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{
  * runner that owns the monitor. A PUT that omits them keeps the stored values; `{}` removes them. A
  * PATCH merges them key by key (RFC 7396): a name set to null removes that header, null removes all.
  */
-const SecretHeaders = Type.Record(Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$" }), Type.String({ maxLength: 8192 }), {
+const SecretHeaders = ClosedMap(headerName, HeaderValue(8192), {
   maxProperties: 50,
-  additionalProperties: false,
   writeOnly: true,
   description: 'Write-only request headers (credentials such as Authorization): sent by the runner, never returned; configured_secrets lists their names. A PUT without them keeps the stored ones, {} removes them; a PATCH merges them by name (null removes).',
 });
@@ -120,7 +125,7 @@ export const HeartbeatCheck = Type.Object(
 export const RunFrom = Type.Object(
   {
     zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Only runners labelled with this zone run the monitor.' })),
-    labels: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:/-]{1,63}$' }), Type.String({ maxLength: 255 }), { maxProperties: 20, description: 'Only runners carrying all of these labels run the monitor.' })),
+    labels: Type.Optional(ClosedMap(labelKey, Type.String({ maxLength: 255 }), { maxProperties: 20, description: 'Only runners carrying all of these labels run the monitor. Keys: letters, digits and "_ . : / -", 1 to 63 characters.' })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
+import { ClosedMap, Id, Region, StringEnum, Timestamp } from './common.schema.ts';
 import { assertionOperators, assertionSources } from './monitor.schema.ts';
 
 export const resultStatuses = ['up', 'degraded', 'down'] as const;
@@ -64,7 +64,13 @@ export const CheckResult = Type.Object(
     ...outcomeFields,
     steps: Type.Optional(Type.Array(StepOutcome, { maxItems: 20 })),
     trace_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: 'W3C trace id sent in the traceparent header.' })),
-    details: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 4096 }), Type.Number(), Type.Boolean(), Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 50 })]), { maxProperties: 30, description: 'Type-specific facts, e.g. days_to_expiry for TLS or answers for DNS.' })),
+    details: Type.Optional(
+      ClosedMap(
+        { pattern: '^[A-Za-z0-9_.-]{1,64}$', rule: 'Detail names are 1 to 64 letters, digits and "_ . -".' },
+        Type.Union([Type.String({ maxLength: 4096 }), Type.Number(), Type.Boolean(), Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 50 })]),
+        { maxProperties: 30, description: 'Type-specific facts, e.g. days_to_expiry for TLS or answers for DNS.' },
+      ),
+    ),
     confirmation: Type.Optional(Type.Boolean({ description: 'This check was an immediate confirmation of a failure.' })),
   },
   { additionalProperties: false },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
+import { ClosedMap, Id, Region, StringEnum, Timestamp, labelKey } from './common.schema.ts';
 import { Monitor, checkTypes } from './monitor.schema.ts';
 import { CheckResult } from './result.schema.ts';
 
@@ -18,7 +18,7 @@ export const RUNNER_PROTOCOL_VERSION = 1;
 
 export const RunnerRegistration = Type.Object(
   {
-    protocol_version: Type.Integer({ minimum: 1, description: 'Protocol version the runner speaks.' }),
+    protocol_version: Type.Integer({ minimum: 1, maximum: 65535, description: 'Protocol version the runner speaks.' }),
     version: Type.String({ maxLength: 64, description: 'Runner software version.' }),
     hostname: Type.Optional(Type.String({ maxLength: 255 })),
     capabilities: Type.Array(StringEnum(checkTypes), { maxItems: checkTypes.length, uniqueItems: true, description: 'Check types the runner can execute.' }),
@@ -29,7 +29,7 @@ export const RunnerRegistration = Type.Object(
 export const RunnerRegistered = Type.Object({
   runner_id: Id,
   region: Region,
-  labels: Type.Record(Type.String(), Type.String()),
+  labels: ClosedMap(labelKey, Type.String(), { maxProperties: 20, description: 'Labels of the runner token (e.g. zone).' }),
   protocol_version: Type.Integer(),
   lease_seconds: Type.Integer({ description: 'Poll at least this often or lose the lease.' }),
   poll_wait_seconds: Type.Integer({ description: 'Suggested long-poll wait.' }),
@@ -52,7 +52,8 @@ export const ConfirmationRequest = Type.Object({
 export const AssignmentsQuery = Type.Object(
   {
     runner_id: Id,
-    revision: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    // Bounded so that a revision PostgreSQL cannot hold (bigint) is a 422, not a failed query.
+    revision: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Revision of the last answer; 0 asks for the full set.' })),
     wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, default: 20 })),
   },
   { additionalProperties: false },

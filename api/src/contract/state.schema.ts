@@ -39,7 +39,19 @@ export const Transition = Type.Object({
   from: StateEnum,
   to: StateEnum,
   at: Timestamp,
-  cause: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  cause: Type.Optional(
+    Type.Object(
+      {
+        result_id: Type.Optional(Type.String({ description: 'The check result that moved a slot.' })),
+        status: Type.Optional(Type.String({ description: 'That result\'s status.' })),
+        error: Type.Optional(Type.Unknown({ description: 'That result\'s error (code and message).' })),
+        reason: Type.Optional(Type.String({ description: 'Why a slot became unknown, e.g. "no_runner".' })),
+        regions_down: Type.Optional(Type.Integer({ description: 'For a monitor: regions down at the transition.' })),
+        regions: Type.Optional(Type.Integer({ description: 'For a monitor: regions with a state.' })),
+      },
+      { additionalProperties: false, description: 'What caused the transition; which fields are present depends on subject_type.' },
+    ),
+  ),
 });
 
 export const StoredResult = Type.Object({ ...CheckResult.properties, runner_id: Type.Optional(Type.String()), received_at: Timestamp });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Description, Id, Meta, Name, StringEnum, Timestamp } from './common.schema.ts';
+import { ClosedMap, Description, Id, Meta, Name, StringEnum, Timestamp, labelKey } from './common.schema.ts';
 
 export const TeamInput = Type.Object({ name: Name, description: Type.Optional(Description) }, { additionalProperties: false });
 export const Team = Type.Object({ ...Meta, ...TeamInput.properties });
@@ -34,7 +34,7 @@ export const Token = Type.Object({
 });
 export const CreatedToken = Type.Object({ ...Token.properties, token: Type.String({ description: 'The secret, shown only in this response.' }) });
 
-const Labels = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:/-]{1,63}$' }), Type.String({ maxLength: 255 }), { maxProperties: 20 });
+const Labels = ClosedMap(labelKey, Type.String({ maxLength: 255 }), { maxProperties: 20, description: 'Labels of the runners using this token (e.g. zone). Keys: letters, digits and "_ . : / -", 1 to 63 characters.' });
 export const RunnerTokenInput = Type.Object(
   {
     name: Name,

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { PharosError } from '../contract/errors.ts';
+import { PharosError, type FieldError } from '../contract/errors.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Principal, RunnerPrincipal } from '../auth/principal.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ApiMetrics } from '../observability/metrics.ts';
 import type { IdempotencyRepository, StoredResponse } from './idempotency.repository.ts';
+import { MAX_JSON_DEPTH, guardJson, stringProblem } from './json-guard.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import type { AnyRoute, HandlerResult } from './route.ts';
 import type { Validator } from './validator.ts';
-
 import { redactPath } from '../observability/path-redaction.ts';
+
 export interface AdapterDeps {
   authenticator: Authenticator;
   validator: Validator;
@@ -94,6 +95,20 @@ export function jsonBody(deps: Pick<AdapterDeps, 'maxBodyBytes'>) {
   };
 }
 
+/** Last express handler: errors thrown outside a route handler (e.g. a path that is not valid percent-encoding) answer problem+json. */
+export function problemErrors(deps: Pick<AdapterDeps, 'logger'>) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const failure =
+      error instanceof URIError || (error as { status?: number }).status === 400
+        ? new PharosError('bad_request', 'The URL is not valid percent-encoded UTF-8 (e.g. "%ED%A0%80" or a stray "%"); encode path segments with encodeURIComponent.')
+        : error;
+    const problem = toProblem(failure, requestIdOf(res), req.originalUrl);
+    if (problem.status >= 500) deps.logger.error({ err: error, request_id: requestIdOf(res) }, 'request failed');
+    sendProblem(res, problem);
+  };
+}
+
 async function handle(route: AnyRoute, req: Request, res: Response, deps: AdapterDeps): Promise<void> {
   res.locals.route = route.path;
   const requestId = requestIdOf(res);
@@ -107,6 +122,7 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
       throw new PharosError('forbidden', 'Only runners may call the runner protocol; authenticate with a runner token ("phr_…").');
     }
     const body = readBody(route, req, deps);
+    guardUrl(req);
     const params = route.params ? deps.validator.queryParams(route.params, { ...req.params }) : req.params;
     const query = route.query ? deps.validator.queryParams(route.query, { ...(req.query as object) }) : {};
     const ifMatch = route.conditional ? parseIfMatch(req.header('if-match')) : undefined;
@@ -162,9 +178,28 @@ function readBody(route: AnyRoute, req: Request, deps: AdapterDeps): unknown {
   const raw: unknown = hasBody ? req.body : undefined;
   if (raw === undefined && route.optionalBody) return deps.validator.body(route.body, {});
   if (raw === undefined) throw new PharosError('bad_request', 'This request needs a JSON body.');
+  // Before any recursive work (structuredClone, ajv): a deep body would overflow the stack, and
+  // NUL or a lone surrogate would only fail in PostgreSQL.
+  const guard = guardJson(raw);
+  if (!guard.ok && guard.tooDeep) throw new PharosError('json_too_deep', `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep; flatten it.`);
+  if (!guard.ok) throw validationFailed('The request body', guard.errors);
   // Validation fills defaults into the value; work on a copy so the raw body stays as sent.
   return deps.validator.body(route.body, structuredClone(raw));
 }
+
+// Path ids and query values cannot hold NUL or lone surrogates either: an id with one names no
+// resource (404); a query value with one is a bad parameter (422, naming it).
+function guardUrl(req: Request): void {
+  for (const value of Object.values(req.params)) {
+    if (typeof value === 'string' && stringProblem(value)) throw new PharosError('not_found', `No resource has the id "${value.replace(/[^\x20-\x7e]/g, '?')}"; ids are plain ASCII.`);
+  }
+  const guard = guardJson(req.query, 8);
+  if (!guard.ok && guard.tooDeep) throw new PharosError('bad_request', 'The query string nests parameters too deeply; use plain name=value pairs.');
+  if (!guard.ok) throw validationFailed('The query string', guard.errors);
+}
+
+const validationFailed = (what: string, errors: FieldError[]) =>
+  new PharosError('validation_failed', `${what} has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.pointer || '/'} ${e.message}`).join(' ')}`, errors);
 
 function toStored(result: HandlerResult): StoredResponse {
   const headers: Record<string, string> = { ...(result.headers ?? {}) };

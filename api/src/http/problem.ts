@@ -6,8 +6,11 @@ import { isDatabaseUnavailable } from '../db/db-errors.ts';
 const titles: Record<ErrorCode, string> = {
   validation_failed: 'Validation failed',
   malformed_json: 'Malformed JSON',
+  json_too_deep: 'JSON nested too deeply',
   bad_request: 'Bad request',
   payload_too_large: 'Payload too large',
+  request_header_too_large: 'Request header fields too large',
+  request_timeout: 'Request timeout',
   unsupported_media_type: 'Unsupported media type',
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',

@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { PharosError, type FieldError } from '../contract/errors.ts';
+import { pointerToken } from './json-guard.ts';
 
 // ajv-formats ships CommonJS with a default export property.
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
@@ -14,6 +15,11 @@ function describe(error: ErrorObject): FieldError {
     case 'required':
       return { pointer: `${base}/${String(error.params.missingProperty)}`, message: 'This field is required.' };
     case 'additionalProperties': {
+      const map = error.parentSchema as { patternProperties?: object; errorMessage?: string; description?: string } | undefined;
+      if (map?.patternProperties) {
+        const key = String(error.params.additionalProperty);
+        return { pointer: `${base}/${pointerToken(key)}`, message: `The key ${JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key)} is not allowed. ${map.errorMessage ?? map.description ?? ''}`.trim() };
+      }
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       return {
         pointer: `${base}/${String(error.params.additionalProperty)}`,
@@ -22,8 +28,11 @@ function describe(error: ErrorObject): FieldError {
     }
     case 'enum':
       return { pointer: base, message: `Must be one of: ${(error.params.allowedValues as unknown[]).map(String).join(', ')}.` };
-    case 'pattern':
-      return { pointer: base, message: `Has the wrong format${hint || `: must match ${String(error.params.pattern)}`}.` };
+    case 'pattern': {
+      // A schema pattern carries a human message (errorMessage); the expression itself is a last resort.
+      const human = (error.parentSchema as { errorMessage?: string } | undefined)?.errorMessage;
+      return { pointer: base, message: human ?? `Has the wrong format${hint || `: must match ${String(error.params.pattern)}`}.` };
+    }
     case 'format':
       return { pointer: base, message: `Must be a valid ${String(error.params.format)}.` };
     case 'propertyNames':
@@ -37,8 +46,9 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Compiles contract schemas once and turns their failures into field errors with JSON pointers. */
 export class Validator {
-  private readonly bodyAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false });
-  private readonly queryAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: true });
+  // verbose: errors carry their parentSchema, where the human messages (errorMessage, description) are.
+  private readonly bodyAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, verbose: true });
+  private readonly queryAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: true, verbose: true });
   private readonly cache = new WeakMap<TSchema, ValidateFunction>();
   private readonly queryCache = new WeakMap<TSchema, ValidateFunction>();
 

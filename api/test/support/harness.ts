@@ -1,10 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createDatabase } from '../../../scripts/postgres-cluster.ts';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import type { JwtSettings } from '../../src/auth/authenticator.ts';
 import { bootstrap } from '../../src/bootstrap.ts';
+import { createApiServer } from '../../src/http/api.server.ts';
 import { migrateToLatest, openDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 
@@ -47,7 +48,7 @@ export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettin
   const boot = await bootstrap(database.db, adminToken);
   const app = createApp({ database, logger: quiet(), jwt: options.jwt, sweepEveryMs: 250, ...(options.app ?? {}) });
   app.background.start();
-  const server: Server = createServer(app.express);
+  const server: Server = createApiServer(app.express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
