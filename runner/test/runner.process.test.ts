@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startHttpFixture, type HttpFixture } from './helpers/http.fixture.ts';
 import { monitor } from './helpers/monitor.factory.ts';
@@ -103,6 +104,14 @@ describe('runner process', { concurrency: true, timeout: 60_000 }, () => {
     } finally {
       await api.close();
     }
+  });
+
+  it('a spool directory it cannot use exits 1 with a message naming PHAROS_RUNNER_SPOOL_DIR', async () => {
+    const notADirectory = fileURLToPath(import.meta.url); // a file
+    const runner = spawnTracked({ PHAROS_API_URL: 'http://127.0.0.1:9', PHAROS_RUNNER_TOKEN: 'phr_x', PHAROS_RUNNER_SPOOL_DIR: notADirectory });
+    const { code } = await runner.exited;
+    assert.equal(code, 1);
+    assert.match(String(runner.logs.find((l) => l.level === 60)?.msg), /^PHAROS_RUNNER_SPOOL_DIR: cannot use ".*runner\.process\.test\.ts" for the result spool: .*Point it at a writable directory/, runner.output());
   });
 
   it('on SIGTERM stops checking, flushes buffered results, deregisters and exits 0', async () => {
