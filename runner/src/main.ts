@@ -166,7 +166,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       } else if (buffer.depth > 0 && !config.spool) {
         logger.warn({ unsent: buffer.depth }, 'exiting with unsent results');
       }
-      await buffer.close();
+      if (!(await within(buffer.close(), 3_000))) logger.warn({ dir: config.spool?.dir }, 'the result spool did not finish writing within 3 s; its last results may be missing on the next start');
       if (config.spool && buffer.depth > 0) logger.info({ unsent: buffer.depth, dir: config.spool.dir }, 'unsent results stay in the spool and are sent on the next start');
       await within(client.close(), 1_000);
       await healthServer?.close();
