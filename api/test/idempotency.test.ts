@@ -137,3 +137,42 @@ for (const [backend, skip] of backends) {
     });
   });
 }
+
+describe('idempotency lease renewal on postgres', { skip: postgresSkip() }, () => {
+  let api: TestApi;
+  let team: string;
+  const leaseMs = 600;
+  before(async () => {
+    api = await startTestApi({ backend: 'postgres', app: { idempotencyLeaseMs: leaseMs } });
+    team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('renew') })).id;
+  });
+  after(async () => api?.close());
+
+  test('a request that runs longer than the lease keeps its claim: a retry answers in-flight, the request executes once', async () => {
+    // Hold the team row so the create blocks in its foreign-key check, like a slow request.
+    const holder = await api.database.db.connection().execute(async (conn) => {
+      await sql`BEGIN`.execute(conn);
+      await sql`SELECT id FROM teams WHERE id = ${team} FOR UPDATE`.execute(conn);
+      const key = unique('slow');
+      const body = bodies.service(team);
+      const send = () =>
+        fetch(`${api.url}/v1/services`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(15_000),
+        });
+      const first = send();
+      await new Promise((r) => setTimeout(r, leaseMs * 4));
+      const retry = await send();
+      const retryBody = await retry.json();
+      await sql`COMMIT`.execute(conn);
+      return { first: await first, retry: { status: retry.status, body: retryBody }, body };
+    });
+    assert.equal(holder.retry.status, 409, JSON.stringify(holder.retry.body));
+    assert.equal(holder.retry.body.code, 'idempotency_key_in_flight');
+    assert.equal(holder.first.status, 201);
+    const n = await api.database.db.selectFrom('services').select(({ fn }) => fn.countAll<string>().as('n')).where('name', '=', holder.body.name).executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 1, 'executed once');
+  });
+});

@@ -113,6 +113,7 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
   res.locals.route = route.path;
   const requestId = requestIdOf(res);
   let claimed: { orgId: string; principalId: string; key: string } | undefined;
+  let renewal: NodeJS.Timeout | undefined;
   try {
     const principal = route.auth === 'public' ? undefined : await deps.authenticator.authenticate(req.header('authorization'));
     if (route.auth === 'principal' && principal?.kind === 'runner') {
@@ -138,6 +139,9 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
         return sendStored(res, replay);
       }
       claimed = { orgId: p.orgId, principalId: p.id, key };
+      // The claim's lease is renewed while this request runs, so a slow request is never taken over
+      // by a retry; only a request whose process died lets its lease lapse.
+      renewal = setInterval(() => void deps.idempotency.renew(p.orgId, p.id, key).catch(() => undefined), deps.idempotency.renewEveryMs);
     }
 
     const controller = new AbortController();
@@ -165,6 +169,8 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
     if (problem.status >= 500) deps.logger.error({ err: error, request_id: requestId }, 'request failed');
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="pharos"');
     sendProblem(res, problem);
+  } finally {
+    clearInterval(renewal);
   }
 }
 

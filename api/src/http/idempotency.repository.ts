@@ -76,6 +76,23 @@ export class IdempotencyRepository {
     };
   }
 
+  /** How often a running request renews its claim: three times per lease. */
+  get renewEveryMs(): number {
+    return Math.max(1, Math.floor(this.leaseMs / 3));
+  }
+
+  /** Extends the lease of a claim that is still running. */
+  async renew(orgId: string, principalId: string, key: string): Promise<void> {
+    await this.db
+      .updateTable('idempotency_keys')
+      .set({ lease_until: sql<Date>`now() + ${`${this.leaseMs} milliseconds`}::interval` })
+      .where('org_id', '=', orgId)
+      .where('principal_id', '=', principalId)
+      .where('key', '=', key)
+      .where('status', 'is', null)
+      .execute();
+  }
+
   /** Stores the response of a claimed key; fields named in omittedFields must already be absent from body. */
   async complete(orgId: string, principalId: string, key: string, response: StoredResponse): Promise<void> {
     await this.db
