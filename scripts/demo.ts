@@ -1,5 +1,5 @@
 import { ControlClient, ControlClientError, controlUsage, DEFAULT_CONTROL_PORT, isControlCommand } from './demo/control.client.ts';
-import { declareFleet, type DeclareReport } from './demo/fleet.declare.ts';
+import { DeclareConflictError, declareFleet, type DeclareReport } from './demo/fleet.declare.ts';
 import { createFleetModel } from './demo/fleet.model.ts';
 import { startFleet, type RunningFleet } from './demo/fleet.server.ts';
 import { fleetSummary } from './demo/fleet.summary.ts';
@@ -22,7 +22,7 @@ PHAROS_DEMO_CONTROL_PORT (default ${DEFAULT_CONTROL_PORT}), PHAROS_DEMO_REGIONS 
 every region with live runners), PHAROS_DEMO_INTERVAL (seconds, default 30),
 PHAROS_DEMO_API_WAIT (seconds to wait for the API, default 60), PHAROS_DEMO_RUNNERS (1: start one
 runner per team zone in region PHAROS_DEMO_RUNNER_REGION, default "local", so the edge monitors run;
-0: don't; default 1).`;
+they stop with the demo; 0: don't; default 1).`;
 
 class UsageError extends Error {}
 
@@ -95,16 +95,26 @@ async function runFleet(config: Config, withDeclaration: boolean): Promise<void>
   keepRunning(fleet, runners);
   let declared: DeclareReport | undefined;
   if (withDeclaration) {
+    let refused: PharosApiError | undefined;
     try {
       declared = await declare(config, new Map([...fleet.services].map(([name, s]) => [name, s.url])));
-      if (process.env.PHAROS_DEMO_RUNNERS !== '0') {
-        const zones = [...new Set(fleet.model.services.map((s) => s.team))];
-        runners.current = await startZoneRunners(new PharosClient(config.apiUrl, config.token), config.apiUrl, zones, process.env.PHAROS_DEMO_RUNNER_REGION || 'local');
-        process.stdout.write(`Started ${zones.length} zone runners (region ${process.env.PHAROS_DEMO_RUNNER_REGION || 'local'}, zones: ${zones.join(', ')}).\n`);
-      }
     } catch (error) {
       if (!(error instanceof PharosApiError)) throw error;
+      refused = error;
       process.stderr.write(`\nNot declared in Pharos: ${error.message}\nThe fleet keeps running; once that is fixed, run \`npm run demo -- declare-only\` in another terminal.\n`);
+    }
+    // The zone runners belong to the fleet's story (the edge monitors run from them): they start
+    // whenever the API accepts the token, so a later `declare-only` finds them running.
+    if (process.env.PHAROS_DEMO_RUNNERS !== '0' && (!refused || refused instanceof DeclareConflictError)) {
+      const zones = [...new Set(fleet.model.services.map((s) => s.team))];
+      const region = process.env.PHAROS_DEMO_RUNNER_REGION || 'local';
+      try {
+        runners.current = await startZoneRunners(new PharosClient(config.apiUrl, config.token), config.apiUrl, zones, region);
+        process.stdout.write(`Started ${zones.length} zone runners (region ${region}, zones: ${zones.join(', ')}; /metrics on free loopback ports); they stop with the demo.\n`);
+      } catch (error) {
+        if (!(error instanceof PharosApiError)) throw error;
+        process.stderr.write(`\nZone runners not started: ${error.message}\nThe edge monitors stay unknown until runners of their zones run (docs/demo.md, "Runners").\n`);
+      }
     }
   }
   process.stdout.write(fleetSummary(fleet.model, fleet.services, fleet.controlUrl, declared));
