@@ -17,7 +17,7 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
   let api: TestApi;
   let service: string;
   before(async () => {
-    api = await startTestApi({ backend: 'postgres', app: { runner: { leaseSeconds: 2, recheckMs: 100 } } });
+    api = await startTestApi({ backend: 'postgres', app: { runner: { leaseSeconds: 3, recheckMs: 100 } } });
     const team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('t') })).id;
     service = (await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team))).id;
   });
@@ -49,6 +49,20 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
     const rows = await api.database.db.selectFrom('slot_assignments').select(['monitor_id', 'runner_id']).where('monitor_id', 'in', [...monitorIds]).execute();
     return new Map(rows.map((r) => [r.monitor_id, r.runner_id]));
   };
+  /** Polls like a live runner (every 250 ms, lease renewed) until stopped; the test's own polls keep their revisions. */
+  const keepPolling = (runners: readonly Runner[]) => {
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped) {
+        for (const r of runners) await api.call('GET', `/v1/runner/assignments?runner_id=${r.id}&revision=0&wait=0`, { token: r.token });
+        await sleep(250);
+      }
+    })();
+    return async () => {
+      stopped = true;
+      await loop;
+    };
+  };
   const regionState = async (monitorId: string, region: string): Promise<RegionState | undefined> =>
     ((await api.call('GET', `/v1/monitors/${monitorId}/state`)).body.regions as RegionState[]).find((r) => r.region === region);
 
@@ -60,73 +74,80 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
     const a = await register(generalToken);
     const b = await register(generalToken);
     const zone = await register(zoneTokenBody.token);
+    const stopGeneral = keepPolling([a, b]);
+    const stopZone = keepPolling([zone]);
+    try {
 
-    const general: string[] = [];
-    for (let i = 0; i < 12; i++) {
-      const m = await createMonitor({ regions: [region] });
-      assert.equal(m.warnings, undefined, 'a monitor the fleet can run has no warning');
-      general.push(m.id);
+      const general: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const m = await createMonitor({ regions: [region] });
+        assert.equal(m.warnings, undefined, 'a monitor the fleet can run has no warning');
+        general.push(m.id);
+      }
+      const zoned: string[] = [];
+      for (let i = 0; i < 3; i++) zoned.push((await createMonitor({ regions: [region], run_from: { zone: 'fulfillment' } })).id);
+      await api.app.settle();
+
+      let owner = await owners([...general, ...zoned]);
+      assert.deepEqual([...general, ...zoned].filter((m) => !owner.has(m)), [], 'every slot has an owner');
+      for (const m of zoned) assert.equal(owner.get(m), zone.id, 'zone monitors run in the zone');
+      for (const m of general) assert.notEqual(owner.get(m), zone.id, 'a general monitor never runs from inside the zone');
+      const onA = general.filter((m) => owner.get(m) === a.id).length;
+      assert.ok(Math.abs(onA - (12 - onA)) <= 1, `general slots balanced over the two general runners (${onA} / ${12 - onA})`);
+      assert.deepEqual((await poll(zone)).monitors.map((m: { id: string }) => m.id).sort(), [...zoned].sort());
+      await poll(a);
+      await poll(b);
+      for (const m of general) await push(owner.get(m) === a.id ? a : b, m, region);
+      assert.equal((await regionState(general[0]!, region))?.state, 'up');
+
+      // The general runners stop polling; only the zone runner stays. Bounded: at most 10 s.
+      await stopGeneral();
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        owner = await owners(general);
+        if (owner.size === 0) break;
+        await sleep(200);
+      }
+      assert.equal(owner.size, 0, 'the general slots left the dead runners and went nowhere');
+      const zoneNow = await owners(zoned);
+      for (const m of zoned) assert.equal(zoneNow.get(m), zone.id);
+      const answer = await poll(zone);
+      assert.ok(!answer.monitors.some((m: { id: string }) => general.includes(m.id)), 'no general monitor was sent to the zone runner');
+      for (const m of general) {
+        const st = await regionState(m, region);
+        assert.deepEqual({ state: st?.state, cause: st?.cause }, { state: 'unknown', cause: 'no_runner' }, m);
+      }
+      const monitorState = (await api.call('GET', `/v1/monitors/${general[0]}/state`)).body;
+      assert.equal(monitorState.state, 'unknown', 'the monitor is not up while nothing checks it');
+      const transitions = (await api.call('GET', `/v1/monitors/${general[0]}/transitions`)).body.items as Array<{ subject_type: string; from: string; to: string; cause?: { reason?: string } }>;
+      assert.ok(transitions.some((t) => t.subject_type === 'slot' && t.from === 'up' && t.to === 'unknown' && t.cause?.reason === 'no_runner'), JSON.stringify(transitions));
+
+      // Creating a general monitor now is answered with a warning naming the region.
+      const lonely = await createMonitor({ regions: [region] });
+      assert.equal(lonely.warnings?.length, 1, JSON.stringify(lonely));
+      assert.equal(lonely.warnings![0]!.code, 'no_runner');
+      assert.deepEqual(lonely.warnings![0]!.regions, [region]);
+      assert.match(lonely.warnings![0]!.message, /general runner/);
+      await api.app.settle();
+      const waiting = await regionState(lonely.id, region);
+      assert.deepEqual({ state: waiting?.state, cause: waiting?.cause }, { state: 'unknown', cause: 'no_runner' });
+
+      // A general runner appears: the slots are assigned to it, the cause clears, state proceeds.
+      const c = await register(generalToken);
+      await api.app.settle();
+      owner = await owners([...general, lonely.id]);
+      for (const m of [...general, lonely.id]) assert.equal(owner.get(m), c.id, 'the new general runner takes the general slots');
+      assert.equal((await regionState(lonely.id, region))?.cause, undefined, 'no_runner clears once a runner owns the slot');
+      await poll(c);
+      await push(c, lonely.id, region);
+      const after = await regionState(lonely.id, region);
+      assert.deepEqual({ state: after?.state, cause: after?.cause, runner: after?.runner_id }, { state: 'up', cause: undefined, runner: c.id });
+      const zoneAfter = await owners(zoned);
+      for (const m of zoned) assert.equal(zoneAfter.get(m), zone.id);
+    } finally {
+      await stopGeneral();
+      await stopZone();
     }
-    const zoned: string[] = [];
-    for (let i = 0; i < 3; i++) zoned.push((await createMonitor({ regions: [region], run_from: { zone: 'fulfillment' } })).id);
-    await api.app.settle();
-
-    let owner = await owners([...general, ...zoned]);
-    assert.equal(owner.size, 15, 'every slot has an owner');
-    for (const m of zoned) assert.equal(owner.get(m), zone.id, 'zone monitors run in the zone');
-    for (const m of general) assert.notEqual(owner.get(m), zone.id, 'a general monitor never runs from inside the zone');
-    const onA = general.filter((m) => owner.get(m) === a.id).length;
-    assert.ok(Math.abs(onA - (12 - onA)) <= 1, `general slots balanced over the two general runners (${onA} / ${12 - onA})`);
-    assert.deepEqual((await poll(zone)).monitors.map((m: { id: string }) => m.id).sort(), [...zoned].sort());
-    await poll(a);
-    await poll(b);
-    for (const m of general) await push(owner.get(m) === a.id ? a : b, m, region);
-    assert.equal((await regionState(general[0]!, region))?.state, 'up');
-
-    // The general runners stop polling; only the zone runner stays. Bounded: at most 10 s.
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      await poll(zone);
-      owner = await owners(general);
-      if (owner.size === 0) break;
-      await sleep(200);
-    }
-    assert.equal(owner.size, 0, 'the general slots left the dead runners and went nowhere');
-    const zoneNow = await owners(zoned);
-    for (const m of zoned) assert.equal(zoneNow.get(m), zone.id);
-    const answer = await poll(zone);
-    assert.ok(!answer.monitors.some((m: { id: string }) => general.includes(m.id)), 'no general monitor was sent to the zone runner');
-    for (const m of general) {
-      const st = await regionState(m, region);
-      assert.deepEqual({ state: st?.state, cause: st?.cause }, { state: 'unknown', cause: 'no_runner' }, m);
-    }
-    const monitorState = (await api.call('GET', `/v1/monitors/${general[0]}/state`)).body;
-    assert.equal(monitorState.state, 'unknown', 'the monitor is not up while nothing checks it');
-    const transitions = (await api.call('GET', `/v1/monitors/${general[0]}/transitions`)).body.items as Array<{ subject_type: string; from: string; to: string; cause?: { reason?: string } }>;
-    assert.ok(transitions.some((t) => t.subject_type === 'slot' && t.from === 'up' && t.to === 'unknown' && t.cause?.reason === 'no_runner'), JSON.stringify(transitions));
-
-    // Creating a general monitor now is answered with a warning naming the region.
-    const lonely = await createMonitor({ regions: [region] });
-    assert.equal(lonely.warnings?.length, 1, JSON.stringify(lonely));
-    assert.equal(lonely.warnings![0]!.code, 'no_runner');
-    assert.deepEqual(lonely.warnings![0]!.regions, [region]);
-    assert.match(lonely.warnings![0]!.message, /general runner/);
-    await api.app.settle();
-    const waiting = await regionState(lonely.id, region);
-    assert.deepEqual({ state: waiting?.state, cause: waiting?.cause }, { state: 'unknown', cause: 'no_runner' });
-
-    // A general runner appears: the slots are assigned to it, the cause clears, state proceeds.
-    const c = await register(generalToken);
-    await api.app.settle();
-    owner = await owners([...general, lonely.id]);
-    for (const m of [...general, lonely.id]) assert.equal(owner.get(m), c.id, 'the new general runner takes the general slots');
-    assert.equal((await regionState(lonely.id, region))?.cause, undefined, 'no_runner clears once a runner owns the slot');
-    await poll(c);
-    await push(c, lonely.id, region);
-    const after = await regionState(lonely.id, region);
-    assert.deepEqual({ state: after?.state, cause: after?.cause, runner: after?.runner_id }, { state: 'up', cause: undefined, runner: c.id });
-    const zoneAfter = await owners(zoned);
-    for (const m of zoned) assert.equal(zoneAfter.get(m), zone.id);
   });
 
   test('a zone monitor whose region has no runner of its zone is reported at create and unknown (no_runner) until one registers', async () => {

@@ -57,3 +57,12 @@ test('warnings in a create answer become Terraform warnings', async () => {
   assert.equal(c.diagnostics.items[0]?.severity, 'warning');
   assert.equal(c.diagnostics.items[0]?.detail, 'a → b → a');
 });
+
+test('warnings in an update answer become Terraform warnings too (a monitor moved to a zone with no runner)', async () => {
+  const warning = { code: 'no_runner', message: 'No live runner of zone "fulfillment" in us-east-1', regions: ['us-east-1'] };
+  const client = { patch: async (_path: string, body: JsonObject) => ({ id: 'm-1', ...body, warnings: [warning] }) } as unknown as PharosClient;
+  const c = ctx(client);
+  const monitors = new RestResource({ typeName: 'pharos_monitor', collectionPath: '/v1/monitors' });
+  await monitors.update({ prior: { id: 'm-1', team_id: 't', role: 'a' }, plan: { id: 'm-1', team_id: 't', role: 'b' }, changed: ['role'] }, c);
+  assert.deepEqual(c.diagnostics.items.map((d) => [d.severity, d.detail]), [['warning', warning.message]]);
+});

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { monitorSlots, planAssignments, slotKey, unplaceable, type PlacementSpec } from './assignment.planner.ts';
+import { canRun, monitorSlots, planAssignments, slotKey, unplaceable, type PlacementSpec } from './assignment.planner.ts';
 import { monitorFacts } from '../results/ingest.service.ts';
 import type { StateService } from '../state/state.service.ts';
 import type { PlacementWarning } from '../../contract/monitor.schema.ts';
@@ -51,12 +51,16 @@ export class AssignmentService {
       entry.touched.clear();
       entry.full = false;
       const previous = entry.running ?? Promise.resolve();
-      entry.running = previous
+      const run: Promise<void> = previous
         .then(() => this.rebalance(orgId, touched, !full))
         .catch((error: unknown) => this.logger.error({ err: error, org_id: orgId }, 'rebalance failed'))
         .finally(() => {
-          if (!entry.timer && entry.touched.size === 0 && !entry.full) this.pending.delete(orgId);
+          // Only the last run of the chain may forget the entry: an earlier one that did left the
+          // runs queued behind it unseen by settle() (a monitor created just before settle() was
+          // not placed yet when it returned).
+          if (entry.running === run && !entry.timer && entry.touched.size === 0 && !entry.full) this.pending.delete(orgId);
         });
+      entry.running = run;
     }, this.debounceMs);
   }
 
@@ -83,7 +87,10 @@ export class AssignmentService {
     }
     const regions = [...new Set(unplaceable(slots, live).map((s) => s.region))].sort();
     if (regions.length === 0) return [];
-    const capable = live.some((r) => regions.includes(r.region) && r.capabilities.includes(type)) ? '' : ` that runs ${type} checks`;
+    // Name the check type only when a runner of the right pool is there but cannot run this type.
+    const selector = slots[0]!.selector;
+    const lacksType = live.some((r) => regions.includes(r.region) && canRun({ monitorId: monitor.id, region: r.region, selector, type }, { ...r, capabilities: [type] }));
+    const capable = lacksType ? ` that runs ${type} checks` : '';
     return [{
       code: 'no_runner',
       message: `No live ${poolOf(spec)}${capable} in ${regions.join(', ')}: the monitor is unknown there (cause no_runner) until one registers. Start such a runner, or change regions or run_from.`,
