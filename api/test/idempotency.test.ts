@@ -165,7 +165,7 @@ describe('idempotency lease renewal on postgres', { skip: postgresSkip() }, () =
       const first = send();
       await new Promise((r) => setTimeout(r, leaseMs * 4));
       const retry = await send();
-      const retryBody = await retry.json();
+      const retryBody = (await retry.json()) as { code?: string };
       await sql`COMMIT`.execute(conn);
       return { first: await first, retry: { status: retry.status, body: retryBody }, body };
     });
