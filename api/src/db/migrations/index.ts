@@ -4,6 +4,7 @@ import * as runners from './2026-11-22T0100-runners-results-state.ts';
 import * as slos from './2026-11-22T0400-slos.ts';
 import * as generalPool from './2026-12-01T0830-general-pool-and-slot-cause.ts';
 import * as idempotencyLease from './2026-12-01T0840-idempotency-lease.ts';
+import * as monitorCredentials from './2026-12-01T0900-monitor-credentials-to-secrets.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0400-slos': slos,
   '2026-12-01T0830-general-pool-and-slot-cause': generalPool,
   '2026-12-01T0840-idempotency-lease': idempotencyLease,
+  '2026-12-01T0900-monitor-credentials-to-secrets': monitorCredentials,
 };
