@@ -95,3 +95,15 @@ test('a service cannot depend on itself or twice on the same service', () => {
     assert.throws(() => b.addDependency(a), /already depends on a/);
   });
 });
+
+test('ServiceMonitors sends credentials as secret_headers, never as plain headers', () => {
+  const s = synth((stack) => {
+    new ServiceMonitors(stack, 'partner', {
+      name: 'partner', team: 'team_1', kind: 'external', baseUrl: 'https://partner.example.com',
+      keyEndpoint: { name: 'quote', path: '/v2/quote', headers: { accept: 'application/json' }, secretHeaders: { 'X-Api-Key': 'k-123' } },
+    });
+  });
+  const key = byName(s, 'pharos_monitor').get('partner-quote')!;
+  assert.deepEqual(key.http.headers, { accept: 'application/json' });
+  assert.deepEqual(key.http.secret_headers, { 'X-Api-Key': 'k-123' });
+});

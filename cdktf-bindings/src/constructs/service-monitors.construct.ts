@@ -24,8 +24,13 @@ export interface EndpointCheck extends HttpExpectations {
   readonly path: string;
   /** HTTP method. Default: GET. */
   readonly method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
-  /** Request headers. */
+  /** Request headers (shown to every reader of the monitor; credentials go in `secretHeaders`). */
   readonly headers?: { readonly [name: string]: string };
+  /**
+   * Credentials such as `Authorization` or `X-Api-Key`: write-only `secret_headers`, never returned
+   * by the API, sensitive in the plan. The API refuses credential headers in `headers`.
+   */
+  readonly secretHeaders?: { readonly [name: string]: string };
   /** Request body, sent as is. */
   readonly body?: string;
   /** Monitor name suffix: the monitor is called `<service>-<name>`. Default: "health" / "key-endpoint". */
@@ -153,7 +158,7 @@ export class ServiceMonitors extends Construct implements MonitoredService {
     const expect = this.props.expect ?? {};
     return new Monitor(this, kind, {
       ...this.commonMonitorConfig(`${this.serviceName}-${check.name ?? kind}`, kind),
-      http: { url, method: check.method, headers: check.headers, body: check.body },
+      http: { url, method: check.method, headers: check.headers, secretHeaders: check.secretHeaders, body: check.body },
       assertion: httpAssertions({
         status: check.status ?? expect.status,
         degradedAfterMs: check.degradedAfterMs ?? expect.degradedAfterMs,
