@@ -189,3 +189,26 @@ describe('bad input answers 4xx problem+json and changes nothing', { skip }, () 
     assert.doesNotMatch(noScheme.body.detail, /\^https\?/, 'the regular expression is not shown');
   });
 });
+
+describe('pattern failures explain the rule in words', { skip }, () => {
+  test('ids, regions, hosts, zones, names, durations and channel URLs', async () => {
+    const cases: Array<[string, unknown, string, RegExp]> = [
+      ['/v1/monitors', { ...bodies.monitor('svc-1') }, '/service_id', /^Must be a Pharos id as returned/],
+      ['/v1/monitors', { ...bodies.monitor(own.service), regions: ['US East'] }, '/regions/0', /^Must be lower-case letters, digits and "-"/],
+      ['/v1/monitors', { ...bodies.monitor(own.service), type: 'tcp', http: undefined, tcp: { host: 'tcp://db:5432', port: 5432 } }, '/tcp/host', /^Must be a host name or IP address without a scheme/],
+      ['/v1/monitors', { ...bodies.monitor(own.service), run_from: { zone: 'Fulfillment Zone' } }, '/run_from/zone', /^Must be lower-case letters/],
+      ['/v1/monitors', { ...bodies.monitor(own.service), name: 'has space' }, '/name', /^Must be letters, digits, "\.", "-" and "_"/],
+      ['/v1/alert-rules', { ...bodies.alertRule(own.team), for_duration: '5 minutes' }, '/for_duration', /^Must be a duration/],
+      ['/v1/channels', { ...bodies.channel(own.team), webhook: { url: 'hooks.example.com/x' } }, '/webhook/url', /^Must start with http:\/\/ or https:\/\//],
+      ['/v1/channels', { ...bodies.channel(own.team), webhook: { url: 'ftp://hooks.example.com/x' } }, '/webhook/url', /^Must start with http:\/\/ or https:\/\//],
+    ];
+    for (const [path, body, pointer, message] of cases) {
+      const res = await api.call('POST', path, { body });
+      assert.equal(res.status, 422, `${path} ${pointer}: ${JSON.stringify(res.body)}`);
+      const error = res.body.errors.find((e: { pointer: string }) => e.pointer === pointer);
+      assert.ok(error, `${pointer} in ${JSON.stringify(res.body.errors)}`);
+      assert.match(error.message, message);
+      assert.doesNotMatch(res.body.detail, /must match \^/, 'no regular expression in the message');
+    }
+  });
+});

@@ -57,6 +57,19 @@ before(async () => {
 });
 after(async () => api?.close());
 
+/** Paths of string schemas with a pattern but no human errorMessage (the validator would print the expression). */
+function bareRegexes(node: unknown, path = '', out: string[] = [], seen = new Set<unknown>()): string[] {
+  if (typeof node !== 'object' || node === null || seen.has(node)) return out;
+  seen.add(node);
+  const schema = node as Json;
+  if (typeof schema['pattern'] === 'string' && typeof schema['errorMessage'] !== 'string') out.push(`${path}: ${String(schema['pattern'])}`);
+  // A closed map's key patterns are explained by the map's own errorMessage.
+  if (schema['patternProperties'] && typeof schema['errorMessage'] !== 'string') out.push(`${path}: map keys without an errorMessage`);
+  for (const [key, child] of Object.entries(schema)) if (key !== 'patternProperties') bareRegexes(child, `${path}/${key}`, out, seen);
+  for (const child of Object.values((schema['patternProperties'] as Json | undefined) ?? {})) bareRegexes(child, `${path}/patternProperties`, out, seen);
+  return out;
+}
+
 test('the OpenAPI document closes every map, and bounds every integer parameter', { skip }, async () => {
   const doc = (await api.call('GET', '/openapi.json', { token: null })).body as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; schema: Json }> }>> };
   assert.deepEqual(openMaps(doc), []);
@@ -70,4 +83,11 @@ test('the OpenAPI document closes every map, and bounds every integer parameter'
   }
   // PostgreSQL refuses an integer beyond bigint; a bound turns that into a 422 naming the parameter.
   assert.deepEqual(unbounded, []);
+});
+
+test('every pattern a client can fail in a request body has a human message, not the expression', { skip }, async () => {
+  const doc = (await api.call('GET', '/openapi.json', { token: null })).body as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+  const bare: string[] = [];
+  for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) if (op.requestBody) bareRegexes(op.requestBody, `${method} ${path}`, bare);
+  assert.deepEqual([...new Set(bare.map((b) => b.replace(/^\S+ \S+/, '')))], []);
 });

@@ -88,7 +88,8 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
       );
     at('bad_interval', /interval_seconds = 3/, /must be >= 5/i);
     at('bad_timeout', /timeout_seconds\s+= 10/, /timeout_seconds \(10\) must be below interval_seconds \(10\)/);
-    at('bad_url', /url = "fulfillment\.internal\/health"/, /wrong format/);
+    at('bad_url', /url = "fulfillment\.internal\/health"/, /Must start with http:\/\/ or https:\/\//);
+    at('bad_json_path', /path\s+= "\$\.items\["/, /not a JSONPath expression the runner can evaluate: a "\[" is never closed/);
     at('bad_assertions', /operator = "roughly"/, /Must be one of: equals/);
     at('bad_step', /url\s+= "https:\/\/x\.example\.com\/\{\{missing\}\}"/, /not extracted by an earlier step/);
     at('credential_header', /headers = \{ Authorization = /, /move it from headers to secret_headers/);

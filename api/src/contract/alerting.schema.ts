@@ -2,7 +2,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ClosedMap, Description, HeaderValue, Id, Meta, Name, StringEnum, Tags, Timestamp, headerName } from './common.schema.ts';
 
 const Duration = (description: string) =>
-  Type.String({ pattern: '^([0-9]+(ms|s|m|h|d))+$', maxLength: 32, description: `${description} A duration such as "30s", "5m", "1h30m".` });
+  Type.String({
+    pattern: '^([0-9]+(ms|s|m|h|d))+$',
+    maxLength: 32,
+    description: `${description} A duration such as "30s", "5m", "1h30m".`,
+    errorMessage: 'Must be a duration: numbers with units ms, s, m, h or d, e.g. "30s", "5m" or "1h30m".',
+  });
 
 export const severities = ['critical', 'error', 'warning', 'info'] as const;
 
@@ -61,7 +66,12 @@ export const channelSecretFields = {
   email: ['smtp_password'],
 } as const satisfies Record<(typeof channelTypes)[number], readonly string[]>;
 
-const BaseUrl = Type.String({ format: 'uri', maxLength: 2048 });
+const BaseUrl = Type.String({
+  format: 'uri',
+  maxLength: 2048,
+  pattern: '^https?://[^\\s/$.?#][^\\s]*$',
+  errorMessage: 'Must start with http:// or https:// followed by a host, e.g. "https://hooks.example.com/pharos".',
+});
 export const ChannelInput = Type.Object(
   {
     name: Name,

@@ -1,7 +1,7 @@
 import { Type, type TSchema, type Static } from '@sinclair/typebox';
 
 /** Opaque identifier: a type prefix and a time-sortable ULID, e.g. `svc_01JD…`. */
-export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$', description: 'Opaque identifier.' });
+export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$', description: 'Opaque identifier.', errorMessage: 'Must be a Pharos id as returned when the object was created, e.g. "svc_01JD8Z3Q4M5N6P7R8S9T0VWXYZ".' });
 
 /** A human-chosen name: letters, digits, dot, dash and underscore, starting with a letter or digit. */
 export const Name = Type.String({
@@ -9,6 +9,7 @@ export const Name = Type.String({
   maxLength: 100,
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
   description: 'Name: letters, digits, ".", "-" and "_", starting with a letter or digit, at most 100 characters.',
+  errorMessage: 'Must be letters, digits, ".", "-" and "_", starting with a letter or digit (no spaces), e.g. "fulfillment-health".',
 });
 
 export const Description = Type.String({ maxLength: 1000, description: 'Free text, at most 1000 characters.' });
@@ -42,7 +43,7 @@ export const Tags = ClosedMap(labelKey, Type.String({ maxLength: 255 }), {
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 time in UTC.' });
 
-export const Region = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Region name, e.g. "us-east-1".' });
+export const Region = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Region name, e.g. "us-east-1".', errorMessage: 'Must be lower-case letters, digits and "-", starting with a letter or digit, e.g. "us-east-1".' });
 
 /** Fields every stored resource carries in responses. */
 export const Meta = {

@@ -36,7 +36,7 @@ const SecretHeaders = ClosedMap(headerName, HeaderValue(8192), {
   writeOnly: true,
   description: 'Write-only request headers (credentials such as Authorization): sent by the runner, never returned; configured_secrets lists their names. A PUT without them keeps the stored ones, {} removes them; a PATCH merges them by name (null removes).',
 });
-const Host = Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_\\[\\]-]+$', description: 'Host name or IP address.' });
+const Host = Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_\\[\\]-]+$', description: 'Host name or IP address.', errorMessage: 'Must be a host name or IP address without a scheme, port or path, e.g. "db.internal" or "10.0.0.5".' });
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
 export const Assertion = Type.Object(
@@ -69,9 +69,9 @@ export const TcpCheck = Type.Object({ host: Host, port: Port }, { additionalProp
 
 export const DnsCheck = Type.Object(
   {
-    hostname: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9_.-]+$' }),
+    hostname: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9_.-]+$', errorMessage: 'Must be a DNS name such as "api.example.com" (letters, digits, "_", "." and "-"; no scheme or path).' }),
     record_type: Type.Optional(StringEnum(dnsRecordTypes, { default: 'A' })),
-    resolver: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f.:\\[\\]]+$', maxLength: 64, description: 'Resolver address "ip" or "ip:port"; the runner host resolver when absent.' })),
+    resolver: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f.:\\[\\]]+$', maxLength: 64, description: 'Resolver address "ip" or "ip:port"; the runner host resolver when absent.', errorMessage: 'Must be an IP address, optionally with a port, e.g. "10.0.0.2", "10.0.0.2:53" or "[fd00::2]:53".' })),
     expected_values: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 50, description: 'Every value must be among the answers.' })),
   },
   { additionalProperties: false },
@@ -91,7 +91,7 @@ export const TlsCheck = Type.Object(
 
 export const Extraction = Type.Object(
   {
-    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64, description: 'Variable name, used later as {{name}}.' }),
+    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64, description: 'Variable name, used later as {{name}}.', errorMessage: 'Must be a variable name: letters, digits and "_", not starting with a digit, e.g. "order_id".' }),
     source: StringEnum(['json_body', 'header', 'body_regex'] as const),
     property: Type.String({ minLength: 1, maxLength: 512, description: 'JSONPath, header name, or a regular expression whose first group (or whole match) is taken.' }),
   },
@@ -124,7 +124,7 @@ export const HeartbeatCheck = Type.Object(
 
 export const RunFrom = Type.Object(
   {
-    zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Only runners labelled with this zone run the monitor.' })),
+    zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Only runners labelled with this zone run the monitor.', errorMessage: 'Must be lower-case letters, digits and "-", starting with a letter or digit, e.g. "fulfillment".' })),
     labels: Type.Optional(ClosedMap(labelKey, Type.String({ maxLength: 255 }), { maxProperties: 20, description: 'Only runners carrying all of these labels run the monitor. Keys: letters, digits and "_ . : / -", 1 to 63 characters.' })),
   },
   { additionalProperties: false },

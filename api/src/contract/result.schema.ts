@@ -57,13 +57,13 @@ export const StepOutcome = Type.Object({ name: Type.String({ maxLength: 100 }), 
 /** One check execution as a runner reports it. `id` is chosen by the runner and makes ingest idempotent. */
 export const CheckResult = Type.Object(
   {
-    id: Type.String({ pattern: '^res_[0-9A-HJKMNP-TV-Z]{26}$' }),
+    id: Type.String({ pattern: '^res_[0-9A-HJKMNP-TV-Z]{26}$', errorMessage: 'Must be "res_" followed by a ULID (26 characters), chosen by the runner.' }),
     monitor_id: Id,
     region: Region,
     started_at: Timestamp,
     ...outcomeFields,
     steps: Type.Optional(Type.Array(StepOutcome, { maxItems: 20 })),
-    trace_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: 'W3C trace id sent in the traceparent header.' })),
+    trace_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: 'W3C trace id sent in the traceparent header.', errorMessage: 'Must be 32 lower-case hex digits (a W3C trace id).' })),
     details: Type.Optional(
       ClosedMap(
         { pattern: '^[A-Za-z0-9_.-]{1,64}$', rule: 'Detail names are 1 to 64 letters, digits and "_ . -".' },

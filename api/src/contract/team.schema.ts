@@ -38,7 +38,7 @@ const Labels = ClosedMap(labelKey, Type.String({ maxLength: 255 }), { maxPropert
 export const RunnerTokenInput = Type.Object(
   {
     name: Name,
-    region: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Region the runners using this token run in.' }),
+    region: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Region the runners using this token run in.', errorMessage: 'Must be lower-case letters, digits and "-", starting with a letter or digit, e.g. "us-east-1".' }),
     labels: Type.Optional(Labels),
     serves_general_pool: Type.Optional(
       Type.Boolean({

@@ -34,7 +34,7 @@ function describe(error: ErrorObject): FieldError {
       return { pointer: base, message: human ?? `Has the wrong format${hint || `: must match ${String(error.params.pattern)}`}.` };
     }
     case 'format':
-      return { pointer: base, message: `Must be a valid ${String(error.params.format)}.` };
+      return { pointer: base, message: (error.parentSchema as { errorMessage?: string } | undefined)?.errorMessage ?? `Must be a valid ${String(error.params.format)}.` };
     case 'propertyNames':
       return { pointer: base, message: `Has a key with the wrong format${hint}.` };
     default:
