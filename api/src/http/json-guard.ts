@@ -22,24 +22,59 @@ export function stringProblem(value: string): string | undefined {
 /** RFC 6901 escaping of one reference token. */
 export const pointerToken = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
+// The common case (a clean body) in one pass without building pointers: parallel stacks of
+// values and depths, no recursion, so no stack overflow at any depth.
+function scan(value: unknown, maxDepth: number): 'ok' | 'too_deep' | 'bad_string' {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  let bad = false;
+  while (values.length > 0) {
+    const node = values.pop();
+    const depth = depths.pop()!;
+    if (typeof node === 'string') {
+      if (!bad && forbidden.test(node)) bad = true;
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth + 1 > maxDepth) return 'too_deep';
+    if (Array.isArray(node)) {
+      for (const child of node) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+      continue;
+    }
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      if (!bad && forbidden.test(key)) bad = true;
+      values.push((node as Record<string, unknown>)[key]);
+      depths.push(depth + 1);
+    }
+  }
+  return bad ? 'bad_string' : 'ok';
+}
+
 /**
- * One iterative walk (no recursion, so no stack overflow at any depth) over a parsed body: the
- * nesting depth against `maxDepth`, then every key and string value for NUL and lone surrogates.
+ * Iterative checks of a parsed body (no recursion, so no stack overflow at any depth): the nesting
+ * depth against `maxDepth`, then every key and string value for NUL and lone surrogates.
  */
 export function guardJson(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonGuardResult {
+  const scanned = scan(value, maxDepth);
+  if (scanned === 'ok') return { ok: true };
+  if (scanned === 'too_deep') return { ok: false, tooDeep: true, depth: maxDepth + 1 };
   const errors: FieldError[] = [];
-  const stack: Array<{ value: unknown; pointer: string; depth: number }> = [{ value, pointer: '', depth: 0 }];
+  // Only for a body with a bad string: walk again, this time with pointers.
+  const stack: Array<{ value: unknown; pointer: string }> = [{ value, pointer: '' }];
   while (stack.length > 0) {
-    const { value: node, pointer, depth } = stack.pop()!;
+    const { value: node, pointer } = stack.pop()!;
     if (typeof node === 'string') {
       const problem = stringProblem(node);
       if (problem && errors.length < 20) errors.push({ pointer, message: problem });
       continue;
     }
     if (typeof node !== 'object' || node === null) continue;
-    if (depth + 1 > maxDepth) return { ok: false, tooDeep: true, depth: depth + 1 };
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push({ value: node[i], pointer: `${pointer}/${i}`, depth: depth + 1 });
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ value: node[i], pointer: `${pointer}/${i}` });
       continue;
     }
     const entries = Object.entries(node);
@@ -48,8 +83,8 @@ export function guardJson(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonGuardR
       const at = `${pointer}/${pointerToken(key)}`;
       const problem = stringProblem(key);
       if (problem && errors.length < 20) errors.push({ pointer: at, message: `The key ${problem.charAt(0).toLowerCase()}${problem.slice(1)}` });
-      stack.push({ value: child, pointer: at, depth: depth + 1 });
+      stack.push({ value: child, pointer: at });
     }
   }
-  return errors.length > 0 ? { ok: false, tooDeep: false, errors } : { ok: true };
+  return { ok: false, tooDeep: false, errors };
 }
