@@ -36,6 +36,17 @@ export interface FieldError {
   message: string;
 }
 
+/** An existing object a conflict is about: the one holding a name, or one that still refers to the target. */
+export interface ConflictingObject {
+  type: string;
+  id: string;
+  name?: string;
+  team_id?: string;
+  team_name?: string;
+  /** How it relates to the request, e.g. "has the same name", "depends on this service". */
+  relation: string;
+}
+
 /** RFC 9457 problem document as Pharos sends it. */
 export interface Problem {
   type: string;
@@ -46,17 +57,21 @@ export interface Problem {
   instance?: string;
   request_id?: string;
   errors?: FieldError[];
+  /** With `conflict`: the existing objects in the way. */
+  conflicts?: ConflictingObject[];
 }
 
 /** A typed failure with a stable code; mapped to HTTP in exactly one place (api/src/http/problem.ts). */
 export class PharosError extends Error {
   readonly code: ErrorCode;
   readonly errors: FieldError[] | undefined;
-  constructor(code: ErrorCode, message: string, errors?: FieldError[]) {
+  readonly conflicts: ConflictingObject[] | undefined;
+  constructor(code: ErrorCode, message: string, errors?: FieldError[], conflicts?: ConflictingObject[]) {
     super(message);
     this.name = 'PharosError';
     this.code = code;
     this.errors = errors;
+    this.conflicts = conflicts;
   }
   get status(): number {
     return errorCodes[this.code];

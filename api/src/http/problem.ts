@@ -44,6 +44,7 @@ export function toProblem(error: unknown, requestId: string, url: string): Probl
       instance,
       request_id: requestId,
       ...(error.errors ? { errors: error.errors } : {}),
+      ...(error.conflicts ? { conflicts: error.conflicts } : {}),
     };
   }
   return {

@@ -15,6 +15,11 @@ const Problem = {
     instance: { type: 'string' },
     request_id: { type: 'string' },
     errors: { type: 'array', items: { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string', description: 'JSON pointer into the request body.' }, message: { type: 'string' } } } },
+    conflicts: {
+      type: 'array',
+      description: 'With code conflict: the existing objects in the way (the holder of a name, or objects that still refer to the target of a delete).',
+      items: { type: 'object', required: ['type', 'id', 'relation'], properties: { type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, team_id: { type: 'string' }, team_name: { type: 'string' }, relation: { type: 'string' } } },
+    },
   },
 };
 

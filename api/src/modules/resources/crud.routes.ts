@@ -39,7 +39,11 @@ export interface CrudSpec {
   output: TSchema;
   /** Response of create when it differs from output (e.g. it includes a secret shown once). */
   created?: TSchema;
+  /** Response of create and update when a write answers more than a read (e.g. a monitor's warnings). */
+  written?: TSchema;
   listQuery?: Record<string, TSchema>;
+  /** Query parameters of DELETE (e.g. cascade). */
+  deleteQuery?: Record<string, TSchema>;
   /** Short role notes appended to summaries, e.g. " (team admin)". */
   roles?: Partial<Record<'create' | 'update' | 'delete', string>>;
   list(req: Req, caller: Caller): Promise<{ items: unknown[]; next_cursor?: string }>;
@@ -59,6 +63,7 @@ export function crudRoutes(spec: CrudSpec): AnyRoute[] {
   const itemParams = pathParams(item);
   const hasCollectionParams = Object.keys(collectionParams.properties).length > 0;
   const found = { 200: { description: `The ${spec.singular.replaceAll('_', ' ')}.`, schema: spec.output } };
+  const writtenOrFound = spec.written ? { 200: { description: `The ${spec.singular.replaceAll('_', ' ')}.`, schema: spec.written } } : found;
   const words = (s: string) => s.replaceAll('_', ' ');
   const note = (op: 'create' | 'update' | 'delete') => spec.roles?.[op] ?? '';
   const handle = (fn: (req: Req, caller: Caller) => Promise<Presented>, status = 200) => async (req: Req) => {
@@ -77,7 +82,7 @@ export function crudRoutes(spec: CrudSpec): AnyRoute[] {
       method: 'post', path: spec.base, operationId: `create_${spec.singular}`, summary: `Create a ${words(spec.singular)}${note('create')}`, tag: spec.tag, auth: 'principal',
       ...(hasCollectionParams ? { params: collectionParams } : {}),
       body: spec.input, idempotent: true,
-      responses: { 201: { description: `The created ${words(spec.singular)}.`, schema: spec.created ?? spec.output } },
+      responses: { 201: { description: `The created ${words(spec.singular)}.`, schema: spec.created ?? spec.written ?? spec.output } },
       handle: async (req: Req) => {
         const { body, version, secretFields } = await spec.create(req, callerOf(req));
         const location = `${spec.base.replace(/\{(\w+)\}/g, (_, p: string) => req.params[p] ?? '')}/${String(body.id)}`;
@@ -90,15 +95,16 @@ export function crudRoutes(spec: CrudSpec): AnyRoute[] {
     }),
     defineRoute({
       method: 'put', path: item, operationId: `replace_${spec.singular}`, summary: `Replace a ${words(spec.singular)}${note('update')}`, tag: spec.tag, auth: 'principal',
-      params: itemParams, body: spec.input, conditional: true, responses: found, handle: handle((req, caller) => spec.update(req, caller, false)),
+      params: itemParams, body: spec.input, conditional: true, responses: writtenOrFound, handle: handle((req, caller) => spec.update(req, caller, false)),
     }),
     defineRoute({
       method: 'patch', path: item, operationId: `update_${spec.singular}`, summary: `Change fields of a ${words(spec.singular)}${note('update')}`, tag: spec.tag, auth: 'principal',
-      params: itemParams, body: MergePatch, bodyTypes: ['application/merge-patch+json'], conditional: true, responses: found, handle: handle((req, caller) => spec.update(req, caller, true)),
+      params: itemParams, body: MergePatch, bodyTypes: ['application/merge-patch+json'], conditional: true, responses: writtenOrFound, handle: handle((req, caller) => spec.update(req, caller, true)),
     }),
     defineRoute({
       method: 'delete', path: item, operationId: `delete_${spec.singular}`, summary: `Delete a ${words(spec.singular)}${note('delete')}`, tag: spec.tag, auth: 'principal',
       params: itemParams, conditional: true, responses: { 204: { description: 'Deleted.' } },
+      ...(spec.deleteQuery ? { query: Type.Object(spec.deleteQuery, { additionalProperties: false }) } : {}),
       handle: async (req: Req) => {
         await spec.delete(req, callerOf(req));
         return { status: 204 };

@@ -1,4 +1,4 @@
-import type { TObject } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import type { FieldError } from '../../contract/errors.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
@@ -10,6 +10,14 @@ export interface Placement {
   teamId: string;
   serviceId?: string | null;
   type?: string | null;
+}
+
+/** A dependent row removed together with the resource, for the audit log. */
+export interface CascadedDelete {
+  resourceType: string;
+  resourceId: string;
+  teamId: string;
+  before: Record<string, unknown>;
 }
 
 /** Context a kind's hooks get: the transaction and the caller. */
@@ -36,6 +44,8 @@ export interface SpecKind {
   idKind: IdKind;
   input: TObject;
   output: TObject;
+  /** Answer of create and update when it adds fields to output (e.g. a monitor's warnings). */
+  written?: TObject;
   /** List filters accepted beyond team_id and tag (each maps to a column). */
   filters: Array<'service_id' | 'type'>;
   /** Team, service and type of a validated document; throws validation errors for bad references. */
@@ -54,6 +64,12 @@ export interface SpecKind {
   present?(row: SpecRow, ctx: { baseUrl: string }): Record<string, unknown>;
   /** Keeps dependent rows consistent after an update (inside the same transaction). */
   afterUpdate?(ctx: KindContext, before: SpecRow, after: SpecRow): Promise<void>;
-  /** Refuses a delete that would leave dangling references (throws conflict). */
-  beforeDelete?(ctx: KindContext, row: SpecRow): Promise<void>;
+  /** Query parameters of DELETE beyond the standard ones, e.g. a service's `cascade`. */
+  deleteQuery?: Record<string, TSchema>;
+  /**
+   * Refuses a delete that would leave dangling references (throws conflict), or removes dependent
+   * rows the caller asked to delete with it (`options` is the validated delete query); returns
+   * those rows so the delete audits each of them.
+   */
+  beforeDelete?(ctx: KindContext, row: SpecRow, options: Record<string, unknown>): Promise<CascadedDelete[] | void>;
 }

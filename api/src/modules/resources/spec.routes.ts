@@ -15,6 +15,7 @@ export function specRoutes(service: SpecService): AnyRoute[] {
     plural: kind.table,
     input: kind.input,
     output: kind.output,
+    ...(kind.written ? { written: kind.written } : {}),
     listQuery: {
       team_id: Type.Optional(Id),
       name: Type.Optional(Type.String({ maxLength: 100, description: 'Exact name (names are unique per team, per service for monitors).' })),
@@ -26,6 +27,7 @@ export function specRoutes(service: SpecService): AnyRoute[] {
     create: async (req, caller) => present(await service.create(caller, req.body)),
     get: async (req, caller) => present(await service.get(caller, req.params.id!)),
     update: async (req, caller, patch) => present(await service.update(caller, req.params.id!, req.body, patch, req.ifMatch)),
-    delete: (req, caller) => service.delete(caller, req.params.id!, req.ifMatch),
+    ...(kind.deleteQuery ? { deleteQuery: kind.deleteQuery } : {}),
+    delete: (req, caller) => service.delete(caller, req.params.id!, req.ifMatch, req.query),
   });
 }

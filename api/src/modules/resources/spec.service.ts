@@ -157,13 +157,17 @@ export class SpecService {
     return warnings.length ? { warnings } : {};
   }
 
-  async delete(caller: Caller, id: string, ifMatch: number | undefined): Promise<void> {
+  /** Deletes a resource; `options` is the validated delete query (e.g. a service's cascade). */
+  async delete(caller: Caller, id: string, ifMatch: number | undefined, options: Record<string, unknown> = {}): Promise<void> {
     await this.write(caller, 'delete', async (trx, ctx) => {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(this.kind.label);
       requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
       checkVersion(this.kind.label, id, current.version, ifMatch);
-      await this.kind.beforeDelete?.(ctx, current);
+      const cascaded = (await this.kind.beforeDelete?.(ctx, current, options)) ?? [];
+      for (const c of cascaded) {
+        await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: c.resourceType, resourceId: c.resourceId, teamId: c.teamId, before: c.before, after: undefined });
+      }
       await this.repo.delete(trx, caller.principal.orgId, id);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: this.kind.type, resourceId: id, teamId: current.team_id, before: this.present(current, caller.baseUrl), after: undefined });
       return { id };

@@ -1,7 +1,31 @@
+import { Type } from '@sinclair/typebox';
 import { PharosError } from '../../contract/errors.ts';
 import { Service, ServiceInput } from '../../contract/service.schema.ts';
+import { DependencyRepository, type EdgeOfService } from '../dependencies/dependency.repository.ts';
+import { presentDependency } from '../dependencies/dependency.service.ts';
 import { resolveTeam } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
+
+const describeEdge = (service: string, e: EdgeOfService) =>
+  e.direction === 'out' ? `${e.row.id} ("${service}" depends on "${e.other.name}")` : `${e.row.id} ("${e.other.name}" of team "${e.other.team_name}" depends on "${service}")`;
+
+/** The 409 of a service that still has dependency edges: each edge with the service at its other end, and the two ways out. */
+function edgesConflict(service: { id: string; name: string }, edges: EdgeOfService[]): PharosError {
+  return new PharosError(
+    'conflict',
+    `Service "${service.name}" is in ${edges.length} dependency edge(s): ${edges.map((e) => describeEdge(service.name, e)).join(', ')}. ` +
+      `Delete them first (DELETE /v1/services/{service_id}/dependencies/{id}), or delete the service with ?cascade=true to delete them with it.`,
+    undefined,
+    edges.map((e) => ({
+      type: 'dependency',
+      id: e.row.id,
+      name: e.other.name,
+      team_id: e.other.team_id,
+      team_name: e.other.team_name,
+      relation: e.direction === 'out' ? `this service depends on service ${e.other.id}` : `service ${e.other.id} depends on this service`,
+    })),
+  );
+}
 
 /** Services: the catalog entries monitors, dependencies and alerts hang off. */
 export const serviceKind: SpecKind = {
@@ -24,12 +48,22 @@ export const serviceKind: SpecKind = {
     await ctx.trx.updateTable('monitors').set({ team_id: after.team_id }).where('org_id', '=', after.org_id).where('service_id', '=', after.id).execute();
     await ctx.trx.updateTable('dependencies').set({ team_id: after.team_id }).where('org_id', '=', after.org_id).where('service_id', '=', after.id).execute();
   },
-  async beforeDelete(ctx, row) {
+  deleteQuery: {
+    cascade: Type.Optional(Type.Boolean({ default: false, description: 'Also delete the dependency edges from and to the service (each audited). Without it a service in any edge answers 409 listing them.' })),
+  },
+  async beforeDelete(ctx, row, options) {
     const monitors = await ctx.trx.selectFrom('monitors').select(({ fn }) => fn.countAll<string>().as('n')).where('org_id', '=', row.org_id).where('service_id', '=', row.id).executeTakeFirstOrThrow();
     if (Number(monitors.n) > 0) {
       throw new PharosError('conflict', `Service "${row.name}" still has ${monitors.n} monitor(s); delete or move them first.`);
     }
     const slos = await ctx.trx.selectFrom('slos').select('name').where('org_id', '=', row.org_id).where('service_id', '=', row.id).execute();
     if (slos.length) throw new PharosError('conflict', `Service "${row.name}" is the subject of SLO(s) ${slos.map((s) => `"${s.name}"`).join(', ')}; delete them or point them elsewhere first.`);
+    // Edges are never deleted silently: refused unless asked for, then deleted and audited one by one.
+    const dependencies = new DependencyRepository();
+    const edges = await dependencies.edgesOfService(ctx.trx, row.org_id, row.id);
+    if (!edges.length) return [];
+    if (options.cascade !== true) throw edgesConflict(row, edges);
+    await dependencies.deleteMany(ctx.trx, row.org_id, edges.map((e) => e.row.id));
+    return edges.map((e) => ({ resourceType: 'dependency', resourceId: e.row.id, teamId: e.row.team_id, before: presentDependency(e.row) }));
   },
 };

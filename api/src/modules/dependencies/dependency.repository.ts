@@ -1,0 +1,40 @@
+import type { Db } from '../../db/database.ts';
+import type { DependencyRow } from '../../db/tables.ts';
+
+/** A dependency edge of a service, with the service at its other end and that service's team. */
+export interface EdgeOfService {
+  row: DependencyRow;
+  /** `out`: the service depends on the other one; `in`: the other one depends on the service. */
+  direction: 'in' | 'out';
+  other: { id: string; name: string; team_id: string; team_name: string };
+}
+
+/** SQL for dependency edges. Every query is scoped by organization. */
+export class DependencyRepository {
+  /** Every edge from or to the service (outgoing first, each in id order). */
+  async edgesOfService(db: Db, orgId: string, serviceId: string): Promise<EdgeOfService[]> {
+    const side = async (direction: 'in' | 'out') => {
+      const [own, other] = direction === 'out' ? (['d.service_id', 'd.depends_on_service_id'] as const) : (['d.depends_on_service_id', 'd.service_id'] as const);
+      const rows = await db
+        .selectFrom('dependencies as d')
+        .innerJoin('services as s', 's.id', other)
+        .innerJoin('teams as t', 't.id', 's.team_id')
+        .selectAll('d')
+        .select(['s.id as other_id', 's.name as other_name', 's.team_id as other_team_id', 't.name as other_team_name'])
+        .where('d.org_id', '=', orgId)
+        .where(own, '=', serviceId)
+        .orderBy('d.id')
+        .execute();
+      return rows.map(({ other_id, other_name, other_team_id, other_team_name, ...row }): EdgeOfService => ({
+        row,
+        direction,
+        other: { id: other_id, name: other_name, team_id: other_team_id, team_name: other_team_name },
+      }));
+    };
+    return [...(await side('out')), ...(await side('in'))];
+  }
+
+  async deleteMany(db: Db, orgId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length) await db.deleteFrom('dependencies').where('org_id', '=', orgId).where('id', 'in', [...ids]).execute();
+  }
+}
