@@ -171,10 +171,15 @@ export const Monitor = Type.Object({
   ...MonitorInput.properties,
   heartbeat_url: Type.Optional(Type.String({ description: 'For heartbeat monitors: the URL the job calls.' })),
   configured_secrets: Type.Array(Type.String(), { description: 'Secret headers that are set, e.g. "http.secret_headers.Authorization" or "steps.login.secret_headers.X-Api-Key". Their values are never returned.' }),
-  warnings: Type.Optional(Type.Array(PlacementWarning, { description: 'Only in the answer to a create or update: what will keep the monitor from running as written.' })),
 });
 
 export type MonitorInput = Static<typeof MonitorInput>;
+/** The answer to a monitor create or update: the monitor, with what will keep it from running as written. */
+export const WrittenMonitor = Type.Object({
+  ...Monitor.properties,
+  warnings: Type.Optional(Type.Array(PlacementWarning, { description: 'What will keep the monitor from running as written; never in a read.' })),
+});
+
 export type Monitor = Static<typeof Monitor>;
 export type PlacementWarning = Static<typeof PlacementWarning>;
 export type Assertion = Static<typeof Assertion>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { PharosError } from '../../contract/errors.ts';
-import { Monitor, MonitorInput } from '../../contract/monitor.schema.ts';
+import { Monitor, MonitorInput, WrittenMonitor } from '../../contract/monitor.schema.ts';
 import { monitorErrors } from '../../contract/monitor.rules.ts';
 import { resolveService } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
@@ -18,6 +18,7 @@ export const monitorKind: SpecKind = {
   idKind: 'monitor',
   input: MonitorInput,
   output: Monitor,
+  written: WrittenMonitor,
   filters: ['service_id', 'type'],
   secrets: monitorSecrets,
   rules: (doc) => monitorErrors(doc as MonitorInput),
