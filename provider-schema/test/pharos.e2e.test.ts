@@ -197,7 +197,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
   await t.test('immutable attributes replace the object', async () => {
     const oldMember = await idOf('pharos_team_member.alice');
     const oldDep = await idOf('pharos_service_dependency.to_shipping');
-    write({ interval: 60, slackChannel: '#fulfillment-alerts', memberSubject: 'auth0|alice2', dependencyFrom: 'storefront' });
+    write({ interval: 60, slackChannel: '#fulfillment-alerts', healthSecret: 'fleet-health-secret-0002', memberSubject: 'auth0|alice2', dependencyFrom: 'storefront' });
     const p = await plan();
     expectOk(p, 'plan replace');
     assert.match(p.stdout, /pharos_team_member\.alice must be replaced/);
