@@ -71,6 +71,8 @@ export interface AppOptions {
   resultRetentionDays?: number;
   /** Interval of the heartbeat sweep and lease reaper (ms). */
   sweepEveryMs?: number;
+  /** Interval of the full re-planning of every organization's slots (ms; default 60 s). */
+  reconcileEveryMs?: number;
   /** How long /healthz waits for the database before answering not-ready (ms). */
   healthTimeoutMs?: number;
   /** Lease of an Idempotency-Key claim (ms); renewed while its request runs. */
@@ -138,6 +140,16 @@ export function createApp(options: AppOptions): App {
         everyMs: sweepEvery,
         run: async () => {
           for (const orgId of await runnerRepo.orgsWithLapsedOwners(db)) await assignments.rebalance(orgId);
+        },
+      },
+      {
+        // A safety net, and the first run after an upgrade: slots placed under older rules (e.g. general
+        // slots a zone runner took) or left unplaced without a cause are put right without waiting for
+        // a runner to come or go.
+        name: 'assignment-reconcile',
+        everyMs: options.reconcileEveryMs ?? 60_000,
+        run: async () => {
+          for (const orgId of await runnerRepo.orgsWithMonitors(db)) await assignments.rebalance(orgId);
         },
       },
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },

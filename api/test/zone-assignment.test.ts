@@ -17,7 +17,7 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
   let api: TestApi;
   let service: string;
   before(async () => {
-    api = await startTestApi({ backend: 'postgres', app: { runner: { leaseSeconds: 3, recheckMs: 100 } } });
+    api = await startTestApi({ backend: 'postgres', app: { runner: { leaseSeconds: 3, recheckMs: 100 }, reconcileEveryMs: 300 } });
     const team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('t') })).id;
     service = (await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team))).id;
   });
@@ -171,6 +171,29 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
     assert.equal(updated.body.warnings, undefined, 'no warning once a runner of the zone is live');
     const got = await api.call('GET', `/v1/monitors/${m.id}`);
     assert.equal(got.body.warnings, undefined, 'warnings belong to write answers only');
+  });
+
+  test('a general slot a zone runner holds from before the rule (an upgrade) moves to a general runner at the next reconcile', async () => {
+    const region = unique('apse1');
+    const general = await register((await runnerToken(region)).token as string);
+    const zone = await register((await runnerToken(region, { labels: { zone: 'fulfillment' } })).token as string);
+    const stop = keepPolling([general, zone]);
+    try {
+      const m = (await createMonitor({ regions: [region] })).id;
+      await api.app.settle();
+      assert.equal((await owners([m])).get(m), general.id);
+      // What the previous planner left behind: the zone runner owns a general slot.
+      await api.database.db.updateTable('slot_assignments').set({ runner_id: zone.id }).where('monitor_id', '=', m).execute();
+      const started = Date.now();
+      let owner = zone.id;
+      while (Date.now() - started < 5_000 && owner !== general.id) {
+        await sleep(100);
+        owner = (await owners([m])).get(m) ?? '';
+      }
+      assert.equal(owner, general.id, 'the reconcile moved the slot out of the zone');
+    } finally {
+      await stop();
+    }
   });
 
   test('serves_general_pool: a zone token that says so takes general slots; turning it off moves them out', async () => {

@@ -99,6 +99,12 @@ export class RunnerRepository {
     return rows.map((r) => r.org_id);
   }
 
+  /** Organizations that have monitors (for the periodic reconciliation of assignments). */
+  async orgsWithMonitors(db: Db): Promise<string[]> {
+    const rows = await db.selectFrom('monitors').select('org_id').distinct().execute();
+    return rows.map((r) => r.org_id);
+  }
+
   /** Records changes for a runner under a new revision; returns it. */
   async recordChanges(db: Db, runnerId: string, changes: ReadonlyMap<string, 'upsert' | 'remove'>): Promise<number> {
     const { revision } = await db.updateTable('runners').set({ revision: sql`revision + 1` }).where('id', '=', runnerId).returning('revision').executeTakeFirstOrThrow();
