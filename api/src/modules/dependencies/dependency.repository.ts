@@ -34,6 +34,11 @@ export class DependencyRepository {
     return [...(await side('out')), ...(await side('in'))];
   }
 
+  /** The edge from one service to another, if there is one. */
+  async find(db: Db, orgId: string, serviceId: string, dependsOnServiceId: string): Promise<{ id: string } | undefined> {
+    return db.selectFrom('dependencies').select('id').where('org_id', '=', orgId).where('service_id', '=', serviceId).where('depends_on_service_id', '=', dependsOnServiceId).executeTakeFirst();
+  }
+
   async deleteMany(db: Db, orgId: string, ids: readonly string[]): Promise<void> {
     if (ids.length) await db.deleteFrom('dependencies').where('org_id', '=', orgId).where('id', 'in', [...ids]).execute();
   }

@@ -13,6 +13,7 @@ import type { Caller } from '../resources/spec.service.ts';
 import { inTransaction } from '../resources/transaction.ts';
 import { checkVersion, iso } from '../resources/versioning.ts';
 import { cycleThrough } from './dependency-graph.ts';
+import { DependencyRepository } from './dependency.repository.ts';
 
 /** Presents a dependency edge. */
 export const presentDependency = (row: DependencyRow) => ({
@@ -38,6 +39,8 @@ export interface DependencyWarning {
  * real systems have them, but reported so that root-cause analysis can be read with care.
  */
 export class DependencyService {
+  private readonly edges = new DependencyRepository();
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditRepository,
@@ -76,9 +79,8 @@ export class DependencyService {
   async create(caller: Caller, serviceId: string, input: Input): Promise<{ row: DependencyRow; warnings: DependencyWarning[] }> {
     return inTransaction(this.db, 'Dependency', async (trx) => {
       const service = await this.service(trx, caller, serviceId, 'write');
-      await this.checkTarget(trx, caller, service.id, input.depends_on_service_id);
-      const existing = await trx.selectFrom('dependencies').select('id').where('service_id', '=', serviceId).where('depends_on_service_id', '=', input.depends_on_service_id).executeTakeFirst();
-      if (existing) throw new PharosError('conflict', `This dependency already exists (${existing.id}).`);
+      const target = await this.checkTarget(trx, caller, service.id, input.depends_on_service_id);
+      await this.refuseDuplicate(trx, service, target, caller.principal.orgId);
       const now = new Date();
       const row = await trx
         .insertInto('dependencies')
@@ -97,7 +99,10 @@ export class DependencyService {
       const stored = presentDependency(current);
       const base = { depends_on_service_id: stored.depends_on_service_id, ...(stored.description !== undefined ? { description: stored.description } : {}) };
       const next = this.validator.body<Input>(DependencyInput, patch ? mergePatch(base, body) : body, patch ? 'The patched document' : 'The request body');
-      if (next.depends_on_service_id !== current.depends_on_service_id) await this.checkTarget(trx, caller, serviceId, next.depends_on_service_id);
+      if (next.depends_on_service_id !== current.depends_on_service_id) {
+        const target = await this.checkTarget(trx, caller, serviceId, next.depends_on_service_id);
+        await this.refuseDuplicate(trx, await this.service(trx, caller, serviceId, 'read'), target, caller.principal.orgId);
+      }
       const row = await trx
         .updateTable('dependencies')
         .set((eb) => ({ depends_on_service_id: next.depends_on_service_id, description: next.description ?? null, updated_at: new Date(), version: eb('version', '+', 1) }))
@@ -118,11 +123,23 @@ export class DependencyService {
     });
   }
 
+  /** A second edge between the same two services is refused, naming the first. */
+  private async refuseDuplicate(trx: Db, service: { id: string; name: string; team_id: string }, target: { id: string; name: string; team_id: string }, orgId: string) {
+    const existing = await this.edges.find(trx, orgId, service.id, target.id);
+    if (!existing) return;
+    throw new PharosError(
+      'conflict',
+      `Service "${service.name}" already depends on "${target.name}": dependency ${existing.id}. An edge between two services exists once; change that one (PUT /v1/services/${service.id}/dependencies/${existing.id}) instead of adding another.`,
+      undefined,
+      [{ type: 'dependency', id: existing.id, name: target.name, team_id: service.team_id, relation: `service ${service.id} already depends on service ${target.id}` }],
+    );
+  }
+
   private async checkTarget(trx: Db, caller: Caller, serviceId: string, targetId: string) {
     if (targetId === serviceId) {
       throw new PharosError('validation_failed', '/depends_on_service_id: a service cannot depend on itself.', [{ pointer: '/depends_on_service_id', message: 'A service cannot depend on itself; name another service.' }]);
     }
-    await resolveService({ trx, principal: caller.principal, baseUrl: caller.baseUrl }, targetId, '/depends_on_service_id', false);
+    return resolveService({ trx, principal: caller.principal, baseUrl: caller.baseUrl }, targetId, '/depends_on_service_id', false);
   }
 
   private async cycleWarnings(trx: Db, orgId: string, row: DependencyRow): Promise<DependencyWarning[]> {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { SpecRow, SpecTableName } from '../../db/tables.ts';
+import type { NameHolder, NameScope } from './name-scope.ts';
 
 export interface SpecListFilter {
   teamIds: string[] | undefined;
@@ -73,6 +74,19 @@ export class SpecRepository {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+  }
+
+  /** The row other than `exceptId` that holds `w.name` in the scope, with its team's and service's names. */
+  async nameHolder(db: Db, orgId: string, scope: NameScope, w: Pick<SpecWrite, 'name' | 'team_id' | 'service_id'>, exceptId?: string): Promise<NameHolder | undefined> {
+    let query = db.selectFrom(this.table).select(['id', 'name', 'team_id', 'service_id']).where('org_id', '=', orgId).where('name', '=', w.name);
+    if (scope === 'team') query = query.where('team_id', '=', w.team_id);
+    if (scope === 'service') query = query.where('service_id', '=', w.service_id ?? '');
+    if (exceptId) query = query.where('id', '!=', exceptId);
+    const row = await query.executeTakeFirst();
+    if (!row) return undefined;
+    const team = await db.selectFrom('teams').select('name').where('org_id', '=', orgId).where('id', '=', row.team_id).executeTakeFirst();
+    const service = row.service_id ? await db.selectFrom('services').select('name').where('org_id', '=', orgId).where('id', '=', row.service_id).executeTakeFirst() : undefined;
+    return { ...row, team_name: team?.name ?? row.team_id, service_name: service?.name ?? null };
   }
 
   async delete(db: Db, orgId: string, id: string): Promise<void> {

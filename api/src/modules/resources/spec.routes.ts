@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Id } from '../../contract/common.schema.ts';
 import type { AnyRoute } from '../../http/route.ts';
 import { crudRoutes } from './crud.routes.ts';
+import { nameScopes, scopeWords } from './name-scope.ts';
 import type { SpecService, Versioned } from './spec.service.ts';
 
 /** The CRUD routes of a spec kind, with its list filters. */
@@ -18,7 +19,7 @@ export function specRoutes(service: SpecService): AnyRoute[] {
     ...(kind.written ? { written: kind.written } : {}),
     listQuery: {
       team_id: Type.Optional(Id),
-      name: Type.Optional(Type.String({ maxLength: 100, description: 'Exact name (names are unique per team, per service for monitors).' })),
+      name: Type.Optional(Type.String({ maxLength: 100, description: `Exact name (${kind.label.toLowerCase()} names are ${scopeWords[nameScopes[kind.table]]}).` })),
       tag: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Filter by tag "key:value"; repeat for several.' })),
       ...(kind.filters.includes('service_id') ? { service_id: Type.Optional(Id) } : {}),
       ...(kind.filters.includes('type') ? { type: Type.Optional(Type.String({ maxLength: 32 })) } : {}),

@@ -9,6 +9,7 @@ import { mergePatch } from '../../shared/json.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { KindContext, SpecKind } from './spec-kind.ts';
 import { SpecRepository, type SpecWrite } from './spec.repository.ts';
+import { nameScopes, nameTaken } from './name-scope.ts';
 import { inTransaction } from './transaction.ts';
 import { checkVersion, iso } from './versioning.ts';
 
@@ -73,6 +74,12 @@ export function presentSpec(kind: SpecKind, row: SpecRow, baseUrl: string): Reco
   return inSchemaOrder(kind.output.properties, { ...doc, ...(kind.present?.(row, { baseUrl }) ?? {}) });
 }
 
+/** What a write tried to store, for naming the holder of a taken name. */
+interface Attempt {
+  write?: SpecWrite;
+  id?: string;
+}
+
 /** Told after a change has committed (e.g. so runners get the new monitor). */
 export type SpecChangeListener = (change: { orgId: string; id: string; action: 'create' | 'update' | 'delete' }) => void;
 
@@ -118,8 +125,9 @@ export class SpecService {
   }
 
   async create(caller: Caller, input: Record<string, unknown>): Promise<Versioned<Record<string, unknown>>> {
-    return this.write(caller, 'create', async (trx, ctx) => {
+    return this.write(caller, 'create', async (trx, ctx, attempt) => {
       const write = await this.prepare(ctx, input, undefined);
+      attempt.write = write;
       const row = await this.repo.insert(trx, caller.principal.orgId, newId(this.kind.idKind), write);
       const doc = this.present(row, caller.baseUrl);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: this.kind.type, resourceId: row.id, teamId: row.team_id, before: undefined, after: doc });
@@ -129,7 +137,8 @@ export class SpecService {
 
   /** PUT (replace) when patch is false, PATCH (JSON merge patch) when true. */
   async update(caller: Caller, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined): Promise<Versioned<Record<string, unknown>>> {
-    return this.write(caller, 'update', async (trx, ctx) => {
+    return this.write(caller, 'update', async (trx, ctx, attempt) => {
+      attempt.id = id;
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(this.kind.label);
       requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
@@ -143,6 +152,7 @@ export class SpecService {
       // A PUT body was validated by the route already; a patched or secret-merged document is new.
       if (patch || this.kind.secrets) next = this.validator.body(this.kind.input, structuredClone(next), patch ? 'The patched document' : 'The request body');
       const write = await this.prepare(ctx, next, current);
+      attempt.write = write;
       const before = this.present(current, caller.baseUrl);
       const row = await this.repo.update(trx, caller.principal.orgId, id, write);
       await this.kind.afterUpdate?.(ctx, current, row);
@@ -186,9 +196,20 @@ export class SpecService {
     return { team_id: placement.teamId, name: String(doc.name), service_id: placement.serviceId ?? null, type: placement.type ?? null, spec, secrets, ...(this.kind.columns?.(doc, current) ?? {}) };
   }
 
-  private async write<T extends { id: string }>(caller: Caller, action: 'create' | 'update' | 'delete', work: (trx: Db, ctx: KindContext) => Promise<T>): Promise<T> {
-    const result = await inTransaction(this.db, this.kind.label, (trx) => work(trx, { trx, principal: caller.principal, baseUrl: caller.baseUrl }));
+  private async write<T extends { id: string }>(caller: Caller, action: 'create' | 'update' | 'delete', work: (trx: Db, ctx: KindContext, attempt: Attempt) => Promise<T>): Promise<T> {
+    const attempt: Attempt = {};
+    const result = await inTransaction(this.db, this.kind.label, (trx) => work(trx, { trx, principal: caller.principal, baseUrl: caller.baseUrl }, attempt), {
+      nameTaken: () => this.nameTaken(caller.principal.orgId, attempt),
+    });
     this.onChange?.({ orgId: caller.principal.orgId, id: result.id, action });
     return result;
+  }
+
+  /** The conflict naming the holder of the name a failed write wanted, if one holds it. */
+  private async nameTaken(orgId: string, attempt: Attempt): Promise<PharosError | undefined> {
+    if (!attempt.write) return undefined;
+    const scope = nameScopes[this.kind.table];
+    const holder = await this.repo.nameHolder(this.db, orgId, scope, attempt.write, attempt.id);
+    return holder ? nameTaken(this.kind.label, this.kind.type, scope, holder) : undefined;
   }
 }

@@ -10,6 +10,7 @@ import type { Validator } from '../../http/validator.ts';
 import { TeamInput as TeamInputSchema } from '../../contract/team.schema.ts';
 import type { AuditRepository } from '../audit/audit.repository.ts';
 import type { Caller } from '../resources/spec.service.ts';
+import { teamNameTaken } from '../resources/name-scope.ts';
 import { inTransaction } from '../resources/transaction.ts';
 import { checkVersion, iso } from '../resources/versioning.ts';
 import type { TeamRepository } from './team.repository.ts';
@@ -51,10 +52,17 @@ export class TeamService {
       const row = await this.repo.insert(trx, { id: newId('team'), org_id: caller.principal.orgId, name: input.name, description: input.description ?? null });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'team', resourceId: row.id, teamId: row.id, before: undefined, after: presentTeam(row) });
       return row;
-    });
+    }, { nameTaken: () => this.nameTaken(caller.principal.orgId, input.name) });
+  }
+
+  /** The conflict naming the team that holds a name, if one does (other than `exceptId`). */
+  private async nameTaken(orgId: string, name: string | undefined, exceptId?: string) {
+    const holder = name === undefined ? undefined : await this.repo.getByName(this.db, orgId, name);
+    return holder && holder.id !== exceptId ? teamNameTaken(holder) : undefined;
   }
 
   async update(caller: Caller, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined) {
+    let wanted: string | undefined;
     return inTransaction(this.db, 'Team', async (trx) => {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound('Team');
@@ -62,10 +70,11 @@ export class TeamService {
       checkVersion('Team', id, current.version, ifMatch);
       const stored = { name: current.name, ...(current.description !== null ? { description: current.description } : {}) };
       const next = this.validator.body<TeamInput>(TeamInputSchema, patch ? mergePatch(stored, body) : body, patch ? 'The patched document' : 'The request body');
+      wanted = next.name;
       const row = await this.repo.update(trx, caller.principal.orgId, id, { name: next.name, description: next.description ?? null });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'team', resourceId: id, teamId: id, before: presentTeam(current), after: presentTeam(row) });
       return row;
-    });
+    }, { nameTaken: () => this.nameTaken(caller.principal.orgId, wanted, id) });
   }
 
   async delete(caller: Caller, id: string, ifMatch: number | undefined) {
