@@ -66,7 +66,7 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
   const regionState = async (monitorId: string, region: string): Promise<RegionState | undefined> =>
     ((await api.call('GET', `/v1/monitors/${monitorId}/state`)).body.regions as RegionState[]).find((r) => r.region === region);
 
-  test('a zone runner takes only zone slots; general slots without a general runner are unknown (no_runner), not moved into the zone', async () => {
+  test('a zone runner takes only zone slots; general slots without a general runner are unknown (no_runner), not moved into the zone', async (t) => {
     const region = unique('use1');
     const generalToken = (await runnerToken(region)).token as string;
     const zoneTokenBody = await runnerToken(region, { labels: { zone: 'fulfillment' } });
@@ -109,6 +109,7 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
         await sleep(200);
       }
       assert.equal(owner.size, 0, 'the general slots left the dead runners and went nowhere');
+      t.diagnostic(`general slots released ${Date.now() - deadline + 10_000} ms after the general runners stopped polling (lease 3 s)`);
       const zoneNow = await owners(zoned);
       for (const m of zoned) assert.equal(zoneNow.get(m), zone.id);
       const answer = await poll(zone);
