@@ -52,7 +52,7 @@ export class DeclareConflictError extends PharosApiError {
         `${conflicts.length} existing object(s) have names the demo needs but were not declared by it (they lack the tag source=${DEMO_TAG.source}); nothing was created:`,
         ...lines,
         'Service names are unique in the organization and monitor names within their service. Either rename or delete these objects',
-        '(delete a service\'s monitors first: DELETE /v1/monitors/{id}, then DELETE /v1/services/{id}), or add the tag',
+        '(delete a service\'s monitors first: DELETE /v1/monitors/{id}, then DELETE /v1/services/{id}?cascade=true, which also deletes its dependency edges), or add the tag',
         `source=${DEMO_TAG.source} to let the demo take them over, then run \`npm run demo -- declare-only\`. Or declare the demo in another organization.`,
       ].join('\n'),
       409,
