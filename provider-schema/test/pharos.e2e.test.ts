@@ -157,6 +157,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     assert.deepEqual([slo['objective'], slo['target_percent'], slo['window']], ['uptime', 99.9, 'rolling_30d']);
     const runnerToken = await get(`/v1/runner-tokens/${id('pharos_runner_token.pool')}`);
     assert.deepEqual(runnerToken['labels'], { zone: 'fulfillment' });
+    assert.equal(runnerToken['serves_general_pool'], true, 'the zone pool also serves the general pool, as configured');
     const token = String(s.get('pharos_runner_token.pool')?.['token']);
     assert.match(token, /^[a-z]+_/, 'the one-time runner token is in the state');
     assert.equal(runnerToken['token_hint'], s.get('pharos_runner_token.pool')?.['token_hint']);
