@@ -75,8 +75,6 @@ export interface AppOptions {
   reconcileEveryMs?: number;
   /** How long /healthz waits for the database before answering not-ready (ms). */
   healthTimeoutMs?: number;
-  /** Lease of an Idempotency-Key claim (ms); renewed while its request runs. */
-  idempotencyLeaseMs?: number;
 }
 
 export interface App {
@@ -164,7 +162,7 @@ export function createApp(options: AppOptions): App {
   app.use(requestContext({ logger: options.logger, metrics }));
   app.use(jsonBody({ maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use(docsRouter());
-  app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db, options.idempotencyLeaseMs), logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
+  app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), transactions: { run: (work) => options.database.withAmbientTransaction(work) }, logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
   app.use(problemErrors({ logger: options.logger }));
   return { express: app, routes, metrics, background, settle: () => assignments.settle() };

@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type Migration, type MigrationProvider } from 'kysely';
+import { AmbientTransactionDialect, type AmbientStore } from './ambient-transaction.driver.ts';
 import type { Tables } from './tables.ts';
 import { createPostgresPool } from './postgres-pool.ts';
 import { migrations } from './migrations/index.ts';
@@ -12,6 +14,11 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Connection pool figures for /metrics (embedded: one serialized connection). */
   poolStats(): { total: number; idle: number; waiting: number };
+  /**
+   * Runs work in one transaction that every query of its async context joins, `db.transaction()`
+   * included (as a savepoint): committed when work resolves, rolled back when it throws.
+   */
+  withAmbientTransaction<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -45,16 +52,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       queryTimeoutMs: options.queryTimeoutMs ?? databaseTimeoutDefaults.queryTimeoutMs,
       onConnectionError: options.onConnectionError ?? (() => undefined),
     });
-    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', poolStats: stats, close: () => db.destroy() };
+    const { db, withAmbientTransaction } = withAmbient(new PostgresDialect({ pool }));
+    return { db, kind: 'postgres', poolStats: stats, withAmbientTransaction, close: () => db.destroy() };
   }
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   const memory = options.dataDir === 'memory://';
   if (!memory) mkdirSync(options.dataDir, { recursive: true });
   const client = memory ? new PGlite() : new PGlite(options.dataDir);
   await client.waitReady;
-  const db = new Kysely<Tables>({ dialect: new PGliteDialect(client) });
-  return { db, kind: 'pglite', poolStats: () => ({ total: 1, idle: 1, waiting: 0 }), close: () => db.destroy() };
+  const { db, withAmbientTransaction } = withAmbient(new PGliteDialect(client));
+  return { db, kind: 'pglite', poolStats: () => ({ total: 1, idle: 1, waiting: 0 }), withAmbientTransaction, close: () => db.destroy() };
+}
+
+// Each Database has its own storage: two databases in one process never see each other's transaction.
+function withAmbient(inner: Dialect): Pick<Database, 'db' | 'withAmbientTransaction'> {
+  const dialect = new AmbientTransactionDialect(inner, new AsyncLocalStorage<AmbientStore>());
+  const db = new Kysely<Tables>({ dialect });
+  return { db, withAmbientTransaction: (work) => dialect.driver!.run(work) };
 }
 
 const provider: MigrationProvider = { getMigrations: async (): Promise<Record<string, Migration>> => migrations };

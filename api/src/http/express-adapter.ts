@@ -16,6 +16,8 @@ export interface AdapterDeps {
   authenticator: Authenticator;
   validator: Validator;
   idempotency: IdempotencyRepository;
+  /** Runs an idempotent request's claim, effect and stored response in one transaction. */
+  transactions: { run<T>(work: () => Promise<T>): Promise<T> };
   logger: Logger;
   metrics: ApiMetrics;
   publicUrl: string | undefined;
@@ -112,8 +114,6 @@ export function problemErrors(deps: Pick<AdapterDeps, 'logger'>) {
 async function handle(route: AnyRoute, req: Request, res: Response, deps: AdapterDeps): Promise<void> {
   res.locals.route = route.path;
   const requestId = requestIdOf(res);
-  let claimed: { orgId: string; principalId: string; key: string } | undefined;
-  let renewal: NodeJS.Timeout | undefined;
   try {
     const principal = route.auth === 'public' ? undefined : await deps.authenticator.authenticate(req.header('authorization'));
     if (route.auth === 'principal' && principal?.kind === 'runner') {
@@ -128,49 +128,53 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
     const query = route.query ? deps.validator.queryParams(route.query, { ...(req.query as object) }) : {};
     const ifMatch = route.conditional ? parseIfMatch(req.header('if-match')) : undefined;
 
-    const key = route.idempotent ? req.header('idempotency-key') : undefined;
-    if (key !== undefined && principal) {
-      if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new PharosError('bad_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
-      const p = principal as Principal | RunnerPrincipal;
-      const replay = await deps.idempotency.begin(p.orgId, p.id, key, route.method, req.path, body);
-      if (replay) {
-        if (replay.omittedFields) throw secretShownOnce(key, replay);
-        res.setHeader('Idempotent-Replayed', 'true');
-        return sendStored(res, replay);
-      }
-      claimed = { orgId: p.orgId, principalId: p.id, key };
-      // The claim's lease is renewed while this request runs, so a slow request is never taken over
-      // by a retry; only a request whose process died lets its lease lapse.
-      renewal = setInterval(() => void deps.idempotency.renew(p.orgId, p.id, key).catch(() => undefined), deps.idempotency.renewEveryMs);
-    }
-
     const controller = new AbortController();
     // Abort only when the client leaves early: aborting allocates a DOMException, too costly per request.
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const result = await route.handle({
-      principal,
-      params,
-      query,
-      body,
-      ifMatch,
-      requestId,
-      headers: req.headers,
-      baseUrl: deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
-      signal: controller.signal,
+    const run = () =>
+      route.handle({
+        principal,
+        params,
+        query,
+        body,
+        ifMatch,
+        requestId,
+        headers: req.headers,
+        baseUrl: deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+        signal: controller.signal,
+      });
+
+    const key = route.idempotent ? req.header('idempotency-key') : undefined;
+    if (key === undefined || !principal) {
+      const result = await run();
+      return sendStored(res, toStored(result), result.contentType);
+    }
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new PharosError('bad_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
+    const p = principal as Principal | RunnerPrincipal;
+    // Claim, effect and stored response commit in one transaction, or none of them does: a request
+    // that fails or dies (process killed, database gone) leaves nothing, so its retry executes once.
+    // The response is sent only after the commit.
+    const outcome = await deps.transactions.run(async () => {
+      const replay = await deps.idempotency.claim(p.orgId, p.id, key, route.method, req.path, body);
+      if (replay) return { replay } as const;
+      const result = await run();
+      const response = toStored(result);
+      await deps.idempotency.complete(p.orgId, p.id, key, withoutSecrets(response, result.secretFields));
+      return { replay: undefined, response, contentType: result.contentType };
     });
-    const response = toStored(result);
-    if (claimed) await deps.idempotency.complete(claimed.orgId, claimed.principalId, claimed.key, withoutSecrets(response, result.secretFields));
-    sendStored(res, response, result.contentType);
+    if (outcome.replay) {
+      if (outcome.replay.omittedFields) throw secretShownOnce(key, outcome.replay);
+      res.setHeader('Idempotent-Replayed', 'true');
+      return sendStored(res, outcome.replay);
+    }
+    sendStored(res, outcome.response, outcome.contentType);
   } catch (error) {
-    if (claimed) await deps.idempotency.abandon(claimed.orgId, claimed.principalId, claimed.key).catch(() => undefined);
     const problem = toProblem(error, requestId, req.originalUrl);
     if (problem.status >= 500) deps.logger.error({ err: error, request_id: requestId }, 'request failed');
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="pharos"');
     sendProblem(res, problem);
-  } finally {
-    clearInterval(renewal);
   }
 }
 

@@ -15,19 +15,24 @@ export interface StoredResponse {
 // Keys are kept for a day: long enough for any client retry, short enough to bound the table.
 const KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** How long a claim holds a key before a retry may take it over (the first request died with its process). */
-export const DEFAULT_CLAIM_LEASE_MS = 60_000;
-
-/** Remembers POST responses by Idempotency-Key so a retried create returns the first answer. */
+/**
+ * Remembers POST responses by Idempotency-Key so a retried create returns the first answer. A claim
+ * is written in the request's own transaction: it commits with the request's effect and its stored
+ * response, or not at all, so a request that died leaves no claim and its retry executes once.
+ */
 export class IdempotencyRepository {
-  constructor(
-    private readonly db: Db,
-    private readonly leaseMs = DEFAULT_CLAIM_LEASE_MS,
-  ) {}
+  constructor(private readonly db: Db) {}
 
-  /** Claims the key, or returns the stored response of an earlier identical request. */
-  async begin(orgId: string, principalId: string, key: string, method: string, path: string, body: unknown): Promise<StoredResponse | undefined> {
+  /**
+   * Claims the key for this transaction, or returns the stored response of an earlier identical
+   * request. Must run inside the request's transaction: the claim's lock lasts until it ends.
+   */
+  async claim(orgId: string, principalId: string, key: string, method: string, path: string, body: unknown): Promise<StoredResponse | undefined> {
     const requestHash = createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+    // A transaction-scoped advisory lock marks the key as running without waiting for it: a second
+    // request with the key while the first runs answers in-flight at once.
+    const locked = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${lockId(orgId, principalId, key)}::bigint) AS locked`.execute(this.db);
+    if (!locked.rows[0]?.locked) throw inFlight(key);
     await this.db
       .deleteFrom('idempotency_keys')
       .where('org_id', '=', orgId)
@@ -35,38 +40,36 @@ export class IdempotencyRepository {
       .where('key', '=', key)
       .where('created_at', '<', new Date(Date.now() - KEY_TTL_MS))
       .execute();
-    // One statement claims a new key or takes over a claim whose lease has passed (same request only).
-    // The conflict update locks the row, so of two concurrent retries exactly one sees the lapsed
-    // lease; the other finds a fresh claim and answers in-flight. Lease times use the database clock
-    // so replicas agree.
-    const lease = sql<Date>`now() + ${`${this.leaseMs} milliseconds`}::interval`;
-    const claimed = await this.db
-      .insertInto('idempotency_keys')
-      .values({ org_id: orgId, principal_id: principalId, key, method, path, request_hash: requestHash, created_at: new Date(), lease_until: lease })
-      .onConflict((oc) =>
-        oc
-          .columns(['org_id', 'principal_id', 'key'])
-          .doUpdateSet({ lease_until: (eb) => eb.ref('excluded.lease_until') })
-          .where('idempotency_keys.status', 'is', null)
-          .where('idempotency_keys.request_hash', '=', requestHash)
-          .where((eb) => eb.or([eb('idempotency_keys.lease_until', 'is', null), eb('idempotency_keys.lease_until', '<', sql<Date>`now()`)])),
-      )
-      .returning('key')
-      .executeTakeFirst();
-    if (claimed) return undefined;
     const existing = await this.db
       .selectFrom('idempotency_keys')
-      .select(['request_hash', 'status', 'response', 'headers', 'omitted_fields'])
+      .select(['request_hash', 'status', 'response', 'headers', 'omitted_fields', sql<boolean>`coalesce(lease_until > now(), false)`.as('leased')])
       .where('org_id', '=', orgId)
       .where('principal_id', '=', principalId)
       .where('key', '=', key)
       .executeTakeFirst();
-    // Completed and abandoned between the two statements: the client may simply retry.
-    if (!existing) throw inFlight(key);
-    if (existing.request_hash !== requestHash) {
+    if (existing && existing.request_hash !== requestHash) {
       throw new PharosError('idempotency_key_reused', `The Idempotency-Key "${key}" was already used for a different request; use a new key for a new request.`);
     }
-    if (existing.status === null) throw inFlight(key);
+    if (!existing) {
+      await this.db
+        .insertInto('idempotency_keys')
+        .values({ org_id: orgId, principal_id: principalId, key, method, path, request_hash: requestHash, created_at: new Date(), lease_until: null })
+        .execute();
+      return undefined;
+    }
+    if (existing.status === null) {
+      // Only versions that committed claims on their own (with a lease) leave a visible claim
+      // without a response: it is running while its lease lasts, abandoned after.
+      if (existing.leased) throw inFlight(key);
+      await this.db
+        .updateTable('idempotency_keys')
+        .set({ created_at: new Date(), lease_until: null })
+        .where('org_id', '=', orgId)
+        .where('principal_id', '=', principalId)
+        .where('key', '=', key)
+        .execute();
+      return undefined;
+    }
     const omitted = existing.omitted_fields ?? [];
     return {
       status: existing.status,
@@ -74,23 +77,6 @@ export class IdempotencyRepository {
       headers: (existing.headers as Record<string, string> | null) ?? {},
       ...(omitted.length ? { omittedFields: omitted } : {}),
     };
-  }
-
-  /** How often a running request renews its claim: three times per lease. */
-  get renewEveryMs(): number {
-    return Math.max(1, Math.floor(this.leaseMs / 3));
-  }
-
-  /** Extends the lease of a claim that is still running. */
-  async renew(orgId: string, principalId: string, key: string): Promise<void> {
-    await this.db
-      .updateTable('idempotency_keys')
-      .set({ lease_until: sql<Date>`now() + ${`${this.leaseMs} milliseconds`}::interval` })
-      .where('org_id', '=', orgId)
-      .where('principal_id', '=', principalId)
-      .where('key', '=', key)
-      .where('status', 'is', null)
-      .execute();
   }
 
   /** Stores the response of a claimed key; fields named in omittedFields must already be absent from body. */
@@ -110,18 +96,12 @@ export class IdempotencyRepository {
       .where('status', 'is', null)
       .execute();
   }
-
-  /** Releases a claimed key after a failure, so the client may retry with it. */
-  async abandon(orgId: string, principalId: string, key: string): Promise<void> {
-    await this.db
-      .deleteFrom('idempotency_keys')
-      .where('org_id', '=', orgId)
-      .where('principal_id', '=', principalId)
-      .where('key', '=', key)
-      .where('status', 'is', null)
-      .execute();
-  }
 }
+
+// The advisory lock id of a key: 64 bits of a hash of its scope, so keys of different principals
+// and organizations never share a lock.
+const lockId = (orgId: string, principalId: string, key: string): string =>
+  createHash('sha256').update(`idempotency\0${orgId}\0${principalId}\0${key}`).digest().readBigInt64BE(0).toString();
 
 const inFlight = (key: string) =>
   new PharosError('idempotency_key_in_flight', `A request with Idempotency-Key "${key}" is still being processed; retry in a moment.`);
