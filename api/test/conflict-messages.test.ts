@@ -38,6 +38,10 @@ test('a service name taken in another team: the holder, its team, the organizati
   assert.match(p.detail, /Service names are unique within the organization, across all teams/);
   assert.match(p.detail, /rename this one .*or manage the existing service instead \(in Terraform or CDKTF, import svc_/);
   assert.deepEqual(p.conflicts, [{ type: 'service', id: ids.carrier, name: 'carrier-api', team_id: ids.vendors, team_name: names.vendors, relation: 'has the same name' }]);
+  // A create with an Idempotency-Key (as the Terraform provider sends) names the holder the same way.
+  const keyed = await api.call('POST', '/v1/services', { body: { name: 'carrier-api', team_id: ids.shipping }, token: ids.shippingEditor, headers: { 'idempotency-key': unique('key') } });
+  assert.equal(keyed.status, 409, JSON.stringify(keyed.body));
+  assert.equal(keyed.body.conflicts?.[0]?.id, ids.carrier, keyed.body.detail);
   // Renaming onto a taken name says the same.
   const renamed = await conflict('PATCH', `/v1/services/${ids.rates}`, { name: 'carrier-api' }, ids.shippingEditor);
   assert.equal(renamed.conflicts[0]!.id, ids.carrier);
