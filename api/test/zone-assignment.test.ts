@@ -197,6 +197,29 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
     }
   });
 
+  test('a monitor created with an Idempotency-Key is placed, and its replay carries the same warning', async () => {
+    const region = unique('euc1');
+    const zone = await register((await runnerToken(region, { labels: { zone: 'fulfillment' } })).token as string);
+    const stop = keepPolling([zone]);
+    try {
+      const body = { ...bodies.monitor(service), regions: [region], run_from: { zone: 'fulfillment' } };
+      const first = await api.call('POST', '/v1/monitors', { body, headers: { 'idempotency-key': unique('k') } });
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      assert.equal(first.body.warnings, undefined);
+      await api.app.settle();
+      assert.equal((await owners([first.body.id])).get(first.body.id), zone.id);
+      const general = { ...bodies.monitor(service), regions: [region] };
+      const key = unique('k');
+      const warned = await api.call('POST', '/v1/monitors', { body: general, headers: { 'idempotency-key': key } });
+      const replay = await api.call('POST', '/v1/monitors', { body: general, headers: { 'idempotency-key': key } });
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(replay.body.warnings, warned.body.warnings);
+      assert.equal(warned.body.warnings[0].code, 'no_runner');
+    } finally {
+      await stop();
+    }
+  });
+
   test('serves_general_pool: a zone token that says so takes general slots; turning it off moves them out', async () => {
     const region = unique('euw1');
     const token = await runnerToken(region, { labels: { zone: 'fulfillment' }, serves_general_pool: true });

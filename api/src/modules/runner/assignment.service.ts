@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
@@ -24,6 +25,10 @@ const poolOf = (spec: PlacementSpec) => {
  */
 export class AssignmentService {
   private readonly pending = new Map<string, { touched: Set<string>; full: boolean; timer?: NodeJS.Timeout; running?: Promise<void> }>();
+  // A scheduled rebalance runs in the async context the service was built in, never in that of the
+  // request that asked for it: a timer inherits its creator's context, and with it the request's
+  // ambient transaction (Idempotency-Key writes), which the rebalance must not join.
+  private readonly detached = AsyncResource.bind((work: () => void) => work());
 
   constructor(
     private readonly db: Db,
@@ -44,7 +49,7 @@ export class AssignmentService {
     for (const id of touchedMonitorIds ?? []) entry.touched.add(id);
     this.pending.set(orgId, entry);
     if (entry.timer) return;
-    entry.timer = setTimeout(() => {
+    entry.timer = setTimeout(() => this.detached(() => {
       entry.timer = undefined;
       const touched = [...entry.touched];
       const full = entry.full;
@@ -61,7 +66,7 @@ export class AssignmentService {
           if (entry.running === run && !entry.timer && entry.touched.size === 0 && !entry.full) this.pending.delete(orgId);
         });
       entry.running = run;
-    }, this.debounceMs);
+    }), this.debounceMs);
   }
 
   /** Waits for scheduled rebalances (tests and shutdown). */
