@@ -128,7 +128,7 @@ export interface IdempotencyKeysTable {
   response: Json | null;
   headers: Json<Record<string, string>> | null;
   created_at: Timestamp;
-  /** While status is null: the claim is void after this instant and a retry may take it over. */
+  /** Set only by earlier releases, whose claims committed on their own: void after this instant. Claims now commit with their response. */
   lease_until: Timestamp | null;
   /** Response fields that held a secret shown once; not stored, so a replay cannot repeat them. */
   omitted_fields: Json<string[]> | null;
