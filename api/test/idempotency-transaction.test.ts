@@ -67,6 +67,32 @@ for (const [backend, skip] of backends) {
       }
     });
 
+    test('every kind of resource is created with a key, once, and replayed, without stalling', async () => {
+      const started = Date.now();
+      const keyed = async (path: string, body: unknown) => {
+        const key = unique('kind');
+        const first = await Promise.race([f.post(path, key, body), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`POST ${path} stalled`)), 10_000))]);
+        assert.equal(first.status, 201, `${path}: ${JSON.stringify(first.body)}`);
+        const replay = await f.post(path, key, body);
+        assert.ok(replay.headers.get('idempotent-replayed') === 'true' || replay.body.code === 'secret_shown_once', `${path} replays: ${JSON.stringify(replay.body)}`);
+        return first.body.id as string;
+      };
+      const team = await keyed('/v1/teams', { name: unique('team') });
+      const service = await keyed('/v1/services', bodies.service(team));
+      const service2 = await keyed('/v1/services', bodies.service(team));
+      await keyed('/v1/monitors', bodies.monitor(service));
+      await keyed(`/v1/services/${service}/dependencies`, { depends_on_service_id: service2 });
+      await keyed('/v1/alert-rules', bodies.alertRule(team));
+      const channel = await keyed('/v1/channels', bodies.channel(team));
+      await keyed('/v1/routing-policies', bodies.routingPolicy(team, channel));
+      await keyed('/v1/maintenance-windows', bodies.window(team));
+      await keyed('/v1/slos', bodies.slo(team, service));
+      await keyed(`/v1/teams/${team}/members`, bodies.member());
+      await keyed('/v1/tokens', bodies.token(team));
+      await keyed('/v1/runner-tokens', bodies.runnerToken());
+      assert.ok(Date.now() - started < 30_000, 'bounded');
+    });
+
     test('a keyed monitor create: the rebalance scheduled by the request runs after the commit and places the monitor', async () => {
       const service = (await expectOk(f.api, 'POST', '/v1/services', f.api.adminToken, bodies.service(f.team))).id;
       const token = (await expectOk(f.api, 'POST', '/v1/runner-tokens', f.api.adminToken, { name: unique('rt'), region: 'idem-region' })).token;
