@@ -96,7 +96,7 @@ export class AmbientTransactionDriver implements Driver {
     }
   }
 
-  /** Waits for the current borrower, then sends everyone still waiting (e.g. timers) to the pool. */
+  /** Waits for the borrowers queued so far (their work joins this transaction), then sends later ones (e.g. timers) to ordinary connections. */
   private async finish(store: AmbientStore): Promise<void> {
     if (store.finished) return;
     if (store.holder) await new Promise<boolean>((resolve) => store.waiters.push(resolve));
