@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
 import { createDatabase, findPostgresBin, startPostgresCluster, type PostgresCluster } from '../postgres-cluster.ts';
-import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from './support/processes.ts';
+import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc, listenLoopback } from './support/processes.ts';
 
 // System test of a control plane whose PostgreSQL restarts, stops for 30 s, and freezes, with a real
 // runner checking a real target throughout. It restarts and stops its database, so it runs on its
@@ -28,9 +28,7 @@ before(async () => {
     res.setHeader('content-type', 'application/json');
     res.end('{"status":"healthy"}');
   });
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  const a = target.address();
-  targetUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  targetUrl = await listenLoopback(target);
   // Short database timeouts keep the frozen-database case quick; the defaults are 5 s and 30 s.
   api = await startApiProcess(dbUrl, { LOG_LEVEL: 'warn', PHAROS_DB_CONNECT_TIMEOUT_MS: '2000', PHAROS_DB_QUERY_TIMEOUT_MS: '3000' });
   const team = await callJson(api.url, api.token, 'POST', '/v1/teams', { name: 'outage' });

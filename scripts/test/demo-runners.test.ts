@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
-import { freePort, startRunnerProcess, waitFor, type Proc } from './support/processes.ts';
+import { freePort, startRunnerProcess, waitFor, type Proc, isAlive } from './support/processes.ts';
 import { runReadmeTour } from './support/readme-tour.ts';
 
 // The README's steps and nothing else: `npm start` (a control plane and one runner in region
@@ -19,14 +19,6 @@ let localRunner: Proc | undefined;
 let demo: ChildProcess | undefined;
 let out = '';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 /** Runner processes started by `pid` (tsx's esbuild service is a child too, and is not counted). */
 const runnersOf = (pid: number) =>
   execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
@@ -50,7 +42,7 @@ after(async () => {
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     if (demo.exitCode === null && demo.signalCode === null) demo.kill('SIGKILL');
   }
-  for (const pid of zoneRunners) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of zoneRunners) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   await localRunner?.stop();
   await api?.close();
 });
@@ -82,5 +74,5 @@ test('after the tour and npm run demo every edge monitor goes up, and the zone r
   assert.equal(runners.length, 6, `one runner process per zone: ${runners.join(', ')}`);
   demo.kill('SIGTERM');
   await new Promise((resolve) => (demo!.exitCode !== null ? resolve(undefined) : demo!.once('exit', resolve)));
-  await waitFor('the zone runners to stop', 10_000, async () => runners.every((pid) => !alive(pid)));
+  await waitFor('the zone runners to stop', 10_000, async () => runners.every((pid) => !isAlive(pid)));
 });

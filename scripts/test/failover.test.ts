@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
 import { createTestDatabase, postgresSkip } from '../../api/test/support/harness.ts';
-import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from './support/processes.ts';
+import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc, listenLoopback } from './support/processes.ts';
 
 // System tests with real processes on a real PostgreSQL: a runner killed with SIGKILL, and the
 // control plane killed with SIGKILL mid-write and kept down for 30 seconds while runners keep checking.
@@ -22,9 +22,7 @@ before(async () => {
     res.setHeader('content-type', 'application/json');
     res.end('{"status":"healthy"}');
   });
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  const a = target.address();
-  targetUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  targetUrl = await listenLoopback(target);
 });
 after(() => target?.close());
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, postgresSkip } from '../../api/test/support/harness.ts';
-import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from './support/processes.ts';
+import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc, listenLoopback } from './support/processes.ts';
 
 // The runner's on-disk spool with real processes on a real PostgreSQL: the API goes down, the
 // runner keeps checking, is killed with SIGKILL and started again on the same spool directory,
@@ -32,9 +32,7 @@ before(async () => {
     res.setHeader('content-type', 'application/json');
     res.end('{"status":"healthy"}');
   });
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  const a = target.address();
-  targetUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  targetUrl = await listenLoopback(target);
 });
 after(() => target?.close());
 

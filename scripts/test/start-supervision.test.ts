@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './support/processes.ts';
+import { freePort, waitFor, isAlive } from './support/processes.ts';
 
 // npm start supervises its local runner: a runner that cannot start (its metrics port taken, as by
 // a second Pharos or an OpenTelemetry exporter on 9464) is restarted with backoff and never takes
@@ -114,14 +114,6 @@ function childPids(pid: number, entry: string): number[] {
     }
   });
 }
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('when the control plane dies, npm start says so, stops the runner and exits non-zero', { timeout: 150_000, skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pharos-supervise-'));
@@ -136,7 +128,7 @@ test('when the control plane dies, npm start says so, stops the runner and exits
     assert.equal(await pharos.exited, 1);
     assert.match(pharos.output(), /pharos: the control plane stopped \(signal SIGKILL\)\./);
     assert.match(pharos.output(), /npm start does not restart the control plane; stopping the local runner/);
-    assert.equal(alive(runnerPid), false, 'the runner was stopped too');
+    assert.equal(isAlive(runnerPid), false, 'the runner was stopped too');
   } finally {
     await pharos.stop();
     rmSync(dataDir, { recursive: true, force: true });
