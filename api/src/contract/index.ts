@@ -5,6 +5,7 @@ export * from './service.schema.ts';
 export * from './monitor.schema.ts';
 export * from './monitor.rules.ts';
 export * from './monitor-secrets.rules.ts';
+export * from './monitor-metrics.rules.ts';
 export * from './alerting.schema.ts';
 export * from './result.schema.ts';
 export * from './safe-regex.ts';

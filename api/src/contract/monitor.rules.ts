@@ -3,6 +3,7 @@ import { jsonPathError } from './json-path.ts';
 import { compileSafeRegex } from './safe-regex.ts';
 import type { Assertion, MonitorInput } from './monitor.schema.ts';
 import { monitorSecretErrors } from './monitor-secrets.rules.ts';
+import { metricErrors } from './monitor-metrics.rules.ts';
 
 // Cross-field rules that JSON Schema cannot express. Pure: used by the API before it stores a
 // monitor and by the Terraform provider at validate/plan time, so both report the same errors.
@@ -81,6 +82,7 @@ export function monitorErrors(m: MonitorInput): FieldError[] {
     errors.push({ pointer: '/tls/fail_days', message: `fail_days (${m.tls.fail_days}) must not exceed warn_days (${m.tls.warn_days ?? 30}).` });
   }
   if (m.steps) errors.push(...stepErrors(m.steps));
+  if (m.http?.metrics) errors.push(...metricErrors(m.http.metrics, '/http/metrics'));
   errors.push(...monitorSecretErrors(m));
   return errors;
 }

@@ -50,6 +50,20 @@ export const Assertion = Type.Object(
   { additionalProperties: false },
 );
 
+/** Names of health-endpoint metrics: lower-case letters, digits and "_", starting with a letter. */
+export const metricNamePattern = '^[a-z][a-z0-9_]{0,62}$';
+/** At most this many metrics per monitor (and per result). */
+export const maxMetricsPerMonitor = 32;
+
+/** A number read from the JSON response body of an HTTP check and reported with each result (docs/health-metrics.md). */
+export const HealthMetric = Type.Object(
+  {
+    name: Type.String({ pattern: metricNamePattern, description: 'Metric name, unique within the monitor, e.g. "utilization_pct"; used by metric(monitor("…"), "name") in alert rules.', errorMessage: 'Must be 1 to 63 lower-case letters, digits and "_", starting with a letter, e.g. "utilization_pct".' }),
+    path: Type.String({ minLength: 1, maxLength: 256, description: 'JSONPath to one value of the JSON response body, e.g. "$.pool.utilization_pct". Numbers, numeric strings and booleans (1/0) are recorded.' }),
+  },
+  { additionalProperties: false },
+);
+
 export const HttpCheck = Type.Object(
   {
     method: Type.Optional(StringEnum(httpMethods, { default: 'GET' })),
@@ -61,6 +75,7 @@ export const HttpCheck = Type.Object(
     max_redirects: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, default: 5 })),
     verify_tls: Type.Optional(Type.Boolean({ default: true, description: 'Verify the server certificate chain and host name.' })),
     max_body_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10485760, default: 1048576, description: 'Bytes of the response body read for assertions; the rest is discarded.' })),
+    metrics: Type.Optional(Type.Array(HealthMetric, { maxItems: maxMetricsPerMonitor, description: 'Numbers read from the JSON response body with each check, stored and rolled up per minute (min/avg/max/last).' })),
   },
   { additionalProperties: false },
 );
@@ -184,6 +199,7 @@ export type Monitor = Static<typeof Monitor>;
 export type PlacementWarning = Static<typeof PlacementWarning>;
 export type Assertion = Static<typeof Assertion>;
 export type HttpCheck = Static<typeof HttpCheck>;
+export type HealthMetric = Static<typeof HealthMetric>;
 export type TcpCheck = Static<typeof TcpCheck>;
 export type DnsCheck = Static<typeof DnsCheck>;
 export type TlsCheck = Static<typeof TlsCheck>;

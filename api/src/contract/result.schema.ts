@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ClosedMap, Id, Region, StringEnum, Timestamp } from './common.schema.ts';
-import { assertionOperators, assertionSources } from './monitor.schema.ts';
+import { assertionOperators, assertionSources, maxMetricsPerMonitor, metricNamePattern } from './monitor.schema.ts';
 
 export const resultStatuses = ['up', 'degraded', 'down'] as const;
 export type ResultStatus = (typeof resultStatuses)[number];
@@ -42,6 +42,19 @@ export const AssertionOutcome = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Bound of a metric value. JSON has no NaN or Infinity, but 1e400 parses to Infinity; values are
+ * also summed in the per-minute rollups (double precision), where an overflow would fail ingest.
+ */
+export const metricValueLimit = 1e15;
+
+/** Health-endpoint metric values of one check, by metric name; a metric with no numeric value is absent (details.metric_errors says why). */
+export const ResultMetrics = ClosedMap(
+  { pattern: metricNamePattern, rule: 'Metric names are 1 to 63 lower-case letters, digits and "_", starting with a letter.' },
+  Type.Number({ minimum: -metricValueLimit, maximum: metricValueLimit }),
+  { maxProperties: maxMetricsPerMonitor, description: 'Numbers read from the response body by the monitor\'s http.metrics, by name.' },
+);
+
 /** What a whole check and each step of a multi-step flow report alike. */
 const outcomeFields = {
   status: Status,
@@ -63,6 +76,7 @@ export const CheckResult = Type.Object(
     started_at: Timestamp,
     ...outcomeFields,
     steps: Type.Optional(Type.Array(StepOutcome, { maxItems: 20 })),
+    metrics: Type.Optional(ResultMetrics),
     trace_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: 'W3C trace id sent in the traceparent header.', errorMessage: 'Must be 32 lower-case hex digits (a W3C trace id).' })),
     details: Type.Optional(
       ClosedMap(
@@ -81,3 +95,4 @@ export type CheckError = Static<typeof CheckError>;
 export type AssertionOutcome = Static<typeof AssertionOutcome>;
 export type StepOutcome = Static<typeof StepOutcome>;
 export type CheckResult = Static<typeof CheckResult>;
+export type ResultMetrics = Static<typeof ResultMetrics>;

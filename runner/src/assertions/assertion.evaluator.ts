@@ -1,6 +1,7 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Assertion, AssertionOutcome } from '../../../api/src/contract/index.ts';
 import { compileSafeRegex } from '../../../api/src/contract/safe-regex.ts';
+import { lazyJson, type JsonBody } from './json-body.ts';
 
 /** What assertions can look at; a field that a check type does not produce is undefined. */
 export interface ResponseView {
@@ -15,9 +16,8 @@ export interface ResponseView {
 
 const maxActualLength = 1024;
 
-/** Evaluates every assertion against one response; pure, never throws. */
-export function evaluateAssertions(assertions: readonly Assertion[], view: ResponseView): AssertionOutcome[] {
-  const json = lazyJson(view);
+/** Evaluates every assertion against one response; pure, never throws. Pass `json` to share one body parse with other readers. */
+export function evaluateAssertions(assertions: readonly Assertion[], view: ResponseView, json: () => JsonBody = lazyJson(view)): AssertionOutcome[] {
   return assertions.map((assertion) => evaluateAssertion(assertion, view, json));
 }
 
@@ -38,26 +38,10 @@ export function evaluateAssertion(assertion: Assertion, view: ResponseView, json
   return outcome;
 }
 
-type JsonBody = { ok: true; value: unknown } | { ok: false; error: string };
-
 /** Observed values as strings (empty = absent), or an error explaining why nothing could be observed. */
 interface Observation {
   values: string[];
   error?: string;
-}
-
-function lazyJson(view: ResponseView): () => JsonBody {
-  let parsed: JsonBody | undefined;
-  return () => {
-    if (parsed) return parsed;
-    if (view.body === undefined) return (parsed = { ok: false, error: '(no body)' });
-    try {
-      parsed = { ok: true, value: JSON.parse(view.body) };
-    } catch {
-      parsed = { ok: false, error: view.bodyTruncated ? '(body truncated at max_body_bytes, not valid JSON)' : '(body is not valid JSON)' };
-    }
-    return parsed;
-  };
 }
 
 function observe(assertion: Assertion, view: ResponseView, json: () => JsonBody): Observation {

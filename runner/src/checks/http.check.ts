@@ -46,6 +46,7 @@ export function createHttpCheck(): Check<'http'> {
             timings: exchange.timings,
             trace_id: trace.traceId,
             defaultStatusRule: true,
+            metrics: config.metrics,
             details: {
               final_url: exchange.finalUrl.slice(0, 4096),
               redirects: exchange.redirects,

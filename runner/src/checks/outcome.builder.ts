@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { Timings } from '../../../api/src/contract/index.ts';
+import type { HealthMetric, Timings } from '../../../api/src/contract/index.ts';
 import { decideVerdict, hasStatusAssertion } from '../assertions/status.decider.ts';
 import { evaluateAssertions, type ResponseView } from '../assertions/assertion.evaluator.ts';
+import { lazyJson } from '../assertions/json-body.ts';
+import { extractMetrics } from '../metrics-extract/metric.extractor.ts';
 import { toCheckError, toCheckFailure } from './check.errors.ts';
 import type { CheckContext, CheckOutcome, RunnerMonitor } from './check.types.ts';
 
@@ -36,16 +38,20 @@ export function failedOutcome(clock: CheckClock, err: unknown, ctx: CheckContext
 
 /**
  * Judges a completed check: the monitor's assertions against what was observed, the implicit
- * 2xx/3xx rule for HTTP, and degraded_threshold_ms.
+ * 2xx/3xx rule for HTTP, and degraded_threshold_ms. Health metrics (`extra.metrics`) are read from
+ * the same parsed body as the json_body assertions and never change the status; a metric without
+ * a numeric value is listed in details.metric_errors.
  */
 export function judgedOutcome(
   clock: CheckClock,
   monitor: RunnerMonitor,
   view: ResponseView,
-  extra: { timings?: Timings; details?: CheckOutcome['details']; trace_id?: string; defaultStatusRule?: boolean },
+  extra: { timings?: Timings; details?: CheckOutcome['details']; trace_id?: string; defaultStatusRule?: boolean; metrics?: readonly HealthMetric[] | undefined },
 ): CheckOutcome {
   const assertions = monitor.assertions ?? [];
-  const outcomes = evaluateAssertions(assertions, view);
+  const json = lazyJson(view);
+  const outcomes = evaluateAssertions(assertions, view, json);
+  const metrics = extractMetrics(extra.metrics ?? [], json);
   const verdict = decideVerdict({
     outcomes,
     statusCode: view.statusCode,
@@ -63,6 +69,8 @@ export function judgedOutcome(
   if (verdict.error) outcome.error = verdict.error;
   if (outcomes.length > 0) outcome.assertions = outcomes;
   if (extra.trace_id) outcome.trace_id = extra.trace_id;
-  if (extra.details) outcome.details = extra.details;
+  if (Object.keys(metrics.values).length > 0) outcome.metrics = metrics.values;
+  const details = metrics.errors.length > 0 ? { ...extra.details, metric_errors: metrics.errors } : extra.details;
+  if (details) outcome.details = details;
   return outcome;
 }
