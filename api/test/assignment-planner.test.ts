@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { monitorSpec } from '../src/modules/monitors/monitor-spec.ts';
 import { monitorSlots, planAssignments, slotKey, unplaceable, type PlannedSlot, type PlannerRunner } from '../src/modules/runner/assignment.planner.ts';
 
 const all = ['http', 'tcp', 'dns', 'tls', 'multistep'];
@@ -144,12 +145,12 @@ for (const c of gapCases) {
 
 test('slots of a monitor: listed regions as written; none listed, the regions whose runners can run it', () => {
   const live = [runner('a', 'use1'), runner('f', 'use1', { zone: 'fulfillment' }), runner('b', 'usw2'), runner('g', 'euw1', { zone: 'fulfillment' })];
-  const regions = (spec: Parameters<typeof monitorSlots>[2], type = 'http') => monitorSlots('m', type, spec, live).map((s) => s.region);
+  const regions = (stored: unknown, type = 'http') => monitorSlots('m', type, monitorSpec(stored), live).map((s) => s.region);
   assert.deepEqual(regions({ regions: ['usw2', 'apse1'] }), ['usw2', 'apse1']);
   assert.deepEqual(regions({}), ['use1', 'usw2'], 'a general monitor is not placed in a region where only a zone runs');
   assert.deepEqual(regions({ run_from: { zone: 'fulfillment' } }), ['euw1', 'use1']);
   assert.deepEqual(regions({ run_from: { zone: 'billing' } }), ['euw1', 'use1', 'usw2'], 'no runner of the zone anywhere: every live region, so the gap is reported');
   assert.deepEqual(regions({ enabled: false }), []);
   assert.deepEqual(regions({}, 'heartbeat'), []);
-  assert.deepEqual(monitorSlots('m', 'http', { run_from: { zone: 'fulfillment', labels: { tier: '1' } } }, live)[0]!.selector, { tier: '1', zone: 'fulfillment' });
+  assert.deepEqual(monitorSlots('m', 'http', monitorSpec({ run_from: { zone: 'fulfillment', labels: { tier: '1' } } }), live)[0]!.selector, { tier: '1', zone: 'fulfillment' });
 });

@@ -4,20 +4,17 @@ import { notFound } from '../../contract/errors.ts';
 import type { CheckResult } from '../../contract/result.schema.ts';
 import type { Db } from '../../db/database.ts';
 import type { PartitionManager } from '../results/partition.manager.ts';
+import { heartbeatAllowanceSeconds, monitorSpec, type MonitorSpec } from '../monitors/monitor-spec.ts';
 import type { ResultRepository } from '../results/result.repository.ts';
 import type { MonitorFacts, StateService } from '../state/state.service.ts';
 
 /** Heartbeat monitors have one pseudo-region: the job calls in, nobody probes it. */
 export const HEARTBEAT_REGION = 'heartbeat';
 
-interface HeartbeatSpec {
-  enabled?: boolean;
-  heartbeat?: { period_seconds: number; grace_seconds?: number };
-}
-
-// A missed heartbeat is an outage at once, one ping is a recovery: thresholds of 1.
-const facts = (id: string, serviceId: string, spec: HeartbeatSpec): MonitorFacts => ({
-  id, serviceId, enabled: spec.enabled !== false, failureThreshold: 1, recoveryThreshold: 1, minFailedRegions: 1, regions: [HEARTBEAT_REGION],
+// A missed heartbeat is an outage at once, one ping is a recovery: thresholds of 1. A missed ping is
+// `down`, never `unknown`/no_data: for a push monitor the silence is the failure it watches for.
+const facts = (id: string, serviceId: string, spec: MonitorSpec): MonitorFacts => ({
+  id, serviceId, enabled: spec.enabled, failureThreshold: 1, recoveryThreshold: 1, minFailedRegions: 1, regions: [HEARTBEAT_REGION],
 });
 
 /** Pings from jobs (push monitors) and the sweep that marks overdue ones down. */
@@ -35,7 +32,7 @@ export class HeartbeatService {
   async ping(token: string, status: 'up' | 'down', message: string | undefined): Promise<{ monitor_id: string; next_due_at: string }> {
     const monitor = await this.db.selectFrom('monitors').select(['id', 'org_id', 'service_id', 'spec']).where('heartbeat_token', '=', token).executeTakeFirst();
     if (!monitor) throw notFound('Heartbeat');
-    const spec = monitor.spec as HeartbeatSpec;
+    const spec = monitorSpec(monitor.spec);
     const now = new Date();
     const result: CheckResult = {
       id: `res_${this.ids(now.getTime())}`, monitor_id: monitor.id, region: HEARTBEAT_REGION, started_at: now.toISOString(), status, duration_ms: 0,
@@ -48,23 +45,23 @@ export class HeartbeatService {
       await this.results.addRollups(trx, input);
       await this.state.apply(trx, monitor.org_id, [{ monitorId: monitor.id, region: HEARTBEAT_REGION, resultId: result.id, at: now, status, error: result.error ? `${result.error.code}: ${result.error.message}` : undefined }], new Map([[monitor.id, facts(monitor.id, monitor.service_id ?? '', spec)]]));
     });
-    const period = (spec.heartbeat?.period_seconds ?? 60) + (spec.heartbeat?.grace_seconds ?? 60);
-    return { monitor_id: monitor.id, next_due_at: new Date(now.getTime() + period * 1000).toISOString() };
+    return { monitor_id: monitor.id, next_due_at: new Date(now.getTime() + heartbeatAllowanceSeconds(spec) * 1000).toISOString() };
   }
 
   /** Marks down every enabled heartbeat monitor with no ping within period + grace; returns how many. */
   async sweep(now = new Date()): Promise<number> {
-    const { rows } = await sql<{ id: string; org_id: string; service_id: string; spec: HeartbeatSpec; last: Date | string | null; state: string | null; created_at: Date | string }>`
+    const { rows } = await sql<{ id: string; org_id: string; service_id: string; spec: unknown; last: Date | string | null; state: string | null; created_at: Date | string }>`
       SELECT m.id, m.org_id, m.service_id, m.spec, s.last_result_at AS last, s.state, m.created_at
       FROM monitors m LEFT JOIN slot_states s ON s.monitor_id = m.id AND s.region = ${HEARTBEAT_REGION}
       WHERE m.type = 'heartbeat' AND coalesce((m.spec ->> 'enabled')::boolean, true) AND coalesce(s.state, 'unknown') <> 'down'`.execute(this.db);
     let marked = 0;
     for (const m of rows) {
-      const allowed = ((m.spec.heartbeat?.period_seconds ?? 60) + (m.spec.heartbeat?.grace_seconds ?? 60)) * 1000;
+      const spec = monitorSpec(m.spec);
+      const allowed = heartbeatAllowanceSeconds(spec) * 1000;
       const since = new Date(m.last ?? m.created_at);
       if (now.getTime() - since.getTime() <= allowed) continue;
       await this.db.transaction().execute((trx) =>
-        this.state.apply(trx, m.org_id, [{ monitorId: m.id, region: HEARTBEAT_REGION, resultId: 'overdue', at: now, status: 'down', error: `no heartbeat since ${since.toISOString()}` }], new Map([[m.id, facts(m.id, m.service_id, m.spec)]])),
+        this.state.apply(trx, m.org_id, [{ monitorId: m.id, region: HEARTBEAT_REGION, resultId: 'overdue', at: now, status: 'down', error: `no heartbeat since ${since.toISOString()}` }], new Map([[m.id, facts(m.id, m.service_id, spec)]])),
       );
       marked += 1;
     }

@@ -7,7 +7,8 @@ import type { Validator } from '../../http/validator.ts';
 import { newId } from '../../shared/ids.ts';
 import type { RunnerRow } from '../runner/runner.repository.ts';
 import type { WakeupBus } from '../runner/wakeup.bus.ts';
-import type { MonitorFacts, StateService } from '../state/state.service.ts';
+import { monitorFacts } from '../monitors/monitor-spec.ts';
+import type { StateService } from '../state/state.service.ts';
 import type { PartitionManager } from './partition.manager.ts';
 import type { ResultRepository, StoredResultInput } from './result.repository.ts';
 
@@ -16,26 +17,6 @@ type Rejection = ResultBatchOutcome['rejected'][number];
 // A runner's clock and the control plane's may differ a little; ownership windows allow for it.
 const CLOCK_SLACK_MS = 5_000;
 const FUTURE_LIMIT_MS = 10 * 60_000;
-
-interface MonitorRow {
-  id: string;
-  service_id: string | null;
-  spec: unknown;
-}
-
-/** Monitor facts the state evaluator needs, from a stored monitor. */
-export function monitorFacts(row: MonitorRow): MonitorFacts {
-  const spec = row.spec as { enabled?: boolean; failure_threshold?: number; recovery_threshold?: number; min_failed_regions?: number; regions?: string[] };
-  return {
-    id: row.id,
-    serviceId: row.service_id ?? '',
-    enabled: spec.enabled !== false,
-    failureThreshold: spec.failure_threshold ?? 2,
-    recoveryThreshold: spec.recovery_threshold ?? 1,
-    minFailedRegions: spec.min_failed_regions ?? 1,
-    regions: spec.regions ?? [],
-  };
-}
 
 /**
  * Result ingest: validates each result against the contract and against slot ownership (the

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MonitorSpec } from '../monitors/monitor-spec.ts';
 
 // Pure assignment planning: which live runner owns each monitor×region slot. Sticky (a slot stays
 // with its runner while that runner is live, eligible and not overloaded) and balanced (new and
@@ -35,20 +36,16 @@ export const canRun = (slot: PlannedSlot, runner: PlannerRunner): boolean =>
   (slot.selector.zone !== undefined || !runner.labels.zone || runner.servesGeneralPool === true);
 
 /** What a monitor's spec says about where it runs (the fields the planner reads). */
-export interface PlacementSpec {
-  enabled?: boolean;
-  regions?: string[];
-  run_from?: { zone?: string; labels?: Record<string, string> };
-}
+export type PlacementSpec = Pick<MonitorSpec, 'enabled' | 'regions' | 'runFrom'>;
 
 /**
  * Slots of one monitor: every listed region; none listed, every region with a live runner that can
  * run it, or (no such runner anywhere) every region with live runners, so the gap is reported.
  */
 export function monitorSlots(id: string, type: string, spec: PlacementSpec, live: readonly PlannerRunner[]): PlannedSlot[] {
-  if (spec.enabled === false || type === 'heartbeat') return [];
-  const selector = { ...(spec.run_from?.labels ?? {}), ...(spec.run_from?.zone ? { zone: spec.run_from.zone } : {}) };
-  if (spec.regions?.length) return spec.regions.map((region) => ({ monitorId: id, region, selector, type }));
+  if (!spec.enabled || type === 'heartbeat') return [];
+  const selector = { ...spec.runFrom.labels, ...(spec.runFrom.zone ? { zone: spec.runFrom.zone } : {}) };
+  if (spec.regions.length) return spec.regions.map((region) => ({ monitorId: id, region, selector, type }));
   const able = new Set(live.filter((r) => canRun({ monitorId: id, region: r.region, selector, type }, r)).map((r) => r.region));
   const regions = able.size ? able : new Set(live.map((r) => r.region));
   return [...regions].sort().map((region) => ({ monitorId: id, region, selector, type }));

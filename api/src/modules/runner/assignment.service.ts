@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { canRun, monitorSlots, planAssignments, slotKey, unplaceable, type PlacementSpec } from './assignment.planner.ts';
-import { monitorFacts } from '../results/ingest.service.ts';
+import { monitorFacts, monitorSpec } from '../monitors/monitor-spec.ts';
 import type { StateService } from '../state/state.service.ts';
 import type { PlacementWarning } from '../../contract/monitor.schema.ts';
 import type { RunnerRepository } from './runner.repository.ts';
@@ -12,8 +12,8 @@ import type { WakeupBus } from './wakeup.bus.ts';
 
 
 const poolOf = (spec: PlacementSpec) => {
-  const labels = Object.entries(spec.run_from?.labels ?? {}).filter(([k]) => k !== 'zone').map(([k, v]) => `${k}=${v}`);
-  const zone = spec.run_from?.zone ?? spec.run_from?.labels?.zone;
+  const labels = Object.entries(spec.runFrom.labels).filter(([k]) => k !== 'zone').map(([k, v]) => `${k}=${v}`);
+  const zone = spec.runFrom.zone ?? spec.runFrom.labels.zone;
   const who = zone ? `runner of zone "${zone}"` : 'general runner (one whose token names no zone, or serves_general_pool = true)';
   return labels.length ? `${who} with labels ${labels.join(', ')}` : who;
 };
@@ -82,9 +82,9 @@ export class AssignmentService {
    * there are unknown with cause no_runner until such a runner registers.
    */
   async placementWarnings(trx: Db, orgId: string, monitor: { id: string; type: string | null; spec: unknown }): Promise<PlacementWarning[]> {
-    const spec = monitor.spec as PlacementSpec;
+    const spec = monitorSpec(monitor.spec);
     const type = String(monitor.type);
-    if (spec.enabled === false || type === 'heartbeat') return [];
+    if (!spec.enabled || type === 'heartbeat') return [];
     const live = await this.runners.live(trx, orgId);
     const slots = monitorSlots(monitor.id, type, spec, live);
     if (slots.length === 0) {
@@ -121,11 +121,11 @@ export class AssignmentService {
       return before !== undefined && !liveIds.has(before);
     });
     if (orphaned.length === 0) return;
-    const interval = new Map(monitors.map((m) => [m.id, ((m.spec as { interval_seconds?: number }).interval_seconds ?? 60) * 1000]));
+    const interval = new Map(monitors.map((m) => [m.id, monitorSpec(m.spec).intervalSeconds * 1000]));
     const last = await trx.selectFrom('slot_states').select(['monitor_id', 'region', 'last_result_at']).where('monitor_id', 'in', orphaned.map((o) => o.monitor_id)).execute();
     const lastAt = new Map(last.map((l) => [slotKey(l.monitor_id, l.region), l.last_result_at ? new Date(l.last_result_at).getTime() : 0]));
     const now = Date.now();
-    const due = orphaned.filter((o) => now - (lastAt.get(slotKey(o.monitor_id, o.region)) ?? 0) >= (interval.get(o.monitor_id) ?? 60_000));
+    const due = orphaned.filter((o) => now - (lastAt.get(slotKey(o.monitor_id, o.region)) ?? 0) >= interval.get(o.monitor_id)!);
     if (due.length === 0) return;
     await trx
       .insertInto('confirmation_requests')
@@ -147,7 +147,7 @@ export class AssignmentService {
       let monitorsQuery = trx.selectFrom('monitors').select(['id', 'type', 'service_id', 'spec']).where('org_id', '=', orgId);
       if (partial) monitorsQuery = monitorsQuery.where('id', 'in', [...touched]);
       const monitors = await monitorsQuery.execute();
-      const slots = monitors.flatMap((m) => monitorSlots(m.id, String(m.type), m.spec as PlacementSpec, live));
+      const slots = monitors.flatMap((m) => monitorSlots(m.id, String(m.type), monitorSpec(m.spec), live));
       let currentQuery = trx.selectFrom('slot_assignments').select(['monitor_id', 'region', 'runner_id']).where('org_id', '=', orgId);
       if (partial) currentQuery = currentQuery.where('monitor_id', 'in', [...touched]);
       const current = await currentQuery.execute();

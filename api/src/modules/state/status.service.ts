@@ -3,6 +3,7 @@ import type { SlotCause, State } from '../../contract/state.schema.ts';
 import { requireTeamAccess, visibleTeamIds, type Principal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { monitorSpec } from '../monitors/monitor-spec.ts';
 import type { ResultRepository } from '../results/result.repository.ts';
 import { iso } from '../resources/versioning.ts';
 
@@ -36,7 +37,7 @@ export class StatusService {
 
   async monitorState(p: Principal, id: string) {
     const m = await this.monitor(p, id);
-    const spec = m.spec as { min_failed_regions?: number };
+    const spec = monitorSpec(m.spec);
     const [state, slots, owners] = await Promise.all([
       this.db.selectFrom('monitor_states').selectAll().where('monitor_id', '=', id).executeTakeFirst(),
       this.db.selectFrom('slot_states').selectAll().where('monitor_id', '=', id).orderBy('region').execute(),
@@ -48,7 +49,7 @@ export class StatusService {
       state: (state?.state ?? 'unknown') as State,
       ...(state ? { since: iso(state.since) } : {}),
       regions_down: state?.regions_down ?? 0,
-      min_failed_regions: spec.min_failed_regions ?? 1,
+      min_failed_regions: spec.minFailedRegions,
       regions: slots.map((s) => regionState(s, ownerOf.get(s.region))),
     };
   }
@@ -73,7 +74,7 @@ export class StatusService {
       return {
         id: s.id, name: s.name, team_id: s.team_id, kind: s.type ?? 'internal', state, ...(s.since ? { since: iso(s.since) } : {}),
         monitors: monitors.filter((m) => m.service_id === s.id).map((m) => ({
-          id: m.id, name: m.name, type: m.type ?? '', enabled: (m.spec as { enabled?: boolean }).enabled !== false,
+          id: m.id, name: m.name, type: m.type ?? '', enabled: monitorSpec(m.spec).enabled,
           state: (m.state ?? 'unknown') as State, ...(m.since ? { since: iso(m.since) } : {}),
           regions: slots.filter((r) => r.monitor_id === m.id).map((r) => regionState(r, undefined)),
         })),
