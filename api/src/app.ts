@@ -40,12 +40,20 @@ import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance
 import { sloKind } from './modules/slos/slo.kind.ts';
 import { SloStatusService } from './modules/slos/slo-status.service.ts';
 import { sloStatusRoutes } from './modules/slos/slo-status.routes.ts';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Background } from './background.ts';
+import { EventLogRepository } from './modules/events/event-log.repository.ts';
+import { EventConsumerRunner, defaultConsumerSettings, type ConsumerSettings, type EventConsumer } from './modules/events/event.consumer.ts';
+import { JobLeaseRepository } from './modules/jobs/job-lease.repository.ts';
 import { HeartbeatService } from './modules/heartbeats/heartbeat.service.ts';
 import { heartbeatRoutes } from './modules/heartbeats/heartbeat.routes.ts';
 import { IngestService } from './modules/results/ingest.service.ts';
 import { PartitionManager } from './modules/results/partition.manager.ts';
 import { ResultRepository } from './modules/results/result.repository.ts';
+import { MetricRollupRepository } from './modules/metrics/metric-rollup.repository.ts';
+import { MetricService } from './modules/metrics/metric.service.ts';
+import { metricRoutes } from './modules/metrics/metric.routes.ts';
 import { AssignmentService } from './modules/runner/assignment.service.ts';
 import { RunnerRepository } from './modules/runner/runner.repository.ts';
 import { runnerRoutes } from './modules/runner/runner.routes.ts';
@@ -53,6 +61,7 @@ import { RunnerService, defaultRunnerSettings, type RunnerSettings } from './mod
 import { WakeupBus } from './modules/runner/wakeup.bus.ts';
 import { StateRepository } from './modules/state/state.repository.ts';
 import { StateService } from './modules/state/state.service.ts';
+import { NoDataService } from './modules/state/no-data.service.ts';
 import { StatusService } from './modules/state/status.service.ts';
 import { statusRoutes } from './modules/state/status.routes.ts';
 
@@ -75,14 +84,23 @@ export interface AppOptions {
   reconcileEveryMs?: number;
   /** How long /healthz waits for the database before answering not-ready (ms). */
   healthTimeoutMs?: number;
+  /** Events older than this are pruned from the event log (days; default 7). */
+  eventRetentionDays?: number;
+  /** Consumers of the event log run by this process, besides the control plane's own. */
+  consumers?: readonly EventConsumer[];
+  consumerSettings?: Partial<ConsumerSettings>;
+  /** Names this process in job leases (default: host, pid and a random suffix). */
+  leaseHolder?: string;
 }
 
 export interface App {
   express: Express;
   routes: AnyRoute[];
   metrics: ApiMetrics;
-  /** Periodic jobs; the composition root starts and stops them. */
+  /** Periodic jobs (leased: one replica runs each) and event consumers; the composition root starts and stops them. */
   background: Background;
+  /** The event consumers of this process (started and stopped by background). */
+  consumers: readonly EventConsumerRunner[];
   /** Settles scheduled slot rebalances (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -97,18 +115,28 @@ export function createApp(options: AppOptions): App {
 
   const bus = new WakeupBus();
   const runnerRepo = new RunnerRepository();
-  const state = new StateService(new StateRepository());
+  const eventLog = new EventLogRepository();
+  const stateRepo = new StateRepository(eventLog);
+  const state = new StateService(stateRepo);
   const assignments = new AssignmentService(db, runnerRepo, state, bus, options.logger);
   const runnerSettings = { ...defaultRunnerSettings, ...(options.runner ?? {}) };
   const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings);
-  const results = new ResultRepository();
+  const metricRollups = new MetricRollupRepository();
+  const results = new ResultRepository(metricRollups);
   const partitions = new PartitionManager(db, options.resultRetentionDays ?? 14);
   const ingest = new IngestService(db, validator, results, state, partitions, bus);
   const heartbeats = new HeartbeatService(db, results, state, partitions);
+  const noData = new NoDataService(db, stateRepo, state, runnerSettings.leaseSeconds);
   const sla = new SlaService(db);
   // Monitor changes reach runners through a (debounced) rebalance that also records config changes.
   const onMonitorChange = (change: { orgId: string; id: string }) => assignments.schedule(change.orgId, [change.id]);
   const monitorWarnings = (trx: typeof db, orgId: string, row: { id: string; type: string | null; spec: unknown }) => assignments.placementWarnings(trx, orgId, row);
+
+  const consumerSettings = { ...defaultConsumerSettings, ...(options.consumerSettings ?? {}) };
+  const consumers = (options.consumers ?? []).map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings));
+  // An ingest that committed may have appended state transitions: consumers look now instead of at
+  // their next poll. The poll still finds whatever a nudge missed (another replica's ingest).
+  const nudgingIngest = { ingest: (...args: Parameters<IngestService['ingest']>) => ingest.ingest(...args).finally(() => { for (const c of consumers) c.nudge(); }) };
 
   const routes: AnyRoute[] = [];
   let openapi: unknown;
@@ -124,8 +152,9 @@ export function createApp(options: AppOptions): App {
     ...slaRoutes(sla),
     ...sloStatusRoutes(new SloStatusService(db, sla)),
     ...statusRoutes(new StatusService(db, results)),
+    ...metricRoutes(new MetricService(db, metricRollups)),
     ...heartbeatRoutes(heartbeats),
-    ...runnerRoutes(runnerService, ingest, runnerSettings.maxBatch),
+    ...runnerRoutes(runnerService, nudgingIngest, runnerSettings.maxBatch),
   );
 
   const sweepEvery = options.sweepEveryMs ?? 2_000;
@@ -133,6 +162,7 @@ export function createApp(options: AppOptions): App {
     [
       { name: 'partitions', everyMs: 3_600_000, run: () => partitions.maintain() },
       { name: 'heartbeat-sweep', everyMs: sweepEvery, run: () => heartbeats.sweep() },
+      { name: 'no-data-sweep', everyMs: sweepEvery, run: () => noData.sweep() },
       {
         name: 'lease-reaper',
         everyMs: sweepEvery,
@@ -143,16 +173,23 @@ export function createApp(options: AppOptions): App {
       {
         // A safety net, and the first run after an upgrade: slots placed under older rules (e.g. general
         // slots a zone runner took) or left unplaced without a cause are put right without waiting for
-        // a runner to come or go.
+        // a runner to come or go. It also closes the window of the debounced rebalance after a monitor
+        // write: a process killed in it leaves the monitor unplaced until the next run of this job on
+        // any replica (within a minute), or at once when the process restarts (the first run is not
+        // leased, so a restarted replica does not wait for the dead one's lease).
         name: 'assignment-reconcile',
         everyMs: options.reconcileEveryMs ?? 60_000,
+        firstRunEverywhere: true,
         run: async () => {
           for (const orgId of await runnerRepo.orgsWithMonitors(db)) await assignments.rebalance(orgId);
         },
       },
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },
+      { name: 'event-retention', everyMs: 3_600_000, run: () => eventLog.prune(db, new Date(Date.now() - (options.eventRetentionDays ?? 7) * 86_400_000)) },
     ],
     options.logger,
+    { db, repository: new JobLeaseRepository(), holder: options.leaseHolder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` },
+    consumers,
   );
 
   const app = express();
@@ -165,5 +202,5 @@ export function createApp(options: AppOptions): App {
   app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), transactions: { run: (work) => options.database.withAmbientTransaction(work) }, logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
   app.use(problemErrors({ logger: options.logger }));
-  return { express: app, routes, metrics, background, settle: () => assignments.settle() };
+  return { express: app, routes, metrics, background, consumers, settle: () => assignments.settle() };
 }

@@ -132,6 +132,7 @@ const matrix: Record<string, Row> = {
   'GET /v1/monitors/{id}/state': { path: (f) => `/v1/monitors/${f.monitor}/state`, expect: read },
   'GET /v1/monitors/{id}/results': { path: (f) => `/v1/monitors/${f.monitor}/results`, expect: read },
   'GET /v1/monitors/{id}/transitions': { path: (f) => `/v1/monitors/${f.monitor}/transitions`, expect: read },
+  'GET /v1/monitors/{id}/metrics': { path: (f) => `/v1/monitors/${f.monitor}/metrics?window=1h`, expect: read },
 
   'GET /v1/audit': { path: () => '/v1/audit?limit=5', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] } },
 };

@@ -211,6 +211,21 @@ export interface ResultRollupsTable {
   histogram: number[];
 }
 
+/** Per-minute aggregates of one health-endpoint metric of one monitor in one region. */
+export interface MetricRollupsTable {
+  org_id: string;
+  monitor_id: string;
+  region: string;
+  metric: string;
+  bucket_start: Timestamp;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  last_value: number;
+  last_at: Timestamp;
+}
+
 export interface SlotStatesTable {
   org_id: string;
   monitor_id: string;
@@ -295,11 +310,15 @@ export interface Tables {
   runner_changes: RunnerChangesTable;
   check_results: CheckResultsTable;
   result_rollups: ResultRollupsTable;
+  metric_rollups: MetricRollupsTable;
   slot_states: SlotStatesTable;
   monitor_states: MonitorStatesTable;
   service_states: ServiceStatesTable;
   state_transitions: StateTransitionsTable;
   confirmation_requests: ConfirmationRequestsTable;
+  events: EventsTable;
+  event_cursors: EventCursorsTable;
+  job_leases: JobLeasesTable;
 }
 
 /** A row of any spec table; monitors add their heartbeat token. */
@@ -309,3 +328,29 @@ export type TeamRow = Selectable<TeamsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type RunnerTokenRow = Selectable<RunnerTokensTable>;
 export type DependencyRow = Selectable<DependenciesTable>;
+
+/** The ordered event log; seq is bigint (pg returns it as a string). */
+export interface EventsTable {
+  seq: Generated<string>;
+  org_id: string;
+  kind: string;
+  at: Timestamp;
+  payload: Json;
+  created_at: Timestamp;
+}
+
+/** How far a consumer got in one organization's events. */
+export interface EventCursorsTable {
+  consumer: string;
+  org_id: string;
+  position: ColumnType<string, string | number, string | number>;
+  updated_at: Timestamp;
+}
+
+/** Which process runs a background job until lease_until. */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  lease_until: Timestamp;
+  acquired_at: Timestamp;
+}

@@ -60,6 +60,8 @@ export class PartitionManager {
     }
     // Minute rollups serve windows up to two days; hour rollups serve SLA windows up to 400 days.
     await this.db.deleteFrom('result_rollups').where('resolution', '=', 'minute').where('bucket_start', '<', new Date(now - 8 * DAY)).execute();
+    // Health-endpoint metrics are rolled up per minute only, kept as long as the latency minute rollups.
+    await this.db.deleteFrom('metric_rollups').where('bucket_start', '<', new Date(now - 8 * DAY)).execute();
     await this.db.deleteFrom('result_rollups').where('resolution', '=', 'hour').where('bucket_start', '<', new Date(now - 400 * DAY)).execute();
     return { dropped };
   }

@@ -4,6 +4,7 @@ import { bucketIndex, latencyBucketCount } from '../../contract/latency-buckets.
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { ResultRollupsTable } from '../../db/tables.ts';
+import { MetricRollupRepository } from '../metrics/metric-rollup.repository.ts';
 
 export interface StoredResultInput {
   orgId: string;
@@ -42,6 +43,8 @@ export function rollupsOf(inputs: readonly StoredResultInput[]): Rollup[] {
 
 /** SQL for raw results and their rollups. */
 export class ResultRepository {
+  constructor(private readonly metricRollups: MetricRollupRepository = new MetricRollupRepository()) {}
+
   /**
    * Inserts results; returns the ids that were new (a repeated id is skipped, never stored twice).
    * The batch travels as one JSON parameter (jsonb_to_recordset, like the other ingest statements)
@@ -57,7 +60,7 @@ export class ResultRepository {
       confirmation: r.confirmation ?? false,
       detail: {
         ...(r.timings ? { timings: r.timings } : {}), ...(r.error ? { error: r.error } : {}), ...(r.assertions ? { assertions: r.assertions } : {}),
-        ...(r.steps ? { steps: r.steps } : {}), ...(r.details ? { details: r.details } : {}),
+        ...(r.steps ? { steps: r.steps } : {}), ...(r.metrics ? { metrics: r.metrics } : {}), ...(r.details ? { details: r.details } : {}),
       },
       received_at: receivedAt,
     }));
@@ -81,6 +84,8 @@ export class ResultRepository {
   async addRollups(db: Db, inputs: readonly StoredResultInput[]): Promise<void> {
     const rollups = rollupsOf(inputs);
     if (rollups.length === 0) return;
+    // Health-endpoint metrics of the same results, in the same transaction (one more statement per batch).
+    await this.metricRollups.add(db, inputs);
     await sql`
       INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
       SELECT x.org_id, x.monitor_id, x.region, x.resolution, x.bucket_start, x.checks, x.up, x.degraded, x.down, x.sum_ms, x.max_ms, x.histogram
