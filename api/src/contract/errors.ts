@@ -34,6 +34,9 @@ export type ErrorCode = keyof typeof errorCodes;
 export interface FieldError {
   pointer: string;
   message: string;
+  /** For errors inside a text the field holds (an alert expression): 1-based line and column. */
+  line?: number;
+  column?: number;
 }
 
 /** An existing object a conflict is about: the one holding a name, or one that still refers to the target. */

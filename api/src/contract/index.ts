@@ -13,3 +13,5 @@ export * from './runner-protocol.schema.ts';
 export * from './state.schema.ts';
 export * from './sla.schema.ts';
 export * from './latency-buckets.ts';
+export * as alertExpression from './alert-expression/index.ts';
+export { analyzeAlertExpression, alertExpressionErrors, ruleReferences, AlertExpressionError } from './alert-expression/index.ts';

@@ -14,7 +14,7 @@ const Problem = {
     detail: { type: 'string', description: 'What was wrong and what to do.' },
     instance: { type: 'string' },
     request_id: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string', description: 'JSON pointer into the request body.' }, message: { type: 'string' } } } },
+    errors: { type: 'array', items: { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string', description: 'JSON pointer into the request body.' }, message: { type: 'string' }, line: { type: 'integer', minimum: 1, description: 'For an error inside an alert expression: the line (1-based).' }, column: { type: 'integer', minimum: 1, description: 'For an error inside an alert expression: the column (1-based).' } } } },
     conflicts: {
       type: 'array',
       description: 'With code conflict: the existing objects in the way (the holder of a name, or objects that still refer to the target of a delete).',
