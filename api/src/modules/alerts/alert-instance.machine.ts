@@ -4,10 +4,9 @@ import type { Outcome } from './evaluate.logic.ts';
 // Pure alert instance state machine: no I/O, table-tested in api/test/alert-instance-machine.test.ts.
 // One instance is one rule × one subject (its identity labels). Times are epoch milliseconds.
 //
-//   inactive ──true──▶ pending ──true, held for `for`──▶ firing ──false (for keep_firing_for)──▶ resolved
-//      ▲   └──true, for = 0──────────────────────────────▶ ▲ │                                      │
-//      └────────── false (before `for` elapsed) ── pending  │ └── true again: stays firing          │
-//                                     resolved ──true──▶ pending (or firing when for = 0) ◀─────────┘
+//   inactive / resolved ──true──▶ pending (for > 0) or firing (for = 0)
+//   pending ──true, for elapsed──▶ firing        pending ──false──▶ inactive
+//   firing ──false, keep_firing_for elapsed (or 0)──▶ resolved
 //
 // Semantics follow Prometheus alerting rules: an instance is pending from the first true evaluation
 // (`active_at`) and fires on the first true evaluation at or after active_at + for; a pending instance
