@@ -93,6 +93,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     at('bad_assertions', /operator = "roughly"/, /Must be one of: equals/);
     at('bad_step', /url\s+= "https:\/\/x\.example\.com\/\{\{missing\}\}"/, /not extracted by an earlier step/);
     at('credential_header', /headers = \{ Authorization = /, /move it from headers to secret_headers/);
+    at('bad_metrics', /name = "wait_count"/, /Metric name "wait_count" is already used by metrics\[0\]/);
     // The regex check runs in the cross-field rules, which wait for the schema errors of the same monitor.
     write({ extra: invalidMonitors.replace('operator = "roughly"', 'operator = "equals"') });
     const again = await tf(['validate', '-no-color']);
@@ -123,6 +124,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     assert.deepEqual(health['run_from'], { zone: 'fulfillment' });
     assert.equal(health['http']['url'], 'http://fulfillment.internal/health');
     assert.deepEqual(health['http']['headers'], { accept: 'application/json' });
+    assert.deepEqual(health['http']['metrics'], [{ name: 'utilization_pct', path: '$.pool.utilization_pct' }, { name: 'wait_count', path: '$.pool.wait_count' }]);
     assert.deepEqual(health['configured_secrets'], ['http.secret_headers.authorization']);
     assert.equal(health['http']['secret_headers'], undefined, 'the API never returns secret headers');
     assert.deepEqual((s.get('pharos_monitor.health')?.['http'] as Record<string, unknown>)['secret_headers'], { authorization: 'Bearer fleet-health-secret-0001' }, 'Terraform keeps them');

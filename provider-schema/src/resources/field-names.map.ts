@@ -8,7 +8,7 @@ import type { JsonObject } from '../engine/json-view.mapper.ts';
  * validation (JSON pointers → attribute paths) and by the parity test.
  */
 export const fieldRenames: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  pharos_monitor: { assertions: 'assertion', steps: 'step', 'steps.assertions': 'assertion' },
+  pharos_monitor: { assertions: 'assertion', steps: 'step', 'steps.assertions': 'assertion', 'http.metrics': 'metric' },
   pharos_routing_policy: { matchers: 'matcher' },
 };
 

@@ -265,6 +265,153 @@ export class MonitorRunFromOutputReference extends cdktf.ComplexObject {
     return this._labels;
   }
 }
+export interface MonitorHttpMetric {
+  /**
+  * Metric name, unique within the monitor: 1 to 63 lower-case letters, digits and "_", starting with a letter, e.g. "utilization_pct". Alert rules refer to it as metric(monitor("…"), "name").
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#name Monitor#name}
+  */
+  readonly name: string;
+  /**
+  * JSONPath to one value of the JSON response body, e.g. "$.pool.utilization_pct". Numbers, numeric strings and booleans (1/0) are recorded; anything else leaves the metric absent for that check (never failing it).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#path Monitor#path}
+  */
+  readonly path: string;
+}
+
+export function monitorHttpMetricToTerraform(struct?: MonitorHttpMetric | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    name: cdktf.stringToTerraform(struct!.name),
+    path: cdktf.stringToTerraform(struct!.path),
+  }
+}
+
+
+export function monitorHttpMetricToHclTerraform(struct?: MonitorHttpMetric | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    name: {
+      value: cdktf.stringToHclTerraform(struct!.name),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    path: {
+      value: cdktf.stringToHclTerraform(struct!.path),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class MonitorHttpMetricOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): MonitorHttpMetric | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._name !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.name = this._name;
+    }
+    if (this._path !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.path = this._path;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: MonitorHttpMetric | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._name = undefined;
+      this._path = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._name = value.name;
+      this._path = value.path;
+    }
+  }
+
+  // name - computed: false, optional: false, required: true
+  private _name?: string; 
+  public get name() {
+    return this.getStringAttribute('name');
+  }
+  public set name(value: string) {
+    this._name = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get nameInput() {
+    return this._name;
+  }
+
+  // path - computed: false, optional: false, required: true
+  private _path?: string; 
+  public get path() {
+    return this.getStringAttribute('path');
+  }
+  public set path(value: string) {
+    this._path = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get pathInput() {
+    return this._path;
+  }
+}
+
+export class MonitorHttpMetricList extends cdktf.ComplexList {
+  public internalValue? : MonitorHttpMetric[] | cdktf.IResolvable
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): MonitorHttpMetricOutputReference {
+    return new MonitorHttpMetricOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
+}
 export interface MonitorHttp {
   /**
   * HTTP method. One of: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS. Defaults to "GET".
@@ -320,6 +467,12 @@ export interface MonitorHttp {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#max_body_bytes Monitor#max_body_bytes}
   */
   readonly maxBodyBytes?: number;
+  /**
+  * metric block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#metric Monitor#metric}
+  */
+  readonly metric?: MonitorHttpMetric[] | cdktf.IResolvable;
 }
 
 export function monitorHttpToTerraform(struct?: MonitorHttp | cdktf.IResolvable): any {
@@ -337,6 +490,7 @@ export function monitorHttpToTerraform(struct?: MonitorHttp | cdktf.IResolvable)
     max_redirects: cdktf.numberToTerraform(struct!.maxRedirects),
     verify_tls: cdktf.booleanToTerraform(struct!.verifyTls),
     max_body_bytes: cdktf.numberToTerraform(struct!.maxBodyBytes),
+    metric: cdktf.listMapper(monitorHttpMetricToTerraform, true)(struct!.metric),
   }
 }
 
@@ -401,6 +555,12 @@ export function monitorHttpToHclTerraform(struct?: MonitorHttp | cdktf.IResolvab
       type: "simple",
       storageClassType: "number",
     },
+    metric: {
+      value: cdktf.listMapperHcl(monitorHttpMetricToHclTerraform, true)(struct!.metric),
+      isBlock: true,
+      type: "list",
+      storageClassType: "MonitorHttpMetricList",
+    },
   };
 
   // remove undefined attributes
@@ -461,6 +621,10 @@ export class MonitorHttpOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.maxBodyBytes = this._maxBodyBytes;
     }
+    if (this._metric?.internalValue !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.metric = this._metric?.internalValue;
+    }
     return hasAnyValues ? internalValueResult : undefined;
   }
 
@@ -477,6 +641,7 @@ export class MonitorHttpOutputReference extends cdktf.ComplexObject {
       this._maxRedirects = undefined;
       this._verifyTls = undefined;
       this._maxBodyBytes = undefined;
+      this._metric.internalValue = undefined;
     }
     else if (cdktf.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
@@ -494,6 +659,7 @@ export class MonitorHttpOutputReference extends cdktf.ComplexObject {
       this._maxRedirects = value.maxRedirects;
       this._verifyTls = value.verifyTls;
       this._maxBodyBytes = value.maxBodyBytes;
+      this._metric.internalValue = value.metric;
     }
   }
 
@@ -636,6 +802,22 @@ export class MonitorHttpOutputReference extends cdktf.ComplexObject {
   // Temporarily expose input value. Use with caution.
   public get maxBodyBytesInput() {
     return this._maxBodyBytes;
+  }
+
+  // metric - computed: false, optional: true, required: false
+  private _metric = new MonitorHttpMetricList(this, "metric", false);
+  public get metric() {
+    return this._metric;
+  }
+  public putMetric(value: MonitorHttpMetric[] | cdktf.IResolvable) {
+    this._metric.internalValue = value;
+  }
+  public resetMetric() {
+    this._metric.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get metricInput() {
+    return this._metric.internalValue;
   }
 }
 export interface MonitorTcp {
