@@ -82,6 +82,16 @@ for (const [name, points, current, expected] of verdicts) {
   });
 }
 
+test('flat history (MAD 0): the spread is 5 % of the median, so even without the ratio floor +10 % is not anomalous', () => {
+  const b = ready(learnBaseline(history(600, () => 1000), now));
+  assert.equal(b.mad_ms, 0);
+  assert.equal(b.spread_ms, 50);
+  assert.equal(b.threshold_ms, 1150);
+  const noRatioFloor = { min_ratio: 1 };
+  assert.equal((judgeLatency(1100, b, noRatioFloor) as { anomalous: boolean }).anomalous, false);
+  assert.equal((judgeLatency(1151, b, noRatioFloor) as { anomalous: boolean }).anomalous, true);
+});
+
 test('warm-up: 180 usable points are needed; the status says how many there are', () => {
   assert.deepEqual(learnBaseline(history(179, steady), now), { status: 'warming_up', points: 179, needed_points: 180 });
   assert.equal(learnBaseline(history(180, steady), now).status, 'ready');
