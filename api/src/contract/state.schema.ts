@@ -7,7 +7,7 @@ export type State = (typeof states)[number];
 const StateEnum = StringEnum(states);
 
 /** Why a slot is unknown when no check result explains it. */
-export const slotCauses = ['no_runner'] as const;
+export const slotCauses = ['no_runner', 'no_data'] as const;
 export type SlotCause = (typeof slotCauses)[number];
 
 export const RegionState = Type.Object({
@@ -19,7 +19,7 @@ export const RegionState = Type.Object({
   last_result_at: Type.Optional(Timestamp),
   last_error: Type.Optional(Type.String()),
   runner_id: Type.Optional(Type.String({ description: 'Runner that currently owns this monitor in this region.' })),
-  cause: Type.Optional(StringEnum(slotCauses, { description: 'Why the region is unknown: no_runner = no live runner of the region can run the monitor (its zone, labels or check type); it clears when one registers.' })),
+  cause: Type.Optional(StringEnum(slotCauses, { description: 'Why the region is unknown: no_runner = no live runner of the region can run the monitor (its zone, labels or check type), it clears when one registers; no_data = no result arrived for max(2 × interval, interval + timeout + runner lease), it clears with the next result.' })),
 });
 
 export const MonitorState = Type.Object({
@@ -45,7 +45,8 @@ export const Transition = Type.Object({
         result_id: Type.Optional(Type.String({ description: 'The check result that moved a slot.' })),
         status: Type.Optional(Type.String({ description: 'That result\'s status.' })),
         error: Type.Optional(Type.Unknown({ description: 'That result\'s error (code and message).' })),
-        reason: Type.Optional(Type.String({ description: 'Why a slot became unknown, e.g. "no_runner".' })),
+        reason: Type.Optional(Type.String({ description: 'Why a slot became unknown: "no_runner" or "no_data".' })),
+        quiet_since: Type.Optional(Type.String({ format: 'date-time', description: 'For reason "no_data": the last result, or the slot\'s assignment or last change when later.' })),
         regions_down: Type.Optional(Type.Integer({ description: 'For a monitor: regions down at the transition.' })),
         regions: Type.Optional(Type.Integer({ description: 'For a monitor: regions with a state.' })),
       },

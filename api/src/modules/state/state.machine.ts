@@ -80,3 +80,13 @@ const severity: Record<State, number> = { unknown: 0, up: 1, degraded: 2, down: 
 export function worstState(states: readonly State[]): State {
   return states.reduce<State>((worst, s) => (severity[s] > severity[worst] ? s : worst), 'unknown');
 }
+
+/**
+ * Seconds without a result after which a slot is unknown with cause no_data:
+ * max(2 × interval, interval + timeout + lease). Two intervals absorb one lost or late result; the
+ * second term covers a check that ran its full timeout just before its runner's lease lapsed
+ * (the slot then moves to another runner, which checks it at once).
+ */
+export function noDataAfterSeconds(monitor: { intervalSeconds: number; timeoutSeconds: number }, leaseSeconds: number): number {
+  return Math.max(2 * monitor.intervalSeconds, monitor.intervalSeconds + monitor.timeoutSeconds + leaseSeconds);
+}

@@ -25,6 +25,28 @@ export interface TransitionRecord {
   cause: Record<string, unknown>;
 }
 
+/** A slot's state and why it is unknown without a result saying so. */
+export interface SlotCauseRow {
+  monitorId: string;
+  region: string;
+  state: State;
+  since: Date;
+  cause: SlotCause | null;
+}
+
+/** A slot that has been quiet for longer than its no-data threshold (by the SQL prefilter). */
+export interface QuietSlotRow {
+  orgId: string;
+  monitorId: string;
+  serviceId: string | null;
+  region: string;
+  spec: unknown;
+  quietSince: Date;
+  /** The slot has a slot_states row (else: assigned, never reported). */
+  stored: boolean;
+  assignedAt: Date | null;
+}
+
 const pairs = (slots: ReadonlyArray<{ monitorId: string; region: string }>) => JSON.stringify(slots.map((s) => ({ monitor_id: s.monitorId, region: s.region })));
 
 /** SQL for current states (slot, monitor, service) and their transition history. */
@@ -60,10 +82,10 @@ export class StateRepository {
         cause = excluded.cause`.execute(db);
   }
 
-  /** Slots that carry a cause, of the organization or of some of its monitors. */
-  async slotsWithCause(db: Db, orgId: string, monitorIds?: readonly string[]): Promise<Array<{ monitorId: string; region: string }>> {
+  /** Slots that carry this cause, of the organization or of some of its monitors. */
+  async slotsWithCause(db: Db, orgId: string, cause: SlotCause, monitorIds?: readonly string[]): Promise<Array<{ monitorId: string; region: string }>> {
     if (monitorIds && monitorIds.length === 0) return [];
-    let query = db.selectFrom('slot_states').select(['monitor_id', 'region']).where('org_id', '=', orgId).where('cause', 'is not', null);
+    let query = db.selectFrom('slot_states').select(['monitor_id', 'region']).where('org_id', '=', orgId).where('cause', '=', cause);
     if (monitorIds) query = query.where('monitor_id', 'in', [...monitorIds]);
     const rows = await query.execute();
     return rows.map((r) => ({ monitorId: r.monitor_id, region: r.region }));
@@ -74,6 +96,56 @@ export class StateRepository {
     if (slots.length === 0) return;
     await sql`UPDATE slot_states s SET cause = NULL FROM jsonb_to_recordset(${pairs(slots)}::jsonb) AS x(monitor_id text, region text)
               WHERE s.monitor_id = x.monitor_id AND s.region = x.region`.execute(db);
+  }
+
+  /**
+   * Per slot of the organization (or of some of its monitors): its state and why it is unknown when
+   * no result says so (no_runner, no_data; null otherwise). What alert functions such as
+   * unknown(...) and no_data(...) read.
+   */
+  async causes(db: Db, orgId: string, monitorIds?: readonly string[]): Promise<SlotCauseRow[]> {
+    if (monitorIds && monitorIds.length === 0) return [];
+    let query = db.selectFrom('slot_states').select(['monitor_id', 'region', 'state', 'since', 'cause']).where('org_id', '=', orgId);
+    if (monitorIds) query = query.where('monitor_id', 'in', [...monitorIds]);
+    const rows = await query.orderBy('monitor_id').orderBy('region').execute();
+    return rows.map((r) => ({ monitorId: r.monitor_id, region: r.region, state: r.state as State, since: new Date(r.since), cause: (r.cause as SlotCause | null) ?? null }));
+  }
+
+  /**
+   * Slots of enabled probe monitors (every organization) with no result for longer than
+   * `thresholdSql` allows and no cause yet: stored slots, and assigned slots that never reported.
+   * Quiet since the latest of the last result, the last state change and the current assignment
+   * (a slot that just moved or just got a runner is not quiet). Oldest first, at most `limit`.
+   * The threshold is computed in SQL only to bound the scan; callers confirm each candidate with
+   * the pure rule (noDataAfterSeconds).
+   */
+  async quietSlots(db: Db, q: { now: Date; leaseSeconds: number; defaultIntervalSeconds: number; defaultTimeoutSeconds: number; limit: number }): Promise<QuietSlotRow[]> {
+    const { rows } = await sql<{ org_id: string; monitor_id: string; service_id: string | null; region: string; spec: unknown; quiet_since: Date | string; stored: boolean; assigned_at: Date | string | null }>`
+      SELECT * FROM (
+        SELECT m.org_id, m.id AS monitor_id, m.service_id, coalesce(s.region, a.region) AS region, m.spec,
+               greatest(s.last_result_at, s.since, a.assigned_at) AS quiet_since, s.monitor_id IS NOT NULL AS stored, a.assigned_at,
+               coalesce((m.spec ->> 'interval_seconds')::float8, ${q.defaultIntervalSeconds}) AS iv,
+               coalesce((m.spec ->> 'timeout_seconds')::float8, ${q.defaultTimeoutSeconds}) AS tmo
+        FROM slot_states s FULL JOIN slot_assignments a ON a.monitor_id = s.monitor_id AND a.region = s.region
+        JOIN monitors m ON m.id = coalesce(s.monitor_id, a.monitor_id)
+        WHERE s.cause IS NULL AND m.type <> 'heartbeat' AND coalesce((m.spec ->> 'enabled')::boolean, true)
+      ) x
+      WHERE x.quiet_since < ${q.now.toISOString()}::timestamptz - greatest(2 * x.iv, x.iv + x.tmo + ${q.leaseSeconds}) * interval '1 second'
+      ORDER BY x.quiet_since LIMIT ${q.limit}`.execute(db);
+    return rows.map((r) => ({
+      orgId: r.org_id, monitorId: r.monitor_id, serviceId: r.service_id, region: r.region, spec: r.spec, quietSince: new Date(r.quiet_since), stored: r.stored,
+      assignedAt: r.assigned_at ? new Date(r.assigned_at) : null,
+    }));
+  }
+
+  /** Inserts rows for slots that have none yet; a row written meanwhile (a first result) wins. */
+  async insertSlotsIfAbsent(db: Db, orgId: string, slots: readonly SlotStateRow[]): Promise<void> {
+    if (slots.length === 0) return;
+    await db
+      .insertInto('slot_states')
+      .values(slots.map((s) => ({ org_id: orgId, monitor_id: s.monitorId, region: s.region, state: s.state, since: s.since, failures: s.failures, degraded: s.degraded, successes: s.successes, last_result_id: s.lastResultId, last_result_at: s.lastResultAt, last_error: s.lastError, cause: s.cause })))
+      .onConflict((oc) => oc.columns(['monitor_id', 'region']).doNothing())
+      .execute();
   }
 
   /** Deletes the rows of slots that no longer exist (a region removed from a monitor). */

@@ -100,7 +100,8 @@ export class StateService {
   async recordPlacement(trx: Db, orgId: string, placement: SlotPlacement, monitors: ReadonlyMap<string, MonitorFacts>, at = new Date()): Promise<TransitionRecord[]> {
     const existing = new Set(placement.slots.map(keyOf));
     const unplaced = new Set(placement.unplaced.map(keyOf));
-    const flagged = await this.repo.slotsWithCause(trx, orgId, placement.monitorIds);
+    // Only no_runner is placement's to set and clear; no_data belongs to the no-data sweep and clears with a result.
+    const flagged = await this.repo.slotsWithCause(trx, orgId, 'no_runner', placement.monitorIds);
     const flaggedKeys = new Set(flagged.map(keyOf));
     await this.repo.clearCause(trx, flagged.filter((s) => existing.has(keyOf(s)) && !unplaced.has(keyOf(s))));
     await this.repo.deleteSlots(trx, flagged.filter((s) => !existing.has(keyOf(s))));
@@ -124,6 +125,48 @@ export class StateService {
     await this.applyServices(trx, orgId, services, transitions);
     await this.repo.addTransitions(trx, transitions);
     return transitions;
+  }
+
+  /**
+   * Records quiet slots as unknown with cause no_data (a transition when the state changes; monitor
+   * and service states follow). Each slot is re-read under its row lock and skipped unless it is
+   * still quiet for `thresholdMs(monitorId)` at `at` and has no cause: a result committed since the
+   * scan wins. Runs in the caller's transaction; returns the slots marked.
+   */
+  async recordNoData(
+    trx: Db,
+    orgId: string,
+    quiet: ReadonlyArray<{ monitorId: string; region: string; assignedAt: Date | null; stored: boolean }>,
+    monitors: ReadonlyMap<string, MonitorFacts>,
+    thresholdMs: (monitorId: string) => number,
+    at = new Date(),
+  ): Promise<{ marked: Array<{ monitorId: string; region: string }>; transitions: TransitionRecord[] }> {
+    const stored = await this.repo.lockSlots(trx, quiet.filter((q) => q.stored));
+    const transitions: TransitionRecord[] = [];
+    const updated: SlotStateRow[] = [];
+    const inserted: SlotStateRow[] = [];
+    const changed = new Map<string, Date>();
+    for (const q of quiet) {
+      const before = stored.get(keyOf(q));
+      if (q.stored && !before) continue; // deleted since the scan
+      if (before?.cause) continue;
+      const quietSince = Math.max(before?.lastResultAt?.getTime() ?? 0, before?.since.getTime() ?? 0, q.assignedAt?.getTime() ?? 0);
+      if (at.getTime() - quietSince <= thresholdMs(q.monitorId)) continue;
+      const quietIso = new Date(quietSince).toISOString();
+      if (before && before.state !== 'unknown') {
+        transitions.push({ orgId, subjectType: 'slot', subjectId: q.monitorId, region: q.region, from: before.state, to: 'unknown', at, cause: { reason: 'no_data', quiet_since: quietIso } });
+        changed.set(q.monitorId, at);
+      }
+      const base: SlotStateRow = before ?? { ...initialSlot(at), monitorId: q.monitorId, region: q.region, lastResultId: null, lastResultAt: null, lastError: null, cause: null };
+      const row: SlotStateRow = { ...base, state: 'unknown', since: before?.state === 'unknown' ? before.since : at, failures: 0, degraded: 0, successes: 0, cause: 'no_data' };
+      (before ? updated : inserted).push(row);
+    }
+    await this.repo.saveSlots(trx, orgId, updated);
+    await this.repo.insertSlotsIfAbsent(trx, orgId, inserted);
+    const services = await this.applyMonitors(trx, orgId, changed, monitors, transitions);
+    await this.applyServices(trx, orgId, services, transitions);
+    await this.repo.addTransitions(trx, transitions);
+    return { marked: [...updated, ...inserted].map((s) => ({ monitorId: s.monitorId, region: s.region })), transitions };
   }
 
   /** Recomputes monitor states from their slots; returns services whose monitors changed state. */
