@@ -284,6 +284,14 @@ export interface ConfirmationRequestsTable {
   delivered_at: Timestamp | null;
 }
 
+/** A monitor, service or SLO an alert rule's expression names (resolved when the rule was written). */
+export interface AlertRuleReferencesTable {
+  org_id: string;
+  rule_id: string;
+  subject_type: 'monitor' | 'service' | 'slo';
+  subject_id: string;
+}
+
 export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos'] as const;
 export type SpecTableName = (typeof specTables)[number];
 
@@ -301,6 +309,7 @@ export interface Tables {
   channels: SpecTable;
   maintenance_windows: SpecTable;
   slos: SpecTable;
+  alert_rule_references: AlertRuleReferencesTable;
   dependencies: DependenciesTable;
   audit_entries: AuditEntriesTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -7,6 +7,7 @@ import * as idempotencyLease from './2026-12-01T0840-idempotency-lease.ts';
 import * as monitorCredentials from './2026-12-01T0900-monitor-credentials-to-secrets.ts';
 import * as eventLog from './2026-12-01T1000-event-log-and-job-leases.ts';
 import * as healthMetrics from './2026-12-01T1030-health-metrics.ts';
+import * as alertRuleReferences from './2026-12-01T1040-alert-rule-references.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T0900-monitor-credentials-to-secrets': monitorCredentials,
   '2026-12-01T1000-event-log-and-job-leases': eventLog,
   '2026-12-01T1030-health-metrics': healthMetrics,
+  '2026-12-01T1040-alert-rule-references': alertRuleReferences,
 };

@@ -1,8 +1,14 @@
 import { AlertRule, AlertRuleInput } from '../../contract/alerting.schema.ts';
+import { alertExpressionErrors } from '../../contract/alert-expression/index.ts';
 import { resolveTeam } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
+import { storeRuleReferences } from './alert-rule-references.ts';
 
-/** Alert rules: an expression over states and measurements, owned by a team. */
+/**
+ * Alert rules: an expression over states and measurements, owned by a team. The expression is
+ * parsed and type-checked (422 with line and column), then its names are resolved among the team's
+ * monitors, services and SLOs and stored as references (422 naming unknown ones).
+ */
 export const alertRuleKind: SpecKind = {
   type: 'alert_rule',
   label: 'Alert rule',
@@ -13,8 +19,13 @@ export const alertRuleKind: SpecKind = {
   input: AlertRuleInput,
   output: AlertRule,
   filters: [],
+  rules: (doc) => alertExpressionErrors(String(doc.expression)),
   async place(ctx, doc) {
     const team = await resolveTeam(ctx, String(doc.team_id));
     return { teamId: team.id, type: String(doc.severity ?? 'error') };
+  },
+  async afterWrite(ctx, row) {
+    const team = await resolveTeam(ctx, row.team_id);
+    await storeRuleReferences(ctx, row, team, String((row.spec as Record<string, unknown>).expression));
   },
 };

@@ -62,6 +62,8 @@ export interface SpecKind {
   columns?(doc: Record<string, unknown>, current: SpecRow | undefined): Record<string, unknown>;
   /** Extra fields of the response, e.g. a heartbeat URL. */
   present?(row: SpecRow, ctx: { baseUrl: string }): Record<string, unknown>;
+  /** Writes rows derived from the stored document after every create and update, in the same transaction (an alert rule's resolved references); may refuse the write by throwing. */
+  afterWrite?(ctx: KindContext, row: SpecRow): Promise<void>;
   /** Keeps dependent rows consistent after an update (inside the same transaction). */
   afterUpdate?(ctx: KindContext, before: SpecRow, after: SpecRow): Promise<void>;
   /** Query parameters of DELETE beyond the standard ones, e.g. a service's `cascade`. */

@@ -129,6 +129,7 @@ export class SpecService {
       const write = await this.prepare(ctx, input, undefined);
       attempt.write = write;
       const row = await this.repo.insert(trx, caller.principal.orgId, newId(this.kind.idKind), write);
+      await this.kind.afterWrite?.(ctx, row);
       const doc = this.present(row, caller.baseUrl);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: this.kind.type, resourceId: row.id, teamId: row.team_id, before: undefined, after: doc });
       return { id: row.id, doc, version: row.version, ...(await this.warn(trx, row)) };
@@ -156,6 +157,7 @@ export class SpecService {
       const before = this.present(current, caller.baseUrl);
       const row = await this.repo.update(trx, caller.principal.orgId, id, write);
       await this.kind.afterUpdate?.(ctx, current, row);
+      await this.kind.afterWrite?.(ctx, row);
       const doc = this.present(row, caller.baseUrl);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: this.kind.type, resourceId: id, teamId: row.team_id, before, after: doc });
       return { id, doc, version: row.version, ...(await this.warn(trx, row)) };

@@ -3,6 +3,8 @@ import { PharosError } from '../../contract/errors.ts';
 import { Service, ServiceInput } from '../../contract/service.schema.ts';
 import { DependencyRepository, type EdgeOfService } from '../dependencies/dependency.repository.ts';
 import { presentDependency } from '../dependencies/dependency.service.ts';
+import { AlertRuleReferenceRepository } from '../alert-rules/alert-rule-reference.repository.ts';
+import { refuseWhileNamed } from '../alert-rules/alert-rule-references.ts';
 import { resolveTeam } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
 
@@ -43,6 +45,12 @@ export const serviceKind: SpecKind = {
     return { teamId: team.id, type: String(doc.kind ?? 'internal') };
   },
   async afterUpdate(ctx, before, after) {
+    // Alert rules name services (and their monitors) by name within their team: renaming the service or moving it (with its monitors) to another team is refused while a rule names them.
+    if (before.name !== after.name) await refuseWhileNamed(ctx, after.org_id, { type: 'service', name: before.name }, [{ type: 'service', id: after.id }], 'rename');
+    if (before.team_id !== after.team_id) {
+      const monitors = await new AlertRuleReferenceRepository().monitorIdsOfService(ctx.trx, after.org_id, after.id);
+      await refuseWhileNamed(ctx, after.org_id, { type: 'service', name: before.name }, [{ type: 'service', id: after.id }, ...monitors.map((id) => ({ type: 'monitor' as const, id }))], 'move');
+    }
     // Monitors and dependency edges are owned by the service's team; moving the service moves them.
     if (before.team_id === after.team_id) return;
     await ctx.trx.updateTable('monitors').set({ team_id: after.team_id }).where('org_id', '=', after.org_id).where('service_id', '=', after.id).execute();
@@ -52,6 +60,7 @@ export const serviceKind: SpecKind = {
     cascade: Type.Optional(Type.Boolean({ default: false, description: 'Also delete the dependency edges from and to the service (each audited). Without it a service in any edge answers 409 listing them.' })),
   },
   async beforeDelete(ctx, row, options) {
+    await refuseWhileNamed(ctx, row.org_id, { type: 'service', name: row.name }, [{ type: 'service', id: row.id }], 'delete');
     const monitors = await ctx.trx.selectFrom('monitors').select(({ fn }) => fn.countAll<string>().as('n')).where('org_id', '=', row.org_id).where('service_id', '=', row.id).executeTakeFirstOrThrow();
     if (Number(monitors.n) > 0) {
       throw new PharosError('conflict', `Service "${row.name}" still has ${monitors.n} monitor(s); delete or move them first.`);

@@ -1,5 +1,6 @@
 import { PharosError } from '../../contract/errors.ts';
 import { Slo, SloInput, sloErrors, type SloInput as Input } from '../../contract/slo.schema.ts';
+import { refuseWhileNamed } from '../alert-rules/alert-rule-references.ts';
 import { resolveService, resolveTeam } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
 
@@ -43,5 +44,12 @@ export const sloKind: SpecKind = {
       serviceId = monitor.service_id;
     }
     return { teamId: team.id, serviceId, type: slo.objective };
+  },
+  // Alert rules name SLOs by name within their team (burn_rate(slo("…"), "1h")).
+  async afterUpdate(ctx, before, after) {
+    if (before.name !== after.name || before.team_id !== after.team_id) await refuseWhileNamed(ctx, after.org_id, { type: 'slo', name: before.name }, [{ type: 'slo', id: after.id }], before.name !== after.name ? 'rename' : 'move');
+  },
+  async beforeDelete(ctx, row) {
+    await refuseWhileNamed(ctx, row.org_id, { type: 'slo', name: row.name }, [{ type: 'slo', id: row.id }], 'delete');
   },
 };
