@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { defaultInstanceSpec, dueAt, initialInstance, instanceKey, stepInstance, type InstanceSpec, type InstanceState, type InstanceTransition } from '../src/modules/alerts/alert-instance.machine.ts';
+import { defaultInstanceSpec, dueAt, initialInstance, instanceKey, instanceSpecOf, stepInstance, type InstanceSpec, type InstanceState, type InstanceTransition } from '../src/modules/alerts/alert-instance.machine.ts';
 import type { Outcome } from '../src/modules/alerts/evaluate.logic.ts';
 
 const t0 = Date.parse('2026-12-01T09:00:00Z');
@@ -67,6 +67,40 @@ for (const [name, spec, steps, states, transitions] of cases) {
   });
 }
 
+// Every state × (no_data under each policy, error): the next state and the reason of the transition,
+// one evaluation after the instance got there (for 60s, so pending is reachable; well inside the timeout).
+const reach: Record<string, Array<[number, Outcome]>> = {
+  inactive: [[0, F]],
+  pending: [[0, T]],
+  firing: [[0, T], [60, T]],
+  resolved: [[0, T], [60, T], [70, F]],
+};
+const matrix: Array<[string, 'keep_last' | 'ok' | 'alerting', Outcome, string, string | null]> = [
+  ['inactive', 'keep_last', N, 'inactive', null],
+  ['pending', 'keep_last', N, 'pending', null],
+  ['firing', 'keep_last', N, 'firing', null],
+  ['resolved', 'keep_last', N, 'resolved', null],
+  ['inactive', 'ok', N, 'inactive', null],
+  ['pending', 'ok', N, 'inactive', 'condition_cleared'],
+  ['firing', 'ok', N, 'resolved', 'condition_cleared'],
+  ['resolved', 'ok', N, 'resolved', null],
+  ['inactive', 'alerting', N, 'pending', 'condition_met'],
+  ['pending', 'alerting', N, 'firing', 'for_elapsed'],
+  ['firing', 'alerting', N, 'firing', null],
+  ['resolved', 'alerting', N, 'pending', 'condition_met'],
+  ...(['inactive', 'pending', 'firing', 'resolved'] as const).flatMap((state) => (['keep_last', 'ok', 'alerting'] as const).map((policy): [string, typeof policy, Outcome, string, null] => [state, policy, E, state, null])),
+];
+for (const [state, policy, outcome, expected, reason] of matrix) {
+  test(`instance: ${outcome} in ${state} under no_data=${policy} → ${expected}`, () => {
+    const spec = { ...defaultInstanceSpec, for_ms: 60 * s, no_data: policy };
+    const before = run(reach[state]!, spec).instance;
+    assert.equal(before.state, state);
+    const step = stepInstance(before, outcome, t0 + 100 * s, spec);
+    assert.equal(step.next.state, expected);
+    assert.deepEqual(step.transitions.map((t) => t.reason), reason ? [reason] : []);
+  });
+}
+
 test('instance: transitions carry the outcome that caused them', () => {
   const spec = { ...defaultInstanceSpec, no_data: 'ok' as const };
   const fired = stepInstance(initialInstance(t0), 'true', t0, spec);
@@ -81,6 +115,13 @@ test('instance: the record keeps active_at, fired_at, false_since and since', ()
   assert.deepEqual(firing, { state: 'firing', since: t0 + 60 * s, active_at: t0, fired_at: t0 + 60 * s, false_since: t0 + 70 * s, no_data_since: null });
   const { instance: resolved } = run([[0, T], [60, T], [70, F], [370, F]], { for_ms: 60 * s, keep_firing_for_ms: 5 * m });
   assert.deepEqual(resolved, { state: 'resolved', since: t0 + 370 * s, active_at: null, fired_at: t0 + 60 * s, false_since: null, no_data_since: null });
+});
+
+test('instanceSpecOf: a stored rule\'s durations in milliseconds, defaults for what is absent', () => {
+  assert.deepEqual(instanceSpecOf({}), { for_ms: 0, keep_firing_for_ms: 0, no_data: 'keep_last', no_data_timeout_ms: 15 * m });
+  assert.deepEqual(instanceSpecOf({ for_duration: '1m30s', keep_firing_for: '5m', no_data: 'ok', no_data_timeout: '1h' }), { for_ms: 90 * s, keep_firing_for_ms: 5 * m, no_data: 'ok', no_data_timeout_ms: 60 * m });
+  assert.deepEqual(instanceSpecOf({ for_duration: '0s', keep_firing_for: null, no_data: null }), defaultInstanceSpec);
+  assert.throws(() => instanceSpecOf({ for_duration: 'soon' }), /for_duration "soon" is not a duration/);
 });
 
 test('dueAt: when a tick with the same outcome could change the instance', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseDuration } from '../../shared/duration.ts';
 import type { Outcome } from './evaluate.logic.ts';
 
 // Pure alert instance state machine: no I/O, table-tested in api/test/alert-instance-machine.test.ts.
@@ -49,6 +50,33 @@ export interface InstanceSpec {
 }
 
 export const defaultInstanceSpec: InstanceSpec = { for_ms: 0, keep_firing_for_ms: 0, no_data: 'keep_last', no_data_timeout_ms: defaultNoDataTimeoutMs };
+
+/** The evaluation settings of a rule as stored: durations in the rule's syntax ("0s", "5m", "1h30m"). */
+export interface RuleTiming {
+  for_duration?: string | null;
+  keep_firing_for?: string | null;
+  no_data?: NoDataPolicy | null;
+  no_data_timeout?: string | null;
+}
+
+const durationOf = (field: string, text: string | null | undefined, fallback: number): number => {
+  if (text === undefined || text === null) return fallback;
+  const ms = parseDuration(text);
+  // The rule contract validates the syntax before a rule is stored; a stored value that does not
+  // parse is corrupt data, and guessing a duration would fire or hold pages at the wrong time.
+  if (ms === undefined) throw new Error(`stored alert rule ${field} "${text}" is not a duration`);
+  return ms;
+};
+
+/** The machine's settings from a stored rule, with the defaults applied in this one place. */
+export function instanceSpecOf(rule: RuleTiming): InstanceSpec {
+  return {
+    for_ms: durationOf('for_duration', rule.for_duration, defaultInstanceSpec.for_ms),
+    keep_firing_for_ms: durationOf('keep_firing_for', rule.keep_firing_for, defaultInstanceSpec.keep_firing_for_ms),
+    no_data: rule.no_data ?? defaultInstanceSpec.no_data,
+    no_data_timeout_ms: durationOf('no_data_timeout', rule.no_data_timeout, defaultInstanceSpec.no_data_timeout_ms),
+  };
+}
 
 export interface InstanceState {
   state: InstanceStateName;
