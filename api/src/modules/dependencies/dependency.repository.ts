@@ -39,6 +39,45 @@ export class DependencyRepository {
     return db.selectFrom('dependencies').select('id').where('org_id', '=', orgId).where('service_id', '=', serviceId).where('depends_on_service_id', '=', dependsOnServiceId).executeTakeFirst();
   }
 
+  /** The edge `id` of a service, optionally locked for update. */
+  async get(db: Db, orgId: string, serviceId: string, id: string, forUpdate = false): Promise<DependencyRow | undefined> {
+    let query = db.selectFrom('dependencies').selectAll().where('org_id', '=', orgId).where('service_id', '=', serviceId).where('id', '=', id);
+    if (forUpdate) query = query.forUpdate();
+    return query.executeTakeFirst();
+  }
+
+  /** One page of a service's outgoing edges in id order, after `afterId`; `limit` rows at most. */
+  async page(db: Db, orgId: string, serviceId: string, q: { afterId?: string | undefined; limit: number }): Promise<DependencyRow[]> {
+    let query = db.selectFrom('dependencies').selectAll().where('org_id', '=', orgId).where('service_id', '=', serviceId);
+    if (q.afterId) query = query.where('id', '>', q.afterId);
+    return query.orderBy('id').limit(q.limit).execute();
+  }
+
+  async insert(db: Db, row: { id: string; org_id: string; team_id: string; service_id: string; depends_on_service_id: string; description: string | null; created_at: Date; updated_at: Date }): Promise<DependencyRow> {
+    return db.insertInto('dependencies').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** Rewrites an edge's target and description and bumps its version. */
+  async update(db: Db, orgId: string, id: string, next: { depends_on_service_id: string; description: string | null }): Promise<DependencyRow> {
+    return db
+      .updateTable('dependencies')
+      .set((eb) => ({ depends_on_service_id: next.depends_on_service_id, description: next.description, updated_at: new Date(), version: eb('version', '+', 1) }))
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Every edge of the organization but `exceptId`, as from → to pairs (the cycle check). */
+  async graph(db: Db, orgId: string, exceptId: string): Promise<Array<{ from: string; to: string }>> {
+    return db.selectFrom('dependencies').select(['service_id as from', 'depends_on_service_id as to']).where('org_id', '=', orgId).where('id', '!=', exceptId).execute();
+  }
+
+  /** Edges follow their dependent service's team. */
+  async moveServiceTeam(db: Db, orgId: string, serviceId: string, teamId: string): Promise<void> {
+    await db.updateTable('dependencies').set({ team_id: teamId }).where('org_id', '=', orgId).where('service_id', '=', serviceId).execute();
+  }
+
   async deleteMany(db: Db, orgId: string, ids: readonly string[]): Promise<void> {
     if (ids.length) await db.deleteFrom('dependencies').where('org_id', '=', orgId).where('id', 'in', [...ids]).execute();
   }

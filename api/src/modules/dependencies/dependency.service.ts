@@ -13,6 +13,7 @@ import type { Caller } from '../resources/spec.service.ts';
 import { inTransaction } from '../resources/transaction.ts';
 import { checkVersion, iso } from '../resources/versioning.ts';
 import { cycleThrough } from './dependency-graph.ts';
+import { ServiceRepository } from '../services/service.repository.ts';
 import { DependencyRepository } from './dependency.repository.ts';
 
 /** Presents a dependency edge. */
@@ -40,6 +41,7 @@ export interface DependencyWarning {
  */
 export class DependencyService {
   private readonly edges = new DependencyRepository();
+  private readonly services = new ServiceRepository();
 
   constructor(
     private readonly db: Db,
@@ -48,7 +50,7 @@ export class DependencyService {
   ) {}
 
   private async service(db: Db, caller: Caller, serviceId: string, access: 'read' | 'write') {
-    const service = await db.selectFrom('services').select(['id', 'name', 'team_id']).where('org_id', '=', caller.principal.orgId).where('id', '=', serviceId).executeTakeFirst();
+    const service = await this.services.summary(db, caller.principal.orgId, serviceId);
     if (!service) throw notFound('Service');
     requireTeamAccess(caller.principal, service.team_id, access, 'Service');
     return service;
@@ -56,9 +58,7 @@ export class DependencyService {
 
   private async load(db: Db, caller: Caller, serviceId: string, id: string, access: 'read' | 'write', forUpdate = false) {
     await this.service(db, caller, serviceId, 'read');
-    let query = db.selectFrom('dependencies').selectAll().where('org_id', '=', caller.principal.orgId).where('service_id', '=', serviceId).where('id', '=', id);
-    if (forUpdate) query = query.forUpdate();
-    const row = await query.executeTakeFirst();
+    const row = await this.edges.get(db, caller.principal.orgId, serviceId, id, forUpdate);
     if (!row) throw notFound('Dependency');
     requireTeamAccess(caller.principal, row.team_id, access, 'Dependency');
     return row;
@@ -66,10 +66,8 @@ export class DependencyService {
 
   async list(caller: Caller, serviceId: string, q: { limit: number; cursor?: string | undefined }) {
     await this.service(this.db, caller, serviceId, 'read');
-    let query = this.db.selectFrom('dependencies').selectAll().where('org_id', '=', caller.principal.orgId).where('service_id', '=', serviceId);
-    const after = decodeCursor(q.cursor);
-    if (after) query = query.where('id', '>', after);
-    return toPage(await query.orderBy('id').limit(q.limit + 1).execute(), q.limit, presentDependency);
+    const rows = await this.edges.page(this.db, caller.principal.orgId, serviceId, { afterId: decodeCursor(q.cursor), limit: q.limit + 1 });
+    return toPage(rows, q.limit, presentDependency);
   }
 
   get(caller: Caller, serviceId: string, id: string) {
@@ -82,11 +80,7 @@ export class DependencyService {
       const target = await this.checkTarget(trx, caller, service.id, input.depends_on_service_id);
       await this.refuseDuplicate(trx, service, target, caller.principal.orgId);
       const now = new Date();
-      const row = await trx
-        .insertInto('dependencies')
-        .values({ id: newId('dependency'), org_id: caller.principal.orgId, team_id: service.team_id, service_id: serviceId, depends_on_service_id: input.depends_on_service_id, description: input.description ?? null, created_at: now, updated_at: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await this.edges.insert(trx, { id: newId('dependency'), org_id: caller.principal.orgId, team_id: service.team_id, service_id: serviceId, depends_on_service_id: input.depends_on_service_id, description: input.description ?? null, created_at: now, updated_at: now });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'dependency', resourceId: row.id, teamId: row.team_id, before: undefined, after: presentDependency(row) });
       return { row, warnings: await this.cycleWarnings(trx, caller.principal.orgId, row) };
     });
@@ -103,12 +97,7 @@ export class DependencyService {
         const target = await this.checkTarget(trx, caller, serviceId, next.depends_on_service_id);
         await this.refuseDuplicate(trx, await this.service(trx, caller, serviceId, 'read'), target, caller.principal.orgId);
       }
-      const row = await trx
-        .updateTable('dependencies')
-        .set((eb) => ({ depends_on_service_id: next.depends_on_service_id, description: next.description ?? null, updated_at: new Date(), version: eb('version', '+', 1) }))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await this.edges.update(trx, caller.principal.orgId, id, { depends_on_service_id: next.depends_on_service_id, description: next.description ?? null });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'dependency', resourceId: id, teamId: row.team_id, before: stored, after: presentDependency(row) });
       return row;
     });
@@ -118,7 +107,7 @@ export class DependencyService {
     await inTransaction(this.db, 'Dependency', async (trx) => {
       const current = await this.load(trx, caller, serviceId, id, 'write', true);
       checkVersion('Dependency', id, current.version, ifMatch);
-      await trx.deleteFrom('dependencies').where('id', '=', id).execute();
+      await this.edges.deleteMany(trx, caller.principal.orgId, [id]);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: 'dependency', resourceId: id, teamId: current.team_id, before: presentDependency(current), after: undefined });
     });
   }
@@ -143,10 +132,10 @@ export class DependencyService {
   }
 
   private async cycleWarnings(trx: Db, orgId: string, row: DependencyRow): Promise<DependencyWarning[]> {
-    const edges = await trx.selectFrom('dependencies').select(['service_id as from', 'depends_on_service_id as to']).where('org_id', '=', orgId).where('id', '!=', row.id).execute();
+    const edges = await this.edges.graph(trx, orgId, row.id);
     const cycle = cycleThrough(edges, row.service_id, row.depends_on_service_id);
     if (!cycle) return [];
-    const names = new Map((await trx.selectFrom('services').select(['id', 'name']).where('org_id', '=', orgId).where('id', 'in', cycle).execute()).map((s) => [s.id, s.name]));
+    const names = await this.services.names(trx, orgId, cycle);
     const named = cycle.map((id) => names.get(id) ?? id);
     return [{ code: 'dependency_cycle', message: `This dependency closes a cycle: ${named.join(' → ')}. It is stored; root-cause analysis treats services in a cycle as peers.`, cycle: named }];
   }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { SpecRow } from '../../db/tables.ts';
 
 export interface RunnerRow {
   id: string;
@@ -124,6 +125,45 @@ export class RunnerRepository {
   async acknowledge(db: Db, runnerId: string, revision: number): Promise<void> {
     await db.updateTable('runners').set({ acked_revision: String(revision) }).where('id', '=', runnerId).where('acked_revision', '<', String(revision)).execute();
     await db.deleteFrom('runner_changes').where('runner_id', '=', runnerId).where('revision', '<=', String(revision)).execute();
+  }
+
+  /** Monitors whose slot this runner owns (all, or those of `ids`); the only source of the assignment feed. */
+  async ownedMonitors(db: Db, runnerId: string, ids?: readonly string[]): Promise<SpecRow[]> {
+    if (ids && ids.length === 0) return [];
+    let query = db.selectFrom('monitors as m').innerJoin('slot_assignments as s', 's.monitor_id', 'm.id').selectAll('m').where('s.runner_id', '=', runnerId);
+    if (ids) query = query.where('m.id', 'in', [...ids]);
+    return (await query.execute()) as SpecRow[];
+  }
+
+  /** Whether a confirmation check waits for this runner. */
+  async hasPendingConfirmation(db: Db, runnerId: string): Promise<boolean> {
+    const rows = await db.selectFrom('confirmation_requests').select('id').where('runner_id', '=', runnerId).where('delivered_at', 'is', null).limit(1).execute();
+    return rows.length > 0;
+  }
+
+  /** Marks the runner's waiting confirmation requests delivered and returns them. */
+  async takeConfirmations(db: Db, runnerId: string): Promise<Array<{ monitor_id: string; requested_at: Date; reason: string }>> {
+    const rows = await db
+      .updateTable('confirmation_requests')
+      .set({ delivered_at: sql`now()` })
+      .where('runner_id', '=', runnerId)
+      .where('delivered_at', 'is', null)
+      .returning(['monitor_id', 'requested_at', 'reason'])
+      .execute();
+    return rows.map((c) => ({ monitor_id: c.monitor_id, requested_at: new Date(c.requested_at), reason: c.reason }));
+  }
+
+  /**
+   * Frees every slot of a monitor that is being deleted, inside the delete's transaction: the owning
+   * runners get a "remove" change (their long polls see it within the recheck interval) and the
+   * ownership history is closed. Without this the slot rows would vanish with the monitor and the
+   * runners would never hear of it.
+   */
+  async releaseMonitorSlots(db: Db, monitorId: string): Promise<void> {
+    const slots = await db.selectFrom('slot_assignments').select(['runner_id', 'region']).where('monitor_id', '=', monitorId).execute();
+    for (const slot of slots) await this.recordChanges(db, slot.runner_id, new Map([[monitorId, 'remove']]));
+    await db.updateTable('assignment_history').set({ to_at: sql`now()` }).where('monitor_id', '=', monitorId).where('to_at', 'is', null).execute();
+    await db.deleteFrom('slot_assignments').where('monitor_id', '=', monitorId).execute();
   }
 
   /** Forgets runners that have been gone for a day (their history rows stay). */

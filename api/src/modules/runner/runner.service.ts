@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { PharosError } from '../../contract/errors.ts';
 import { RUNNER_PROTOCOL_VERSION, type Assignments, type RunnerRegistered, type RunnerRegistration } from '../../contract/runner-protocol.schema.ts';
 import type { RunnerPrincipal } from '../../auth/principal.ts';
@@ -81,8 +80,8 @@ export class RunnerService {
       }
       await this.reapLapsed(principal.orgId);
       const runner = (await this.runners.get(this.db, principal.orgId, q.runner_id))!;
-      const confirmations = await this.db.selectFrom('confirmation_requests').select('id').where('runner_id', '=', q.runner_id).where('delivered_at', 'is', null).limit(1).execute();
-      if (known === 0 || runner.revision !== known || confirmations.length > 0 || Date.now() >= deadline || signal.aborted) {
+      const confirmationDue = await this.runners.hasPendingConfirmation(this.db, q.runner_id);
+      if (known === 0 || runner.revision !== known || confirmationDue || Date.now() >= deadline || signal.aborted) {
         return this.answer(runner, known, baseUrl);
       }
       await this.bus.wait(q.runner_id, Math.min(this.settings.recheckMs, deadline - Date.now()), signal);
@@ -105,31 +104,22 @@ export class RunnerService {
     let monitors: Record<string, unknown>[];
     let removed: string[] = [];
     if (full) {
-      const rows = await this.db.selectFrom('monitors as m').innerJoin('slot_assignments as s', 's.monitor_id', 'm.id').selectAll('m').where('s.runner_id', '=', runner.id).execute();
-      monitors = rows.map(present);
+      monitors = (await this.runners.ownedMonitors(this.db, runner.id)).map(present);
     } else {
       const changes = await this.runners.changesSince(this.db, runner.id, known);
       const upserts = [...changes].filter(([, c]) => c === 'upsert').map(([id]) => id);
-      const rows = upserts.length
-        ? await this.db.selectFrom('monitors as m').innerJoin('slot_assignments as s', 's.monitor_id', 'm.id').selectAll('m').where('s.runner_id', '=', runner.id).where('m.id', 'in', upserts).execute()
-        : [];
+      const rows = await this.runners.ownedMonitors(this.db, runner.id, upserts);
       monitors = rows.map(present);
       const kept = new Set(rows.map((r) => r.id));
       removed = [...changes.keys()].filter((id) => !kept.has(id));
     }
-    const confirmations = await this.db
-      .updateTable('confirmation_requests')
-      .set({ delivered_at: sql`now()` })
-      .where('runner_id', '=', runner.id)
-      .where('delivered_at', 'is', null)
-      .returning(['monitor_id', 'requested_at', 'reason'])
-      .execute();
+    const confirmations = await this.runners.takeConfirmations(this.db, runner.id);
     return {
       revision: runner.revision,
       full,
       monitors: monitors as Assignments['monitors'],
       removed,
-      confirmations: confirmations.map((c) => ({ monitor_id: c.monitor_id, requested_at: new Date(c.requested_at).toISOString(), reason: c.reason })),
+      confirmations: confirmations.map((c) => ({ monitor_id: c.monitor_id, requested_at: c.requested_at.toISOString(), reason: c.reason })),
       lease_expires_at: new Date(Date.now() + this.settings.leaseSeconds * 1000).toISOString(),
     };
   }

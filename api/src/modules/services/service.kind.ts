@@ -3,9 +3,9 @@ import { PharosError } from '../../contract/errors.ts';
 import { Service, ServiceInput } from '../../contract/service.schema.ts';
 import { DependencyRepository, type EdgeOfService } from '../dependencies/dependency.repository.ts';
 import { presentDependency } from '../dependencies/dependency.service.ts';
-import { AlertRuleReferenceRepository } from '../alert-rules/alert-rule-reference.repository.ts';
-import { refuseWhileNamed } from '../alert-rules/alert-rule-references.ts';
+import { MonitorRepository } from '../monitors/monitor.repository.ts';
 import { resolveTeam } from '../resources/references.ts';
+import { SloRepository } from '../slos/slo.repository.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
 
 const describeEdge = (service: string, e: EdgeOfService) =>
@@ -45,28 +45,21 @@ export const serviceKind: SpecKind = {
     return { teamId: team.id, type: String(doc.kind ?? 'internal') };
   },
   async afterUpdate(ctx, before, after) {
-    // Alert rules name services (and their monitors) by name within their team: renaming the service or moving it (with its monitors) to another team is refused while a rule names them.
-    if (before.name !== after.name) await refuseWhileNamed(ctx, after.org_id, { type: 'service', name: before.name }, [{ type: 'service', id: after.id }], 'rename');
-    if (before.team_id !== after.team_id) {
-      const monitors = await new AlertRuleReferenceRepository().monitorIdsOfService(ctx.trx, after.org_id, after.id);
-      await refuseWhileNamed(ctx, after.org_id, { type: 'service', name: before.name }, [{ type: 'service', id: after.id }, ...monitors.map((id) => ({ type: 'monitor' as const, id }))], 'move');
-    }
     // Monitors and dependency edges are owned by the service's team; moving the service moves them.
     if (before.team_id === after.team_id) return;
-    await ctx.trx.updateTable('monitors').set({ team_id: after.team_id }).where('org_id', '=', after.org_id).where('service_id', '=', after.id).execute();
-    await ctx.trx.updateTable('dependencies').set({ team_id: after.team_id }).where('org_id', '=', after.org_id).where('service_id', '=', after.id).execute();
+    await new MonitorRepository().moveServiceTeam(ctx.trx, after.org_id, after.id, after.team_id);
+    await new DependencyRepository().moveServiceTeam(ctx.trx, after.org_id, after.id, after.team_id);
   },
   deleteQuery: {
     cascade: Type.Optional(Type.Boolean({ default: false, description: 'Also delete the dependency edges from and to the service (each audited). Without it a service in any edge answers 409 listing them.' })),
   },
   async beforeDelete(ctx, row, options) {
-    await refuseWhileNamed(ctx, row.org_id, { type: 'service', name: row.name }, [{ type: 'service', id: row.id }], 'delete');
-    const monitors = await ctx.trx.selectFrom('monitors').select(({ fn }) => fn.countAll<string>().as('n')).where('org_id', '=', row.org_id).where('service_id', '=', row.id).executeTakeFirstOrThrow();
-    if (Number(monitors.n) > 0) {
-      throw new PharosError('conflict', `Service "${row.name}" still has ${monitors.n} monitor(s); delete or move them first.`);
+    const monitors = await new MonitorRepository().countOfService(ctx.trx, row.org_id, row.id);
+    if (monitors > 0) {
+      throw new PharosError('conflict', `Service "${row.name}" still has ${monitors} monitor(s); delete or move them first.`);
     }
-    const slos = await ctx.trx.selectFrom('slos').select('name').where('org_id', '=', row.org_id).where('service_id', '=', row.id).execute();
-    if (slos.length) throw new PharosError('conflict', `Service "${row.name}" is the subject of SLO(s) ${slos.map((s) => `"${s.name}"`).join(', ')}; delete them or point them elsewhere first.`);
+    const slos = await new SloRepository().namesOfService(ctx.trx, row.org_id, row.id);
+    if (slos.length) throw new PharosError('conflict', `Service "${row.name}" is the subject of SLO(s) ${slos.map((name) => `"${name}"`).join(', ')}; delete them or point them elsewhere first.`);
     // Edges are never deleted silently: refused unless asked for, then deleted and audited one by one.
     const dependencies = new DependencyRepository();
     const edges = await dependencies.edgesOfService(ctx.trx, row.org_id, row.id);
