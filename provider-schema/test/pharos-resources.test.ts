@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isUnknown, unknownValue } from '../src/codec/value.model.ts';
+import { isUnknown, unknownValue, type Value } from '../src/codec/value.model.ts';
 import { attributePath } from '../src/engine/attribute-path.model.ts';
 import { conformBlock } from '../src/engine/block-value.rules.ts';
 import { Diagnostics } from '../src/engine/diagnostics.model.ts';
@@ -99,4 +99,25 @@ test('validation: the API contract at plan time, with attribute paths; unknown r
   assert.match(credential[1]?.[1] ?? '', /secret_headers/);
   const unknownInterval = await validate({ interval_seconds: unknownValue, timeout_seconds: 10 });
   assert.deepEqual(unknownInterval, [], 'rules wait until the values they compare are known');
+});
+
+test('validation: an alert rule\'s expression is parsed and type-checked at plan time, errors on the expression attribute with line and column', async () => {
+  const registry = createPharosRegistry(set);
+  const rule = set.resources.get('pharos_alert_rule')!;
+  const validate = async (expression: Value, over: Record<string, unknown> = {}) => {
+    const d = new Diagnostics();
+    await registry.resources.pharos_alert_rule.validate!(conformBlock(rule.block, { name: 'r', team_id: unknownValue, expression, ...over }), d);
+    return d.items.map((i) => [i.path, i.detail] as const);
+  };
+  assert.deepEqual(await validate('down(service("order-processing")) or p95(service("inventory"), "5m") > 2000'), []);
+  assert.deepEqual(await validate('down(monitors(tag="tier:1"))'), []);
+  const syntax = await validate('this is not an expression');
+  assert.deepEqual(syntax.map(([path]) => path), [attributePath('expression')]);
+  assert.match(syntax[0]?.[1] ?? '', /^line 1, column 6: expected .* but found "i"/);
+  const typo = await validate('down(service("a"))\n  or p96(service("b"), "5m") > 2000');
+  assert.deepEqual(typo, [[attributePath('expression'), 'line 2, column 6: Unknown function "p96". Did you mean p95 or p99?']]);
+  const window = await validate('p95(monitor("x"), "30s") > 1s');
+  assert.match(window[0]?.[1] ?? '', /^line 1, column 19: "30s" is not a window: rollups are per minute/);
+  assert.deepEqual(await validate(unknownValue), [], 'an expression not known until apply is checked by the API then');
+  assert.deepEqual(await validate('down(service("no-such-service"))'), [], 'names resolve at apply: they need the API');
 });

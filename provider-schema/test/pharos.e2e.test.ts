@@ -7,7 +7,17 @@ import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support
 import { buildProvider, cliConfigSnippet } from '../scripts/build-provider.ts';
 import { fileURLToPath } from 'node:url';
 import { fleet, fleetResources, header, invalidMonitors, type FleetOptions } from './fixtures/fleet.config.ts';
+
 import { createTerraformRunner, terraformTestEnv, type TfResult } from './fixtures/terraform.runner.ts';
+
+// An alert rule whose expression the type checker refuses (validate and plan).
+const invalidRule = `
+resource "pharos_alert_rule" "bad_expression" {
+  name       = "bad-expression"
+  team_id    = pharos_team.fulfillment.id
+  expression = "p96(service(\\"fulfillment-api\\"), \\"5m\\") > 2000"
+}
+`;
 
 // The shipped provider (src/main.ts, bundled and installed into a filesystem mirror) driven by
 // the real terraform binary against a real control plane on real PostgreSQL: every resource,
@@ -77,7 +87,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
   });
 
   await t.test('invalid configurations fail at validate with the attribute path', async () => {
-    write({ extra: invalidMonitors });
+    write({ extra: invalidMonitors + invalidRule });
     const r = await tf(['validate', '-no-color', '-json']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const diags = (JSON.parse(r.stdout) as { diagnostics: { summary: string; detail: string; range?: { start: { line: number } }; snippet?: { code: string; context: string } }[] }).diagnostics;
@@ -94,6 +104,11 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     at('bad_step', /url\s+= "https:\/\/x\.example\.com\/\{\{missing\}\}"/, /not extracted by an earlier step/);
     at('credential_header', /headers = \{ Authorization = /, /move it from headers to secret_headers/);
     at('bad_metrics', /name = "wait_count"/, /Metric name "wait_count" is already used by metrics\[0\]/);
+    // The alert language's parser and type checker run at plan time, on the expression attribute.
+    assert.ok(
+      diags.some((d) => d.snippet?.context === 'resource "pharos_alert_rule" "bad_expression"' && /expression = /.test(d.snippet.code) && /^line 1, column 1: Unknown function "p96"\. Did you mean p95 or p99\?/.test(d.detail)),
+      `expected the expression error on pharos_alert_rule.bad_expression\n${JSON.stringify(diags, null, 1)}`,
+    );
     // The regex check runs in the cross-field rules, which wait for the schema errors of the same monitor.
     write({ extra: invalidMonitors.replace('operator = "roughly"', 'operator = "equals"') });
     const again = await tf(['validate', '-no-color']);

@@ -49,7 +49,9 @@ export class FleetStack extends TerraformStack {
     new alertRule.AlertRule(this, 'orders-down', {
       name: 'order-processing-down',
       teamId: commerce.id,
-      expression: 'down(service("order-processing"))',
+      // The service's name as a reference, so the rule is created after the service and destroyed before it
+      // (the API resolves names when a rule is written and refuses to delete a service a rule names).
+      expression: `down(service("${orders.service.name}"))`,
       forDuration: '2m',
       severity: 'critical',
       message: 'order-processing is down: customers cannot check out.',

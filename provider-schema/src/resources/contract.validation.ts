@@ -2,6 +2,7 @@
 // are only parsed and run in the processes that validate, not at every provider start-up.
 import type { TObject } from '@sinclair/typebox';
 import { ChannelInput, AlertRuleInput, MaintenanceWindowInput, RoutingPolicyInput } from '../../../api/src/contract/alerting.schema.ts';
+import { alertExpressionErrors } from '../../../api/src/contract/alert-expression/analyze.ts';
 import type { FieldError } from '../../../api/src/contract/errors.ts';
 import { monitorErrors } from '../../../api/src/contract/monitor.rules.ts';
 import { MonitorInput, type MonitorInput as MonitorDoc } from '../../../api/src/contract/monitor.schema.ts';
@@ -24,7 +25,8 @@ export const contractInputs: Readonly<Record<PharosResourceName, ContractBinding
   pharos_service: { input: ServiceInput },
   pharos_service_dependency: { input: DependencyInput },
   pharos_monitor: { input: MonitorInput, rules: (doc) => monitorErrors(doc as MonitorDoc) },
-  pharos_alert_rule: { input: AlertRuleInput },
+  // The alert language's parser and type checker: syntax and type errors at plan time; names resolve at apply (they need the API).
+  pharos_alert_rule: { input: AlertRuleInput, rules: (doc) => alertExpressionErrors(String(doc['expression'])) },
   pharos_routing_policy: { input: RoutingPolicyInput },
   pharos_channel: { input: ChannelInput },
   pharos_maintenance_window: { input: MaintenanceWindowInput },
