@@ -157,7 +157,8 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       await api.app.settle();
       const stop = keepPolling(runner);
       try {
-        assert.equal((await state(m)).regions.length, 0, 'no slot state before any result');
+        // Either no slot row yet, or the one the placement left (unknown, its no_runner cleared when the runner came).
+        assert.ok((await state(m)).regions.every((r: { last_result_at?: string; cause?: string }) => !r.last_result_at && !r.cause), 'no result and no cause yet');
         await sweeper.sweep(new Date(Date.now() + THRESHOLD_MS + 1_000));
         const s = await state(m);
         assert.equal(s.state, 'unknown');
@@ -193,6 +194,30 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       assert.equal(slotMove?.cause?.reason, 'no_runner');
       await sweeper.sweep(new Date(Date.now() + 3_600_000));
       assert.equal((await state(m)).regions[0].cause, 'no_runner', 'no_runner explains the silence; it is not turned into no_data');
+    });
+
+    test('a monitor that lists no regions: the region whose runners are gone drops out of its placement and its slot becomes no_data', async () => {
+      const region = unique('r');
+      const pool = unique('pool');
+      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, labels: { pool } })).token as string;
+      const reg = await api.call('POST', '/v1/runner/register', { token, body: { protocol_version: 1, version: 'test', capabilities: ['http'] } });
+      assert.equal(reg.status, 201, JSON.stringify(reg.body));
+      const runner: Runner = { id: reg.body.runner_id, token, revision: 0 };
+      const m = await monitor({ run_from: { labels: { pool } } });
+      await api.app.settle();
+      await poll(runner);
+      const lastAt = await push(runner, m, region, 'up');
+      assert.equal((await state(m)).state, 'up');
+      // The runner stops polling; once its lease lapsed the slot is no longer assigned anywhere.
+      const deadline = Date.now() + LEASE_SECONDS * 1000 + 6_000;
+      while (Date.now() < deadline && (await state(m)).regions.find((r: { region: string }) => r.region === region)?.runner_id) await sleep(200);
+      const mine = (s: { regions: Array<{ region: string; state: string; cause?: string; runner_id?: string }> }) => s.regions.find((r) => r.region === region)!;
+      assert.equal(mine(await state(m)).runner_id, undefined, 'the lapsed runner no longer owns the slot');
+      assert.equal(mine(await state(m)).state, 'up', 'until the threshold the slot keeps its last state');
+      await sweeper.sweep(new Date(lastAt.getTime() + THRESHOLD_MS + 1_000));
+      const after = await state(m);
+      assert.deepEqual([mine(after).state, mine(after).cause], ['unknown', 'no_data']);
+      assert.equal(after.state, 'unknown', 'no region reports: the monitor is unknown');
     });
 
     test('heartbeat monitors are never no_data: a missed ping is down', async () => {
