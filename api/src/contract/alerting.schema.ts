@@ -15,7 +15,7 @@ export const AlertRuleInput = Type.Object(
   {
     name: Name,
     team_id: Id,
-    expression: Type.String({ minLength: 1, maxLength: 4096, description: 'Boolean expression over states and measurements, e.g. down(service("checkout")) or p95(monitor("api"), "5m") > 2000.' }),
+    expression: Type.String({ minLength: 1, maxLength: 4096, description: 'Condition in the Pharos alert language (docs/alert-language.md) over states and measurements of the team\'s monitors, services and SLOs, e.g. down(service("checkout")) or p95(monitor("api"), "5m") > 2000. Syntax and types are checked at plan; names are resolved within the rule\'s team at apply.' }),
     for_duration: Type.Optional(Duration('How long the expression must hold before the alert fires; "0s" fires at once.')),
     severity: Type.Optional(StringEnum(severities, { default: 'error' })),
     labels: Type.Optional(Tags),

@@ -20,7 +20,7 @@ export interface AlertRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly teamId: string;
   /**
-  * Boolean expression over states and measurements, e.g. down(service("checkout")) or p95(monitor("api"), "5m") > 2000.
+  * Condition in the Pharos alert language (docs/alert-language.md) over states and measurements of the team's monitors, services and SLOs, e.g. down(service("checkout")) or p95(monitor("api"), "5m") > 2000. Syntax and types are checked at plan; names are resolved within the rule's team at apply.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/alert_rule#expression AlertRule#expression}
   */
