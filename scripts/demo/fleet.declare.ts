@@ -84,6 +84,8 @@ export function desiredMonitors(model: FleetModel, urls: ReadonlyMap<string, str
   const status200 = { source: 'status_code', operator: 'equals', target: '200' };
   const healthy = { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' };
   const fast = { source: 'response_time', operator: 'less_than', target: '500', severity: 'degraded' };
+  // Health-endpoint metrics of a service with a pool (docs/health-metrics.md).
+  const poolMetrics = [{ name: 'utilization_pct', path: '$.pool.utilization_pct' }, { name: 'wait_count', path: '$.pool.wait_count' }];
   const teamOf = new Map(model.services.map((s) => [s.name, s.team]));
   const monitors: DesiredMonitor[] = [];
   for (const s of model.services) {
@@ -94,7 +96,7 @@ export function desiredMonitors(model: FleetModel, urls: ReadonlyMap<string, str
         ...common,
         name: healthMonitorName(s.name),
         description: `GET ${HEALTH_PATH} of ${s.name}.`,
-        http: { method: 'GET', url: `${urlOf(s.name)}${HEALTH_PATH}` },
+        http: { method: 'GET', url: `${urlOf(s.name)}${HEALTH_PATH}`, ...(s.pool ? { metrics: poolMetrics } : {}) },
         assertions: [status200, healthy, fast],
         tags: { ...DEMO_TAG, check: 'health' },
       },

@@ -47,6 +47,12 @@ export interface ServiceModel {
   description: string;
   /** Business endpoints; every service also answers GET /health. */
   endpoints: EndpointModel[];
+  /**
+   * A connection pool of this many connections (e.g. to the service's database): its /health then
+   * reports {"pool": {"utilization_pct", "wait_count"}} from the requests in flight, and the health
+   * monitor reads both as health-endpoint metrics.
+   */
+  pool?: { size: number };
 }
 
 export interface FleetModel {
@@ -189,11 +195,14 @@ export function createFleetModel(): FleetModel {
     ]),
 
     // fulfillment
-    service('orders', 'fulfillment', '1', 'Orders', [
-      post('/orders', 'Create an order', { id: 'ord-5521', status: 'created' }, { inventory: ['POST /reservations'], 'order-events': ['POST /topics/orders/publish'] }, equals('$.status', 'created')),
-      get('/orders/recent', 'Recent orders of the customer', { items: [{ id: 'ord-5521', status: 'shipped' }] }),
-      get('/orders/ord-5521', 'One order', { id: 'ord-5521', status: 'shipped', lines: 2 }),
-    ]),
+    {
+      ...service('orders', 'fulfillment', '1', 'Orders', [
+        post('/orders', 'Create an order', { id: 'ord-5521', status: 'created' }, { inventory: ['POST /reservations'], 'order-events': ['POST /topics/orders/publish'] }, equals('$.status', 'created')),
+        get('/orders/recent', 'Recent orders of the customer', { items: [{ id: 'ord-5521', status: 'shipped' }] }),
+        get('/orders/ord-5521', 'One order', { id: 'ord-5521', status: 'shipped', lines: 2 }),
+      ]),
+      pool: { size: 10 },
+    },
     service('fulfillment-api', 'fulfillment', '1', 'Shipments: picking, labels and tracking', [
       get('/shipments/pending', 'Shipments waiting for a label', { items: [{ id: 'shp-88', order_id: 'ord-5521' }] }, { 'order-events': ['GET /subscriptions/fulfillment/poll'], orders: ['GET /orders/ord-5521'] }, exists('$.items')),
       post('/shipments', 'Create a shipment', { id: 'shp-88', status: 'label_created' }, { warehouse: ['POST /warehouses/pick'], 'shipping-integration': ['POST /labels'] }, equals('$.status', 'label_created')),

@@ -106,7 +106,15 @@ export async function startFleet(options: FleetOptions = {}): Promise<RunningFle
   const handler = (service: ServiceModel) => {
     const routes = new Map<string, EndpointModel>(service.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
     const paths = new Set([HEALTH_PATH, ...service.endpoints.map((e) => e.path)]);
+    // A service with a pool holds one connection per business request in flight (a slow downstream
+    // or an injected delay fills it); callers beyond the pool's size wait for one.
+    let inFlight = 0;
+    const poolOf = (size: number) => ({ utilization_pct: Math.min(100, Math.round((inFlight / size) * 100)), wait_count: Math.max(0, inFlight - size) });
     return async (req: IncomingMessage, res: ServerResponse) => {
+      if (service.pool && (req.url ?? '/').split('?')[0] !== HEALTH_PATH) {
+        inFlight += 1;
+        res.once('close', () => (inFlight -= 1));
+      }
       const caller = headerValue(req.headers[CALLER_HEADER]);
       if (control.isCut(caller, service.name)) {
         // The network policy drops the traffic: the caller sees its connection reset.
@@ -124,7 +132,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<RunningFle
       }
       if (path === HEALTH_PATH) {
         if (method !== 'GET' && method !== 'HEAD') return send(res, 405, { status: 'error', error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
-        return send(res, 200, { status: 'healthy' });
+        return send(res, 200, service.pool ? { status: 'healthy', pool: poolOf(service.pool.size) } : { status: 'healthy' });
       }
       const route = routes.get(`${method} ${path}`);
       if (!route) {

@@ -76,6 +76,7 @@ describe('declaring the demo fleet', { skip }, () => {
     const health = byMonitor.get('shipping-integration-health');
     assert.equal(health.http.url, `${shipUrl}/health`);
     assert.deepEqual(health.regions, []);
+    assert.deepEqual(byMonitor.get('orders-health').http.metrics, [{ name: 'utilization_pct', path: '$.pool.utilization_pct' }, { name: 'wait_count', path: '$.pool.wait_count' }], 'the service with a pool has its pool metrics declared');
     const rates = byMonitor.get('shipping-integration-get-rates');
     assert.equal(rates.service_id, byName.get('shipping-integration').id);
     assert.equal(rates.http.url, `${shipUrl}/rates`);

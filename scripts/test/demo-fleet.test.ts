@@ -82,6 +82,9 @@ test('the monitors the declaration asks for: /health of every service, every key
     assert.equal(m.body.interval_seconds, 30);
     assert.deepEqual(m.body.regions, []);
   }
+  const pooled = monitors.filter((m) => (m.body.http as { metrics?: unknown }).metrics);
+  assert.deepEqual(pooled.map((m) => m.body.name), ['orders-health'], 'the health monitor of the service with a pool reads its metrics');
+  assert.deepEqual((pooled[0]!.body.http as { metrics?: unknown }).metrics, [{ name: 'utilization_pct', path: '$.pool.utilization_pct' }, { name: 'wait_count', path: '$.pool.wait_count' }]);
   const edge = monitors.find((m) => m.body.name === 'shipping-integration-reaches-carrier-api')!;
   assert.equal(edge.service, 'shipping-integration');
   assert.deepEqual(edge.body.run_from, { zone: 'fulfillment' });
@@ -164,6 +167,21 @@ describe('a running fleet', () => {
     assert.equal(quote.body.error, 'dependency_timeout');
     fleet.control.slow('tax-service', 0);
     assert.equal(fleet.control.status().healthy, true);
+  });
+
+  test('pool metrics: orders /health reports its pool; a slow downstream fills it and callers wait', async () => {
+    assert.deepEqual((await call(url('orders', '/health'))).body, { status: 'healthy', pool: { utilization_pct: 0, wait_count: 0 } });
+    fleet.control.slow('inventory', 800);
+    try {
+      // Twelve orders in flight, each holding one of the 10 connections while inventory answers slowly.
+      const orders = Array.from({ length: 12 }, () => call(url('orders', '/orders'), { method: 'POST' }));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual((await call(url('orders', '/health'))).body, { status: 'healthy', pool: { utilization_pct: 100, wait_count: 2 } });
+      assert.ok((await Promise.all(orders)).every((o) => o.status === 200));
+    } finally {
+      fleet.control.slow('inventory', 0);
+    }
+    assert.deepEqual((await call(url('orders', '/health'))).body.pool, { utilization_pct: 0, wait_count: 0 }, 'the pool drains');
   });
 
   test('the control server: HTTP commands, problem+json errors, an HTML page', async () => {
