@@ -139,6 +139,7 @@ const bad: Array<[string, number, number, RegExp]> = [
   ['p95(monitor("x"), region="us-east-1", "5m") > 1', 1, 39, /Positional arguments come before named ones in p95\(…\): move "5m" before region="us-east-1"/],
   ['p95(monitor("x"), "5m", region="a", region="b") > 1', 1, 37, /region= is given twice in p95\(…\); give it once/],
   ['down(service("a b"))', 1, 14, /must be a service name as a string: "a b" is not a name/],
+  ['metric(monitor("api-health"), "Utilization %") > 80', 1, 31, /must be a metric name as a string: "Utilization %" is not a metric name: 1 to 63 lower-case letters/],
   ['down(monitor(x))', 1, 14, /"x" is not a value or function/],
   ['down(monitors("x"))', 1, 6, /monitors takes named filters only \(tag=, service=, type=, team=\)/],
   ['down(monitors(tag="tier"))', 1, 19, /"tier" is not a tag filter: write "key:value", e\.g\. tag="tier:1"/],

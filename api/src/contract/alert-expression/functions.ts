@@ -7,13 +7,13 @@ export type Param =
   | { kind: 'subject'; of: readonly SubjectKind[]; one?: boolean }
   /** A window string from "1m" to "30d", e.g. "5m". */
   | { kind: 'window' }
-  /** A string literal naming something, e.g. a monitor's or a metric's name. */
-  | { kind: 'name'; what: string }
+  /** A string literal naming something: a subject's name, or a health metric's name. */
+  | { kind: 'name'; what: string; value: 'name' | 'metric' }
   /** A health metric series, `metric(monitor("x"), "name")`. */
   | { kind: 'series' };
 
 /** What a named argument's string must be. */
-export type NamedValue = 'region' | 'name' | 'tag' | 'check_type' | 'service_kind';
+export type NamedValue = 'region' | 'name' | 'metric' | 'tag' | 'check_type' | 'service_kind';
 
 export interface NamedParam {
   value: NamedValue;
@@ -84,7 +84,7 @@ function subjectConstructor(kind: SubjectKind, named: Record<string, NamedParam>
     usage: `${spec.constructor} takes the ${spec.label}'s name as a string, e.g. ${example}`,
     example: use,
     subject: kind,
-    signatures: [{ params: [{ kind: 'name', what: `${spec.label} name` }], named, returns: { t: 'subject', kind, many: false } }],
+    signatures: [{ params: [{ kind: 'name', what: `${spec.label} name`, value: 'name' }], named, returns: { t: 'subject', kind, many: false } }],
   };
 }
 
@@ -151,7 +151,7 @@ export const functions = {
     summary: 'A numeric value an HTTP monitor extracts from its response body (its `metrics` list); compares as the latest value.',
     usage: 'metric takes a monitor and a metric name, e.g. metric(monitor("api-health"), "utilization_pct") > 80',
     example: 'metric(monitor("api-health"), "utilization_pct") > 80',
-    signatures: [{ params: [{ kind: 'subject', of: ['monitor'] }, { kind: 'name', what: 'metric name' }], named: { region }, returns: { t: 'series' } }],
+    signatures: [{ params: [{ kind: 'subject', of: ['monitor'] }, { kind: 'name', what: 'metric name', value: 'metric' }], named: { region }, returns: { t: 'series' } }],
   },
   max: seriesAggregate('max', 'Largest value of a metric over the window.'),
   min: seriesAggregate('min', 'Smallest value of a metric over the window.'),

@@ -1,4 +1,4 @@
-import { checkTypes } from '../monitor.schema.ts';
+import { checkTypes, metricNamePattern } from '../monitor.schema.ts';
 import type { ArgumentNode, CallNode, ExpressionNode, Span } from './ast.ts';
 import type { ExpressionProblem } from './expression-error.ts';
 import { functionNames, lookupFunction, type FunctionSpec, type NamedValue, type Param, type Signature } from './functions.ts';
@@ -41,6 +41,7 @@ const ordinal = ['first', 'second', 'third', 'fourth', 'fifth'];
 const namedValueCheck: Record<NamedValue, (value: string) => string | undefined> = {
   region: (v) => (regionPattern.test(v) && v.length <= 64 ? undefined : `"${v}" is not a region name: lower-case letters, digits and "-", e.g. "us-east-1".`),
   name: (v) => (namePattern.test(v) && v.length <= 100 ? undefined : `"${v}" is not a name: names are letters, digits, ".", "-" and "_", starting with a letter or digit.`),
+  metric: (v) => (new RegExp(metricNamePattern).test(v) ? undefined : `"${v}" is not a metric name: 1 to 63 lower-case letters, digits and "_", starting with a letter, as in the monitor's metrics list.`),
   tag: (v) => (/^[^:]+:.*$/.test(v) ? undefined : `"${v}" is not a tag filter: write "key:value", e.g. tag="tier:1".`),
   check_type: (v) => ((checkTypes as readonly string[]).includes(v) ? undefined : `"${v}" is not a check type; use one of ${checkTypes.map((t) => `"${t}"`).join(', ')}.`),
   service_kind: (v) => (v === 'internal' || v === 'external' ? undefined : `"${v}" is not a service kind; use "internal" or "external".`),
@@ -206,7 +207,7 @@ export function typecheck(ast: ExpressionNode, text: string): TypeCheckResult {
       const window = parseWindow(value);
       if (!window.ok) report(arg.value.span, window.message);
     } else if (param.kind === 'name') {
-      const problem = namedValueCheck.name(value);
+      const problem = namedValueCheck[param.value](value);
       if (problem) report(arg.value.span, `The ${ordinal[i] ?? `#${i + 1}`} argument of ${node.name} must be ${paramWords(param)}: ${problem}`);
     }
   }
