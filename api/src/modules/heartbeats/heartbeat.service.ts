@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { notFound } from '../../contract/errors.ts';
 import type { CheckResult } from '../../contract/result.schema.ts';
 import type { Db } from '../../db/database.ts';
+import { HeartbeatRepository } from './heartbeat.repository.ts';
 import type { PartitionManager } from '../results/partition.manager.ts';
 import { heartbeatAllowanceSeconds, monitorSpec, type MonitorSpec } from '../monitors/monitor-spec.ts';
 import type { ResultRepository } from '../results/result.repository.ts';
@@ -26,11 +26,12 @@ export class HeartbeatService {
     private readonly results: ResultRepository,
     private readonly state: StateService,
     private readonly partitions: PartitionManager,
+    private readonly heartbeats: HeartbeatRepository = new HeartbeatRepository(),
   ) {}
 
   /** Records a ping; `status: 'down'` lets a job report its own failure. */
   async ping(token: string, status: 'up' | 'down', message: string | undefined): Promise<{ monitor_id: string; next_due_at: string }> {
-    const monitor = await this.db.selectFrom('monitors').select(['id', 'org_id', 'service_id', 'spec']).where('heartbeat_token', '=', token).executeTakeFirst();
+    const monitor = await this.heartbeats.byToken(this.db, token);
     if (!monitor) throw notFound('Heartbeat');
     const spec = monitorSpec(monitor.spec);
     const now = new Date();
@@ -50,10 +51,7 @@ export class HeartbeatService {
 
   /** Marks down every enabled heartbeat monitor with no ping within period + grace; returns how many. */
   async sweep(now = new Date()): Promise<number> {
-    const { rows } = await sql<{ id: string; org_id: string; service_id: string; spec: unknown; last: Date | string | null; state: string | null; created_at: Date | string }>`
-      SELECT m.id, m.org_id, m.service_id, m.spec, s.last_result_at AS last, s.state, m.created_at
-      FROM monitors m LEFT JOIN slot_states s ON s.monitor_id = m.id AND s.region = ${HEARTBEAT_REGION}
-      WHERE m.type = 'heartbeat' AND coalesce((m.spec ->> 'enabled')::boolean, true) AND coalesce(s.state, 'unknown') <> 'down'`.execute(this.db);
+    const rows = await this.heartbeats.notDown(this.db, HEARTBEAT_REGION);
     let marked = 0;
     for (const m of rows) {
       const spec = monitorSpec(m.spec);

@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
 import type { ResultBatchOutcome } from '../../contract/runner-protocol.schema.ts';
 import { CheckResult } from '../../contract/result.schema.ts';
 import type { RunnerPrincipal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import type { Validator } from '../../http/validator.ts';
 import { newId } from '../../shared/ids.ts';
-import type { RunnerRow } from '../runner/runner.repository.ts';
+import { MonitorRepository } from '../monitors/monitor.repository.ts';
+import { RunnerRepository, type RunnerRow } from '../runner/runner.repository.ts';
 import type { WakeupBus } from '../runner/wakeup.bus.ts';
 import { monitorFacts } from '../monitors/monitor-spec.ts';
 import type { StateService } from '../state/state.service.ts';
@@ -31,6 +31,8 @@ export class IngestService {
     private readonly state: StateService,
     private readonly partitions: PartitionManager,
     private readonly bus: WakeupBus,
+    private readonly runners: RunnerRepository = new RunnerRepository(),
+    private readonly monitors: MonitorRepository = new MonitorRepository(),
   ) {}
 
   async ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<ResultBatchOutcome> {
@@ -50,22 +52,11 @@ export class IngestService {
     });
 
     const monitorIds = [...new Set(candidates.map((c) => c.result.monitor_id))];
-    // Only the spec fields the state evaluator reads: the whole spec of every monitor of a batch
-    // cost a JSON parse per result for nothing (npm run bench:runner, ingest figure).
-    const monitors = monitorIds.length
-      ? await this.db
-          .selectFrom('monitors')
-          .select(['id', 'service_id', sql<unknown>`jsonb_build_object('enabled', spec->'enabled', 'failure_threshold', spec->'failure_threshold', 'recovery_threshold', spec->'recovery_threshold', 'min_failed_regions', spec->'min_failed_regions', 'regions', spec->'regions')`.as('spec')])
-          .where('org_id', '=', principal.orgId)
-          .where('id', 'in', monitorIds)
-          .execute()
-      : [];
+    const monitors = await this.monitors.stateFacts(this.db, principal.orgId, monitorIds);
     const facts = new Map(monitors.map((m) => [m.id, monitorFacts(m)]));
-    const history = monitorIds.length
-      ? await this.db.selectFrom('assignment_history').select(['monitor_id', 'from_at', 'to_at']).where('runner_id', '=', runner.id).where('region', '=', runner.region).where('monitor_id', 'in', monitorIds).execute()
-      : [];
+    const history = await this.runners.ownership(this.db, runner.id, runner.region, monitorIds);
     const owned = (monitorId: string, at: number) =>
-      history.some((h) => h.monitor_id === monitorId && new Date(h.from_at).getTime() - CLOCK_SLACK_MS <= at && (h.to_at === null || new Date(h.to_at).getTime() + CLOCK_SLACK_MS >= at));
+      history.some((h) => h.monitor_id === monitorId && h.from_at.getTime() - CLOCK_SLACK_MS <= at && (h.to_at === null || h.to_at.getTime() + CLOCK_SLACK_MS >= at));
 
     const accepted: StoredResultInput[] = [];
     const seen = new Set<string>();
@@ -111,19 +102,12 @@ export class IngestService {
    * when there is one (is it down from elsewhere too?), else from the failing region itself.
    */
   private async requestConfirmation(trx: Db, orgId: string, monitorId: string, failingRegion: string): Promise<string | undefined> {
-    const { rows } = await sql<{ region: string; runner_id: string; state: string | null; pending: boolean }>`
-      SELECT a.region, a.runner_id, s.state,
-             EXISTS (SELECT 1 FROM confirmation_requests c WHERE c.monitor_id = a.monitor_id AND c.runner_id = a.runner_id AND c.delivered_at IS NULL) AS pending
-      FROM slot_assignments a LEFT JOIN slot_states s ON s.monitor_id = a.monitor_id AND s.region = a.region
-      WHERE a.monitor_id = ${monitorId}`.execute(trx);
+    const rows = await this.runners.confirmationTargets(trx, monitorId);
     const others = rows.filter((r) => r.region !== failingRegion && r.state !== 'down' && !r.pending);
     const same = rows.find((r) => r.region === failingRegion && !r.pending);
     const target = others.sort((a, b) => a.region.localeCompare(b.region))[0] ?? same;
     if (!target) return undefined;
-    await trx
-      .insertInto('confirmation_requests')
-      .values({ id: newId('confirmation'), org_id: orgId, monitor_id: monitorId, runner_id: target.runner_id, region: target.region, for_region: failingRegion, reason: `failure in ${failingRegion}`, requested_at: new Date() })
-      .execute();
+    await this.runners.requestConfirmation(trx, { id: newId('confirmation'), org_id: orgId, monitor_id: monitorId, runner_id: target.runner_id, region: target.region, for_region: failingRegion, reason: `failure in ${failingRegion}` });
     return target.runner_id;
   }
 }

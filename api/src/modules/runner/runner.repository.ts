@@ -166,6 +166,28 @@ export class RunnerRepository {
     await db.deleteFrom('slot_assignments').where('monitor_id', '=', monitorId).execute();
   }
 
+  /** When this runner owned these monitors in its region (ingest checks a result's start against it). */
+  async ownership(db: Db, runnerId: string, region: string, monitorIds: readonly string[]): Promise<Array<{ monitor_id: string; from_at: Date; to_at: Date | null }>> {
+    if (monitorIds.length === 0) return [];
+    const rows = await db.selectFrom('assignment_history').select(['monitor_id', 'from_at', 'to_at']).where('runner_id', '=', runnerId).where('region', '=', region).where('monitor_id', 'in', [...monitorIds]).execute();
+    return rows.map((h) => ({ monitor_id: h.monitor_id, from_at: new Date(h.from_at), to_at: h.to_at === null ? null : new Date(h.to_at) }));
+  }
+
+  /** The owners of a monitor's slots, each with its region's state and whether it has a confirmation waiting for it. */
+  async confirmationTargets(db: Db, monitorId: string): Promise<Array<{ region: string; runner_id: string; state: string | null; pending: boolean }>> {
+    const { rows } = await sql<{ region: string; runner_id: string; state: string | null; pending: boolean }>`
+      SELECT a.region, a.runner_id, s.state,
+             EXISTS (SELECT 1 FROM confirmation_requests c WHERE c.monitor_id = a.monitor_id AND c.runner_id = a.runner_id AND c.delivered_at IS NULL) AS pending
+      FROM slot_assignments a LEFT JOIN slot_states s ON s.monitor_id = a.monitor_id AND s.region = a.region
+      WHERE a.monitor_id = ${monitorId}`.execute(db);
+    return rows;
+  }
+
+  /** Asks a runner for an immediate check of a monitor. */
+  async requestConfirmation(db: Db, row: { id: string; org_id: string; monitor_id: string; runner_id: string; region: string; for_region: string; reason: string }): Promise<void> {
+    await db.insertInto('confirmation_requests').values({ ...row, requested_at: new Date() }).execute();
+  }
+
   /** Forgets runners that have been gone for a day (their history rows stay). */
   async purgeGone(db: Db): Promise<void> {
     await db.deleteFrom('runners').where('lease_expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();

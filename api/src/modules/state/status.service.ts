@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { monitorSpec } from '../monitors/monitor-spec.ts';
 import type { ResultRepository } from '../results/result.repository.ts';
 import { iso } from '../resources/versioning.ts';
+import { StatusRepository } from './status.repository.ts';
 
 type SlotRow = { monitor_id: string; region: string; state: string; since: Date | string; failures: number; successes: number; last_result_at: Date | string | null; last_error: string | null; cause: string | null };
 
@@ -26,10 +27,11 @@ export class StatusService {
   constructor(
     private readonly db: Db,
     private readonly results: ResultRepository,
+    private readonly repo: StatusRepository = new StatusRepository(),
   ) {}
 
   private async monitor(p: Principal, id: string) {
-    const m = await this.db.selectFrom('monitors').select(['id', 'team_id', 'spec']).where('org_id', '=', p.orgId).where('id', '=', id).executeTakeFirst();
+    const m = await this.repo.monitor(this.db, p.orgId, id);
     if (!m) throw notFound('Monitor');
     requireTeamAccess(p, m.team_id, 'read', 'Monitor');
     return m;
@@ -38,11 +40,7 @@ export class StatusService {
   async monitorState(p: Principal, id: string) {
     const m = await this.monitor(p, id);
     const spec = monitorSpec(m.spec);
-    const [state, slots, owners] = await Promise.all([
-      this.db.selectFrom('monitor_states').selectAll().where('monitor_id', '=', id).executeTakeFirst(),
-      this.db.selectFrom('slot_states').selectAll().where('monitor_id', '=', id).orderBy('region').execute(),
-      this.db.selectFrom('slot_assignments').select(['region', 'runner_id']).where('monitor_id', '=', id).execute(),
-    ]);
+    const { state, slots, owners } = await this.repo.monitorState(this.db, id);
     const ownerOf = new Map(owners.map((o) => [o.region, o.runner_id]));
     return {
       monitor_id: id,
@@ -57,16 +55,9 @@ export class StatusService {
   async status(p: Principal, teamId: string | undefined) {
     const teams = visibleTeamIds(p);
     if (teams && teams.length === 0) return { generated_at: new Date().toISOString(), summary: { up: 0, degraded: 0, down: 0, unknown: 0 }, services: [] };
-    let servicesQuery = this.db.selectFrom('services as s').leftJoin('service_states as st', 'st.service_id', 's.id').select(['s.id', 's.name', 's.team_id', 's.type', 'st.state', 'st.since']).where('s.org_id', '=', p.orgId);
-    if (teams) servicesQuery = servicesQuery.where('s.team_id', 'in', teams);
-    if (teamId) servicesQuery = servicesQuery.where('s.team_id', '=', teamId);
-    const services = await servicesQuery.orderBy('s.name').execute();
-    const ids = services.map((s) => s.id);
-    const monitors = ids.length
-      ? await this.db.selectFrom('monitors as m').leftJoin('monitor_states as ms', 'ms.monitor_id', 'm.id').select(['m.id', 'm.name', 'm.type', 'm.service_id', 'm.spec', 'ms.state', 'ms.since']).where('m.service_id', 'in', ids).orderBy('m.name').execute()
-      : [];
-    const monitorIds = monitors.map((m) => m.id);
-    const slots = monitorIds.length ? await this.db.selectFrom('slot_states').selectAll().where('monitor_id', 'in', monitorIds).orderBy('region').execute() : [];
+    const services = await this.repo.services(this.db, p.orgId, { teams, teamId });
+    const monitors = await this.repo.monitorsOfServices(this.db, services.map((s) => s.id));
+    const slots = await this.repo.slotsOf(this.db, monitors.map((m) => m.id));
     const summary: Record<State, number> = { up: 0, degraded: 0, down: 0, unknown: 0 };
     const body = services.map((s) => {
       const state = (s.state ?? 'unknown') as State;
@@ -110,10 +101,7 @@ export class StatusService {
   async transitions(p: Principal, id: string, q: { limit?: number | undefined; cursor?: string | undefined }) {
     await this.monitor(p, id);
     const limit = q.limit ?? 50;
-    let query = this.db.selectFrom('state_transitions').selectAll().where('org_id', '=', p.orgId).where('subject_id', '=', id).where('subject_type', 'in', ['slot', 'monitor']);
-    const after = decodeCursor(q.cursor);
-    if (after) query = query.where('id', '<', after);
-    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await this.repo.transitions(this.db, p.orgId, id, { beforeId: decodeCursor(q.cursor), limit: limit + 1 });
     const items = rows.slice(0, limit).map((t) => ({
       id: t.id, subject_type: t.subject_type, subject_id: t.subject_id, ...(t.region ? { region: t.region } : {}), from: t.from_state, to: t.to_state, at: iso(t.at),
       ...(t.cause ? { cause: t.cause } : {}),

@@ -1,0 +1,46 @@
+import type { Db } from '../../db/database.ts';
+
+/** SQL for the read side of monitoring state: the status board, a monitor's state and its transitions. */
+export class StatusRepository {
+  /** A monitor of the organization with its owning team and spec. */
+  async monitor(db: Db, orgId: string, id: string) {
+    return db.selectFrom('monitors').select(['id', 'team_id', 'spec']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** A monitor's overall state row, its slot states (by region) and who owns each slot. */
+  async monitorState(db: Db, monitorId: string) {
+    const [state, slots, owners] = await Promise.all([
+      db.selectFrom('monitor_states').selectAll().where('monitor_id', '=', monitorId).executeTakeFirst(),
+      db.selectFrom('slot_states').selectAll().where('monitor_id', '=', monitorId).orderBy('region').execute(),
+      db.selectFrom('slot_assignments').select(['region', 'runner_id']).where('monitor_id', '=', monitorId).execute(),
+    ]);
+    return { state, slots, owners };
+  }
+
+  /** Services of the organization (of these teams; of one team) with their states, by name. */
+  async services(db: Db, orgId: string, q: { teams?: readonly string[] | undefined; teamId?: string | undefined }) {
+    let query = db.selectFrom('services as s').leftJoin('service_states as st', 'st.service_id', 's.id').select(['s.id', 's.name', 's.team_id', 's.type', 'st.state', 'st.since']).where('s.org_id', '=', orgId);
+    if (q.teams) query = query.where('s.team_id', 'in', [...q.teams]);
+    if (q.teamId) query = query.where('s.team_id', '=', q.teamId);
+    return query.orderBy('s.name').execute();
+  }
+
+  /** Monitors of these services with their states, by name. */
+  async monitorsOfServices(db: Db, serviceIds: readonly string[]) {
+    if (serviceIds.length === 0) return [];
+    return db.selectFrom('monitors as m').leftJoin('monitor_states as ms', 'ms.monitor_id', 'm.id').select(['m.id', 'm.name', 'm.type', 'm.service_id', 'm.spec', 'ms.state', 'ms.since']).where('m.service_id', 'in', [...serviceIds]).orderBy('m.name').execute();
+  }
+
+  /** Slot states of these monitors, by region. */
+  async slotsOf(db: Db, monitorIds: readonly string[]) {
+    if (monitorIds.length === 0) return [];
+    return db.selectFrom('slot_states').selectAll().where('monitor_id', 'in', [...monitorIds]).orderBy('region').execute();
+  }
+
+  /** Transitions of a monitor and its slots, newest first, before the transition id `beforeId`. */
+  async transitions(db: Db, orgId: string, monitorId: string, q: { beforeId?: string | undefined; limit: number }) {
+    let query = db.selectFrom('state_transitions').selectAll().where('org_id', '=', orgId).where('subject_id', '=', monitorId).where('subject_type', 'in', ['slot', 'monitor']);
+    if (q.beforeId) query = query.where('id', '<', q.beforeId);
+    return query.orderBy('id', 'desc').limit(q.limit).execute();
+  }
+}
