@@ -104,7 +104,9 @@ test('two services with a monitor of the same name: monitor("x") is ambiguous, s
   assert.match(ambiguous.body.errors[0].message, /monitor "api-health" is ambiguous: services .* each have one\. Say which: monitor\("api-health", service="/);
   const exact = await api.call('POST', '/v1/alert-rules', { body: rule(t.team.id, `down(monitor("api-health", service="${t.inventory.name}"))`) });
   assert.equal(exact.status, 201, JSON.stringify(exact.body));
-  assert.deepEqual(await references(exact.body.id), [`monitor:${t.health.id}`]);
+  assert.deepEqual(await references(exact.body.id), [`monitor:${t.health.id}`, `service:${t.inventory.id}`], 'the service named in service= is a reference too');
+  const rename = await api.call('PATCH', `/v1/services/${t.inventory.id}`, { body: { name: unique('inventory') } });
+  assert.equal(rename.status, 409, 'renaming the service would break monitor("api-health", service="…")');
 });
 
 test('deleting a named monitor, service or SLO answers 409 listing the rules; after the rule goes, the delete works', { skip }, async () => {

@@ -5,6 +5,7 @@ import type { SubjectKind } from '../../contract/alert-expression/subject-kinds.
 export interface NameableSubject {
   id: string;
   name: string;
+  service_id?: string | null;
   service_name?: string | null;
 }
 
@@ -25,7 +26,7 @@ export class AlertRuleReferenceRepository {
         return db
           .selectFrom('monitors')
           .innerJoin('services', (j) => j.onRef('services.id', '=', 'monitors.service_id').onRef('services.org_id', '=', 'monitors.org_id'))
-          .select(['monitors.id', 'monitors.name', 'services.name as service_name'])
+          .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name'])
           .where('monitors.org_id', '=', orgId)
           .where('monitors.team_id', '=', teamId)
           .orderBy('monitors.name')

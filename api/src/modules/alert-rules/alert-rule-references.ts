@@ -9,7 +9,8 @@ import { AlertRuleReferenceRepository, type NameableSubject } from './alert-rule
 
 const repository = () => new AlertRuleReferenceRepository();
 
-type Resolved = { ok: true; id: string } | { ok: false; message: string };
+/** The subject's id, and the other subjects its text names (the service of `monitor("x", service="s")`). */
+type Resolved = { ok: true; id: string; also?: Array<{ type: SubjectKind; id: string }> } | { ok: false; message: string };
 
 const withPosition = (ref: SubjectReference, message: string): FieldError => ({
   pointer: '/expression',
@@ -30,7 +31,11 @@ const resolvers: Record<SubjectKind, (ref: SubjectReference, team: string, candi
   monitor(ref, team, candidates) {
     const named = candidates.filter((c) => c.name === ref.name);
     const matching = ref.service === undefined ? named : named.filter((c) => c.service_name === ref.service);
-    if (matching.length === 1) return { ok: true, id: matching[0]!.id };
+    const [only] = matching;
+    if (only && matching.length === 1) {
+      // The service's name is part of the text too: renaming that service must be refused like renaming the monitor.
+      return { ok: true, id: only.id, ...(ref.service !== undefined && only.service_id ? { also: [{ type: 'service' as const, id: only.service_id }] } : {}) };
+    }
     if (matching.length > 1) {
       const services = matching.map((m) => `"${m.service_name}"`).join(' and ');
       return { ok: false, message: `monitor "${ref.name}" is ambiguous: services ${services} of team "${team}" each have one. Say which: monitor("${ref.name}", service="${matching[0]!.service_name}").` };
@@ -76,7 +81,7 @@ export async function storeRuleReferences(ctx: KindContext, rule: { id: string; 
   const resolved: Array<{ type: SubjectKind; id: string }> = [];
   for (const ref of subjects) {
     const result = resolvers[ref.kind](ref, team.name, candidates.get(ref.kind) ?? []);
-    if (result.ok) resolved.push({ type: ref.kind, id: result.id });
+    if (result.ok) resolved.push({ type: ref.kind, id: result.id }, ...(result.also ?? []));
     else errors.push(withPosition(ref, result.message));
   }
   if (errors.length) {
