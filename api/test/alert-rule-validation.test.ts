@@ -58,6 +58,7 @@ test('the seed\'s rule and the canonical rules are accepted and their subjects s
     ['burn_rate(slo("checkout-availability"),"1h") > 14.4 and burn_rate(slo("checkout-availability"),"5m") > 14.4', [`slo:${t.slo.id}`]],
     ['down(monitors(tag="tier:1"))', []],
     [`down(services(team="${t.team.name}"))`, []],
+    [`down(monitors(service="${t.inventory.name}", type="http"))`, [`service:${t.inventory.id}`]],
     ['p95(monitor("api-health"), "5m", region="us-east-1") > 500ms', [`monitor:${t.health.id}`]],
   ];
   for (const [expression, refs] of cases) {
@@ -135,6 +136,9 @@ test('renaming a named service or monitor answers 409; once the rule names somet
   assert.match(rename.body.detail, /renaming it would leave their expressions naming a subject that no longer exists/);
   const monitor = await api.call('PATCH', `/v1/monitors/${t.health.id}`, { body: { name: 'api-health-v2' } });
   assert.equal(monitor.status, 409);
+  const moveMonitor = await api.call('PATCH', `/v1/monitors/${t.health.id}`, { body: { service_id: t.orders.id } });
+  assert.equal(moveMonitor.status, 409, 'moving the named monitor to another service is refused');
+  assert.match(moveMonitor.body.detail, /^Monitor "api-health" is named by 1 alert rule\(s\).*moving it to another team or service/);
   assert.equal((await api.call('GET', `/v1/services/${t.orders.id}`)).body.name, t.orders.name, 'unchanged');
   const moved = await expectOk(api, 'POST', '/v1/teams', admin(), { name: unique('other') });
   const move = await api.call('PATCH', `/v1/services/${t.inventory.id}`, { body: { team_id: moved.id } });
