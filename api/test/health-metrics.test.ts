@@ -129,6 +129,32 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       assert.deepEqual(page.body.items[0].details.metric_errors, ['wait_count: no value at $.pool.wait_count']);
     });
 
+    test('over the runner protocol: a result with a bad metric is rejected with what to fix and adds nothing; a good one is rolled up', async () => {
+      const region = unique('r');
+      const service = (await api.call('GET', `/v1/monitors/${monitorId}`)).body.service_id as string;
+      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], http: { url: 'http://127.0.0.1:9/health', metrics: [{ name: 'queue_depth', path: '$.queue.depth' }] } })).id as string;
+      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
+      const reg = await api.call('POST', '/v1/runner/register', { token, body: { protocol_version: 1, version: 'test', capabilities: ['http'] } });
+      assert.equal(reg.status, 201, JSON.stringify(reg.body));
+      const runnerId = reg.body.runner_id as string;
+      const poll = await api.call('GET', `/v1/runner/assignments?runner_id=${runnerId}&revision=0&wait=0`, { token });
+      const assigned = poll.body.monitors.find((x: { id: string }) => x.id === m);
+      assert.deepEqual(assigned?.http.metrics, [{ name: 'queue_depth', path: '$.queue.depth' }], 'the runner gets the metrics to read');
+      const now = Date.now();
+      const good = { id: `res_${ulid()}`, monitor_id: m, region, started_at: at(now), status: 'up', duration_ms: 3, metrics: { queue_depth: 7 } };
+      const bad = { id: `res_${ulid()}`, monitor_id: m, region, started_at: at(now + 1), status: 'up', duration_ms: 3, metrics: { 'Queue-Depth': 7, big: 1e16 } };
+      const pushed = await api.call('POST', '/v1/runner/results', { token, body: { runner_id: runnerId, results: [good, bad] } });
+      assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+      assert.deepEqual(pushed.body.accepted, [good.id]);
+      assert.equal(pushed.body.rejected.length, 1);
+      assert.equal(pushed.body.rejected[0].code, 'invalid_result');
+      assert.match(pushed.body.rejected[0].message, /Queue-Depth.*lower-case letters/);
+      assert.match(pushed.body.rejected[0].message, /\/metrics\/big/);
+      assert.deepEqual(await rollups.metricWindow(api.database.db, api.orgId, m, 'queue_depth', 5 * MINUTE, region), { count: 1, min: 7, max: 7, avg: 7, last: 7, last_at: at(now) });
+      const stored = await api.database.db.selectFrom('check_results').select('id').where('monitor_id', '=', m).execute();
+      assert.deepEqual(stored.map((r) => r.id), [good.id], 'the rejected result is not stored');
+    });
+
     test('metric rollups expire with the minute latency rollups (8 days)', async () => {
       // Eight days after minute B began: minute A is older than 8 days, minute B is not yet.
       await new PartitionManager(api.database.db, 14).maintain(B + 8 * 86_400_000);
