@@ -12,7 +12,7 @@ import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
 // What health-endpoint metrics cost at ingest: batches of results stored the way ingest stores
 // them (insert + latency and metric rollups in one transaction), without metrics and with 4
 // metrics per result, interleaved so both see the same database state. Bounded: BATCHES batches
-// of 250 results per kind and backend.
+// of 250 results per kind and backend; BENCH_METRICS sets the metrics per result (default 4).
 // "extract" times the runner's side: parsing a /health body and reading 4 metrics from it.
 //   node --import tsx scripts/bench/health-metrics.bench.ts [extract] [pglite] [postgres]
 // postgres starts a throwaway cluster from the machine's binaries (or uses DATABASE_URL).
@@ -20,6 +20,8 @@ import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
 const BATCH = 250;
 const MONITORS = 500;
+/** Metrics per result in the metered batches. */
+const METRICS = Number(process.env.BENCH_METRICS ?? 4);
 const ulid = monotonicFactory();
 
 async function measure(database: Database): Promise<string> {
@@ -33,7 +35,7 @@ async function measure(database: Database): Promise<string> {
       return {
         id: `res_${ulid()}`, monitor_id: `mon_${String(k % MONITORS).padStart(26, '0')}`, region: 'bench', started_at: new Date(Date.now() - (k % 600) * 1000).toISOString(),
         status: 'up', duration_ms: 12, status_code: 200, timings: { total_ms: 12 },
-        ...(withMetrics ? { metrics: { utilization_pct: k % 100, wait_count: k % 3, active: k % 10, idle: 10 - (k % 10) } } : {}),
+        ...(withMetrics ? { metrics: Object.fromEntries(Array.from({ length: METRICS }, (_, j) => [`metric_${j}`, (k * (j + 1)) % 100])) } : {}),
       };
     });
   const store = async (rs: CheckResult[]) => {
@@ -56,7 +58,7 @@ async function measure(database: Database): Promise<string> {
   const a = median(plain);
   const b = median(metered);
   return `${database.kind}: batches of ${BATCH} results, median per batch: without metrics ${a.toFixed(1)} ms (${Math.round((BATCH / a) * 1000)} results/s), ` +
-    `with 4 metrics each ${b.toFixed(1)} ms (${Math.round((BATCH / b) * 1000)} results/s); +${(b - a).toFixed(1)} ms per batch (+${(((b - a) / a) * 100).toFixed(0)} %)\n`;
+    `with ${METRICS} metrics each ${b.toFixed(1)} ms (${Math.round((BATCH / b) * 1000)} results/s); +${(b - a).toFixed(1)} ms per batch (+${(((b - a) / a) * 100).toFixed(0)} %)\n`;
 }
 
 function measureExtraction(): string {
