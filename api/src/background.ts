@@ -1,4 +1,6 @@
+import type { Db } from './db/database.ts';
 import { isDatabaseUnavailable } from './db/db-errors.ts';
+import type { JobLeaseRepository } from './modules/jobs/job-lease.repository.ts';
 import type { Logger } from './observability/logger.ts';
 
 /** A periodic job of the control plane (partition upkeep, lease reaping, heartbeat sweeps). */
@@ -6,16 +8,44 @@ export interface BackgroundJob {
   name: string;
   everyMs: number;
   run(): Promise<unknown>;
+  /**
+   * The run at process start happens on every replica, without the lease (for work that is
+   * idempotent and that a restarted replica should not wait a lease time for).
+   */
+  firstRunEverywhere?: boolean;
 }
+
+/** A loop that runs on every replica for the life of the process (the event consumers). */
+export interface BackgroundLoop {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Where Background takes its leases: jobs then run on one replica at a time. */
+export interface JobLeases {
+  db: Db;
+  repository: JobLeaseRepository;
+  /** This process, unique among the replicas (and across its restarts). */
+  holder: string;
+}
+
+/**
+ * How long a claim lasts: a bit more than the period, so the holder renews it at each tick and a
+ * replica that stopped without releasing it is replaced within about two periods.
+ */
+export const leaseMs = (everyMs: number): number => everyMs + Math.min(Math.max(everyMs / 2, 1_000), 30_000);
 
 // While a job keeps failing (the database is down for a minute, say), its failure is logged once
 // at the start and then at most this often, and its recovery is logged.
 const REPEAT_LOG_MS = 60_000;
 
 /**
- * Runs jobs on their intervals, never two runs of one job at once. Jobs are safe to run on every
- * replica at the same time: each coordinates through PostgreSQL (advisory locks, row locks). A
- * failing run is logged and the job runs again at its next tick; a failure never stops the process.
+ * Runs jobs on their intervals, never two runs of one job at once. With leases, a tick runs the
+ * job only when this process holds (or takes) the job's row in job_leases, so N replicas run each
+ * job once per period; the jobs stay safe to overlap (a run longer than its lease), as each
+ * coordinates through PostgreSQL (advisory locks, row locks). A failing run is logged and the job
+ * runs again at its next tick; a failure never stops the process. stop() releases the leases.
+ * Loops (the event consumers) start and stop with the jobs and run on every replica.
  */
 export class Background {
   private timers: NodeJS.Timeout[] = [];
@@ -25,14 +55,20 @@ export class Background {
   constructor(
     private readonly jobs: readonly BackgroundJob[],
     private readonly logger: Logger,
+    private readonly leases?: JobLeases,
+    private readonly loops: readonly BackgroundLoop[] = [],
   ) {}
 
   start(): void {
+    for (const loop of this.loops) loop.start();
     for (const job of this.jobs) {
+      let first = true;
       const tick = () => {
         if (this.running.has(job.name)) return;
+        const unleased = first && job.firstRunEverywhere === true;
+        first = false;
         const run = Promise.resolve()
-          .then(() => job.run())
+          .then(() => (unleased ? job.run() : this.runLeased(job)))
           .then(
             () => this.succeeded(job.name),
             (error: unknown) => this.failed(job.name, error),
@@ -48,7 +84,21 @@ export class Background {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await Promise.all(this.running.values());
+    await Promise.all([...this.running.values(), ...this.loops.map((loop) => loop.stop())]);
+    const leases = this.leases;
+    if (leases) await Promise.allSettled(this.jobs.map((job) => leases.repository.release(leases.db, job.name, leases.holder)));
+  }
+
+  // The lease is renewed before the run and after it, so a run longer than a period keeps it.
+  private async runLeased(job: BackgroundJob): Promise<void> {
+    const leases = this.leases;
+    if (!leases) return void (await job.run());
+    if (!(await leases.repository.claim(leases.db, job.name, leases.holder, leaseMs(job.everyMs)))) return;
+    try {
+      await job.run();
+    } finally {
+      await leases.repository.claim(leases.db, job.name, leases.holder, leaseMs(job.everyMs));
+    }
   }
 
   private failed(job: string, error: unknown): void {

@@ -10,7 +10,7 @@ import type { RunnerService } from './runner.service.ts';
 const tag = 'Runner protocol';
 
 /** /v1/runner/…: the protocol runners speak (runner tokens only). */
-export function runnerRoutes(runners: RunnerService, ingest: IngestService, maxBatch: number): AnyRoute[] {
+export function runnerRoutes(runners: RunnerService, ingest: Pick<IngestService, 'ingest'>, maxBatch: number): AnyRoute[] {
   return [
     defineRoute({
       method: 'post', path: '/v1/runner/register', operationId: 'register_runner', summary: 'Register a runner process', tag, auth: 'runner',

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { SlotCause, State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
+import { EventLogRepository } from '../events/event-log.repository.ts';
 import type { SlotCounters } from './state.machine.ts';
 
 export interface SlotStateRow extends SlotCounters {
@@ -51,6 +52,9 @@ const pairs = (slots: ReadonlyArray<{ monitorId: string; region: string }>) => J
 
 /** SQL for current states (slot, monitor, service) and their transition history. */
 export class StateRepository {
+  // Repositories hold no state: a default instance is as good as a shared one.
+  constructor(private readonly events: EventLogRepository = new EventLogRepository()) {}
+
   /** Slot states, locked for update, in a stable order (no deadlocks between concurrent batches). */
   async lockSlots(db: Db, slots: ReadonlyArray<{ monitorId: string; region: string }>): Promise<Map<string, SlotStateRow>> {
     if (slots.length === 0) return new Map();
@@ -210,11 +214,19 @@ export class StateRepository {
       .execute();
   }
 
+  /**
+   * Records transitions in the history and, in the same transaction, in the event log that
+   * consumers (alert evaluation) read; every caller runs this as its last write.
+   */
   async addTransitions(db: Db, records: readonly TransitionRecord[]): Promise<void> {
     if (records.length === 0) return;
     await db
       .insertInto('state_transitions')
       .values(records.map((t) => ({ id: newId('transition'), org_id: t.orgId, subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from_state: t.from, to_state: t.to, at: t.at, cause: JSON.stringify(t.cause) })))
       .execute();
+    await this.events.append(db, records.map((t) => ({
+      orgId: t.orgId, kind: 'state.transition' as const, at: t.at,
+      payload: { subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from: t.from, to: t.to, cause: t.cause },
+    })));
   }
 }

@@ -1,0 +1,162 @@
+import { AsyncResource } from 'node:async_hooks';
+import type { Db } from '../../db/database.ts';
+import { isDatabaseUnavailable } from '../../db/db-errors.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { CursorStart, EventLogRepository } from './event-log.repository.ts';
+import type { StoredEvent } from './event.types.ts';
+
+/** Something that acts on the event log: the alert evaluator, the router, the incident correlator. */
+export interface EventConsumer {
+  /** Names the cursor rows; never rename a deployed consumer (it would start over). */
+  name: string;
+  /** Where the consumer starts in an organization it has no cursor for yet (default: oldest). */
+  start?: CursorStart;
+  /**
+   * Applies a batch of one organization's events, in seq order, inside `trx`: the cursor moves past
+   * the batch in the same transaction, so the effect and the progress commit together or not at all.
+   * Throwing rolls both back; the batch is offered again at the next poll.
+   */
+  handle(trx: Db, orgId: string, events: readonly StoredEvent[]): Promise<void>;
+}
+
+export interface ConsumerSettings {
+  /** Longest wait between polls when nothing nudges (ms). */
+  pollMs: number;
+  /** Most events handled in one transaction. */
+  batchSize: number;
+}
+
+export const defaultConsumerSettings: ConsumerSettings = { pollMs: 500, batchSize: 500 };
+
+const REPEAT_LOG_MS = 60_000;
+
+/**
+ * Runs one consumer against the log on every replica. A batch is claimed by locking its
+ * organization's cursor row (FOR UPDATE SKIP LOCKED), so replicas split organizations between them
+ * and never handle the same batch; whichever replica commits first moves the cursor for all.
+ * The loop polls; `nudge()` (called after an ingest commits) only shortens the wait.
+ */
+export class EventConsumerRunner {
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private nudged = false;
+  private failingSince = 0;
+  private loggedAt = 0;
+  // The loop runs in the async context of start(), never in that of a request that nudged it (whose
+  // ambient transaction it must not join).
+  private readonly detached = AsyncResource.bind((work: () => Promise<void>) => work());
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: EventLogRepository,
+    private readonly consumer: EventConsumer,
+    private readonly logger: Logger,
+    private readonly settings: ConsumerSettings = defaultConsumerSettings,
+  ) {}
+
+  get name(): string {
+    return this.consumer.name;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.detached(() => this.run());
+  }
+
+  /** Stops polling and waits for the batch in hand to commit or roll back. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /** Asks for a poll now: new events were committed. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  /**
+   * Handles batches until no organization has events past its cursor (or the runner stops); returns
+   * the events handled. A batch that fails is rolled back and its organization is left for the next
+   * poll, so one organization's failing batch does not hold up the others; the first failure is
+   * rethrown at the end.
+   */
+  async drain(): Promise<number> {
+    await this.log.ensureCursors(this.db, this.consumer.name, this.consumer.start ?? 'oldest');
+    let total = 0;
+    const skip = new Set<string>();
+    let firstError: unknown;
+    for (;;) {
+      const claimed: { orgId?: string } = {};
+      try {
+        const handled = await this.step(skip, claimed);
+        if (handled === 0) break;
+        total += handled;
+      } catch (error) {
+        if (claimed.orgId === undefined) throw error;
+        skip.add(claimed.orgId);
+        firstError ??= error;
+      }
+      if (this.stopped && this.loop) break;
+    }
+    if (firstError !== undefined) throw firstError;
+    return total;
+  }
+
+  /** One batch in one transaction: claim a cursor, read past it, apply, advance. */
+  private async step(skip: ReadonlySet<string>, claimed: { orgId?: string }): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const cursor = await this.log.claimCursor(trx, this.consumer.name, [...skip]);
+      if (!cursor) return 0;
+      claimed.orgId = cursor.orgId;
+      const events = await this.log.readAfter(trx, cursor.orgId, cursor.position, this.settings.batchSize);
+      if (events.length === 0) return 0;
+      await this.consumer.handle(trx, cursor.orgId, events);
+      await this.log.advance(trx, this.consumer.name, cursor.orgId, events[events.length - 1]!.seq);
+      return events.length;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      this.nudged = false;
+      try {
+        await this.drain();
+        this.recovered();
+      } catch (error) {
+        this.failed(error);
+      }
+      if (this.stopped || this.nudged) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, this.settings.pollMs);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wake = done;
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private failed(error: unknown): void {
+    const now = Date.now();
+    if (!this.failingSince) this.failingSince = now;
+    if (now - this.loggedAt < REPEAT_LOG_MS) return;
+    this.loggedAt = now;
+    const fields = { err: error, consumer: this.consumer.name, failing_for_ms: now - this.failingSince };
+    if (isDatabaseUnavailable(error)) this.logger.warn(fields, 'event consumer paused: database unavailable');
+    else this.logger.error(fields, 'event consumer batch failed; it is retried');
+  }
+
+  private recovered(): void {
+    if (!this.failingSince) return;
+    this.logger.info({ consumer: this.consumer.name, failing_for_ms: Date.now() - this.failingSince }, 'event consumer recovered');
+    this.failingSince = 0;
+    this.loggedAt = 0;
+  }
+}

@@ -1,0 +1,29 @@
+import type { State } from '../../contract/state.schema.ts';
+
+/**
+ * What an event says, by kind. State transitions are written today; alert, incident and
+ * notification changes join this map as their modules land, and a consumer that switches on `kind`
+ * is told by the compiler when one is added.
+ */
+export interface EventPayloads {
+  /** A slot, monitor or service changed state (the same fact as a state_transitions row). */
+  'state.transition': {
+    subject_type: 'slot' | 'monitor' | 'service';
+    subject_id: string;
+    region: string | null;
+    from: State;
+    to: State;
+    cause: Record<string, unknown>;
+  };
+}
+
+export type EventKind = keyof EventPayloads;
+
+/** An event to append, inside the transaction that makes it true. */
+export type NewEvent = { [K in EventKind]: { orgId: string; kind: K; at: Date; payload: EventPayloads[K] } }[EventKind];
+
+/** An event as read back from the log; seq increases in commit order within an organization. */
+export type StoredEvent = NewEvent & { seq: number };
+
+/** Every kind, for checks of stored rows. */
+export const eventKinds: readonly EventKind[] = ['state.transition'];
