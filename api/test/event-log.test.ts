@@ -174,7 +174,7 @@ test('PostgreSQL: two consumer instances on their own pools count each event exa
   try {
     await setUp(one);
     // A slow effect makes the two instances overlap in time.
-    const slow = { before: async () => sleep(3) };
+    const slow = { before: async () => void (await sleep(3)) };
     const a = new EventConsumerRunner(one.db, log, recorder('counter', 'a', slow), quiet(), { pollMs: 5, batchSize: 5 });
     const b = new EventConsumerRunner(two.db, log, recorder('counter', 'b', slow), quiet(), { pollMs: 5, batchSize: 5 });
     a.start();
