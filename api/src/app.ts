@@ -54,6 +54,14 @@ import { ResultRepository } from './modules/results/result.repository.ts';
 import { MetricRollupRepository } from './modules/metrics/metric-rollup.repository.ts';
 import { MetricService } from './modules/metrics/metric.service.ts';
 import { metricRoutes } from './modules/metrics/metric.routes.ts';
+import { AlertDataRepository } from './modules/alerts/alert-data.repository.ts';
+import { AlertEvaluationService, type AlertEventSink } from './modules/alerts/alert-evaluation.service.ts';
+import { alertEvaluationTick } from './modules/alerts/alert-evaluation.tick.ts';
+import { alertEvaluatorConsumer } from './modules/alerts/alert-evaluator.consumer.ts';
+import { AlertInstanceRepository } from './modules/alerts/alert-instance.repository.ts';
+import { AlertingMetricsRepository } from './modules/alerts/alerting-metrics.repository.ts';
+import { AlertService } from './modules/alerts/alert.service.ts';
+import { alertRoutes } from './modules/alerts/alert.routes.ts';
 import { AssignmentService } from './modules/runner/assignment.service.ts';
 import { RunnerRepository } from './modules/runner/runner.repository.ts';
 import { runnerRoutes } from './modules/runner/runner.routes.ts';
@@ -86,6 +94,10 @@ export interface AppOptions {
   healthTimeoutMs?: number;
   /** Events older than this are pruned from the event log (days; default 7). */
   eventRetentionDays?: number;
+  /** Evaluate alert rules in this process (default true; off only for baselines in benchmarks). */
+  alertEvaluation?: boolean;
+  /** Interval of the periodic alert evaluation tick (ms; default 5 s). */
+  alertTickMs?: number;
   /** Consumers of the event log run by this process, besides the control plane's own. */
   consumers?: readonly EventConsumer[];
   consumerSettings?: Partial<ConsumerSettings>;
@@ -101,6 +113,8 @@ export interface App {
   background: Background;
   /** The event consumers of this process (started and stopped by background). */
   consumers: readonly EventConsumerRunner[];
+  /** Alert rule evaluation (the consumer and the tick call it; tests and benchmarks may too). */
+  alerts: AlertEvaluationService;
   /** Settles scheduled slot rebalances (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -128,12 +142,24 @@ export function createApp(options: AppOptions): App {
   const heartbeats = new HeartbeatService(db, results, state, partitions);
   const noData = new NoDataService(db, stateRepo, state, runnerSettings.leaseSeconds);
   const sla = new SlaService(db);
+  const alertInstances = new AlertInstanceRepository();
+  const alertData = new AlertDataRepository();
+  // Alert state changes go to the event log in the evaluation's transaction (routing reads them there).
+  const alertEvents: AlertEventSink = (trx, changes) =>
+    eventLog.append(trx, changes.map((c) => ({
+      orgId: c.orgId, kind: 'alert.state_changed' as const, at: c.at,
+      payload: { rule_id: c.ruleId, alert_id: c.instanceId, team_id: c.teamId, severity: c.severity, labels: c.labels, from: c.from, to: c.to, reason: c.reason, value: c.value },
+    })));
+  const alertEvaluation = new AlertEvaluationService(db, alertInstances, alertData, { data: alertData, states: stateRepo, metrics: metricRollups }, alertEvents, (seconds) => metrics.alertEvaluation.observe(seconds));
+  const alertingMetrics = new AlertingMetricsRepository();
+  metrics.observeAlerting({ firing: () => alertingMetrics.firingCounts(db), monitors: () => alertingMetrics.monitorStates(db, 20_000), services: () => alertingMetrics.serviceStates(db, 5_000) });
+  const evaluating = options.alertEvaluation !== false;
   // Monitor changes reach runners through a (debounced) rebalance that also records config changes.
   const onMonitorChange = (change: { orgId: string; id: string }) => assignments.schedule(change.orgId, [change.id]);
   const monitorWarnings = (trx: typeof db, orgId: string, row: { id: string; type: string | null; spec: unknown }) => assignments.placementWarnings(trx, orgId, row);
 
   const consumerSettings = { ...defaultConsumerSettings, ...(options.consumerSettings ?? {}) };
-  const consumers = (options.consumers ?? []).map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings));
+  const consumers = [...(evaluating ? [alertEvaluatorConsumer(alertEvaluation, alertInstances)] : []), ...(options.consumers ?? [])].map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings));
   // An ingest that committed may have appended state transitions: consumers look now instead of at
   // their next poll. The poll still finds whatever a nudge missed (another replica's ingest).
   const nudgingIngest = { ingest: (...args: Parameters<IngestService['ingest']>) => ingest.ingest(...args).finally(() => { for (const c of consumers) c.nudge(); }) };
@@ -153,6 +179,7 @@ export function createApp(options: AppOptions): App {
     ...sloStatusRoutes(new SloStatusService(db, sla)),
     ...statusRoutes(new StatusService(db, results)),
     ...metricRoutes(new MetricService(db, metricRollups)),
+    ...alertRoutes(new AlertService(db, alertInstances)),
     ...heartbeatRoutes(heartbeats),
     ...runnerRoutes(runnerService, nudgingIngest, runnerSettings.maxBatch),
   );
@@ -185,6 +212,7 @@ export function createApp(options: AppOptions): App {
         },
       },
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },
+      ...(evaluating ? [{ name: 'alert-evaluation-tick', everyMs: options.alertTickMs ?? 5_000, run: alertEvaluationTick(db, alertEvaluation, alertInstances, options.logger) }] : []),
       { name: 'event-retention', everyMs: 3_600_000, run: () => eventLog.prune(db, new Date(Date.now() - (options.eventRetentionDays ?? 7) * 86_400_000)) },
     ],
     options.logger,
@@ -202,5 +230,5 @@ export function createApp(options: AppOptions): App {
   app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), transactions: { run: (work) => options.database.withAmbientTransaction(work) }, logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
   app.use(problemErrors({ logger: options.logger }));
-  return { express: app, routes, metrics, background, consumers, settle: () => assignments.settle() };
+  return { express: app, routes, metrics, background, consumers, alerts: alertEvaluation, settle: () => assignments.settle() };
 }

@@ -55,6 +55,9 @@ function specRows(path: string, key: keyof TeamFixture, create: (f: TeamFixture)
   };
 }
 
+/** One alert per fixture team (of a rule that is true at once), set up in before(). */
+const alertOfTeam = new Map<string, string>();
+
 const matrix: Record<string, Row> = {
   'GET /v1/teams': { path: () => '/v1/teams?limit=200', expect: listAll, listed: (f) => f.team },
   'POST /v1/teams': { path: () => '/v1/teams', body: () => ({ name: unique('team') }), expect: orgOnly(201, 201) },
@@ -134,6 +137,10 @@ const matrix: Record<string, Row> = {
   'GET /v1/monitors/{id}/transitions': { path: (f) => `/v1/monitors/${f.monitor}/transitions`, expect: read },
   'GET /v1/monitors/{id}/metrics': { path: (f) => `/v1/monitors/${f.monitor}/metrics?window=1h`, expect: read },
 
+  'GET /v1/alerts': { path: () => '/v1/alerts?limit=200', expect: listAll, listed: (f) => alertOfTeam.get(f.team)! },
+  'GET /v1/alerts/{id}': { path: (f) => `/v1/alerts/${alertOfTeam.get(f.team)}`, expect: read },
+  'GET /v1/alert-rules/{id}/status': { path: (f) => `/v1/alert-rules/${f.alertRule}/status`, expect: read },
+
   'GET /v1/audit': { path: () => '/v1/audit?limit=5', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] } },
 };
 
@@ -145,6 +152,14 @@ before(async () => {
   if (skip) return;
   api = await startTestApi({ backend: 'postgres' });
   world = await createWorld(api);
+  for (const f of Object.values(world.fixtures)) {
+    const service = (await api.call('GET', `/v1/services/${f.service}`, { token: f.adminToken })).body;
+    const rule = await expectOk(api, 'POST', '/v1/alert-rules', f.adminToken, { name: unique('rule'), team_id: f.team, expression: `unknown(service("${service.name}"))` });
+    const { org_id } = await api.database.db.selectFrom('teams').select('org_id').where('id', '=', f.team).executeTakeFirstOrThrow();
+    await api.app.alerts.evaluateRule(org_id, rule.id);
+    const alert = await api.database.db.selectFrom('alert_instances').select('id').where('rule_id', '=', rule.id).executeTakeFirstOrThrow();
+    alertOfTeam.set(f.team, alert.id);
+  }
 });
 after(async () => api?.close());
 

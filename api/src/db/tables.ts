@@ -292,6 +292,53 @@ export interface AlertRuleReferencesTable {
   subject_id: string;
 }
 
+/** One alert rule × subject: the instance state machine's fields and what the last evaluation saw. */
+export interface AlertInstancesTable {
+  id: string;
+  org_id: string;
+  rule_id: string;
+  team_id: string;
+  instance_key: string;
+  severity: string;
+  labels: Json<Record<string, string>>;
+  state: 'inactive' | 'pending' | 'firing' | 'resolved';
+  since: Timestamp;
+  active_since: Timestamp | null;
+  pending_since: Timestamp | null;
+  firing_since: Timestamp | null;
+  resolved_at: Timestamp | null;
+  false_since: Timestamp | null;
+  no_data_since: Timestamp | null;
+  last_eval_at: Timestamp;
+  last_outcome: string;
+  last_value: Json | null;
+  annotations: Json<Record<string, string>>;
+  created_at: Generated<Date>;
+}
+
+/** One change of state of an alert instance. */
+export interface AlertHistoryTable {
+  id: string;
+  org_id: string;
+  instance_id: string;
+  rule_id: string;
+  from_state: string;
+  to_state: string;
+  at: Timestamp;
+  reason: string;
+  value: Json | null;
+}
+
+/** The last evaluation of an alert rule. */
+export interface AlertRuleStatusTable {
+  rule_id: string;
+  org_id: string;
+  last_eval_at: Timestamp;
+  duration_ms: number;
+  error: string | null;
+  instances: number;
+}
+
 export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos'] as const;
 export type SpecTableName = (typeof specTables)[number];
 
@@ -310,6 +357,9 @@ export interface Tables {
   maintenance_windows: SpecTable;
   slos: SpecTable;
   alert_rule_references: AlertRuleReferencesTable;
+  alert_instances: AlertInstancesTable;
+  alert_history: AlertHistoryTable;
+  alert_rule_status: AlertRuleStatusTable;
   dependencies: DependenciesTable;
   audit_entries: AuditEntriesTable;
   idempotency_keys: IdempotencyKeysTable;

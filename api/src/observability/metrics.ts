@@ -1,5 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Where the alerting gauges of /metrics read their values at scrape time. */
+export interface AlertingGaugeSource {
+  firing(): Promise<Array<{ severity: string; team: string; count: number }>>;
+  monitors(): Promise<Array<{ monitor: string; service: string; team: string; state: string }>>;
+  services(): Promise<Array<{ service: string; team: string; state: string }>>;
+}
+
 /** The control plane's Prometheus metrics, registered on a registry owned by the composition root. */
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -16,6 +23,41 @@ export class ApiMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30],
     registers: [this.registry],
   });
+
+  readonly alertEvaluation = new Histogram({
+    name: 'pharos_alert_evaluation_seconds',
+    help: 'Time to evaluate one alert rule (all its instances) and write its changes.',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  /**
+   * Registers the alerting gauges, read from the database at scrape time: firing alerts by severity
+   * and team, and the state of each monitor and service (1 on the series of its current state).
+   */
+  observeAlerting(read: AlertingGaugeSource): void {
+    new Gauge({
+      name: 'pharos_alerts_firing', help: 'Alerts firing, by severity and team.', labelNames: ['severity', 'team'] as const, registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of await read.firing()) this.set({ severity: r.severity, team: r.team }, r.count);
+      },
+    });
+    new Gauge({
+      name: 'pharos_monitor_state', help: 'Current state of each monitor: 1 on the series of its state.', labelNames: ['monitor', 'service', 'team', 'state'] as const, registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of await read.monitors()) this.set({ monitor: r.monitor, service: r.service, team: r.team, state: r.state }, 1);
+      },
+    });
+    new Gauge({
+      name: 'pharos_service_state', help: 'Current state of each service: 1 on the series of its state.', labelNames: ['service', 'team', 'state'] as const, registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of await read.services()) this.set({ service: r.service, team: r.team, state: r.state }, 1);
+      },
+    });
+  }
 
   constructor(poolStats: () => { total: number; idle: number; waiting: number }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pharos_' });

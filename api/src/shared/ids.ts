@@ -21,6 +21,8 @@ export const idPrefixes = {
   transition: 'trn',
   confirmation: 'cnf',
   request: 'req',
+  alert: 'alt',
+  alert_history: 'ahi',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

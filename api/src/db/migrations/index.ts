@@ -8,6 +8,7 @@ import * as monitorCredentials from './2026-12-01T0900-monitor-credentials-to-se
 import * as eventLog from './2026-12-01T1000-event-log-and-job-leases.ts';
 import * as healthMetrics from './2026-12-01T1030-health-metrics.ts';
 import * as alertRuleReferences from './2026-12-01T1040-alert-rule-references.ts';
+import * as alertInstances from './2026-12-01T1100-alert-instances.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1000-event-log-and-job-leases': eventLog,
   '2026-12-01T1030-health-metrics': healthMetrics,
   '2026-12-01T1040-alert-rule-references': alertRuleReferences,
+  '2026-12-01T1100-alert-instances': alertInstances,
 };

@@ -15,6 +15,18 @@ export interface EventPayloads {
     to: State;
     cause: Record<string, unknown>;
   };
+  /** An alert instance changed state (the same fact as an alert_history row). */
+  'alert.state_changed': {
+    rule_id: string;
+    alert_id: string;
+    team_id: string;
+    severity: string;
+    labels: Record<string, string>;
+    from: 'inactive' | 'pending' | 'firing' | 'resolved';
+    to: 'inactive' | 'pending' | 'firing' | 'resolved';
+    reason: string;
+    value: number | null;
+  };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -26,4 +38,4 @@ export type NewEvent = { [K in EventKind]: { orgId: string; kind: K; at: Date; p
 export type StoredEvent = NewEvent & { seq: number };
 
 /** Every kind, for checks of stored rows. */
-export const eventKinds: readonly EventKind[] = ['state.transition'];
+export const eventKinds: readonly EventKind[] = ['state.transition', 'alert.state_changed'];

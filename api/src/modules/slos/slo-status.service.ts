@@ -50,15 +50,7 @@ export class SloStatusService {
     const spans: Array<[BurnSpan, Interval]> = (Object.keys(burnSpans) as BurnSpan[]).map((key) => [key, { start: now - burnSpans[key], end: now }]);
     const ranges: Interval[] = [{ start: window.from, end: window.to }, ...spans.map(([, range]) => range)];
 
-    let usages: Usage[];
-    if (slo.objective === 'latency') {
-      const monitors = await this.monitorsOf(subject);
-      const windows = monitors.length ? await this.repo.slaWindows(this.db, orgId, [row.team_id]) : [];
-      usages = await Promise.all(ranges.map((range) => this.latencyUsage(orgId, monitors, windows, range, slo.latency_threshold_ms ?? 0)));
-    } else {
-      usages = await Promise.all(ranges.map((range) => this.uptimeUsage(caller, subject, range)));
-    }
-    const [usage, ...burnUsages] = usages as [Usage, ...Usage[]];
+    const [usage, ...burnUsages] = (await this.usages(caller, subject, slo, ranges)) as [Usage, ...Usage[]];
     const budget = errorBudget(slo.target_percent, usage);
     const burn = Object.fromEntries(spans.map(([key], i) => [key, burnRate(slo.target_percent, burnUsages[i]!)])) as Record<BurnSpan, number | null>;
     return {
@@ -71,6 +63,33 @@ export class SloStatusService {
       burn_rate: burn,
       status: sloStatus(usage, budget, burn),
     };
+  }
+
+  /**
+   * The objective's target and its counted and bad units over the last `span` ms, or over its own
+   * window ('objective'): what burn_rate(…) and budget_remaining(…) of alert rules read. Undefined
+   * when the SLO is not in the organization. No access check: the rule's team was checked when its
+   * names were resolved.
+   */
+  async usage(orgId: string, id: string, span: number | 'objective'): Promise<{ targetPercent: number; usage: Usage } | undefined> {
+    const row = await this.slos.get(this.db, orgId, id);
+    if (!row) return undefined;
+    const slo = row.spec as unknown as SloInput;
+    const now = this.now();
+    const window = sloWindow(slo.window ?? 'rolling_30d', now);
+    const range: Interval = span === 'objective' ? { start: window.from, end: window.to } : { start: now - span, end: now };
+    const system: Caller = { principal: { kind: 'api_token', id: 'system:alert-evaluation', name: 'alert evaluation', orgId, orgAdmin: true, teams: new Map() }, requestId: 'alert-evaluation', baseUrl: '' };
+    const [usage] = await this.usages(system, { orgId, teamId: row.team_id, monitorId: slo.monitor_id, serviceId: slo.service_id }, slo, [range]);
+    return { targetPercent: slo.target_percent, usage: usage! };
+  }
+
+  private async usages(caller: Caller, subject: Subject, slo: SloInput, ranges: Interval[]): Promise<Usage[]> {
+    if (slo.objective === 'latency') {
+      const monitors = await this.monitorsOf(subject);
+      const windows = monitors.length ? await this.repo.slaWindows(this.db, subject.orgId, [subject.teamId]) : [];
+      return Promise.all(ranges.map((range) => this.latencyUsage(subject.orgId, monitors, windows, range, slo.latency_threshold_ms ?? 0)));
+    }
+    return Promise.all(ranges.map((range) => this.uptimeUsage(caller, subject, range)));
   }
 
   /**

@@ -1,0 +1,101 @@
+import type { SubjectKind } from '../../contract/alert-expression/subject-kinds.ts';
+import type { SlotCause, State } from '../../contract/state.schema.ts';
+import type { Db } from '../../db/database.ts';
+import type { MetricRollupRepository } from '../metrics/metric-rollup.repository.ts';
+import { addTotals, percentile } from '../sla/sla.math.ts';
+import { SlaRepository } from '../sla/sla.repository.ts';
+import { SlaService } from '../sla/sla.service.ts';
+import { SloStatusService } from '../slos/slo-status.service.ts';
+import type { StateRepository } from '../state/state.repository.ts';
+import type { AlertDataRepository } from './alert-data.repository.ts';
+import { resolutionMs, rollupRange } from './alert-window.ts';
+import type { AlertDataPort, StateReading, Subject } from './expression.evaluator.ts';
+import { defaultBaselineOptions } from './latency.baseline.ts';
+
+/** The repositories the database port reads through. */
+export interface AlertDataSources {
+  data: AlertDataRepository;
+  states: StateRepository;
+  metrics: MetricRollupRepository;
+  sla?: SlaRepository;
+}
+
+const severity: Record<State, number> = { down: 3, degraded: 2, up: 1, unknown: 0 };
+
+/** The cause that explains an unknown state of several slots: no_data wins over no_runner. */
+function causeOf(causes: ReadonlyArray<SlotCause | null>): SlotCause | null {
+  if (causes.includes('no_data')) return 'no_data';
+  return causes.find((c) => c !== null) ?? null;
+}
+
+/**
+ * The evaluator's data port over the database, inside one transaction (`trx`), for the rules of one
+ * team: names resolve among the team's subjects only. Results are memoised for the port's life
+ * (one rule evaluation), so a subject named twice is read once.
+ */
+export function databasePort(trx: Db, orgId: string, teamId: string, now: number, src: AlertDataSources): AlertDataPort {
+  const sla = src.sla ?? new SlaRepository();
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) memo.set(key, (p = load()));
+    return p;
+  };
+  const monitorIds = (s: Subject) => (s.kind === 'monitor' ? Promise.resolve([s.id]) : once(`monitors:${s.id}`, () => src.data.monitorIdsOfService(trx, orgId, s.id)));
+  const slots = (s: Subject) => once(`slots:${s.kind}:${s.id}`, async () => src.states.causes(trx, orgId, await monitorIds(s)));
+  // SLO figures read through the SLO status service, on this transaction.
+  const slos = new SloStatusService(trx, new SlaService(trx), sla, () => now);
+
+  return {
+    subject: (kind: SubjectKind, name: string, service?: string) =>
+      once(`subject:${kind}:${name}:${service ?? ''}`, async () => {
+        const row = await src.data.subjectByName(trx, orgId, teamId, kind, name, service);
+        return row ? { kind, id: row.id, name: row.name } : undefined;
+      }),
+
+    async state(s, region): Promise<StateReading | undefined> {
+      const all = await slots(s);
+      if (region !== undefined) {
+        const here = all.filter((r) => r.region === region);
+        if (here.length === 0) return undefined;
+        // A service in a region is the worst of its monitors there (as the service state is overall).
+        const worst = here.reduce((a, b) => (severity[b.state] > severity[a.state] ? b : a));
+        return { state: worst.state, cause: worst.state === 'unknown' ? causeOf(here.map((r) => r.cause)) : null };
+      }
+      if (s.kind !== 'monitor' && s.kind !== 'service') return undefined;
+      const state = await src.data.subjectState(trx, orgId, s.kind, s.id);
+      if (state === undefined) return all.length ? { state: 'unknown', cause: causeOf(all.map((r) => r.cause)) } : undefined;
+      return { state, cause: state === 'unknown' ? causeOf(all.map((r) => r.cause)) : null };
+    },
+
+    async rollups(s, windowMs, region) {
+      const range = rollupRange(windowMs, now);
+      const ids = await monitorIds(s);
+      const rows = await once(`rollups:${s.kind}:${s.id}:${windowMs}`, () =>
+        sla.rollups(trx, orgId, ids, range.resolution, new Date(range.from), new Date(range.lastBucket + resolutionMs[range.resolution]), []),
+      );
+      const picked = region === undefined ? rows : rows.filter((r) => r.region === region);
+      return picked.length ? addTotals(picked) : undefined;
+    },
+
+    async lastLatency(s, region) {
+      const rows = await once(`latest:${s.kind}:${s.id}`, async () => src.data.latestDurations(trx, orgId, await monitorIds(s), new Date(now)));
+      const picked = region === undefined ? rows : rows.filter((r) => r.region === region);
+      return picked.length ? Math.max(...picked.map((r) => r.duration_ms)) : undefined;
+    },
+
+    metric: (m, metric, windowMs, region) => once(`metric:${m.id}:${metric}:${windowMs}:${region ?? ''}`, () => src.metrics.metricWindow(trx, orgId, m.id, metric, windowMs, region, now)),
+
+    latencyHistory: (s, region) =>
+      once(`history:${s.kind}:${s.id}:${region ?? ''}`, async () => {
+        const from = new Date(now - defaultBaselineOptions.lookback_ms - 60 * 60_000);
+        const minutes = await src.data.minuteHistograms(trx, orgId, await monitorIds(s), from, new Date(now), region);
+        return minutes.flatMap((m) => {
+          const p95 = percentile(m.histogram, 0.95, m.checks > 0 ? m.maxMs : undefined);
+          return p95 === undefined ? [] : [{ at: m.at, p95_ms: p95 }];
+        });
+      }),
+
+    sloUsage: (s, span) => once(`slo:${s.id}:${span}`, () => slos.usage(orgId, s.id, span)),
+  };
+}

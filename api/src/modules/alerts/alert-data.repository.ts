@@ -1,0 +1,131 @@
+import { sql } from 'kysely';
+import type { SubjectKind } from '../../contract/alert-expression/subject-kinds.ts';
+import type { State } from '../../contract/state.schema.ts';
+import type { Db } from '../../db/database.ts';
+
+/** A subject an alert rule can be about, with what its labels need. */
+export interface SubjectRow {
+  kind: SubjectKind;
+  id: string;
+  name: string;
+  service_id: string | null;
+  service_name: string | null;
+}
+
+/** One minute of a subject's latency: the histogram summed over the selected monitors and regions. */
+export interface MinuteHistogram {
+  at: number;
+  checks: number;
+  maxMs: number;
+  histogram: number[];
+}
+
+const parseIntArray = (v: Array<number | string> | string): number[] => (typeof v === 'string' ? v.replace(/[{}]/g, '').split(',').filter(Boolean) : v).map(Number);
+
+/** SQL the alert evaluator reads besides the SLA, state and metric repositories: names, selectors, latest results, latency history. */
+export class AlertDataRepository {
+  /** The team's subject of a kind by name (a monitor optionally of a named service). */
+  async subjectByName(db: Db, orgId: string, teamId: string, kind: SubjectKind, name: string, service?: string): Promise<SubjectRow | undefined> {
+    if (kind === 'monitor') {
+      let q = db
+        .selectFrom('monitors')
+        .innerJoin('services', (j) => j.onRef('services.id', '=', 'monitors.service_id').onRef('services.org_id', '=', 'monitors.org_id'))
+        .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name'])
+        .where('monitors.org_id', '=', orgId)
+        .where('monitors.team_id', '=', teamId)
+        .where('monitors.name', '=', name);
+      if (service !== undefined) q = q.where('services.name', '=', service);
+      const rows = await q.limit(2).execute();
+      return rows.length === 1 ? { kind, ...rows[0]! } : undefined;
+    }
+    const table = kind === 'service' ? 'services' : 'slos';
+    const row = await db.selectFrom(table).select(['id', 'name']).where('org_id', '=', orgId).where('team_id', '=', teamId).where('name', '=', name).executeTakeFirst();
+    return row ? { kind, id: row.id, name: row.name, service_id: kind === 'service' ? row.id : null, service_name: kind === 'service' ? row.name : null } : undefined;
+  }
+
+  /** The team's monitors matching a monitors(…) selector's filters, by name. */
+  async selectMonitors(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>): Promise<SubjectRow[]> {
+    let q = db
+      .selectFrom('monitors')
+      .innerJoin('services', (j) => j.onRef('services.id', '=', 'monitors.service_id').onRef('services.org_id', '=', 'monitors.org_id'))
+      .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name'])
+      .where('monitors.org_id', '=', orgId)
+      .where('monitors.team_id', '=', teamId);
+    if (filters.service !== undefined) q = q.where('services.name', '=', filters.service);
+    if (filters.type !== undefined) q = q.where('monitors.type', '=', filters.type);
+    if (filters.tag !== undefined) q = q.where(sql<boolean>`monitors.spec -> 'tags' @> ${JSON.stringify(tagObject(filters.tag))}::jsonb`);
+    const rows = await q.orderBy('monitors.name').orderBy('monitors.id').execute();
+    return rows.map((r) => ({ kind: 'monitor', ...r }));
+  }
+
+  /** The team's services matching a services(…) selector's filters, by name. */
+  async selectServices(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>): Promise<SubjectRow[]> {
+    let q = db.selectFrom('services').select(['id', 'name']).where('org_id', '=', orgId).where('team_id', '=', teamId);
+    if (filters.kind !== undefined) q = q.where(sql<string>`coalesce(spec ->> 'kind', 'internal')`, '=', filters.kind);
+    if (filters.tag !== undefined) q = q.where(sql<boolean>`spec -> 'tags' @> ${JSON.stringify(tagObject(filters.tag))}::jsonb`);
+    const rows = await q.orderBy('name').orderBy('id').execute();
+    return rows.map((r) => ({ kind: 'service', id: r.id, name: r.name, service_id: r.id, service_name: r.name }));
+  }
+
+  /** Ids of a service's monitors. */
+  async monitorIdsOfService(db: Db, orgId: string, serviceId: string): Promise<string[]> {
+    const rows = await db.selectFrom('monitors').select('id').where('org_id', '=', orgId).where('service_id', '=', serviceId).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The overall state of a monitor or service (undefined: never evaluated). */
+  async subjectState(db: Db, orgId: string, kind: 'monitor' | 'service', id: string): Promise<State | undefined> {
+    const row = kind === 'monitor'
+      ? await db.selectFrom('monitor_states').select('state').where('org_id', '=', orgId).where('monitor_id', '=', id).executeTakeFirst()
+      : await db.selectFrom('service_states').select('state').where('org_id', '=', orgId).where('service_id', '=', id).executeTakeFirst();
+    return row?.state as State | undefined;
+  }
+
+  /**
+   * Duration of the latest result of each slot of these monitors within the last day (results are
+   * time-partitioned: the bound keeps the scan to recent partitions).
+   */
+  async latestDurations(db: Db, orgId: string, monitorIds: readonly string[], now: Date): Promise<Array<{ region: string; duration_ms: number }>> {
+    if (monitorIds.length === 0) return [];
+    const { rows } = await sql<{ region: string; duration_ms: number }>`
+      SELECT DISTINCT ON (monitor_id, region) region, duration_ms FROM check_results
+      WHERE org_id = ${orgId} AND monitor_id = ANY(${[...monitorIds]}::text[]) AND started_at > ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz
+        AND started_at <= ${now.toISOString()}::timestamptz
+      ORDER BY monitor_id, region, started_at DESC`.execute(db);
+    return rows.map((r) => ({ region: r.region, duration_ms: Number(r.duration_ms) }));
+  }
+
+  /** Per-minute latency histograms of these monitors in [from, to), summed over regions unless one is given, oldest first. */
+  async minuteHistograms(db: Db, orgId: string, monitorIds: readonly string[], from: Date, to: Date, region?: string): Promise<MinuteHistogram[]> {
+    if (monitorIds.length === 0) return [];
+    let q = db
+      .selectFrom('result_rollups')
+      .select(['bucket_start', 'checks', 'max_ms', 'histogram'])
+      .where('org_id', '=', orgId)
+      .where('monitor_id', 'in', [...monitorIds])
+      .where('resolution', '=', 'minute')
+      .where('bucket_start', '>=', from)
+      .where('bucket_start', '<', to);
+    if (region !== undefined) q = q.where('region', '=', region);
+    const rows = await q.orderBy('bucket_start').execute();
+    const byMinute = new Map<number, MinuteHistogram>();
+    for (const r of rows) {
+      const at = new Date(r.bucket_start).getTime();
+      const histogram = parseIntArray(r.histogram as unknown as Array<number | string> | string);
+      const m = byMinute.get(at);
+      if (!m) byMinute.set(at, { at, checks: Number(r.checks), maxMs: Number(r.max_ms), histogram });
+      else {
+        m.checks += Number(r.checks);
+        m.maxMs = Math.max(m.maxMs, Number(r.max_ms));
+        histogram.forEach((n, i) => (m.histogram[i] = (m.histogram[i] ?? 0) + n));
+      }
+    }
+    return [...byMinute.values()];
+  }
+}
+
+/** "tier:1" as the JSON object {"tier":"1"} the tags column contains. */
+function tagObject(tag: string): Record<string, string> {
+  const i = tag.indexOf(':');
+  return { [tag.slice(0, i)]: tag.slice(i + 1) };
+}

@@ -1,0 +1,205 @@
+import { analyzeAlertExpression, type SelectorReference, type SubjectReference } from '../../contract/alert-expression/index.ts';
+import type { Db } from '../../db/database.ts';
+import type { SpecRow } from '../../db/tables.ts';
+import { newId } from '../../shared/ids.ts';
+import { SpecRepository } from '../resources/spec.repository.ts';
+import { databasePort, type AlertDataSources } from './alert-data.port.ts';
+import { initialInstance, instanceKey, instanceSpecOf, stepInstance, type InstanceSpec, type InstanceState, type InstanceStateName, type InstanceTransition, type RuleTiming } from './alert-instance.machine.ts';
+import type { AlertHistoryWrite, AlertInstanceRepository, AlertInstanceRow, AlertInstanceWrite } from './alert-instance.repository.ts';
+import type { AlertDataRepository, SubjectRow } from './alert-data.repository.ts';
+import { evaluateExpression, type Measurement, type Subject } from './expression.evaluator.ts';
+import type { Outcome } from './evaluate.logic.ts';
+
+/** Why an instance changed: the machine's reasons, and the rule being disabled. */
+export type AlertChangeReason = InstanceTransition['reason'] | 'rule_disabled' | 'subject_gone';
+
+/** One change of an alert instance's state, as the event log and the alert history record it. */
+export interface AlertStateChange {
+  orgId: string;
+  ruleId: string;
+  instanceId: string;
+  teamId: string;
+  severity: string;
+  labels: Record<string, string>;
+  from: InstanceStateName;
+  to: InstanceStateName;
+  at: Date;
+  reason: AlertChangeReason;
+  value: number | null;
+}
+
+/** Writes alert state changes to the event log inside the evaluation's transaction (its last write). */
+export type AlertEventSink = (trx: Db, changes: readonly AlertStateChange[]) => Promise<void>;
+
+/** What one rule evaluation did. */
+export interface RuleEvaluation {
+  ruleId: string;
+  evaluated: number;
+  changes: AlertStateChange[];
+  error: string | null;
+  durationMs: number;
+}
+
+interface Binding {
+  /** Identity labels, hashed into the instance key (ids, so renames keep the instance). */
+  identity: Record<string, string>;
+  labels: Record<string, string>;
+  subject?: Subject;
+}
+
+interface RuleSpec extends RuleTiming {
+  expression: string;
+  severity?: string;
+  labels?: Record<string, string>;
+  enabled?: boolean;
+  runbook_url?: string;
+  message?: string;
+}
+
+const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
+const toMs = (d: Date | string | null) => (d === null ? null : new Date(d).getTime());
+
+/** The machine's view of a stored instance. */
+function machineState(row: AlertInstanceRow): InstanceState {
+  return { state: row.state, since: toMs(row.since)!, active_at: toMs(row.active_since), fired_at: toMs(row.firing_since), false_since: toMs(row.false_since), no_data_since: toMs(row.no_data_since) };
+}
+
+function subjectLabels(row: SubjectRow): Record<string, string> {
+  return row.kind === 'monitor' ? { monitor: row.name, ...(row.service_name ? { service: row.service_name } : {}) } : { service: row.name };
+}
+
+/**
+ * Evaluates alert rules: loads a rule (its stored settings through instanceSpecOf), expands its
+ * selector into one binding per subject, evaluates the expression for each, steps each instance's
+ * state machine, and writes changed instances, their history, the rule's status and the state
+ * change events in one transaction. The rule row is locked for the evaluation, so two replicas (or
+ * the event consumer and the tick) never evaluate one rule at once.
+ */
+export class AlertEvaluationService {
+  private readonly rules = new SpecRepository('alert_rules');
+
+  constructor(
+    private readonly db: Db,
+    private readonly instances: AlertInstanceRepository,
+    private readonly data: AlertDataRepository,
+    private readonly sources: AlertDataSources,
+    private readonly sink: AlertEventSink | undefined,
+    private readonly observe: (seconds: number) => void = () => {},
+  ) {}
+
+  /** Evaluates one rule in its own transaction. */
+  async evaluateRule(orgId: string, ruleId: string, now: number = Date.now()): Promise<RuleEvaluation | undefined> {
+    return this.db.transaction().execute((trx) => this.evaluateIn(trx, orgId, ruleId, now));
+  }
+
+  /** Evaluates one rule inside the caller's transaction (the event consumer's, whose cursor moves with it). */
+  async evaluateIn(trx: Db, orgId: string, ruleId: string, now: number): Promise<RuleEvaluation | undefined> {
+    const started = performance.now();
+    const row = await this.rules.get(trx, orgId, ruleId, true);
+    if (!row) return undefined;
+    const spec = row.spec as unknown as RuleSpec;
+    const timing = instanceSpecOf(spec);
+    const existing = await this.instances.instancesOfRule(trx, orgId, ruleId);
+    const team = (await this.instances.teamName(trx, orgId, row.team_id)) ?? row.team_id;
+    const base: Record<string, string> = { ...(spec.labels ?? {}), alertname: row.name, severity: spec.severity ?? 'error', team };
+
+    let error: string | null = null;
+    const results = new Map<string, { binding: Binding; outcome: Outcome; measurements: Measurement[] }>();
+    if (spec.enabled !== false) {
+      const analyzed = analyzeAlertExpression(spec.expression);
+      if (!analyzed.ok) error = `the stored expression does not check: ${analyzed.problems.map((p) => p.message).join(' ')}`;
+      else {
+        const port = databasePort(trx, orgId, row.team_id, now, this.sources);
+        const bindings = await this.bindings(trx, orgId, row.team_id, analyzed.expression.subjects, analyzed.expression.selector);
+        for (const binding of bindings) {
+          const result = await evaluateExpression(analyzed.expression.ast, spec.expression, { port, now, binding: binding.subject });
+          if (result.outcome === 'error' && result.value.kind === 'error') error ??= `${binding.subject ? `${binding.subject.name}: ` : ''}${result.value.message}`;
+          results.set(instanceKey(ruleId, binding.identity), { binding, outcome: result.outcome, measurements: result.measurements });
+        }
+      }
+    }
+
+    const writes: AlertInstanceWrite[] = [];
+    const history: AlertHistoryWrite[] = [];
+    const changes: AlertStateChange[] = [];
+    const touched: string[] = [];
+    const byKey = new Map(existing.map((r) => [r.instance_key, r]));
+    const keys = new Set([...byKey.keys(), ...results.keys()]);
+    for (const key of keys) {
+      const prev = byKey.get(key);
+      const result = results.get(key);
+      let step: { next: InstanceState; transitions: Array<{ from: InstanceStateName; to: InstanceStateName; at: number; reason: AlertChangeReason }> };
+      if (result) step = stepInstance(prev ? machineState(prev) : initialInstance(now), result.outcome, now, timing);
+      else if (!prev) continue;
+      else step = this.retire(machineState(prev), now, spec.enabled === false ? 'rule_disabled' : 'subject_gone', timing);
+      // An instance that never left inactive is not stored: rules over many subjects stay cheap.
+      if (!prev && step.transitions.length === 0) continue;
+      const id = prev?.id ?? newId('alert');
+      const value = result?.measurements.find((m) => m.value !== null)?.value ?? null;
+      const labels = result ? { ...base, ...result.binding.labels } : (prev!.labels as Record<string, string>);
+      const changed = step.transitions.length > 0 || !prev || (result !== undefined && prev.last_outcome !== result.outcome) || JSON.stringify(prev.labels) !== JSON.stringify(labels);
+      if (changed || !sameMachine(prev!, step.next)) {
+        const next = step.next;
+        const pendingTransition = step.transitions.find((t) => t.to === 'pending');
+        writes.push({
+          id, org_id: orgId, rule_id: ruleId, team_id: row.team_id, instance_key: key, severity: spec.severity ?? 'error', labels,
+          state: next.state, since: new Date(next.since), active_since: toDate(next.active_at),
+          pending_since: next.state === 'pending' ? (pendingTransition ? new Date(pendingTransition.at) : prev?.pending_since ?? new Date(next.since)) : null,
+          firing_since: toDate(next.fired_at),
+          resolved_at: next.state === 'resolved' ? new Date(next.since) : null,
+          false_since: toDate(next.false_since), no_data_since: toDate(next.no_data_since), last_eval_at: new Date(now),
+          last_outcome: result?.outcome ?? 'false', last_value: result ? { value, measurements: result.measurements } : prev?.last_value ?? null,
+          annotations: { ...(spec.runbook_url ? { runbook_url: spec.runbook_url } : {}), ...(spec.message ? { message: spec.message } : {}) },
+        });
+      } else touched.push(id);
+      for (const t of step.transitions) {
+        history.push({ id: newId('alert_history'), org_id: orgId, instance_id: id, rule_id: ruleId, from_state: t.from, to_state: t.to, at: new Date(t.at), reason: t.reason, value: { value } });
+        changes.push({ orgId, ruleId, instanceId: id, teamId: row.team_id, severity: spec.severity ?? 'error', labels, from: t.from, to: t.to, at: new Date(t.at), reason: t.reason, value });
+      }
+    }
+    await this.instances.saveInstances(trx, writes);
+    await this.instances.touchInstances(trx, orgId, touched, new Date(now));
+    await this.instances.addHistory(trx, history);
+    const durationMs = performance.now() - started;
+    await this.instances.saveStatus(trx, { rule_id: ruleId, org_id: orgId, last_eval_at: new Date(now), duration_ms: Math.round(durationMs * 1000) / 1000, error, instances: keys.size });
+    if (changes.length && this.sink) await this.sink(trx, changes);
+    this.observe(durationMs / 1000);
+    return { ruleId, evaluated: results.size, changes, error, durationMs };
+  }
+
+  /** Ends an instance whose rule is disabled or whose subject no longer matches: firing resolves, pending returns to inactive (always recorded). */
+  private retire(prev: InstanceState, now: number, reason: AlertChangeReason, timing: InstanceSpec) {
+    const step = stepInstance(prev, 'false', now, { ...timing, keep_firing_for_ms: 0 });
+    return { next: step.next, transitions: step.transitions.map((t) => ({ ...t, reason })) };
+  }
+
+  /** One binding per subject a selector matches; one binding without a selector (labelled with the subject it names, when it names one). */
+  private async bindings(trx: Db, orgId: string, teamId: string, subjects: SubjectReference[], selector: SelectorReference | null): Promise<Binding[]> {
+    if (!selector) {
+      const labels: Record<string, string> = {};
+      const monitors = [...new Set(subjects.filter((s) => s.kind === 'monitor').map((s) => s.name))];
+      const services = [...new Set(subjects.filter((s) => s.kind === 'service').map((s) => s.name))];
+      if (monitors.length === 1) labels.monitor = monitors[0]!;
+      if (services.length === 1) labels.service = services[0]!;
+      else if (monitors.length === 1 && services.length === 0) {
+        const m = subjects.find((s) => s.kind === 'monitor')!;
+        const row = await this.data.subjectByName(trx, orgId, teamId, 'monitor', m.name, m.service);
+        if (row?.service_name) labels.service = row.service_name;
+      }
+      return [{ identity: {}, labels }];
+    }
+    const rows = selector.kind === 'monitor' ? await this.data.selectMonitors(trx, orgId, teamId, selector.filters) : await this.data.selectServices(trx, orgId, teamId, selector.filters);
+    return rows.map((r) => ({ identity: { subject: `${r.kind}:${r.id}` }, labels: subjectLabels(r), subject: { kind: r.kind, id: r.id, name: r.name } }));
+  }
+
+  /** Evaluates every rule of an organization (the periodic tick); returns how many were evaluated. */
+  async evaluateOrg(orgId: string, now: number = Date.now(), rules?: readonly SpecRow[]): Promise<number> {
+    const list = rules ?? (await this.instances.rulesOfOrg(this.db, orgId));
+    for (const r of list) await this.evaluateRule(orgId, r.id, now);
+    return list.length;
+  }
+}
+
+function sameMachine(row: AlertInstanceRow, next: InstanceState): boolean {
+  return row.state === next.state && toMs(row.since) === next.since && toMs(row.active_since) === next.active_at && toMs(row.firing_since) === next.fired_at && toMs(row.false_since) === next.false_since && toMs(row.no_data_since) === next.no_data_since;
+}

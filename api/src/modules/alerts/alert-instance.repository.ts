@@ -1,0 +1,163 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { AlertHistoryTable, AlertInstancesTable, AlertRuleStatusTable, SpecRow } from '../../db/tables.ts';
+
+export type AlertInstanceRow = Selectable<AlertInstancesTable>;
+export type AlertHistoryRow = Selectable<AlertHistoryTable>;
+export type AlertRuleStatusRow = Selectable<AlertRuleStatusTable>;
+
+/** An instance to write: every column but created_at. */
+export type AlertInstanceWrite = Omit<AlertInstanceRow, 'created_at' | 'labels' | 'last_value' | 'annotations'> & {
+  labels: Record<string, string>;
+  last_value: unknown;
+  annotations: Record<string, string>;
+};
+
+export interface AlertHistoryWrite {
+  id: string;
+  org_id: string;
+  instance_id: string;
+  rule_id: string;
+  from_state: string;
+  to_state: string;
+  at: Date;
+  reason: string;
+  value: unknown;
+}
+
+export interface AlertListFilter {
+  teamIds: string[] | undefined;
+  state?: string | undefined;
+  teamId?: string | undefined;
+  ruleId?: string | undefined;
+  severity?: string | undefined;
+  labels?: Record<string, string> | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+const ts = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : d);
+
+/** SQL of alert instances, their history and the rules' evaluation status. */
+export class AlertInstanceRepository {
+  /** Organizations that have alert rules. */
+  async orgsWithRules(db: Db): Promise<string[]> {
+    const rows = await db.selectFrom('alert_rules').select('org_id').distinct().orderBy('org_id').execute();
+    return rows.map((r) => r.org_id);
+  }
+
+  /** Every alert rule of an organization, by id. */
+  async rulesOfOrg(db: Db, orgId: string): Promise<SpecRow[]> {
+    return db.selectFrom('alert_rules').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+  }
+
+  /** Rules of every organization, least recently evaluated first (never evaluated first), at most `limit`. */
+  async rulesDue(db: Db, limit: number): Promise<Array<{ org_id: string; id: string }>> {
+    return db
+      .selectFrom('alert_rules as r')
+      .leftJoin('alert_rule_status as s', 's.rule_id', 'r.id')
+      .select(['r.org_id', 'r.id'])
+      .orderBy(sql`s.last_eval_at NULLS FIRST`)
+      .orderBy('r.id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Ids of the rules whose expressions name any of these subjects. */
+  async rulesNaming(db: Db, orgId: string, subjects: ReadonlyArray<{ type: 'monitor' | 'service' | 'slo'; id: string }>): Promise<string[]> {
+    if (subjects.length === 0) return [];
+    const rows = await db
+      .selectFrom('alert_rule_references')
+      .select('rule_id')
+      .distinct()
+      .where('org_id', '=', orgId)
+      .where((eb) => eb.or(subjects.map((s) => eb.and([eb('subject_type', '=', s.type), eb('subject_id', '=', s.id)]))))
+      .execute();
+    return rows.map((r) => r.rule_id);
+  }
+
+  /** The team's name (for instance labels). */
+  async teamName(db: Db, orgId: string, teamId: string): Promise<string | undefined> {
+    const row = await db.selectFrom('teams').select('name').where('org_id', '=', orgId).where('id', '=', teamId).executeTakeFirst();
+    return row?.name;
+  }
+
+  /** The rule's instances, locked for update. */
+  async instancesOfRule(db: Db, orgId: string, ruleId: string): Promise<AlertInstanceRow[]> {
+    return db.selectFrom('alert_instances').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).orderBy('id').forUpdate().execute();
+  }
+
+  /** Inserts or updates instances (by id). */
+  async saveInstances(db: Db, rows: readonly AlertInstanceWrite[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map((r) => ({
+      ...r,
+      since: ts(r.since)!, active_since: ts(r.active_since), pending_since: ts(r.pending_since), firing_since: ts(r.firing_since), resolved_at: ts(r.resolved_at),
+      false_since: ts(r.false_since), no_data_since: ts(r.no_data_since), last_eval_at: ts(r.last_eval_at)!,
+      labels: JSON.stringify(r.labels), last_value: r.last_value === undefined ? null : JSON.stringify(r.last_value), annotations: JSON.stringify(r.annotations),
+    }));
+    await db
+      .insertInto('alert_instances')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          labels: eb.ref('excluded.labels'), severity: eb.ref('excluded.severity'), team_id: eb.ref('excluded.team_id'), state: eb.ref('excluded.state'), since: eb.ref('excluded.since'),
+          active_since: eb.ref('excluded.active_since'), pending_since: eb.ref('excluded.pending_since'), firing_since: eb.ref('excluded.firing_since'),
+          resolved_at: eb.ref('excluded.resolved_at'), false_since: eb.ref('excluded.false_since'), no_data_since: eb.ref('excluded.no_data_since'),
+          last_eval_at: eb.ref('excluded.last_eval_at'), last_outcome: eb.ref('excluded.last_outcome'), last_value: eb.ref('excluded.last_value'), annotations: eb.ref('excluded.annotations'),
+        })),
+      )
+      .execute();
+  }
+
+  /** Moves the last evaluation time of unchanged instances. */
+  async touchInstances(db: Db, orgId: string, ids: readonly string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await db.updateTable('alert_instances').set({ last_eval_at: at }).where('org_id', '=', orgId).where('id', 'in', [...ids]).execute();
+  }
+
+  async addHistory(db: Db, rows: readonly AlertHistoryWrite[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db.insertInto('alert_history').values(rows.map((r) => ({ ...r, value: r.value === undefined ? null : JSON.stringify(r.value) }))).execute();
+  }
+
+  async saveStatus(db: Db, row: { rule_id: string; org_id: string; last_eval_at: Date; duration_ms: number; error: string | null; instances: number }): Promise<void> {
+    await db
+      .insertInto('alert_rule_status')
+      .values(row)
+      .onConflict((oc) => oc.column('rule_id').doUpdateSet({ last_eval_at: row.last_eval_at, duration_ms: row.duration_ms, error: row.error, instances: row.instances }))
+      .execute();
+  }
+
+  async status(db: Db, orgId: string, ruleId: string): Promise<AlertRuleStatusRow | undefined> {
+    return db.selectFrom('alert_rule_status').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).executeTakeFirst();
+  }
+
+  /** A page of instances (limit + 1 rows, by id), filtered. */
+  async list(db: Db, orgId: string, f: AlertListFilter): Promise<AlertInstanceRow[]> {
+    if (f.teamIds && f.teamIds.length === 0) return [];
+    let q = db.selectFrom('alert_instances').selectAll().where('org_id', '=', orgId);
+    if (f.teamIds) q = q.where('team_id', 'in', f.teamIds);
+    if (f.teamId) q = q.where('team_id', '=', f.teamId);
+    if (f.state) q = q.where('state', '=', f.state as AlertInstanceRow['state']);
+    if (f.ruleId) q = q.where('rule_id', '=', f.ruleId);
+    if (f.severity) q = q.where('severity', '=', f.severity);
+    if (f.labels && Object.keys(f.labels).length) q = q.where(sql<boolean>`labels @> ${JSON.stringify(f.labels)}::jsonb`);
+    if (f.after) q = q.where('id', '>', f.after);
+    return q.orderBy('id').limit(f.limit + 1).execute();
+  }
+
+  async get(db: Db, orgId: string, id: string): Promise<AlertInstanceRow | undefined> {
+    return db.selectFrom('alert_instances').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** An instance's changes, oldest first. */
+  async history(db: Db, orgId: string, instanceId: string): Promise<AlertHistoryRow[]> {
+    return db.selectFrom('alert_history').selectAll().where('org_id', '=', orgId).where('instance_id', '=', instanceId).orderBy('at').orderBy('id').execute();
+  }
+
+  /** The rule's instances, by id. */
+  async instancesForStatus(db: Db, orgId: string, ruleId: string): Promise<AlertInstanceRow[]> {
+    return db.selectFrom('alert_instances').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).orderBy('id').execute();
+  }
+}
