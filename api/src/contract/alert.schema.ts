@@ -37,13 +37,15 @@ export const AlertHistoryEntry = Type.Object({
 
 export const AlertDetail = Type.Object({ ...Alert.properties, history: Type.Array(AlertHistoryEntry, { description: 'Every change of state, oldest first.' }) });
 
+const LabelPair = Type.String({ maxLength: 300, pattern: '^[^:]+:.*$', errorMessage: 'Must be key:value, e.g. label=service:checkout.' });
+
 export const AlertListQuery = Type.Object(
   {
     state: Type.Optional(StringEnum(alertStates)),
     team_id: Type.Optional(Id),
     rule_id: Type.Optional(Id),
     severity: Type.Optional(StringEnum(severities)),
-    label: Type.Optional(Type.Union([Type.String({ maxLength: 300, pattern: '^[^:]+:.*$' }), Type.Array(Type.String({ maxLength: 300, pattern: '^[^:]+:.*$' }), { maxItems: 20 })], { description: 'key:value; repeat to require several labels.', errorMessage: 'Must be key:value, e.g. label=service:checkout.' })),
+    label: Type.Optional(Type.Union([LabelPair, Type.Array(LabelPair, { maxItems: 20 })], { description: 'key:value; repeat to require several labels.' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200, description: 'next_cursor of the previous page.' })),
   },
