@@ -167,6 +167,46 @@ test('PostgreSQL: a later append of the same organization waits for the earlier 
   }
 });
 
+test('PostgreSQL: why appends take a lock: an xid horizon read (xid < snapshot xmin) with a seq cursor skips an event', { skip: postgresSkip() }, async () => {
+  const database = await openDatabase({ url: await createTestDatabase(), dataDir: '', poolSize: 6 });
+  try {
+    await setUp(database);
+    await sql`CREATE TABLE naive_events (seq bigint GENERATED ALWAYS AS IDENTITY, xid xid8 NOT NULL DEFAULT pg_current_xact_id(), marker text)`.execute(database.db);
+    const gate = () => {
+      let open!: () => void;
+      return { wait: new Promise<void>((r) => (open = r)), open: () => open() };
+    };
+    const bWrote = gate();
+    const aAppended = gate();
+    const aCommit = gate();
+    // B writes first (it gets the older xid), A appends first (it gets the lower seq), B commits first.
+    const b = database.db.transaction().execute(async (trx) => {
+      await sql`INSERT INTO test_effects (marker) VALUES ('b-work')`.execute(trx);
+      bWrote.open();
+      await aAppended.wait;
+      await sql`INSERT INTO naive_events (marker) VALUES ('b')`.execute(trx);
+    });
+    const a = database.db.transaction().execute(async (trx) => {
+      await bWrote.wait;
+      await sql`INSERT INTO naive_events (marker) VALUES ('a')`.execute(trx);
+      aAppended.open();
+      await aCommit.wait;
+    });
+    await b;
+    const read = await sql<{ seq: string; marker: string }>`SELECT seq, marker FROM naive_events WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq`.execute(database.db);
+    aCommit.open();
+    await a;
+    const all = await sql<{ seq: string; marker: string }>`SELECT seq, marker FROM naive_events ORDER BY seq`.execute(database.db);
+    assert.deepEqual(all.rows.map((r) => [Number(r.seq), r.marker]), [[1, 'a'], [2, 'b']]);
+    assert.deepEqual(read.rows.map((r) => [Number(r.seq), r.marker]), [[2, 'b']], 'seq 2 passed the xid rule while seq 1 was still to commit');
+    // A reader whose cursor moved to 2 would never read seq 1. An (xid, seq) cursor would not skip it
+    // but would hand out events in xid order, not commit order: a transition written after waiting
+    // on another's row lock can then come before the one it followed. Hence the append lock.
+  } finally {
+    await database.close();
+  }
+});
+
 test('PostgreSQL: two consumer instances on their own pools count each event exactly once between them', { skip: postgresSkip() }, async () => {
   const url = await createTestDatabase();
   const one = await openDatabase({ url, dataDir: '', poolSize: 12 });
