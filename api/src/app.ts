@@ -150,7 +150,10 @@ export function createApp(options: AppOptions): App {
       orgId: c.orgId, kind: 'alert.state_changed' as const, at: c.at,
       payload: { rule_id: c.ruleId, alert_id: c.instanceId, team_id: c.teamId, severity: c.severity, labels: c.labels, from: c.from, to: c.to, reason: c.reason, value: c.value },
     })));
-  const alertEvaluation = new AlertEvaluationService(db, alertInstances, alertData, { data: alertData, states: stateRepo, metrics: metricRollups }, alertEvents, (seconds) => metrics.alertEvaluation.observe(seconds));
+  const alertEvaluation = new AlertEvaluationService(db, alertInstances, alertData, { data: alertData, states: stateRepo, metrics: metricRollups }, alertEvents,
+    (seconds) => metrics.alertEvaluation.observe(seconds),
+    (ruleId, error) => options.logger.warn({ err: error, rule_id: ruleId }, 'alert rule evaluation failed; its status shows the error and it is evaluated again at the next tick'),
+  );
   const alertingMetrics = new AlertingMetricsRepository();
   metrics.observeAlerting({ firing: () => alertingMetrics.firingCounts(db), monitors: () => alertingMetrics.monitorStates(db, 20_000), services: () => alertingMetrics.serviceStates(db, 5_000) });
   const evaluating = options.alertEvaluation !== false;

@@ -1,5 +1,6 @@
 import { analyzeAlertExpression, type SelectorReference, type SubjectReference } from '../../contract/alert-expression/index.ts';
 import type { Db } from '../../db/database.ts';
+import { isDatabaseUnavailable } from '../../db/db-errors.ts';
 import type { SpecRow } from '../../db/tables.ts';
 import { newId } from '../../shared/ids.ts';
 import { SpecRepository } from '../resources/spec.repository.ts';
@@ -85,6 +86,7 @@ export class AlertEvaluationService {
     private readonly sources: AlertDataSources,
     private readonly sink: AlertEventSink | undefined,
     private readonly observe: (seconds: number) => void = () => {},
+    private readonly failed: (ruleId: string, error: unknown) => void = () => {},
   ) {}
 
   /** Evaluates one rule in its own transaction. */
@@ -92,9 +94,27 @@ export class AlertEvaluationService {
     return this.db.transaction().execute((trx) => this.evaluateIn(trx, orgId, ruleId, now));
   }
 
-  /** Evaluates one rule inside the caller's transaction (the event consumer's, whose cursor moves with it). */
+  /**
+   * Evaluates one rule inside the caller's transaction (the event consumer's, whose cursor moves
+   * with it). A rule whose evaluation fails (a corrupt stored setting, a failed query) has its
+   * writes undone, its status shows the error, and the caller's transaction goes on with the other
+   * rules; only a database that is gone fails the caller (its batch is offered again).
+   */
   async evaluateIn(trx: Db, orgId: string, ruleId: string, now: number): Promise<RuleEvaluation | undefined> {
     const started = performance.now();
+    try {
+      return await this.instances.inSavepoint(trx, () => this.evaluateUnguarded(trx, orgId, ruleId, now, started));
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      const message = `the evaluation failed: ${error instanceof Error ? error.message : String(error)}`;
+      const durationMs = performance.now() - started;
+      await this.instances.saveStatusError(trx, { rule_id: ruleId, org_id: orgId, last_eval_at: new Date(now), duration_ms: Math.round(durationMs * 1000) / 1000, error: message });
+      this.failed(ruleId, error);
+      return { ruleId, evaluated: 0, changes: [], error: message, durationMs };
+    }
+  }
+
+  private async evaluateUnguarded(trx: Db, orgId: string, ruleId: string, now: number, started: number): Promise<RuleEvaluation | undefined> {
     const row = await this.rules.get(trx, orgId, ruleId, true);
     if (!row) return undefined;
     const spec = row.spec as unknown as RuleSpec;

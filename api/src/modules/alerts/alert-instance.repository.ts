@@ -129,6 +129,32 @@ export class AlertInstanceRepository {
       .execute();
   }
 
+  /** Records a failed evaluation on the rule's status, keeping its instance count. */
+  async saveStatusError(db: Db, row: { rule_id: string; org_id: string; last_eval_at: Date; duration_ms: number; error: string }): Promise<void> {
+    await db
+      .insertInto('alert_rule_status')
+      .values({ ...row, instances: 0 })
+      .onConflict((oc) => oc.column('rule_id').doUpdateSet({ last_eval_at: row.last_eval_at, duration_ms: row.duration_ms, error: row.error }))
+      .execute();
+  }
+
+  /**
+   * Runs `work` inside a savepoint of `trx`: when it throws, its writes are undone and the
+   * transaction stays usable (one rule's failure must not abort the others evaluated with it).
+   */
+  async inSavepoint<T>(trx: Db, work: () => Promise<T>): Promise<T> {
+    await sql`SAVEPOINT alert_rule_evaluation`.execute(trx);
+    try {
+      const result = await work();
+      await sql`RELEASE SAVEPOINT alert_rule_evaluation`.execute(trx);
+      return result;
+    } catch (error) {
+      await sql`ROLLBACK TO SAVEPOINT alert_rule_evaluation`.execute(trx);
+      await sql`RELEASE SAVEPOINT alert_rule_evaluation`.execute(trx);
+      throw error;
+    }
+  }
+
   async status(db: Db, orgId: string, ruleId: string): Promise<AlertRuleStatusRow | undefined> {
     return db.selectFrom('alert_rule_status').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).executeTakeFirst();
   }
