@@ -55,7 +55,8 @@ import { MetricRollupRepository } from './modules/metrics/metric-rollup.reposito
 import { MetricService } from './modules/metrics/metric.service.ts';
 import { metricRoutes } from './modules/metrics/metric.routes.ts';
 import { AlertDataRepository } from './modules/alerts/alert-data.repository.ts';
-import { AlertEvaluationService, type AlertEventSink } from './modules/alerts/alert-evaluation.service.ts';
+import { AlertEvaluationService } from './modules/alerts/alert-evaluation.service.ts';
+import { eventLogSink } from './modules/alerts/alert-events.ts';
 import { alertEvaluationTick } from './modules/alerts/alert-evaluation.tick.ts';
 import { alertEvaluatorConsumer } from './modules/alerts/alert-evaluator.consumer.ts';
 import { AlertInstanceRepository } from './modules/alerts/alert-instance.repository.ts';
@@ -145,11 +146,7 @@ export function createApp(options: AppOptions): App {
   const alertInstances = new AlertInstanceRepository();
   const alertData = new AlertDataRepository();
   // Alert state changes go to the event log in the evaluation's transaction (routing reads them there).
-  const alertEvents: AlertEventSink = (trx, changes) =>
-    eventLog.append(trx, changes.map((c) => ({
-      orgId: c.orgId, kind: 'alert.state_changed' as const, at: c.at,
-      payload: { rule_id: c.ruleId, alert_id: c.instanceId, team_id: c.teamId, severity: c.severity, labels: c.labels, from: c.from, to: c.to, reason: c.reason, value: c.value },
-    })));
+  const alertEvents = eventLogSink(eventLog);
   const alertEvaluation = new AlertEvaluationService(db, alertInstances, alertData, { data: alertData, states: stateRepo, metrics: metricRollups }, alertEvents,
     (seconds) => metrics.alertEvaluation.observe(seconds),
     (ruleId, error) => options.logger.warn({ err: error, rule_id: ruleId }, 'alert rule evaluation failed; its status shows the error and it is evaluated again at the next tick'),

@@ -8,7 +8,7 @@ import { bodies, expectOk, unique } from './support/world.ts';
 
 // One rule that cannot be evaluated (here: a corrupt stored setting) must not hold up the others
 // evaluated in the same event batch: its status shows the error, the others change state, and the
-// consumer's cursor moves on.
+// consumer's cursor moves on. And a rule that goes away never leaves a page without its resolution.
 
 for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] as Array<[Backend, string | false]>) {
   describe(`alert evaluation failures on ${backend}`, { skip }, () => {
@@ -47,6 +47,20 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       assert.deepEqual(status.instances, [], 'nothing of the failed evaluation was written');
       const cursor = await api.database.db.selectFrom('event_cursors').select('position').where('consumer', '=', 'alert-evaluator').where('org_id', '=', api.orgId).executeTakeFirstOrThrow();
       assert.ok(Number(cursor.position) >= seq!, `cursor ${cursor.position} past event ${seq}`);
+    });
+
+    test('deleting a rule with a firing alert writes the alert\'s resolution to the event log', async () => {
+      const team = await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('t') });
+      const service = await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team.id));
+      const rule = await expectOk(api, 'POST', '/v1/alert-rules', api.adminToken, { name: unique('rule'), team_id: team.id, expression: `unknown(service("${service.name}"))` });
+      await api.app.alerts.evaluateRule(api.orgId, rule.id);
+      const [alert] = (await api.call('GET', `/v1/alerts?rule_id=${rule.id}&state=firing`)).body.items;
+      assert.ok(alert, 'the rule fires');
+      assert.equal((await api.call('DELETE', `/v1/alert-rules/${rule.id}`)).status, 204);
+      assert.equal((await api.call('GET', `/v1/alerts/${alert.id}`)).status, 404, 'its alerts go with it');
+      const events = await api.database.db.selectFrom('events').select('payload').where('kind', '=', 'alert.state_changed').execute();
+      const ofAlert = events.map((e) => e.payload as { alert_id: string; to: string; reason: string }).filter((p) => p.alert_id === alert.id);
+      assert.deepEqual(ofAlert.map((p) => `${p.to}:${p.reason}`), ['firing:condition_met', 'resolved:rule_deleted']);
     });
   });
 }

@@ -3,6 +3,9 @@ import { alertExpressionErrors } from '../../contract/alert-expression/index.ts'
 import { resolveTeam } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
 import { storeRuleReferences } from './alert-rule-references.ts';
+import { AlertInstanceRepository } from '../alerts/alert-instance.repository.ts';
+import { endedByDeletion, eventLogSink } from '../alerts/alert-events.ts';
+import { EventLogRepository } from '../events/event-log.repository.ts';
 
 /**
  * Alert rules: an expression over states and measurements, owned by a team. The expression is
@@ -27,5 +30,10 @@ export const alertRuleKind: SpecKind = {
   async afterWrite(ctx, row) {
     const team = await resolveTeam(ctx, row.team_id);
     await storeRuleReferences(ctx, row, team, String((row.spec as Record<string, unknown>).expression));
+  },
+  // The rule's alerts go with it; their end (a firing alert's resolution) is written to the event log first.
+  async beforeDelete(ctx, row) {
+    const ended = endedByDeletion(await new AlertInstanceRepository().instancesOfRule(ctx.trx, row.org_id, row.id), new Date());
+    if (ended.length) await eventLogSink(new EventLogRepository())(ctx.trx, ended);
   },
 };

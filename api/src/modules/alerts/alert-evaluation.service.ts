@@ -11,8 +11,8 @@ import type { AlertDataRepository, SubjectRow } from './alert-data.repository.ts
 import { evaluateExpression, type Measurement, type Subject } from './expression.evaluator.ts';
 import type { Outcome } from './evaluate.logic.ts';
 
-/** Why an instance changed: the machine's reasons, and the rule being disabled. */
-export type AlertChangeReason = InstanceTransition['reason'] | 'rule_disabled' | 'subject_gone';
+/** Why an instance changed: the machine's reasons, the rule being disabled or deleted, the subject leaving its selector. */
+export type AlertChangeReason = InstanceTransition['reason'] | 'rule_disabled' | 'rule_deleted' | 'subject_gone';
 
 /** One change of an alert instance's state, as the event log and the alert history record it. */
 export interface AlertStateChange {
