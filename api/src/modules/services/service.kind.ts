@@ -4,6 +4,8 @@ import { Service, ServiceInput } from '../../contract/service.schema.ts';
 import { DependencyRepository, type EdgeOfService } from '../dependencies/dependency.repository.ts';
 import { presentDependency } from '../dependencies/dependency.service.ts';
 import { MonitorRepository } from '../monitors/monitor.repository.ts';
+import { AlertRuleReferenceRepository } from '../alert-rules/alert-rule-reference.repository.ts';
+import { refuseWhileNamed } from '../alert-rules/alert-rule-references.ts';
 import { resolveTeam } from '../resources/references.ts';
 import { SloRepository } from '../slos/slo.repository.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
@@ -45,6 +47,12 @@ export const serviceKind: SpecKind = {
     return { teamId: team.id, type: String(doc.kind ?? 'internal') };
   },
   async afterUpdate(ctx, before, after) {
+    // Alert rules name services (and their monitors) by name within their team: renaming the service or moving it (with its monitors) to another team is refused while a rule names them.
+    if (before.name !== after.name) await refuseWhileNamed(ctx, after.org_id, { type: 'service', name: before.name }, [{ type: 'service', id: after.id }], 'rename');
+    if (before.team_id !== after.team_id) {
+      const monitors = await new AlertRuleReferenceRepository().monitorIdsOfService(ctx.trx, after.org_id, after.id);
+      await refuseWhileNamed(ctx, after.org_id, { type: 'service', name: before.name }, [{ type: 'service', id: after.id }, ...monitors.map((id) => ({ type: 'monitor' as const, id }))], 'move');
+    }
     // Monitors and dependency edges are owned by the service's team; moving the service moves them.
     if (before.team_id === after.team_id) return;
     await new MonitorRepository().moveServiceTeam(ctx.trx, after.org_id, after.id, after.team_id);
@@ -54,6 +62,7 @@ export const serviceKind: SpecKind = {
     cascade: Type.Optional(Type.Boolean({ default: false, description: 'Also delete the dependency edges from and to the service (each audited). Without it a service in any edge answers 409 listing them.' })),
   },
   async beforeDelete(ctx, row, options) {
+    await refuseWhileNamed(ctx, row.org_id, { type: 'service', name: row.name }, [{ type: 'service', id: row.id }], 'delete');
     const monitors = await new MonitorRepository().countOfService(ctx.trx, row.org_id, row.id);
     if (monitors > 0) {
       throw new PharosError('conflict', `Service "${row.name}" still has ${monitors} monitor(s); delete or move them first.`);
