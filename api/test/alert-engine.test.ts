@@ -49,6 +49,8 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       await rule('down-10s', { expression: `down(monitor("${monitors.a.name}"))`, for_duration: '10s', severity: 'warning' });
       await rule('tier1', { expression: 'down(monitors(tag="tier:1"))', severity: 'error' });
       await rule('slow', { expression: `p95(monitor("${monitors.a.name}"), "5m") > 200`, severity: 'warning' });
+      const slo = await expectOk(api, 'POST', '/v1/slos', api.adminToken, { name: unique('api-availability'), team_id: team.id, monitor_id: monitors.a.id, objective: 'uptime', target_percent: 99.9, window: 'rolling_30d' });
+      await rule('burn', { expression: `burn_rate(slo("${slo.name}"), "5m") > 14.4`, severity: 'critical' });
       const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
       runner = startRunnerProcess(api.url, token, { PHAROS_REGION: region });
       await waitFor('both monitors to be up', 60_000, async () => (await stateOf(monitors.a.id)) === 'up' && (await stateOf(monitors.b.id)) === 'up');
@@ -72,7 +74,7 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       }
     });
 
-    test('the target fails: for 0s fires right after ingest, for 10s is pending first, the selector has two alerts, the p95 rule fires', async () => {
+    test('the target fails: for 0s fires right after ingest, for 10s is pending first, the selector has two alerts, the p95 and burn-rate rules fire', async () => {
       healthy = false;
       const firing = await waitFor('the for: 0s alert to fire', 20_000, async () => (await alertsOf(rules['down-now']!)).find((a) => a.state === 'firing'));
       assert.equal(firing.labels.monitor, monitors.a.name);
@@ -103,12 +105,16 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       const slow = await waitFor('the p95 rule to fire', 20_000, async () => (await alertsOf(rules.slow!)).find((a) => a.state === 'firing'));
       assert.ok(slow.value > 200, `p95 ${slow.value} ms`);
 
+      // A few seconds down in minutes of uptime spend a 99.9 % budget far faster than 14.4×.
+      const burning = await waitFor('the burn-rate rule to fire', 20_000, async () => (await alertsOf(rules.burn!)).find((a) => a.state === 'firing'));
+      assert.ok(burning.value > 14.4, `burn rate ${burning.value}`);
+
       const critical = (await api.call('GET', '/v1/alerts?state=firing&severity=critical')).body.items.map((a: { id: string }) => a.id);
       assert.ok(critical.includes(firing.id));
       assert.ok(!critical.includes(firedLater.id), 'severity filters');
 
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
-      assert.match(metrics, new RegExp(`pharos_alerts_firing\\{severity="critical",team="${team.name}"\\} 1`));
+      assert.match(metrics, new RegExp(`pharos_alerts_firing\\{severity="critical",team="${team.name}"\\} 2`));
       assert.match(metrics, new RegExp(`pharos_monitor_state\\{monitor="${monitors.a.name}",service="${service.name}",team="${team.name}",state="down"\\} 1`));
       assert.match(metrics, new RegExp(`pharos_service_state\\{service="${service.name}",team="${team.name}",state="down"\\} 1`));
       assert.match(metrics, /pharos_alert_evaluation_seconds_count [1-9]/);
