@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, StringEnum, Timestamp } from './common.schema.ts';
+import { ClosedMap, Id, StringEnum, Timestamp, labelKey } from './common.schema.ts';
 import { severities } from './alerting.schema.ts';
 
 export const alertStates = ['inactive', 'pending', 'firing', 'resolved'] as const;
 
-const Labels = Type.Record(Type.String(), Type.String(), { description: 'The rule\'s labels, alertname, severity, team, and the subject\'s service and monitor.' });
+const Labels = ClosedMap(labelKey, Type.String(), { maxProperties: 100, description: 'The rule\'s labels, alertname, severity, team, and the subject\'s service and monitor.' });
+const Annotations = ClosedMap(labelKey, Type.String(), { maxProperties: 20, description: 'runbook_url and message of the rule.' });
 const Measurement = Type.Object({ expression: Type.String(), value: Type.Union([Type.Number(), Type.Null()]) });
 
 /** An alert: one instance of a rule for one subject. */
@@ -15,7 +16,7 @@ export const Alert = Type.Object({
   severity: StringEnum(severities),
   state: StringEnum(alertStates),
   labels: Labels,
-  annotations: Type.Record(Type.String(), Type.String(), { description: 'runbook_url and message of the rule.' }),
+  annotations: Annotations,
   since: Timestamp,
   active_since: Type.Union([Timestamp, Type.Null()], { description: 'When the condition became true (pending or firing).' }),
   pending_since: Type.Union([Timestamp, Type.Null()]),
