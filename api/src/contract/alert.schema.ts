@@ -59,6 +59,9 @@ export const AlertRuleStatus = Type.Object({
   last_evaluated_at: Type.Union([Timestamp, Type.Null()], { description: 'Null until the rule was first evaluated.' }),
   evaluation_ms: Type.Union([Type.Number(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()], { description: 'Why the last evaluation could not decide, e.g. a query that failed; null when it could.' }),
+  no_data_reason: Type.Union([StringEnum(['no_data', 'unknown_input', 'warming_up'] as const), Type.Null()], {
+    description: 'Why the last evaluation had no data, for the first subject without: no_data (nothing measured in the window), unknown_input (a state is unknown), warming_up (an anomaly baseline is still learning, so the rule cannot fire yet); null when every subject had data.',
+  }),
   instances: Type.Array(Alert),
 });
 

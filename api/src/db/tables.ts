@@ -337,6 +337,8 @@ export interface AlertRuleStatusTable {
   duration_ms: number;
   error: string | null;
   instances: number;
+  /** Why the last evaluation had no data (no_data, unknown_input, warming_up); null when it had data. */
+  no_data_reason: string | null;
 }
 
 export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos'] as const;

@@ -9,6 +9,7 @@ import * as eventLog from './2026-12-01T1000-event-log-and-job-leases.ts';
 import * as healthMetrics from './2026-12-01T1030-health-metrics.ts';
 import * as alertRuleReferences from './2026-12-01T1040-alert-rule-references.ts';
 import * as alertInstances from './2026-12-01T1100-alert-instances.ts';
+import * as alertRuleStatusNoData from './2026-12-01T1110-alert-rule-status-no-data.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1030-health-metrics': healthMetrics,
   '2026-12-01T1040-alert-rule-references': alertRuleReferences,
   '2026-12-01T1100-alert-instances': alertInstances,
+  '2026-12-01T1110-alert-rule-status-no-data': alertRuleStatusNoData,
 };

@@ -124,6 +124,7 @@ export class AlertEvaluationService {
     const base: Record<string, string> = { ...(spec.labels ?? {}), alertname: row.name, severity: spec.severity ?? 'error', team };
 
     let error: string | null = null;
+    let noDataReason: string | null = null;
     const results = new Map<string, { binding: Binding; outcome: Outcome; measurements: Measurement[] }>();
     if (spec.enabled !== false) {
       const analyzed = analyzeAlertExpression(spec.expression);
@@ -134,6 +135,7 @@ export class AlertEvaluationService {
         for (const binding of bindings) {
           const result = await evaluateExpression(analyzed.expression.ast, spec.expression, { port, now, binding: binding.subject });
           if (result.outcome === 'error' && result.value.kind === 'error') error ??= `${binding.subject ? `${binding.subject.name}: ` : ''}${result.value.message}`;
+          if (result.value.kind === 'no_data') noDataReason ??= result.value.reason;
           results.set(instanceKey(ruleId, binding.identity), { binding, outcome: result.outcome, measurements: result.measurements });
         }
       }
@@ -181,7 +183,7 @@ export class AlertEvaluationService {
     await this.instances.touchInstances(trx, orgId, touched, new Date(now));
     await this.instances.addHistory(trx, history);
     const durationMs = performance.now() - started;
-    await this.instances.saveStatus(trx, { rule_id: ruleId, org_id: orgId, last_eval_at: new Date(now), duration_ms: Math.round(durationMs * 1000) / 1000, error, instances: keys.size });
+    await this.instances.saveStatus(trx, { rule_id: ruleId, org_id: orgId, last_eval_at: new Date(now), duration_ms: Math.round(durationMs * 1000) / 1000, error, instances: keys.size, no_data_reason: noDataReason });
     if (changes.length && this.sink) await this.sink(trx, changes);
     this.observe(durationMs / 1000);
     return { ruleId, evaluated: results.size, changes, error, durationMs };

@@ -121,11 +121,11 @@ export class AlertInstanceRepository {
     await db.insertInto('alert_history').values(rows.map((r) => ({ ...r, value: r.value === undefined ? null : JSON.stringify(r.value) }))).execute();
   }
 
-  async saveStatus(db: Db, row: { rule_id: string; org_id: string; last_eval_at: Date; duration_ms: number; error: string | null; instances: number }): Promise<void> {
+  async saveStatus(db: Db, row: { rule_id: string; org_id: string; last_eval_at: Date; duration_ms: number; error: string | null; instances: number; no_data_reason: string | null }): Promise<void> {
     await db
       .insertInto('alert_rule_status')
       .values(row)
-      .onConflict((oc) => oc.column('rule_id').doUpdateSet({ last_eval_at: row.last_eval_at, duration_ms: row.duration_ms, error: row.error, instances: row.instances }))
+      .onConflict((oc) => oc.column('rule_id').doUpdateSet({ last_eval_at: row.last_eval_at, duration_ms: row.duration_ms, error: row.error, instances: row.instances, no_data_reason: row.no_data_reason }))
       .execute();
   }
 
@@ -133,7 +133,7 @@ export class AlertInstanceRepository {
   async saveStatusError(db: Db, row: { rule_id: string; org_id: string; last_eval_at: Date; duration_ms: number; error: string }): Promise<void> {
     await db
       .insertInto('alert_rule_status')
-      .values({ ...row, instances: 0 })
+      .values({ ...row, instances: 0, no_data_reason: null })
       .onConflict((oc) => oc.column('rule_id').doUpdateSet({ last_eval_at: row.last_eval_at, duration_ms: row.duration_ms, error: row.error }))
       .execute();
   }

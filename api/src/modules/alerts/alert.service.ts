@@ -70,6 +70,7 @@ export class AlertService {
       last_evaluated_at: status ? iso(status.last_eval_at) : null,
       evaluation_ms: status ? status.duration_ms : null,
       error: status?.error ?? null,
+      no_data_reason: (status?.no_data_reason ?? null) as AlertRuleStatus['no_data_reason'],
       instances: instances.map(present),
     };
   }
