@@ -146,6 +146,8 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       const events = await api.database.db.selectFrom('events').select(['payload']).where('kind', '=', 'alert.state_changed').execute();
       const ofRule = events.map((e) => e.payload as { rule_id: string; to: string }).filter((p) => p.rule_id === rules['down-now']);
       assert.deepEqual(ofRule.map((p) => p.to), ['firing', 'resolved']);
+      const durations = await api.database.db.selectFrom('alert_rule_status').select('duration_ms').execute();
+      console.log(`rule evaluation on ${backend}: ${durations.map((d) => d.duration_ms.toFixed(1)).join(', ')} ms (last evaluation of each rule)`);
     });
 
     test('an unknown alert answers 404 problem+json; a bad label filter answers 400/422 and says what to write', async () => {
