@@ -22,6 +22,18 @@ export interface ApiConfig {
   databaseQueryTimeoutMs: number;
   /** How long /healthz waits for the database before it answers not-ready (ms). */
   healthTimeoutMs: number;
+  /** Evaluate alert rules in this process (PHAROS_ALERT_EVALUATION=off turns it off, for baselines). */
+  alertEvaluation: boolean;
+  /** Interval of the periodic alert evaluation tick (ms). */
+  alertTickMs: number;
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new PharosError('bad_request', `${name}="${raw}" must be "on" or "off".`);
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -67,5 +79,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     databaseConnectTimeoutMs: integer(env, 'PHAROS_DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
     databaseQueryTimeoutMs: integer(env, 'PHAROS_DB_QUERY_TIMEOUT_MS', 30_000, 100, 3_600_000),
     healthTimeoutMs: integer(env, 'PHAROS_HEALTHZ_TIMEOUT_MS', 1_500, 100, 60_000),
+    alertEvaluation: onOff(env, 'PHAROS_ALERT_EVALUATION', true),
+    alertTickMs: integer(env, 'PHAROS_ALERT_TICK_MS', 5_000, 200, 600_000),
   };
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const app = createApp({
     database, logger, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes,
     runner: { leaseSeconds: config.runnerLeaseSeconds }, resultRetentionDays: config.resultRetentionDays,
-    healthTimeoutMs: config.healthTimeoutMs,
+    healthTimeoutMs: config.healthTimeoutMs, alertEvaluation: config.alertEvaluation, alertTickMs: config.alertTickMs,
   });
   app.background.start();
   const server = createApiServer(app.express);
