@@ -49,7 +49,7 @@ describe('alert engine: metrics and no data', { skip: postgresSkip() }, () => {
     await new Promise((r) => target?.close(r));
   });
 
-  test('a healthy pool fires nothing; a full one fires both metric rules with the reported values', async () => {
+  test('a healthy pool fires nothing; a full one fires both metric rules with the reported values, kept current while firing', async () => {
     await waitFor('the metric rules to be evaluated with data', 15_000, async () => {
       const s = (await api.call('GET', `/v1/alert-rules/${rules.utilization}/status`)).body;
       return s.last_evaluated_at && s.error === null;
@@ -60,6 +60,12 @@ describe('alert engine: metrics and no data', { skip: postgresSkip() }, () => {
     pool.wait_count = 3;
     const utilization = await waitFor('utilization_pct > 80 to fire', 20_000, firing('utilization'));
     assert.equal(utilization.value, 95);
+    pool.utilization_pct = 97;
+    const moved = await waitFor('the firing alert to show the new value', 20_000, async () => {
+      const a = await firing('utilization')();
+      return a?.value === 97 && a;
+    });
+    assert.equal(moved.id, utilization.id, 'the same alert, still firing');
     const waiting = await waitFor('wait_count > 0 to fire', 20_000, firing('waiting'));
     assert.equal(waiting.value, 3);
     assert.equal(waiting.labels.severity, 'critical');

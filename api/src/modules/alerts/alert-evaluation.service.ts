@@ -1,7 +1,6 @@
 import { analyzeAlertExpression, type SelectorReference, type SubjectReference } from '../../contract/alert-expression/index.ts';
 import type { Db } from '../../db/database.ts';
 import { isDatabaseUnavailable } from '../../db/db-errors.ts';
-import type { SpecRow } from '../../db/tables.ts';
 import { newId } from '../../shared/ids.ts';
 import { SpecRepository } from '../resources/spec.repository.ts';
 import { databasePort, type AlertDataSources } from './alert-data.port.ts';
@@ -159,7 +158,9 @@ export class AlertEvaluationService {
       const id = prev?.id ?? newId('alert');
       const value = result?.measurements.find((m) => m.value !== null)?.value ?? null;
       const labels = result ? { ...base, ...result.binding.labels } : (prev!.labels as Record<string, string>);
-      const changed = step.transitions.length > 0 || !prev || (result !== undefined && prev.last_outcome !== result.outcome) || JSON.stringify(prev.labels) !== JSON.stringify(labels);
+      const lastValue = result ? { value, measurements: result.measurements } : prev?.last_value ?? null;
+      // Unchanged instances only get their evaluation time moved; a new outcome, value or label set is written.
+      const changed = step.transitions.length > 0 || !prev || (result !== undefined && prev.last_outcome !== result.outcome) || JSON.stringify(prev.labels) !== JSON.stringify(labels) || JSON.stringify(prev.last_value) !== JSON.stringify(lastValue);
       if (changed || !sameMachine(prev!, step.next)) {
         const next = step.next;
         const pendingTransition = step.transitions.find((t) => t.to === 'pending');
@@ -170,7 +171,7 @@ export class AlertEvaluationService {
           firing_since: toDate(next.fired_at),
           resolved_at: next.state === 'resolved' ? new Date(next.since) : null,
           false_since: toDate(next.false_since), no_data_since: toDate(next.no_data_since), last_eval_at: new Date(now),
-          last_outcome: result?.outcome ?? 'false', last_value: result ? { value, measurements: result.measurements } : prev?.last_value ?? null,
+          last_outcome: result?.outcome ?? 'false', last_value: lastValue,
           annotations: { ...(spec.runbook_url ? { runbook_url: spec.runbook_url } : {}), ...(spec.message ? { message: spec.message } : {}) },
         });
       } else touched.push(id);
@@ -212,13 +213,6 @@ export class AlertEvaluationService {
     }
     const rows = selector.kind === 'monitor' ? await this.data.selectMonitors(trx, orgId, teamId, selector.filters) : await this.data.selectServices(trx, orgId, teamId, selector.filters);
     return rows.map((r) => ({ identity: { subject: `${r.kind}:${r.id}` }, labels: subjectLabels(r), subject: { kind: r.kind, id: r.id, name: r.name } }));
-  }
-
-  /** Evaluates every rule of an organization (the periodic tick); returns how many were evaluated. */
-  async evaluateOrg(orgId: string, now: number = Date.now(), rules?: readonly SpecRow[]): Promise<number> {
-    const list = rules ?? (await this.instances.rulesOfOrg(this.db, orgId));
-    for (const r of list) await this.evaluateRule(orgId, r.id, now);
-    return list.length;
   }
 }
 
