@@ -175,3 +175,21 @@ test('a team editor writes rules naming their own team\'s subjects', { skip }, a
   const res = await api.call('POST', '/v1/alert-rules', { token: editor, body: rule(t.team.id, `error_rate(service("${t.orders.name}"), "5m") > 5%`) });
   assert.equal(res.status, 201, JSON.stringify(res.body));
 });
+
+test('keep_firing_for, no_data and no_data_timeout are stored and answered (no_data defaults to keep_last); bad values answer 422 and store nothing', { skip }, async () => {
+  const t = await team();
+  const expression = `down(service("${t.orders.name}"))`;
+  const plain = await expectOk(api, 'POST', '/v1/alert-rules', admin(), { ...rule(t.team.id, expression), name: unique('plain') });
+  assert.equal(plain.no_data, 'keep_last');
+  assert.equal(plain.keep_firing_for, undefined);
+  const tuned = await expectOk(api, 'POST', '/v1/alert-rules', admin(), { ...rule(t.team.id, expression), name: unique('tuned'), keep_firing_for: '2m', no_data: 'alerting', no_data_timeout: '30m' });
+  const read = await api.call('GET', `/v1/alert-rules/${tuned.id}`);
+  assert.deepEqual([read.body.keep_firing_for, read.body.no_data, read.body.no_data_timeout], ['2m', 'alerting', '30m']);
+  for (const [field, value] of [['no_data', 'maybe'], ['keep_firing_for', 'two minutes'], ['no_data_timeout', '-5m']] as const) {
+    const name = unique('bad-timing');
+    const res = await api.call('POST', '/v1/alert-rules', { body: { ...rule(t.team.id, expression), name, [field]: value } });
+    assert.equal(res.status, 422, `${field}=${value}: ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.errors[0].pointer, `/${field}`);
+    assert.deepEqual(await rulesNamed(name), []);
+  }
+});

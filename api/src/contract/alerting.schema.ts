@@ -11,12 +11,18 @@ const Duration = (description: string) =>
 
 export const severities = ['critical', 'error', 'warning', 'info'] as const;
 
+/** What an alert does while its expression cannot be decided for lack of data (docs/alert-evaluation.md). */
+export const noDataPolicies = ['keep_last', 'ok', 'alerting'] as const;
+
 export const AlertRuleInput = Type.Object(
   {
     name: Name,
     team_id: Id,
     expression: Type.String({ minLength: 1, maxLength: 4096, description: 'Condition in the Pharos alert language (docs/alert-language.md) over states and measurements of the team\'s monitors, services and SLOs, e.g. down(service("checkout")) or p95(monitor("api"), "5m") > 2000. Syntax and types are checked at plan; names are resolved within the rule\'s team at apply.' }),
     for_duration: Type.Optional(Duration('How long the expression must hold before the alert fires; "0s" fires at once.')),
+    keep_firing_for: Type.Optional(Duration('How long a firing alert keeps firing after its expression turned false, against flapping; "0s" resolves at once.')),
+    no_data: Type.Optional(StringEnum(noDataPolicies, { default: 'keep_last', description: 'While the expression lacks data: keep_last keeps the alert as it is (until no_data_timeout), ok counts it as false, alerting as true.' })),
+    no_data_timeout: Type.Optional(Duration('With no_data = keep_last: after this long without data a pending alert goes back to inactive and a firing one resolves; default "15m".')),
     severity: Type.Optional(StringEnum(severities, { default: 'error' })),
     labels: Type.Optional(Tags),
     runbook_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),

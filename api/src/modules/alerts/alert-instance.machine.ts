@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseDuration } from '../../shared/duration.ts';
 import type { Outcome } from './evaluate.logic.ts';
+import type { noDataPolicies } from '../../contract/alerting.schema.ts';
 
 // Pure alert instance state machine: no I/O, table-tested in api/test/alert-instance-machine.test.ts.
 // One instance is one rule × one subject (its identity labels). Times are epoch milliseconds.
@@ -33,7 +34,7 @@ import type { Outcome } from './evaluate.logic.ts';
 export const instanceStates = ['inactive', 'pending', 'firing', 'resolved'] as const;
 export type InstanceStateName = (typeof instanceStates)[number];
 
-export const noDataPolicies = ['keep_last', 'ok', 'alerting'] as const;
+export { noDataPolicies } from '../../contract/alerting.schema.ts';
 export type NoDataPolicy = (typeof noDataPolicies)[number];
 
 /** Default for how long a keep_last instance holds its state through no data. */

@@ -32,6 +32,24 @@ export interface AlertRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly forDuration?: string;
   /**
+  * How long a firing alert keeps firing after its expression turned false, against flapping; "0s" resolves at once. A duration such as "30s", "5m", "1h30m".
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/alert_rule#keep_firing_for AlertRule#keep_firing_for}
+  */
+  readonly keepFiringFor?: string;
+  /**
+  * While the expression lacks data: keep_last keeps the alert as it is (until no_data_timeout), ok counts it as false, alerting as true. One of: keep_last, ok, alerting. Defaults to "keep_last".
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/alert_rule#no_data AlertRule#no_data}
+  */
+  readonly noData?: string;
+  /**
+  * With no_data = keep_last: after this long without data a pending alert goes back to inactive and a firing one resolves; default "15m". A duration such as "30s", "5m", "1h30m".
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/alert_rule#no_data_timeout AlertRule#no_data_timeout}
+  */
+  readonly noDataTimeout?: string;
+  /**
   * Severity of the alert, used in routing and notifications. One of: critical, error, warning, info. Defaults to "error".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/alert_rule#severity AlertRule#severity}
@@ -117,6 +135,9 @@ export class AlertRule extends cdktf.TerraformResource {
     this._teamId = config.teamId;
     this._expression = config.expression;
     this._forDuration = config.forDuration;
+    this._keepFiringFor = config.keepFiringFor;
+    this._noData = config.noData;
+    this._noDataTimeout = config.noDataTimeout;
     this._severity = config.severity;
     this._labels = config.labels;
     this._runbookUrl = config.runbookUrl;
@@ -186,6 +207,54 @@ export class AlertRule extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get forDurationInput() {
     return this._forDuration;
+  }
+
+  // keep_firing_for - computed: false, optional: true, required: false
+  private _keepFiringFor?: string; 
+  public get keepFiringFor() {
+    return this.getStringAttribute('keep_firing_for');
+  }
+  public set keepFiringFor(value: string) {
+    this._keepFiringFor = value;
+  }
+  public resetKeepFiringFor() {
+    this._keepFiringFor = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get keepFiringForInput() {
+    return this._keepFiringFor;
+  }
+
+  // no_data - computed: true, optional: true, required: false
+  private _noData?: string; 
+  public get noData() {
+    return this.getStringAttribute('no_data');
+  }
+  public set noData(value: string) {
+    this._noData = value;
+  }
+  public resetNoData() {
+    this._noData = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get noDataInput() {
+    return this._noData;
+  }
+
+  // no_data_timeout - computed: false, optional: true, required: false
+  private _noDataTimeout?: string; 
+  public get noDataTimeout() {
+    return this.getStringAttribute('no_data_timeout');
+  }
+  public set noDataTimeout(value: string) {
+    this._noDataTimeout = value;
+  }
+  public resetNoDataTimeout() {
+    this._noDataTimeout = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get noDataTimeoutInput() {
+    return this._noDataTimeout;
   }
 
   // severity - computed: true, optional: true, required: false
@@ -293,6 +362,9 @@ export class AlertRule extends cdktf.TerraformResource {
       team_id: cdktf.stringToTerraform(this._teamId),
       expression: cdktf.stringToTerraform(this._expression),
       for_duration: cdktf.stringToTerraform(this._forDuration),
+      keep_firing_for: cdktf.stringToTerraform(this._keepFiringFor),
+      no_data: cdktf.stringToTerraform(this._noData),
+      no_data_timeout: cdktf.stringToTerraform(this._noDataTimeout),
       severity: cdktf.stringToTerraform(this._severity),
       labels: cdktf.hashMapper(cdktf.stringToTerraform)(this._labels),
       runbook_url: cdktf.stringToTerraform(this._runbookUrl),
@@ -323,6 +395,24 @@ export class AlertRule extends cdktf.TerraformResource {
       },
       for_duration: {
         value: cdktf.stringToHclTerraform(this._forDuration),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      keep_firing_for: {
+        value: cdktf.stringToHclTerraform(this._keepFiringFor),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      no_data: {
+        value: cdktf.stringToHclTerraform(this._noData),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      no_data_timeout: {
+        value: cdktf.stringToHclTerraform(this._noDataTimeout),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
