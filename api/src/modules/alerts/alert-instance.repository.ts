@@ -13,17 +13,8 @@ export type AlertInstanceWrite = Omit<AlertInstanceRow, 'created_at' | 'labels' 
   annotations: Record<string, string>;
 };
 
-export interface AlertHistoryWrite {
-  id: string;
-  org_id: string;
-  instance_id: string;
-  rule_id: string;
-  from_state: string;
-  to_state: string;
-  at: Date;
-  reason: string;
-  value: unknown;
-}
+/** A history row to write: the table's columns, the value as a plain JSON value. */
+export type AlertHistoryWrite = Omit<AlertHistoryRow, 'value'> & { value: unknown };
 
 export interface AlertListFilter {
   teamIds: string[] | undefined;
