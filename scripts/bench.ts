@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   api: () => import('./bench/api.bench.ts'),
   terraform: () => import('./bench/terraform.bench.ts'),
   runner: () => import('./bench/runner.bench.ts'),
+  alerts: () => import('./bench/alerts.bench.ts'),
 };
 
 const name = process.argv[2];
