@@ -6,6 +6,7 @@ import { StateRepository } from '../src/modules/state/state.repository.ts';
 import { StateService } from '../src/modules/state/state.service.ts';
 import { startTestApi, postgresSkip, type Backend, type TestApi } from './support/harness.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
+import { pollRunner, registerRunner, type SimulatedRunner } from './support/simulated-runner.ts';
 
 // No data is a state: a slot whose runner stops reporting becomes unknown with cause no_data after
 // max(2 × interval, interval + timeout + lease); a region with no live runner is unknown (no_runner).
@@ -16,7 +17,7 @@ const LEASE_SECONDS = 3;
 // interval 5 s, timeout 1 s, lease 3 s: max(10, 9) = 10 s.
 const THRESHOLD_MS = 10_000;
 
-interface Runner { id: string; token: string; revision: number }
+type Runner = SimulatedRunner;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] as Array<[Backend, string | false]>) {
@@ -35,18 +36,8 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
     });
     after(async () => api?.close());
 
-    const register = async (region: string): Promise<Runner> => {
-      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, labels: {} })).token as string;
-      const res = await api.call('POST', '/v1/runner/register', { token, body: { protocol_version: 1, version: 'test', capabilities: ['http', 'tcp', 'dns', 'tls', 'multistep'] } });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      return { id: res.body.runner_id, token, revision: 0 };
-    };
-    const poll = async (r: Runner) => {
-      const res = await api.call('GET', `/v1/runner/assignments?runner_id=${r.id}&revision=${r.revision}&wait=0`, { token: r.token });
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      r.revision = res.body.revision;
-      return res.body;
-    };
+    const register = async (region: string): Promise<Runner> => registerRunner(api, (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, labels: {} })).token as string);
+    const poll = (r: Runner) => pollRunner(api, r);
     /** Keeps a runner's lease alive (it polls) while it sends no results. */
     const keepPolling = (r: Runner) => {
       let on = true;

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { monotonicFactory } from 'ulid';
 import { startTestApi, postgresSkip, type Backend, type TestApi } from './support/harness.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
+import { pollRunner, registerRunner, type SimulatedRunner } from './support/simulated-runner.ts';
 
 // The control plane's side of the runner protocol, driven over HTTP as a runner would.
 
 const ulid = monotonicFactory();
 const resultId = () => `res_${ulid()}`;
 
-interface Runner { id: string; token: string; revision: number }
+type Runner = SimulatedRunner;
 
 for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] as Array<[Backend, string | false]>) {
   describe(`runner protocol on ${backend}`, { skip }, () => {
@@ -24,17 +25,8 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
     after(async () => api?.close());
 
     const runnerToken = async (region: string, labels: Record<string, string> = {}) => (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, labels })).token as string;
-    const register = async (token: string): Promise<Runner> => {
-      const res = await api.call('POST', '/v1/runner/register', { token, body: { protocol_version: 1, version: 'test', capabilities: ['http', 'tcp', 'dns', 'tls', 'multistep'] } });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      return { id: res.body.runner_id, token, revision: 0 };
-    };
-    const poll = async (r: Runner, wait = 0) => {
-      const res = await api.call('GET', `/v1/runner/assignments?runner_id=${r.id}&revision=${r.revision}&wait=${wait}`, { token: r.token });
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      r.revision = res.body.revision;
-      return res.body;
-    };
+    const register = (token: string) => registerRunner(api, token);
+    const poll = (r: Runner, wait = 0) => pollRunner(api, r, wait);
     const push = async (r: Runner, results: unknown[]) => {
       const res = await api.call('POST', '/v1/runner/results', { token: r.token, body: { runner_id: r.id, results } });
       assert.equal(res.status, 200, JSON.stringify(res.body));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { monotonicFactory } from 'ulid';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
+import { pollRunner, registerRunner, type SimulatedRunner } from './support/simulated-runner.ts';
 
 // Zone runners and the general pool, through the REST API and the runner protocol on PostgreSQL:
 // the fleet of the report (two regional runners and a fulfillment zone runner in one region).
@@ -10,7 +11,7 @@ import { bodies, expectOk, unique } from './support/world.ts';
 const ulid = monotonicFactory();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Runner { id: string; token: string; revision: number }
+type Runner = SimulatedRunner;
 interface RegionState { region: string; state: string; cause?: string; runner_id?: string }
 
 describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
@@ -24,17 +25,8 @@ describe('zone-aware assignment on postgres', { skip: postgresSkip() }, () => {
   after(async () => api?.close());
 
   const runnerToken = async (region: string, extra: Record<string, unknown> = {}) => expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, ...extra });
-  const register = async (token: string): Promise<Runner> => {
-    const res = await api.call('POST', '/v1/runner/register', { token, body: { protocol_version: 1, version: 'test', capabilities: ['http', 'tcp', 'dns', 'tls', 'multistep'] } });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return { id: res.body.runner_id, token, revision: 0 };
-  };
-  const poll = async (r: Runner) => {
-    const res = await api.call('GET', `/v1/runner/assignments?runner_id=${r.id}&revision=${r.revision}&wait=0`, { token: r.token });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    r.revision = res.body.revision;
-    return res.body;
-  };
+  const register = (token: string) => registerRunner(api, token);
+  const poll = (r: Runner) => pollRunner(api, r);
   const push = async (r: Runner, monitorId: string, region: string) => {
     const res = await api.call('POST', '/v1/runner/results', { token: r.token, body: { runner_id: r.id, results: [{ id: `res_${ulid()}`, monitor_id: monitorId, region, started_at: new Date().toISOString(), status: 'up', duration_ms: 5, status_code: 200 }] } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
