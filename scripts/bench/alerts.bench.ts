@@ -32,6 +32,8 @@ const FLIP_SIZE = 10;
 /** How long a flipped monitor keeps failing (an outage shorter than an evaluation pass may never alert). */
 const FLIP_HOLD_S = Number(process.env.BENCH_ALERT_HOLD_S ?? 10);
 const GROUPS = 50;
+/** BENCH_ALERT_SELECTORS=0 makes the selector tenth of the rules state rules (to see what selectors cost). */
+const SELECTORS = process.env.BENCH_ALERT_SELECTORS !== '0';
 const TARGET_P99_MS = 1_000;
 
 type Call = (method: string, path: string, body?: unknown) => Promise<any>;
@@ -39,7 +41,7 @@ interface SimRunner { id: string; token: string; monitors: string[]; revision: n
 
 const started = Date.now();
 out(`bench:alerts on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared machine)`);
-out(`${MONITORS} monitors, ${RULES} rules, ${RATE} results/s for ${SECONDS} s per phase, ${FLIP_SIZE} monitors fail every ${FLIP_EVERY_S} s`);
+out(`${MONITORS} monitors, ${RULES} rules${SELECTORS ? '' : ' (no selectors)'}, ${RATE} results/s for ${SECONDS} s per phase, ${FLIP_SIZE} monitors fail every ${FLIP_EVERY_S} s`);
 const cluster = await startPostgresCluster();
 const forget = onInterrupt(() => cluster.stop());
 let api: ApiProc | undefined;
@@ -105,7 +107,7 @@ async function seed(call: Call): Promise<Seeded> {
   for (let r = 0; r < RULES; r++) {
     const kind = r % 10;
     const n = (r * 7) % MONITORS;
-    if (kind < 4) specs.push({ expression: `down(monitor("m${r}"))`, monitor: r });
+    if (kind < 4 || (kind === 9 && !SELECTORS)) specs.push({ expression: `down(monitor("m${r}"))`, monitor: r });
     else if (kind < 6) specs.push({ expression: `p95(monitor("m${n}"), "5m") > 800` });
     else if (kind < 8) specs.push({ expression: `error_rate(monitor("m${n}"), "5m") > 50%` });
     else if (kind === 8) specs.push({ expression: `metric(monitor("m${(r * 10) % MONITORS}"), "utilization_pct") > 90` });
