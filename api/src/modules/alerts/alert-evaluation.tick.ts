@@ -14,10 +14,11 @@ export const defaultRulesPerTick = 500;
 export function alertEvaluationTick(db: Db, evaluation: AlertEvaluationService, instances: AlertInstanceRepository, logger: Logger, rulesPerTick = defaultRulesPerTick) {
   return async (): Promise<number> => {
     const due = await instances.rulesDue(db, rulesPerTick);
-    const now = Date.now();
     for (const rule of due) {
       try {
-        await evaluation.evaluateRule(rule.org_id, rule.id, now);
+        // Each rule reads the clock when its turn comes: a tick can take seconds, and an instance
+        // stamped with the tick's start would fire or resolve before the result that caused it.
+        await evaluation.evaluateRule(rule.org_id, rule.id, Date.now());
       } catch (error) {
         logger.error({ err: error, rule_id: rule.id }, 'alert rule evaluation failed; it is retried at the next tick');
       }

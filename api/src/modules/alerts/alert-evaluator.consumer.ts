@@ -41,8 +41,9 @@ export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, insta
       if (subjects.size === 0) return;
       const named = await instances.rulesNaming(trx, orgId, [...subjects.values()]);
       const selecting = (await instances.rulesOfOrg(trx, orgId)).filter((r) => hasSelector(String((r.spec as { expression?: unknown }).expression ?? ''))).map((r) => r.id);
-      const at = now();
-      for (const ruleId of [...new Set([...named, ...selecting])].sort()) await evaluation.evaluateIn(trx, orgId, ruleId, at);
+      // The clock is read per rule, as the tick does: a batch can take a while, and an instance must
+      // not be stamped earlier than the results that changed it.
+      for (const ruleId of [...new Set([...named, ...selecting])].sort()) await evaluation.evaluateIn(trx, orgId, ruleId, now());
     },
   };
 }
