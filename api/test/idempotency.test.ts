@@ -27,9 +27,9 @@ for (const [backend, skip] of backends) {
       Number((await api.database.db.selectFrom('services').select(({ fn }) => fn.countAll<string>().as('n')).where('name', '=', name).executeTakeFirstOrThrow()).n);
 
     /**
-     * Leaves `key` as a process of an earlier version (which committed claims on their own, with a
-     * lease) killed mid-request leaves it: claimed, no response, its lease set
-     * `leaseSeconds` from now (negative: lapsed). The object the first request created is deleted,
+     * Leaves `key` as a process of an earlier version (which committed claims on their own, counted
+     * as running for 60 s after they were made) killed mid-request leaves it: claimed, no response,
+     * made so that it counts as running for `leaseSeconds` more (negative: lapsed). The object the first request created is deleted,
      * as if the process died before its transaction committed; the body is returned for retries.
      */
     async function crashedClaim(key: string, leaseSeconds: number) {
@@ -39,7 +39,7 @@ for (const [backend, skip] of backends) {
       assert.equal((await api.call('DELETE', `/v1/services/${first.body.id}`)).status, 204);
       const updated = await sql`
         UPDATE idempotency_keys SET status = NULL, response = NULL, headers = NULL,
-          lease_until = now() + ${`${leaseSeconds} seconds`}::interval
+          created_at = now() - ${`${60 - leaseSeconds} seconds`}::interval
         WHERE key = ${key}`.execute(api.database.db);
       assert.equal(Number(updated.numAffectedRows), 1);
       return body;

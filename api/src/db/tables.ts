@@ -128,8 +128,6 @@ export interface IdempotencyKeysTable {
   response: Json | null;
   headers: Json<Record<string, string>> | null;
   created_at: Timestamp;
-  /** Set only by earlier releases, whose claims committed on their own: void after this instant. Claims now commit with their response. */
-  lease_until: Timestamp | null;
   /** Response fields that held a secret shown once; not stored, so a replay cannot repeat them. */
   omitted_fields: Json<string[]> | null;
 }

@@ -15,6 +15,11 @@ export interface StoredResponse {
 // Keys are kept for a day: long enough for any client retry, short enough to bound the table.
 const KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
+// Earlier releases committed a claim on its own, before the request ran (claims now commit with the
+// request): such a claim without a response counts as running for this long after it was made, and
+// as abandoned after, so one left by a killed process never blocks its key for a day.
+const EARLIER_CLAIM_RUNNING_SECONDS = 60;
+
 /**
  * Remembers POST responses by Idempotency-Key so a retried create returns the first answer. A claim
  * is written in the request's own transaction: it commits with the request's effect and its stored
@@ -42,7 +47,7 @@ export class IdempotencyRepository {
       .execute();
     const existing = await this.db
       .selectFrom('idempotency_keys')
-      .select(['request_hash', 'status', 'response', 'headers', 'omitted_fields', sql<boolean>`coalesce(lease_until > now(), false)`.as('leased')])
+      .select(['request_hash', 'status', 'response', 'headers', 'omitted_fields', sql<boolean>`created_at > now() - make_interval(secs => ${EARLIER_CLAIM_RUNNING_SECONDS})`.as('running')])
       .where('org_id', '=', orgId)
       .where('principal_id', '=', principalId)
       .where('key', '=', key)
@@ -53,17 +58,17 @@ export class IdempotencyRepository {
     if (!existing) {
       await this.db
         .insertInto('idempotency_keys')
-        .values({ org_id: orgId, principal_id: principalId, key, method, path, request_hash: requestHash, created_at: new Date(), lease_until: null })
+        .values({ org_id: orgId, principal_id: principalId, key, method, path, request_hash: requestHash, created_at: new Date() })
         .execute();
       return undefined;
     }
     if (existing.status === null) {
-      // Only versions that committed claims on their own (with a lease) leave a visible claim
-      // without a response: it is running while its lease lasts, abandoned after.
-      if (existing.leased) throw inFlight(key);
+      // Only earlier releases, which committed claims on their own, leave a visible claim without a
+      // response: it is running for a short while after it was made, abandoned after.
+      if (existing.running) throw inFlight(key);
       await this.db
         .updateTable('idempotency_keys')
-        .set({ created_at: new Date(), lease_until: null })
+        .set({ created_at: new Date() })
         .where('org_id', '=', orgId)
         .where('principal_id', '=', principalId)
         .where('key', '=', key)
@@ -88,7 +93,6 @@ export class IdempotencyRepository {
         response: JSON.stringify(response.body ?? null),
         headers: JSON.stringify(response.headers),
         omitted_fields: response.omittedFields?.length ? JSON.stringify(response.omittedFields) : null,
-        lease_until: null,
       })
       .where('org_id', '=', orgId)
       .where('principal_id', '=', principalId)

@@ -3,7 +3,7 @@ import * as initial from './2026-11-22T0000-initial.ts';
 import * as runners from './2026-11-22T0100-runners-results-state.ts';
 import * as slos from './2026-11-22T0400-slos.ts';
 import * as generalPool from './2026-12-01T0830-general-pool-and-slot-cause.ts';
-import * as idempotencyLease from './2026-12-01T0840-idempotency-lease.ts';
+import * as idempotencyOmittedFields from './2026-12-01T0840-idempotency-omitted-fields.ts';
 import * as monitorCredentials from './2026-12-01T0900-monitor-credentials-to-secrets.ts';
 import * as eventLog from './2026-12-01T1000-event-log-and-job-leases.ts';
 import * as healthMetrics from './2026-12-01T1030-health-metrics.ts';
@@ -17,7 +17,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0100-runners-results-state': runners,
   '2026-11-22T0400-slos': slos,
   '2026-12-01T0830-general-pool-and-slot-cause': generalPool,
-  '2026-12-01T0840-idempotency-lease': idempotencyLease,
+  '2026-12-01T0840-idempotency-omitted-fields': idempotencyOmittedFields,
   '2026-12-01T0900-monitor-credentials-to-secrets': monitorCredentials,
   '2026-12-01T1000-event-log-and-job-leases': eventLog,
   '2026-12-01T1030-health-metrics': healthMetrics,
