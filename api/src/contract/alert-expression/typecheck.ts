@@ -182,11 +182,11 @@ export function typecheck(ast: ExpressionNode, text: string): TypeCheckResult {
       const i = signature.params.findIndex((p, j) => !accepts(p, types[j]!));
       const arg = positional[i]!;
       const param = signature.params[i]!;
-      report(arg.span, `The ${ordinal[i] ?? `#${i + 1}`} argument of ${node.name} must be ${paramWords(param)}; ${source(arg)} is ${describeType(types[i]!)}.${mismatchHint(param, arg.value)} ${capitalize(spec.usage)}.`);
+      report(arg.span, `The ${ordinal[i] ?? `#${i + 1}`} argument of ${node.name} must be ${paramWords(param)}; ${source(arg)} is ${describeType(types[i]!)}.${mismatchHint(param, arg.value)} ${spec.usage}.`);
       return undefined;
     }
     const counts = [...new Set(spec.signatures.map((s) => s.params.length))];
-    report(node.span, `${capitalize(spec.usage)}${counts.length === 1 && counts[0] !== types.length ? ` (${counts[0]} argument${counts[0] === 1 ? '' : 's'}, not ${types.length})` : ''}.`);
+    report(node.span, `${spec.usage}${counts.length === 1 && counts[0] !== types.length ? ` (${counts[0]} argument${counts[0] === 1 ? '' : 's'}, not ${types.length})` : ''}.`);
     return undefined;
   }
 
@@ -270,4 +270,3 @@ export function typecheck(ast: ExpressionNode, text: string): TypeCheckResult {
 }
 
 // Usage lines start with the function's name, which keeps its case.
-const capitalize = (s: string) => s;

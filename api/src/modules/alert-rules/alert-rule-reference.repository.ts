@@ -61,9 +61,4 @@ export class AlertRuleReferenceRepository {
       .execute();
   }
 
-  /** Ids of a service's monitors (they move with the service's team). */
-  async monitorIdsOfService(db: Db, orgId: string, serviceId: string): Promise<string[]> {
-    const rows = await db.selectFrom('monitors').select('id').where('org_id', '=', orgId).where('service_id', '=', serviceId).execute();
-    return rows.map((r) => r.id);
-  }
 }

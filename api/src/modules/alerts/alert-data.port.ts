@@ -3,6 +3,7 @@ import type { SlotCause, State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
 import type { MetricRollupRepository } from '../metrics/metric-rollup.repository.ts';
 import { addTotals, percentile } from '../sla/sla.math.ts';
+import { MonitorRepository } from '../monitors/monitor.repository.ts';
 import { SlaRepository } from '../sla/sla.repository.ts';
 import { SlaService } from '../sla/sla.service.ts';
 import { SloStatusService } from '../slos/slo-status.service.ts';
@@ -35,13 +36,14 @@ function causeOf(causes: ReadonlyArray<SlotCause | null>): SlotCause | null {
  */
 export function databasePort(trx: Db, orgId: string, teamId: string, now: number, src: AlertDataSources): AlertDataPort {
   const sla = src.sla ?? new SlaRepository();
+  const monitorRepo = new MonitorRepository();
   const memo = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
     let p = memo.get(key) as Promise<T> | undefined;
     if (!p) memo.set(key, (p = load()));
     return p;
   };
-  const monitorIds = (s: Subject) => (s.kind === 'monitor' ? Promise.resolve([s.id]) : once(`monitors:${s.id}`, () => src.data.monitorIdsOfService(trx, orgId, s.id)));
+  const monitorIds = (s: Subject) => (s.kind === 'monitor' ? Promise.resolve([s.id]) : once(`monitors:${s.id}`, () => monitorRepo.idsOfService(trx, orgId, s.id)));
   const slots = (s: Subject) => once(`slots:${s.kind}:${s.id}`, async () => src.states.causes(trx, orgId, await monitorIds(s)));
   // SLO figures read through the SLO status service, on this transaction.
   const slos = new SloStatusService(trx, new SlaService(trx), sla, () => now);

@@ -67,11 +67,6 @@ export class AlertDataRepository {
     return rows.map((r) => ({ kind: 'service', id: r.id, name: r.name, service_id: r.id, service_name: r.name }));
   }
 
-  /** Ids of a service's monitors. */
-  async monitorIdsOfService(db: Db, orgId: string, serviceId: string): Promise<string[]> {
-    const rows = await db.selectFrom('monitors').select('id').where('org_id', '=', orgId).where('service_id', '=', serviceId).execute();
-    return rows.map((r) => r.id);
-  }
 
   /** The overall state of a monitor or service (undefined: never evaluated). */
   async subjectState(db: Db, orgId: string, kind: 'monitor' | 'service', id: string): Promise<State | undefined> {

@@ -1,5 +1,5 @@
 import { parseWindow as parseLanguageWindow } from '../../contract/alert-expression/windows.ts';
-import { minuteResolutionLimitMs, resolutionFor } from '../sla/sla.window.ts';
+import { resolutionFor } from '../sla/sla.window.ts';
 
 // Pure: the windows of alert rules in milliseconds, and which rollup buckets answer a window ending
 // now. Table-tested in api/test/alert-window.test.ts.
@@ -26,9 +26,6 @@ export function windowMs(text: string): DurationParse {
 
 /** The rollup resolution that answers a window of this length (minute up to 48 h, hour beyond). */
 export const windowResolution = (ms: number): Resolution => resolutionFor({ from: 0, to: ms });
-
-/** Minute rollups answer windows up to this length (the SLA code's limit). */
-export const minuteWindowLimitMs = minuteResolutionLimitMs;
 
 export interface RollupRange {
   resolution: Resolution;

@@ -1,13 +1,14 @@
 import type { CallNode, ExpressionNode } from '../../contract/alert-expression/ast.ts';
 import type { FunctionName } from '../../contract/alert-expression/functions.ts';
 import type { SubjectKind } from '../../contract/alert-expression/subject-kinds.ts';
-import { literalUnit, parseWindow } from '../../contract/alert-expression/windows.ts';
+import { literalUnit } from '../../contract/alert-expression/windows.ts';
 import type { SlotCause, State } from '../../contract/state.schema.ts';
 import type { MetricWindow } from '../metrics/metric-rollup.repository.ts';
 import { percentile, type RollupTotals } from '../sla/sla.math.ts';
 import type { Usage } from '../slos/slo-status.math.ts';
 import { budgetRemainingValue, burnRateValue } from './burn-rate.ts';
 import { and, bool, compare, evalError, noData, not, num, or, outcomeOf, type EvalValue, type Outcome } from './evaluate.logic.ts';
+import { windowMs } from './alert-window.ts';
 import { anomalousValue, judgeLatency, latencyRatioValue, learnBaseline, type LatencyPoint } from './latency.baseline.ts';
 
 // Evaluates a type-checked alert expression for one subject binding against a data port. No I/O of
@@ -93,8 +94,8 @@ function subjectArg(v: Val | undefined): Subject | EvalValue {
 
 function windowArg(v: Val | undefined): number | EvalValue {
   if (v?.kind !== 'string') return evalError('expected a window string');
-  const parsed = parseWindow(v.value);
-  return parsed.ok ? parsed.minutes * 60_000 : evalError(parsed.message);
+  const parsed = windowMs(v.value);
+  return parsed.ok ? parsed.ms : evalError(parsed.message);
 }
 
 const isSubject = (v: Subject | EvalValue): v is Subject => 'id' in v;

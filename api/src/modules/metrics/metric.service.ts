@@ -23,7 +23,11 @@ export class MetricService {
     const frame = seriesFrame(this.clock(), parseDuration(window)!, maxMetricPoints);
     const rows = await this.rollups.series(this.db, p.orgId, monitorId, { ...frame, region: q.region, metric: q.metric });
     const byName = new Map<string, MetricStepRow[]>();
-    for (const row of rows) byName.set(row.metric, [...(byName.get(row.metric) ?? []), row]);
+    for (const row of rows) {
+      const steps = byName.get(row.metric);
+      if (steps) steps.push(row);
+      else byName.set(row.metric, [row]);
+    }
     const declared = spec.metrics.filter((m) => !q.metric || m.name === q.metric);
     const series: MetricSeries[] = declared.map((m) => ({ name: m.name, path: m.path, summary: summaryOf(byName.get(m.name) ?? []), points: (byName.get(m.name) ?? []).map(pointOf) }));
     const declaredNames = new Set(declared.map((m) => m.name));

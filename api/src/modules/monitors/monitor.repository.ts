@@ -9,6 +9,12 @@ export class MonitorRepository {
     return Number(row.n);
   }
 
+  /** The ids of a service's monitors. */
+  async idsOfService(db: Db, orgId: string, serviceId: string): Promise<string[]> {
+    const rows = await db.selectFrom('monitors').select('id').where('org_id', '=', orgId).where('service_id', '=', serviceId).execute();
+    return rows.map((r) => r.id);
+  }
+
   /**
    * These monitors of the organization with only the spec fields the state evaluator reads (read
    * them with monitorFacts): the whole spec of every monitor of a result batch cost a JSON parse per

@@ -4,7 +4,6 @@ import { Service, ServiceInput } from '../../contract/service.schema.ts';
 import { DependencyRepository, type EdgeOfService } from '../dependencies/dependency.repository.ts';
 import { presentDependency } from '../dependencies/dependency.service.ts';
 import { MonitorRepository } from '../monitors/monitor.repository.ts';
-import { AlertRuleReferenceRepository } from '../alert-rules/alert-rule-reference.repository.ts';
 import { refuseWhileNamed } from '../alert-rules/alert-rule-references.ts';
 import { resolveTeam } from '../resources/references.ts';
 import { SloRepository } from '../slos/slo.repository.ts';
@@ -50,7 +49,7 @@ export const serviceKind: SpecKind = {
     // Alert rules name services (and their monitors) by name within their team: renaming the service or moving it (with its monitors) to another team is refused while a rule names them.
     if (before.name !== after.name) await refuseWhileNamed(ctx, after.org_id, { type: 'service', name: before.name }, [{ type: 'service', id: after.id }], 'rename');
     if (before.team_id !== after.team_id) {
-      const monitors = await new AlertRuleReferenceRepository().monitorIdsOfService(ctx.trx, after.org_id, after.id);
+      const monitors = await new MonitorRepository().idsOfService(ctx.trx, after.org_id, after.id);
       await refuseWhileNamed(ctx, after.org_id, { type: 'service', name: before.name }, [{ type: 'service', id: after.id }, ...monitors.map((id) => ({ type: 'monitor' as const, id }))], 'move');
     }
     // Monitors and dependency edges are owned by the service's team; moving the service moves them.
