@@ -160,9 +160,16 @@ export function createApp(options: AppOptions): App {
 
   const consumerSettings = { ...defaultConsumerSettings, ...(options.consumerSettings ?? {}) };
   const consumers = [...(evaluating ? [alertEvaluatorConsumer(alertEvaluation, alertInstances)] : []), ...(options.consumers ?? [])].map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings));
-  // An ingest that committed may have appended state transitions: consumers look now instead of at
-  // their next poll. The poll still finds whatever a nudge missed (another replica's ingest).
-  const nudgingIngest = { ingest: (...args: Parameters<IngestService['ingest']>) => ingest.ingest(...args).finally(() => { for (const c of consumers) c.nudge(); }) };
+  // An ingest that stored results may have appended state transitions: consumers look now instead of
+  // at their next poll. The poll still finds whatever a nudge missed (another replica's ingest); an
+  // ingest that accepted nothing (every result rejected, or it failed) appended nothing to look at.
+  const nudgingIngest = {
+    ingest: async (...args: Parameters<IngestService['ingest']>) => {
+      const outcome = await ingest.ingest(...args);
+      if (outcome.accepted.length > 0) for (const c of consumers) c.nudge();
+      return outcome;
+    },
+  };
 
   const routes: AnyRoute[] = [];
   let openapi: unknown;

@@ -1,6 +1,6 @@
 import type { Db } from './db/database.ts';
-import { isDatabaseUnavailable } from './db/db-errors.ts';
 import type { JobLeaseRepository } from './modules/jobs/job-lease.repository.ts';
+import { FailureStreak } from './observability/failure-streak.ts';
 import type { Logger } from './observability/logger.ts';
 
 /** A periodic job of the control plane (partition upkeep, lease reaping, heartbeat sweeps). */
@@ -35,10 +35,6 @@ export interface JobLeases {
  */
 export const leaseMs = (everyMs: number): number => everyMs + Math.min(Math.max(everyMs / 2, 1_000), 30_000);
 
-// While a job keeps failing (the database is down for a minute, say), its failure is logged once
-// at the start and then at most this often, and its recovery is logged.
-const REPEAT_LOG_MS = 60_000;
-
 /**
  * Runs jobs on their intervals, never two runs of one job at once. With leases, a tick runs the
  * job only when this process holds (or takes) the job's row in job_leases, so N replicas run each
@@ -50,7 +46,7 @@ const REPEAT_LOG_MS = 60_000;
 export class Background {
   private timers: NodeJS.Timeout[] = [];
   private readonly running = new Map<string, Promise<unknown>>();
-  private readonly failing = new Map<string, { since: number; loggedAt: number; failures: number }>();
+  private readonly streaks = new Map<string, FailureStreak>();
 
   constructor(
     private readonly jobs: readonly BackgroundJob[],
@@ -70,8 +66,8 @@ export class Background {
         const run = Promise.resolve()
           .then(() => (unleased ? job.run() : this.runLeased(job)))
           .then(
-            () => this.succeeded(job.name),
-            (error: unknown) => this.failed(job.name, error),
+            () => this.streakOf(job.name).succeeded(),
+            (error: unknown) => this.streakOf(job.name).failed(error),
           );
         this.running.set(job.name, run);
         void run.finally(() => this.running.delete(job.name));
@@ -101,22 +97,12 @@ export class Background {
     }
   }
 
-  private failed(job: string, error: unknown): void {
-    const now = Date.now();
-    const streak = this.failing.get(job) ?? { since: now, loggedAt: 0, failures: 0 };
-    streak.failures++;
-    this.failing.set(job, streak);
-    if (now - streak.loggedAt < REPEAT_LOG_MS) return;
-    streak.loggedAt = now;
-    const fields = { err: error, job, failures: streak.failures, failing_for_ms: now - streak.since };
-    if (isDatabaseUnavailable(error)) this.logger.warn(fields, 'background job skipped: database unavailable');
-    else this.logger.error(fields, 'background job failed');
-  }
-
-  private succeeded(job: string): void {
-    const streak = this.failing.get(job);
-    if (!streak) return;
-    this.failing.delete(job);
-    this.logger.info({ job, failures: streak.failures, failing_for_ms: Date.now() - streak.since }, 'background job recovered');
+  private streakOf(job: string): FailureStreak {
+    let streak = this.streaks.get(job);
+    if (!streak) {
+      streak = new FailureStreak(this.logger, { fields: { job }, unavailable: 'background job skipped: database unavailable', failed: 'background job failed', recovered: 'background job recovered' });
+      this.streaks.set(job, streak);
+    }
+    return streak;
   }
 }

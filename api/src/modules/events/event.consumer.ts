@@ -1,6 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { Db } from '../../db/database.ts';
-import { isDatabaseUnavailable } from '../../db/db-errors.ts';
+import { FailureStreak } from '../../observability/failure-streak.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { CursorStart, EventLogRepository } from './event-log.repository.ts';
 import type { StoredEvent } from './event.types.ts';
@@ -28,8 +28,6 @@ export interface ConsumerSettings {
 
 export const defaultConsumerSettings: ConsumerSettings = { pollMs: 500, batchSize: 500 };
 
-const REPEAT_LOG_MS = 60_000;
-
 /**
  * Runs one consumer against the log on every replica. A batch is claimed by locking its
  * organization's cursor row (FOR UPDATE SKIP LOCKED), so replicas split organizations between them
@@ -37,12 +35,11 @@ const REPEAT_LOG_MS = 60_000;
  * The loop polls; `nudge()` (called after an ingest commits) only shortens the wait.
  */
 export class EventConsumerRunner {
+  private readonly streak: FailureStreak;
   private stopped = true;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private nudged = false;
-  private failingSince = 0;
-  private loggedAt = 0;
   // The loop runs in the async context of start(), never in that of a request that nudged it (whose
   // ambient transaction it must not join).
   private readonly detached = AsyncResource.bind((work: () => Promise<void>) => work());
@@ -53,7 +50,9 @@ export class EventConsumerRunner {
     private readonly consumer: EventConsumer,
     private readonly logger: Logger,
     private readonly settings: ConsumerSettings = defaultConsumerSettings,
-  ) {}
+  ) {
+    this.streak = new FailureStreak(logger, { fields: { consumer: consumer.name }, unavailable: 'event consumer paused: database unavailable', failed: 'event consumer batch failed; it is retried', recovered: 'event consumer recovered' });
+  }
 
   get name(): string {
     return this.consumer.name;
@@ -126,9 +125,9 @@ export class EventConsumerRunner {
       this.nudged = false;
       try {
         await this.drain();
-        this.recovered();
+        this.streak.succeeded();
       } catch (error) {
-        this.failed(error);
+        this.streak.failed(error);
       }
       if (this.stopped || this.nudged) continue;
       await new Promise<void>((resolve) => {
@@ -141,22 +140,5 @@ export class EventConsumerRunner {
       });
       this.wake = undefined;
     }
-  }
-
-  private failed(error: unknown): void {
-    const now = Date.now();
-    if (!this.failingSince) this.failingSince = now;
-    if (now - this.loggedAt < REPEAT_LOG_MS) return;
-    this.loggedAt = now;
-    const fields = { err: error, consumer: this.consumer.name, failing_for_ms: now - this.failingSince };
-    if (isDatabaseUnavailable(error)) this.logger.warn(fields, 'event consumer paused: database unavailable');
-    else this.logger.error(fields, 'event consumer batch failed; it is retried');
-  }
-
-  private recovered(): void {
-    if (!this.failingSince) return;
-    this.logger.info({ consumer: this.consumer.name, failing_for_ms: Date.now() - this.failingSince }, 'event consumer recovered');
-    this.failingSince = 0;
-    this.loggedAt = 0;
   }
 }
