@@ -50,6 +50,9 @@ export interface QuietSlotRow {
 
 const pairs = (slots: ReadonlyArray<{ monitorId: string; region: string }>) => JSON.stringify(slots.map((s) => ({ monitor_id: s.monitorId, region: s.region })));
 
+/** The key of a slot in the maps this repository returns: "<monitor id>@<region>". */
+export const slotStateKey = (s: { monitorId: string; region: string }) => `${s.monitorId}@${s.region}`;
+
 /** SQL for current states (slot, monitor, service) and their transition history. */
 export class StateRepository {
   // Repositories hold no state: a default instance is as good as a shared one.
@@ -62,7 +65,7 @@ export class StateRepository {
       SELECT s.* FROM slot_states s JOIN jsonb_to_recordset(${pairs(slots)}::jsonb) AS x(monitor_id text, region text)
         ON s.monitor_id = x.monitor_id AND s.region = x.region
       ORDER BY s.monitor_id, s.region FOR UPDATE OF s`.execute(db);
-    return new Map(rows.map((r) => [`${String(r.monitor_id)}@${String(r.region)}`, {
+    return new Map(rows.map((r) => [slotStateKey({ monitorId: String(r.monitor_id), region: String(r.region) }), {
       monitorId: String(r.monitor_id), region: String(r.region), state: r.state as State, since: new Date(r.since as string),
       failures: Number(r.failures), degraded: Number(r.degraded), successes: Number(r.successes),
       lastResultId: (r.last_result_id as string | null) ?? null, lastResultAt: r.last_result_at ? new Date(r.last_result_at as string) : null, lastError: (r.last_error as string | null) ?? null,

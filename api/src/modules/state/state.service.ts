@@ -2,7 +2,7 @@ import type { ResultStatus } from '../../contract/result.schema.ts';
 import type { State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
 import { evaluateSlot, initialSlot, monitorState, worstState } from './state.machine.ts';
-import type { SlotStateRow, StateRepository, TransitionRecord } from './state.repository.ts';
+import { slotStateKey, type SlotStateRow, type StateRepository, type TransitionRecord } from './state.repository.ts';
 
 /** What the evaluator needs to know of a monitor. */
 export interface MonitorFacts {
@@ -41,7 +41,7 @@ export interface SlotPlacement {
   monitorIds?: readonly string[] | undefined;
 }
 
-const keyOf = (s: { monitorId: string; region: string }) => `${s.monitorId}@${s.region}`;
+const keyOf = slotStateKey;
 
 /**
  * Turns observations into slot, monitor and service states inside the caller's transaction.
@@ -52,7 +52,11 @@ export class StateService {
 
   async apply(trx: Db, orgId: string, observations: readonly Observation[], monitors: ReadonlyMap<string, MonitorFacts>): Promise<AppliedState> {
     const bySlot = new Map<string, Observation[]>();
-    for (const o of observations) bySlot.set(`${o.monitorId}@${o.region}`, [...(bySlot.get(`${o.monitorId}@${o.region}`) ?? []), o]);
+    for (const o of observations) {
+      const same = bySlot.get(keyOf(o));
+      if (same) same.push(o);
+      else bySlot.set(keyOf(o), [o]);
+    }
     const slotKeys = [...bySlot.values()].map((list) => ({ monitorId: list[0]!.monitorId, region: list[0]!.region }));
     const stored = await this.repo.lockSlots(trx, slotKeys);
     const transitions: TransitionRecord[] = [];
