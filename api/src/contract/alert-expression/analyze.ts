@@ -38,9 +38,12 @@ export function ruleReferences(text: string): { subjects: SubjectReference[]; se
   return { subjects: result.expression.subjects, selector: result.expression.selector };
 }
 
+/** One problem of an expression as a field error at `pointer`, with its line and column. */
+export const problemFieldError = (p: ExpressionProblem, pointer = '/expression'): FieldError => ({ pointer, message: describeProblem(p), line: p.span.start.line, column: p.span.start.column });
+
 /** Field errors of an expression at `pointer` (default /expression), each with its line and column. */
 export function alertExpressionErrors(text: string, pointer = '/expression'): FieldError[] {
   const result = analyzeAlertExpression(text);
   if (result.ok) return [];
-  return result.problems.map((p) => ({ pointer, message: describeProblem(p), line: p.span.start.line, column: p.span.start.column }));
+  return result.problems.map((p) => problemFieldError(p, pointer));
 }

@@ -1,4 +1,4 @@
-import { analyzeAlertExpression, closestNames, describeProblem, didYouMean, subjectKinds, type SubjectKind, type SubjectReference } from '../../contract/alert-expression/index.ts';
+import { analyzeAlertExpression, closestNames, describeProblem, didYouMean, problemFieldError, subjectKinds, type SubjectKind, type SubjectReference } from '../../contract/alert-expression/index.ts';
 import { PharosError, type FieldError } from '../../contract/errors.ts';
 import type { KindContext } from '../resources/spec-kind.ts';
 import { AlertRuleReferenceRepository, type NameableSubject } from './alert-rule-reference.repository.ts';
@@ -12,12 +12,7 @@ const repository = () => new AlertRuleReferenceRepository();
 /** The subject's id, and the other subjects its text names (the service of `monitor("x", service="s")`). */
 type Resolved = { ok: true; id: string; also?: Array<{ type: SubjectKind; id: string }> } | { ok: false; message: string };
 
-const withPosition = (ref: SubjectReference, message: string): FieldError => ({
-  pointer: '/expression',
-  message: describeProblem({ stage: 'type', message, span: ref.span }),
-  line: ref.span.start.line,
-  column: ref.span.start.column,
-});
+const withPosition = (ref: SubjectReference, message: string): FieldError => problemFieldError({ stage: 'type', message, span: ref.span });
 
 function missing(kind: SubjectKind, name: string, team: string, candidates: NameableSubject[]): string {
   const label = subjectKinds[kind].label;
@@ -63,17 +58,12 @@ export async function storeRuleReferences(ctx: KindContext, rule: { id: string; 
   const analyzed = analyzeAlertExpression(expression);
   if (!analyzed.ok) {
     // The kind's rules() refused it already; stay safe if called another way.
-    throw new PharosError('validation_failed', `/expression: ${analyzed.problems.map(describeProblem).join(' ')}`, analyzed.problems.map((p) => ({ pointer: '/expression', message: describeProblem(p), line: p.span.start.line, column: p.span.start.column })));
+    throw new PharosError('validation_failed', `/expression: ${analyzed.problems.map(describeProblem).join(' ')}`, analyzed.problems.map((p) => problemFieldError(p)));
   }
   const { subjects, selector } = analyzed.expression;
   const errors: FieldError[] = [];
   if (selector?.filters.team !== undefined && selector.filters.team !== team.name) {
-    errors.push({
-      pointer: '/expression',
-      message: describeProblem({ stage: 'type', span: selector.span, message: `team="${selector.filters.team}" is not this rule's team: a rule of team "${team.name}" sees only its own team's subjects. Write team="${team.name}", or create the rule in team "${selector.filters.team}".` }),
-      line: selector.span.start.line,
-      column: selector.span.start.column,
-    });
+    errors.push(problemFieldError({ stage: 'type', span: selector.span, message: `team="${selector.filters.team}" is not this rule's team: a rule of team "${team.name}" sees only its own team's subjects. Write team="${team.name}", or create the rule in team "${selector.filters.team}".` }));
   }
   const kinds = [...new Set(subjects.map((s) => s.kind))];
   const candidates = new Map<SubjectKind, NameableSubject[]>();
