@@ -29,8 +29,6 @@ export interface ResultSpoolOptions {
 interface Entry {
   entry: QueuedResult;
   seq: number;
-  /** Record bytes in its segment file. */
-  bytes: number;
   /** false: not handed to the disk yet (an acknowledgement then needs no record). */
   durable: boolean;
 }
@@ -162,7 +160,7 @@ export class ResultSpool implements ResultQueue {
         }
         const id = value.result.id;
         if (acked.has(id) || this.#entries.has(id)) continue;
-        this.#entries.set(id, { entry: value, seq, bytes: Buffer.byteLength(payload) + 18, durable: true });
+        this.#entries.set(id, { entry: value, seq, durable: true });
         live += 1;
       }
       if (bad) this.options.onSkipped?.(results, bad);
@@ -200,7 +198,7 @@ export class ResultSpool implements ResultQueue {
     segment.live += 1;
     segment.bytes += bytes;
     this.#diskBytes += bytes;
-    this.#entries.set(entry.result.id, { entry, seq: this.#active, bytes, durable: false });
+    this.#entries.set(entry.result.id, { entry, seq: this.#active, durable: false });
     this.#pendingRecords.push({ id: entry.result.id, seq: this.#active, line });
     this.#schedule();
   }
@@ -320,13 +318,20 @@ export class ResultSpool implements ResultQueue {
     // Take what is pending now; anything pushed or acknowledged meanwhile waits for the next commit.
     // A record acknowledged or evicted before it was written is never written; its bytes stay
     // counted until its segment is deleted, so the disk budget errs on the safe side.
-    const records = this.#pendingRecords.filter((r) => this.#entries.get(r.id)?.seq === r.seq && !this.#entries.get(r.id)!.durable);
+    const records = this.#pendingRecords.filter((r) => {
+      const e = this.#entries.get(r.id);
+      return e?.seq === r.seq && !e.durable;
+    });
     this.#pendingRecords = [];
     for (const r of records) this.#entries.get(r.id)!.durable = true;
     const acks = this.#pendingAcks;
     this.#pendingAcks = new Map();
     const bySeq = new Map<number, string[]>();
-    for (const r of records) bySeq.set(r.seq, [...(bySeq.get(r.seq) ?? []), r.line]);
+    for (const r of records) {
+      const lines = bySeq.get(r.seq);
+      if (lines) lines.push(r.line);
+      else bySeq.set(r.seq, [r.line]);
+    }
     for (const [seq, lines] of bySeq) {
       if (!this.#segments.has(seq)) continue;
       await this.#append(seq, 'results', lines.join(''));
