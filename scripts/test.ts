@@ -45,8 +45,23 @@ if (!process.env.PHAROS_TEST_DATABASE_URL) {
   }
 }
 
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2).filter((a) => a.startsWith('--')), ...files.map((f) => relative(root, f))];
-const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
+// --test-force-exit: a test file whose test leaked a handle (a child process, a server) ends when its
+// tests end instead of holding the run open. The watchdog bounds the whole run: a hang fails it with
+// a message long before CI's own limit.
+const suiteTimeoutMs = Number(process.env.PHAROS_TEST_SUITE_TIMEOUT_MS ?? 40 * 60_000);
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...process.argv.slice(2).filter((a) => a.startsWith('--')), ...files.map((f) => relative(root, f))];
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env, detached: true });
+const watchdog = setTimeout(() => {
+  process.stderr.write(`\nThe test run did not finish within ${Math.round(suiteTimeoutMs / 1000)} s (PHAROS_TEST_SUITE_TIMEOUT_MS); stopping it.\n`);
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}, suiteTimeoutMs);
+// The run has its own process group (so the watchdog can stop every test process); pass Ctrl-C on.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+clearTimeout(watchdog);
 await cluster?.stop();
 process.exit(code);

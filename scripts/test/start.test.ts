@@ -41,8 +41,18 @@ function startPharos(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () 
   return { child, output: () => text, ready };
 }
 
+/** npm start relays its children's output line by line: the lines after "Pharos control plane:" may come later. */
+async function waitForOutput(output: () => string, pattern: RegExp, ms = 15_000): Promise<RegExpExecArray | null> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const match = pattern.exec(output());
+    if (match || Date.now() > deadline) return match;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   child.kill('SIGTERM');
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
@@ -51,14 +61,16 @@ test('npm start: embedded database, printed admin token, data survives a restart
   const dataDir = mkdtempSync(join(tmpdir(), 'pharos-start-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const started: ChildProcess[] = [];
+  const target = createHttpServer((_req, res) => res.setHeader('content-type', 'application/json').end('{"status":"healthy"}'));
   try {
-    const target = createHttpServer((_req, res) => res.setHeader('content-type', 'application/json').end('{"status":"healthy"}'));
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
     const targetAddress = target.address();
     const targetUrl = `http://127.0.0.1:${typeof targetAddress === 'object' && targetAddress ? targetAddress.port : 0}/health`;
     const first = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '', PHAROS_RUNNER_METRICS_PORT: '0' });
+    started.push(first.child);
     await first.ready;
-    const token = /Admin token \(shown once, store it now\): (phs_\S+)/.exec(first.output())?.[1];
+    const token = (await waitForOutput(first.output, /Admin token \(shown once, store it now\): (phs_\S+)/))?.[1];
     assert.ok(token, `the admin token is printed:\n${first.output()}`);
     assert.match(first.output(), new RegExp(`localhost:${port}/docs`));
     const call = async (method: string, path: string, body?: unknown) => {
@@ -89,6 +101,7 @@ test('npm start: embedded database, printed admin token, data survives a restart
     assert.equal(await stop(first.child), 0, 'a clean shutdown');
 
     const second = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '', PHAROS_RUNNER_METRICS_PORT: '0' });
+    started.push(second.child);
     await second.ready;
     assert.ok(!second.output().includes('Admin token (shown once'), 'no new token on restart');
     const monitors = await call('GET', '/v1/monitors');
@@ -96,9 +109,9 @@ test('npm start: embedded database, printed admin token, data survives a restart
     assert.deepEqual(monitors.body.items.map((m: { id: string }) => m.id), [mon.body.id]);
     const deps = await call('GET', `/v1/services/${svc.body.id}/dependencies`);
     assert.equal(deps.body.items[0].depends_on_service_id, ext.body.id);
-    await stop(second.child);
-    target.close();
   } finally {
+    await Promise.all(started.map(stop));
+    target.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
