@@ -78,12 +78,27 @@ export interface RunnerTokensTable {
 export interface SpecTable {
   id: string;
   org_id: string;
+  /** The owning team. Null only for organization routing policies: read it through ownerOf (modules/resources/owner.ts). */
   team_id: string;
   name: string;
   type: string | null;
   service_id: string | null;
   spec: Json<Record<string, unknown>>;
   secrets: Json<Record<string, unknown> | null> | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** A silence: matchers and a span that mute notifications; team_id null for an organization silence. */
+export interface SilencesTable {
+  id: string;
+  org_id: string;
+  team_id: string | null;
+  spec: Json<Record<string, unknown>>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  created_by: Json<{ type: string; id: string; name: string }>;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
@@ -290,6 +305,13 @@ export interface AlertRuleReferencesTable {
   subject_id: string;
 }
 
+/** The kind of subject an alert rule's selector fans out over (monitors(…) or services(…)). */
+export interface AlertRuleSelectorsTable {
+  org_id: string;
+  rule_id: string;
+  subject_kind: 'monitor' | 'service' | 'slo';
+}
+
 /** One alert rule × subject: the instance state machine's fields and what the last evaluation saw. */
 export interface AlertInstancesTable {
   id: string;
@@ -356,7 +378,9 @@ export interface Tables {
   channels: SpecTable;
   maintenance_windows: SpecTable;
   slos: SpecTable;
+  silences: SilencesTable;
   alert_rule_references: AlertRuleReferencesTable;
+  alert_rule_selectors: AlertRuleSelectorsTable;
   alert_instances: AlertInstancesTable;
   alert_history: AlertHistoryTable;
   alert_rule_status: AlertRuleStatusTable;

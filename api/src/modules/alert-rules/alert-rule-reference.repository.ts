@@ -47,6 +47,12 @@ export class AlertRuleReferenceRepository {
     }
   }
 
+  /** Records the kind of subject the rule's selector fans out over (none: the rule has no selector). */
+  async replaceSelector(db: Db, orgId: string, ruleId: string, kind: SubjectKind | null): Promise<void> {
+    await db.deleteFrom('alert_rule_selectors').where('org_id', '=', orgId).where('rule_id', '=', ruleId).execute();
+    if (kind) await db.insertInto('alert_rule_selectors').values({ org_id: orgId, rule_id: ruleId, subject_kind: kind }).execute();
+  }
+
   /** The rules that name any of the subjects, with their teams, by rule name. */
   async rulesNaming(db: Db, orgId: string, subjects: ReadonlyArray<{ type: SubjectKind; id: string }>): Promise<Array<NamingRule & { subject_type: SubjectKind; subject_id: string }>> {
     if (subjects.length === 0) return [];

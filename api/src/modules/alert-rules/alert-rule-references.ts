@@ -78,6 +78,7 @@ export async function storeRuleReferences(ctx: KindContext, rule: { id: string; 
     throw new PharosError('validation_failed', `/expression: ${errors.map((e) => e.message).join(' ')}`, errors);
   }
   await repository().replace(ctx.trx, rule.org_id, rule.id, resolved);
+  await repository().replaceSelector(ctx.trx, rule.org_id, rule.id, selector?.kind ?? null);
 }
 
 /** What a change to a named subject would do to the rules that name it. */

@@ -43,14 +43,16 @@ export class AlertDataRepository {
     return row ? { kind, id: row.id, name: row.name, service_id: kind === 'service' ? row.id : null, service_name: kind === 'service' ? row.name : null } : undefined;
   }
 
-  /** The team's monitors matching a monitors(…) selector's filters, by name. */
-  async selectMonitors(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>): Promise<SubjectRow[]> {
+  /** The team's monitors matching a monitors(…) selector's filters (among `ids` when given), by name. */
+  async selectMonitors(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>, ids?: readonly string[]): Promise<SubjectRow[]> {
+    if (ids && ids.length === 0) return [];
     let q = db
       .selectFrom('monitors')
       .innerJoin('services', (j) => j.onRef('services.id', '=', 'monitors.service_id').onRef('services.org_id', '=', 'monitors.org_id'))
       .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name'])
       .where('monitors.org_id', '=', orgId)
       .where('monitors.team_id', '=', teamId);
+    if (ids) q = q.where('monitors.id', 'in', [...ids]);
     if (filters.service !== undefined) q = q.where('services.name', '=', filters.service);
     if (filters.type !== undefined) q = q.where('monitors.type', '=', filters.type);
     if (filters.tag !== undefined) q = q.where(sql<boolean>`monitors.spec -> 'tags' @> ${JSON.stringify(tagObject(filters.tag))}::jsonb`);
@@ -58,9 +60,11 @@ export class AlertDataRepository {
     return rows.map((r) => ({ kind: 'monitor', ...r }));
   }
 
-  /** The team's services matching a services(…) selector's filters, by name. */
-  async selectServices(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>): Promise<SubjectRow[]> {
+  /** The team's services matching a services(…) selector's filters (among `ids` when given), by name. */
+  async selectServices(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>, ids?: readonly string[]): Promise<SubjectRow[]> {
+    if (ids && ids.length === 0) return [];
     let q = db.selectFrom('services').select(['id', 'name']).where('org_id', '=', orgId).where('team_id', '=', teamId);
+    if (ids) q = q.where('id', 'in', [...ids]);
     if (filters.kind !== undefined) q = q.where(sql<string>`coalesce(spec ->> 'kind', 'internal')`, '=', filters.kind);
     if (filters.tag !== undefined) q = q.where(sql<boolean>`spec -> 'tags' @> ${JSON.stringify(tagObject(filters.tag))}::jsonb`);
     const rows = await q.orderBy('name').orderBy('id').execute();

@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../../db/db-errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { SpecRepository } from '../resources/spec.repository.ts';
 import { databasePort, type AlertDataSources } from './alert-data.port.ts';
+import type { AlertDataPort } from './expression.evaluator.ts';
 import { initialInstance, instanceKey, instanceSpecOf, stepInstance, type InstanceSpec, type InstanceState, type InstanceStateName, type InstanceTransition, type RuleTiming } from './alert-instance.machine.ts';
 import type { AlertHistoryWrite, AlertInstanceRepository, AlertInstanceRow, AlertInstanceWrite } from './alert-instance.repository.ts';
 import type { AlertDataRepository, SubjectRow } from './alert-data.repository.ts';
@@ -38,6 +39,15 @@ export interface RuleEvaluation {
   changes: AlertStateChange[];
   error: string | null;
   durationMs: number;
+}
+
+/**
+ * Which subjects of a selector rule to evaluate: the event consumer passes the monitors and
+ * services whose state changed (`monitor:<id>`, `service:<id>`), so a rule over 1,000 monitors costs
+ * one binding per changed monitor, not 1,000. Without a scope every binding is evaluated (the tick).
+ */
+export interface EvaluationScope {
+  subjects: ReadonlySet<string>;
 }
 
 interface Binding {
@@ -99,10 +109,10 @@ export class AlertEvaluationService {
    * writes undone, its status shows the error, and the caller's transaction goes on with the other
    * rules; only a database that is gone fails the caller (its batch is offered again).
    */
-  async evaluateIn(trx: Db, orgId: string, ruleId: string, now: number): Promise<RuleEvaluation | undefined> {
+  async evaluateIn(trx: Db, orgId: string, ruleId: string, now: number, scope?: EvaluationScope): Promise<RuleEvaluation | undefined> {
     const started = performance.now();
     try {
-      return await this.instances.inSavepoint(trx, () => this.evaluateUnguarded(trx, orgId, ruleId, now, started));
+      return await this.instances.inSavepoint(trx, () => this.evaluateUnguarded(trx, orgId, ruleId, now, started, scope));
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
       const message = `the evaluation failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -113,24 +123,28 @@ export class AlertEvaluationService {
     }
   }
 
-  private async evaluateUnguarded(trx: Db, orgId: string, ruleId: string, now: number, started: number): Promise<RuleEvaluation | undefined> {
+  private async evaluateUnguarded(trx: Db, orgId: string, ruleId: string, now: number, started: number, requested: EvaluationScope | undefined): Promise<RuleEvaluation | undefined> {
     const row = await this.rules.get(trx, orgId, ruleId, true);
     if (!row) return undefined;
     const spec = row.spec as unknown as RuleSpec;
     const timing = instanceSpecOf(spec);
-    const existing = await this.instances.instancesOfRule(trx, orgId, ruleId);
+    const analyzed = spec.enabled !== false ? analyzeAlertExpression(spec.expression) : undefined;
+    // A scope narrows only a valid, enabled selector rule; anything else is evaluated whole.
+    const scope = requested && analyzed?.ok && analyzed.expression.selector ? [...requested.subjects].filter((k) => k.startsWith(`${analyzed.expression.selector!.kind}:`)) : undefined;
+    const existing = scope
+      ? await this.instances.instancesByKeys(trx, orgId, ruleId, scope.map((subject) => instanceKey(ruleId, { subject })))
+      : await this.instances.instancesOfRule(trx, orgId, ruleId);
     const team = (await this.instances.teamName(trx, orgId, row.team_id)) ?? row.team_id;
     const base: Record<string, string> = { ...(spec.labels ?? {}), alertname: row.name, severity: spec.severity ?? 'error', team };
 
     let error: string | null = null;
     let noDataReason: string | null = null;
     const results = new Map<string, { binding: Binding; outcome: Outcome; measurements: Measurement[] }>();
-    if (spec.enabled !== false) {
-      const analyzed = analyzeAlertExpression(spec.expression);
+    if (analyzed) {
       if (!analyzed.ok) error = `the stored expression does not check: ${analyzed.problems.map((p) => p.message).join(' ')}`;
       else {
         const port = databasePort(trx, orgId, row.team_id, now, this.sources);
-        const bindings = await this.bindings(trx, orgId, row.team_id, analyzed.expression.subjects, analyzed.expression.selector);
+        const bindings = await this.bindings(trx, orgId, row.team_id, port, analyzed.expression.subjects, analyzed.expression.selector, scope);
         for (const binding of bindings) {
           const result = await evaluateExpression(analyzed.expression.ast, spec.expression, { port, now, binding: binding.subject });
           if (result.outcome === 'error' && result.value.kind === 'error') error ??= `${binding.subject ? `${binding.subject.name}: ` : ''}${result.value.message}`;
@@ -184,7 +198,7 @@ export class AlertEvaluationService {
     await this.instances.touchInstances(trx, orgId, touched, new Date(now));
     await this.instances.addHistory(trx, history);
     const durationMs = performance.now() - started;
-    await this.instances.saveStatus(trx, { rule_id: ruleId, org_id: orgId, last_eval_at: new Date(now), duration_ms: Math.round(durationMs * 1000) / 1000, error, instances: keys.size, no_data_reason: noDataReason });
+    await this.instances.saveStatus(trx, { rule_id: ruleId, org_id: orgId, last_eval_at: new Date(now), duration_ms: Math.round(durationMs * 1000) / 1000, error, instances: scope ? null : keys.size, no_data_reason: noDataReason });
     if (changes.length && this.sink) await this.sink(trx, changes);
     this.observe(durationMs / 1000);
     return { ruleId, evaluated: results.size, changes, error, durationMs };
@@ -196,8 +210,11 @@ export class AlertEvaluationService {
     return { next: step.next, transitions: step.transitions.map((t) => ({ ...t, reason })) };
   }
 
-  /** One binding per subject a selector matches; one binding without a selector (labelled with the subject it names, when it names one). */
-  private async bindings(trx: Db, orgId: string, teamId: string, subjects: SubjectReference[], selector: SelectorReference | null): Promise<Binding[]> {
+  /**
+   * One binding per subject a selector matches (among the scope's subjects when given); one binding
+   * without a selector (labelled with the subject it names, when it names one).
+   */
+  private async bindings(trx: Db, orgId: string, teamId: string, port: AlertDataPort, subjects: SubjectReference[], selector: SelectorReference | null, scope: string[] | undefined): Promise<Binding[]> {
     if (!selector) {
       const labels: Record<string, string> = {};
       const monitors = [...new Set(subjects.filter((s) => s.kind === 'monitor').map((s) => s.name))];
@@ -206,12 +223,14 @@ export class AlertEvaluationService {
       if (services.length === 1) labels.service = services[0]!;
       else if (monitors.length === 1 && services.length === 0) {
         const m = subjects.find((s) => s.kind === 'monitor')!;
-        const row = await this.data.subjectByName(trx, orgId, teamId, 'monitor', m.name, m.service);
-        if (row?.service_name) labels.service = row.service_name;
+        // Through the port: its memo answers the expression's own monitor(…) without a second query.
+        const subject = await port.subject('monitor', m.name, m.service);
+        if (subject?.service) labels.service = subject.service;
       }
       return [{ identity: {}, labels }];
     }
-    const rows = selector.kind === 'monitor' ? await this.data.selectMonitors(trx, orgId, teamId, selector.filters) : await this.data.selectServices(trx, orgId, teamId, selector.filters);
+    const ids = scope?.map((k) => k.slice(k.indexOf(':') + 1));
+    const rows = selector.kind === 'monitor' ? await this.data.selectMonitors(trx, orgId, teamId, selector.filters, ids) : await this.data.selectServices(trx, orgId, teamId, selector.filters, ids);
     return rows.map((r) => ({ identity: { subject: `${r.kind}:${r.id}` }, labels: subjectLabels(r), subject: { kind: r.kind, id: r.id, name: r.name } }));
   }
 }

@@ -67,6 +67,13 @@ export class AlertInstanceRepository {
     return rows.map((r) => r.rule_id);
   }
 
+  /** Ids of the rules whose selector fans out over one of these subject kinds. */
+  async rulesSelecting(db: Db, orgId: string, kinds: ReadonlyArray<'monitor' | 'service' | 'slo'>): Promise<string[]> {
+    if (kinds.length === 0) return [];
+    const rows = await db.selectFrom('alert_rule_selectors').select('rule_id').where('org_id', '=', orgId).where('subject_kind', 'in', [...kinds]).execute();
+    return rows.map((r) => r.rule_id);
+  }
+
   /** The team's name (for instance labels). */
   async teamName(db: Db, orgId: string, teamId: string): Promise<string | undefined> {
     const row = await db.selectFrom('teams').select('name').where('org_id', '=', orgId).where('id', '=', teamId).executeTakeFirst();
@@ -76,6 +83,12 @@ export class AlertInstanceRepository {
   /** The rule's instances, locked for update. */
   async instancesOfRule(db: Db, orgId: string, ruleId: string): Promise<AlertInstanceRow[]> {
     return db.selectFrom('alert_instances').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).orderBy('id').forUpdate().execute();
+  }
+
+  /** The rule's instances with these keys, locked for update (an evaluation of some of a selector's subjects). */
+  async instancesByKeys(db: Db, orgId: string, ruleId: string, keys: readonly string[]): Promise<AlertInstanceRow[]> {
+    if (keys.length === 0) return [];
+    return db.selectFrom('alert_instances').selectAll().where('org_id', '=', orgId).where('rule_id', '=', ruleId).where('instance_key', 'in', [...keys]).orderBy('id').forUpdate().execute();
   }
 
   /** Inserts or updates instances (by id). */
@@ -112,11 +125,17 @@ export class AlertInstanceRepository {
     await db.insertInto('alert_history').values(rows.map((r) => ({ ...r, value: r.value === undefined ? null : JSON.stringify(r.value) }))).execute();
   }
 
-  async saveStatus(db: Db, row: { rule_id: string; org_id: string; last_eval_at: Date; duration_ms: number; error: string | null; instances: number; no_data_reason: string | null }): Promise<void> {
+  /** Records an evaluation; `instances: null` (an evaluation of some subjects only) keeps the stored count. */
+  async saveStatus(db: Db, row: { rule_id: string; org_id: string; last_eval_at: Date; duration_ms: number; error: string | null; instances: number | null; no_data_reason: string | null }): Promise<void> {
     await db
       .insertInto('alert_rule_status')
-      .values(row)
-      .onConflict((oc) => oc.column('rule_id').doUpdateSet({ last_eval_at: row.last_eval_at, duration_ms: row.duration_ms, error: row.error, instances: row.instances, no_data_reason: row.no_data_reason }))
+      .values({ ...row, instances: row.instances ?? 0 })
+      .onConflict((oc) =>
+        oc.column('rule_id').doUpdateSet((eb) => ({
+          last_eval_at: row.last_eval_at, duration_ms: row.duration_ms, error: row.error, no_data_reason: row.no_data_reason,
+          instances: row.instances === null ? eb.ref('alert_rule_status.instances') : row.instances,
+        })),
+      )
       .execute();
   }
 

@@ -23,6 +23,8 @@ export interface Subject {
   kind: SubjectKind;
   id: string;
   name: string;
+  /** A monitor's service name (for instance labels), when the port knows it. */
+  service?: string | undefined;
 }
 
 /** A subject's state, and why it is unknown when no result says so. */
