@@ -121,3 +121,20 @@ test('validation: an alert rule\'s expression is parsed and type-checked at plan
   assert.deepEqual(await validate(unknownValue), [], 'an expression not known until apply is checked by the API then');
   assert.deepEqual(await validate('down(service("no-such-service"))'), [], 'names resolve at apply: they need the API');
 });
+
+test('validation: an alert rule\'s message template is parsed at plan time, errors on the message attribute with line and column', async () => {
+  const registry = createPharosRegistry(set);
+  const rule = set.resources.get('pharos_alert_rule')!;
+  const validate = async (message: Value) => {
+    const d = new Diagnostics();
+    await registry.resources.pharos_alert_rule.validate!(conformBlock(rule.block, { name: 'r', team_id: unknownValue, expression: 'down(monitors(tag="tier:1"))', message }), d);
+    return d.items.map((i) => [i.path, i.detail] as const);
+  };
+  assert.deepEqual(await validate('{{labels.service}} is down, p95 {{value}} ms; {{runbook_url}}'), []);
+  const unclosed = await validate('Down:\n  {{labels.service');
+  assert.deepEqual(unclosed.map(([path]) => path), [attributePath('message')]);
+  assert.match(unclosed[0]?.[1] ?? '', /^line 2, column 3: This "\{\{" is never closed/);
+  const unknown = await validate('{{labels.service}} {{servce}}');
+  assert.match(unknown[0]?.[1] ?? '', /^line 1, column 20: Unknown variable "servce"/);
+  assert.deepEqual(await validate(unknownValue), [], 'a message not known until apply is checked by the API then');
+});

@@ -26,7 +26,7 @@ export const AlertRuleInput = Type.Object(
     severity: Type.Optional(StringEnum(severities, { default: 'error' })),
     labels: Type.Optional(Tags),
     runbook_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
-    message: Type.Optional(Type.String({ maxLength: 4000, description: 'Notification text; may use {{labels.x}}, {{value}}.' })),
+    message: Type.Optional(Type.String({ maxLength: 4000, description: 'Notification text, a logic-less template: {{labels.<key>}}, {{value}}, {{runbook_url}}, {{severity}}, {{alertname}}, {{state}}, {{starts_at}} (docs/alerting.md). An unclosed tag or an unknown variable is refused with its line and column.' })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
@@ -62,6 +62,10 @@ export const RoutingPolicyInput = Type.Object(
 export const RoutingPolicy = Type.Object({ ...Meta, ...RoutingPolicyInput.properties });
 
 export const channelTypes = ['slack', 'pagerduty', 'datadog', 'webhook', 'email'] as const;
+
+/** "whsec_" + base64 of 24 to 64 bytes (32 to 88 base64 characters with padding), as the Standard Webhooks spec shows secrets. */
+export const webhookSecretPattern = '^whsec_(?:[A-Za-z0-9+/]{4}){8,20}(?:[A-Za-z0-9+/]{4}(?:[A-Za-z0-9+/]{2}==)?|[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$';
+export type ChannelType = (typeof channelTypes)[number];
 
 /** Secret fields per channel type: write-only, never returned, reported in configured_secrets. */
 export const channelSecretFields = {
@@ -101,7 +105,12 @@ export const ChannelInput = Type.Object(
     }, { additionalProperties: false })),
     webhook: Type.Optional(Type.Object({
       url: BaseUrl,
-      signing_secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'HMAC-SHA256 key for the X-Pharos-Signature header.' })),
+      signing_secret: Type.Optional(Type.String({
+        pattern: webhookSecretPattern,
+        maxLength: 256,
+        description: 'Standard Webhooks signing secret: "whsec_" followed by the base64 of 24 to 64 random bytes (e.g. `"whsec_" + openssl rand -base64 32`). Requests carry webhook-id, webhook-timestamp and webhook-signature (v1, HMAC-SHA256); see docs/alerting.md.',
+        errorMessage: 'Must be a Standard Webhooks secret: "whsec_" followed by the base64 of 24 to 64 random bytes, e.g. the output of `echo whsec_$(openssl rand -base64 32)`.',
+      })),
       headers: Type.Optional(ClosedMap(headerName, HeaderValue(4096), { maxProperties: 20, description: 'Extra request headers. Names: RFC 7230 tokens, 1 to 128 characters; values: one line (no CR, LF or NUL), at most 4096 characters.' })),
     }, { additionalProperties: false })),
     email: Type.Optional(Type.Object({

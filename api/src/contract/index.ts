@@ -13,5 +13,6 @@ export * from './runner-protocol.schema.ts';
 export * from './state.schema.ts';
 export * from './sla.schema.ts';
 export * from './latency-buckets.ts';
+export * from './message-template.ts';
 export * as alertExpression from './alert-expression/index.ts';
 export { analyzeAlertExpression, alertExpressionErrors, ruleReferences, AlertExpressionError } from './alert-expression/index.ts';

@@ -59,7 +59,7 @@ export const bodies = {
   service: (team: string) => ({ name: unique('svc'), team_id: team, tags: { tier: '1' } }),
   monitor: (service: string) => ({ name: unique('mon'), service_id: service, type: 'http', interval_seconds: 30, http: { url: 'http://127.0.0.1:9/health' }, assertions: [{ source: 'status_code', operator: 'equals', target: '200' }] }),
   alertRule: (team: string) => ({ name: unique('rule'), team_id: team, expression: 'down(services(tag="tier:1"))', for_duration: '1m' }),
-  channel: (team: string) => ({ name: unique('chn'), team_id: team, type: 'webhook', webhook: { url: 'http://127.0.0.1:9/hook', signing_secret: 'a-very-secret-signing-key' } }),
+  channel: (team: string) => ({ name: unique('chn'), team_id: team, type: 'webhook', webhook: { url: 'http://127.0.0.1:9/hook', signing_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } }),
   routingPolicy: (team: string, channel: string) => ({ name: unique('pol'), team_id: team, channel_ids: [channel], matchers: [{ label: 'severity', operator: '=', value: 'critical' }] }),
   window: (team: string) => ({ name: unique('mw'), team_id: team, starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T02:00:00Z' }),
   slo: (team: string, service: string) => ({ name: unique('slo'), team_id: team, service_id: service, objective: 'uptime', target_percent: 99.9, window: 'rolling_30d' }),

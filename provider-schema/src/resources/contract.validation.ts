@@ -4,6 +4,7 @@ import type { TObject } from '@sinclair/typebox';
 import { ChannelInput, AlertRuleInput, MaintenanceWindowInput, RoutingPolicyInput } from '../../../api/src/contract/alerting.schema.ts';
 import { alertExpressionErrors } from '../../../api/src/contract/alert-expression/analyze.ts';
 import type { FieldError } from '../../../api/src/contract/errors.ts';
+import { messageTemplateErrors } from '../../../api/src/contract/message-template.ts';
 import { monitorErrors } from '../../../api/src/contract/monitor.rules.ts';
 import { MonitorInput, type MonitorInput as MonitorDoc } from '../../../api/src/contract/monitor.schema.ts';
 import { DependencyInput, ServiceInput } from '../../../api/src/contract/service.schema.ts';
@@ -26,7 +27,8 @@ export const contractInputs: Readonly<Record<PharosResourceName, ContractBinding
   pharos_service_dependency: { input: DependencyInput },
   pharos_monitor: { input: MonitorInput, rules: (doc) => monitorErrors(doc as MonitorDoc) },
   // The alert language's parser and type checker: syntax and type errors at plan time; names resolve at apply (they need the API).
-  pharos_alert_rule: { input: AlertRuleInput, rules: (doc) => alertExpressionErrors(String(doc['expression'])) },
+  // The message template is parsed the same way (unclosed tags, unknown variables).
+  pharos_alert_rule: { input: AlertRuleInput, rules: (doc) => [...alertExpressionErrors(String(doc['expression'])), ...(typeof doc['message'] === 'string' ? messageTemplateErrors(doc['message']) : [])] },
   pharos_routing_policy: { input: RoutingPolicyInput },
   pharos_channel: { input: ChannelInput },
   pharos_maintenance_window: { input: MaintenanceWindowInput },

@@ -1,5 +1,6 @@
 import { AlertRule, AlertRuleInput } from '../../contract/alerting.schema.ts';
 import { alertExpressionErrors } from '../../contract/alert-expression/index.ts';
+import { messageTemplateErrors } from '../../contract/message-template.ts';
 import { resolveTeam } from '../resources/references.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
 import { storeRuleReferences } from './alert-rule-references.ts';
@@ -10,7 +11,8 @@ import { EventLogRepository } from '../events/event-log.repository.ts';
 /**
  * Alert rules: an expression over states and measurements, owned by a team. The expression is
  * parsed and type-checked (422 with line and column), then its names are resolved among the team's
- * monitors, services and SLOs and stored as references (422 naming unknown ones).
+ * monitors, services and SLOs and stored as references (422 naming unknown ones). The message
+ * template is parsed too (422 with line and column for an unclosed tag or an unknown variable).
  */
 export const alertRuleKind: SpecKind = {
   type: 'alert_rule',
@@ -22,7 +24,7 @@ export const alertRuleKind: SpecKind = {
   input: AlertRuleInput,
   output: AlertRule,
   filters: [],
-  rules: (doc) => alertExpressionErrors(String(doc.expression)),
+  rules: (doc) => [...alertExpressionErrors(String(doc.expression)), ...(typeof doc.message === 'string' ? messageTemplateErrors(doc.message) : [])],
   async place(ctx, doc) {
     const team = await resolveTeam(ctx, String(doc.team_id));
     return { teamId: team.id, type: String(doc.severity ?? 'error') };

@@ -68,7 +68,7 @@ export interface AlertRuleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly runbookUrl?: string;
   /**
-  * Notification text; may use {{labels.x}}, {{value}}.
+  * Notification text, a logic-less template: {{labels.<key>}}, {{value}}, {{runbook_url}}, {{severity}}, {{alertname}}, {{state}}, {{starts_at}}. An unclosed tag or an unknown variable is refused at plan with its line and column.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/alert_rule#message AlertRule#message}
   */

@@ -530,7 +530,7 @@ export interface ChannelWebhook {
   */
   readonly url: string;
   /**
-  * HMAC-SHA256 key for the X-Pharos-Signature header, at least 16 characters. Secret: sent to the API, never returned.
+  * Standard Webhooks signing secret: "whsec_" followed by the base64 of 24 to 64 random bytes. Requests carry webhook-id, webhook-timestamp and webhook-signature (v1, HMAC-SHA256 of id.timestamp.body). Secret: sent to the API, never returned.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/channel#signing_secret Channel#signing_secret}
   */
