@@ -5,7 +5,7 @@ import { latencyBucketBounds, latencyBucketCount } from '../src/contract/latency
 import { implementations, evaluateExpression, type AlertDataPort, type StateReading, type Subject } from '../src/modules/alerts/expression.evaluator.ts';
 import type { RollupTotals } from '../src/modules/sla/sla.math.ts';
 import type { MetricWindow } from '../src/modules/metrics/metric-rollup.repository.ts';
-import type { LatencyPoint } from '../src/modules/alerts/latency.baseline.ts';
+import { learnBaseline, type LatencyPoint } from '../src/modules/alerts/latency.baseline.ts';
 import { functionNames } from '../src/contract/alert-expression/functions.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -55,8 +55,8 @@ function port(w: World, calls: string[] = []): AlertDataPort {
       calls.push(`metric:${m.name}.${metric}/${windowMs}`);
       return w.metrics?.[`${key(m, region)}.${metric}`];
     },
-    async latencyHistory(s, region) {
-      return w.history?.[key(s, region)] ?? [];
+    async latencyBaseline(s, region, excludeRecentMs) {
+      return learnBaseline(w.history?.[key(s, region)] ?? [], NOW, { exclude_recent_ms: excludeRecentMs });
     },
     async sloUsage(s, span) {
       const slo = w.slos?.[`${s.name}/${span}`];

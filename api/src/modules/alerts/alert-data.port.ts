@@ -11,7 +11,8 @@ import type { StateRepository } from '../state/state.repository.ts';
 import type { AlertDataRepository } from './alert-data.repository.ts';
 import { resolutionMs, rollupRange } from './alert-window.ts';
 import type { AlertDataPort, StateReading, Subject } from './expression.evaluator.ts';
-import { defaultBaselineOptions } from './latency.baseline.ts';
+import type { BaselineCache } from './baseline.cache.ts';
+import { defaultBaselineOptions, learnBaseline } from './latency.baseline.ts';
 
 /** The repositories the database port reads through. */
 export interface AlertDataSources {
@@ -19,6 +20,8 @@ export interface AlertDataSources {
   states: StateRepository;
   metrics: MetricRollupRepository;
   sla?: SlaRepository;
+  /** Learnt latency baselines reused across evaluations (none: learnt at every evaluation). */
+  baselines?: BaselineCache;
 }
 
 const severity: Record<State, number> = { down: 3, degraded: 2, up: 1, unknown: 0 };
@@ -88,15 +91,19 @@ export function databasePort(trx: Db, orgId: string, teamId: string, now: number
 
     metric: (m, metric, windowMs, region) => once(`metric:${m.id}:${metric}:${windowMs}:${region ?? ''}`, () => src.metrics.metricWindow(trx, orgId, m.id, metric, windowMs, region, now)),
 
-    latencyHistory: (s, region) =>
-      once(`history:${s.kind}:${s.id}:${region ?? ''}`, async () => {
-        const from = new Date(now - defaultBaselineOptions.lookback_ms - 60 * 60_000);
+    latencyBaseline: (s, region, excludeRecentMs) => {
+      const learn = async () => {
+        const from = new Date(now - defaultBaselineOptions.lookback_ms - excludeRecentMs);
         const minutes = await src.data.minuteHistograms(trx, orgId, await monitorIds(s), from, new Date(now), region);
-        return minutes.flatMap((m) => {
+        const history = minutes.flatMap((m) => {
           const p95 = percentile(m.histogram, 0.95, m.checks > 0 ? m.maxMs : undefined);
           return p95 === undefined ? [] : [{ at: m.at, p95_ms: p95 }];
         });
-      }),
+        return learnBaseline(history, now, { exclude_recent_ms: excludeRecentMs });
+      };
+      const key = `${orgId}:${s.kind}:${s.id}:${region ?? ''}:${excludeRecentMs}`;
+      return once(`baseline:${key}`, () => (src.baselines ? src.baselines.get(key, now, learn) : learn()));
+    },
 
     sloUsage: (s, span) => once(`slo:${s.id}:${span}`, () => slos.usage(orgId, s.id, span)),
   };

@@ -9,7 +9,7 @@ import type { Usage } from '../slos/slo-status.math.ts';
 import { budgetRemainingValue, burnRateValue } from './burn-rate.ts';
 import { and, bool, compare, evalError, noData, not, num, or, outcomeOf, type EvalValue, type Outcome } from './evaluate.logic.ts';
 import { windowMs } from './alert-window.ts';
-import { anomalousValue, judgeLatency, latencyRatioValue, learnBaseline, type LatencyPoint } from './latency.baseline.ts';
+import { anomalousValue, judgeLatency, latencyRatioValue, type Baseline } from './latency.baseline.ts';
 
 // Evaluates a type-checked alert expression for one subject binding against a data port. No I/O of
 // its own: everything it reads comes through AlertDataPort, so it is table-tested with a fake port
@@ -45,8 +45,8 @@ export interface AlertDataPort {
   lastLatency(subject: Subject, region?: string): Promise<number | undefined>;
   /** A health metric of a monitor over the window ending now; undefined without samples. */
   metric(monitor: Subject, metric: string, windowMs: number, region?: string): Promise<MetricWindow | undefined>;
-  /** Per-minute p95 latencies of the subject's history (the anomaly baseline's input). */
-  latencyHistory(subject: Subject, region?: string): Promise<LatencyPoint[]>;
+  /** The subject's latency baseline learnt from its history, leaving out the most recent `excludeRecentMs` (the window being judged). */
+  latencyBaseline(subject: Subject, region: string | undefined, excludeRecentMs: number): Promise<Baseline>;
   /** An SLO's target and its counted/bad units over the last `windowMs`, or over its own objective window. */
   sloUsage(slo: Subject, span: number | 'objective'): Promise<{ targetPercent: number; usage: Usage | null } | undefined>;
 }
@@ -142,9 +142,9 @@ function seriesAggregate(pick: (w: MetricWindow) => number): Impl {
 }
 
 async function anomalyVerdict(s: Subject, windowMs: number, region: string | undefined, ctx: EvaluationContext) {
-  const [totals, history] = await Promise.all([ctx.port.rollups(s, windowMs, region), ctx.port.latencyHistory(s, region)]);
+  const [totals, baseline] = await Promise.all([ctx.port.rollups(s, windowMs, region), ctx.port.latencyBaseline(s, region, windowMs)]);
   const current = totals && totals.checks > 0 ? (percentile(totals.histogram, 0.95, totals.maxMs) ?? null) : null;
-  return judgeLatency(current, learnBaseline(history, ctx.now, { exclude_recent_ms: windowMs }));
+  return judgeLatency(current, baseline);
 }
 
 const constructor =
