@@ -58,6 +58,7 @@ import { AlertDataRepository } from './modules/alerts/alert-data.repository.ts';
 import { AlertEvaluationService } from './modules/alerts/alert-evaluation.service.ts';
 import { eventLogSink } from './modules/alerts/alert-events.ts';
 import { alertEvaluationTick } from './modules/alerts/alert-evaluation.tick.ts';
+import { BaselineCache } from './modules/alerts/baseline.cache.ts';
 import { alertEvaluatorConsumer } from './modules/alerts/alert-evaluator.consumer.ts';
 import { AlertInstanceRepository } from './modules/alerts/alert-instance.repository.ts';
 import { AlertingMetricsRepository } from './modules/alerts/alerting-metrics.repository.ts';
@@ -147,7 +148,7 @@ export function createApp(options: AppOptions): App {
   const alertData = new AlertDataRepository();
   // Alert state changes go to the event log in the evaluation's transaction (routing reads them there).
   const alertEvents = eventLogSink(eventLog);
-  const alertEvaluation = new AlertEvaluationService(db, alertInstances, alertData, { data: alertData, states: stateRepo, metrics: metricRollups }, alertEvents,
+  const alertEvaluation = new AlertEvaluationService(db, alertInstances, alertData, { data: alertData, states: stateRepo, metrics: metricRollups, baselines: new BaselineCache() }, alertEvents,
     (seconds) => metrics.alertEvaluation.observe(seconds),
     (ruleId, error) => options.logger.warn({ err: error, rule_id: ruleId }, 'alert rule evaluation failed; its status shows the error and it is evaluated again at the next tick'),
   );
