@@ -38,6 +38,12 @@ import { routingPolicyKind } from './modules/routing-policies/routing-policy.kin
 import { channelKind } from './modules/channels/channel.kind.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
 import { sloKind } from './modules/slos/slo.kind.ts';
+import { RoutingRepository } from './modules/routing/routing.repository.ts';
+import { RoutingTestService } from './modules/routing/routing-test.service.ts';
+import { routingTestRoutes } from './modules/routing/routing-test.routes.ts';
+import { SilenceRepository } from './modules/silences/silence.repository.ts';
+import { SilenceService } from './modules/silences/silence.service.ts';
+import { silenceRoutes } from './modules/silences/silence.routes.ts';
 import { SloStatusService } from './modules/slos/slo-status.service.ts';
 import { sloStatusRoutes } from './modules/slos/slo-status.routes.ts';
 import { randomUUID } from 'node:crypto';
@@ -176,11 +182,14 @@ export function createApp(options: AppOptions): App {
   let openapi: unknown;
   routes.push(
     ...systemRoutes({ db, kind: options.database.kind, metrics, version: API_VERSION, openapi: () => (openapi ??= buildOpenApi(routes, API_VERSION)), healthTimeoutMs: options.healthTimeoutMs }),
+    // Before the spec routes: /v1/routing-policies/test is not a policy id.
+    ...routingTestRoutes(new RoutingTestService(db, new RoutingRepository(), new SilenceRepository(), new TeamRepository())),
     ...teamRoutes(new TeamService(db, new TeamRepository(), audit, validator)),
     ...memberRoutes(new MemberService(db, audit, validator)),
     ...tokenRoutes(new TokenService(db, audit, validator)),
     ...runnerTokenRoutes(new RunnerTokenService(db, audit, validator, (orgId) => assignments.schedule(orgId))),
     ...specKinds.flatMap((kind) => specRoutes(kind === monitorKind ? new SpecService(kind, db, validator, audit, onMonitorChange, monitorWarnings) : new SpecService(kind, db, validator, audit))),
+    ...silenceRoutes(new SilenceService(db, new SilenceRepository(), audit, validator)),
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
     ...auditRoutes(db, audit),
     ...slaRoutes(sla),

@@ -6,7 +6,8 @@ const t = (iso: string) => Date.parse(iso);
 const silence = (id: string, team: string | null, matchers: SilenceDoc['matchers'], starts = '2026-12-01T10:00:00Z', ends = '2026-12-01T12:00:00Z') =>
   compileSilence({ id, team_name: team, matchers, starts_at: starts, ends_at: ends });
 const window = (id: string, over: Partial<MutingWindow> = {}): MutingWindow => ({
-  id, team: 'a', starts_at: '2026-12-01T10:00:00Z', ends_at: '2026-12-01T12:00:00Z', mute_notifications: true, services: [], monitors: [], ...over,
+  id, name: id, team: 'a', starts_at: '2026-12-01T10:00:00Z', ends_at: '2026-12-01T12:00:00Z', mute_notifications: true, services: [], monitors: [],
+  ...over, whole_team: !over.services?.length && !over.monitors?.length,
 });
 const none = { silences: [], maintenanceWindows: [], muteTimeWindowIds: [] };
 const alert = { team: 'a', service: 'checkout', monitor: 'health', severity: 'critical', alertname: 'Down' };
@@ -46,6 +47,9 @@ const coverCases: Array<[string, Partial<MutingWindow>, Record<string, string>, 
   ['a monitor of the same name on another service', { monitors: [{ service: 'payments', monitor: 'health' }] }, alert, false],
   ['a service-level alert is not covered by one of its monitors', { monitors: [{ service: 'checkout', monitor: 'health' }] }, { team: 'a', service: 'checkout' }, false],
 ];
+test('window covers: a window whose named services were all deleted covers nothing (not the whole team)', () => {
+  assert.equal(windowCovers({ ...window('mwn_1'), whole_team: false }, alert), false);
+});
 for (const [name, over, labels, covered] of coverCases) test(`window covers: ${name}`, () => assert.equal(windowCovers(window('mwn_1', over), labels), covered));
 
 test('maintenance: a running window with mute_notifications mutes what it covers', () => {

@@ -57,6 +57,9 @@ function specRows(path: string, key: keyof TeamFixture, create: (f: TeamFixture)
 
 /** One alert per fixture team (of a rule that is true at once), set up in before(). */
 const alertOfTeam = new Map<string, string>();
+/** One active silence per fixture team, set up in before(). */
+const silenceOfTeam = new Map<string, string>();
+const silenceBody = (team: string) => ({ team_id: team, matchers: [{ label: 'service', operator: '=', value: 'checkout' }], ends_at: new Date(Date.now() + 3_600_000).toISOString(), comment: 'matrix' });
 
 const matrix: Record<string, Row> = {
   'GET /v1/teams': { path: () => '/v1/teams?limit=200', expect: listAll, listed: (f) => f.team },
@@ -107,6 +110,27 @@ const matrix: Record<string, Row> = {
   ...specRows('channels', 'channel', (f) => bodies.channel(f.team), { description: 'patched' }),
   ...specRows('maintenance-windows', 'window', (f) => bodies.window(f.team), { description: 'patched' }),
   ...specRows('slos', 'slo', (f) => bodies.slo(f.team, f.service), { target_percent: 99.5 }),
+
+  'POST /v1/routing-policies/test': { path: () => '/v1/routing-policies/test', body: (f) => ({ labels: { severity: 'critical' }, team_id: f.team }), expect: read },
+
+  'GET /v1/silences': { path: () => '/v1/silences?limit=200', expect: listAll, listed: (f) => silenceOfTeam.get(f.team)! },
+  'POST /v1/silences': { path: () => '/v1/silences', body: (f) => silenceBody(f.team), expect: createIn(201) },
+  'GET /v1/silences/{id}': { path: (f) => `/v1/silences/${silenceOfTeam.get(f.team)}`, expect: read },
+  'PUT /v1/silences/{id}': {
+    path: (f) => `/v1/silences/${silenceOfTeam.get(f.team)}`,
+    body: async (f, api) => {
+      const { id: _i, created_at: _c, updated_at: _u, version: _v, state: _s, created_by: _b, ...input } = (await api.call('GET', `/v1/silences/${silenceOfTeam.get(f.team)}`, { token: f.adminToken })).body;
+      return input;
+    },
+    expect: write(200),
+  },
+  'PATCH /v1/silences/{id}': { path: (f) => `/v1/silences/${silenceOfTeam.get(f.team)}`, body: () => ({ comment: 'patched' }), expect: write(200) },
+  'DELETE /v1/silences/{id}': {
+    // Successful deletes remove a fresh silence (carried on the fixture copy), refused ones target the team's silence.
+    path: (f) => `/v1/silences/${(f as TeamFixture & { silence?: string }).silence ?? silenceOfTeam.get(f.team)}`,
+    expect: write(204),
+    fresh: async (f, api) => ({ ...f, silence: await post(api, f.adminToken, '/v1/silences', silenceBody(f.team)) }),
+  },
 
   'GET /v1/services/{id}/dependencies': { path: (f) => `/v1/services/${f.service}/dependencies`, expect: read, listed: (f) => f.dependency },
   'POST /v1/services/{id}/dependencies': {
@@ -159,6 +183,7 @@ before(async () => {
     await api.app.alerts.evaluateRule(org_id, rule.id);
     const alert = await api.database.db.selectFrom('alert_instances').select('id').where('rule_id', '=', rule.id).executeTakeFirstOrThrow();
     alertOfTeam.set(f.team, alert.id);
+    silenceOfTeam.set(f.team, (await expectOk(api, 'POST', '/v1/silences', f.adminToken, silenceBody(f.team))).id);
   }
 });
 after(async () => api?.close());

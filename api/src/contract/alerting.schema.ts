@@ -42,20 +42,24 @@ export const Matcher = Type.Object(
   { additionalProperties: false },
 );
 
+/** Where a routing policy or silence applies: one team's alerts, or the whole organization (org admins only). */
+export const policyScopes = ['team', 'organization'] as const;
+
 export const RoutingPolicyInput = Type.Object(
   {
     name: Name,
-    team_id: Id,
+    scope: Type.Optional(StringEnum(policyScopes, { default: 'team', description: 'team: a policy of team_id\'s routing tree, which receives the alerts labelled with that team. organization: a policy of the organization fallback tree (org admins only; no team_id), which receives the alerts no team policy takes and may name any team\'s channels.' })),
+    team_id: Type.Optional(Id),
     parent_id: Type.Optional(Id),
     priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000, default: 100, description: 'Siblings are tried in ascending priority.' })),
     matchers: Type.Optional(Type.Array(Matcher, { maxItems: 20, default: [] })),
-    channel_ids: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true, default: [] })),
-    group_by: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 63 }), { maxItems: 20, uniqueItems: true, default: [] })),
-    group_wait: Type.Optional(Duration('Wait before the first notification of a new group.')),
-    group_interval: Type.Optional(Duration('Wait before notifying about new alerts in an existing group.')),
-    repeat_interval: Type.Optional(Duration('Wait before repeating a notification for a still-firing group.')),
+    channel_ids: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true, default: [], description: 'Channels notified of the alerts this policy takes. Empty inherits the parent\'s.' })),
+    group_by: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 63 }), { maxItems: 20, uniqueItems: true, default: [], description: 'Labels whose values make one notification group; ["..."] groups by every label. Empty inherits the parent\'s (default ["alertname", "service"]).' })),
+    group_wait: Type.Optional(Duration('Wait before the first notification of a new group; unset inherits the parent\'s (default "1s").')),
+    group_interval: Type.Optional(Duration('Wait before notifying about new alerts in an existing group; unset inherits the parent\'s (default "5m").')),
+    repeat_interval: Type.Optional(Duration('Wait before repeating a notification for a still-firing group; unset inherits the parent\'s (default "4h").')),
     continue: Type.Optional(Type.Boolean({ default: false, description: 'Keep matching siblings after this policy matched.' })),
-    mute_time_window_ids: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true, default: [] })),
+    mute_time_window_ids: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true, default: [], description: 'Maintenance windows used as time intervals: while one of them runs, notifications of this route are muted. Empty inherits the parent\'s.' })),
   },
   { additionalProperties: false },
 );

@@ -23,6 +23,7 @@ export const idPrefixes = {
   request: 'req',
   alert: 'alt',
   alert_history: 'ahi',
+  silence: 'sil',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

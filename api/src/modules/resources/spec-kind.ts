@@ -7,7 +7,8 @@ import type { IdKind } from '../../shared/ids.ts';
 
 /** Ownership and indexed columns a kind derives from a validated document. */
 export interface Placement {
-  teamId: string;
+  /** The owning team; null for a resource the organization owns (organization routing policies, org admins only). */
+  teamId: string | null;
   serviceId?: string | null;
   type?: string | null;
 }

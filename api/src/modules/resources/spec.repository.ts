@@ -15,7 +15,8 @@ export interface SpecListFilter {
 }
 
 export interface SpecWrite {
-  team_id: string;
+  /** Null for organization-owned rows (organization routing policies). */
+  team_id: string | null;
   name: string;
   service_id: string | null;
   type: string | null;
@@ -38,9 +39,10 @@ export class SpecRepository {
 
   /** A page in id order; fetches limit + 1 rows so the caller knows whether more exist. */
   async list(db: Db, orgId: string, f: SpecListFilter): Promise<SpecRow[]> {
-    if (f.teamIds && f.teamIds.length === 0) return [];
     let query = db.selectFrom(this.table).selectAll().where('org_id', '=', orgId);
-    if (f.teamIds) query = query.where('team_id', 'in', f.teamIds);
+    // Organization-owned rows (team_id null) are visible to every member of the organization.
+    const teamIds = f.teamIds;
+    if (teamIds) query = query.where((eb) => (teamIds.length ? eb.or([eb('team_id', 'in', teamIds), eb('team_id', 'is', null)]) : eb('team_id', 'is', null)));
     if (f.teamId) query = query.where('team_id', '=', f.teamId);
     if (f.name) query = query.where('name', '=', f.name);
     if (f.serviceId) query = query.where('service_id', '=', f.serviceId);
@@ -79,12 +81,12 @@ export class SpecRepository {
   /** The row other than `exceptId` that holds `w.name` in the scope, with its team's and service's names. */
   async nameHolder(db: Db, orgId: string, scope: NameScope, w: Pick<SpecWrite, 'name' | 'team_id' | 'service_id'>, exceptId?: string): Promise<NameHolder | undefined> {
     let query = db.selectFrom(this.table).select(['id', 'name', 'team_id', 'service_id']).where('org_id', '=', orgId).where('name', '=', w.name);
-    if (scope === 'team') query = query.where('team_id', '=', w.team_id);
+    if (scope === 'team') query = w.team_id === null ? query.where('team_id', 'is', null) : query.where('team_id', '=', w.team_id);
     if (scope === 'service') query = query.where('service_id', '=', w.service_id ?? '');
     if (exceptId) query = query.where('id', '!=', exceptId);
     const row = await query.executeTakeFirst();
     if (!row) return undefined;
-    const team = await db.selectFrom('teams').select('name').where('org_id', '=', orgId).where('id', '=', row.team_id).executeTakeFirst();
+    const team = row.team_id === null ? { name: 'organization' } : await db.selectFrom('teams').select('name').where('org_id', '=', orgId).where('id', '=', row.team_id).executeTakeFirst();
     const service = row.service_id ? await db.selectFrom('services').select('name').where('org_id', '=', orgId).where('id', '=', row.service_id).executeTakeFirst() : undefined;
     return { ...row, team_name: team?.name ?? row.team_id, service_name: service?.name ?? null };
   }

@@ -1,5 +1,6 @@
 import { PharosError, notFound } from '../../contract/errors.ts';
 import { requireTeamAccess, visibleTeamIds, type Principal } from '../../auth/principal.ts';
+import { ownerOf, requireOwnerAccess } from './owner.ts';
 import type { Db } from '../../db/database.ts';
 import type { SpecRow } from '../../db/tables.ts';
 import { decodeCursor, toPage } from '../../http/cursor.ts';
@@ -65,7 +66,8 @@ export function presentSpec(kind: SpecKind, row: SpecRow, baseUrl: string): Reco
   const doc: Record<string, unknown> = {
     id: row.id,
     ...spec,
-    team_id: row.team_id,
+    // Organization-owned rows (organization routing policies) have no team.
+    ...(ownerOf(row) !== null ? { team_id: row.team_id } : {}),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
     version: row.version,
@@ -120,7 +122,7 @@ export class SpecService {
   async get(caller: Caller, id: string): Promise<Versioned<Record<string, unknown>>> {
     const row = await this.repo.get(this.db, caller.principal.orgId, id);
     if (!row) throw notFound(this.kind.label);
-    requireTeamAccess(caller.principal, row.team_id, 'read', this.kind.label);
+    requireOwnerAccess(caller.principal, ownerOf(row), 'read', this.kind.label);
     return { doc: this.present(row, caller.baseUrl), version: row.version };
   }
 
@@ -142,7 +144,7 @@ export class SpecService {
       attempt.id = id;
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(this.kind.label);
-      requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
+      requireOwnerAccess(caller.principal, ownerOf(current), 'write', this.kind.label);
       checkVersion(this.kind.label, id, current.version, ifMatch);
       const stored = current.spec as Record<string, unknown>;
       const storedSecrets = current.secrets as Record<string, unknown> | null;
@@ -174,7 +176,7 @@ export class SpecService {
     await this.write(caller, 'delete', async (trx, ctx) => {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(this.kind.label);
-      requireTeamAccess(caller.principal, current.team_id, 'write', this.kind.label);
+      requireOwnerAccess(caller.principal, ownerOf(current), 'write', this.kind.label);
       checkVersion(this.kind.label, id, current.version, ifMatch);
       const cascaded = (await this.kind.beforeDelete?.(ctx, current, options)) ?? [];
       for (const c of cascaded) {
@@ -192,8 +194,9 @@ export class SpecService {
       throw new PharosError('validation_failed', `The ${this.kind.label.toLowerCase()} is not consistent: ${errors.map((e) => `${e.pointer} ${e.message}`).join(' ')}`, errors);
     }
     const placement = await this.kind.place(ctx, doc, current);
-    requireTeamAccess(ctx.principal, placement.teamId, 'write', 'Team');
-    if (current && current.team_id !== placement.teamId) requireTeamAccess(ctx.principal, current.team_id, 'write', this.kind.label);
+    if (placement.teamId === null) requireOwnerAccess(ctx.principal, null, 'write', this.kind.label);
+    else requireTeamAccess(ctx.principal, placement.teamId, 'write', 'Team');
+    if (current && ownerOf(current) !== placement.teamId) requireOwnerAccess(ctx.principal, ownerOf(current), 'write', this.kind.label);
     const { doc: spec, secrets } = this.kind.secrets ? this.kind.secrets.split(doc) : { doc, secrets: null };
     return { team_id: placement.teamId, name: String(doc.name), service_id: placement.serviceId ?? null, type: placement.type ?? null, spec, secrets, ...(this.kind.columns?.(doc, current) ?? {}) };
   }

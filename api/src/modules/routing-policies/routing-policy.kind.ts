@@ -1,25 +1,40 @@
 import { sql } from 'kysely';
 import { PharosError, type FieldError } from '../../contract/errors.ts';
 import { RoutingPolicy, RoutingPolicyInput, type RoutingPolicyInput as Input } from '../../contract/alerting.schema.ts';
+import { parseDuration } from '../../shared/duration.ts';
+import { requireOwnerAccess } from '../resources/owner.ts';
 import { resolveMany, resolveTeam } from '../resources/references.ts';
 import { regexFieldError } from '../resources/spec-hooks.ts';
 import type { KindContext, SpecKind } from '../resources/spec-kind.ts';
+import { RoutingRepository } from '../routing/routing.repository.ts';
 
-async function checkParent(ctx: KindContext, doc: Input, teamId: string, selfId: string | undefined): Promise<void> {
+const invalid = (pointer: string, message: string) => new PharosError('validation_failed', `${pointer}: ${message}`, [{ pointer, message }]);
+
+async function checkParent(repo: RoutingRepository, ctx: KindContext, doc: Input, teamId: string | null, selfId: string | undefined): Promise<void> {
   if (!doc.parent_id) return;
-  const invalid = (message: string) => new PharosError('validation_failed', `/parent_id: ${message}`, [{ pointer: '/parent_id', message }]);
-  // Walk up the tree: the parent must be a policy of the same team and the chain must not loop back.
+  const tree = teamId === null ? 'the organization tree' : `team ${teamId}`;
+  // Walk up the tree: the parent must be a policy of the same tree and the chain must not loop back.
   let cursor: string | undefined = doc.parent_id;
   for (let depth = 0; cursor; depth++) {
-    if (cursor === selfId) throw invalid('This parent would make the policy its own ancestor; choose a policy outside its subtree.');
-    if (depth > 32) throw invalid('Policy trees are limited to 32 levels.');
-    const row = await ctx.trx.selectFrom('routing_policies').select(['id', 'team_id', 'spec']).where('org_id', '=', ctx.principal.orgId).where('id', '=', cursor).executeTakeFirst();
-    if (!row || row.team_id !== teamId) throw invalid(`Routing policy "${cursor}" does not exist in team ${teamId}; a parent must belong to the same team.`);
-    cursor = (row.spec as Input).parent_id;
+    if (cursor === selfId) throw invalid('/parent_id', 'This parent would make the policy its own ancestor; choose a policy outside its subtree.');
+    if (depth > 32) throw invalid('/parent_id', 'Policy trees are limited to 32 levels.');
+    const link = await repo.policyLink(ctx.trx, ctx.principal.orgId, cursor);
+    if (!link || link.team_id !== teamId) throw invalid('/parent_id', `Routing policy "${cursor}" does not exist in ${tree}; a parent must belong to the same tree (team policies under team policies of the same team, organization policies under organization policies).`);
+    cursor = link.parent_id;
   }
 }
 
-/** Routing policies: a tree of label matchers that send alerts to channels, per team. */
+/** A team policy notifies only its own team's channels; organization policies may name any team's. */
+async function checkChannels(repo: RoutingRepository, ctx: KindContext, ids: readonly string[], teamId: string | null): Promise<void> {
+  await resolveMany(ctx, 'channels', ids, '/channel_ids', 'Channel');
+  if (teamId === null) return;
+  const owners = await repo.channelTeams(ctx.trx, ctx.principal.orgId, ids);
+  ids.forEach((id, i) => {
+    if (owners.get(id) !== teamId) throw invalid(`/channel_ids/${i}`, `Channel "${id}" belongs to another team; a team's policies notify only that team's channels (an org admin can route to any channel with an organization policy).`);
+  });
+}
+
+/** Routing policies: per team a tree of label matchers that send alerts to channels, and the organization fallback tree. */
 export const routingPolicyKind: SpecKind = {
   type: 'routing_policy',
   label: 'Routing policy',
@@ -31,22 +46,33 @@ export const routingPolicyKind: SpecKind = {
   output: RoutingPolicy,
   filters: [],
   rules(doc) {
+    const p = doc as Input;
     const errors: FieldError[] = [];
-    ((doc as Input).matchers ?? []).forEach((m, i) => {
+    if ((p.scope ?? 'team') === 'team' && p.team_id === undefined) errors.push({ pointer: '/team_id', message: 'A team policy needs team_id; for the organization fallback tree set scope = "organization" (org admins only).' });
+    if (p.scope === 'organization' && p.team_id !== undefined) errors.push({ pointer: '/team_id', message: 'An organization policy belongs to no team: remove team_id, or set scope = "team".' });
+    (p.matchers ?? []).forEach((m, i) => {
       if (m.operator === '=~' || m.operator === '!~') {
         const error = regexFieldError(m.value, `/matchers/${i}/value`);
         if (error) errors.push(error);
       }
     });
+    for (const field of ['group_interval', 'repeat_interval'] as const) {
+      const value = p[field];
+      if (value !== undefined && parseDuration(value) === 0) errors.push({ pointer: `/${field}`, message: `${field} must be longer than zero, e.g. "5m".` });
+    }
+    if ((p.group_by ?? []).includes('...') && (p.group_by ?? []).length > 1) errors.push({ pointer: '/group_by', message: '"..." groups by every label; list it alone, or list the labels without it.' });
     return errors;
   },
   async place(ctx, doc, current) {
     const input = doc as Input;
-    const team = await resolveTeam(ctx, input.team_id);
-    await checkParent(ctx, input, team.id, current?.id);
-    await resolveMany(ctx, 'channels', input.channel_ids ?? [], '/channel_ids', 'Channel');
+    // Refused before any lookup, so a team member learns about the role, not about a missing channel.
+    if (input.scope === 'organization') requireOwnerAccess(ctx.principal, null, 'write', 'Routing policy');
+    const repo = new RoutingRepository();
+    const teamId = input.scope === 'organization' ? null : (await resolveTeam(ctx, input.team_id!)).id;
+    await checkParent(repo, ctx, input, teamId, current?.id);
+    await checkChannels(repo, ctx, input.channel_ids ?? [], teamId);
     await resolveMany(ctx, 'maintenance_windows', input.mute_time_window_ids ?? [], '/mute_time_window_ids', 'Maintenance window');
-    return { teamId: team.id };
+    return { teamId };
   },
   async beforeDelete(ctx, row) {
     const children = await ctx.trx.selectFrom('routing_policies').select('name').where('org_id', '=', row.org_id).where(sql<boolean>`spec ->> 'parent_id' = ${row.id}`).execute();

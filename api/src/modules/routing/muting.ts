@@ -27,9 +27,12 @@ export interface CompiledSilence {
 /** A maintenance window with the names of what it covers (alerts carry names, windows store ids). */
 export interface MutingWindow extends Pick<MaintenanceWindowDoc, 'starts_at' | 'ends_at' | 'recurrence'> {
   id: string;
+  name: string;
   /** The window's team name. */
   team: string;
   mute_notifications: boolean;
+  /** True when the window names no service and no monitor: it covers every alert of its team. */
+  whole_team: boolean;
   /** Names of the covered services. */
   services: readonly string[];
   /** Covered monitors by service name and monitor name (monitor names are unique per service). */
@@ -68,7 +71,7 @@ export function windowActiveAt(w: Pick<MutingWindow, 'starts_at' | 'ends_at' | '
 export function windowCovers(w: MutingWindow, labels: Readonly<Record<string, string>>): boolean {
   const service = Object.hasOwn(labels, 'service') ? labels.service : undefined;
   const monitor = Object.hasOwn(labels, 'monitor') ? labels.monitor : undefined;
-  if (w.services.length === 0 && w.monitors.length === 0) return Object.hasOwn(labels, 'team') && labels.team === w.team;
+  if (w.whole_team) return Object.hasOwn(labels, 'team') && labels.team === w.team;
   if (service !== undefined && w.services.includes(service)) return true;
   return monitor !== undefined && w.monitors.some((m) => m.monitor === monitor && m.service === service);
 }
