@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   terraform: () => import('./bench/terraform.bench.ts'),
   runner: () => import('./bench/runner.bench.ts'),
   alerts: () => import('./bench/alerts.bench.ts'),
+  alerting: () => import('./bench/alerting.bench.ts'),
 };
 
 const name = process.argv[2];
