@@ -36,6 +36,9 @@ import { monitorKind } from './modules/monitors/monitor.kind.ts';
 import { alertRuleKind } from './modules/alert-rules/alert-rule.kind.ts';
 import { routingPolicyKind } from './modules/routing-policies/routing-policy.kind.ts';
 import { channelKind } from './modules/channels/channel.kind.ts';
+import { ChannelTestService, type ChannelTestSettings } from './modules/channels/channel-test.service.ts';
+import { channelTestRoutes } from './modules/channels/channel-test.routes.ts';
+import { createSenderRegistry } from './modules/notifications/senders/sender.registry.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
 import { sloKind } from './modules/slos/slo.kind.ts';
 import { RoutingRepository } from './modules/routing/routing.repository.ts';
@@ -111,6 +114,8 @@ export interface AppOptions {
   consumerSettings?: Partial<ConsumerSettings>;
   /** Names this process in job leases (default: host, pid and a random suffix). */
   leaseHolder?: string;
+  /** POST /v1/channels/{id}/test: deadline (default 10 s) and sender transport options (tests point them at local receivers). */
+  channelTest?: Partial<ChannelTestSettings>;
 }
 
 export interface App {
@@ -178,6 +183,8 @@ export function createApp(options: AppOptions): App {
     },
   };
 
+  // The channel senders (the only code that reads channel secrets); the test route uses them, the dispatcher will too.
+  const senders = createSenderRegistry();
   const routes: AnyRoute[] = [];
   let openapi: unknown;
   routes.push(
@@ -197,6 +204,7 @@ export function createApp(options: AppOptions): App {
     ...statusRoutes(new StatusService(db, results)),
     ...metricRoutes(new MetricService(db, metricRollups)),
     ...alertRoutes(new AlertService(db, alertInstances)),
+    ...channelTestRoutes(new ChannelTestService(db, senders, { timeoutMs: 10_000, ...(options.channelTest ?? {}) })),
     ...heartbeatRoutes(heartbeats),
     ...runnerRoutes(runnerService, nudgingIngest, runnerSettings.maxBatch),
   );

@@ -108,6 +108,8 @@ const matrix: Record<string, Row> = {
   ...specRows('alert_rules'.replace('_', '-'), 'alertRule', (f) => bodies.alertRule(f.team), { message: 'patched' }),
   ...specRows('routing-policies', 'routingPolicy', (f) => bodies.routingPolicy(f.team, f.channel), { priority: 5 }),
   ...specRows('channels', 'channel', (f) => bodies.channel(f.team), { description: 'patched' }),
+  // The fixture's webhook points at a closed port: the test answers 200 with the vendor-side failure.
+  'POST /v1/channels/{id}/test': { path: (f) => `/v1/channels/${f.channel}/test`, expect: write(200) },
   ...specRows('maintenance-windows', 'window', (f) => bodies.window(f.team), { description: 'patched' }),
   ...specRows('slos', 'slo', (f) => bodies.slo(f.team, f.service), { target_percent: 99.5 }),
 
