@@ -59,7 +59,7 @@ function specRows(path: string, key: keyof TeamFixture, create: (f: TeamFixture)
 const alertOfTeam = new Map<string, string>();
 /** One active silence per fixture team, set up in before(). */
 const silenceOfTeam = new Map<string, string>();
-const silenceBody = (team: string) => ({ team_id: team, matchers: [{ label: 'service', operator: '=', value: 'checkout' }], ends_at: new Date(Date.now() + 3_600_000).toISOString(), comment: 'matrix' });
+const silenceBody = (team: string) => ({ team_id: team, matchers: [{ label: 'service', operator: '=', value: 'checkout' }], starts_at: new Date().toISOString(), ends_at: new Date(Date.now() + 3_600_000).toISOString(), comment: 'matrix' });
 
 const matrix: Record<string, Row> = {
   'GET /v1/teams': { path: () => '/v1/teams?limit=200', expect: listAll, listed: (f) => f.team },

@@ -162,13 +162,12 @@ test('the test route: access follows the team\'s routing policies, bad input is 
 test('silences: a team silence mutes its team\'s matching alerts only, is listed by state and expires early through ends_at', { skip }, async () => {
   const now = Date.now();
   const silence = await expectOk(api, 'POST', '/v1/silences', tokens.team_editor, {
-    team_id: ids.a, matchers: [{ label: 'service', operator: '=', value: 'checkout' }], ends_at: new Date(now + 3_600_000).toISOString(), comment: 'CHG-1234 checkout migration',
+    team_id: ids.a, matchers: [{ label: 'service', operator: '=', value: 'checkout' }], starts_at: new Date(now - 1000).toISOString(), ends_at: new Date(now + 3_600_000).toISOString(), comment: 'CHG-1234 checkout migration',
   });
   assert.equal(silence.state, 'active');
   assert.equal(silence.scope, 'team');
   assert.equal(silence.created_by.type, 'api_token');
   assert.match(silence.created_by.name, /^team_editor-/);
-  assert.ok(Math.abs(Date.parse(silence.starts_at) - now) < 10_000, 'starts now by default');
   const muted = await routeOf({ labels: { team: names.a, service: 'checkout' } });
   assert.equal(muted.muted, true);
   assert.deepEqual(muted.routes[0].muted_by, [{ kind: 'silence', id: silence.id }]);
@@ -195,7 +194,7 @@ test('silences: a team silence mutes its team\'s matching alerts only, is listed
   assert.equal((await routeOf({ labels: { team: names.a, service: 'checkout' } })).muted, false);
 
   // A viewer cannot silence; DELETE removes it.
-  assert.equal((await api.call('POST', '/v1/silences', { token: tokens.viewer, body: { team_id: ids.a, matchers: [{ label: 'a', operator: '=', value: 'b' }], ends_at: new Date(now + 60_000).toISOString(), comment: 'x' } })).status, 403);
+  assert.equal((await api.call('POST', '/v1/silences', { token: tokens.viewer, body: { team_id: ids.a, matchers: [{ label: 'a', operator: '=', value: 'b' }], starts_at: new Date(now).toISOString(), ends_at: new Date(now + 60_000).toISOString(), comment: 'x' } })).status, 403);
   assert.equal((await api.call('DELETE', `/v1/silences/${pending.id}`, { token: tokens.team_editor })).status, 204);
   assert.equal((await api.call('GET', `/v1/silences/${pending.id}`)).status, 404);
   const audit = await api.call('GET', `/v1/audit?resource_type=silence&resource_id=${silence.id}`);
@@ -203,7 +202,7 @@ test('silences: a team silence mutes its team\'s matching alerts only, is listed
 });
 
 test('organization silences mute every team\'s alerts and need an org admin', { skip }, async () => {
-  const body = { scope: 'organization', matchers: [{ label: 'alertname', operator: '=', value: 'NoisyRule' }], ends_at: new Date(Date.now() + 600_000).toISOString(), comment: 'INC-9' };
+  const body = { scope: 'organization', matchers: [{ label: 'alertname', operator: '=', value: 'NoisyRule' }], starts_at: new Date().toISOString(), ends_at: new Date(Date.now() + 600_000).toISOString(), comment: 'INC-9' };
   assert.equal((await api.call('POST', '/v1/silences', { token: tokens.team_admin, body })).status, 403);
   const s = await expectOk(api, 'POST', '/v1/silences', admin, body);
   assert.equal(s.team_id, undefined);
@@ -220,14 +219,16 @@ test('organization silences mute every team\'s alerts and need an org admin', { 
 test('silence validation: ends_at after starts_at, at least one matcher, a safe regex, a visible team; nothing is stored', { skip }, async () => {
   const before = await countRows('silences');
   const soon = new Date(Date.now() + 60_000).toISOString();
+  const start = new Date().toISOString();
   const cases: Array<[string, unknown, string]> = [
     ['ends before it starts', { team_id: ids.a, matchers: [{ label: 'a', operator: '=', value: 'b' }], starts_at: soon, ends_at: new Date(Date.now() - 60_000).toISOString(), comment: 'x' }, '/ends_at'],
-    ['no matchers', { team_id: ids.a, matchers: [], ends_at: soon, comment: 'x' }, '/matchers'],
-    ['a regex that does not compile', { team_id: ids.a, matchers: [{ label: 'a', operator: '!~', value: '[' }], ends_at: soon, comment: 'x' }, '/matchers/0/value'],
-    ['an empty comment', { team_id: ids.a, matchers: [{ label: 'a', operator: '=', value: 'b' }], ends_at: soon, comment: '' }, '/comment'],
-    ['a team silence without team_id', { matchers: [{ label: 'a', operator: '=', value: 'b' }], ends_at: soon, comment: 'x' }, '/team_id'],
-    ['an unknown team', { team_id: 'team_01JD8Z3Q4M5N6P7R8S9T0VWXYZ', matchers: [{ label: 'a', operator: '=', value: 'b' }], ends_at: soon, comment: 'x' }, '/team_id'],
-    ['created_by is read-only', { team_id: ids.a, matchers: [{ label: 'a', operator: '=', value: 'b' }], ends_at: soon, comment: 'x', created_by: { type: 'user', id: 'u', name: 'someone' } }, ''],
+    ['no matchers', { team_id: ids.a, matchers: [], starts_at: start, ends_at: soon, comment: 'x' }, '/matchers'],
+    ['a regex that does not compile', { team_id: ids.a, matchers: [{ label: 'a', operator: '!~', value: '[' }], starts_at: start, ends_at: soon, comment: 'x' }, '/matchers/0/value'],
+    ['an empty comment', { team_id: ids.a, matchers: [{ label: 'a', operator: '=', value: 'b' }], starts_at: start, ends_at: soon, comment: '' }, '/comment'],
+    ['a team silence without team_id', { matchers: [{ label: 'a', operator: '=', value: 'b' }], starts_at: start, ends_at: soon, comment: 'x' }, '/team_id'],
+    ['no starts_at', { team_id: ids.a, matchers: [{ label: 'a', operator: '=', value: 'b' }], ends_at: soon, comment: 'x' }, '/starts_at'],
+    ['an unknown team', { team_id: 'team_01JD8Z3Q4M5N6P7R8S9T0VWXYZ', matchers: [{ label: 'a', operator: '=', value: 'b' }], starts_at: start, ends_at: soon, comment: 'x' }, '/team_id'],
+    ['created_by is read-only', { team_id: ids.a, matchers: [{ label: 'a', operator: '=', value: 'b' }], starts_at: start, ends_at: soon, comment: 'x', created_by: { type: 'user', id: 'u', name: 'someone' } }, ''],
   ];
   for (const [name, body, pointer] of cases) {
     const res = await api.call('POST', '/v1/silences', { body });

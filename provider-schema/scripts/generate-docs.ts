@@ -61,11 +61,13 @@ const importIds: Record<PharosResourceName, [id: string, meaning: string][]> = {
     ['rtk_01JD…', 'by id'],
     ['use1-fulfillment', 'by name'],
   ],
+  pharos_silence: [['sil_01JD…', 'by id']],
 };
 
 /** Notes on imports that need more than the table (secrets the API never returns). */
 const importNotes: Partial<Record<PharosResourceName, string>> = {
   pharos_channel: 'The API never returns secrets, so right after an import the state has none: the next `terraform apply` sends the configured secrets once, then plans are clean.',
+  pharos_routing_policy: 'Organization policies (scope = "organization") belong to no team: import them by id.',
   pharos_runner_token: 'The token itself is known only to the apply that created the runner token; after an import `token` is null. Create a new runner token to get a new secret.',
 };
 

@@ -11,7 +11,7 @@ export const SilenceInput = Type.Object(
     scope: Type.Optional(StringEnum(policyScopes, { default: 'team', description: 'team: mutes only alerts of team_id (their team label). organization: mutes alerts of every team (org admins only; no team_id).' })),
     team_id: Type.Optional(Id),
     matchers: Type.Array(Matcher, { minItems: 1, maxItems: 20, description: 'Every matcher must match an alert\'s labels for the silence to mute it.' }),
-    starts_at: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339 time the silence starts; default: when it is created. A replace (PUT) without it keeps the stored start.' })),
+    starts_at: Type.String({ format: 'date-time', description: 'RFC 3339 time the silence starts (a time in the past starts it at once).' }),
     ends_at: Type.String({ format: 'date-time', description: 'RFC 3339 time the silence ends; must be after starts_at. Set it to now to expire the silence early.' }),
     comment: Type.String({ minLength: 1, maxLength: 1000, description: 'Why the alerts are silenced, e.g. a ticket or change id.' }),
   },
@@ -28,8 +28,6 @@ export const Silence = Type.Object({
   ...Meta,
   ...SilenceInput.properties,
   scope: StringEnum(policyScopes),
-  starts_at: Timestamp,
-  ends_at: Timestamp,
   state: StringEnum(silenceStates, { description: 'pending before starts_at, active until ends_at, expired after.' }),
   created_by: { ...Principal, description: 'Who created the silence (read-only).' },
 });

@@ -11,3 +11,16 @@ resource "pharos_routing_policy" "critical" {
   group_wait      = "30s"
   repeat_interval = "4h"
 }
+
+# The organization fallback tree (org admins): alerts no team policy takes.
+resource "pharos_routing_policy" "multi_service_outages" {
+  name        = "multi-service-outages"
+  scope       = "organization"
+  channel_ids = [pharos_channel.pagerduty.id]
+  matcher {
+    label    = "impact"
+    operator = "="
+    value    = "multi-service"
+  }
+  group_by = ["alertname"]
+}

@@ -6,6 +6,8 @@ import { alertExpressionErrors } from '../../../api/src/contract/alert-expressio
 import type { FieldError } from '../../../api/src/contract/errors.ts';
 import { messageTemplateErrors } from '../../../api/src/contract/message-template.ts';
 import { monitorErrors } from '../../../api/src/contract/monitor.rules.ts';
+import { SilenceInput } from '../../../api/src/contract/routing.schema.ts';
+import { silenceErrors } from '../../../api/src/contract/silence.rules.ts';
 import { MonitorInput, type MonitorInput as MonitorDoc } from '../../../api/src/contract/monitor.schema.ts';
 import { DependencyInput, ServiceInput } from '../../../api/src/contract/service.schema.ts';
 import { SloInput, sloErrors, type SloInput as SloDoc } from '../../../api/src/contract/slo.schema.ts';
@@ -34,6 +36,7 @@ export const contractInputs: Readonly<Record<PharosResourceName, ContractBinding
   pharos_maintenance_window: { input: MaintenanceWindowInput },
   pharos_slo: { input: SloInput, rules: (doc) => sloErrors(doc as SloDoc) },
   pharos_runner_token: { input: RunnerTokenInput },
+  pharos_silence: { input: SilenceInput, rules: (doc) => silenceErrors(doc) },
 };
 
 let validator: Validator | undefined;

@@ -10,6 +10,7 @@ import type { JsonObject } from '../engine/json-view.mapper.ts';
 export const fieldRenames: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   pharos_monitor: { assertions: 'assertion', steps: 'step', 'steps.assertions': 'assertion', 'http.metrics': 'metric' },
   pharos_routing_policy: { matchers: 'matcher' },
+  pharos_silence: { matchers: 'matcher' },
 };
 
 /** Renames keys between the REST and the Terraform shape of one resource type. */

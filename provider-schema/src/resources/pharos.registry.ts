@@ -26,7 +26,8 @@ export type PharosResourceName =
   | 'pharos_channel'
   | 'pharos_maintenance_window'
   | 'pharos_slo'
-  | 'pharos_runner_token';
+  | 'pharos_runner_token'
+  | 'pharos_silence';
 export type PharosDataSourceName = 'pharos_team' | 'pharos_service' | 'pharos_monitor';
 
 type Ctx = HandlerContext<PharosClient>;
@@ -126,6 +127,8 @@ export function createPharosRegistry(schemas?: ProviderSchemaSet): HandlerRegist
         lookupImportId: byTeamAndName('/v1/maintenance-windows', 'maintenance window'),
       }),
       pharos_slo: rest(schemas, { typeName: 'pharos_slo', collectionPath: '/v1/slos', lookupImportId: byTeamAndName('/v1/slos', 'SLO') }),
+      // Silences have no name: imported by id.
+      pharos_silence: rest(schemas, { typeName: 'pharos_silence', collectionPath: '/v1/silences' }),
       pharos_runner_token: rest(schemas, {
         typeName: 'pharos_runner_token',
         collectionPath: '/v1/runner-tokens',

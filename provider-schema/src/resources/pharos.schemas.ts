@@ -7,6 +7,7 @@ import providerSchema from '../../schema/provider.schema.json' with { type: 'jso
 import behaviours from '../../schema/resource.behaviours.json' with { type: 'json' };
 import routingPolicy from '../../schema/routing-policy.schema.json' with { type: 'json' };
 import runnerToken from '../../schema/runner-token.schema.json' with { type: 'json' };
+import silence from '../../schema/silence.schema.json' with { type: 'json' };
 import serviceDependency from '../../schema/service-dependency.schema.json' with { type: 'json' };
 import serviceDataSource from '../../schema/service.data-source.schema.json' with { type: 'json' };
 import service from '../../schema/service.schema.json' with { type: 'json' };
@@ -34,6 +35,7 @@ export function pharosSchemaFiles(): SchemaFile[] {
     [maintenanceWindow, 'maintenance-window.schema.json'],
     [slo, 'slo.schema.json'],
     [runnerToken, 'runner-token.schema.json'],
+    [silence, 'silence.schema.json'],
     [teamDataSource, 'team.data-source.schema.json'],
     [serviceDataSource, 'service.data-source.schema.json'],
     [monitorDataSource, 'monitor.data-source.schema.json'],

@@ -22,7 +22,8 @@ const label = 'Silence';
 /** The response document of a silence; `now` decides its state. */
 export function presentSilence(row: SilenceRow, now: number): Record<string, unknown> {
   const spec = row.spec as Input;
-  const span = { starts_at: iso(row.starts_at)!, ends_at: iso(row.ends_at)! };
+  // The times as the client wrote them (as maintenance windows answer theirs), so a Terraform plan stays clean.
+  const span = { starts_at: spec.starts_at ?? iso(row.starts_at)!, ends_at: spec.ends_at ?? iso(row.ends_at)! };
   return {
     id: row.id,
     scope: ownerOf(row) === null ? 'organization' : 'team',
@@ -63,18 +64,14 @@ export class SilenceService {
 
   async create(caller: Caller, input: Input): Promise<SilenceRow> {
     return inTransaction(this.db, label, async (trx) => {
-      const doc = { ...input, starts_at: input.starts_at ?? new Date(this.clock()).toISOString() };
-      const write = await this.prepare(trx, caller, doc);
+      const write = await this.prepare(trx, caller, input);
       const row = await this.repo.insert(trx, caller.principal.orgId, newId('silence'), write, { type: caller.principal.kind, id: caller.principal.id, name: caller.principal.name });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'silence', resourceId: row.id, teamId: row.team_id, before: undefined, after: presentSilence(row, this.clock()) });
       return row;
     });
   }
 
-  /**
-   * PUT (replace) or PATCH (merge patch). A replace without starts_at keeps the stored start;
-   * setting ends_at to now expires the silence early (it stays listed, as expired).
-   */
+  /** PUT (replace) or PATCH (merge patch). Setting ends_at to now expires the silence early (it stays listed, as expired). */
   async update(caller: Caller, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined): Promise<SilenceRow> {
     return inTransaction(this.db, label, async (trx) => {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
@@ -84,7 +81,7 @@ export class SilenceService {
       const stored = presentSilence(current, this.clock());
       const base = { scope: stored.scope, ...(current.team_id !== null ? { team_id: current.team_id } : {}), matchers: stored.matchers, starts_at: stored.starts_at, ends_at: stored.ends_at, comment: stored.comment };
       const next = patch ? this.validator.body<Input>(Type.Object(SilenceInput.properties, { additionalProperties: false }), mergePatch(base, body), 'The patched document') : (body as Input);
-      const write = await this.prepare(trx, caller, { ...next, starts_at: next.starts_at ?? String(stored.starts_at) });
+      const write = await this.prepare(trx, caller, next);
       if (ownerOf(current) !== write.team_id) requireOwnerAccess(caller.principal, ownerOf(current), 'write', label);
       const row = await this.repo.update(trx, caller.principal.orgId, id, write);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'silence', resourceId: id, teamId: row.team_id, before: stored, after: presentSilence(row, this.clock()) });
@@ -104,7 +101,7 @@ export class SilenceService {
     });
   }
 
-  private async prepare(trx: Db, caller: Caller, doc: Input & { starts_at: string }): Promise<SilenceWrite> {
+  private async prepare(trx: Db, caller: Caller, doc: Input): Promise<SilenceWrite> {
     const errors = silenceErrors(doc);
     if (errors.length) throw new PharosError('validation_failed', `The silence is not consistent: ${errors.map((e) => `${e.pointer} ${e.message}`).join(' ')}`, errors);
     let teamId: string | null = null;
@@ -113,7 +110,7 @@ export class SilenceService {
       teamId = (await resolveTeam({ trx, principal: caller.principal, baseUrl: caller.baseUrl }, doc.team_id!)).id;
       requireTeamAccess(caller.principal, teamId, 'write', 'Team');
     }
-    const spec: Record<string, unknown> = { matchers: doc.matchers, comment: doc.comment };
+    const spec: Record<string, unknown> = { matchers: doc.matchers, starts_at: doc.starts_at, ends_at: doc.ends_at, comment: doc.comment };
     return { team_id: teamId, spec, starts_at: new Date(doc.starts_at), ends_at: new Date(doc.ends_at) };
   }
 }

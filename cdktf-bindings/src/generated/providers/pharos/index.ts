@@ -10,6 +10,7 @@ export * as channel from './channel';
 export * as maintenanceWindow from './maintenance-window';
 export * as slo from './slo';
 export * as runnerToken from './runner-token';
+export * as silence from './silence';
 export * as dataPharosTeam from './data-pharos-team';
 export * as dataPharosService from './data-pharos-service';
 export * as dataPharosMonitor from './data-pharos-monitor';

@@ -14,11 +14,17 @@ export interface RoutingPolicyConfig extends cdktf.TerraformMetaArguments {
   */
   readonly name: string;
   /**
-  * Id of the owning team.
+  * team: a node of team_id's routing tree, which receives the alerts labelled with that team. organization: a node of the organization fallback tree (org admins only; leave team_id unset), which receives the alerts no team policy takes and may name any team's channels. One of: team, organization.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#scope RoutingPolicy#scope}
+  */
+  readonly scope?: string;
+  /**
+  * Id of the owning team; required with scope "team", unset with scope "organization".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#team_id RoutingPolicy#team_id}
   */
-  readonly teamId: string;
+  readonly teamId?: string;
   /**
   * Id of the parent routing policy; absent for a root policy.
   *
@@ -32,31 +38,31 @@ export interface RoutingPolicyConfig extends cdktf.TerraformMetaArguments {
   */
   readonly priority?: number;
   /**
-  * Channels notified when this policy matches.
+  * Channels notified of the alerts this policy takes; empty inherits the parent's. A team policy names only its team's channels.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#channel_ids RoutingPolicy#channel_ids}
   */
   readonly channelIds?: string[];
   /**
-  * Alert labels that split notifications into groups.
+  * Alert labels whose values make one notification group; ["..."] groups by every label. Empty inherits the parent's (default ["alertname", "service"]).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#group_by RoutingPolicy#group_by}
   */
   readonly groupBy?: string[];
   /**
-  * Wait before the first notification of a new group. A duration such as "30s", "5m", "1h30m".
+  * Wait before the first notification of a new group; unset inherits the parent's (default "1s"). A duration such as "30s", "5m", "1h30m".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#group_wait RoutingPolicy#group_wait}
   */
   readonly groupWait?: string;
   /**
-  * Wait before notifying about new alerts in an existing group. A duration such as "30s", "5m", "1h30m".
+  * Wait before notifying about changes in a group already notified; unset inherits the parent's (default "5m"). A duration such as "30s", "5m", "1h30m".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#group_interval RoutingPolicy#group_interval}
   */
   readonly groupInterval?: string;
   /**
-  * Wait before repeating a notification for a still-firing group. A duration such as "30s", "5m", "1h30m".
+  * Wait before repeating a notification for a still-firing group; unset inherits the parent's (default "4h"). A duration such as "30s", "5m", "1h30m".
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#repeat_interval RoutingPolicy#repeat_interval}
   */
@@ -68,7 +74,7 @@ export interface RoutingPolicyConfig extends cdktf.TerraformMetaArguments {
   */
   readonly continue?: boolean | cdktf.IResolvable;
   /**
-  * Maintenance windows during which this policy sends nothing.
+  * Maintenance windows used as time intervals: while one runs, this route sends nothing. Empty inherits the parent's.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#mute_time_window_ids RoutingPolicy#mute_time_window_ids}
   */
@@ -311,6 +317,7 @@ export class RoutingPolicy extends cdktf.TerraformResource {
       forEach: config.forEach
     });
     this._name = config.name;
+    this._scope = config.scope;
     this._teamId = config.teamId;
     this._parentId = config.parentId;
     this._priority = config.priority;
@@ -346,13 +353,32 @@ export class RoutingPolicy extends cdktf.TerraformResource {
     return this._name;
   }
 
-  // team_id - computed: false, optional: false, required: true
+  // scope - computed: true, optional: true, required: false
+  private _scope?: string; 
+  public get scope() {
+    return this.getStringAttribute('scope');
+  }
+  public set scope(value: string) {
+    this._scope = value;
+  }
+  public resetScope() {
+    this._scope = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get scopeInput() {
+    return this._scope;
+  }
+
+  // team_id - computed: false, optional: true, required: false
   private _teamId?: string; 
   public get teamId() {
     return this.getStringAttribute('team_id');
   }
   public set teamId(value: string) {
     this._teamId = value;
+  }
+  public resetTeamId() {
+    this._teamId = undefined;
   }
   // Temporarily expose input value. Use with caution.
   public get teamIdInput() {
@@ -541,6 +567,7 @@ export class RoutingPolicy extends cdktf.TerraformResource {
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       name: cdktf.stringToTerraform(this._name),
+      scope: cdktf.stringToTerraform(this._scope),
       team_id: cdktf.stringToTerraform(this._teamId),
       parent_id: cdktf.stringToTerraform(this._parentId),
       priority: cdktf.numberToTerraform(this._priority),
@@ -559,6 +586,12 @@ export class RoutingPolicy extends cdktf.TerraformResource {
     const attrs = {
       name: {
         value: cdktf.stringToHclTerraform(this._name),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      scope: {
+        value: cdktf.stringToHclTerraform(this._scope),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
