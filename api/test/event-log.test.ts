@@ -186,14 +186,19 @@ test('PostgreSQL: why appends take a lock: an xid horizon read (xid < snapshot x
       await aAppended.wait;
       await sql`INSERT INTO naive_events (marker) VALUES ('b')`.execute(trx);
     });
+    let aXid = '';
     const a = database.db.transaction().execute(async (trx) => {
       await bWrote.wait;
       await sql`INSERT INTO naive_events (marker) VALUES ('a')`.execute(trx);
+      aXid = (await sql<{ x: string }>`SELECT pg_current_xact_id()::text AS x`.execute(trx)).rows[0]!.x;
       aAppended.open();
       await aCommit.wait;
     });
     await b;
-    const read = await sql<{ seq: string; marker: string }>`SELECT seq, marker FROM naive_events WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq`.execute(database.db);
+    // The horizon a reader's snapshot has while A is the oldest running transaction (its xmin is A's
+    // xid). Read against A's xid itself: the cluster is shared with other tests, whose transactions
+    // may hold the real xmin lower for a moment.
+    const read = await sql<{ seq: string; marker: string }>`SELECT seq, marker FROM naive_events WHERE xid < ${aXid}::xid8 ORDER BY seq`.execute(database.db);
     aCommit.open();
     await a;
     const all = await sql<{ seq: string; marker: string }>`SELECT seq, marker FROM naive_events ORDER BY seq`.execute(database.db);

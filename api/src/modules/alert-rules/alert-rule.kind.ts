@@ -32,6 +32,8 @@ export const alertRuleKind: SpecKind = {
   async afterWrite(ctx, row) {
     const team = await resolveTeam(ctx, row.team_id);
     await storeRuleReferences(ctx, row, team, String((row.spec as Record<string, unknown>).expression));
+    // The evaluator takes the rule up as soon as this commits (not at its turn in the tick).
+    await new EventLogRepository().append(ctx.trx, [{ orgId: row.org_id, kind: 'alert_rule.changed', at: new Date(), payload: { rule_id: row.id } }]);
   },
   // The rule's alerts go with it; their end (a firing alert's resolution) is written to the event log first.
   async beforeDelete(ctx, row) {

@@ -27,6 +27,14 @@ export interface EventPayloads {
     reason: string;
     value: number | null;
   };
+  /** An alert rule was created or changed: evaluate it now rather than at its turn in the tick. */
+  'alert_rule.changed': {
+    rule_id: string;
+  };
+  /** Results carrying health-endpoint metrics were stored for these monitors (one event per ingest batch). */
+  'metrics.recorded': {
+    monitor_ids: string[];
+  };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -38,4 +46,4 @@ export type NewEvent = { [K in EventKind]: { orgId: string; kind: K; at: Date; p
 export type StoredEvent = NewEvent & { seq: number };
 
 /** Every kind, for checks of stored rows. */
-export const eventKinds: readonly EventKind[] = ['state.transition', 'alert.state_changed'];
+export const eventKinds: readonly EventKind[] = ['state.transition', 'alert.state_changed', 'alert_rule.changed', 'metrics.recorded'];

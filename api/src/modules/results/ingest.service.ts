@@ -4,6 +4,7 @@ import type { RunnerPrincipal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import type { Validator } from '../../http/validator.ts';
 import { newId } from '../../shared/ids.ts';
+import { EventLogRepository } from '../events/event-log.repository.ts';
 import { MonitorRepository } from '../monitors/monitor.repository.ts';
 import { RunnerRepository, type RunnerRow } from '../runner/runner.repository.ts';
 import type { WakeupBus } from '../runner/wakeup.bus.ts';
@@ -21,7 +22,8 @@ const FUTURE_LIMIT_MS = 10 * 60_000;
 /**
  * Result ingest: validates each result against the contract and against slot ownership (the
  * runner owned the monitor in its region when the check started), stores new results once, adds
- * them to the rollups, advances state, and asks for confirmation checks of first failures.
+ * them to the rollups, advances state, asks for confirmation checks of first failures, and records
+ * in the event log which monitors reported health metrics.
  */
 export class IngestService {
   constructor(
@@ -33,6 +35,7 @@ export class IngestService {
     private readonly bus: WakeupBus,
     private readonly runners: RunnerRepository = new RunnerRepository(),
     private readonly monitors: MonitorRepository = new MonitorRepository(),
+    private readonly events: EventLogRepository = new EventLogRepository(),
   ) {}
 
   async ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<ResultBatchOutcome> {
@@ -91,6 +94,9 @@ export class IngestService {
         const target = await this.requestConfirmation(trx, principal.orgId, want.monitorId, want.region);
         if (target) wake.add(target);
       }
+      // Health-endpoint metrics change metric(…) rules without any state changing: say so in the log.
+      const measured = [...new Set(stored.filter((a) => a.result.metrics && Object.keys(a.result.metrics).length > 0).map((a) => a.result.monitor_id))];
+      if (measured.length) await this.events.append(trx, [{ orgId: principal.orgId, kind: 'metrics.recorded', at: new Date(), payload: { monitor_ids: measured.sort() } }]);
       return stored.length;
     });
     this.bus.notify(wake);
