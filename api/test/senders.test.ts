@@ -246,6 +246,13 @@ describe('Standard Webhooks', () => {
     assert.equal(json(hook).type, 'alert.resolved');
   });
 
+  test('a group of 60 alerts lists 50 and counts the rest; the body stays small', async () => {
+    assert.equal((await webhookSender.send(config(), sampleMessage({ alerts: many(60) }), ctx)).ok, true, JSON.stringify(hook.requests.at(-1)!.problems));
+    const body = json(hook);
+    assert.deepEqual([body.data.alerts.length, body.data.truncated_alerts], [50, 10]);
+    assert.ok(hook.requests.at(-1)!.body.length < 64 * 1024);
+  });
+
   test('a retry keeps the webhook-id, so a deduplicating receiver acts once', async () => {
     const before = hook.deliveredIds().size;
     const message = sampleMessage({ id: 'ntf_retry_1' });

@@ -17,6 +17,13 @@ resource "pharos_alert_rule" "bad_expression" {
   team_id    = pharos_team.fulfillment.id
   expression = "p96(service(\\"fulfillment-api\\"), \\"5m\\") > 2000"
 }
+
+resource "pharos_alert_rule" "bad_message" {
+  name       = "bad-message"
+  team_id    = pharos_team.fulfillment.id
+  expression = "down(service(\\"fulfillment-api\\"))"
+  message    = "{{labels.service}} is down, {{servce}}"
+}
 `;
 
 // The shipped provider (src/main.ts, bundled and installed into a filesystem mirror) driven by
@@ -108,6 +115,11 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     assert.ok(
       diags.some((d) => d.snippet?.context === 'resource "pharos_alert_rule" "bad_expression"' && /expression = /.test(d.snippet.code) && /^line 1, column 1: Unknown function "p96"\. Did you mean p95 or p99\?/.test(d.detail)),
       `expected the expression error on pharos_alert_rule.bad_expression\n${JSON.stringify(diags, null, 1)}`,
+    );
+    // So does the message template's parser.
+    assert.ok(
+      diags.some((d) => d.snippet?.context === 'resource "pharos_alert_rule" "bad_message"' && /message\s+= /.test(d.snippet.code) && /^line 1, column 29: Unknown variable "servce"/.test(d.detail)),
+      `expected the template error on pharos_alert_rule.bad_message\n${JSON.stringify(diags, null, 1)}`,
     );
     // The regex check runs in the cross-field rules, which wait for the schema errors of the same monitor.
     write({ extra: invalidMonitors.replace('operator = "roughly"', 'operator = "equals"') });

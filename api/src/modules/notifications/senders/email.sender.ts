@@ -4,6 +4,7 @@ import { firstLabel, labelPairs, runbookUrl, subject, worstSeverity } from './me
 import { maxDetailChars, redact, truncate } from './send-outcome.ts';
 import type { ChannelConfigs, ChannelSender, NotificationMessage, SendOutcome } from './sender.types.ts';
 
+/** Escapes text for HTML element content and attribute values. */
 export const htmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** The Message-ID of a notification: derived from the outbox row id, so a retried send is the same message to the receiving side. */
