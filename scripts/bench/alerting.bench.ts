@@ -1,5 +1,5 @@
 import { cpus, loadavg } from 'node:os';
-import { alertmanagerAlerts, namesIn, pharosPageStatus, standardWebhookValid, summarize, type Latency, type Page, type PageStatus } from './alerting.pages.ts';
+import { alertmanagerAlerts, pharosAlerts, standardWebhookValid, summarize, type Latency, type Page, type PageStatus } from './alerting.pages.ts';
 import { INTERVAL_S, TIMEOUT_S, startPharos, type PharosSide } from './alerting.pharos.ts';
 import { startReceiver } from './alerting.receiver.ts';
 import { stackBinaries, startStack, type Stack } from './alerting.stack.ts';
@@ -63,22 +63,20 @@ try {
     }),
     binaries ? startStack(binaries, { targets: urls, webhooks: { default: `${receiver.origin}/am/default`, tuned: `${receiver.origin}/am/tuned` } }) : undefined,
   ]);
-  out(`Pharos: control plane, runner and ${FLIPS * 2} monitors and rules created in ${((Date.now() - t0) / 1000).toFixed(1)} s; default policy group_wait: ${pharos.defaultGroupWait}`);
+  out(`Pharos: control plane, runner and ${FLIPS * 2} monitors and rules created in ${((Date.now() - t0) / 1000).toFixed(1)} s; default policy: ${pharos.defaultTiming}`);
   if (stack) out(`comparison stack: ${stack.versions}`);
   if (!pharos.notifications) out('GET /v1/notifications answers 404: this build has no notification pipeline, so no Pharos page will arrive (each flip waits the full time for it).');
   await Promise.all([pharos.ready(90_000), stack?.ready(90_000)]);
-  out(`every target checked and up ${((Date.now() - t0) / 1000).toFixed(1)} s after start\n`);
+  out(`every target checked and up ${((Date.now() - t0) / 1000).toFixed(1)} s after start`);
+  await checkChannels(pharos);
+  out('');
 
   const side = pharos;
   const pharosConfig = (label: string, short: string, channel: string, names: string[]): Config => ({
     label,
     short,
     channel,
-    statuses: (page, flip) => {
-      if (namesIn(page.body, [names[flip]!]).length === 0) return [];
-      const status = pharosPageStatus(page.body);
-      return status ? [status] : [];
-    },
+    statuses: (page, flip) => pharosAlerts(page.body, [names[flip]!]).map((a) => a.status),
   });
   const stackConfig = (label: string, short: string, channel: string): Config => ({
     label,
@@ -87,8 +85,8 @@ try {
     statuses: (page, flip) => alertmanagerAlerts(page.body).filter((a) => a.instance === urls[flip]).map((a) => a.status),
   });
   const configs: Config[] = [
-    pharosConfig(`Pharos, group_wait ${side.defaultGroupWait === 'the product default' ? 'default' : `${side.defaultGroupWait} (default)`}`, 'Pharos', '/pharos/default', side.names.default),
-    pharosConfig('Pharos, group_wait 0s', 'Pharos 0s', '/pharos/fast', side.names.fast),
+    pharosConfig(`Pharos defaults (group_wait ${/group_wait ([^,\s]+)/.exec(side.defaultTiming)?.[1] ?? 'default'})`, 'Pharos', '/pharos/default', side.names.default),
+    pharosConfig('Pharos tuned (group_wait 0s)', 'Pharos 0s', '/pharos/fast', side.names.fast),
     ...(stack ? [stackConfig('Prometheus + Alertmanager defaults (group_wait 30s)', 'stack', '/am/default'), stackConfig('Prometheus + Alertmanager tuned (group_wait 0s)', 'stack 0s', '/am/tuned')] : []),
   ];
   const arrival = (c: Config, flip: number, status: PageStatus, since: number) =>
@@ -179,8 +177,8 @@ async function measureThroughput(side: PharosSide): Promise<string> {
   const flippedAt = await target.fail('/throughput');
   const deadline = flippedAt + THROUGHPUT_TIMEOUT_S * 1000;
   const covered = () => {
-    const pages = receiver.pages('/pharos/throughput').filter((p) => p.at >= flippedAt && pharosPageStatus(p.body) === 'firing');
-    return { pages, alerts: new Set(pages.flatMap((p) => namesIn(p.body, names))).size };
+    const pages = receiver.pages('/pharos/throughput').filter((p) => p.at >= flippedAt && pharosAlerts(p.body, names).some((a) => a.status === 'firing'));
+    return { pages, alerts: new Set(pages.flatMap((p) => pharosAlerts(p.body, names).filter((a) => a.status === 'firing').map((a) => a.name))).size };
   };
   while (Date.now() < deadline && covered().alerts < names.length) await sleep(100);
   await target.recover('/throughput');
@@ -191,4 +189,16 @@ async function measureThroughput(side: PharosSide): Promise<string> {
   const span = Math.max(1, last - first) / 1000;
   return `${names.length} rules on one monitor firing at once: ${alerts}/${names.length} alerts paged in ${pages.length} pages; ` +
     `first page ${((first - flippedAt) / 1000).toFixed(1)} s after the flip, last ${((last - flippedAt) / 1000).toFixed(1)} s; ${(pages.length / span).toFixed(0)} pages/s from the first to the last`;
+}
+
+/** Both webhook channels through POST /v1/channels/{id}/test: the receiver must get a signed test page. */
+async function checkChannels(side: PharosSide): Promise<void> {
+  for (const config of ['default', 'fast'] as const) {
+    const channel = `/pharos/${config}`;
+    const answer: { ok: boolean; status?: number; error?: string } = await side.testChannel(config).catch((error: Error) => ({ ok: false, error: error.message.slice(0, 200) }));
+    const page = receiver.pages(channel).at(-1);
+    const signed = page ? standardWebhookValid(side.secrets.get(channel) ?? '', page.headers, page.body) : false;
+    out(`channel test (POST /v1/channels/{id}/test, ${config}): ${answer.ok ? 'accepted' : `not accepted: ${answer.error ?? answer.status}`}; ` +
+      `${page ? `the receiver got it, Standard Webhooks signature ${signed ? 'valid' : 'INVALID'}` : 'the receiver got nothing'}`);
+  }
 }

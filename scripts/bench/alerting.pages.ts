@@ -59,6 +59,30 @@ export function pharosPageStatus(body: string): PageStatus | undefined {
   return undefined;
 }
 
+/**
+ * The alerts among `names` a Pharos webhook body is about, with their status: from the documented
+ * body's `data.alerts[]` (`rule_name` or `labels.alertname`, and `state`) where it has one; otherwise
+ * every name the body carries, with the body's status (pharosPageStatus).
+ */
+export function pharosAlerts(body: string, names: readonly string[]): Array<{ name: string; status: PageStatus }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const alerts = (parsed as { data?: { alerts?: unknown } } | null)?.data?.alerts;
+  if (Array.isArray(alerts)) {
+    return alerts.flatMap((a: { rule_name?: unknown; labels?: { alertname?: unknown }; state?: unknown } | null) => {
+      const name = typeof a?.rule_name === 'string' ? a.rule_name : a?.labels?.alertname;
+      const status = a?.state;
+      return typeof name === 'string' && names.includes(name) && (status === 'firing' || status === 'resolved') ? [{ name, status }] : [];
+    });
+  }
+  const status = pharosPageStatus(body);
+  return status ? namesIn(body, names).map((name) => ({ name, status })) : [];
+}
+
 /** Which of `names` (alert names) a page body carries as a JSON string value. */
 export function namesIn(body: string, names: readonly string[]): string[] {
   return names.filter((n) => body.includes(JSON.stringify(n)));

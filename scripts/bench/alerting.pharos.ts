@@ -34,10 +34,12 @@ export interface PharosSide {
   throughputNames: string[];
   /** The channels' signing secrets by receiver path. */
   secrets: Map<string, string>;
-  /** group_wait of the default configuration's policy as the API reports it. */
-  defaultGroupWait: string;
+  /** group_wait and group_interval in effect for the default configuration, e.g. "group_wait 1s, group_interval 5m". */
+  defaultTiming: string;
   /** Whether the API serves GET /v1/notifications (the notification pipeline is there). */
   notifications: boolean;
+  /** POST /v1/channels/{id}/test on a configuration's channel: the API's answer (throws when the API refuses). */
+  testChannel(config: PharosConfig): Promise<{ ok: boolean; status?: number; error?: string }>;
   /** Resolves once every monitor has been checked and is up. */
   ready(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -50,6 +52,17 @@ async function hasNotifications(api: ApiProc): Promise<boolean> {
   const res = await fetch(`${api.url}/v1/notifications?limit=1`, { headers: { authorization: `Bearer ${api.token}` } });
   await res.body?.cancel();
   return res.ok;
+}
+
+/**
+ * The timings a default policy gets, as POST /v1/routing-policies/test reports them for an alert of
+ * the team (or as the created policy says, where that endpoint is missing).
+ */
+async function effectiveTiming(call: Call, teamId: string, policy: { group_wait?: string }): Promise<string> {
+  const tested = await call('POST', '/v1/routing-policies/test', { team_id: teamId, labels: { alertname: 'default-f00' } }).catch(() => undefined);
+  const route = tested?.routes?.[0] as { group_wait?: string; group_interval?: string } | undefined;
+  if (route?.group_wait) return `group_wait ${route.group_wait}, group_interval ${route.group_interval ?? '?'}`;
+  return policy.group_wait ? `group_wait ${policy.group_wait}` : 'the product default';
 }
 
 /** Starts PostgreSQL, the control plane and a runner, and creates the teams' resources through the API. */
@@ -88,14 +101,16 @@ export async function startPharos(options: PharosOptions): Promise<PharosSide> {
       };
       const rule = (name: string, monitorName: string) =>
         call('POST', '/v1/alert-rules', { name, team_id: teamId, expression: `down(monitor(${JSON.stringify(monitorName)}))`, for_duration: '0s', severity: 'critical' });
-      return { policy: created as { group_wait?: string }, monitor, rule };
+      return { teamId, channelId: channel.id as string, policy: created as { group_wait?: string }, monitor, rule };
     };
 
     const names: Record<PharosConfig, string[]> = { default: [], fast: [] };
-    const policies: Partial<Record<PharosConfig, { group_wait?: string }>> = {};
+    let defaultTiming = 'the product default';
+    const channels: Partial<Record<PharosConfig, string>> = {};
     for (const config of ['default', 'fast'] as const) {
       const t = await team(`alerting-${config}`, options.webhooks[config], config === 'fast' ? { group_wait: '0s', group_interval: '1s' } : {});
-      policies[config] = t.policy;
+      channels[config] = t.channelId;
+      if (config === 'default') defaultTiming = await effectiveTiming(call, t.teamId, t.policy);
       for (const [i, url] of options.targets.entries()) {
         const name = `${config}-f${String(i).padStart(2, '0')}`;
         await t.monitor(`m-${name}`, url);
@@ -126,8 +141,9 @@ export async function startPharos(options: PharosOptions): Promise<PharosSide> {
       names,
       throughputNames,
       secrets,
-      defaultGroupWait: policies.default?.group_wait ?? 'the product default',
+      defaultTiming,
       notifications,
+      testChannel: (config) => call('POST', `/v1/channels/${channels[config]}/test`),
       async ready(timeoutMs) {
         await waitFor('every Pharos monitor up', timeoutMs, async () => {
           if (runner!.child.exitCode !== null) throw new Error(`the runner exited:\n${runner!.output()}`);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alertmanagerAlerts, namesIn, pharosPageStatus, render, standardWebhookValid, summarize } from '../bench/alerting.pages.ts';
+import { alertmanagerAlerts, namesIn, pharosAlerts, pharosPageStatus, render, standardWebhookValid, summarize } from '../bench/alerting.pages.ts';
 import { startReceiver } from '../bench/alerting.receiver.ts';
 
 // The pieces of `npm run bench:alerting` that decide its figures: which page is about which flip and
@@ -42,6 +42,31 @@ test('a Pharos page is firing or resolved by its status-like fields, resolution 
   ];
   for (const [body, expected] of cases) assert.equal(pharosPageStatus(JSON.stringify(body)), expected, JSON.stringify(body));
   assert.equal(pharosPageStatus('not json'), undefined);
+});
+
+test('a Pharos webhook body names its alerts in data.alerts, each with its own state', () => {
+  const body = JSON.stringify({
+    type: 'alert.resolved', timestamp: '2026-12-01T12:00:00.000Z',
+    data: {
+      version: '1', status: 'resolved', group_labels: { alertname: 'default-f01' },
+      alerts: [
+        { rule_name: 'default-f01', state: 'resolved', labels: { alertname: 'default-f01', monitor: 'm-default-f01' } },
+        { rule_name: 'default-f02', state: 'firing', labels: { alertname: 'default-f02' } },
+        { labels: { alertname: 'default-f03' }, state: 'firing' },
+        { rule_name: 'default-f04', state: 'pending' },
+        null,
+      ],
+    },
+  });
+  assert.deepEqual(pharosAlerts(body, ['default-f01', 'default-f02', 'default-f03', 'default-f04']), [
+    { name: 'default-f01', status: 'resolved' },
+    { name: 'default-f02', status: 'firing' },
+    { name: 'default-f03', status: 'firing' },
+  ]);
+  assert.deepEqual(pharosAlerts(body, ['fast-f01']), []);
+  // A body without data.alerts: the names it carries, with the body's status.
+  assert.deepEqual(pharosAlerts(JSON.stringify({ status: 'firing', rule: 'fast-f01' }), ['fast-f01', 'fast-f02']), [{ name: 'fast-f01', status: 'firing' }]);
+  assert.deepEqual(pharosAlerts('null', ['fast-f01']), []);
 });
 
 test('a page belongs to the alert names it carries as whole JSON strings', () => {
