@@ -94,7 +94,9 @@ function validBody(op: Operation): unknown {
     channels: () => bodies.channel(own.team),
     'maintenance-windows': () => bodies.window(own.team),
     slos: () => bodies.slo(own.team, own.service),
+    silences: () => ({ team_id: own.team, matchers: [{ label: 'service', operator: '=~', value: 'checkout|cart' }], starts_at: new Date().toISOString(), ends_at: new Date(Date.now() + 3_600_000).toISOString(), comment: 'fuzzed' }),
   };
+  if (op.path === '/v1/routing-policies/test') return { labels: { team: 'fuzz', severity: 'critical', service: 'checkout' }, at: new Date().toISOString() };
   if (op.path === '/v1/runner/register') return { protocol_version: 1, version: 'fuzz', capabilities: ['http'] };
   if (op.path === '/v1/runner/results') return { runner_id: runner.id, results: [result] };
   if (op.path === '/v1/runner/deregister') return { runner_id: runner.spareId };

@@ -26,6 +26,7 @@ interface Options {
   endsAt?: string;
   startsAt?: string;
   regex?: string;
+  orgPolicyTeam?: boolean;
 }
 const config = (o: Options = {}) => `${header}
 resource "pharos_team" "ops" {
@@ -44,7 +45,8 @@ resource "pharos_channel" "leads" {
 resource "pharos_routing_policy" "multi_service" {
   name        = "multi-service-outages"
   scope       = "organization"
-  channel_ids = [pharos_channel.leads.id]
+  # Cross-field rules run at plan once every value is known: the bad variant names a literal team and no channel.
+  ${o.orgPolicyTeam ? 'team_id     = "team_01JD8Z3Q4M5N6P7R8S9T0VWXYZ"' : 'channel_ids = [pharos_channel.leads.id]'}
   matcher {
     label    = "impact"
     operator = "="
@@ -108,7 +110,13 @@ test('pharos_silence and organization routing policies with real terraform', { s
     const regex = await tf(['validate', '-no-color']);
     assert.equal(regex.code, 1, regex.stdout);
     assert.match(regex.stderr, /Not a valid RE2 regular expression/);
+    write({ orgPolicyTeam: true });
+    const scoped = await plan();
+    assert.equal(scoped.code, 1, scoped.stdout);
+    assert.match(scoped.stderr, /An organization routing policy belongs to no team: remove team_id/);
+    assert.match(scoped.stderr, /team_id\s+= "team_01JD8Z3Q4M5N6P7R8S9T0VWXYZ"/);
     assert.equal((await api.call('GET', '/v1/silences')).body.items.length, 0, 'nothing reached the API');
+    assert.equal((await api.call('GET', '/v1/teams')).body.items.length, 0, 'plan created nothing');
   });
 
   await t.test('apply creates the silence and the organization policy as configured', async () => {

@@ -6,6 +6,7 @@ import { alertExpressionErrors } from '../../../api/src/contract/alert-expressio
 import type { FieldError } from '../../../api/src/contract/errors.ts';
 import { messageTemplateErrors } from '../../../api/src/contract/message-template.ts';
 import { monitorErrors } from '../../../api/src/contract/monitor.rules.ts';
+import { routingPolicyErrors } from '../../../api/src/contract/routing-policy.rules.ts';
 import { SilenceInput } from '../../../api/src/contract/routing.schema.ts';
 import { silenceErrors } from '../../../api/src/contract/silence.rules.ts';
 import { MonitorInput, type MonitorInput as MonitorDoc } from '../../../api/src/contract/monitor.schema.ts';
@@ -31,7 +32,7 @@ export const contractInputs: Readonly<Record<PharosResourceName, ContractBinding
   // The alert language's parser and type checker: syntax and type errors at plan time; names resolve at apply (they need the API).
   // The message template is parsed the same way (unclosed tags, unknown variables).
   pharos_alert_rule: { input: AlertRuleInput, rules: (doc) => [...alertExpressionErrors(String(doc['expression'])), ...(typeof doc['message'] === 'string' ? messageTemplateErrors(doc['message']) : [])] },
-  pharos_routing_policy: { input: RoutingPolicyInput },
+  pharos_routing_policy: { input: RoutingPolicyInput, rules: (doc) => routingPolicyErrors(doc) },
   pharos_channel: { input: ChannelInput },
   pharos_maintenance_window: { input: MaintenanceWindowInput },
   pharos_slo: { input: SloInput, rules: (doc) => sloErrors(doc as SloDoc) },

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import { PharosError, type FieldError } from '../../contract/errors.ts';
+import { PharosError } from '../../contract/errors.ts';
 import { RoutingPolicy, RoutingPolicyInput, type RoutingPolicyInput as Input } from '../../contract/alerting.schema.ts';
-import { parseDuration } from '../../shared/duration.ts';
+import { routingPolicyErrors } from '../../contract/routing-policy.rules.ts';
 import { requireOwnerAccess } from '../resources/owner.ts';
 import { resolveMany, resolveTeam } from '../resources/references.ts';
-import { regexFieldError } from '../resources/spec-hooks.ts';
 import type { KindContext, SpecKind } from '../resources/spec-kind.ts';
 import { RoutingRepository } from '../routing/routing.repository.ts';
 
@@ -45,24 +44,7 @@ export const routingPolicyKind: SpecKind = {
   input: RoutingPolicyInput,
   output: RoutingPolicy,
   filters: [],
-  rules(doc) {
-    const p = doc as Input;
-    const errors: FieldError[] = [];
-    if ((p.scope ?? 'team') === 'team' && p.team_id === undefined) errors.push({ pointer: '/team_id', message: 'A team policy needs team_id; for the organization fallback tree set scope = "organization" (org admins only).' });
-    if (p.scope === 'organization' && p.team_id !== undefined) errors.push({ pointer: '/team_id', message: 'An organization policy belongs to no team: remove team_id, or set scope = "team".' });
-    (p.matchers ?? []).forEach((m, i) => {
-      if (m.operator === '=~' || m.operator === '!~') {
-        const error = regexFieldError(m.value, `/matchers/${i}/value`);
-        if (error) errors.push(error);
-      }
-    });
-    for (const field of ['group_interval', 'repeat_interval'] as const) {
-      const value = p[field];
-      if (value !== undefined && parseDuration(value) === 0) errors.push({ pointer: `/${field}`, message: `${field} must be longer than zero, e.g. "5m".` });
-    }
-    if ((p.group_by ?? []).includes('...') && (p.group_by ?? []).length > 1) errors.push({ pointer: '/group_by', message: '"..." groups by every label; list it alone, or list the labels without it.' });
-    return errors;
-  },
+  rules: (doc) => routingPolicyErrors(doc as Input),
   async place(ctx, doc, current) {
     const input = doc as Input;
     // Refused before any lookup, so a team member learns about the role, not about a missing channel.
