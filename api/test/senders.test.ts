@@ -2,6 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Agent } from 'undici';
 import { channelTypes } from '../src/contract/alerting.schema.ts';
 import { classifyHttp, retryAfterMs, truncate } from '../src/modules/notifications/senders/send-outcome.ts';
 import { createSenderRegistry, sendThrough } from '../src/modules/notifications/senders/sender.registry.ts';
@@ -251,6 +253,25 @@ describe('Standard Webhooks', () => {
     const body = json(hook);
     assert.deepEqual([body.data.alerts.length, body.data.truncated_alerts], [50, 10]);
     assert.ok(hook.requests.at(-1)!.body.length < 64 * 1024);
+  });
+
+  test('throughput: 400 signed notifications, 20 at a time over a caller-supplied undici dispatcher, each verified and delivered once', async (t) => {
+    const agent = new Agent({ connections: 20 });
+    const before = hook.accepted.length;
+    const started = performance.now();
+    try {
+      const ids = Array.from({ length: 400 }, (_, i) => `ntf_bulk_${i}`);
+      for (let i = 0; i < ids.length; i += 20) {
+        const outcomes = await Promise.all(ids.slice(i, i + 20).map((id) => webhookSender.send(config(), sampleMessage({ id }), sendContext({ dispatcher: agent }))));
+        assert.ok(outcomes.every((o) => o.ok), JSON.stringify(outcomes.find((o) => !o.ok)));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      assert.equal(hook.accepted.length - before, 400);
+      assert.ok([...hook.deliveredIds()].filter((id) => id.startsWith('ntf_bulk_')).length === 400);
+      t.diagnostic(`webhook sender: ${Math.round(400 / seconds)} signed notifications/s (20 concurrent, one process with the receiver)`);
+    } finally {
+      await agent.close();
+    }
   });
 
   test('a retry keeps the webhook-id, so a deduplicating receiver acts once', async () => {
