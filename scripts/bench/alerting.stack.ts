@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../test/support/processes.ts';
 import { render } from './alerting.pages.ts';
-import { out, track } from './runner.support.ts';
+import { onInterrupt, out, track } from './runner.support.ts';
 
 // The comparison stack of `npm run bench:alerting`: Prometheus, blackbox_exporter and two
 // Alertmanagers (as they come, and tuned) from Debian's packages, run as this bench's own processes
@@ -127,7 +127,9 @@ export async function startStack(bin: Binaries, options: StackOptions): Promise<
     daemons.push(am('default', amDefaultPort), am('tuned', amTunedPort));
     daemons.push(daemon(bin.prometheus, [`--config.file=${prometheus}`, `--storage.tsdb.path=${join(dir, 'prometheus')}`, `--web.listen-address=${addr(promPort)}`, '--log.level=warn']));
     const exited = () => daemons.find((d) => d.child.exitCode !== null || d.child.signalCode !== null);
+    let forget = () => {};
     const stop = async () => {
+      forget();
       await Promise.all(daemons.map((d) => {
         if (d.child.exitCode !== null || d.child.signalCode !== null) return undefined;
         const gone = new Promise((r) => d.child.once('exit', r));
@@ -136,6 +138,7 @@ export async function startStack(bin: Binaries, options: StackOptions): Promise<
       }));
       rmSync(dir, { recursive: true, force: true });
     };
+    forget = onInterrupt(stop);
     const ok = (url: string) => fetch(url).then((r) => r.ok, () => false);
     return {
       versions: `Prometheus ${version(bin.prometheus)}, blackbox_exporter ${version(bin.blackbox)}, Alertmanager ${version(bin.alertmanager)}`,
