@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileSilence, mutedBy, silenceState, windowCovers, type MutingWindow, type SilenceDoc } from '../src/modules/routing/muting.ts';
+import { activeWindowIds, compileSilence, mutedBy, silenceState, windowCovers, type MutingWindow, type SilenceDoc } from '../src/modules/routing/muting.ts';
 
 const t = (iso: string) => Date.parse(iso);
 const silence = (id: string, team: string | null, matchers: SilenceDoc['matchers'], starts = '2026-12-01T10:00:00Z', ends = '2026-12-01T12:00:00Z') =>
@@ -80,4 +80,20 @@ test('every reason is reported, in order: silences, maintenance windows, mute ti
     muteTimeWindowIds: ['mwn_t'],
   });
   assert.deepEqual(result.by, [{ kind: 'silence', id: 'sil_1' }, { kind: 'silence', id: 'sil_2' }, { kind: 'maintenance_window', id: 'mwn_1' }, { kind: 'mute_time_window', id: 'mwn_t' }]);
+});
+
+test('precomputed active windows give the same answers as expanding each window per alert', () => {
+  const windows = [
+    window('mwn_1', { services: ['checkout'] }),
+    window('mwn_n', { starts_at: '2026-12-01T00:00:00Z', ends_at: '2027-01-01T00:00:00Z', recurrence: { cron: '0 2 * * *', duration: '1h', timezone: 'Europe/Berlin' } }),
+    window('mwn_off', { starts_at: '2026-12-02T00:00:00Z', ends_at: '2026-12-03T00:00:00Z' }),
+  ];
+  for (const at of [inside, t('2026-12-05T01:30:00Z'), t('2026-12-02T05:00:00Z')]) {
+    const activeWindows = activeWindowIds(windows, at);
+    for (const labels of [alert, { ...alert, service: 'other' }, { team: 'b' }]) {
+      const input = { silences: [], maintenanceWindows: windows, muteTimeWindowIds: ['mwn_off', 'mwn_n'] };
+      assert.deepEqual(mutedBy(labels, at, { ...input, activeWindows }), mutedBy(labels, at, input));
+    }
+  }
+  assert.deepEqual([...activeWindowIds(windows, t('2026-12-05T01:30:00Z'))], ['mwn_n']);
 });

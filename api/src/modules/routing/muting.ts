@@ -77,16 +77,26 @@ export function windowCovers(w: MutingWindow, labels: Readonly<Record<string, st
 }
 
 /**
+ * The ids of the windows running at `at`. Expanding a recurring window costs a cron evaluation
+ * (~0.2 ms); a caller muting many alerts at one time computes this once and passes it to mutedBy.
+ */
+export function activeWindowIds(windows: readonly MutingWindow[], at: number): Set<string> {
+  return new Set(windows.filter((w) => windowActiveAt(w, at)).map((w) => w.id));
+}
+
+/**
  * What mutes a notification about an alert with these labels at `at`: active silences whose
  * matchers all match (a team silence only the alerts of its team), maintenance windows with
  * mute_notifications that are running and cover the alert, and the route's mute time windows
  * (maintenance windows used as time intervals: only their time counts, not what they cover).
+ * `activeWindows`, when given, is activeWindowIds(maintenanceWindows, at).
  */
 export function mutedBy(
   labels: Readonly<Record<string, string>>,
   at: number,
-  input: { silences: readonly CompiledSilence[]; maintenanceWindows: readonly MutingWindow[]; muteTimeWindowIds: readonly string[] },
+  input: { silences: readonly CompiledSilence[]; maintenanceWindows: readonly MutingWindow[]; muteTimeWindowIds: readonly string[]; activeWindows?: ReadonlySet<string> },
 ): Muting {
+  const running = (w: MutingWindow) => (input.activeWindows ? input.activeWindows.has(w.id) : windowActiveAt(w, at));
   const by: Muting['by'] = [];
   const team = Object.hasOwn(labels, 'team') ? labels.team : undefined;
   for (const s of input.silences) {
@@ -95,12 +105,12 @@ export function mutedBy(
     if (s.matches(labels)) by.push({ kind: 'silence', id: s.id });
   }
   for (const w of input.maintenanceWindows) {
-    if (w.mute_notifications && windowCovers(w, labels) && windowActiveAt(w, at)) by.push({ kind: 'maintenance_window', id: w.id });
+    if (w.mute_notifications && windowCovers(w, labels) && running(w)) by.push({ kind: 'maintenance_window', id: w.id });
   }
   const windows = new Map(input.maintenanceWindows.map((w) => [w.id, w]));
   for (const id of input.muteTimeWindowIds) {
     const w = windows.get(id);
-    if (w && windowActiveAt(w, at)) by.push({ kind: 'mute_time_window', id });
+    if (w && running(w)) by.push({ kind: 'mute_time_window', id });
   }
   return { muted: by.length > 0, by };
 }
