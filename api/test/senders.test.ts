@@ -369,6 +369,26 @@ describe('E-mail (SMTP)', () => {
     noSecret(denied, wrong, password);
   });
 
+  test('a server that accepts the connection and never greets times out within the deadline (retryable), leaving nothing behind', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const started = Date.now();
+      const outcome = await emailSender.send({ ...config(), smtp_port: (silent.address() as { port: number }).port }, sampleMessage(), sendContext({ timeoutMs: 400 }));
+      const took = Date.now() - started;
+      assert.equal(outcome.ok, false);
+      assert.equal(!outcome.ok && outcome.retryable, true, JSON.stringify(outcome));
+      assert.ok(took >= 350 && took < 2_000, `gave up after ${took} ms`);
+      noSecret(outcome, password);
+      // A late failure of the abandoned send would surface here as an unhandled rejection and fail the run.
+      await new Promise((r) => setTimeout(r, 600));
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
+
   test('SMTP 451 is retryable, 550 permanent; a server without STARTTLS is refused when starttls is on', async () => {
     smtp.fail(1, 451).fail(1, 550);
     const temp = await emailSender.send(config(), sampleMessage(), { ...tls, smtpCa: smtp.cert.cert });

@@ -77,38 +77,39 @@ export const emailSender: ChannelSender<ChannelConfigs['email']> & { type: 'emai
     const port = config.smtp_port ?? 587;
     const starttls = config.starttls ?? true;
     const secrets = config.smtp_password ? [config.smtp_password] : [];
-    const transport = nodemailer.createTransport({
-      host: config.smtp_host,
-      port,
-      secure: port === 465,
-      requireTLS: port !== 465 && starttls,
-      ignoreTLS: port !== 465 && !starttls,
-      ...(config.smtp_username ? { auth: { user: config.smtp_username, pass: config.smtp_password ?? '' } } : {}),
-      connectionTimeout: ctx.timeoutMs,
-      greetingTimeout: ctx.timeoutMs,
-      socketTimeout: ctx.timeoutMs,
-      ...(ctx.smtpCa ? { tls: { ca: ctx.smtpCa } } : {}),
-      logger: false,
-      debug: false,
-    });
-    // nodemailer's own timeouts are per phase; this bounds the whole exchange.
+    let transport: ReturnType<typeof nodemailer.createTransport> | undefined;
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ctx.timeoutMs} ms`), { code: 'ETIMEDOUT' })), ctx.timeoutMs);
-    });
     try {
-      const info = await Promise.race([
-        transport.sendMail({
-          from: config.from,
-          to: config.to,
-          subject: subject(message, 200),
-          text: emailText(message),
-          html: emailHtml(message),
-          messageId: emailMessageId(message, config.from),
-          headers: { 'X-Pharos-Notification': message.kind, 'X-Pharos-Group': truncate(message.groupKey.replace(/[\r\n]+/g, ' '), 200) },
-        }),
-        deadline,
-      ]);
+      transport = nodemailer.createTransport({
+        host: config.smtp_host,
+        port,
+        secure: port === 465,
+        requireTLS: port !== 465 && starttls,
+        ignoreTLS: port !== 465 && !starttls,
+        ...(config.smtp_username ? { auth: { user: config.smtp_username, pass: config.smtp_password ?? '' } } : {}),
+        connectionTimeout: ctx.timeoutMs,
+        greetingTimeout: ctx.timeoutMs,
+        socketTimeout: ctx.timeoutMs,
+        ...(ctx.smtpCa ? { tls: { ca: ctx.smtpCa } } : {}),
+        logger: false,
+        debug: false,
+      });
+      const sending = transport.sendMail({
+        from: config.from,
+        to: config.to,
+        subject: subject(message, 200),
+        text: emailText(message),
+        html: emailHtml(message),
+        messageId: emailMessageId(message, config.from),
+        headers: { 'X-Pharos-Notification': message.kind, 'X-Pharos-Group': truncate(message.groupKey.replace(/[\r\n]+/g, ' '), 200) },
+      });
+      // After the deadline the send is abandoned: its late failure must not become an unhandled rejection.
+      sending.catch(() => {});
+      // nodemailer's own timeouts are per phase; this bounds the whole exchange.
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ctx.timeoutMs} ms`), { code: 'ETIMEDOUT' })), ctx.timeoutMs);
+      });
+      const info = await Promise.race([sending, deadline]);
       const code = Number(/^(\d{3})/.exec(info.response)?.[1] ?? 250);
       if (info.rejected.length > 0) return { ok: false, retryable: false, status: code, error: truncate(`rejected recipients: ${info.rejected.map(String).join(', ')}`, maxDetailChars) };
       return { ok: true, status: code, detail: truncate(redact(info.response, secrets), maxDetailChars) };
@@ -116,7 +117,7 @@ export const emailSender: ChannelSender<ChannelConfigs['email']> & { type: 'emai
       return classifySmtpError(error, secrets);
     } finally {
       clearTimeout(timer);
-      transport.close();
+      transport?.close();
     }
   },
 };
