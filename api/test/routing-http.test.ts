@@ -112,6 +112,14 @@ test('organization policies: only org admins change them, everyone in the organi
   assert.equal(await countRows('routing_policies'), before, 'nothing was written');
 });
 
+test('a policy stored without a scope (before organization policies existed) reads as a team policy', { skip }, async () => {
+  const row = await api.database.db.selectFrom('routing_policies').select('spec').where('id', '=', ids.pol_b!).executeTakeFirstOrThrow();
+  const { scope: _scope, ...older } = row.spec as Record<string, unknown>;
+  await api.database.db.updateTable('routing_policies').set({ spec: JSON.stringify(older) }).where('id', '=', ids.pol_b!).execute();
+  assert.equal((await api.call('GET', `/v1/routing-policies/${ids.pol_b}`)).body.scope, 'team');
+  assert.deepEqual(channelsOf(await routeOf({ labels: { team: names.b } })), [ids.ch_b]);
+});
+
 test('routing policy validation: scope and team_id, the tree of the parent, channels of the team, durations', { skip }, async () => {
   const before = await countRows('routing_policies');
   const cases: Array<[string, unknown, string]> = [

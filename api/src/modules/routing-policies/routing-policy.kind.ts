@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { PharosError } from '../../contract/errors.ts';
 import { RoutingPolicy, RoutingPolicyInput, type RoutingPolicyInput as Input } from '../../contract/alerting.schema.ts';
 import { routingPolicyErrors } from '../../contract/routing-policy.rules.ts';
-import { requireOwnerAccess } from '../resources/owner.ts';
+import { ownerOf, requireOwnerAccess } from '../resources/owner.ts';
 import { resolveMany, resolveTeam } from '../resources/references.ts';
 import type { KindContext, SpecKind } from '../resources/spec-kind.ts';
 import { RoutingRepository } from '../routing/routing.repository.ts';
@@ -45,6 +45,8 @@ export const routingPolicyKind: SpecKind = {
   output: RoutingPolicy,
   filters: [],
   rules: (doc) => routingPolicyErrors(doc as Input),
+  // The owner column is the truth (policies stored before organization policies existed have no scope in their document).
+  present: (row) => ({ scope: ownerOf(row) === null ? 'organization' : 'team' }),
   async place(ctx, doc, current) {
     const input = doc as Input;
     // Refused before any lookup, so a team member learns about the role, not about a missing channel.
