@@ -46,9 +46,10 @@ describe('selector rules: the consumer evaluates the changed subjects', { skip: 
     await new Promise((r) => target?.close(r));
   });
 
-  test('the selector table knows the rule fans out over monitors', async () => {
-    const row = await api.database.db.selectFrom('alert_rule_selectors').selectAll().where('rule_id', '=', ruleId).executeTakeFirst();
-    assert.equal(row?.subject_kind, 'monitor');
+  test('the rule\'s traits say it fans out over monitors and changes only with states', async () => {
+    const row = await api.database.db.selectFrom('alert_rule_traits').selectAll().where('rule_id', '=', ruleId).executeTakeFirst();
+    assert.equal(row?.selector_kind, 'monitor');
+    assert.equal(row?.time_based, false);
   });
 
   test('one monitor fails: its alert fires from the event alone, and no other monitor gets an instance', async () => {

@@ -305,11 +305,91 @@ export interface AlertRuleReferencesTable {
   subject_id: string;
 }
 
-/** The kind of subject an alert rule's selector fans out over (monitors(…) or services(…)). */
-export interface AlertRuleSelectorsTable {
+/** What the evaluator knows of a rule without parsing it: its selector's subject kind, and whether time alone moves it. */
+export interface AlertRuleTraitsTable {
   org_id: string;
   rule_id: string;
-  subject_kind: 'monitor' | 'service' | 'slo';
+  selector_kind: 'monitor' | 'service' | 'slo' | null;
+  time_based: boolean;
+}
+
+/** A notification group: one route × group labels, with the route's timings when it formed. */
+export interface NotificationGroupsTable {
+  id: string;
+  org_id: string;
+  route_key: string;
+  team_id: string | null;
+  team_name: string;
+  scope: 'team' | 'organization';
+  policy_ids: Json<string[]>;
+  channel_ids: Json<string[]>;
+  group_labels: Json<Record<string, string>>;
+  group_wait_ms: number;
+  group_interval_ms: number;
+  repeat_interval_ms: number;
+  mute_time_window_ids: Json<string[]>;
+  created_at: Generated<Date>;
+  next_flush_at: Date | null;
+  last_flush_at: Date | null;
+  last_firing_sent_at: Date | null;
+}
+
+/** An alert of a notification group, self-contained (its instance may be gone with its rule). */
+export interface NotificationGroupAlertsTable {
+  group_id: string;
+  instance_id: string;
+  org_id: string;
+  rule_id: string;
+  rule_name: string;
+  severity: string;
+  state: 'firing' | 'resolved';
+  labels: Json<Record<string, string>>;
+  annotations: Json<Record<string, string>>;
+  value: number | null;
+  starts_at: Date;
+  ends_at: Date | null;
+  changed_at: Date;
+  notified_firing_at: Date | null;
+  notified_resolved_at: Date | null;
+  suppressed_at: Date | null;
+}
+
+/** The outbox: one row per group flush × channel. */
+export interface NotificationsTable {
+  id: string;
+  seq: Generated<string>;
+  org_id: string;
+  team_id: string | null;
+  group_id: string;
+  channel_id: string;
+  channel_type: string;
+  kind: 'firing' | 'resolved';
+  state: 'pending' | 'sending' | 'delivered' | 'dead' | 'suppressed';
+  dedup_key: string;
+  alert_ids: Json<string[]>;
+  message: Json<Record<string, unknown>>;
+  muted_by: Json<unknown> | null;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  claimed_until: Date | null;
+  claim_token: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  delivered_at: Date | null;
+}
+
+/** One delivery attempt of a notification. */
+export interface NotificationAttemptsTable {
+  id: string;
+  notification_id: string;
+  org_id: string;
+  at: Date;
+  duration_ms: number;
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+  detail: string | null;
 }
 
 /** One alert rule × subject: the instance state machine's fields and what the last evaluation saw. */
@@ -380,7 +460,11 @@ export interface Tables {
   slos: SpecTable;
   silences: SilencesTable;
   alert_rule_references: AlertRuleReferencesTable;
-  alert_rule_selectors: AlertRuleSelectorsTable;
+  alert_rule_traits: AlertRuleTraitsTable;
+  notification_groups: NotificationGroupsTable;
+  notification_group_alerts: NotificationGroupAlertsTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
   alert_instances: AlertInstancesTable;
   alert_history: AlertHistoryTable;
   alert_rule_status: AlertRuleStatusTable;

@@ -24,6 +24,9 @@ export const idPrefixes = {
   alert: 'alt',
   alert_history: 'ahi',
   silence: 'sil',
+  notification: 'ntf',
+  notification_group: 'ngr',
+  notification_attempt: 'nta',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -8,3 +8,4 @@ export * from './windows.ts';
 export * from './suggest.ts';
 export * from './typecheck.ts';
 export * from './analyze.ts';
+export * from './time-based.ts';

@@ -10,8 +10,9 @@ import * as healthMetrics from './2026-12-01T1030-health-metrics.ts';
 import * as alertRuleReferences from './2026-12-01T1040-alert-rule-references.ts';
 import * as alertInstances from './2026-12-01T1100-alert-instances.ts';
 import * as alertRuleStatusNoData from './2026-12-01T1110-alert-rule-status-no-data.ts';
-import * as alertRuleSelectors from './2026-12-01T1200-alert-rule-selectors.ts';
+import * as alertRuleTraits from './2026-12-01T1200-alert-rule-traits.ts';
 import * as organizationPoliciesAndSilences from './2026-12-01T1230-organization-policies-and-silences.ts';
+import * as notifications from './2026-12-01T1300-notifications.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1040-alert-rule-references': alertRuleReferences,
   '2026-12-01T1100-alert-instances': alertInstances,
   '2026-12-01T1110-alert-rule-status-no-data': alertRuleStatusNoData,
-  '2026-12-01T1200-alert-rule-selectors': alertRuleSelectors,
+  '2026-12-01T1200-alert-rule-traits': alertRuleTraits,
   '2026-12-01T1230-organization-policies-and-silences': organizationPoliciesAndSilences,
+  '2026-12-01T1300-notifications': notifications,
 };

@@ -47,10 +47,13 @@ export class AlertRuleReferenceRepository {
     }
   }
 
-  /** Records the kind of subject the rule's selector fans out over (none: the rule has no selector). */
-  async replaceSelector(db: Db, orgId: string, ruleId: string, kind: SubjectKind | null): Promise<void> {
-    await db.deleteFrom('alert_rule_selectors').where('org_id', '=', orgId).where('rule_id', '=', ruleId).execute();
-    if (kind) await db.insertInto('alert_rule_selectors').values({ org_id: orgId, rule_id: ruleId, subject_kind: kind }).execute();
+  /** Records what the evaluator needs to know of the rule: its selector's subject kind (none: no selector), and whether time alone moves it. */
+  async replaceTraits(db: Db, orgId: string, ruleId: string, traits: { selectorKind: SubjectKind | null; timeBased: boolean }): Promise<void> {
+    await db
+      .insertInto('alert_rule_traits')
+      .values({ org_id: orgId, rule_id: ruleId, selector_kind: traits.selectorKind, time_based: traits.timeBased })
+      .onConflict((oc) => oc.column('rule_id').doUpdateSet({ selector_kind: traits.selectorKind, time_based: traits.timeBased }))
+      .execute();
   }
 
   /** The rules that name any of the subjects, with their teams, by rule name. */

@@ -1,4 +1,4 @@
-import { analyzeAlertExpression, closestNames, describeProblem, didYouMean, problemFieldError, subjectKinds, type SubjectKind, type SubjectReference } from '../../contract/alert-expression/index.ts';
+import { analyzeAlertExpression, closestNames, isTimeBased, describeProblem, didYouMean, problemFieldError, subjectKinds, type SubjectKind, type SubjectReference } from '../../contract/alert-expression/index.ts';
 import { PharosError, type FieldError } from '../../contract/errors.ts';
 import type { KindContext } from '../resources/spec-kind.ts';
 import { AlertRuleReferenceRepository, type NameableSubject } from './alert-rule-reference.repository.ts';
@@ -78,7 +78,7 @@ export async function storeRuleReferences(ctx: KindContext, rule: { id: string; 
     throw new PharosError('validation_failed', `/expression: ${errors.map((e) => e.message).join(' ')}`, errors);
   }
   await repository().replace(ctx.trx, rule.org_id, rule.id, resolved);
-  await repository().replaceSelector(ctx.trx, rule.org_id, rule.id, selector?.kind ?? null);
+  await repository().replaceTraits(ctx.trx, rule.org_id, rule.id, { selectorKind: selector?.kind ?? null, timeBased: isTimeBased(analyzed.expression.ast) });
 }
 
 /** What a change to a named subject would do to the rules that name it. */

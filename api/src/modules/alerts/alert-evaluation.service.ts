@@ -87,6 +87,8 @@ function subjectLabels(row: SubjectRow): Record<string, string> {
  */
 export class AlertEvaluationService {
   private readonly rules = new SpecRepository('alert_rules');
+  /** Parsed expressions by text (rules rarely change; the tree is read-only). */
+  private readonly analyzed = new Map<string, ReturnType<typeof analyzeAlertExpression>>();
 
   constructor(
     private readonly db: Db,
@@ -128,7 +130,7 @@ export class AlertEvaluationService {
     if (!row) return undefined;
     const spec = row.spec as unknown as RuleSpec;
     const timing = instanceSpecOf(spec);
-    const analyzed = spec.enabled !== false ? analyzeAlertExpression(spec.expression) : undefined;
+    const analyzed = spec.enabled !== false ? this.analyze(spec.expression) : undefined;
     // A scope narrows only a valid, enabled selector rule; anything else is evaluated whole.
     const scope = requested && analyzed?.ok && analyzed.expression.selector ? [...requested.subjects].filter((k) => k.startsWith(`${analyzed.expression.selector!.kind}:`)) : undefined;
     const existing = scope
@@ -202,6 +204,16 @@ export class AlertEvaluationService {
     if (changes.length && this.sink) await this.sink(trx, changes);
     this.observe(durationMs / 1000);
     return { ruleId, evaluated: results.size, changes, error, durationMs };
+  }
+
+  private analyze(expression: string): ReturnType<typeof analyzeAlertExpression> {
+    let result = this.analyzed.get(expression);
+    if (!result) {
+      result = analyzeAlertExpression(expression);
+      if (this.analyzed.size >= 10_000) this.analyzed.clear();
+      this.analyzed.set(expression, result);
+    }
+    return result;
   }
 
   /** Ends an instance whose rule is disabled or whose subject no longer matches: firing resolves, pending returns to inactive (always recorded). */

@@ -23,6 +23,9 @@ export function changesOf(events: readonly StoredEvent[]): { subjects: Map<strin
       case 'metrics.recorded':
         for (const id of e.payload.monitor_ids) add('monitor', id);
         break;
+      case 'slot.cause_changed':
+        add('monitor', e.payload.monitor_id);
+        break;
       case 'alert_rule.changed':
         rules.add(e.payload.rule_id);
         break;
@@ -39,7 +42,7 @@ export function changesOf(events: readonly StoredEvent[]): { subjects: Map<strin
  * moves with the alert changes it caused and a crash between them loses nothing):
  * - every rule that was created or changed, whole;
  * - every rule that names an affected monitor or service (alert_rule_references), whole;
- * - every selector rule over an affected kind of subject (alert_rule_selectors), for the affected
+ * - every selector rule over an affected kind of subject (alert_rule_traits), for the affected
  *   subjects only: the other subjects' instances did not change, and the tick evaluates them all.
  */
 export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, instances: AlertInstanceRepository, now: () => number = Date.now): EventConsumer {

@@ -42,12 +42,30 @@ export class AlertInstanceRepository {
     return db.selectFrom('alert_rules').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
   }
 
-  /** Rules of every organization, least recently evaluated first (never evaluated first), at most `limit`. */
-  async rulesDue(db: Db, limit: number): Promise<Array<{ org_id: string; id: string }>> {
+  /**
+   * Rules of every organization the tick should evaluate at `now`, least recently evaluated first,
+   * at most `limit`: never evaluated; time-based (windows, metrics, anomalies, SLOs) and not
+   * evaluated since `timeCutoff`; with an instance the clock moves (pending for its `for`, firing
+   * within keep_firing_for, waiting out a no-data timeout); or not evaluated since `stateCutoff`
+   * (rules over states only: their changes arrive as events, the tick is their safety net).
+   */
+  async rulesDue(db: Db, limit: number, cutoffs: { timeCutoff: Date; stateCutoff: Date }): Promise<Array<{ org_id: string; id: string }>> {
     return db
       .selectFrom('alert_rules as r')
       .leftJoin('alert_rule_status as s', 's.rule_id', 'r.id')
+      .leftJoin('alert_rule_traits as t', 't.rule_id', 'r.id')
       .select(['r.org_id', 'r.id'])
+      .where((eb) =>
+        eb.or([
+          eb('s.last_eval_at', 'is', null),
+          eb('s.last_eval_at', '<', cutoffs.stateCutoff),
+          eb.and([sql<boolean>`coalesce(t.time_based, true)`, eb('s.last_eval_at', '<', cutoffs.timeCutoff)]),
+          eb.exists(
+            eb.selectFrom('alert_instances as i').select(sql`1`.as('one')).whereRef('i.rule_id', '=', 'r.id')
+              .where((w) => w.or([w('i.state', '=', 'pending'), w('i.false_since', 'is not', null), w('i.no_data_since', 'is not', null)])),
+          ),
+        ]),
+      )
       .orderBy(sql`s.last_eval_at NULLS FIRST`)
       .orderBy('r.id')
       .limit(limit)
@@ -70,7 +88,7 @@ export class AlertInstanceRepository {
   /** Ids of the rules whose selector fans out over one of these subject kinds. */
   async rulesSelecting(db: Db, orgId: string, kinds: ReadonlyArray<'monitor' | 'service' | 'slo'>): Promise<string[]> {
     if (kinds.length === 0) return [];
-    const rows = await db.selectFrom('alert_rule_selectors').select('rule_id').where('org_id', '=', orgId).where('subject_kind', 'in', [...kinds]).execute();
+    const rows = await db.selectFrom('alert_rule_traits').select('rule_id').where('org_id', '=', orgId).where('selector_kind', 'in', [...kinds]).execute();
     return rows.map((r) => r.rule_id);
   }
 

@@ -31,6 +31,12 @@ export interface EventPayloads {
   'alert_rule.changed': {
     rule_id: string;
   };
+  /** A slot stayed unknown but why changed (no runner, no data, or neither): no_data(…) and unknown(…) read the cause. */
+  'slot.cause_changed': {
+    monitor_id: string;
+    region: string;
+    cause: 'no_data' | 'no_runner' | null;
+  };
   /** Results carrying health-endpoint metrics were stored for these monitors (one event per ingest batch). */
   'metrics.recorded': {
     monitor_ids: string[];
@@ -46,4 +52,4 @@ export type NewEvent = { [K in EventKind]: { orgId: string; kind: K; at: Date; p
 export type StoredEvent = NewEvent & { seq: number };
 
 /** Every kind, for checks of stored rows. */
-export const eventKinds: readonly EventKind[] = ['state.transition', 'alert.state_changed', 'alert_rule.changed', 'metrics.recorded'];
+export const eventKinds: readonly EventKind[] = ['state.transition', 'alert.state_changed', 'alert_rule.changed', 'metrics.recorded', 'slot.cause_changed'];

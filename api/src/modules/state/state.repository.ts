@@ -54,6 +54,15 @@ const pairs = (slots: ReadonlyArray<{ monitorId: string; region: string }>) => J
 export const slotStateKey = (s: { monitorId: string; region: string }) => `${s.monitorId}@${s.region}`;
 
 /** SQL for current states (slot, monitor, service) and their transition history. */
+/** A slot that stayed unknown while its cause changed. */
+export interface CauseChange {
+  orgId: string;
+  monitorId: string;
+  region: string;
+  cause: 'no_data' | 'no_runner' | null;
+  at: Date;
+}
+
 export class StateRepository {
   // Repositories hold no state: a default instance is as good as a shared one.
   constructor(private readonly events: EventLogRepository = new EventLogRepository()) {}
@@ -219,17 +228,23 @@ export class StateRepository {
 
   /**
    * Records transitions in the history and, in the same transaction, in the event log that
-   * consumers (alert evaluation) read; every caller runs this as its last write.
+   * consumers (alert evaluation) read, with the changes of cause of slots that stayed unknown (no
+   * transition, but no_data(…) reads the cause); every caller runs this as its last write.
    */
-  async addTransitions(db: Db, records: readonly TransitionRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await db
-      .insertInto('state_transitions')
-      .values(records.map((t) => ({ id: newId('transition'), org_id: t.orgId, subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from_state: t.from, to_state: t.to, at: t.at, cause: JSON.stringify(t.cause) })))
-      .execute();
-    await this.events.append(db, records.map((t) => ({
-      orgId: t.orgId, kind: 'state.transition' as const, at: t.at,
-      payload: { subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from: t.from, to: t.to, cause: t.cause },
-    })));
+  async addTransitions(db: Db, records: readonly TransitionRecord[], causes: readonly CauseChange[] = []): Promise<void> {
+    if (records.length === 0 && causes.length === 0) return;
+    if (records.length) {
+      await db
+        .insertInto('state_transitions')
+        .values(records.map((t) => ({ id: newId('transition'), org_id: t.orgId, subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from_state: t.from, to_state: t.to, at: t.at, cause: JSON.stringify(t.cause) })))
+        .execute();
+    }
+    await this.events.append(db, [
+      ...records.map((t) => ({
+        orgId: t.orgId, kind: 'state.transition' as const, at: t.at,
+        payload: { subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from: t.from, to: t.to, cause: t.cause },
+      })),
+      ...causes.map((c) => ({ orgId: c.orgId, kind: 'slot.cause_changed' as const, at: c.at, payload: { monitor_id: c.monitorId, region: c.region, cause: c.cause } })),
+    ]);
   }
 }

@@ -2,7 +2,7 @@ import type { ResultStatus } from '../../contract/result.schema.ts';
 import type { State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
 import { evaluateSlot, initialSlot, monitorState, worstState } from './state.machine.ts';
-import { slotStateKey, type SlotStateRow, type StateRepository, type TransitionRecord } from './state.repository.ts';
+import { slotStateKey, type CauseChange, type SlotStateRow, type StateRepository, type TransitionRecord } from './state.repository.ts';
 
 /** What the evaluator needs to know of a monitor. */
 export interface MonitorFacts {
@@ -107,10 +107,15 @@ export class StateService {
     // Only no_runner is placement's to set and clear; no_data belongs to the no-data sweep and clears with a result.
     const flagged = await this.repo.slotsWithCause(trx, orgId, 'no_runner', placement.monitorIds);
     const flaggedKeys = new Set(flagged.map(keyOf));
-    await this.repo.clearCause(trx, flagged.filter((s) => existing.has(keyOf(s)) && !unplaced.has(keyOf(s))));
+    const cleared = flagged.filter((s) => existing.has(keyOf(s)) && !unplaced.has(keyOf(s)));
+    await this.repo.clearCause(trx, cleared);
     await this.repo.deleteSlots(trx, flagged.filter((s) => !existing.has(keyOf(s))));
+    const causes: CauseChange[] = cleared.map((s) => ({ orgId, monitorId: s.monitorId, region: s.region, cause: null, at }));
     const fresh = placement.unplaced.filter((s) => !flaggedKeys.has(keyOf(s)));
-    if (fresh.length === 0) return [];
+    if (fresh.length === 0) {
+      await this.repo.addTransitions(trx, [], causes);
+      return [];
+    }
     const stored = await this.repo.lockSlots(trx, fresh);
     const transitions: TransitionRecord[] = [];
     const saved: SlotStateRow[] = [];
@@ -120,14 +125,14 @@ export class StateService {
       if (before && before.state !== 'unknown') {
         transitions.push({ orgId, subjectType: 'slot', subjectId: slot.monitorId, region: slot.region, from: before.state, to: 'unknown', at, cause: { reason: 'no_runner' } });
         changed.set(slot.monitorId, at);
-      }
+      } else causes.push({ orgId, monitorId: slot.monitorId, region: slot.region, cause: 'no_runner', at });
       const base: SlotStateRow = before ?? { ...initialSlot(at), monitorId: slot.monitorId, region: slot.region, lastResultId: null, lastResultAt: null, lastError: null, cause: null };
       saved.push({ ...base, state: 'unknown', since: before?.state === 'unknown' ? before.since : at, failures: 0, degraded: 0, successes: 0, cause: 'no_runner' });
     }
     await this.repo.saveSlots(trx, orgId, saved);
     const services = await this.applyMonitors(trx, orgId, changed, monitors, transitions);
     await this.applyServices(trx, orgId, services, transitions);
-    await this.repo.addTransitions(trx, transitions);
+    await this.repo.addTransitions(trx, transitions, causes);
     return transitions;
   }
 
@@ -147,6 +152,7 @@ export class StateService {
   ): Promise<{ marked: Array<{ monitorId: string; region: string }>; transitions: TransitionRecord[] }> {
     const stored = await this.repo.lockSlots(trx, quiet.filter((q) => q.stored));
     const transitions: TransitionRecord[] = [];
+    const causes: CauseChange[] = [];
     const updated: SlotStateRow[] = [];
     const inserted: SlotStateRow[] = [];
     const changed = new Map<string, Date>();
@@ -160,7 +166,7 @@ export class StateService {
       if (before && before.state !== 'unknown') {
         transitions.push({ orgId, subjectType: 'slot', subjectId: q.monitorId, region: q.region, from: before.state, to: 'unknown', at, cause: { reason: 'no_data', quiet_since: quietIso } });
         changed.set(q.monitorId, at);
-      }
+      } else causes.push({ orgId, monitorId: q.monitorId, region: q.region, cause: 'no_data', at });
       const base: SlotStateRow = before ?? { ...initialSlot(at), monitorId: q.monitorId, region: q.region, lastResultId: null, lastResultAt: null, lastError: null, cause: null };
       const row: SlotStateRow = { ...base, state: 'unknown', since: before?.state === 'unknown' ? before.since : at, failures: 0, degraded: 0, successes: 0, cause: 'no_data' };
       (before ? updated : inserted).push(row);
@@ -169,7 +175,7 @@ export class StateService {
     await this.repo.insertSlotsIfAbsent(trx, orgId, inserted);
     const services = await this.applyMonitors(trx, orgId, changed, monitors, transitions);
     await this.applyServices(trx, orgId, services, transitions);
-    await this.repo.addTransitions(trx, transitions);
+    await this.repo.addTransitions(trx, transitions, causes);
     return { marked: [...updated, ...inserted].map((s) => ({ monitorId: s.monitorId, region: s.region })), transitions };
   }
 
