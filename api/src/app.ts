@@ -39,6 +39,14 @@ import { channelKind } from './modules/channels/channel.kind.ts';
 import { ChannelTestService, type ChannelTestSettings } from './modules/channels/channel-test.service.ts';
 import { channelTestRoutes } from './modules/channels/channel-test.routes.ts';
 import { createSenderRegistry } from './modules/notifications/senders/sender.registry.ts';
+import { NotificationDispatcher, type DispatcherSettings } from './modules/notifications/notification-dispatcher.ts';
+import { NotificationFlusher } from './modules/notifications/notification-flush.service.ts';
+import { notificationRouterConsumer } from './modules/notifications/notification-router.consumer.ts';
+import { NotificationRepository } from './modules/notifications/notification.repository.ts';
+import { notificationRoutes } from './modules/notifications/notification.routes.ts';
+import { NotificationService } from './modules/notifications/notification.service.ts';
+import { PollingLoop } from './modules/notifications/polling.loop.ts';
+import { defaultRetryPolicy } from './modules/notifications/retry.policy.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
 import { sloKind } from './modules/slos/slo.kind.ts';
 import { RoutingRepository } from './modules/routing/routing.repository.ts';
@@ -114,6 +122,8 @@ export interface AppOptions {
   consumerSettings?: Partial<ConsumerSettings>;
   /** Names this process in job leases (default: host, pid and a random suffix). */
   leaseHolder?: string;
+  /** The notification pipeline: whether this process sends (default true), and the dispatcher's settings (tests point the transport at local receivers). */
+  notifications?: Partial<DispatcherSettings> & { enabled?: boolean; pollMs?: number };
   /** POST /v1/channels/{id}/test: deadline (default 10 s) and sender transport options (tests point them at local receivers). */
   channelTest?: Partial<ChannelTestSettings>;
 }
@@ -131,6 +141,13 @@ export interface App {
   /** Settles scheduled slot rebalances (tests, shutdown). */
   settle(): Promise<void>;
 }
+
+/** A job whose run is followed by a nudge (the tick's alert changes are routed at once). */
+const nudgeAfter = (run: () => Promise<number>, nudge: () => void) => async (): Promise<number> => {
+  const done = await run();
+  nudge();
+  return done;
+};
 
 /** Wires repositories, services and routes for one control plane process. */
 export function createApp(options: AppOptions): App {
@@ -170,8 +187,29 @@ export function createApp(options: AppOptions): App {
   const onMonitorChange = (change: { orgId: string; id: string }) => assignments.schedule(change.orgId, [change.id]);
   const monitorWarnings = (trx: typeof db, orgId: string, row: { id: string; type: string | null; spec: unknown }) => assignments.placementWarnings(trx, orgId, row);
 
+  // The channel senders (the only code that reads channel secrets): the test route and the dispatcher.
+  const senders = createSenderRegistry();
+  const notificationRepo = new NotificationRepository();
+  const routingRepo = new RoutingRepository();
+  const silenceRepo = new SilenceRepository();
+  const flusher = new NotificationFlusher(notificationRepo, routingRepo, silenceRepo, options.publicUrl);
+  const notifying = options.notifications?.enabled !== false;
+  const notifySettings: DispatcherSettings = { retry: defaultRetryPolicy, claimMs: 60_000, batchSize: 20, sendTimeoutMs: 10_000, ...(options.notifications ?? {}) };
+  const notifyPollMs = options.notifications?.pollMs ?? 250;
+  const dispatcher = new NotificationDispatcher(db, notificationRepo, senders, notifySettings, options.logger, { attempt: (type, outcome, seconds) => metrics.notificationAttempt(type, outcome, seconds) });
+  const dispatchLoop = new PollingLoop('notification-dispatcher', () => dispatcher.pass(), options.logger, notifyPollMs);
+  const flushLoop = new PollingLoop('notification-flush', async () => {
+    const { flushed, written } = await flusher.flushDue(db, Date.now());
+    if (written > 0) dispatchLoop.nudge();
+    return flushed;
+  }, options.logger, notifyPollMs);
+
   const consumerSettings = { ...defaultConsumerSettings, ...(options.consumerSettings ?? {}) };
-  const consumers = [...(evaluating ? [alertEvaluatorConsumer(alertEvaluation, alertInstances)] : []), ...(options.consumers ?? [])].map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings));
+  const router = notificationRouterConsumer({ repo: notificationRepo, routing: routingRepo, instances: alertInstances, flusher, wrote: () => dispatchLoop.nudge() });
+  const routerRunner = new EventConsumerRunner(db, eventLog, router, options.logger, consumerSettings);
+  // Alert changes committed by the evaluator are routed at once (not at the router's next poll).
+  const evaluator = evaluating ? [{ ...alertEvaluatorConsumer(alertEvaluation, alertInstances), afterCommit: () => routerRunner.nudge() }] : [];
+  const consumers = [...[...evaluator, ...(options.consumers ?? [])].map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings)), routerRunner];
   // An ingest that stored results may have appended state transitions: consumers look now instead of
   // at their next poll. The poll still finds whatever a nudge missed (another replica's ingest); an
   // ingest that accepted nothing (every result rejected, or it failed) appended nothing to look at.
@@ -183,14 +221,12 @@ export function createApp(options: AppOptions): App {
     },
   };
 
-  // The channel senders (the only code that reads channel secrets); the test route uses them, the dispatcher will too.
-  const senders = createSenderRegistry();
   const routes: AnyRoute[] = [];
   let openapi: unknown;
   routes.push(
     ...systemRoutes({ db, kind: options.database.kind, metrics, version: API_VERSION, openapi: () => (openapi ??= buildOpenApi(routes, API_VERSION)), healthTimeoutMs: options.healthTimeoutMs }),
     // Before the spec routes: /v1/routing-policies/test is not a policy id.
-    ...routingTestRoutes(new RoutingTestService(db, new RoutingRepository(), new SilenceRepository(), new TeamRepository())),
+    ...routingTestRoutes(new RoutingTestService(db, routingRepo, silenceRepo, new TeamRepository())),
     ...teamRoutes(new TeamService(db, new TeamRepository(), audit, validator)),
     ...memberRoutes(new MemberService(db, audit, validator)),
     ...tokenRoutes(new TokenService(db, audit, validator)),
@@ -204,6 +240,7 @@ export function createApp(options: AppOptions): App {
     ...statusRoutes(new StatusService(db, results)),
     ...metricRoutes(new MetricService(db, metricRollups)),
     ...alertRoutes(new AlertService(db, alertInstances)),
+    ...notificationRoutes(new NotificationService(db, notificationRepo)),
     ...channelTestRoutes(new ChannelTestService(db, senders, { timeoutMs: 10_000, ...(options.channelTest ?? {}) })),
     ...heartbeatRoutes(heartbeats),
     ...runnerRoutes(runnerService, nudgingIngest, runnerSettings.maxBatch),
@@ -237,12 +274,13 @@ export function createApp(options: AppOptions): App {
         },
       },
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },
-      ...(evaluating ? [{ name: 'alert-evaluation-tick', everyMs: options.alertTickMs ?? 5_000, run: alertEvaluationTick(db, alertEvaluation, alertInstances, options.logger, { tickMs: options.alertTickMs ?? 5_000 }) }] : []),
+      ...(evaluating ? [{ name: 'alert-evaluation-tick', everyMs: options.alertTickMs ?? 5_000, run: nudgeAfter(alertEvaluationTick(db, alertEvaluation, alertInstances, options.logger, { tickMs: options.alertTickMs ?? 5_000 }), () => routerRunner.nudge()) }] : []),
       { name: 'event-retention', everyMs: 3_600_000, run: () => eventLog.prune(db, new Date(Date.now() - (options.eventRetentionDays ?? 7) * 86_400_000)) },
+      { name: 'notification-retention', everyMs: 3_600_000, run: () => notificationRepo.prune(db, new Date(Date.now() - (options.eventRetentionDays ?? 7) * 86_400_000)) },
     ],
     options.logger,
     { db, repository: new JobLeaseRepository(), holder: options.leaseHolder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` },
-    consumers,
+    [...consumers, flushLoop, ...(notifying ? [dispatchLoop] : [])],
   );
 
   const app = express();

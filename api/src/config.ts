@@ -26,6 +26,11 @@ export interface ApiConfig {
   alertEvaluation: boolean;
   /** Interval of the periodic alert evaluation tick (ms). */
   alertTickMs: number;
+  /** Send notifications from this process (PHAROS_NOTIFICATIONS=off: route and record, never send). */
+  notifications: boolean;
+  /** Tries of one notification before it is dead, and the deadline of one try (ms). */
+  notifyMaxAttempts: number;
+  notifyTimeoutMs: number;
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -81,5 +86,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     healthTimeoutMs: integer(env, 'PHAROS_HEALTHZ_TIMEOUT_MS', 1_500, 100, 60_000),
     alertEvaluation: onOff(env, 'PHAROS_ALERT_EVALUATION', true),
     alertTickMs: integer(env, 'PHAROS_ALERT_TICK_MS', 5_000, 200, 600_000),
+    notifications: onOff(env, 'PHAROS_NOTIFICATIONS', true),
+    notifyMaxAttempts: integer(env, 'PHAROS_NOTIFY_MAX_ATTEMPTS', 10, 1, 100),
+    notifyTimeoutMs: integer(env, 'PHAROS_NOTIFY_TIMEOUT_MS', 10_000, 500, 120_000),
   };
 }

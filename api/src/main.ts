@@ -1,3 +1,4 @@
+import { defaultRetryPolicy } from './modules/notifications/retry.policy.ts';
 import { loadApiConfig } from './config.ts';
 import { openDatabase, migrateToLatest } from './db/database.ts';
 import { createLogger } from './observability/logger.ts';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     database, logger, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes,
     runner: { leaseSeconds: config.runnerLeaseSeconds }, resultRetentionDays: config.resultRetentionDays,
     healthTimeoutMs: config.healthTimeoutMs, alertEvaluation: config.alertEvaluation, alertTickMs: config.alertTickMs,
+    notifications: { enabled: config.notifications, retry: { ...defaultRetryPolicy, maxAttempts: config.notifyMaxAttempts }, sendTimeoutMs: config.notifyTimeoutMs },
   });
   app.background.start();
   const server = createApiServer(app.express);

@@ -31,6 +31,25 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly notificationAttempts = new Counter({
+    name: 'pharos_notification_attempts_total',
+    help: 'Notification delivery attempts by channel type and outcome (delivered, retry, dead).',
+    labelNames: ['channel_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly notificationSendSeconds = new Histogram({
+    name: 'pharos_notification_send_seconds',
+    help: 'Time of one notification delivery attempt, by channel type.',
+    labelNames: ['channel_type'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  notificationAttempt(channelType: string, outcome: 'delivered' | 'retry' | 'dead', seconds: number): void {
+    this.notificationAttempts.inc({ channel_type: channelType, outcome });
+    this.notificationSendSeconds.observe({ channel_type: channelType }, seconds);
+  }
+
   /**
    * Registers the alerting gauges, read from the database at scrape time: firing alerts by severity
    * and team, and the state of each monitor and service (1 on the series of its current state).

@@ -17,6 +17,8 @@ export interface EventConsumer {
    * Throwing rolls both back; the batch is offered again at the next poll.
    */
   handle(trx: Db, orgId: string, events: readonly StoredEvent[]): Promise<void>;
+  /** Called after a handled batch committed (e.g. to nudge the next stage, which can now see its effect). */
+  afterCommit?(): void;
 }
 
 export interface ConsumerSettings {
@@ -108,7 +110,7 @@ export class EventConsumerRunner {
 
   /** One batch in one transaction: claim a cursor, read past it, apply, advance. */
   private async step(skip: ReadonlySet<string>, claimed: { orgId?: string }): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    const handled = await this.db.transaction().execute(async (trx) => {
       const cursor = await this.log.claimCursor(trx, this.consumer.name, [...skip]);
       if (!cursor) return 0;
       claimed.orgId = cursor.orgId;
@@ -118,6 +120,8 @@ export class EventConsumerRunner {
       await this.log.advance(trx, this.consumer.name, cursor.orgId, events[events.length - 1]!.seq);
       return events.length;
     });
+    if (handled > 0) this.consumer.afterCommit?.();
+    return handled;
   }
 
   private async run(): Promise<void> {

@@ -1,0 +1,106 @@
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../shared/ids.ts';
+import type { AlertInstanceRepository } from '../alerts/alert-instance.repository.ts';
+import type { EventConsumer } from '../events/event.consumer.ts';
+import type { StoredEvent } from '../events/event.types.ts';
+import { buildRoutingTrees, groupKeyOf, routeAlert, type RoutingTrees } from '../routing/routing-tree.ts';
+import type { RoutingRepository } from '../routing/routing.repository.ts';
+import type { MutingContext, NotificationFlusher } from './notification-flush.service.ts';
+import { timingOf } from './notification-flush.service.ts';
+import { dueAfterChange } from './notification-group.logic.ts';
+import type { NotificationGroupRow, NotificationRepository } from './notification.repository.ts';
+
+type AlertChange = Extract<StoredEvent, { kind: 'alert.state_changed' }>;
+
+/** The labels routing matches on: the alert's own, plus `rule` (the rule's name) when the rule set none. */
+export function routingLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return { ...(labels.alertname !== undefined ? { rule: labels.alertname } : {}), ...labels };
+}
+
+/**
+ * The notification router as a consumer of the event log (docs/alerting.md, "Delivery"): an alert
+ * that fires is routed through its team's tree (or the organization's fallback) and joins the
+ * notification group of each route that reaches channels; an alert that resolves is marked
+ * resolved in every group it is in (wherever routing would send it now: its resolution follows its
+ * page). Each group's next flush moves as group_wait / group_interval say; a group already due
+ * (group_wait 0) is flushed here, in the consumer's transaction, so the outbox row commits with
+ * the cursor.
+ */
+export function notificationRouterConsumer(deps: {
+  repo: NotificationRepository;
+  routing: RoutingRepository;
+  instances: AlertInstanceRepository;
+  flusher: NotificationFlusher;
+  /** Called after a batch wrote outbox rows (the dispatcher looks at once). */
+  wrote?: (rows: number) => void;
+  now?: () => number;
+}): EventConsumer {
+  const now = deps.now ?? Date.now;
+  let pending = 0;
+  return {
+    name: 'notification-router',
+    start: 'latest',
+    async handle(trx: Db, orgId: string, events: readonly StoredEvent[]): Promise<void> {
+      pending = 0;
+      const changes = events.filter((e): e is AlertChange => e.kind === 'alert.state_changed' && (e.payload.to === 'firing' || (e.payload.to === 'resolved' && e.payload.from === 'firing')));
+      if (changes.length === 0) return;
+      const at = now();
+      let trees: RoutingTrees | undefined;
+      const touched = new Map<string, NotificationGroupRow>();
+      const schedule = async (group: NotificationGroupRow) => {
+        const due = dueAfterChange(timingOf(group), at);
+        const current = group.next_flush_at === null ? null : new Date(group.next_flush_at).getTime();
+        const next = current === null ? due : Math.min(current, due);
+        if (next !== current) await deps.repo.setDue(trx, group.id, new Date(next));
+        touched.set(group.id, { ...group, next_flush_at: new Date(next) });
+      };
+      for (const e of changes) {
+        const p = e.payload;
+        if (p.to === 'firing') {
+          trees ??= buildRoutingTrees(await deps.routing.policiesOfOrg(trx, orgId));
+          const labels = routingLabels(p.labels);
+          const instance = await deps.instances.get(trx, orgId, p.alert_id);
+          for (const route of routeAlert(trees, labels)) {
+            if (route.channelIds.length === 0) continue; // a policy without channels takes the alert on purpose: nowhere
+            const { key, groupLabels } = groupKeyOf(route, labels);
+            const { row: group } = await deps.repo.groupForRoute(trx, {
+              id: newId('notification_group'), org_id: orgId, route_key: key, team_id: route.scope === 'team' ? p.team_id : null, team_name: labels.team ?? '',
+              scope: route.scope, policy_ids: route.policyIds, channel_ids: route.channelIds, group_labels: groupLabels,
+              group_wait_ms: route.groupWaitMs, group_interval_ms: route.groupIntervalMs, repeat_interval_ms: route.repeatIntervalMs, mute_time_window_ids: route.muteTimeWindowIds, created_at: new Date(at),
+            });
+            const prev = await deps.repo.groupAlert(trx, group.id, p.alert_id);
+            await deps.repo.saveGroupAlert(trx, {
+              group_id: group.id, instance_id: p.alert_id, org_id: orgId, rule_id: p.rule_id, rule_name: labels.alertname ?? p.rule_id, severity: p.severity, state: 'firing',
+              labels: p.labels, annotations: (instance?.annotations as Record<string, string> | undefined) ?? prev?.annotations ?? {}, value: p.value,
+              starts_at: instance?.firing_since ? new Date(instance.firing_since) : e.at, ends_at: null, changed_at: e.at,
+              // Firing again before its resolution went out: the receiver still holds it as firing.
+              notified_firing_at: prev?.notified_firing_at ?? null, notified_resolved_at: null, suppressed_at: prev?.suppressed_at ?? null,
+            });
+            if (!prev || prev.state !== 'firing') await schedule(group);
+          }
+        } else {
+          for (const groupId of await deps.repo.groupsOfInstance(trx, orgId, p.alert_id)) {
+            const group = await deps.repo.lockGroup(trx, groupId);
+            const prev = group ? await deps.repo.groupAlert(trx, groupId, p.alert_id) : undefined;
+            if (!group || !prev || prev.state === 'resolved') continue;
+            await deps.repo.saveGroupAlert(trx, { ...prev, state: 'resolved', ends_at: e.at, changed_at: e.at, value: p.value ?? prev.value });
+            await schedule(group);
+          }
+        }
+      }
+      // Groups due already (group_wait 0s, or an interval long past) flush with this batch.
+      let muting: MutingContext | undefined;
+      for (const group of touched.values()) {
+        if (group.next_flush_at === null || new Date(group.next_flush_at).getTime() > at) continue;
+        const locked = await deps.repo.lockGroup(trx, group.id);
+        if (!locked) continue;
+        muting ??= await deps.flusher.muting(trx, orgId, at);
+        pending += await deps.flusher.flush(trx, locked, at, muting);
+      }
+    },
+    afterCommit() {
+      if (pending > 0) deps.wrote?.(pending);
+      pending = 0;
+    },
+  };
+}
