@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp } from '../src/app.ts';
+import { NotificationRepository } from '../src/modules/notifications/notification.repository.ts';
+import { newId } from '../src/shared/ids.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
 import { bodies, createWorld, expectOk, roles, targets, unique, type Role, type Target, type TeamFixture, type World } from './support/world.ts';
 
@@ -57,6 +59,8 @@ function specRows(path: string, key: keyof TeamFixture, create: (f: TeamFixture)
 
 /** One alert per fixture team (of a rule that is true at once), set up in before(). */
 const alertOfTeam = new Map<string, string>();
+/** One (suppressed, so never sent) notification per fixture team, on the team's channel, set up in before(). */
+const notificationOfTeam = new Map<string, string>();
 /** One active silence per fixture team, set up in before(). */
 const silenceOfTeam = new Map<string, string>();
 const silenceBody = (team: string) => ({ team_id: team, matchers: [{ label: 'service', operator: '=', value: 'checkout' }], starts_at: new Date().toISOString(), ends_at: new Date(Date.now() + 3_600_000).toISOString(), comment: 'matrix' });
@@ -166,6 +170,8 @@ const matrix: Record<string, Row> = {
   'GET /v1/alerts': { path: () => '/v1/alerts?limit=200', expect: listAll, listed: (f) => alertOfTeam.get(f.team)! },
   'GET /v1/alerts/{id}': { path: (f) => `/v1/alerts/${alertOfTeam.get(f.team)}`, expect: read },
   'GET /v1/alert-rules/{id}/status': { path: (f) => `/v1/alert-rules/${f.alertRule}/status`, expect: read },
+  'GET /v1/notifications': { path: () => '/v1/notifications?limit=200', expect: listAll, listed: (f) => notificationOfTeam.get(f.team)! },
+  'GET /v1/notifications/{id}': { path: (f) => `/v1/notifications/${notificationOfTeam.get(f.team)}`, expect: read },
 
   'GET /v1/audit': { path: () => '/v1/audit?limit=5', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] } },
 };
@@ -185,6 +191,10 @@ before(async () => {
     await api.app.alerts.evaluateRule(org_id, rule.id);
     const alert = await api.database.db.selectFrom('alert_instances').select('id').where('rule_id', '=', rule.id).executeTakeFirstOrThrow();
     alertOfTeam.set(f.team, alert.id);
+    const channel = await expectOk(api, 'POST', '/v1/channels', f.adminToken, bodies.channel(f.team));
+    const id = newId('notification');
+    await new NotificationRepository().insertNotifications(api.database.db, [{ id, org_id, team_id: f.team, group_id: 'ngr_matrix', channel_id: channel.id, channel_type: 'webhook', kind: 'firing', state: 'suppressed', dedup_key: `matrix-${f.team}`, alert_ids: [alert.id], message: { title: 'matrix', text: 'matrix' }, muted_by: [], next_attempt_at: new Date() }]);
+    notificationOfTeam.set(f.team, id);
     silenceOfTeam.set(f.team, (await expectOk(api, 'POST', '/v1/silences', f.adminToken, silenceBody(f.team))).id);
   }
 });
