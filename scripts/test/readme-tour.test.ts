@@ -32,6 +32,13 @@ test('every request of the tour succeeds and the ids it keeps are real', { skip 
   assert.ok(tour.vars.MON, 'the tour keeps its monitor id in MON');
 });
 
+test('the tour\'s routing test names its policy and channel as the ones that would page', { skip }, () => {
+  const answer = tour.documents.find((d) => Array.isArray((d as { routes?: unknown }).routes)) as { routes: Array<{ policies: Array<{ id: string }>; channels: Array<{ id: string }> }> } | undefined;
+  assert.ok(answer, tour.output);
+  assert.deepEqual(answer.routes.map((r) => [r.policies.map((p) => p.id), r.channels.map((c) => c.id)]), [[[tour.vars.POLICY], [tour.vars.HOOK]]]);
+  assert.ok(tour.vars.RULE, 'the tour keeps its rule id in RULE');
+});
+
 test('the tour\'s monitor goes up, and its SLA reads 100 % of the observed time', { skip, timeout: 90_000 }, async () => {
   const state = await waitFor('the tour monitor to be up', 75_000, async () => {
     const res = await api.call('GET', `/v1/monitors/${tour.vars.MON}/state`);
