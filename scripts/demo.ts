@@ -3,6 +3,8 @@ import { DeclareConflictError, declareFleet, type DeclareReport } from './demo/f
 import { createFleetModel } from './demo/fleet.model.ts';
 import { startFleet, type RunningFleet } from './demo/fleet.server.ts';
 import { fleetSummary } from './demo/fleet.summary.ts';
+import { formatPage, generateWebhookSecret } from './demo/pager.inbox.ts';
+import type { PagerTargets } from './demo/pager.declare.ts';
 import { PharosApiError, PharosClient } from './demo/pharos.client.ts';
 import { startZoneRunners, type ZoneRunners } from './demo/zone.runners.ts';
 
@@ -57,7 +59,7 @@ function readConfig(): Config {
   };
 }
 
-async function declare(config: Config, urls: ReadonlyMap<string, string>): Promise<DeclareReport> {
+async function declare(config: Config, urls: ReadonlyMap<string, string>, pagers: PagerTargets | undefined): Promise<DeclareReport> {
   if (!config.token) throw new PharosApiError('PHAROS_TOKEN is not set: export the org admin token printed by `npm start` (export PHAROS_TOKEN=phs_…), then run `npm run demo -- declare-only`.');
   const client = new PharosClient(config.apiUrl, config.token);
   process.stdout.write(`Waiting for the Pharos API at ${config.apiUrl} (up to ${config.apiWaitSeconds} s)…\n`);
@@ -69,6 +71,7 @@ async function declare(config: Config, urls: ReadonlyMap<string, string>): Promi
     urls,
     regions: config.regions,
     intervalSeconds: config.intervalSeconds,
+    pagers,
     log: (line) => process.stdout.write(`  ${line}\n`),
   });
 }
@@ -93,11 +96,14 @@ async function runFleet(config: Config, withDeclaration: boolean): Promise<void>
   const fleet = await startFleet({ basePort: config.basePort, controlPort: config.controlPort });
   const runners: { current?: ZoneRunners } = {};
   keepRunning(fleet, runners);
+  // Every page any team's pager receives is printed as it arrives, one line per alert.
+  fleet.pager.onPage((page) => process.stdout.write(`${formatPage(page)}\n`));
   let declared: DeclareReport | undefined;
   if (withDeclaration) {
     let refused: PharosApiError | undefined;
     try {
-      declared = await declare(config, new Map([...fleet.services].map(([name, s]) => [name, s.url])));
+      const pagers = { controlUrl: fleet.controlUrl!, secrets: fleet.pager.rotateSecrets() };
+      declared = await declare(config, new Map([...fleet.services].map(([name, s]) => [name, s.url])), pagers);
     } catch (error) {
       if (!(error instanceof PharosApiError)) throw error;
       refused = error;
@@ -124,15 +130,21 @@ async function runFleet(config: Config, withDeclaration: boolean): Promise<void>
 async function declareOnly(config: Config): Promise<void> {
   const model = createFleetModel();
   let urls: Map<string, string>;
+  let pagers: PagerTargets | undefined;
   const client = new ControlClient(`http://127.0.0.1:${config.controlPort}`);
   try {
     urls = new Map((await client.fleet()).services.map((s) => [s.name, s.url]));
+    // The running demo serves the pagers: it gets the new secrets before the channels do.
+    const secrets = Object.fromEntries(model.teams.map((t) => [t.name, generateWebhookSecret()]));
+    await client.setPagerSecrets(secrets);
+    pagers = { controlUrl: client.baseUrl, secrets };
   } catch (error) {
     if (config.basePort === undefined) throw error;
     urls = new Map(model.services.map((s, i) => [s.name, `http://127.0.0.1:${config.basePort! + i}`]));
+    process.stdout.write('No running demo answers on the control port: the teams\' pagers are not declared (they live in the running demo).\n');
   }
-  const report = await declare(config, urls);
-  process.stdout.write(`Declared ${report.monitorIds.size} monitors of ${model.services.length} services in ${config.apiUrl}.\n`);
+  const report = await declare(config, urls, pagers);
+  process.stdout.write(`Declared ${report.monitorIds.size} monitors of ${model.services.length} services in ${config.apiUrl}${report.pagers ? `, and a pager per team (${model.teams.length})` : ''}.\n`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -145,6 +157,12 @@ async function main(argv: string[]): Promise<void> {
   if (command === undefined) return runFleet(config, true);
   if (command === 'fleet-only') return runFleet(config, false);
   if (command === 'declare-only') return declareOnly(config);
+  if (command === 'pages') {
+    if (argv.length !== 1) throw new UsageError('Usage: npm run demo -- pages');
+    const pages = await new ControlClient(`http://127.0.0.1:${config.controlPort}`).pages();
+    process.stdout.write(pages.length ? `${pages.map(formatPage).join('\n')}\n` : 'No pages yet: no team has been paged since the demo started.\n');
+    return;
+  }
   if (isControlCommand(command)) {
     const status = await new ControlClient(`http://127.0.0.1:${config.controlPort}`).run(argv);
     process.stdout.write(`${status.summary}\n`);

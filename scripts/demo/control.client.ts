@@ -1,6 +1,7 @@
 import type { FleetStatus } from './fleet.control.ts';
 import type { DependencyEdge } from './fleet.model.ts';
 import type { RunningService } from './fleet.server.ts';
+import type { Page } from './pager.inbox.ts';
 
 // Talks to the control server of a running demo: the `npm run demo -- <command>` CLI and
 // `declare-only` (which needs the running fleet's URLs).
@@ -18,7 +19,8 @@ export const controlUsage = `Control commands (talk to the running demo's contro
   slow <service> <ms>    every response of the service is delayed by <ms> (0 removes it)
   cut <from> <to>        from's calls to <to> fail as if a network policy blocked them
   heal [<service>|all]   remove the faults of one service, or all of them
-  status                 list the current faults`;
+  status                 list the current faults
+  pages                  list the pages the teams' pagers received (who got paged, and the resolutions)`;
 
 /** The HTTP request a CLI command maps to. */
 export function controlRequest(args: readonly string[]): { method: 'GET' | 'POST'; path: string } {
@@ -58,27 +60,38 @@ export class ControlClient {
     return (await this.request(method, path)) as FleetStatus & { summary: string };
   }
 
+  /** The pages the running demo's pagers received, oldest first. */
+  async pages(): Promise<Page[]> {
+    return ((await this.request('GET', '/pages')) as { pages: Page[] }).pages;
+  }
+
+  /** Hands the teams' new signing secrets to the running demo's pagers (write-only). */
+  async setPagerSecrets(secrets: Readonly<Record<string, string>>): Promise<void> {
+    await this.request('POST', '/pager-secrets', JSON.stringify(secrets));
+  }
+
   /** The running fleet's services and edges. */
   async fleet(): Promise<{ services: RunningService[]; edges: DependencyEdge[] }> {
     return (await this.request('GET', '/fleet')) as { services: RunningService[]; edges: DependencyEdge[] };
   }
 
-  private async request(method: 'GET' | 'POST', path: string): Promise<unknown> {
+  private async request(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
     let res: Response;
     try {
-      res = await fetch(this.baseUrl + path, { method, signal: AbortSignal.timeout(5000) });
+      res = await fetch(this.baseUrl + path, { method, body, headers: body === undefined ? {} : { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       throw new ControlClientError(`No demo control server answers at ${this.baseUrl} (${cause}). Start the demo first with \`npm run demo\` (or \`npm run demo -- fleet-only\`), or set PHAROS_DEMO_CONTROL_PORT to its port.`);
     }
     const text = await res.text();
-    let body: unknown;
+    if (res.status === 204) return undefined;
+    let answer: unknown;
     try {
-      body = JSON.parse(text);
+      answer = JSON.parse(text);
     } catch {
       throw new ControlClientError(`${this.baseUrl} is not a demo control server (it answered ${res.status} with something other than JSON).`);
     }
-    if (!res.ok) throw new ControlClientError((body as { detail?: string }).detail ?? `The control server answered ${res.status}.`);
-    return body;
+    if (!res.ok) throw new ControlClientError((answer as { detail?: string }).detail ?? `The control server answered ${res.status}.`);
+    return answer;
   }
 }

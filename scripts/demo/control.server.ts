@@ -4,6 +4,7 @@ import { ControlError, describeStatus, type FleetControl, type FleetStatus } fro
 import { dependencyEdges, type FleetModel } from './fleet.model.ts';
 import type { RunningService } from './fleet.server.ts';
 import { closeAll, listen } from './loopback.http.ts';
+import type { PagerInbox } from './pager.inbox.ts';
 
 // The control server of a running demo, on 127.0.0.1: fault injection over HTTP (used by the CLI
 // and by the HTML page at GET /), and the fleet's URLs for `npm run demo -- declare-only`.
@@ -15,6 +16,9 @@ import { closeAll, listen } from './loopback.http.ts';
 //   POST /slow/{service}/{ms}   every response is delayed (0 removes the delay)
 //   POST /cut/{from}/{to}       from's calls to `to` are dropped; both /health stay 200
 //   POST /heal[/{service}|/all] remove faults
+//   POST /pages/{team}          a team's pager: Standard Webhooks-signed notifications from Pharos
+//   GET  /pages                 the pages received, oldest first
+//   POST /pager-secrets         {"<team>": "whsec_…"}: the teams' signing secrets (write-only), from declare-only
 
 export interface ControlServer {
   url: string;
@@ -26,12 +30,39 @@ export interface ControlServerOptions {
   model: FleetModel;
   services: Map<string, RunningService>;
   port: number;
+  /** The teams' pagers; absent: no /pages routes. */
+  pager?: PagerInbox;
+}
+
+const MAX_PAGE_BYTES = 1024 * 1024;
+
+/** Reads a request body as text, up to `max` bytes; undefined when larger. */
+function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > max) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(undefined));
+  });
 }
 
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { control, model, services } = options;
   const server = createServer((req, res) => {
     try {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (options.pager && req.method === 'POST' && (path.startsWith('/pages/') || path === '/pager-secrets')) {
+        pagerRoute(options.pager, req, res, path).catch((error: unknown) => problem(res, 500, 'internal_error', (error as Error).message));
+        return;
+      }
       route(req, res);
     } catch (error) {
       if (error instanceof ControlError) problem(res, error.status, error.code, error.message);
@@ -47,10 +78,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
     if (method === 'GET') {
       if (parts.length === 0) return html(res, page(model, services));
       if (parts.length === 1 && parts[0] === 'status') return statusJson(res, control.status());
+      if (parts.length === 1 && parts[0] === 'pages' && options.pager) return json(res, 200, { pages: options.pager.list() });
       if (parts.length === 1 && parts[0] === 'fleet') {
         return json(res, 200, { services: [...services.values()], edges: dependencyEdges(model), control: control.status() });
       }
-      return problem(res, 404, 'not_found', `No such page: ${url.pathname}. Try GET /, /status or /fleet.`);
+      return problem(res, 404, 'not_found', `No such page: ${url.pathname}. Try GET /, /status, /fleet or /pages.`);
     }
     if (method !== 'POST') return problem(res, 405, 'method_not_allowed', 'Use GET to read and POST to change the fleet.');
     // A page on another origin must not drive the demo through the browser.
@@ -75,6 +107,41 @@ export async function startControlServer(options: ControlServerOptions): Promise
         break;
     }
     return problem(res, 404, 'not_found', `Unknown command ${url.pathname}. Use POST /break/{service}, /slow/{service}/{ms}, /cut/{from}/{to} or /heal[/{service}].`);
+  }
+
+  async function pagerRoute(pager: PagerInbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    // A page on another origin must not drive the demo through the browser (Pharos sends no Origin).
+    const origin = req.headers.origin;
+    if (origin && origin !== `http://${req.headers.host}`) return problem(res, 403, 'forbidden', 'Cross-origin requests are refused.');
+    const body = await readBody(req, MAX_PAGE_BYTES);
+    if (body === undefined) return problem(res, 413, 'payload_too_large', `The body is larger than ${MAX_PAGE_BYTES} bytes.`);
+    if (path === '/pager-secrets') {
+      let secrets: unknown;
+      try {
+        secrets = JSON.parse(body);
+      } catch {
+        return problem(res, 400, 'invalid_json', 'Send a JSON object {"<team>": "whsec_…"}.');
+      }
+      if (!secrets || typeof secrets !== 'object' || Array.isArray(secrets) || !Object.values(secrets).every((v) => typeof v === 'string' && /^whsec_[A-Za-z0-9+/=]{32,88}$/.test(v))) {
+        return problem(res, 422, 'validation_failed', 'Send a JSON object {"<team>": "whsec_…"}, each secret "whsec_" and the base64 of 24 to 64 bytes.');
+      }
+      try {
+        pager.setSecrets(secrets as Record<string, string>);
+      } catch (error) {
+        return problem(res, 422, 'validation_failed', (error as Error).message);
+      }
+      res.writeHead(204).end();
+      return;
+    }
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts.length !== 2) return problem(res, 404, 'not_found', 'Pages go to POST /pages/{team}.');
+    const answer = pager.receive(parts[1]!, req.headers, body);
+    if (answer.status === 204) {
+      res.writeHead(204).end();
+      return;
+    }
+    const code = answer.status === 401 ? 'unauthorized' : answer.status === 404 ? 'not_found' : 'invalid_notification';
+    return problem(res, answer.status, code, answer.detail);
   }
 
   await listen(server, options.port, `the demo control server on 127.0.0.1:${options.port}`);

@@ -1,6 +1,7 @@
 import { CALLER_HEADER, dependencyEdges, HEALTH_PATH, type EndpointModel, type FleetModel, type ServiceModel } from './fleet.model.ts';
 import { PharosClient } from './pharos.client.ts';
 import { blocks, DeclareConflictError, DEMO_TAG, isSubset, type Conflict } from './fleet.preflight.ts';
+import { declarePagers, pagerConflicts, readPagerObjects, type PagerCounts, type PagerTargets } from './pager.declare.ts';
 
 // Declares the fleet in Pharos through the REST API: teams, services, dependency edges and
 // monitors. Idempotent: existing objects are found by name and left alone (or replaced when they
@@ -18,6 +19,8 @@ export interface DeclareOptions {
   /** Regions to run the monitors from; empty = every region with live runners. */
   regions?: string[];
   intervalSeconds?: number;
+  /** The teams' pagers to declare (channel, routing policy, alert rules per team); absent: none are declared. */
+  pagers?: PagerTargets;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -35,6 +38,8 @@ export interface DeclareReport {
   monitors: Counts;
   /** Monitor name → id, for the summary. */
   monitorIds: Map<string, string>;
+  /** What was declared for the teams' pagers, when asked. */
+  pagers?: PagerCounts;
 }
 
 export type MonitorRole = 'health' | 'business' | 'edge';
@@ -156,7 +161,12 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   const existingTeams = new Map(teams.map((t) => [t.name, t]));
   const existingServices = new Map((await client.list<Service>('/v1/services')).map((s) => [s.name, s]));
   const existingMonitors = new Map((await client.list<Monitor>('/v1/monitors')).map((m) => [`${m.service_id}\u0000${m.name}`, m]));
+  const pagerObjects = options.pagers ? await readPagerObjects(client) : undefined;
   const conflicts = findConflicts(model, monitors, { teams, existingTeams, existingServices, existingMonitors });
+  if (pagerObjects) {
+    const known = new Map(model.teams.flatMap((t) => (existingTeams.has(t.name) ? [[t.name, existingTeams.get(t.name)!.id] as const] : [])));
+    conflicts.push(...pagerConflicts(known, pagerObjects));
+  }
   if (conflicts.length) throw new DeclareConflictError(conflicts);
 
   // Teams, found by name.
@@ -229,6 +239,13 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
     }
   });
   log(`monitors: ${describe(report.monitors)}`);
+
+  // The teams' pagers, last: a rule pages only once its team's route exists.
+  if (options.pagers && pagerObjects) {
+    report.pagers = await declarePagers(client, teamIds, options.pagers, pagerObjects);
+    log(`pagers: channels ${describe(report.pagers.channels)}; routing policies ${describe(report.pagers.policies)}; alert rules ${describe(report.pagers.rules)}`);
+    if (report.pagers.kept.length) log(`pagers kept as you pointed them (not at the demo): ${report.pagers.kept.join(', ')}`);
+  }
   return report;
 }
 

@@ -16,7 +16,7 @@ interface Existing {
 
 /** An existing object in the way of the declaration. */
 export interface Conflict {
-  kind: 'service' | 'monitor';
+  kind: 'service' | 'monitor' | 'channel' | 'alert rule';
   /** "carrier-api", or "carrier-api/carrier-api-health" for a monitor. */
   name: string;
   id: string;
@@ -51,9 +51,9 @@ export class DeclareConflictError extends PharosApiError {
       [
         `${conflicts.length} existing object(s) have names the demo needs but were not declared by it (they lack the tag source=${DEMO_TAG.source}); nothing was created:`,
         ...lines,
-        'Service names are unique in the organization and monitor names within their service. Either rename or delete these objects',
+        'Service names are unique in the organization, monitor names within their service, channel and alert rule names within their team. Either rename or delete these objects',
         '(delete a service\'s monitors first: DELETE /v1/monitors/{id}, then DELETE /v1/services/{id}?cascade=true, which also deletes its dependency edges), or add the tag',
-        `source=${DEMO_TAG.source} to let the demo take them over, then run \`npm run demo -- declare-only\`. Or declare the demo in another organization.`,
+        `source=${DEMO_TAG.source} (an alert rule: the label) to let the demo take them over, then run \`npm run demo -- declare-only\`. Or declare the demo in another organization.`,
       ].join('\n'),
       409,
       'conflict',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { FleetControl } from './fleet.control.ts';
 import { startControlServer, type ControlServer } from './control.server.ts';
 import { closeAll, listen, LOOPBACK } from './loopback.http.ts';
+import { PagerInbox } from './pager.inbox.ts';
 import { CALLER_HEADER, createFleetModel, endpointsOf, HEALTH_PATH, modelErrors, type DownstreamCall, type EndpointModel, type FleetModel, type HttpMethod, type ServiceModel } from './fleet.model.ts';
 
 // The simulator: one node:http server per service on 127.0.0.1. Business endpoints really call
@@ -40,6 +41,8 @@ export interface RunningFleet {
   control: FleetControl;
   /** URL of the control server, when one was started. */
   controlUrl: string | undefined;
+  /** The teams' pagers, served by the control server at POST /pages/{team} (without one, nothing reaches them). */
+  pager: PagerInbox;
   stop(): Promise<void>;
 }
 
@@ -169,10 +172,11 @@ export async function startFleet(options: FleetOptions = {}): Promise<RunningFle
     model.services.map((s) => [s.name, { name: s.name, team: s.team, kind: s.kind, url: urls.get(s.name)!, endpoints: endpointsOf(s) }]),
   );
 
+  const pager = new PagerInbox(model.teams.map((t) => t.name));
   let controlServer: ControlServer | undefined;
   if (options.controlPort !== undefined) {
     try {
-      controlServer = await startControlServer({ control, model, services, port: options.controlPort });
+      controlServer = await startControlServer({ control, model, services, port: options.controlPort, pager });
     } catch (error) {
       await closeAll(servers);
       agent.destroy();
@@ -185,6 +189,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<RunningFle
     services,
     control,
     controlUrl: controlServer?.url,
+    pager,
     async stop() {
       stopping = true;
       for (const t of timers) clearTimeout(t);

@@ -28,6 +28,12 @@ export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, Ru
       `  dependencies ${describe(declared.dependencies)}; monitors ${describe(declared.monitors)}.`,
       'Monitors run on runners; edge monitors only on runners labelled with the caller team\'s zone (see docs/demo.md#runners).',
     );
+    if (declared.pagers) {
+      lines.push(
+        `Pagers: each team's channel demo-pager (signed webhook) posts to ${controlUrl ?? '<control>'}/pages/<team>; rules <team>-service-unhealthy and <team>-path-blocked page the team.`,
+        '  Pages print here as they arrive; `npm run demo -- pages` lists them (docs/demo.md#who-gets-paged).',
+      );
+    }
   }
   lines.push(
     '',
@@ -36,6 +42,7 @@ export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, Ru
     '  curl -i ' + `${services.get('shipping-integration')?.url ?? ''}/rates` + '     # 502: the business endpoint fails',
     '  curl -i ' + `${services.get('shipping-integration')?.url ?? ''}/health` + '    # 200: /health stays green',
     '  Pharos: monitors shipping-integration-get-rates and shipping-integration-reaches-carrier-api go down; shipping-integration-health stays up.',
+    ...(declared?.pagers ? ['  Paged: fulfillment only (PAGE → fulfillment  FIRING  critical  fulfillment-path-blocked …); heal all brings its RESOLVED page.'] : []),
     '  npm run demo -- heal all',
     'Other commands: npm run demo -- break <service> | slow <service> <ms> | heal [<service>|all] | status',
     '',
