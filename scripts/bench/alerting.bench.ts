@@ -126,7 +126,8 @@ try {
     config: c,
     firing: summarize(trials.map((t, i) => (arrival(c, i, 'firing', t.flippedAt) ?? NaN) - t.flippedAt)),
     resolved: summarize(trials.map((t, i) => (arrival(c, i, 'firing', t.flippedAt) === undefined ? NaN : (arrival(c, i, 'resolved', t.recoveredAt) ?? NaN) - t.recoveredAt))),
-    pages: receiver.pages(c.channel).length,
+    // Pages about the flips (not the channel tests): one firing and one resolved per flip is exact.
+    pages: receiver.pages(c.channel).filter((p) => trials.some((_, i) => c.statuses(p, i).length > 0)).length,
   }));
 
   const throughput = side.throughputNames.length > 0 ? await measureThroughput(side) : undefined;
