@@ -45,7 +45,7 @@ import { notificationRouterConsumer } from './modules/notifications/notification
 import { NotificationRepository } from './modules/notifications/notification.repository.ts';
 import { notificationRoutes } from './modules/notifications/notification.routes.ts';
 import { NotificationService } from './modules/notifications/notification.service.ts';
-import { PollingLoop } from './modules/notifications/polling.loop.ts';
+import { PollingLoop } from './polling.loop.ts';
 import { defaultRetryPolicy } from './modules/notifications/retry.policy.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
 import { sloKind } from './modules/slos/slo.kind.ts';

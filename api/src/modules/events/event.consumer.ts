@@ -1,6 +1,5 @@
-import { AsyncResource } from 'node:async_hooks';
 import type { Db } from '../../db/database.ts';
-import { FailureStreak } from '../../observability/failure-streak.ts';
+import { PollingLoop } from '../../polling.loop.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { CursorStart, EventLogRepository } from './event-log.repository.ts';
 import type { StoredEvent } from './event.types.ts';
@@ -37,23 +36,19 @@ export const defaultConsumerSettings: ConsumerSettings = { pollMs: 500, batchSiz
  * The loop polls; `nudge()` (called after an ingest commits) only shortens the wait.
  */
 export class EventConsumerRunner {
-  private readonly streak: FailureStreak;
-  private stopped = true;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private nudged = false;
-  // The loop runs in the async context of start(), never in that of a request that nudged it (whose
-  // ambient transaction it must not join).
-  private readonly detached = AsyncResource.bind((work: () => Promise<void>) => work());
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly db: Db,
     private readonly log: EventLogRepository,
     private readonly consumer: EventConsumer,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly settings: ConsumerSettings = defaultConsumerSettings,
   ) {
-    this.streak = new FailureStreak(logger, { fields: { consumer: consumer.name }, unavailable: 'event consumer paused: database unavailable', failed: 'event consumer batch failed; it is retried', recovered: 'event consumer recovered' });
+    // drain() empties the log before it returns, so a pass reports no work left.
+    this.loop = new PollingLoop(consumer.name, async () => (await this.drain(), 0), logger, settings.pollMs, {
+      fields: { consumer: consumer.name }, unavailable: 'event consumer paused: database unavailable', failed: 'event consumer batch failed; it is retried', recovered: 'event consumer recovered',
+    });
   }
 
   get name(): string {
@@ -61,23 +56,17 @@ export class EventConsumerRunner {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.loop = this.detached(() => this.run());
+    this.loop.start();
   }
 
   /** Stops polling and waits for the batch in hand to commit or roll back. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
-    this.loop = undefined;
+    await this.loop.stop();
   }
 
   /** Asks for a poll now: new events were committed. */
   nudge(): void {
-    this.nudged = true;
-    this.wake?.();
+    this.loop.nudge();
   }
 
   /**
@@ -102,7 +91,7 @@ export class EventConsumerRunner {
         skip.add(claimed.orgId);
         firstError ??= error;
       }
-      if (this.stopped && this.loop) break;
+      if (this.loop.stopping) break;
     }
     if (firstError !== undefined) throw firstError;
     return total;
@@ -122,27 +111,5 @@ export class EventConsumerRunner {
     });
     if (handled > 0) this.consumer.afterCommit?.();
     return handled;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.nudged = false;
-      try {
-        await this.drain();
-        this.streak.succeeded();
-      } catch (error) {
-        this.streak.failed(error);
-      }
-      if (this.stopped || this.nudged) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, this.settings.pollMs);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.wake = done;
-      });
-      this.wake = undefined;
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
-import type { BackgroundLoop } from '../../background.ts';
-import { FailureStreak } from '../../observability/failure-streak.ts';
-import type { Logger } from '../../observability/logger.ts';
+import type { BackgroundLoop } from './background.ts';
+import { FailureStreak, type FailureStreakLog } from './observability/failure-streak.ts';
+import type { Logger } from './observability/logger.ts';
 
 /**
  * Runs `pass` on every replica until stopped: again at once while it reports work done, else after
@@ -10,6 +10,7 @@ import type { Logger } from '../../observability/logger.ts';
  */
 export class PollingLoop implements BackgroundLoop {
   private stopped = true;
+  private stopRequested = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private nudged = false;
@@ -22,17 +23,25 @@ export class PollingLoop implements BackgroundLoop {
     private readonly pass: () => Promise<number>,
     logger: Logger,
     private readonly pollMs: number,
+    log: FailureStreakLog = { fields: { loop: name }, unavailable: `${name} paused: database unavailable`, failed: `${name} failed; it is retried`, recovered: `${name} recovered` },
   ) {
-    this.streak = new FailureStreak(logger, { fields: { loop: name }, unavailable: `${name} paused: database unavailable`, failed: `${name} failed; it is retried`, recovered: `${name} recovered` });
+    this.streak = new FailureStreak(logger, log);
+  }
+
+  /** True once stop() was called on the running loop: a pass in progress may end early (a pass run directly, without start(), never is). */
+  get stopping(): boolean {
+    return this.stopRequested;
   }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopRequested = false;
     this.loop = this.detached(() => this.run());
   }
 
   async stop(): Promise<void> {
+    if (this.loop) this.stopRequested = true;
     this.stopped = true;
     this.wake?.();
     await this.loop;
