@@ -50,6 +50,13 @@ export interface EvaluationScope {
   subjects: ReadonlySet<string>;
 }
 
+/**
+ * Where one evaluation's state changes go instead of the service's sink: the event consumer
+ * collects a whole batch's and appends them once, at the end of its transaction, so the
+ * organization's event-append lock (which ingest needs too) is held only from there to the commit.
+ */
+export type ChangeCollector = AlertStateChange[];
+
 interface Binding {
   /** Identity labels, hashed into the instance key (ids, so renames keep the instance). */
   identity: Record<string, string>;
@@ -100,6 +107,11 @@ export class AlertEvaluationService {
     private readonly failed: (ruleId: string, error: unknown) => void = () => {},
   ) {}
 
+  /** Writes collected state changes to the event log (the last write of the collector's transaction). */
+  async flushChanges(trx: Db, changes: readonly AlertStateChange[]): Promise<void> {
+    if (changes.length && this.sink) await this.sink(trx, changes);
+  }
+
   /** Evaluates one rule in its own transaction. */
   async evaluateRule(orgId: string, ruleId: string, now: number = Date.now()): Promise<RuleEvaluation | undefined> {
     return this.db.transaction().execute((trx) => this.evaluateIn(trx, orgId, ruleId, now));
@@ -111,10 +123,12 @@ export class AlertEvaluationService {
    * writes undone, its status shows the error, and the caller's transaction goes on with the other
    * rules; only a database that is gone fails the caller (its batch is offered again).
    */
-  async evaluateIn(trx: Db, orgId: string, ruleId: string, now: number, scope?: EvaluationScope): Promise<RuleEvaluation | undefined> {
+  async evaluateIn(trx: Db, orgId: string, ruleId: string, now: number, scope?: EvaluationScope, collect?: ChangeCollector): Promise<RuleEvaluation | undefined> {
     const started = performance.now();
     try {
-      return await this.instances.inSavepoint(trx, () => this.evaluateUnguarded(trx, orgId, ruleId, now, started, scope));
+      const result = await this.instances.inSavepoint(trx, () => this.evaluateUnguarded(trx, orgId, ruleId, now, started, scope, collect === undefined));
+      if (collect && result) collect.push(...result.changes);
+      return result;
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
       const message = `the evaluation failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -125,7 +139,7 @@ export class AlertEvaluationService {
     }
   }
 
-  private async evaluateUnguarded(trx: Db, orgId: string, ruleId: string, now: number, started: number, requested: EvaluationScope | undefined): Promise<RuleEvaluation | undefined> {
+  private async evaluateUnguarded(trx: Db, orgId: string, ruleId: string, now: number, started: number, requested: EvaluationScope | undefined, sinkNow: boolean): Promise<RuleEvaluation | undefined> {
     const row = await this.rules.get(trx, orgId, ruleId, true);
     if (!row) return undefined;
     const spec = row.spec as unknown as RuleSpec;
@@ -201,7 +215,7 @@ export class AlertEvaluationService {
     await this.instances.addHistory(trx, history);
     const durationMs = performance.now() - started;
     await this.instances.saveStatus(trx, { rule_id: ruleId, org_id: orgId, last_eval_at: new Date(now), duration_ms: Math.round(durationMs * 1000) / 1000, error, instances: scope ? null : keys.size, no_data_reason: noDataReason });
-    if (changes.length && this.sink) await this.sink(trx, changes);
+    if (changes.length && this.sink && sinkNow) await this.sink(trx, changes);
     this.observe(durationMs / 1000);
     return { ruleId, evaluated: results.size, changes, error, durationMs };
   }

@@ -1,30 +1,32 @@
 import type { Db } from '../../db/database.ts';
 import type { EventConsumer } from '../events/event.consumer.ts';
 import type { StoredEvent } from '../events/event.types.ts';
-import type { AlertEvaluationService } from './alert-evaluation.service.ts';
+import type { AlertEvaluationService, AlertStateChange } from './alert-evaluation.service.ts';
 import type { AlertInstanceRepository } from './alert-instance.repository.ts';
 
 type ChangedSubject = { type: 'monitor' | 'service'; id: string };
+type Subjects = Map<string, ChangedSubject>;
 
 /**
  * What a batch of events asks the evaluator to look at: the monitors and services whose state
- * changed or whose health metrics were recorded (as `monitor:<id>` / `service:<id>`), and the rules
- * that were created or changed.
+ * changed (or whose unknown state changed cause), those that only reported health metrics, as
+ * `monitor:<id>` / `service:<id>`, and the rules that were created or changed.
  */
-export function changesOf(events: readonly StoredEvent[]): { subjects: Map<string, ChangedSubject>; rules: Set<string> } {
-  const subjects = new Map<string, ChangedSubject>();
+export function changesOf(events: readonly StoredEvent[]): { states: Subjects; metrics: Subjects; rules: Set<string> } {
+  const states: Subjects = new Map();
+  const metrics: Subjects = new Map();
   const rules = new Set<string>();
-  const add = (type: ChangedSubject['type'], id: string) => subjects.set(`${type}:${id}`, { type, id });
+  const add = (to: Subjects, type: ChangedSubject['type'], id: string) => to.set(`${type}:${id}`, { type, id });
   for (const e of events) {
     switch (e.kind) {
       case 'state.transition':
-        add(e.payload.subject_type === 'service' ? 'service' : 'monitor', e.payload.subject_id);
-        break;
-      case 'metrics.recorded':
-        for (const id of e.payload.monitor_ids) add('monitor', id);
+        add(states, e.payload.subject_type === 'service' ? 'service' : 'monitor', e.payload.subject_id);
         break;
       case 'slot.cause_changed':
-        add('monitor', e.payload.monitor_id);
+        add(states, 'monitor', e.payload.monitor_id);
+        break;
+      case 'metrics.recorded':
+        for (const id of e.payload.monitor_ids) add(metrics, 'monitor', id);
         break;
       case 'alert_rule.changed':
         rules.add(e.payload.rule_id);
@@ -33,33 +35,44 @@ export function changesOf(events: readonly StoredEvent[]): { subjects: Map<strin
         break;
     }
   }
-  return { subjects, rules };
+  for (const key of states.keys()) metrics.delete(key);
+  return { states, metrics, rules };
 }
 
 /**
- * The alert evaluator as a consumer of the event log. A batch of state transitions (and of recorded
- * health metrics, and of rule changes) re-evaluates, inside the batch's transaction (so the cursor
- * moves with the alert changes it caused and a crash between them loses nothing):
+ * The alert evaluator as a consumer of the event log. A batch re-evaluates, inside the batch's
+ * transaction (so the cursor moves with the alert changes it caused and a crash between them loses
+ * nothing):
  * - every rule that was created or changed, whole;
- * - every rule that names an affected monitor or service (alert_rule_references), whole;
+ * - every rule that names a monitor or service whose state changed (alert_rule_references), whole;
+ *   for a monitor that only reported health metrics, only such rules that are time-based (a rule
+ *   over states does not change with a metric);
  * - every selector rule over an affected kind of subject (alert_rule_traits), for the affected
- *   subjects only: the other subjects' instances did not change, and the tick evaluates them all.
+ *   subjects only (time-based ones only for metrics): the other subjects' instances did not change,
+ *   and the tick evaluates them all.
+ * The batch's alert state changes are appended to the log once, at the end.
  */
 export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, instances: AlertInstanceRepository, now: () => number = Date.now): EventConsumer {
   return {
     name: 'alert-evaluator',
     start: 'latest',
     async handle(trx: Db, orgId: string, events: readonly StoredEvent[]): Promise<void> {
-      const { subjects, rules } = changesOf(events);
-      if (subjects.size === 0 && rules.size === 0) return;
-      const named = new Set([...rules, ...(await instances.rulesNaming(trx, orgId, [...subjects.values()]))]);
-      const kinds = [...new Set([...subjects.values()].map((s) => s.type))];
-      const selecting = (await instances.rulesSelecting(trx, orgId, kinds)).filter((id) => !named.has(id));
-      const scope = { subjects: new Set(subjects.keys()) };
+      const { states, metrics, rules } = changesOf(events);
+      if (states.size === 0 && metrics.size === 0 && rules.size === 0) return;
+      const whole = new Set([...rules, ...(await instances.rulesNaming(trx, orgId, [...states.values()])), ...(await instances.rulesNaming(trx, orgId, [...metrics.values()], true))]);
+      const scoped = new Map<string, Set<string>>();
+      const addScoped = (ids: string[], keys: Iterable<string>) => {
+        for (const id of ids) if (!whole.has(id)) scoped.set(id, new Set([...(scoped.get(id) ?? []), ...keys]));
+      };
+      const kinds = (s: Subjects) => [...new Set([...s.values()].map((x) => x.type))];
+      addScoped(await instances.rulesSelecting(trx, orgId, kinds(states)), states.keys());
+      addScoped(await instances.rulesSelecting(trx, orgId, kinds(metrics), true), metrics.keys());
+      const changes: AlertStateChange[] = [];
       // The clock is read per rule, as the tick does: a batch can take a while, and an instance must
       // not be stamped earlier than the results that changed it.
-      for (const ruleId of [...named].sort()) await evaluation.evaluateIn(trx, orgId, ruleId, now());
-      for (const ruleId of selecting.sort()) await evaluation.evaluateIn(trx, orgId, ruleId, now(), scope);
+      for (const ruleId of [...whole].sort()) await evaluation.evaluateIn(trx, orgId, ruleId, now(), undefined, changes);
+      for (const [ruleId, subjects] of [...scoped].sort(([a], [b]) => (a < b ? -1 : 1))) await evaluation.evaluateIn(trx, orgId, ruleId, now(), { subjects }, changes);
+      await evaluation.flushChanges(trx, changes);
     },
   };
 }

@@ -72,24 +72,25 @@ export class AlertInstanceRepository {
       .execute();
   }
 
-  /** Ids of the rules whose expressions name any of these subjects. */
-  async rulesNaming(db: Db, orgId: string, subjects: ReadonlyArray<{ type: 'monitor' | 'service' | 'slo'; id: string }>): Promise<string[]> {
+  /** Ids of the rules whose expressions name any of these subjects (only time-based ones: those a metric can change). */
+  async rulesNaming(db: Db, orgId: string, subjects: ReadonlyArray<{ type: 'monitor' | 'service' | 'slo'; id: string }>, timeBasedOnly = false): Promise<string[]> {
     if (subjects.length === 0) return [];
-    const rows = await db
-      .selectFrom('alert_rule_references')
-      .select('rule_id')
+    let q = db
+      .selectFrom('alert_rule_references as r')
+      .select('r.rule_id')
       .distinct()
-      .where('org_id', '=', orgId)
-      .where((eb) => eb.or(subjects.map((s) => eb.and([eb('subject_type', '=', s.type), eb('subject_id', '=', s.id)]))))
-      .execute();
-    return rows.map((r) => r.rule_id);
+      .where('r.org_id', '=', orgId)
+      .where((eb) => eb.or(subjects.map((s) => eb.and([eb('r.subject_type', '=', s.type), eb('r.subject_id', '=', s.id)]))));
+    if (timeBasedOnly) q = q.innerJoin('alert_rule_traits as t', 't.rule_id', 'r.rule_id').where('t.time_based', '=', true);
+    return (await q.execute()).map((r) => r.rule_id);
   }
 
-  /** Ids of the rules whose selector fans out over one of these subject kinds. */
-  async rulesSelecting(db: Db, orgId: string, kinds: ReadonlyArray<'monitor' | 'service' | 'slo'>): Promise<string[]> {
+  /** Ids of the rules whose selector fans out over one of these subject kinds (only time-based ones: those a metric can change). */
+  async rulesSelecting(db: Db, orgId: string, kinds: ReadonlyArray<'monitor' | 'service' | 'slo'>, timeBasedOnly = false): Promise<string[]> {
     if (kinds.length === 0) return [];
-    const rows = await db.selectFrom('alert_rule_traits').select('rule_id').where('org_id', '=', orgId).where('selector_kind', 'in', [...kinds]).execute();
-    return rows.map((r) => r.rule_id);
+    let q = db.selectFrom('alert_rule_traits').select('rule_id').where('org_id', '=', orgId).where('selector_kind', 'in', [...kinds]);
+    if (timeBasedOnly) q = q.where('time_based', '=', true);
+    return (await q.execute()).map((r) => r.rule_id);
   }
 
   /** The team's name (for instance labels). */
