@@ -280,7 +280,7 @@ export function createApp(options: AppOptions): App {
     ],
     options.logger,
     { db, repository: new JobLeaseRepository(), holder: options.leaseHolder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` },
-    [...consumers, flushLoop, ...(notifying ? [dispatchLoop] : [])],
+    [...consumers, flushLoop, ...(notifying ? [{ start: () => dispatchLoop.start(), stop: async () => { await dispatchLoop.stop(); await dispatcher.drain(); } }] : [])],
   );
 
   const app = express();

@@ -204,3 +204,36 @@ describe('a replica that does not send, and a process that died between claim an
     assert.equal(triesOf(team.receiver, String(team.receiver.accepted[0]!.headers['webhook-id'])).length, 1);
   });
 });
+
+describe('a vendor that hangs does not hold back other pages', { skip }, () => {
+  let api: TestApi;
+  const receivers: WebhookReceiver[] = [];
+
+  before(async () => {
+    api = await startTestApi({ app: { alertTickMs: 60_000, consumerSettings: { pollMs: 200 }, notifications: { pollMs: 100, retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 200 }, sendTimeoutMs: 4_000, claimMs: 1_000 } } });
+  });
+  after(async () => {
+    await api?.close();
+    for (const r of receivers) await r.close();
+  });
+
+  test('while one channel\'s receiver never answers, another team\'s page is delivered at once, not after the send timeout, and the hanging one is not sent twice', { timeout: 30_000 }, async () => {
+    const hung = await pagedTeam(api);
+    const healthy = await pagedTeam(api);
+    receivers.push(hung.receiver, healthy.receiver);
+    hung.receiver.hang(2);
+    await hung.fire();
+    await waitFor('the hanging request', 10_000, async () => hung.receiver.requests.length >= 1 || undefined, 20);
+    const hangingSince = Date.now();
+    const started = Date.now();
+    const { alertId } = await healthy.fire();
+    await waitFor('the other page delivered', 10_000, async () => (await listed(api, alertId)).find((n) => n.state === 'delivered'), 50);
+    const tookMs = Date.now() - started;
+    assert.ok(tookMs < 2_500, `the page took ${tookMs} ms: it waited for the hanging send (timeout 4 s)`);
+    assert.equal(healthy.receiver.accepted.length, 1);
+    // The claim outlasts the attempt: no second send of the hanging notification while the first is
+    // in flight, though claimMs (1 s) is shorter than the send timeout (4 s).
+    await sleep(hangingSince + 2_500 - Date.now());
+    assert.equal(hung.receiver.requests.length, 1, 'the notification was sent again while its first try was in flight');
+  });
+});

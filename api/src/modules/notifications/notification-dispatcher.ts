@@ -12,9 +12,9 @@ import type { NotificationMessage, SendOutcome } from './senders/sender.types.ts
 
 export interface DispatcherSettings {
   retry: RetryPolicy;
-  /** How long a claim holds a row: a process that dies after claiming gives it up after this. */
+  /** How long a claim holds a row: a process that dies after claiming gives it up after this (never before one attempt's deadline is over). */
   claimMs: number;
-  /** Most notifications one pass claims (and sends concurrently). */
+  /** Most notifications a replica sends at once. */
   batchSize: number;
   /** One delivery attempt, whole. */
   sendTimeoutMs: number;
@@ -27,6 +27,9 @@ export interface DispatchObserver {
   attempt(channelType: string, outcome: 'delivered' | 'retry' | 'dead', seconds: number): void;
 }
 
+/** What a claim holds beyond one attempt's deadline (reading the channel, recording the attempt). */
+export const claimMarginMs = 5_000;
+
 /**
  * Delivers the outbox (docs/alerting.md, "Delivery guarantees"). Runs on every replica: a pass
  * claims due rows (FOR UPDATE SKIP LOCKED, so replicas never share one), sends each through its
@@ -36,6 +39,8 @@ export interface DispatchObserver {
  * tries, so a retry after a lost answer is the same notification, not a second page.
  */
 export class NotificationDispatcher {
+  private readonly inFlight = new Set<Promise<void>>();
+
   constructor(
     private readonly db: Db,
     private readonly repo: NotificationRepository,
@@ -47,13 +52,30 @@ export class NotificationDispatcher {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** One pass: claims and sends what is due; returns how many it claimed. */
+  /**
+   * One pass: claims what is due, up to the room left among the sends in flight, and starts sending
+   * it; returns how many it claimed. It does not wait for the sends, so a vendor that never answers
+   * holds one slot until the deadline, not every other page (a full replica waits for a free slot).
+   * A claim outlasts the attempt's deadline, so no replica takes a row while it is being sent.
+   */
   async pass(): Promise<number> {
+    while (this.inFlight.size >= this.settings.batchSize) await Promise.race(this.inFlight);
     const token = randomUUID();
     const now = this.now();
-    const claimed = await this.repo.claimDue(this.db, new Date(now), this.settings.batchSize, new Date(now + this.settings.claimMs), token);
-    await Promise.all(claimed.map((row) => this.deliver(row, token)));
+    const holdMs = Math.max(this.settings.claimMs, this.settings.sendTimeoutMs + claimMarginMs);
+    const claimed = await this.repo.claimDue(this.db, new Date(now), this.settings.batchSize - this.inFlight.size, new Date(now + holdMs), token);
+    for (const row of claimed) {
+      const sending: Promise<void> = this.deliver(row, token)
+        .catch((error: unknown) => this.logger.error({ err: error, notification_id: row.id }, 'delivering a notification failed; it is retried when its claim expires'))
+        .finally(() => this.inFlight.delete(sending));
+      this.inFlight.add(sending);
+    }
     return claimed.length;
+  }
+
+  /** Waits for the sends in flight (when stopping: their attempts are recorded before the database closes). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   private async deliver(row: NotificationRow, token: string): Promise<void> {
