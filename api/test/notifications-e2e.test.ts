@@ -39,7 +39,8 @@ describe('notifications end to end', { skip: postgresSkip() }, () => {
       const s = secret();
       receivers[key] = await webhookReceiver(s).start() as WebhookReceiver;
       const channel = await expectOk(api, 'POST', '/v1/channels', api.adminToken, { name: unique(`hook-${key}`), team_id: team.id, type: 'webhook', webhook: { url: `${receivers[key].url}/hook`, signing_secret: s } });
-      await expectOk(api, 'POST', '/v1/routing-policies', api.adminToken, { name: unique(`all-${key}`), team_id: team.id, channel_ids: [channel.id], group_wait: '0s', group_interval: '1s' });
+      // group_interval stays at its default (5m): a group's last resolution must not wait for it.
+      await expectOk(api, 'POST', '/v1/routing-policies', api.adminToken, { name: unique(`all-${key}`), team_id: team.id, channel_ids: [channel.id], group_wait: '0s' });
     }
     const service = await expectOk(api, 'POST', '/v1/services', api.adminToken, { name: unique('shipping'), team_id: teamA.id });
     for (const key of ['one', 'two'] as const) {
@@ -92,7 +93,7 @@ describe('notifications end to end', { skip: postgresSkip() }, () => {
     assert.ok(!JSON.stringify(detail).includes('whsec_'), 'no secret in the API');
   });
 
-  test('recovery sends the resolution with the same dedup key, once', async () => {
+  test('recovery sends the resolution at once (not after group_interval), with the same dedup key, once', async () => {
     const firing = pagesAbout(receivers.a, monitors.one.name, 'alert.firing')[0]!;
     failing.delete('one');
     const resolved = await waitFor('the resolution', 30_000, async () => pagesAbout(receivers.a, monitors.one.name, 'alert.resolved')[0], 50);

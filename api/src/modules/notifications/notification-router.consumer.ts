@@ -22,7 +22,8 @@ export function routingLabels(labels: Readonly<Record<string, string>>): Record<
  * that fires is routed through its team's tree (or the organization's fallback) and joins the
  * notification group of each route that reaches channels; an alert that resolves is marked
  * resolved in every group it is in (wherever routing would send it now: its resolution follows its
- * page). Each group's next flush moves as group_wait / group_interval say; a group already due
+ * page). Each group's next flush moves as group_wait / group_interval say (a group whose last
+ * firing alert resolved is due at once); a group already due
  * (group_wait 0) is flushed here, in the consumer's transaction, so the outbox row commits with
  * the cursor.
  */
@@ -47,8 +48,8 @@ export function notificationRouterConsumer(deps: {
       const at = now();
       let trees: RoutingTrees | undefined;
       const touched = new Map<string, NotificationGroupRow>();
-      const schedule = async (group: NotificationGroupRow) => {
-        const due = dueAfterChange(timingOf(group), at);
+      const schedule = async (group: NotificationGroupRow, immediately = false) => {
+        const due = immediately ? at : dueAfterChange(timingOf(group), at);
         const current = group.next_flush_at === null ? null : new Date(group.next_flush_at).getTime();
         const next = current === null ? due : Math.min(current, due);
         if (next !== current) await deps.repo.setDue(trx, group.id, new Date(next));
@@ -84,7 +85,10 @@ export function notificationRouterConsumer(deps: {
             const prev = group ? await deps.repo.groupAlert(trx, groupId, p.alert_id) : undefined;
             if (!group || !prev || prev.state === 'resolved') continue;
             await deps.repo.saveGroupAlert(trx, { ...prev, state: 'resolved', ends_at: e.at, changed_at: e.at, value: p.value ?? prev.value });
-            await schedule(group);
+            // The group's last firing alert resolved: its resolution goes out now, not at the next
+            // group_interval (a PagerDuty incident closes when the outage ends).
+            const stillFiring = (await deps.repo.alertsOfGroup(trx, groupId)).some((a) => a.state === 'firing');
+            await schedule(group, !stillFiring);
           }
         }
       }
