@@ -24,7 +24,7 @@ before(async () => {
   if (skip) return;
   [pd, slack, dd] = await Promise.all([pagerdutyReceiver().start(), slackReceiver().start(), datadogReceiver(ddKey).start()]);
   smtp = await new SmtpReceiver({ auth: { user: 'pharos', pass: smtpPassword } }).start();
-  api = await startTestApi({ app: { alertTickMs: 60_000, consumerSettings: { pollMs: 200 }, notifications: { pollMs: 100, sendTimeoutMs: 5_000, smtpCa: smtp.cert.cert } } });
+  api = await startTestApi({ app: { alertTickMs: 60_000, consumerSettings: { pollMs: 200 }, notifications: { pollMs: 100, sendTimeoutMs: 5_000, smtpCa: smtp.cert.cert, retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 1_000 } } } });
 });
 after(async () => {
   await api?.close();
@@ -102,4 +102,38 @@ test('an alert and its resolution reach PagerDuty, Slack, Datadog and e-mail in 
   }
   await new Promise((r) => setTimeout(r, 1_200));
   assert.equal(pd.requests.length + slack.requests.length + dd.requests.length + smtp.messages.length, 8, 'nothing more is sent');
+});
+
+test('e-mail: a temporary SMTP refusal (451) is retried and the mail sent once; a permanent one (550) is dead after one try', { skip, timeout: 30_000 }, async () => {
+  const team = await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('mail') });
+  const email = (await expectOk(api, 'POST', '/v1/channels', api.adminToken, { name: unique('email'), team_id: team.id, type: 'email', email: { to: ['oncall@example.com'], from: 'alerts@example.com', smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_username: 'pharos', smtp_password: smtpPassword } })).id as string;
+  await expectOk(api, 'POST', '/v1/routing-policies', api.adminToken, { name: unique('all'), team_id: team.id, channel_ids: [email], group_wait: '0s', group_interval: '1s' });
+  const service = await expectOk(api, 'POST', '/v1/services', api.adminToken, { name: unique('mailed'), team_id: team.id });
+  const fire = async () => {
+    const rule = await expectOk(api, 'POST', '/v1/alert-rules', api.adminToken, { name: unique('mail-rule'), team_id: team.id, expression: `unknown(service("${service.name}"))`, for_duration: '0s', severity: 'warning' });
+    await api.app.alerts.evaluateRule(api.orgId, rule.id);
+    return rule.name as string;
+  };
+  const settled = (state: string) => waitFor(`an e-mail notification ${state}`, 15_000, async () => {
+    const items = (await api.call('GET', `/v1/notifications?channel_id=${email}&state=${state}`)).body.items as Array<{ id: string; attempts: number; last_status: number | null; last_error: string | null }>;
+    return items[0];
+  }, 100);
+  const mailsAbout = (name: string) => smtp.messages.filter((m) => (m.parsed.text ?? '').includes(name) || (m.parsed.subject ?? '').includes(name));
+
+  smtp.fail(1, 451);
+  const retried = await fire();
+  const delivered = await settled('delivered');
+  assert.equal(delivered.attempts, 2, 'one temporary refusal, then sent');
+  const history = (await api.call('GET', `/v1/notifications/${delivered.id}`)).body.history as Array<{ ok: boolean; status: number }>;
+  assert.deepEqual(history.map((h) => `${h.ok}:${h.status}`), ['false:451', 'true:250']);
+  assert.equal(mailsAbout(retried).length, 1, 'one mail');
+
+  smtp.fail(1, 550);
+  const refused = await fire();
+  const dead = await settled('dead');
+  assert.equal(dead.attempts, 1);
+  assert.equal(dead.last_status, 550);
+  await new Promise((r) => setTimeout(r, 1_200));
+  assert.equal((await api.call('GET', `/v1/notifications/${dead.id}`)).body.history.length, 1, 'never retried');
+  assert.equal(mailsAbout(refused).length, 0);
 });
