@@ -208,7 +208,7 @@ export function createApp(options: AppOptions): App {
   const router = notificationRouterConsumer({ repo: notificationRepo, routing: routingRepo, instances: alertInstances, flusher, wrote: () => dispatchLoop.nudge() });
   const routerRunner = new EventConsumerRunner(db, eventLog, router, options.logger, consumerSettings);
   // Alert changes committed by the evaluator are routed at once (not at the router's next poll).
-  const evaluator = evaluating ? [{ ...alertEvaluatorConsumer(alertEvaluation, alertInstances), afterCommit: () => routerRunner.nudge() }] : [];
+  const evaluator = evaluating ? (['states', 'metrics'] as const).map((feed) => ({ ...alertEvaluatorConsumer(alertEvaluation, alertInstances, feed), afterCommit: () => routerRunner.nudge() })) : [];
   const consumers = [...[...evaluator, ...(options.consumers ?? [])].map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings)), routerRunner];
   // An ingest that stored results may have appended state transitions: consumers look now instead of
   // at their next poll. The poll still finds whatever a nudge missed (another replica's ingest); an

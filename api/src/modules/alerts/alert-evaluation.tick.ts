@@ -7,18 +7,22 @@ import type { Db } from '../../db/database.ts';
 export const defaultRulesPerTick = 500;
 /** How often the tick evaluates a rule over states only (its changes arrive as events; this is the safety net). */
 export const stateRulePeriodMs = 60_000;
+/** Time-based rules (windows, metrics, anomalies, SLOs) are evaluated every this many ticks (15 s by default). */
+export const timeRuleTicks = 3;
 
 /**
- * The periodic evaluation (a leased background job): rules whose conditions change with time
- * alone (`for`, keep_firing_for, windows sliding, metrics ageing, no data) are evaluated without
- * waiting for an event, at every tick; rules over states only, whose changes come as events, once
- * a minute. One rule's failure is logged and does not stop the others.
+ * The periodic evaluation (a leased background job): rules with an alert the clock moves (pending
+ * for its `for`, within keep_firing_for, waiting out a no-data timeout) at every tick; rules whose
+ * value moves with time alone (windows sliding, metrics ageing, baselines, SLO figures) every
+ * third tick; rules over states only, whose changes come as events, once a minute. One rule's
+ * failure is logged and does not stop the others.
  */
 export function alertEvaluationTick(db: Db, evaluation: AlertEvaluationService, instances: AlertInstanceRepository, logger: Logger, options: { tickMs: number; rulesPerTick?: number }) {
   return async (): Promise<number> => {
     const now = Date.now();
-    // A rule the consumer evaluated a moment ago is not due again at this tick.
-    const cutoffs = { timeCutoff: new Date(now - options.tickMs * 0.8), stateCutoff: new Date(now - stateRulePeriodMs) };
+    // A window moves little in a few seconds, and the results and metrics that move it more arrive
+    // as events; a rule evaluated a moment ago (by the consumer) is not due again at this tick.
+    const cutoffs = { timeCutoff: new Date(now - options.tickMs * (timeRuleTicks - 0.2)), stateCutoff: new Date(now - stateRulePeriodMs) };
     const due = await instances.rulesDue(db, options.rulesPerTick ?? defaultRulesPerTick, cutoffs);
     for (const rule of due) {
       try {

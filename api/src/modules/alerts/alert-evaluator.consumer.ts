@@ -39,8 +39,11 @@ export function changesOf(events: readonly StoredEvent[]): { states: Subjects; m
   return { states, metrics, rules };
 }
 
+/** Which events an evaluator consumer takes: state changes and rule changes, or recorded health metrics. */
+export type EvaluatorFeed = 'states' | 'metrics';
+
 /**
- * The alert evaluator as a consumer of the event log. A batch re-evaluates, inside the batch's
+ * The alert evaluator as a consumer of the event log, in two feeds (two consumers). A batch re-evaluates, inside the batch's
  * transaction (so the cursor moves with the alert changes it caused and a crash between them loses
  * nothing):
  * - every rule that was created or changed, whole;
@@ -52,12 +55,17 @@ export function changesOf(events: readonly StoredEvent[]): { states: Subjects; m
  *   and the tick evaluates them all.
  * The batch's alert state changes are appended to the log once, at the end.
  */
-export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, instances: AlertInstanceRepository, now: () => number = Date.now): EventConsumer {
+export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, instances: AlertInstanceRepository, feed: EvaluatorFeed = 'states', now: () => number = Date.now): EventConsumer {
   return {
-    name: 'alert-evaluator',
+    name: feed === 'states' ? 'alert-evaluator' : 'alert-metric-evaluator',
     start: 'latest',
     async handle(trx: Db, orgId: string, events: readonly StoredEvent[]): Promise<void> {
-      const { states, metrics, rules } = changesOf(events);
+      const all = changesOf(events);
+      // Each feed is its own consumer (its own cursor and loop): a burst of metric evaluations never
+      // delays the evaluation of a state change, the one a page waits for.
+      const states = feed === 'states' ? all.states : new Map<string, ChangedSubject>();
+      const metrics = feed === 'metrics' ? all.metrics : new Map<string, ChangedSubject>();
+      const rules = feed === 'states' ? all.rules : new Set<string>();
       if (states.size === 0 && metrics.size === 0 && rules.size === 0) return;
       const whole = new Set([...rules, ...(await instances.rulesNaming(trx, orgId, [...states.values()])), ...(await instances.rulesNaming(trx, orgId, [...metrics.values()], true))]);
       const scoped = new Map<string, Set<string>>();
