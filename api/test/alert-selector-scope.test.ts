@@ -56,6 +56,7 @@ describe('selector rules: the consumer evaluates the changed subjects', { skip: 
     failing.add('2');
     const firing = await waitFor('the failing monitor\'s alert', 20_000, async () => (await alerts()).find((a) => a.state === 'firing'));
     assert.equal(firing.labels.monitor, monitors[2]!.name);
+    assert.equal(firing.labels.tier, '1', 'the monitor\'s tags are labels too (routing can match them)');
     const first = await api.database.db.selectFrom('check_results').select('received_at').where('monitor_id', '=', monitors[2]!.id).where('status', '=', 'down').orderBy('received_at').executeTakeFirstOrThrow();
     const lagMs = Date.parse(firing.firing_since) - new Date(first.received_at).getTime();
     assert.ok(lagMs >= 0 && lagMs < 1_000, `fired ${lagMs} ms after the failing result was stored`);

@@ -55,7 +55,7 @@ export function databasePort(trx: Db, orgId: string, teamId: string, now: number
     subject: (kind: SubjectKind, name: string, service?: string) =>
       once(`subject:${kind}:${name}:${service ?? ''}`, async () => {
         const row = await src.data.subjectByName(trx, orgId, teamId, kind, name, service);
-        return row ? { kind, id: row.id, name: row.name, service: kind === 'monitor' ? (row.service_name ?? undefined) : undefined } : undefined;
+        return row ? { kind, id: row.id, name: row.name, service: kind === 'monitor' ? (row.service_name ?? undefined) : undefined, tags: row.tags } : undefined;
       }),
 
     async state(s, region): Promise<StateReading | undefined> {

@@ -10,7 +10,13 @@ export interface SubjectRow {
   name: string;
   service_id: string | null;
   service_name: string | null;
+  /** The subject's tags (a monitor's over its service's): alert labels that routing can match. */
+  tags: Record<string, string>;
 }
+
+type TagColumns = { service_tags?: unknown; monitor_tags?: unknown; tags?: unknown };
+const tagMap = (v: unknown): Record<string, string> => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string> : {});
+const tagsOf = (r: TagColumns) => ({ ...tagMap(r.service_tags), ...tagMap(r.monitor_tags), ...tagMap(r.tags) });
 
 /** One minute of a subject's latency: the histogram summed over the selected monitors and regions. */
 export interface MinuteHistogram {
@@ -30,17 +36,18 @@ export class AlertDataRepository {
       let q = db
         .selectFrom('monitors')
         .innerJoin('services', (j) => j.onRef('services.id', '=', 'monitors.service_id').onRef('services.org_id', '=', 'monitors.org_id'))
-        .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name'])
+        .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name', sql<unknown>`services.spec -> 'tags'`.as('service_tags'), sql<unknown>`monitors.spec -> 'tags'`.as('monitor_tags')])
         .where('monitors.org_id', '=', orgId)
         .where('monitors.team_id', '=', teamId)
         .where('monitors.name', '=', name);
       if (service !== undefined) q = q.where('services.name', '=', service);
       const rows = await q.limit(2).execute();
-      return rows.length === 1 ? { kind, ...rows[0]! } : undefined;
+      const [r] = rows;
+      return rows.length === 1 && r ? { kind, id: r.id, name: r.name, service_id: r.service_id, service_name: r.service_name, tags: tagsOf(r) } : undefined;
     }
     const table = kind === 'service' ? 'services' : 'slos';
-    const row = await db.selectFrom(table).select(['id', 'name']).where('org_id', '=', orgId).where('team_id', '=', teamId).where('name', '=', name).executeTakeFirst();
-    return row ? { kind, id: row.id, name: row.name, service_id: kind === 'service' ? row.id : null, service_name: kind === 'service' ? row.name : null } : undefined;
+    const row = await db.selectFrom(table).select(['id', 'name', sql<unknown>`spec -> 'tags'`.as('tags')]).where('org_id', '=', orgId).where('team_id', '=', teamId).where('name', '=', name).executeTakeFirst();
+    return row ? { kind, id: row.id, name: row.name, service_id: kind === 'service' ? row.id : null, service_name: kind === 'service' ? row.name : null, tags: tagsOf(row) } : undefined;
   }
 
   /** The team's monitors matching a monitors(…) selector's filters (among `ids` when given), by name. */
@@ -49,7 +56,7 @@ export class AlertDataRepository {
     let q = db
       .selectFrom('monitors')
       .innerJoin('services', (j) => j.onRef('services.id', '=', 'monitors.service_id').onRef('services.org_id', '=', 'monitors.org_id'))
-      .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name'])
+      .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name', sql<unknown>`services.spec -> 'tags'`.as('service_tags'), sql<unknown>`monitors.spec -> 'tags'`.as('monitor_tags')])
       .where('monitors.org_id', '=', orgId)
       .where('monitors.team_id', '=', teamId);
     if (ids) q = q.where('monitors.id', 'in', [...ids]);
@@ -57,18 +64,18 @@ export class AlertDataRepository {
     if (filters.type !== undefined) q = q.where('monitors.type', '=', filters.type);
     if (filters.tag !== undefined) q = q.where(sql<boolean>`monitors.spec -> 'tags' @> ${JSON.stringify(tagObject(filters.tag))}::jsonb`);
     const rows = await q.orderBy('monitors.name').orderBy('monitors.id').execute();
-    return rows.map((r) => ({ kind: 'monitor', ...r }));
+    return rows.map((r) => ({ kind: 'monitor', id: r.id, name: r.name, service_id: r.service_id, service_name: r.service_name, tags: tagsOf(r) }));
   }
 
   /** The team's services matching a services(…) selector's filters (among `ids` when given), by name. */
   async selectServices(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>, ids?: readonly string[]): Promise<SubjectRow[]> {
     if (ids && ids.length === 0) return [];
-    let q = db.selectFrom('services').select(['id', 'name']).where('org_id', '=', orgId).where('team_id', '=', teamId);
+    let q = db.selectFrom('services').select(['id', 'name', sql<unknown>`spec -> 'tags'`.as('tags')]).where('org_id', '=', orgId).where('team_id', '=', teamId);
     if (ids) q = q.where('id', 'in', [...ids]);
     if (filters.kind !== undefined) q = q.where(sql<string>`coalesce(spec ->> 'kind', 'internal')`, '=', filters.kind);
     if (filters.tag !== undefined) q = q.where(sql<boolean>`spec -> 'tags' @> ${JSON.stringify(tagObject(filters.tag))}::jsonb`);
     const rows = await q.orderBy('name').orderBy('id').execute();
-    return rows.map((r) => ({ kind: 'service', id: r.id, name: r.name, service_id: r.id, service_name: r.name }));
+    return rows.map((r) => ({ kind: 'service', id: r.id, name: r.name, service_id: r.id, service_name: r.name, tags: tagsOf(r) }));
   }
 
 

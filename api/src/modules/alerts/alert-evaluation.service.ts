@@ -61,6 +61,8 @@ interface Binding {
   /** Identity labels, hashed into the instance key (ids, so renames keep the instance). */
   identity: Record<string, string>;
   labels: Record<string, string>;
+  /** The subject's tags: labels too, below the rule's and the fixed ones. */
+  tags: Record<string, string>;
   subject?: Subject;
 }
 
@@ -187,7 +189,7 @@ export class AlertEvaluationService {
       if (!prev && step.transitions.length === 0) continue;
       const id = prev?.id ?? newId('alert');
       const value = result?.measurements.find((m) => m.value !== null)?.value ?? null;
-      const labels = result ? { ...base, ...result.binding.labels } : (prev!.labels as Record<string, string>);
+      const labels = result ? { ...result.binding.tags, ...base, ...result.binding.labels } : (prev!.labels as Record<string, string>);
       const lastValue = result ? { value, measurements: result.measurements } : prev?.last_value ?? null;
       // Unchanged instances only get their evaluation time moved; a new outcome, value or label set is written.
       const changed = step.transitions.length > 0 || !prev || (result !== undefined && prev.last_outcome !== result.outcome) || JSON.stringify(prev.labels) !== JSON.stringify(labels) || JSON.stringify(prev.last_value) !== JSON.stringify(lastValue);
@@ -243,21 +245,24 @@ export class AlertEvaluationService {
   private async bindings(trx: Db, orgId: string, teamId: string, port: AlertDataPort, subjects: SubjectReference[], selector: SelectorReference | null, scope: string[] | undefined): Promise<Binding[]> {
     if (!selector) {
       const labels: Record<string, string> = {};
+      let tags: Record<string, string> = {};
       const monitors = [...new Set(subjects.filter((s) => s.kind === 'monitor').map((s) => s.name))];
       const services = [...new Set(subjects.filter((s) => s.kind === 'service').map((s) => s.name))];
       if (monitors.length === 1) labels.monitor = monitors[0]!;
       if (services.length === 1) labels.service = services[0]!;
-      else if (monitors.length === 1 && services.length === 0) {
-        const m = subjects.find((s) => s.kind === 'monitor')!;
-        // Through the port: its memo answers the expression's own monitor(…) without a second query.
-        const subject = await port.subject('monitor', m.name, m.service);
-        if (subject?.service) labels.service = subject.service;
+      // The one subject the rule is about gives its tags (through the port: its memo answers the
+      // expression's own monitor(…) or service(…) without a second query).
+      const one = monitors.length === 1 ? subjects.find((s) => s.kind === 'monitor')! : monitors.length === 0 && services.length === 1 ? subjects.find((s) => s.kind === 'service')! : undefined;
+      if (one) {
+        const subject = await port.subject(one.kind, one.name, one.service);
+        if (subject?.service && !labels.service) labels.service = subject.service;
+        tags = subject?.tags ?? {};
       }
-      return [{ identity: {}, labels }];
+      return [{ identity: {}, labels, tags }];
     }
     const ids = scope?.map((k) => k.slice(k.indexOf(':') + 1));
     const rows = selector.kind === 'monitor' ? await this.data.selectMonitors(trx, orgId, teamId, selector.filters, ids) : await this.data.selectServices(trx, orgId, teamId, selector.filters, ids);
-    return rows.map((r) => ({ identity: { subject: `${r.kind}:${r.id}` }, labels: subjectLabels(r), subject: { kind: r.kind, id: r.id, name: r.name } }));
+    return rows.map((r) => ({ identity: { subject: `${r.kind}:${r.id}` }, labels: subjectLabels(r), tags: r.tags, subject: { kind: r.kind, id: r.id, name: r.name } }));
   }
 }
 

@@ -25,6 +25,8 @@ export interface Subject {
   name: string;
   /** A monitor's service name (for instance labels), when the port knows it. */
   service?: string | undefined;
+  /** The subject's tags (for instance labels), when the port knows them. */
+  tags?: Record<string, string> | undefined;
 }
 
 /** A subject's state, and why it is unknown when no result says so. */
