@@ -68,7 +68,8 @@ export function databasePort(trx: Db, orgId: string, teamId: string, now: number
         return { state: worst.state, cause: worst.state === 'unknown' ? causeOf(here.map((r) => r.cause)) : null };
       }
       if (s.kind !== 'monitor' && s.kind !== 'service') return undefined;
-      const state = await src.data.subjectState(trx, orgId, s.kind, s.id);
+      const kind = s.kind;
+      const state = await once(`state:${kind}:${s.id}`, () => src.data.subjectState(trx, orgId, kind, s.id));
       if (state === undefined) return all.length ? { state: 'unknown', cause: causeOf(all.map((r) => r.cause)) } : undefined;
       return { state, cause: state === 'unknown' ? causeOf(all.map((r) => r.cause)) : null };
     },
@@ -106,5 +107,27 @@ export function databasePort(trx: Db, orgId: string, teamId: string, now: number
     },
 
     sloUsage: (s, span) => once(`slo:${s.id}:${span}`, () => slos.usage(orgId, s.id, span)),
+
+    async prime(subjects) {
+      for (const kind of ['monitor', 'service'] as const) {
+        const ids = [...new Set(subjects.filter((s) => s.kind === kind).map((s) => s.id))].filter((id) => !memo.has(`state:${kind}:${id}`));
+        if (ids.length === 0) continue;
+        const states = src.data.subjectStates(trx, orgId, kind, ids);
+        // Each read-ahead is marked handled: a failed query fails the evaluation that awaits it, never the process.
+        const keep = (key: string, p: Promise<unknown>) => {
+          p.catch(() => undefined);
+          memo.set(key, p);
+        };
+        for (const id of ids) keep(`state:${kind}:${id}`, states.then((m) => m.get(id)));
+        if (kind !== 'monitor') continue;
+        const slotRows = src.states.causes(trx, orgId, ids).then((rows) => {
+          const byMonitor = new Map<string, typeof rows>();
+          for (const r of rows) byMonitor.set(r.monitorId, [...(byMonitor.get(r.monitorId) ?? []), r]);
+          return byMonitor;
+        });
+        for (const id of ids) keep(`slots:monitor:${id}`, slotRows.then((m) => m.get(id) ?? []));
+        await Promise.all([states, slotRows]);
+      }
+    },
   };
 }

@@ -87,6 +87,15 @@ export class AlertDataRepository {
     return row?.state as State | undefined;
   }
 
+  /** The overall states of many monitors or services at once (absent: never evaluated). */
+  async subjectStates(db: Db, orgId: string, kind: 'monitor' | 'service', ids: readonly string[]): Promise<Map<string, State>> {
+    if (ids.length === 0) return new Map();
+    const rows = kind === 'monitor'
+      ? await db.selectFrom('monitor_states').select(['monitor_id as id', 'state']).where('org_id', '=', orgId).where('monitor_id', 'in', [...ids]).execute()
+      : await db.selectFrom('service_states').select(['service_id as id', 'state']).where('org_id', '=', orgId).where('service_id', 'in', [...ids]).execute();
+    return new Map(rows.map((r) => [r.id, r.state as State]));
+  }
+
   /**
    * Duration of the latest result of each slot of these monitors within the last day (results are
    * time-partitioned: the bound keeps the scan to recent partitions).

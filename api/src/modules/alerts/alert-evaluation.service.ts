@@ -163,6 +163,8 @@ export class AlertEvaluationService {
       else {
         const port = databasePort(trx, orgId, row.team_id, now, this.sources);
         const bindings = await this.bindings(trx, orgId, row.team_id, port, analyzed.expression.subjects, analyzed.expression.selector, scope);
+        // A selector's subjects: their states in two queries, not two per subject.
+        if (bindings.length > 1) await port.prime?.(bindings.flatMap((b) => (b.subject ? [b.subject] : [])));
         for (const binding of bindings) {
           const result = await evaluateExpression(analyzed.expression.ast, spec.expression, { port, now, binding: binding.subject });
           if (result.outcome === 'error' && result.value.kind === 'error') error ??= `${binding.subject ? `${binding.subject.name}: ` : ''}${result.value.message}`;

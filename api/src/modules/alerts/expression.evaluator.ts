@@ -49,6 +49,11 @@ export interface AlertDataPort {
   metric(monitor: Subject, metric: string, windowMs: number, region?: string): Promise<MetricWindow | undefined>;
   /** The subject's latency baseline learnt from its history, leaving out the most recent `excludeRecentMs` (the window being judged). */
   latencyBaseline(subject: Subject, region: string | undefined, excludeRecentMs: number): Promise<Baseline>;
+  /**
+   * Reads ahead what evaluating many subjects (a selector's) will ask of their states, in a few
+   * queries instead of a few per subject (optional: a port without it answers one by one).
+   */
+  prime?(subjects: readonly Subject[]): Promise<void>;
   /** An SLO's target and its counted/bad units over the last `windowMs`, or over its own objective window. */
   sloUsage(slo: Subject, span: number | 'objective'): Promise<{ targetPercent: number; usage: Usage | null } | undefined>;
 }
