@@ -13,7 +13,7 @@ export const PAGER_CHANNEL = 'demo-pager';
 export const PAGER_POLICY = 'demo-pager-all';
 /** Marks the channel as the demo's (channels have no tags). */
 export const PAGER_CHANNEL_DESCRIPTION = 'The team\'s pager in the Pharos demo (declared by npm run demo; POST /pages/{team} on its control server).';
-/** Group timers of the demo's policy: a page within seconds of the first failed checks, a resolution within half a minute of recovery. */
+/** Group timers of the demo's policy: a page seconds after the alert fires, and a group's later changes within half a minute (its last resolution goes at once). */
 export const PAGER_TIMERS = { group_wait: '5s', group_interval: '30s', repeat_interval: '4h' } as const;
 
 export interface PagerTargets {
