@@ -18,6 +18,7 @@ describe('selector rules: the consumer evaluates the changed subjects', { skip: 
   const region = unique('r');
   const monitors: Array<{ id: string; name: string }> = [];
   let ruleId = '';
+  const twins: string[] = [];
 
   const alerts = async () => (await api.call('GET', `/v1/alerts?rule_id=${ruleId}`)).body.items as Array<Record<string, any>>;
   const stateOf = async (id: string) => (await api.call('GET', `/v1/monitors/${id}/state`)).body.state as string;
@@ -35,6 +36,8 @@ describe('selector rules: the consumer evaluates the changed subjects', { skip: 
       }));
     }
     ruleId = (await expectOk(api, 'POST', '/v1/alert-rules', api.adminToken, { name: unique('tier1'), team_id: team.id, expression: 'down(monitors(tag="tier:1"))', for_duration: '0s' })).id;
+    // Several selector rules over the same monitors: each is evaluated from the event, not only the first.
+    for (let i = 0; i < 3; i++) twins.push((await expectOk(api, 'POST', '/v1/alert-rules', api.adminToken, { name: unique(`tier1-twin${i}`), team_id: team.id, expression: 'down(monitors(tag="tier:1"))', for_duration: '0s' })).id);
     const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
     runner = startRunnerProcess(api.url, token, { PHAROS_REGION: region });
     await waitFor('every monitor up', 60_000, async () => (await Promise.all(monitors.map((m) => stateOf(m.id)))).every((s) => s === 'up'));
@@ -61,6 +64,13 @@ describe('selector rules: the consumer evaluates the changed subjects', { skip: 
     const lagMs = Date.parse(firing.firing_since) - new Date(first.received_at).getTime();
     assert.ok(lagMs >= 0 && lagMs < 1_000, `fired ${lagMs} ms after the failing result was stored`);
     assert.equal((await alerts()).length, 1);
+    for (const twin of twins) {
+      const list = await waitFor('the twin rule\'s alert', 5_000, async () => {
+        const items = (await api.call('GET', `/v1/alerts?rule_id=${twin}&state=firing`)).body.items as Array<Record<string, any>>;
+        return items.length ? items : undefined;
+      }, 50);
+      assert.ok(Date.parse(list[0]!.firing_since) - new Date(first.received_at).getTime() < 1_000, 'every selector rule over the monitor fires from the event');
+    }
   });
 
   test('a second monitor fails: the first alert stays firing untouched, the second joins it; recovery resolves only its own', async () => {

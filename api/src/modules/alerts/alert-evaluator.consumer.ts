@@ -69,12 +69,14 @@ export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, insta
       if (states.size === 0 && metrics.size === 0 && rules.size === 0) return;
       const whole = new Set([...rules, ...(await instances.rulesNaming(trx, orgId, [...states.values()])), ...(await instances.rulesNaming(trx, orgId, [...metrics.values()], true))]);
       const scoped = new Map<string, Set<string>>();
-      const addScoped = (ids: string[], keys: Iterable<string>) => {
+      const addScoped = (ids: string[], subjects: Subjects) => {
+        // An array, not subjects.keys(): an iterator would be spent by the first rule.
+        const keys = [...subjects.keys()];
         for (const id of ids) if (!whole.has(id)) scoped.set(id, new Set([...(scoped.get(id) ?? []), ...keys]));
       };
       const kinds = (s: Subjects) => [...new Set([...s.values()].map((x) => x.type))];
-      addScoped(await instances.rulesSelecting(trx, orgId, kinds(states)), states.keys());
-      addScoped(await instances.rulesSelecting(trx, orgId, kinds(metrics), true), metrics.keys());
+      addScoped(await instances.rulesSelecting(trx, orgId, kinds(states)), states);
+      addScoped(await instances.rulesSelecting(trx, orgId, kinds(metrics), true), metrics);
       const changes: AlertStateChange[] = [];
       // The clock is read per rule, as the tick does: a batch can take a while, and an instance must
       // not be stamped earlier than the results that changed it.
