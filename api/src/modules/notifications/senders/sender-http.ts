@@ -44,9 +44,11 @@ export async function postJson(req: VendorRequest, ctx: SendContext): Promise<Se
       headers: { 'content-type': 'application/json', 'user-agent': 'Pharos-Notifier/1', ...req.headers },
       body: req.body,
       dispatcher: ctx.dispatcher ?? getGlobalDispatcher(),
+      // The signal is the deadline. undici's own timers tick coarsely (they can fire half a second
+      // early), so they only back it up, a second later.
       signal: AbortSignal.timeout(ctx.timeoutMs),
-      headersTimeout: ctx.timeoutMs,
-      bodyTimeout: ctx.timeoutMs,
+      headersTimeout: ctx.timeoutMs + 1_000,
+      bodyTimeout: ctx.timeoutMs + 1_000,
     });
     const text = await readBounded(res.body, maxAnswerBytes);
     const retryAfter = res.headers['retry-after'];
