@@ -24,6 +24,9 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       const service = await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team.id));
       const monitor = await expectOk(api, 'POST', '/v1/monitors', api.adminToken, bodies.monitor(service.id));
       const expression = `unknown(monitor("${monitor.name}"))`;
+      // The consumers wait until the bad rule is corrupt: creating a rule asks for its evaluation
+      // (alert_rule.changed), and both rules must first be evaluated in the batch below.
+      await Promise.all(api.app.consumers.map((c) => c.stop()));
       const good = await expectOk(api, 'POST', '/v1/alert-rules', api.adminToken, { name: unique('good'), team_id: team.id, expression });
       const bad = await expectOk(api, 'POST', '/v1/alert-rules', api.adminToken, { name: unique('bad'), team_id: team.id, expression });
       // A stored value the contract would refuse (data written by an older release, or by hand).
@@ -34,7 +37,7 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       await api.database.db.transaction().execute((trx) =>
         log.append(trx, [{ orgId: api.orgId, kind: 'state.transition', at: new Date(), payload: { subject_type: 'monitor', subject_id: monitor.id, region: null, from: 'up', to: 'unknown', cause: {} } }]),
       );
-      api.app.consumers.forEach((c) => c.nudge());
+      api.app.consumers.forEach((c) => c.start());
       const [seq] = await api.database.db.selectFrom('events').select(sql<string>`max(seq)`.as('seq')).where('org_id', '=', api.orgId).execute().then((r) => r.map((x) => Number(x.seq)));
 
       const firing = await waitFor('the good rule to fire', 10_000, async () => (await api.call('GET', `/v1/alerts?rule_id=${good.id}&state=firing`)).body.items[0]);

@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
-import pg from 'pg';
 import { createTestDatabase, postgresSkip } from '../../api/test/support/harness.ts';
 import { callJson, listenLoopback, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from './support/processes.ts';
+import { queryDatabase } from './support/pg-query.ts';
 
 // Two control-plane processes on one PostgreSQL behind a round-robin balancer on 127.0.0.1, a real
 // runner process and a real target that flips between 200 and 500. Both replicas ingest results and
@@ -59,15 +59,7 @@ async function balancer(upstreams: () => string[]): Promise<{ url: string; serve
   return { url, served, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-const query = async (sql: string, params: unknown[] = []) => {
-  const client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-};
+const query = (sql: string, params: unknown[] = []) => queryDatabase(dbUrl, sql, params);
 
 test('two replicas evaluate every transition once, and a replica killed mid-stream loses none', { skip, timeout: 90_000 }, async () => {
   const env = { PHAROS_ALERT_TICK_MS: '1000' };

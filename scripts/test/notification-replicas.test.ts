@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createTestDatabase, postgresSkip } from '../../api/test/support/harness.ts';
 import { webhookReceiver, type WebhookReceiver } from '../../api/test/support/vendor-receivers/index.ts';
 import { callJson, startApiProcess, waitFor, type ApiProc } from './support/processes.ts';
+import { queryDatabase } from './support/pg-query.ts';
 
 // Two control-plane processes on one PostgreSQL, both running the router, the flush loop and the
 // dispatcher, and 200 alerts firing in one evaluation (a rule over 200 services without monitors),
@@ -26,15 +26,7 @@ before(async () => {
 });
 after(async () => receiver?.close());
 
-const query = async (sql: string, params: unknown[] = []) => {
-  const client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-};
+const query = (sql: string, params: unknown[] = []) => queryDatabase(dbUrl, sql, params);
 
 type Page = { type: string; data: { id: string; alerts: Array<{ id: string; state: string }> } };
 
