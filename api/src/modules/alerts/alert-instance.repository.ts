@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { AlertHistoryTable, AlertInstancesTable, AlertRuleStatusTable, SpecRow } from '../../db/tables.ts';
+import type { AlertHistoryTable, AlertInstancesTable, AlertRuleStatusTable } from '../../db/tables.ts';
 
 export type AlertInstanceRow = Selectable<AlertInstancesTable>;
 export type AlertHistoryRow = Selectable<AlertHistoryTable>;
@@ -31,17 +31,6 @@ const ts = (d: Date | string | null) => (d === null ? null : d instanceof Date ?
 
 /** SQL of alert instances, their history and the rules' evaluation status. */
 export class AlertInstanceRepository {
-  /** Organizations that have alert rules. */
-  async orgsWithRules(db: Db): Promise<string[]> {
-    const rows = await db.selectFrom('alert_rules').select('org_id').distinct().orderBy('org_id').execute();
-    return rows.map((r) => r.org_id);
-  }
-
-  /** Every alert rule of an organization, by id. */
-  async rulesOfOrg(db: Db, orgId: string): Promise<SpecRow[]> {
-    return db.selectFrom('alert_rules').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
-  }
-
   /**
    * Rules of every organization the tick should evaluate at `now`, least recently evaluated first,
    * at most `limit`: never evaluated; time-based (windows, metrics, anomalies, SLOs) and not

@@ -4,6 +4,7 @@ import type { ChannelType } from '../../contract/alerting.schema.ts';
 import type { Db } from '../../db/database.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { newId } from '../../shared/ids.ts';
+import { SpecRepository } from '../resources/spec.repository.ts';
 import { retryDelayMs, type RetryPolicy } from './retry.policy.ts';
 import type { NotificationRepository, NotificationRow } from './notification.repository.ts';
 import { channelSendConfig } from './senders/channel-config.ts';
@@ -40,6 +41,7 @@ export const claimMarginMs = 5_000;
  */
 export class NotificationDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly channels = new SpecRepository('channels');
 
   constructor(
     private readonly db: Db,
@@ -108,7 +110,7 @@ export class NotificationDispatcher {
   }
 
   private async send(row: NotificationRow): Promise<SendOutcome> {
-    const channel = await this.repo.channelForSending(this.db, row.org_id, row.channel_id);
+    const channel = await this.channels.get(this.db, row.org_id, row.channel_id);
     if (!channel) return { ok: false, retryable: false, error: `Channel ${row.channel_id} no longer exists.` };
     const config = channelSendConfig(channel);
     if (!config) return { ok: false, retryable: false, error: `Channel ${row.channel_id} has no known type.` };

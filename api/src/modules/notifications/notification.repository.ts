@@ -80,12 +80,6 @@ export class NotificationRepository {
     return db.selectFrom('notification_groups').select(['id', 'org_id']).where('next_flush_at', '<=', now).orderBy('next_flush_at').limit(limit).execute();
   }
 
-  /** The earliest time any group is due (null: none is). */
-  async nextDue(db: Db): Promise<Date | null> {
-    const row = await db.selectFrom('notification_groups').select((eb) => eb.fn.min('next_flush_at').as('at')).executeTakeFirst();
-    return row?.at ? new Date(row.at as Date | string) : null;
-  }
-
   async setDue(db: Db, id: string, at: Date | null): Promise<void> {
     await db.updateTable('notification_groups').set({ next_flush_at: at }).where('id', '=', id).execute();
   }
@@ -165,12 +159,6 @@ export class NotificationRepository {
     });
   }
 
-  /** The earliest next attempt of a pending notification (null: none). */
-  async nextAttempt(db: Db): Promise<Date | null> {
-    const row = await db.selectFrom('notifications').select((eb) => eb.fn.min('next_attempt_at').as('at')).where('state', '=', 'pending').executeTakeFirst();
-    return row?.at ? new Date(row.at as Date | string) : null;
-  }
-
   /** Records an attempt and the row's new state, if this claim still holds it (true when it did). */
   async finishAttempt(db: Db, id: string, token: string, attempt: Omit<NotificationAttemptRow, 'notification_id'>, next: { state: 'pending' | 'delivered' | 'dead'; next_attempt_at?: Date; last_status: number | null; last_error: string | null; delivered_at?: Date | null }): Promise<boolean> {
     return db.transaction().execute(async (trx) => {
@@ -185,11 +173,6 @@ export class NotificationRepository {
       await trx.insertInto('notification_attempts').values({ ...attempt, notification_id: id }).execute();
       return true;
     });
-  }
-
-  /** A channel's row as a sender needs it (spec and write-only secrets); undefined when deleted. */
-  async channelForSending(db: Db, orgId: string, channelId: string): Promise<{ type: string | null; spec: unknown; secrets: unknown } | undefined> {
-    return db.selectFrom('channels').select(['type', 'spec', 'secrets']).where('org_id', '=', orgId).where('id', '=', channelId).executeTakeFirst();
   }
 
   /** The named channels' send_resolved settings and teams. */
