@@ -149,6 +149,8 @@ export interface IdempotencyKeysTable {
 
 export interface MonitorsTable extends SpecTable {
   heartbeat_token: string | null;
+  /** The dependency edge the monitor checks ("can A reach B"); null for a monitor of its service alone. */
+  dependency_id: Generated<string | null>;
 }
 
 export interface RunnersTable {
@@ -273,10 +275,19 @@ export interface ServiceStatesTable {
   updated_at: Timestamp;
 }
 
+/** A dependency edge's current state, from the monitors that name it. */
+export interface EdgeStatesTable {
+  dependency_id: string;
+  org_id: string;
+  state: string;
+  since: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface StateTransitionsTable {
   id: string;
   org_id: string;
-  subject_type: 'slot' | 'monitor' | 'service';
+  subject_type: 'slot' | 'monitor' | 'service' | 'edge';
   subject_id: string;
   region: string | null;
   from_state: string;
@@ -414,6 +425,9 @@ export interface AlertInstancesTable {
   last_value: Json | null;
   annotations: Json<Record<string, string>>;
   created_at: Generated<Date>;
+  /** The one subject the instance is about ('monitor', 'service', 'edge', 'slo'), when it has one. */
+  subject_kind: Generated<string | null>;
+  subject_id: Generated<string | null>;
 }
 
 /** One change of state of an alert instance. */
@@ -439,6 +453,99 @@ export interface AlertRuleStatusTable {
   instances: number;
   /** Why the last evaluation had no data (no_data, unknown_input, warming_up); null when it had data. */
   no_data_reason: string | null;
+}
+
+/** The organization's incident settings (correlation window, auto-resolution); absent: the defaults. */
+export interface IncidentSettingsTable {
+  org_id: string;
+  spec: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export type IncidentState = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+
+/** Correlated alerts with a probable root cause. */
+export interface IncidentsTable {
+  id: string;
+  org_id: string;
+  /** 1, 2, 3… within the organization. */
+  number: number;
+  title: string;
+  state: IncidentState;
+  /** The highest severity of its alerts. */
+  severity: string;
+  /** The owner: the root cause's team (until one is named: the first alert's team). */
+  team_id: string | null;
+  root_cause: Json<Record<string, unknown> | null> | null;
+  candidates: Json<unknown[]>;
+  impacted: Json<unknown[]>;
+  evidence: Json<unknown[]>;
+  service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  team_ids: ColumnType<string[], string[] | undefined, string[]>;
+  opened_at: Timestamp;
+  first_failure_at: Timestamp;
+  last_alert_at: Timestamp;
+  identified_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: Json<Record<string, unknown> | null> | null;
+  monitoring_since: Timestamp | null;
+  resolved_at: Timestamp | null;
+  /** Who resolved it; null when it resolved itself. */
+  resolved_by: Json<Record<string, unknown> | null> | null;
+  auto_resolve: Generated<boolean>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** An alert of an incident and what was done with its notifications. */
+export interface IncidentAlertsTable {
+  incident_id: string;
+  alert_id: string;
+  org_id: string;
+  rule_id: string;
+  rule_name: string;
+  team_id: string;
+  severity: string;
+  subject_kind: string | null;
+  subject_id: string | null;
+  labels: Json<Record<string, string>>;
+  state: 'firing' | 'resolved';
+  firing_since: Timestamp;
+  resolved_at: Timestamp | null;
+  /** sent: routed as usual; held: recorded, not sent, while the root cause pages; released: sent after the hold ended. */
+  notification: 'sent' | 'held' | 'released';
+  hold_reason: string | null;
+  /** A hold waiting for the root cause's own alert ends at this time (then the alert is released). */
+  hold_until: Timestamp | null;
+  released_at: Timestamp | null;
+}
+
+/** One entry of an incident's timeline. */
+export interface IncidentTimelineTable {
+  id: string;
+  incident_id: string;
+  org_id: string;
+  at: Timestamp;
+  kind: string;
+  actor: Json<Record<string, unknown> | null> | null;
+  payload: Json<Record<string, unknown>>;
+}
+
+/** A deploy, config change or feature-flag flip of a service, reported by CI/CD. */
+export interface ChangeEventsTable {
+  id: string;
+  org_id: string;
+  team_id: string;
+  service_id: string;
+  kind: string;
+  version: string | null;
+  actor: string | null;
+  link: string | null;
+  description: string | null;
+  at: Timestamp;
+  created_by: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
 }
 
 export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos'] as const;
@@ -481,6 +588,12 @@ export interface Tables {
   slot_states: SlotStatesTable;
   monitor_states: MonitorStatesTable;
   service_states: ServiceStatesTable;
+  edge_states: EdgeStatesTable;
+  incident_settings: IncidentSettingsTable;
+  incidents: IncidentsTable;
+  incident_alerts: IncidentAlertsTable;
+  incident_timeline: IncidentTimelineTable;
+  change_events: ChangeEventsTable;
   state_transitions: StateTransitionsTable;
   confirmation_requests: ConfirmationRequestsTable;
   events: EventsTable;

@@ -13,6 +13,7 @@ import * as alertRuleStatusNoData from './2026-12-01T1110-alert-rule-status-no-d
 import * as alertRuleTraits from './2026-12-01T1200-alert-rule-traits.ts';
 import * as organizationPoliciesAndSilences from './2026-12-01T1230-organization-policies-and-silences.ts';
 import * as notifications from './2026-12-01T1300-notifications.ts';
+import * as edgesAndIncidents from './2026-12-01T1400-edges-and-incidents.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1200-alert-rule-traits': alertRuleTraits,
   '2026-12-01T1230-organization-policies-and-silences': organizationPoliciesAndSilences,
   '2026-12-01T1300-notifications': notifications,
+  '2026-12-01T1400-edges-and-incidents': edgesAndIncidents,
 };

@@ -27,6 +27,8 @@ export interface AlertStateChange {
   at: Date;
   reason: AlertChangeReason;
   value: number | null;
+  /** The one subject the instance is about, when it has one. */
+  subject?: { kind: string; id: string } | undefined;
 }
 
 /** Writes alert state changes to the event log inside the evaluation's transaction (its last write). */
@@ -64,6 +66,8 @@ interface Binding {
   /** The subject's tags: labels too, below the rule's and the fixed ones. */
   tags: Record<string, string>;
   subject?: Subject;
+  /** The one subject the instance is about (a selector's subject, or the one subject a rule names). */
+  about?: { kind: string; id: string } | undefined;
 }
 
 interface RuleSpec extends RuleTiming {
@@ -193,6 +197,7 @@ export class AlertEvaluationService {
       const value = result?.measurements.find((m) => m.value !== null)?.value ?? null;
       const labels = result ? { ...result.binding.tags, ...base, ...result.binding.labels } : (prev!.labels as Record<string, string>);
       const lastValue = result ? { value, measurements: result.measurements } : prev?.last_value ?? null;
+      const about = result?.binding.about ?? (prev?.subject_kind && prev.subject_id ? { kind: prev.subject_kind, id: prev.subject_id } : undefined);
       // Unchanged instances only get their evaluation time moved; a new outcome, value or label set is written.
       const changed = step.transitions.length > 0 || !prev || (result !== undefined && prev.last_outcome !== result.outcome) || JSON.stringify(prev.labels) !== JSON.stringify(labels) || JSON.stringify(prev.last_value) !== JSON.stringify(lastValue);
       if (changed || !sameMachine(prev!, step.next)) {
@@ -207,11 +212,12 @@ export class AlertEvaluationService {
           false_since: toDate(next.false_since), no_data_since: toDate(next.no_data_since), last_eval_at: new Date(now),
           last_outcome: result?.outcome ?? 'false', last_value: lastValue,
           annotations: { ...(spec.runbook_url ? { runbook_url: spec.runbook_url } : {}), ...(spec.message ? { message: spec.message } : {}) },
+          subject_kind: about?.kind ?? null, subject_id: about?.id ?? null,
         });
       } else touched.push(id);
       for (const t of step.transitions) {
         history.push({ id: newId('alert_history'), org_id: orgId, instance_id: id, rule_id: ruleId, from_state: t.from, to_state: t.to, at: new Date(t.at), reason: t.reason, value: { value } });
-        changes.push({ orgId, ruleId, instanceId: id, teamId: row.team_id, severity: spec.severity ?? 'error', labels, from: t.from, to: t.to, at: new Date(t.at), reason: t.reason, value });
+        changes.push({ orgId, ruleId, instanceId: id, teamId: row.team_id, severity: spec.severity ?? 'error', labels, from: t.from, to: t.to, at: new Date(t.at), reason: t.reason, value, ...(about ? { subject: about } : {}) });
       }
     }
     await this.instances.saveInstances(trx, writes);
@@ -248,6 +254,7 @@ export class AlertEvaluationService {
     if (!selector) {
       const labels: Record<string, string> = {};
       let tags: Record<string, string> = {};
+      let about: Binding['about'];
       const monitors = [...new Set(subjects.filter((s) => s.kind === 'monitor').map((s) => s.name))];
       const services = [...new Set(subjects.filter((s) => s.kind === 'service').map((s) => s.name))];
       if (monitors.length === 1) labels.monitor = monitors[0]!;
@@ -259,12 +266,13 @@ export class AlertEvaluationService {
         const subject = await port.subject(one.kind, one.name, one.service);
         if (subject?.service && !labels.service) labels.service = subject.service;
         tags = subject?.tags ?? {};
+        if (subject) about = { kind: subject.kind, id: subject.id };
       }
-      return [{ identity: {}, labels, tags }];
+      return [{ identity: {}, labels, tags, about }];
     }
     const ids = scope?.map((k) => k.slice(k.indexOf(':') + 1));
     const rows = selector.kind === 'monitor' ? await this.data.selectMonitors(trx, orgId, teamId, selector.filters, ids) : await this.data.selectServices(trx, orgId, teamId, selector.filters, ids);
-    return rows.map((r) => ({ identity: { subject: `${r.kind}:${r.id}` }, labels: subjectLabels(r), tags: r.tags, subject: { kind: r.kind, id: r.id, name: r.name } }));
+    return rows.map((r) => ({ identity: { subject: `${r.kind}:${r.id}` }, labels: subjectLabels(r), tags: r.tags, subject: { kind: r.kind, id: r.id, name: r.name }, about: { kind: r.kind, id: r.id } }));
   }
 }
 

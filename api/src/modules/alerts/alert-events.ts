@@ -8,7 +8,7 @@ import type { AlertEventSink, AlertStateChange } from './alert-evaluation.servic
 export function alertEventOf(c: AlertStateChange): NewEvent {
   return {
     orgId: c.orgId, kind: 'alert.state_changed', at: c.at,
-    payload: { rule_id: c.ruleId, alert_id: c.instanceId, team_id: c.teamId, severity: c.severity, labels: c.labels, from: c.from, to: c.to, reason: c.reason, value: c.value },
+    payload: { rule_id: c.ruleId, alert_id: c.instanceId, team_id: c.teamId, severity: c.severity, labels: c.labels, from: c.from, to: c.to, reason: c.reason, value: c.value, ...(c.subject ? { subject: c.subject } : {}) },
   };
 }
 
@@ -26,5 +26,6 @@ export function endedByDeletion(rows: readonly AlertInstanceRow[], now: Date): A
     .map((r) => ({
       orgId: r.org_id, ruleId: r.rule_id, instanceId: r.id, teamId: r.team_id, severity: r.severity, labels: r.labels as Record<string, string>,
       from: r.state, to: r.state === 'firing' ? ('resolved' as const) : ('inactive' as const), at: now, reason: 'rule_deleted' as const, value: null,
+      ...(r.subject_kind && r.subject_id ? { subject: { kind: r.subject_kind, id: r.subject_id } } : {}),
     }));
 }

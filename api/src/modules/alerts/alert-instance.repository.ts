@@ -117,6 +117,7 @@ export class AlertInstanceRepository {
           active_since: eb.ref('excluded.active_since'), pending_since: eb.ref('excluded.pending_since'), firing_since: eb.ref('excluded.firing_since'),
           resolved_at: eb.ref('excluded.resolved_at'), false_since: eb.ref('excluded.false_since'), no_data_since: eb.ref('excluded.no_data_since'),
           last_eval_at: eb.ref('excluded.last_eval_at'), last_outcome: eb.ref('excluded.last_outcome'), last_value: eb.ref('excluded.last_value'), annotations: eb.ref('excluded.annotations'),
+          subject_kind: eb.ref('excluded.subject_kind'), subject_id: eb.ref('excluded.subject_id'),
         })),
       )
       .execute();

@@ -8,7 +8,8 @@ import type { State } from '../../contract/state.schema.ts';
 export interface EventPayloads {
   /** A slot, monitor or service changed state (the same fact as a state_transitions row). */
   'state.transition': {
-    subject_type: 'slot' | 'monitor' | 'service';
+    /** 'edge': a dependency edge (subject_id is the dependency's id), from the monitors that name it. */
+    subject_type: 'slot' | 'monitor' | 'service' | 'edge';
     subject_id: string;
     region: string | null;
     from: State;
@@ -26,6 +27,15 @@ export interface EventPayloads {
     to: 'inactive' | 'pending' | 'firing' | 'resolved';
     reason: string;
     value: number | null;
+    /** The one subject the instance is about, when it has one (the correlator places the alert in the dependency graph by it). */
+    subject?: { kind: string; id: string } | undefined;
+  };
+  /** An incident opened, changed (alerts, root cause, state, acknowledgement, note) or resolved. */
+  'incident.changed': {
+    incident_id: string;
+    number: number;
+    state: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+    change: string;
   };
   /** An alert rule was created or changed: evaluate it now rather than at its turn in the tick. */
   'alert_rule.changed': {
@@ -52,4 +62,4 @@ export type NewEvent = { [K in EventKind]: { orgId: string; kind: K; at: Date; p
 export type StoredEvent = NewEvent & { seq: number };
 
 /** Every kind, for checks of stored rows. */
-export const eventKinds: readonly EventKind[] = ['state.transition', 'alert.state_changed', 'alert_rule.changed', 'metrics.recorded', 'slot.cause_changed'];
+export const eventKinds: readonly EventKind[] = ['state.transition', 'alert.state_changed', 'alert_rule.changed', 'metrics.recorded', 'slot.cause_changed', 'incident.changed'];
