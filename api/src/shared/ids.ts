@@ -27,6 +27,8 @@ export const idPrefixes = {
   notification: 'ntf',
   notification_group: 'ngr',
   notification_attempt: 'nta',
+  incident: 'inc',
+  incident_timeline: 'itl',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
