@@ -46,6 +46,7 @@ for (const [stored, want] of [[{}, 120], [{ heartbeat: { period_seconds: 300 } }
 
 test('monitorFacts: the evaluator\'s view of a row, defaults applied', () => {
   assert.deepEqual(monitorFacts({ id: 'mon_1', service_id: null, spec: { regions: ['use1'], min_failed_regions: 2 } }), {
-    id: 'mon_1', serviceId: '', enabled: true, failureThreshold: 2, recoveryThreshold: 1, minFailedRegions: 2, regions: ['use1'],
+    id: 'mon_1', serviceId: '', dependencyId: null, enabled: true, failureThreshold: 2, recoveryThreshold: 1, minFailedRegions: 2, regions: ['use1'],
   });
+  assert.equal(monitorFacts({ id: 'mon_2', service_id: 'svc_1', dependency_id: 'dep_1', spec: {} }).dependencyId, 'dep_1', 'the edge it checks');
 });

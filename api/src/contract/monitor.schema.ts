@@ -150,6 +150,9 @@ export const MonitorInput = Type.Object(
   {
     name: Name,
     service_id: Id,
+    dependency_id: Type.Optional(Type.Union([Id, Type.Null()], {
+      description: 'The dependency edge this monitor checks ("can this service reach the one it depends on, from its zone"): an edge of this monitor\'s own service (GET /v1/services/{service_id}/dependencies). Its results give the edge its state; they count toward the service\'s state as well. null or absent: a monitor of the service alone.',
+    })),
     type: StringEnum(checkTypes),
     description: Type.Optional(Description),
     enabled: Type.Optional(Type.Boolean({ default: true, description: 'A disabled monitor is not run and its state is unknown.' })),

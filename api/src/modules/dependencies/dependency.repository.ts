@@ -34,6 +34,19 @@ export class DependencyRepository {
     return [...(await side('out')), ...(await side('in'))];
   }
 
+  /** An edge of the organization by id with the names of its two services. */
+  async named(db: Db, orgId: string, id: string): Promise<(DependencyRow & { service_name: string; depends_on_name: string }) | undefined> {
+    return db
+      .selectFrom('dependencies as d')
+      .innerJoin('services as s', 's.id', 'd.service_id')
+      .innerJoin('services as t', 't.id', 'd.depends_on_service_id')
+      .selectAll('d')
+      .select(['s.name as service_name', 't.name as depends_on_name'])
+      .where('d.org_id', '=', orgId)
+      .where('d.id', '=', id)
+      .executeTakeFirst();
+  }
+
   /** The edge from one service to another, if there is one. */
   async find(db: Db, orgId: string, serviceId: string, dependsOnServiceId: string): Promise<{ id: string } | undefined> {
     return db.selectFrom('dependencies').select('id').where('org_id', '=', orgId).where('service_id', '=', serviceId).where('depends_on_service_id', '=', dependsOnServiceId).executeTakeFirst();

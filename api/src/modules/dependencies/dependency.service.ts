@@ -15,6 +15,7 @@ import { checkVersion, iso } from '../resources/versioning.ts';
 import { cycleThrough } from './dependency-graph.ts';
 import { ServiceRepository } from '../services/service.repository.ts';
 import { DependencyRepository } from './dependency.repository.ts';
+import { refuseWhileMonitored } from './edge-monitors.ts';
 
 /** Presents a dependency edge. */
 export const presentDependency = (row: DependencyRow) => ({
@@ -107,6 +108,8 @@ export class DependencyService {
     await inTransaction(this.db, 'Dependency', async (trx) => {
       const current = await this.load(trx, caller, serviceId, id, 'write', true);
       checkVersion('Dependency', id, current.version, ifMatch);
+      const named = await this.edges.named(trx, caller.principal.orgId, id);
+      await refuseWhileMonitored(trx, caller.principal.orgId, [{ id, description: `"${named?.service_name ?? current.service_id}" depends on "${named?.depends_on_name ?? current.depends_on_service_id}"` }]);
       await this.edges.deleteMany(trx, caller.principal.orgId, [id]);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: 'dependency', resourceId: id, teamId: current.team_id, before: presentDependency(current), after: undefined });
     });

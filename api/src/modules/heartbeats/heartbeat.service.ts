@@ -13,8 +13,8 @@ export const HEARTBEAT_REGION = 'heartbeat';
 
 // A missed heartbeat is an outage at once, one ping is a recovery: thresholds of 1. A missed ping is
 // `down`, never `unknown`/no_data: for a push monitor the silence is the failure it watches for.
-const facts = (id: string, serviceId: string, spec: MonitorSpec): MonitorFacts => ({
-  id, serviceId, enabled: spec.enabled, failureThreshold: 1, recoveryThreshold: 1, minFailedRegions: 1, regions: [HEARTBEAT_REGION],
+const facts = (id: string, serviceId: string, dependencyId: string | null, spec: MonitorSpec): MonitorFacts => ({
+  id, serviceId, dependencyId, enabled: spec.enabled, failureThreshold: 1, recoveryThreshold: 1, minFailedRegions: 1, regions: [HEARTBEAT_REGION],
 });
 
 /** Pings from jobs (push monitors) and the sweep that marks overdue ones down. */
@@ -44,7 +44,7 @@ export class HeartbeatService {
       const input = [{ orgId: monitor.org_id, runnerId: null, result }];
       await this.results.insert(trx, input);
       await this.results.addRollups(trx, input);
-      await this.state.apply(trx, monitor.org_id, [{ monitorId: monitor.id, region: HEARTBEAT_REGION, resultId: result.id, at: now, status, error: result.error ? `${result.error.code}: ${result.error.message}` : undefined }], new Map([[monitor.id, facts(monitor.id, monitor.service_id ?? '', spec)]]));
+      await this.state.apply(trx, monitor.org_id, [{ monitorId: monitor.id, region: HEARTBEAT_REGION, resultId: result.id, at: now, status, error: result.error ? `${result.error.code}: ${result.error.message}` : undefined }], new Map([[monitor.id, facts(monitor.id, monitor.service_id ?? '', monitor.dependency_id, spec)]]));
     });
     return { monitor_id: monitor.id, next_due_at: new Date(now.getTime() + heartbeatAllowanceSeconds(spec) * 1000).toISOString() };
   }
@@ -59,7 +59,7 @@ export class HeartbeatService {
       const since = new Date(m.last ?? m.created_at);
       if (now.getTime() - since.getTime() <= allowed) continue;
       await this.db.transaction().execute((trx) =>
-        this.state.apply(trx, m.org_id, [{ monitorId: m.id, region: HEARTBEAT_REGION, resultId: 'overdue', at: now, status: 'down', error: `no heartbeat since ${since.toISOString()}` }], new Map([[m.id, facts(m.id, m.service_id, spec)]])),
+        this.state.apply(trx, m.org_id, [{ monitorId: m.id, region: HEARTBEAT_REGION, resultId: 'overdue', at: now, status: 'down', error: `no heartbeat since ${since.toISOString()}` }], new Map([[m.id, facts(m.id, m.service_id, m.dependency_id, spec)]])),
       );
       marked += 1;
     }

@@ -72,11 +72,12 @@ export const heartbeatAllowanceSeconds = (spec: MonitorSpec): number =>
   (spec.heartbeat?.periodSeconds ?? monitorDefaults.heartbeatPeriodSeconds) + (spec.heartbeat?.graceSeconds ?? monitorDefaults.heartbeatGraceSeconds);
 
 /** Monitor facts the state evaluator needs, from a stored monitor row. */
-export function monitorFacts(row: { id: string; service_id: string | null; spec: unknown }): MonitorFacts {
+export function monitorFacts(row: { id: string; service_id: string | null; dependency_id?: string | null | undefined; spec: unknown }): MonitorFacts {
   const spec = monitorSpec(row.spec);
   return {
     id: row.id,
     serviceId: row.service_id ?? '',
+    dependencyId: row.dependency_id ?? null,
     enabled: spec.enabled,
     failureThreshold: spec.failureThreshold,
     recoveryThreshold: spec.recoveryThreshold,

@@ -144,7 +144,7 @@ export class AssignmentService {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`pharos-assign:${orgId}`}))`.execute(trx);
       const live = await this.runners.live(trx, orgId);
       const partial = onlyTouched && touched.length > 0;
-      let monitorsQuery = trx.selectFrom('monitors').select(['id', 'type', 'service_id', 'spec']).where('org_id', '=', orgId);
+      let monitorsQuery = trx.selectFrom('monitors').select(['id', 'type', 'service_id', 'dependency_id', 'spec']).where('org_id', '=', orgId);
       if (partial) monitorsQuery = monitorsQuery.where('id', 'in', [...touched]);
       const monitors = await monitorsQuery.execute();
       const slots = monitors.flatMap((m) => monitorSlots(m.id, String(m.type), monitorSpec(m.spec), live));

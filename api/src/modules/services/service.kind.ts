@@ -3,14 +3,16 @@ import { PharosError } from '../../contract/errors.ts';
 import { Service, ServiceInput } from '../../contract/service.schema.ts';
 import { DependencyRepository, type EdgeOfService } from '../dependencies/dependency.repository.ts';
 import { presentDependency } from '../dependencies/dependency.service.ts';
+import { refuseWhileMonitored } from '../dependencies/edge-monitors.ts';
 import { MonitorRepository } from '../monitors/monitor.repository.ts';
 import { refuseWhileNamed } from '../alert-rules/alert-rule-references.ts';
 import { resolveTeam } from '../resources/references.ts';
 import { SloRepository } from '../slos/slo.repository.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
 
-const describeEdge = (service: string, e: EdgeOfService) =>
-  e.direction === 'out' ? `${e.row.id} ("${service}" depends on "${e.other.name}")` : `${e.row.id} ("${e.other.name}" of team "${e.other.team_name}" depends on "${service}")`;
+const edgeWords = (service: string, e: EdgeOfService) =>
+  e.direction === 'out' ? `"${service}" depends on "${e.other.name}"` : `"${e.other.name}" of team "${e.other.team_name}" depends on "${service}"`;
+const describeEdge = (service: string, e: EdgeOfService) => `${e.row.id} (${edgeWords(service, e)})`;
 
 /** The 409 of a service that still has dependency edges: each edge with the service at its other end, and the two ways out. */
 function edgesConflict(service: { id: string; name: string }, edges: EdgeOfService[]): PharosError {
@@ -73,6 +75,8 @@ export const serviceKind: SpecKind = {
     const edges = await dependencies.edgesOfService(ctx.trx, row.org_id, row.id);
     if (!edges.length) return [];
     if (options.cascade !== true) throw edgesConflict(row, edges);
+    // An edge that another service's monitors check is not deleted under them, cascade or not.
+    await refuseWhileMonitored(ctx.trx, row.org_id, edges.map((e) => ({ id: e.row.id, description: edgeWords(row.name, e) })));
     await dependencies.deleteMany(ctx.trx, row.org_id, edges.map((e) => e.row.id));
     return edges.map((e) => ({ resourceType: 'dependency', resourceId: e.row.id, teamId: e.row.team_id, before: presentDependency(e.row) }));
   },

@@ -30,7 +30,7 @@ export class NoDataService {
     for (const q of quiet) byOrg.set(q.orgId, [...(byOrg.get(q.orgId) ?? []), q]);
     let marked = 0;
     for (const [orgId, slots] of byOrg) {
-      const facts = new Map(slots.map((s) => [s.monitorId, monitorFacts({ id: s.monitorId, service_id: s.serviceId, spec: s.spec })]));
+      const facts = new Map(slots.map((s) => [s.monitorId, monitorFacts({ id: s.monitorId, service_id: s.serviceId, dependency_id: s.dependencyId, spec: s.spec })]));
       const thresholds = new Map(slots.map((s) => [s.monitorId, noDataAfterSeconds(monitorSpec(s.spec), this.leaseSeconds) * 1000]));
       const done = await this.db.transaction().execute((trx) => this.state.recordNoData(trx, orgId, slots, facts, (id) => thresholds.get(id)!, now));
       marked += done.marked.length;

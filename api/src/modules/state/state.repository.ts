@@ -17,7 +17,7 @@ export interface SlotStateRow extends SlotCounters {
 
 export interface TransitionRecord {
   orgId: string;
-  subjectType: 'slot' | 'monitor' | 'service';
+  subjectType: 'slot' | 'monitor' | 'service' | 'edge';
   subjectId: string;
   region: string | null;
   from: State;
@@ -40,6 +40,7 @@ export interface QuietSlotRow {
   orgId: string;
   monitorId: string;
   serviceId: string | null;
+  dependencyId: string | null;
   region: string;
   spec: unknown;
   quietSince: Date;
@@ -53,7 +54,7 @@ const pairs = (slots: ReadonlyArray<{ monitorId: string; region: string }>) => J
 /** The key of a slot in the maps this repository returns: "<monitor id>@<region>". */
 export const slotStateKey = (s: { monitorId: string; region: string }) => `${s.monitorId}@${s.region}`;
 
-/** SQL for current states (slot, monitor, service) and their transition history. */
+/** SQL for current states (slot, monitor, service, edge) and their transition history. */
 /** A slot that stayed unknown while its cause changed. */
 export interface CauseChange {
   orgId: string;
@@ -136,9 +137,9 @@ export class StateRepository {
    * the pure rule (noDataAfterSeconds).
    */
   async quietSlots(db: Db, q: { now: Date; leaseSeconds: number; defaultIntervalSeconds: number; defaultTimeoutSeconds: number; limit: number }): Promise<QuietSlotRow[]> {
-    const { rows } = await sql<{ org_id: string; monitor_id: string; service_id: string | null; region: string; spec: unknown; quiet_since: Date | string; stored: boolean; assigned_at: Date | string | null }>`
+    const { rows } = await sql<{ org_id: string; monitor_id: string; service_id: string | null; dependency_id: string | null; region: string; spec: unknown; quiet_since: Date | string; stored: boolean; assigned_at: Date | string | null }>`
       SELECT * FROM (
-        SELECT m.org_id, m.id AS monitor_id, m.service_id, coalesce(s.region, a.region) AS region, m.spec,
+        SELECT m.org_id, m.id AS monitor_id, m.service_id, m.dependency_id, coalesce(s.region, a.region) AS region, m.spec,
                greatest(s.last_result_at, s.since, a.assigned_at) AS quiet_since, s.monitor_id IS NOT NULL AS stored, a.assigned_at,
                coalesce((m.spec ->> 'interval_seconds')::float8, ${q.defaultIntervalSeconds}) AS iv,
                coalesce((m.spec ->> 'timeout_seconds')::float8, ${q.defaultTimeoutSeconds}) AS tmo
@@ -149,7 +150,7 @@ export class StateRepository {
       WHERE x.quiet_since < ${q.now.toISOString()}::timestamptz - greatest(2 * x.iv, x.iv + x.tmo + ${q.leaseSeconds}) * interval '1 second'
       ORDER BY x.quiet_since LIMIT ${q.limit}`.execute(db);
     return rows.map((r) => ({
-      orgId: r.org_id, monitorId: r.monitor_id, serviceId: r.service_id, region: r.region, spec: r.spec, quietSince: new Date(r.quiet_since), stored: r.stored,
+      orgId: r.org_id, monitorId: r.monitor_id, serviceId: r.service_id, dependencyId: r.dependency_id, region: r.region, spec: r.spec, quietSince: new Date(r.quiet_since), stored: r.stored,
       assignedAt: r.assigned_at ? new Date(r.assigned_at) : null,
     }));
   }
@@ -224,6 +225,47 @@ export class StateRepository {
       .values({ service_id: serviceId, org_id: orgId, state, since, updated_at: new Date() })
       .onConflict((oc) => oc.column('service_id').doUpdateSet({ state, since, updated_at: new Date() }))
       .execute();
+  }
+
+  /** Edge states, locked for update, in a stable order. */
+  async lockEdges(db: Db, ids: readonly string[]): Promise<Map<string, { state: State; since: Date }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.selectFrom('edge_states').select(['dependency_id', 'state', 'since']).where('dependency_id', 'in', [...ids]).orderBy('dependency_id').forUpdate().execute();
+    return new Map(rows.map((r) => [r.dependency_id, { state: r.state as State, since: new Date(r.since) }]));
+  }
+
+  /** The two services of each of these edges of the organization (absent: the edge no longer exists). */
+  async edgeEnds(db: Db, orgId: string, ids: readonly string[]): Promise<Map<string, { serviceId: string; dependsOnServiceId: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.selectFrom('dependencies').select(['id', 'service_id', 'depends_on_service_id']).where('org_id', '=', orgId).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((r) => [r.id, { serviceId: r.service_id, dependsOnServiceId: r.depends_on_service_id }]));
+  }
+
+  /** Monitor states of every enabled monitor that names one of these edges. */
+  async monitorStatesOfEdges(db: Db, orgId: string, dependencyIds: readonly string[]): Promise<Array<{ dependency_id: string; id: string; state: string | null }>> {
+    if (dependencyIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('monitors as m')
+      .leftJoin('monitor_states as s', 's.monitor_id', 'm.id')
+      .select(['m.dependency_id', 'm.id', 's.state'])
+      .where('m.org_id', '=', orgId)
+      .where('m.dependency_id', 'in', [...dependencyIds])
+      .where(sql<boolean>`coalesce((m.spec ->> 'enabled')::boolean, true)`)
+      .execute();
+    return rows.map((r) => ({ dependency_id: r.dependency_id!, id: r.id, state: r.state }));
+  }
+
+  async saveEdge(db: Db, orgId: string, dependencyId: string, state: State, since: Date): Promise<void> {
+    await db
+      .insertInto('edge_states')
+      .values({ dependency_id: dependencyId, org_id: orgId, state, since, updated_at: new Date() })
+      .onConflict((oc) => oc.column('dependency_id').doUpdateSet({ state, since, updated_at: new Date() }))
+      .execute();
+  }
+
+  /** Forgets the state of an edge no enabled monitor names any more (it reads as unmonitored). */
+  async deleteEdge(db: Db, dependencyId: string): Promise<void> {
+    await db.deleteFrom('edge_states').where('dependency_id', '=', dependencyId).execute();
   }
 
   /**

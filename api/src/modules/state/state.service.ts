@@ -8,6 +8,8 @@ import { slotStateKey, type CauseChange, type SlotStateRow, type StateRepository
 export interface MonitorFacts {
   id: string;
   serviceId: string;
+  /** The dependency edge the monitor checks; its state follows the monitor's as well. */
+  dependencyId: string | null;
   enabled: boolean;
   failureThreshold: number;
   recoveryThreshold: number;
@@ -89,8 +91,9 @@ export class StateService {
       if (!stored.has(key) && !changedMonitors.has(slot.monitorId)) changedMonitors.set(slot.monitorId, slot.lastResultAt ?? first.at);
     }
     await this.repo.saveSlots(trx, orgId, saved);
-    const serviceChanges = await this.applyMonitors(trx, orgId, changedMonitors, monitors, transitions);
-    await this.applyServices(trx, orgId, serviceChanges, transitions);
+    const followers = await this.applyMonitors(trx, orgId, changedMonitors, monitors, transitions);
+    await this.applyServices(trx, orgId, followers.services, transitions);
+    await this.applyEdges(trx, orgId, followers.edges, transitions);
     await this.repo.addTransitions(trx, transitions);
     return { transitions, wantConfirmation };
   }
@@ -130,8 +133,9 @@ export class StateService {
       saved.push({ ...base, state: 'unknown', since: before?.state === 'unknown' ? before.since : at, failures: 0, degraded: 0, successes: 0, cause: 'no_runner' });
     }
     await this.repo.saveSlots(trx, orgId, saved);
-    const services = await this.applyMonitors(trx, orgId, changed, monitors, transitions);
-    await this.applyServices(trx, orgId, services, transitions);
+    const followers = await this.applyMonitors(trx, orgId, changed, monitors, transitions);
+    await this.applyServices(trx, orgId, followers.services, transitions);
+    await this.applyEdges(trx, orgId, followers.edges, transitions);
     await this.repo.addTransitions(trx, transitions, causes);
     return transitions;
   }
@@ -173,19 +177,21 @@ export class StateService {
     }
     await this.repo.saveSlots(trx, orgId, updated);
     await this.repo.insertSlotsIfAbsent(trx, orgId, inserted);
-    const services = await this.applyMonitors(trx, orgId, changed, monitors, transitions);
-    await this.applyServices(trx, orgId, services, transitions);
+    const followers = await this.applyMonitors(trx, orgId, changed, monitors, transitions);
+    await this.applyServices(trx, orgId, followers.services, transitions);
+    await this.applyEdges(trx, orgId, followers.edges, transitions);
     await this.repo.addTransitions(trx, transitions, causes);
     return { marked: [...updated, ...inserted].map((s) => ({ monitorId: s.monitorId, region: s.region })), transitions };
   }
 
-  /** Recomputes monitor states from their slots; returns services whose monitors changed state. */
-  async applyMonitors(trx: Db, orgId: string, changed: ReadonlyMap<string, Date>, monitors: ReadonlyMap<string, MonitorFacts>, transitions: TransitionRecord[]): Promise<Map<string, Date>> {
+  /** Recomputes monitor states from their slots; returns the services and edges whose monitors changed state. */
+  async applyMonitors(trx: Db, orgId: string, changed: ReadonlyMap<string, Date>, monitors: ReadonlyMap<string, MonitorFacts>, transitions: TransitionRecord[]): Promise<{ services: Map<string, Date>; edges: Map<string, Date> }> {
     const ids = [...changed.keys()].sort();
     const current = await this.repo.lockMonitors(trx, ids);
     const slots = await this.repo.slotsOf(trx, ids);
     const assigned = await this.repo.assignedRegions(trx, ids);
     const services = new Map<string, Date>();
+    const edges = new Map<string, Date>();
     const slotsByMonitor = new Map<string, typeof slots>();
     for (const s of slots) slotsByMonitor.set(s.monitor_id, [...(slotsByMonitor.get(s.monitor_id) ?? []), s]);
     for (const id of ids) {
@@ -202,10 +208,11 @@ export class StateService {
       if (!before || before.state !== state) {
         transitions.push({ orgId, subjectType: 'monitor', subjectId: id, region: null, from: before?.state ?? 'unknown', to: state, at, cause: { regions_down: down, regions: regionStates.length } });
         services.set(m.serviceId, at);
+        if (m.dependencyId) edges.set(m.dependencyId, at);
       }
       await this.repo.saveMonitor(trx, orgId, id, state, before && before.state === state ? before.since : at, down, regionStates.length);
     }
-    return services;
+    return { services, edges };
   }
 
   /** A service is as bad as its worst enabled monitor. */
@@ -221,5 +228,50 @@ export class StateService {
       transitions.push({ orgId, subjectType: 'service', subjectId: id, region: null, from: before?.state ?? 'unknown', to: state, at, cause: {} });
       await this.repo.saveService(trx, orgId, id, state, at);
     }
+  }
+
+  /**
+   * An edge is as bad as the worst enabled monitor that names it, as a service is of its monitors.
+   * An edge no enabled monitor names has no state row: it reads as unmonitored (unknown), and
+   * leaving a known state for it is a transition to unknown. `without`: monitors to leave out (one
+   * being deleted in the same transaction).
+   */
+  async applyEdges(trx: Db, orgId: string, changed: ReadonlyMap<string, Date>, transitions: TransitionRecord[], without: ReadonlySet<string> = new Set()): Promise<void> {
+    const ids = [...changed.keys()].sort();
+    if (ids.length === 0) return;
+    const current = await this.repo.lockEdges(trx, ids);
+    const ends = await this.repo.edgeEnds(trx, orgId, ids);
+    const rows = (await this.repo.monitorStatesOfEdges(trx, orgId, ids)).filter((r) => !without.has(r.id));
+    for (const id of ids) {
+      const end = ends.get(id);
+      if (!end) continue; // the edge is gone (its state row went with it)
+      const at = changed.get(id)!;
+      const before = current.get(id);
+      const cause = { from_service_id: end.serviceId, to_service_id: end.dependsOnServiceId };
+      const own = rows.filter((r) => r.dependency_id === id);
+      if (own.length === 0) {
+        if (!before) continue;
+        if (before.state !== 'unknown') transitions.push({ orgId, subjectType: 'edge', subjectId: id, region: null, from: before.state, to: 'unknown', at, cause });
+        await this.repo.deleteEdge(trx, id);
+        continue;
+      }
+      const state = worstState(own.map((r) => (r.state ?? 'unknown') as State));
+      if (before && before.state === state) continue;
+      // A newly monitored edge starts unknown without a transition (nothing changed for anyone reading it).
+      if (before || state !== 'unknown') transitions.push({ orgId, subjectType: 'edge', subjectId: id, region: null, from: before?.state ?? 'unknown', to: state, at, cause });
+      await this.repo.saveEdge(trx, orgId, id, state, at);
+    }
+  }
+
+  /**
+   * Recomputes these edges from their monitors inside the caller's transaction, recording the
+   * transitions and their events: after a monitor starts or stops naming an edge, is disabled or
+   * enabled, or is deleted (`without` it).
+   */
+  async recomputeEdges(trx: Db, orgId: string, dependencyIds: Iterable<string>, at = new Date(), without: ReadonlySet<string> = new Set()): Promise<TransitionRecord[]> {
+    const transitions: TransitionRecord[] = [];
+    await this.applyEdges(trx, orgId, new Map([...new Set(dependencyIds)].map((id) => [id, at])), transitions, without);
+    await this.repo.addTransitions(trx, transitions);
+    return transitions;
   }
 }
