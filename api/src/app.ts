@@ -18,6 +18,12 @@ import { SlaService } from './modules/sla/sla.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { DependencyService } from './modules/dependencies/dependency.service.ts';
 import { dependencyRoutes } from './modules/dependencies/dependency.routes.ts';
+import { ChangeEventRepository } from './modules/change-events/change-event.repository.ts';
+import { ChangeEventService } from './modules/change-events/change-event.service.ts';
+import { changeEventRoutes } from './modules/change-events/change-event.routes.ts';
+import { IncidentSettingsRepository } from './modules/incidents/incident-settings.repository.ts';
+import { IncidentSettingsService } from './modules/incidents/incident-settings.service.ts';
+import { incidentSettingsRoutes } from './modules/incidents/incident-settings.routes.ts';
 import { SpecService } from './modules/resources/spec.service.ts';
 import { specRoutes } from './modules/resources/spec.routes.ts';
 import type { SpecKind } from './modules/resources/spec-kind.ts';
@@ -81,6 +87,11 @@ import { AlertInstanceRepository } from './modules/alerts/alert-instance.reposit
 import { AlertingMetricsRepository } from './modules/alerts/alerting-metrics.repository.ts';
 import { AlertService } from './modules/alerts/alert.service.ts';
 import { alertRoutes } from './modules/alerts/alert.routes.ts';
+import { IncidentRepository } from './modules/incidents/incident.repository.ts';
+import { IncidentService } from './modules/incidents/incident.service.ts';
+import { incidentRoutes } from './modules/incidents/incident.routes.ts';
+import { IncidentCorrelator } from './modules/incidents/incident-correlator.ts';
+import { incidentSweep } from './modules/incidents/incident-sweep.job.ts';
 import { AssignmentService } from './modules/runner/assignment.service.ts';
 import { RunnerRepository } from './modules/runner/runner.repository.ts';
 import { runnerRoutes } from './modules/runner/runner.routes.ts';
@@ -116,6 +127,8 @@ export interface AppOptions {
   /** Evaluate alert rules in this process (default true; off only for baselines in benchmarks). */
   alertEvaluation?: boolean;
   /** Interval of the periodic alert evaluation tick (ms; default 5 s). */
+  /** How often held pages and quiet incidents are checked for work that fell due (ms). */
+  incidentSweepMs?: number;
   alertTickMs?: number;
   /** Consumers of the event log run by this process, besides the control plane's own. */
   consumers?: readonly EventConsumer[];
@@ -171,7 +184,9 @@ export function createApp(options: AppOptions): App {
   const ingest = new IngestService(db, validator, results, state, partitions, bus);
   const heartbeats = new HeartbeatService(db, results, state, partitions);
   const noData = new NoDataService(db, stateRepo, state, runnerSettings.leaseSeconds);
+  const incidents = new IncidentRepository();
   const sla = new SlaService(db);
+  const changeEvents = new ChangeEventRepository();
   const alertInstances = new AlertInstanceRepository();
   const alertData = new AlertDataRepository();
   // Alert state changes go to the event log in the evaluation's transaction (routing reads them there).
@@ -205,7 +220,10 @@ export function createApp(options: AppOptions): App {
   }, options.logger, notifyPollMs);
 
   const consumerSettings = { ...defaultConsumerSettings, ...(options.consumerSettings ?? {}) };
-  const router = notificationRouterConsumer({ repo: notificationRepo, routing: routingRepo, instances: alertInstances, flusher, wrote: () => dispatchLoop.nudge() });
+  const incidentSettings = new IncidentSettingsRepository();
+  // Correlation runs in the router's batch, before routing: a page it holds back is never sent.
+  const correlator = new IncidentCorrelator(eventLog, (trx, orgId) => incidentSettings.get(trx, orgId));
+  const router = notificationRouterConsumer({ repo: notificationRepo, routing: routingRepo, instances: alertInstances, flusher, incidents: correlator, wrote: () => dispatchLoop.nudge() });
   const routerRunner = new EventConsumerRunner(db, eventLog, router, options.logger, consumerSettings);
   // Alert changes committed by the evaluator are routed at once (not at the router's next poll).
   const evaluator = evaluating ? (['states', 'metrics'] as const).map((feed) => ({ ...alertEvaluatorConsumer(alertEvaluation, alertInstances, feed), afterCommit: () => routerRunner.nudge() })) : [];
@@ -234,12 +252,15 @@ export function createApp(options: AppOptions): App {
     ...specKinds.flatMap((kind) => specRoutes(kind === monitorKind ? new SpecService(kind, db, validator, audit, onMonitorChange, monitorWarnings) : new SpecService(kind, db, validator, audit))),
     ...silenceRoutes(new SilenceService(db, new SilenceRepository(), audit, validator)),
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
+    ...changeEventRoutes(new ChangeEventService(db, changeEvents, audit)),
+    ...incidentSettingsRoutes(new IncidentSettingsService(db, new IncidentSettingsRepository(), audit)),
     ...auditRoutes(db, audit),
     ...slaRoutes(sla),
     ...sloStatusRoutes(new SloStatusService(db, sla)),
     ...statusRoutes(new StatusService(db, results)),
     ...metricRoutes(new MetricService(db, metricRollups)),
     ...alertRoutes(new AlertService(db, alertInstances)),
+    ...incidentRoutes(new IncidentService(db, incidents, eventLog, audit)),
     ...notificationRoutes(new NotificationService(db, notificationRepo)),
     ...channelTestRoutes(new ChannelTestService(db, senders, { timeoutMs: 10_000, ...(options.channelTest ?? {}) })),
     ...heartbeatRoutes(heartbeats),
@@ -274,6 +295,7 @@ export function createApp(options: AppOptions): App {
         },
       },
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },
+      { name: 'incident-sweep', everyMs: options.incidentSweepMs ?? 2_000, run: incidentSweep(db, eventLog, () => routerRunner.nudge()) },
       ...(evaluating ? [{ name: 'alert-evaluation-tick', everyMs: options.alertTickMs ?? 5_000, run: nudgeAfter(alertEvaluationTick(db, alertEvaluation, alertInstances, options.logger, { tickMs: options.alertTickMs ?? 5_000 }), () => routerRunner.nudge()) }] : []),
       { name: 'event-retention', everyMs: 3_600_000, run: () => eventLog.prune(db, new Date(Date.now() - (options.eventRetentionDays ?? 7) * 86_400_000)) },
       { name: 'notification-retention', everyMs: 3_600_000, run: () => notificationRepo.prune(db, new Date(Date.now() - (options.eventRetentionDays ?? 7) * 86_400_000)) },

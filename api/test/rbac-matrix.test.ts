@@ -63,6 +63,17 @@ const alertOfTeam = new Map<string, string>();
 const notificationOfTeam = new Map<string, string>();
 /** One active silence per fixture team, set up in before(). */
 const silenceOfTeam = new Map<string, string>();
+/** One open incident per fixture team (as the correlator would open it), set up in before(). */
+const incidentOfTeam = new Map<string, string>();
+let incidentNumber = 1000;
+async function insertIncident(api: TestApi, orgId: string, team: string): Promise<string> {
+  const id = newId('incident');
+  const now = new Date();
+  await api.database.db.insertInto('incidents').values({ id, org_id: orgId, number: ++incidentNumber, title: 'matrix', state: 'investigating', severity: 'error', team_id: team, team_ids: [team], service_ids: [], opened_at: now, first_failure_at: now, last_alert_at: now, auto_resolve: false, updated_at: now }).execute();
+  return id;
+}
+/** One change event per fixture team (a deploy of the team's service), set up in before(). */
+const changeEventOfTeam = new Map<string, string>();
 const silenceBody = (team: string) => ({ team_id: team, matchers: [{ label: 'service', operator: '=', value: 'checkout' }], starts_at: new Date().toISOString(), ends_at: new Date(Date.now() + 3_600_000).toISOString(), comment: 'matrix' });
 
 const matrix: Record<string, Row> = {
@@ -173,7 +184,28 @@ const matrix: Record<string, Row> = {
   'GET /v1/notifications': { path: () => '/v1/notifications?limit=200', expect: listAll, listed: (f) => notificationOfTeam.get(f.team)! },
   'GET /v1/notifications/{id}': { path: (f) => `/v1/notifications/${notificationOfTeam.get(f.team)}`, expect: read },
 
+  // Responders (team editor of one of the incident's teams, or org admin) act; any role of its teams reads.
+  'GET /v1/incidents': { path: () => '/v1/incidents?limit=200', expect: listAll, listed: (f) => incidentOfTeam.get(f.team)! },
+  'GET /v1/incidents/{id}': { path: (f) => `/v1/incidents/${incidentOfTeam.get(f.team)}`, expect: read },
+  'PATCH /v1/incidents/{id}': { path: (f) => `/v1/incidents/${incidentOfTeam.get(f.team)}`, body: () => ({ title: unique('renamed') }), expect: write(200) },
+  'POST /v1/incidents/{id}/acknowledge': { path: (f) => `/v1/incidents/${incidentOfTeam.get(f.team)}/acknowledge`, expect: write(200) },
+  'POST /v1/incidents/{id}/notes': { path: (f) => `/v1/incidents/${incidentOfTeam.get(f.team)}/notes`, body: () => ({ text: 'matrix note' }), expect: write(201) },
+  'POST /v1/incidents/{id}/resolve': {
+    // Successful resolutions resolve a fresh incident, so the team's stays open for the other rows.
+    path: (f) => `/v1/incidents/${(f as TeamFixture & { incident?: string }).incident ?? incidentOfTeam.get(f.team)}/resolve`,
+    expect: write(200),
+    fresh: async (f, api) => ({ ...f, incident: await insertIncident(api, (await api.database.db.selectFrom('teams').select('org_id').where('id', '=', f.team).executeTakeFirstOrThrow()).org_id, f.team) }),
+  },
+
+  'GET /v1/events': { path: () => '/v1/events?limit=200', expect: listAll, listed: (f) => changeEventOfTeam.get(f.team)! },
+  'POST /v1/events': { path: () => '/v1/events', body: (f) => ({ service: f.service, kind: 'deploy', version: 'v1.2.3' }), expect: createIn(201) },
+  'GET /v1/events/{id}': { path: (f) => `/v1/events/${changeEventOfTeam.get(f.team)}`, expect: read },
+
   'GET /v1/audit': { path: () => '/v1/audit?limit=5', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] } },
+
+  // One document per organization: the target team does not matter, every role reads, org admins write.
+  'GET /v1/incident-settings': { path: () => '/v1/incident-settings', expect: listAll },
+  'PUT /v1/incident-settings': { path: () => '/v1/incident-settings', body: () => ({ correlation_window_seconds: 300 }), expect: orgOnly(200, 200) },
 };
 
 let api: TestApi;
@@ -196,6 +228,8 @@ before(async () => {
     await new NotificationRepository().insertNotifications(api.database.db, [{ id, org_id, team_id: f.team, group_id: 'ngr_matrix', channel_id: channel.id, channel_type: 'webhook', kind: 'firing', state: 'suppressed', dedup_key: `matrix-${f.team}`, alert_ids: [alert.id], message: { title: 'matrix', text: 'matrix' }, muted_by: [], next_attempt_at: new Date() }]);
     notificationOfTeam.set(f.team, id);
     silenceOfTeam.set(f.team, (await expectOk(api, 'POST', '/v1/silences', f.adminToken, silenceBody(f.team))).id);
+    incidentOfTeam.set(f.team, await insertIncident(api, org_id, f.team));
+    changeEventOfTeam.set(f.team, (await expectOk(api, 'POST', '/v1/events', f.adminToken, { service: f.service, kind: 'deploy' })).id);
   }
 });
 after(async () => api?.close());
