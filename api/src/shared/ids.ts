@@ -29,6 +29,7 @@ export const idPrefixes = {
   notification_attempt: 'nta',
   incident: 'inc',
   incident_timeline: 'itl',
+  change_event: 'chg',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
