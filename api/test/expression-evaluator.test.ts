@@ -95,6 +95,9 @@ const cases: Record<string, Case[]> = {
     ['down(service("order-processing")) or p95(service("inventory"), "5m") > 2000', { states: { 'order-processing': up }, rollups: { inventory: totals(10, 2500) } }, 'true'],
     ['down(service("order-processing")) or p95(service("inventory"), "5m") > 2000', { states: { 'order-processing': up } }, 'no_data'],
     ['not down(service("checkout"))', { states: { checkout: up } }, 'true'],
+    // An edge is named by its dependent service (this fake port keys it by that name).
+    ['down(edge("fulfillment-api", "shipping-integration"))', { states: { 'fulfillment-api': down } }, 'true'],
+    ['down(edge("fulfillment-api", "shipping-integration"))', {}, 'no_data'],
   ],
   window: [
     ['p95(monitor("api"), "5m") > 2s', { rollups: { 'api/300000': totals(20, 2500) } }, 'true'],

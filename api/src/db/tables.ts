@@ -308,11 +308,11 @@ export interface ConfirmationRequestsTable {
   delivered_at: Timestamp | null;
 }
 
-/** A monitor, service or SLO an alert rule's expression names (resolved when the rule was written). */
+/** A monitor, service, SLO or edge (its dependency's id) an alert rule's expression names (resolved when the rule was written). */
 export interface AlertRuleReferencesTable {
   org_id: string;
   rule_id: string;
-  subject_type: 'monitor' | 'service' | 'slo';
+  subject_type: 'monitor' | 'service' | 'slo' | 'edge';
   subject_id: string;
 }
 
@@ -320,7 +320,7 @@ export interface AlertRuleReferencesTable {
 export interface AlertRuleTraitsTable {
   org_id: string;
   rule_id: string;
-  selector_kind: 'monitor' | 'service' | 'slo' | null;
+  selector_kind: 'monitor' | 'service' | 'slo' | 'edge' | null;
   time_based: boolean;
 }
 

@@ -32,7 +32,7 @@ export interface FunctionSpec {
   family: Family;
   /** One line for the docs. */
   summary: string;
-  /** How to call it, for messages: `p95 takes a monitor or service and a window like "5m"`. */
+  /** How to call it, for messages: `p95 takes a monitor, service or edge and a window like "5m"`. */
   usage: string;
   /** An expression using it that type-checks (table-tested). */
   example: string;
@@ -42,14 +42,15 @@ export interface FunctionSpec {
 }
 
 const region: NamedParam = { value: 'region', description: 'Only this region, e.g. region="us-east-1"; without it, across all the subject\'s regions.' };
-const measured = { kind: 'subject', of: ['monitor', 'service'] } as const satisfies Param;
+/** What states and measurements are asked of: a monitor, a service (its monitors) or a dependency edge (the monitors that check it). */
+const measured = { kind: 'subject', of: ['monitor', 'service', 'edge'] } as const satisfies Param;
 const window = { kind: 'window' } as const satisfies Param;
 
 function statePredicate(state: string, summary: string): FunctionSpec {
   return {
     family: 'state',
     summary,
-    usage: `${state} takes a monitor or service, e.g. ${state}(service("checkout"))`,
+    usage: `${state} takes a monitor, service or edge, e.g. ${state}(service("checkout"))`,
     example: `${state}(service("checkout"))`,
     signatures: [{ params: [measured], named: { region }, returns: bool }],
   };
@@ -59,7 +60,7 @@ function windowMeasurement(name: string, returns: ExpressionType, summary: strin
   return {
     family: 'window',
     summary,
-    usage: `${name} takes a monitor or service and a window like "5m", e.g. ${example}`,
+    usage: `${name} takes a monitor, service or edge and a window like "5m", e.g. ${example}`,
     example,
     signatures: [{ params: [measured, window], named: { region }, returns }],
   };
@@ -101,6 +102,22 @@ function selector(kind: SubjectKind, named: Record<string, NamedParam>, example:
   };
 }
 
+/** `edge("from", "to")`: the dependency edge from one service of the rule's team to the service it depends on. */
+function edgeConstructor(): FunctionSpec {
+  return {
+    family: 'subject',
+    summary: 'One dependency edge of the rule\'s team: the dependent service (of the team) and the service it depends on (of any team), by name.',
+    usage: 'edge takes the dependent service\'s name and the name of the service it depends on, e.g. edge("fulfillment-api", "shipping-integration")',
+    example: 'down(edge("fulfillment-api", "shipping-integration"))',
+    subject: 'edge',
+    signatures: [{
+      params: [{ kind: 'name', what: 'service name', value: 'name' }, { kind: 'name', what: 'service name', value: 'name' }],
+      named: {},
+      returns: { t: 'subject', kind: 'edge', many: false },
+    }],
+  };
+}
+
 const tag: NamedParam = { value: 'tag', description: 'A tag as "key:value", e.g. tag="tier:1".' };
 const team: NamedParam = { value: 'name', description: 'The rule\'s own team by name (a rule sees only its team\'s subjects).' };
 
@@ -113,6 +130,7 @@ export const functions = {
   monitor: subjectConstructor('monitor', { service: { value: 'name', description: 'The monitor\'s service, when two services of the team have monitors of that name.' } }, 'monitor("api-health")', 'down(monitor("api-health"))'),
   service: subjectConstructor('service', {}, 'service("checkout")', 'down(service("checkout"))'),
   slo: subjectConstructor('slo', {}, 'slo("checkout-availability")', 'budget_remaining(slo("checkout-availability")) < 25%'),
+  edge: edgeConstructor(),
   // Selectors
   monitors: selector('monitor', { tag, service: { value: 'name', description: 'Monitors of this service.' }, type: { value: 'check_type', description: 'Monitors of this check type, e.g. type="http".' }, team }, 'monitors(tag="tier:1")'),
   services: selector('service', { tag, kind: { value: 'service_kind', description: '"internal" or "external".' }, team }, 'services(team="fulfillment")'),
@@ -128,8 +146,8 @@ export const functions = {
   p99: windowMeasurement('p99', quantity('duration'), '99th percentile response time over the window.', 'p99(monitor("inventory-api"), "15m") > 2s'),
   avg: {
     family: 'window',
-    summary: 'Mean response time of a monitor or service over the window, or the mean of a health metric over the window.',
-    usage: 'avg takes a monitor or service and a window like "5m", e.g. avg(monitor("api"), "5m") > 500ms, or a metric and a window, e.g. avg(metric(monitor("api-health"), "wait_count"), "5m") > 2',
+    summary: 'Mean response time of a monitor, service or edge over the window, or the mean of a health metric over the window.',
+    usage: 'avg takes a monitor, service or edge and a window like "5m", e.g. avg(monitor("api"), "5m") > 500ms, or a metric and a window, e.g. avg(metric(monitor("api-health"), "wait_count"), "5m") > 2',
     example: 'avg(monitor("inventory-api"), "5m") > 500ms',
     signatures: [
       { params: [measured, window], named: { region }, returns: quantity('duration') },
@@ -141,7 +159,7 @@ export const functions = {
   latency: {
     family: 'window',
     summary: 'Response time of the latest result (per region, the worst of the regions without region=).',
-    usage: 'latency takes a monitor or service, e.g. latency(monitor("inventory-api")) > 2s',
+    usage: 'latency takes a monitor, service or edge, e.g. latency(monitor("inventory-api")) > 2s',
     example: 'latency(monitor("inventory-api")) > 2s',
     signatures: [{ params: [measured], named: { region }, returns: quantity('duration') }],
   },
@@ -160,14 +178,14 @@ export const functions = {
   latency_ratio: {
     family: 'anomaly',
     summary: 'Current p95 response time over the window divided by the baseline p95 learnt from history.',
-    usage: 'latency_ratio takes a monitor or service and a window like "5m", e.g. latency_ratio(monitor("inventory-api"), "5m") > 3',
+    usage: 'latency_ratio takes a monitor, service or edge and a window like "5m", e.g. latency_ratio(monitor("inventory-api"), "5m") > 3',
     example: 'latency_ratio(monitor("inventory-api"), "5m") > 3',
     signatures: [{ params: [measured, window], named: { region }, returns: quantity('number') }],
   },
   anomalous: {
     family: 'anomaly',
     summary: 'True while the subject\'s latency is far outside its learnt baseline.',
-    usage: 'anomalous takes a monitor or service, e.g. anomalous(monitor("inventory-api"))',
+    usage: 'anomalous takes a monitor, service or edge, e.g. anomalous(monitor("inventory-api"))',
     example: 'anomalous(monitor("inventory-api"))',
     signatures: [{ params: [measured], named: { region }, returns: bool }],
   },

@@ -1,5 +1,5 @@
-// The kinds of subjects a rule can name. Adding a kind (the incidents issue adds `edge("a", "b")`)
-// is one entry here plus its constructor in functions.ts; the API's name resolver is a
+// The kinds of subjects a rule can name. Adding a kind (as `edge("a", "b")` was added) is one
+// entry here plus its constructor in functions.ts; the API's name resolver is a
 // Record<SubjectKind, …>, so a kind without a resolver is a compile error.
 
 export interface SubjectKindSpec {
@@ -16,6 +16,8 @@ export const subjectKinds = {
   monitor: { label: 'monitor', constructor: 'monitor', selector: 'monitors' },
   service: { label: 'service', constructor: 'service', selector: 'services' },
   slo: { label: 'SLO', constructor: 'slo', selector: null },
+  /** A dependency edge, named by its two services: `edge("fulfillment-api", "shipping-integration")`. */
+  edge: { label: 'edge', constructor: 'edge', selector: null },
 } as const satisfies Record<string, SubjectKindSpec>;
 
 export type SubjectKind = keyof typeof subjectKinds;

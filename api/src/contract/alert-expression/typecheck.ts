@@ -7,12 +7,15 @@ import { closestNames, didYouMean } from './suggest.ts';
 import { bool, describeType, type ExpressionType } from './types.ts';
 import { literalUnit, parseWindow } from './windows.ts';
 
-/** A subject the rule names: `monitor("api-health")`, `service("checkout")`, `slo("…")`. */
+/** A subject the rule names: `monitor("api-health")`, `service("checkout")`, `slo("…")`, `edge("a", "b")`. */
 export interface SubjectReference {
   kind: SubjectKind;
+  /** The subject's name; for an edge, its dependent service's name. */
   name: string;
   /** For monitors: the `service=` that tells apart same-named monitors of two services. */
   service?: string;
+  /** For edges: the name of the service the dependent service depends on. */
+  dependsOn?: string;
   span: Span;
 }
 
@@ -51,7 +54,9 @@ function paramWords(param: Param): string {
   switch (param.kind) {
     case 'subject': {
       const kinds = param.of.map((k) => subjectKinds[k].label);
-      return kinds.length === 1 ? `${kinds[0] === 'SLO' ? 'an' : 'a'} ${kinds[0]}` : `a ${kinds.join(' or ')}`;
+      const first = kinds[0]!;
+      const article = first === 'SLO' || first === 'edge' ? 'an' : 'a';
+      return kinds.length === 1 ? `${article} ${first}` : `${article} ${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
     }
     case 'window':
       return 'a window like "5m"';
@@ -244,6 +249,16 @@ export function typecheck(ast: ExpressionNode, text: string): TypeCheckResult {
     if (spec.family === 'subject') {
       const name = positional[0]?.value;
       if (name?.kind !== 'string') return;
+      if (spec.subject === 'edge') {
+        const to = positional[1]?.value;
+        if (to?.kind !== 'string') return;
+        if (to.value === name.value) {
+          report(node.span, `${source(node)} names an edge from a service to itself; a service cannot depend on itself. Name the dependent service first and the service it depends on second, e.g. edge("${name.value}", "shipping-integration").`);
+          return;
+        }
+        subjects.push({ kind: 'edge', name: name.value, dependsOn: to.value, span: node.span });
+        return;
+      }
       subjects.push({ kind: spec.subject, name: name.value, ...(filters.service !== undefined ? { service: filters.service } : {}), span: node.span });
       return;
     }

@@ -33,6 +33,6 @@ export function describeType(type: ExpressionType): string {
     case 'series':
       return 'a metric series';
     case 'subject':
-      return type.many ? `many ${type.kind === 'slo' ? 'SLOs' : `${type.kind}s`}` : type.kind === 'slo' ? 'an SLO' : `a ${type.kind}`;
+      return type.many ? `many ${type.kind === 'slo' ? 'SLOs' : `${type.kind}s`}` : type.kind === 'slo' ? 'an SLO' : type.kind === 'edge' ? 'an edge' : `a ${type.kind}`;
   }
 }

@@ -14,6 +14,7 @@ import * as alertRuleTraits from './2026-12-01T1200-alert-rule-traits.ts';
 import * as organizationPoliciesAndSilences from './2026-12-01T1230-organization-policies-and-silences.ts';
 import * as notifications from './2026-12-01T1300-notifications.ts';
 import * as edgesAndIncidents from './2026-12-01T1400-edges-and-incidents.ts';
+import * as alertRuleEdgeSubjects from './2026-12-01T1410-alert-rule-edge-subjects.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1230-organization-policies-and-silences': organizationPoliciesAndSilences,
   '2026-12-01T1300-notifications': notifications,
   '2026-12-01T1400-edges-and-incidents': edgesAndIncidents,
+  '2026-12-01T1410-alert-rule-edge-subjects': alertRuleEdgeSubjects,
 };

@@ -1,12 +1,14 @@
 import type { Db } from '../../db/database.ts';
 import type { SubjectKind } from '../../contract/alert-expression/subject-kinds.ts';
 
-/** A subject a rule may name: its id, name and, for monitors, its service's name. */
+/** A subject a rule may name: its id, name and, for monitors, its service's name; for edges (name: the dependent service's), the service depended on. */
 export interface NameableSubject {
   id: string;
   name: string;
   service_id?: string | null;
   service_name?: string | null;
+  depends_on_id?: string;
+  depends_on_name?: string;
 }
 
 /** A rule that names a subject. */
@@ -35,6 +37,18 @@ export class AlertRuleReferenceRepository {
         return db.selectFrom('services').select(['id', 'name']).where('org_id', '=', orgId).where('team_id', '=', teamId).orderBy('name').execute();
       case 'slo':
         return db.selectFrom('slos').select(['id', 'name']).where('org_id', '=', orgId).where('team_id', '=', teamId).orderBy('name').execute();
+      case 'edge':
+        // An edge belongs to its dependent service's team; the service it depends on may be any team's.
+        return db
+          .selectFrom('dependencies as d')
+          .innerJoin('services as s', (j) => j.onRef('s.id', '=', 'd.service_id').onRef('s.org_id', '=', 'd.org_id'))
+          .innerJoin('services as t', (j) => j.onRef('t.id', '=', 'd.depends_on_service_id').onRef('t.org_id', '=', 'd.org_id'))
+          .select(['d.id', 's.name', 's.id as service_id', 's.name as service_name', 't.id as depends_on_id', 't.name as depends_on_name'])
+          .where('d.org_id', '=', orgId)
+          .where('d.team_id', '=', teamId)
+          .orderBy('s.name')
+          .orderBy('t.name')
+          .execute();
     }
   }
 

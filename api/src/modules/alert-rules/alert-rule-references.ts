@@ -42,7 +42,29 @@ const resolvers: Record<SubjectKind, (ref: SubjectReference, team: string, candi
   },
   service: (ref, team, candidates) => exact(ref, team, candidates),
   slo: (ref, team, candidates) => exact(ref, team, candidates),
+  edge: resolveEdge,
 };
+
+/**
+ * `edge("from", "to")` among the team's edges (an edge belongs to its dependent service's team).
+ * Both services' names are in the text too: renaming or deleting either is refused like the edge.
+ */
+function resolveEdge(ref: SubjectReference, team: string, candidates: NameableSubject[]): Resolved {
+  const to = ref.dependsOn ?? '';
+  const text = `edge("${ref.name}", "${to}")`;
+  const from = candidates.filter((c) => c.name === ref.name);
+  const found = from.find((c) => c.depends_on_name === to);
+  if (found) return { ok: true, id: found.id, also: [{ type: 'service', id: found.service_id! }, { type: 'service', id: found.depends_on_id! }] };
+  if (from.length) {
+    const targets = from.map((c) => c.depends_on_name!);
+    const close = closestNames(to, targets);
+    return { ok: false, message: `${text}: service "${ref.name}" does not depend on "${to}"; it depends on ${targets.map((t) => `"${t}"`).join(', ')}.${close.length ? didYouMean(close) : ''} Add the dependency first (POST /v1/services/{service_id}/dependencies), or name one of these.` };
+  }
+  const dependents = [...new Set(candidates.map((c) => c.name))];
+  const close = closestNames(ref.name, dependents);
+  const hint = close.length ? didYouMean(close) : dependents.length ? '' : ` Team "${team}" has no dependency edges yet.`;
+  return { ok: false, message: `${text}: no service "${ref.name}" of team "${team}" has dependencies (an edge belongs to its dependent service's team, and a rule names only its own team's edges).${hint}` };
+}
 
 function exact(ref: SubjectReference, team: string, candidates: NameableSubject[]): Resolved {
   const found = candidates.find((c) => c.name === ref.name);

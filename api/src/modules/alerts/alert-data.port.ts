@@ -46,16 +46,25 @@ export function databasePort(trx: Db, orgId: string, teamId: string, now: number
     if (!p) memo.set(key, (p = load()));
     return p;
   };
-  const monitorIds = (s: Subject) => (s.kind === 'monitor' ? Promise.resolve([s.id]) : once(`monitors:${s.id}`, () => monitorRepo.idsOfService(trx, orgId, s.id)));
+  // A service is measured by its monitors, an edge by the monitors that check it (monitors.dependency_id).
+  const monitorIds = (s: Subject) =>
+    s.kind === 'monitor'
+      ? Promise.resolve([s.id])
+      : s.kind === 'edge'
+        ? once(`monitors:edge:${s.id}`, () => src.data.monitorIdsOfEdge(trx, orgId, s.id))
+        : once(`monitors:${s.id}`, () => monitorRepo.idsOfService(trx, orgId, s.id));
   const slots = (s: Subject) => once(`slots:${s.kind}:${s.id}`, async () => src.states.causes(trx, orgId, await monitorIds(s)));
   // SLO figures read through the SLO status service, on this transaction.
   const slos = new SloStatusService(trx, new SlaService(trx), sla, () => now);
 
   return {
-    subject: (kind: SubjectKind, name: string, service?: string) =>
-      once(`subject:${kind}:${name}:${service ?? ''}`, async () => {
-        const row = await src.data.subjectByName(trx, orgId, teamId, kind, name, service);
-        return row ? { kind, id: row.id, name: row.name, service: kind === 'monitor' ? (row.service_name ?? undefined) : undefined, tags: row.tags } : undefined;
+    subject: (kind: SubjectKind, name: string, service?: string, dependsOn?: string) =>
+      once(`subject:${kind}:${name}:${service ?? ''}:${dependsOn ?? ''}`, async () => {
+        const row = await src.data.subjectByName(trx, orgId, teamId, kind, name, service, dependsOn);
+        if (!row) return undefined;
+        const subject: Subject = { kind, id: row.id, name: row.name, service: kind === 'monitor' || kind === 'edge' ? (row.service_name ?? undefined) : undefined, tags: row.tags };
+        if (kind === 'edge') subject.dependsOn = row.depends_on_name;
+        return subject;
       }),
 
     async state(s, region): Promise<StateReading | undefined> {
@@ -67,7 +76,8 @@ export function databasePort(trx: Db, orgId: string, teamId: string, now: number
         const worst = here.reduce((a, b) => (severity[b.state] > severity[a.state] ? b : a));
         return { state: worst.state, cause: worst.state === 'unknown' ? causeOf(here.map((r) => r.cause)) : null };
       }
-      if (s.kind !== 'monitor' && s.kind !== 'service') return undefined;
+      // An edge's state is edge_states' (from the monitors that check it); absent: never evaluated.
+      if (s.kind !== 'monitor' && s.kind !== 'service' && s.kind !== 'edge') return undefined;
       const kind = s.kind;
       const state = await once(`state:${kind}:${s.id}`, () => src.data.subjectState(trx, orgId, kind, s.id));
       if (state === undefined) return all.length ? { state: 'unknown', cause: causeOf(all.map((r) => r.cause)) } : undefined;

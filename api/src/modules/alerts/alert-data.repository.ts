@@ -10,13 +10,19 @@ export interface SubjectRow {
   name: string;
   service_id: string | null;
   service_name: string | null;
-  /** The subject's tags (a monitor's over its service's): alert labels that routing can match. */
+  /** The subject's tags (a monitor's over its service's; an edge's: its dependent service's): alert labels that routing can match. */
   tags: Record<string, string>;
+  /** An edge's target service: the one its dependent service (service_id) depends on. */
+  depends_on_id?: string;
+  depends_on_name?: string;
 }
 
 type TagColumns = { service_tags?: unknown; monitor_tags?: unknown; tags?: unknown };
 const tagMap = (v: unknown): Record<string, string> => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string> : {});
 const tagsOf = (r: TagColumns) => ({ ...tagMap(r.service_tags), ...tagMap(r.monitor_tags), ...tagMap(r.tags) });
+
+/** The subject kinds with a stored overall state (monitor_states, service_states, edge_states). */
+export type StatefulKind = 'monitor' | 'service' | 'edge';
 
 /** One minute of a subject's latency: the histogram summed over the selected monitors and regions. */
 export interface MinuteHistogram {
@@ -30,8 +36,9 @@ const parseIntArray = (v: Array<number | string> | string): number[] => (typeof 
 
 /** SQL the alert evaluator reads besides the SLA, state and metric repositories: names, selectors, latest results, latency history. */
 export class AlertDataRepository {
-  /** The team's subject of a kind by name (a monitor optionally of a named service). */
-  async subjectByName(db: Db, orgId: string, teamId: string, kind: SubjectKind, name: string, service?: string): Promise<SubjectRow | undefined> {
+  /** The team's subject of a kind by name (a monitor optionally of a named service; an edge by its dependent service and `dependsOn`). */
+  async subjectByName(db: Db, orgId: string, teamId: string, kind: SubjectKind, name: string, service?: string, dependsOn?: string): Promise<SubjectRow | undefined> {
+    if (kind === 'edge') return dependsOn === undefined ? undefined : this.edgeByNames(db, orgId, teamId, name, dependsOn);
     if (kind === 'monitor') {
       let q = db
         .selectFrom('monitors')
@@ -48,6 +55,27 @@ export class AlertDataRepository {
     const table = kind === 'service' ? 'services' : 'slos';
     const row = await db.selectFrom(table).select(['id', 'name', sql<unknown>`spec -> 'tags'`.as('tags')]).where('org_id', '=', orgId).where('team_id', '=', teamId).where('name', '=', name).executeTakeFirst();
     return row ? { kind, id: row.id, name: row.name, service_id: kind === 'service' ? row.id : null, service_name: kind === 'service' ? row.name : null, tags: tagsOf(row) } : undefined;
+  }
+
+  /** The team's dependency edge from service `from` (of the team) to service `to` (of any team); an edge belongs to its dependent service's team. */
+  async edgeByNames(db: Db, orgId: string, teamId: string, from: string, to: string): Promise<SubjectRow | undefined> {
+    const row = await db
+      .selectFrom('dependencies as d')
+      .innerJoin('services as s', (j) => j.onRef('s.id', '=', 'd.service_id').onRef('s.org_id', '=', 'd.org_id'))
+      .innerJoin('services as t', (j) => j.onRef('t.id', '=', 'd.depends_on_service_id').onRef('t.org_id', '=', 'd.org_id'))
+      .select(['d.id', 's.id as service_id', 's.name as service_name', 't.id as depends_on_id', 't.name as depends_on_name', sql<unknown>`s.spec -> 'tags'`.as('tags')])
+      .where('d.org_id', '=', orgId)
+      .where('d.team_id', '=', teamId)
+      .where('s.name', '=', from)
+      .where('t.name', '=', to)
+      .executeTakeFirst();
+    return row ? { kind: 'edge', id: row.id, name: `${row.service_name} → ${row.depends_on_name}`, service_id: row.service_id, service_name: row.service_name, depends_on_id: row.depends_on_id, depends_on_name: row.depends_on_name, tags: tagsOf(row) } : undefined;
+  }
+
+  /** The monitors that check a dependency edge (monitors.dependency_id), in id order. */
+  async monitorIdsOfEdge(db: Db, orgId: string, dependencyId: string): Promise<string[]> {
+    const rows = await db.selectFrom('monitors').select('id').where('org_id', '=', orgId).where('dependency_id', '=', dependencyId).orderBy('id').execute();
+    return rows.map((r) => r.id);
   }
 
   /** The team's monitors matching a monitors(…) selector's filters (among `ids` when given), by name. */
@@ -79,20 +107,20 @@ export class AlertDataRepository {
   }
 
 
-  /** The overall state of a monitor or service (undefined: never evaluated). */
-  async subjectState(db: Db, orgId: string, kind: 'monitor' | 'service', id: string): Promise<State | undefined> {
-    const row = kind === 'monitor'
-      ? await db.selectFrom('monitor_states').select('state').where('org_id', '=', orgId).where('monitor_id', '=', id).executeTakeFirst()
-      : await db.selectFrom('service_states').select('state').where('org_id', '=', orgId).where('service_id', '=', id).executeTakeFirst();
-    return row?.state as State | undefined;
+  /** The overall state of a monitor, service or edge (undefined: never evaluated). */
+  async subjectState(db: Db, orgId: string, kind: StatefulKind, id: string): Promise<State | undefined> {
+    return (await this.subjectStates(db, orgId, kind, [id])).get(id);
   }
 
-  /** The overall states of many monitors or services at once (absent: never evaluated). */
-  async subjectStates(db: Db, orgId: string, kind: 'monitor' | 'service', ids: readonly string[]): Promise<Map<string, State>> {
+  /** The overall states of many monitors, services or edges at once (absent: never evaluated). */
+  async subjectStates(db: Db, orgId: string, kind: StatefulKind, ids: readonly string[]): Promise<Map<string, State>> {
     if (ids.length === 0) return new Map();
-    const rows = kind === 'monitor'
-      ? await db.selectFrom('monitor_states').select(['monitor_id as id', 'state']).where('org_id', '=', orgId).where('monitor_id', 'in', [...ids]).execute()
-      : await db.selectFrom('service_states').select(['service_id as id', 'state']).where('org_id', '=', orgId).where('service_id', 'in', [...ids]).execute();
+    const rows =
+      kind === 'monitor'
+        ? await db.selectFrom('monitor_states').select(['monitor_id as id', 'state']).where('org_id', '=', orgId).where('monitor_id', 'in', [...ids]).execute()
+        : kind === 'service'
+          ? await db.selectFrom('service_states').select(['service_id as id', 'state']).where('org_id', '=', orgId).where('service_id', 'in', [...ids]).execute()
+          : await db.selectFrom('edge_states').select(['dependency_id as id', 'state']).where('org_id', '=', orgId).where('dependency_id', 'in', [...ids]).execute();
     return new Map(rows.map((r) => [r.id, r.state as State]));
   }
 

@@ -87,6 +87,11 @@ function machineState(row: AlertInstanceRow): InstanceState {
   return { state: row.state, since: toMs(row.since)!, active_at: toMs(row.active_since), fired_at: toMs(row.firing_since), false_since: toMs(row.false_since), no_data_since: toMs(row.no_data_since) };
 }
 
+/** An edge's instance labels: its dependent service (the owner routing pages go to), the service depended on, and the edge itself. */
+function edgeLabels(from: string, to: string): Record<string, string> {
+  return { service: from, depends_on: to, edge: `${from} → ${to}` };
+}
+
 function subjectLabels(row: SubjectRow): Record<string, string> {
   return row.kind === 'monitor' ? { monitor: row.name, ...(row.service_name ? { service: row.service_name } : {}) } : { service: row.name };
 }
@@ -257,16 +262,27 @@ export class AlertEvaluationService {
       let about: Binding['about'];
       const monitors = [...new Set(subjects.filter((s) => s.kind === 'monitor').map((s) => s.name))];
       const services = [...new Set(subjects.filter((s) => s.kind === 'service').map((s) => s.name))];
+      const edges = [...new Map(subjects.filter((s) => s.kind === 'edge').map((s) => [`${s.name}\u0000${s.dependsOn}`, s])).values()];
       if (monitors.length === 1) labels.monitor = monitors[0]!;
       if (services.length === 1) labels.service = services[0]!;
       // The one subject the rule is about gives its tags (through the port: its memo answers the
-      // expression's own monitor(…) or service(…) without a second query).
-      const one = monitors.length === 1 ? subjects.find((s) => s.kind === 'monitor')! : monitors.length === 0 && services.length === 1 ? subjects.find((s) => s.kind === 'service')! : undefined;
+      // expression's own monitor(…), service(…) or edge(…) without a second query). One edge without
+      // a monitor makes the rule about the edge, even beside services (typically its own two ends:
+      // `down(edge("a", "b")) and up(service("b"))` is "a cannot reach b").
+      const one =
+        monitors.length === 0 && edges.length === 1
+          ? edges[0]!
+          : monitors.length === 1
+            ? subjects.find((s) => s.kind === 'monitor')!
+            : monitors.length === 0 && edges.length === 0 && services.length === 1
+              ? subjects.find((s) => s.kind === 'service')!
+              : undefined;
       if (one) {
-        const subject = await port.subject(one.kind, one.name, one.service);
+        const subject = await port.subject(one.kind, one.name, one.service, one.dependsOn);
         if (subject?.service && !labels.service) labels.service = subject.service;
         tags = subject?.tags ?? {};
         if (subject) about = { kind: subject.kind, id: subject.id };
+        if (one.kind === 'edge') Object.assign(labels, edgeLabels(one.name, one.dependsOn!));
       }
       return [{ identity: {}, labels, tags, about }];
     }

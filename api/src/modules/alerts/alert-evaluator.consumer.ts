@@ -4,13 +4,14 @@ import type { StoredEvent } from '../events/event.types.ts';
 import type { AlertEvaluationService, AlertStateChange } from './alert-evaluation.service.ts';
 import type { AlertInstanceRepository } from './alert-instance.repository.ts';
 
-type ChangedSubject = { type: 'monitor' | 'service'; id: string };
+type ChangedSubject = { type: 'monitor' | 'service' | 'edge'; id: string };
 type Subjects = Map<string, ChangedSubject>;
 
 /**
- * What a batch of events asks the evaluator to look at: the monitors and services whose state
- * changed (or whose unknown state changed cause), those that only reported health metrics, as
- * `monitor:<id>` / `service:<id>`, and the rules that were created or changed.
+ * What a batch of events asks the evaluator to look at: the monitors, services and dependency
+ * edges whose state changed (or whose unknown state changed cause), the monitors that only reported
+ * health metrics, as `monitor:<id>` / `service:<id>` / `edge:<dependency id>`, and the rules that
+ * were created or changed. A slot's transition is its monitor's.
  */
 export function changesOf(events: readonly StoredEvent[]): { states: Subjects; metrics: Subjects; rules: Set<string> } {
   const states: Subjects = new Map();
@@ -20,7 +21,7 @@ export function changesOf(events: readonly StoredEvent[]): { states: Subjects; m
   for (const e of events) {
     switch (e.kind) {
       case 'state.transition':
-        add(states, e.payload.subject_type === 'service' ? 'service' : 'monitor', e.payload.subject_id);
+        add(states, e.payload.subject_type === 'service' || e.payload.subject_type === 'edge' ? e.payload.subject_type : 'monitor', e.payload.subject_id);
         break;
       case 'slot.cause_changed':
         add(states, 'monitor', e.payload.monitor_id);
@@ -47,7 +48,7 @@ export type EvaluatorFeed = 'states' | 'metrics';
  * transaction (so the cursor moves with the alert changes it caused and a crash between them loses
  * nothing):
  * - every rule that was created or changed, whole;
- * - every rule that names a monitor or service whose state changed (alert_rule_references), whole;
+ * - every rule that names a monitor, service or edge whose state changed (alert_rule_references), whole;
  *   for a monitor that only reported health metrics, only such rules that are time-based (a rule
  *   over states does not change with a metric);
  * - every selector rule over an affected kind of subject (alert_rule_traits), for the affected

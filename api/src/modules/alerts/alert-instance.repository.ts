@@ -62,7 +62,7 @@ export class AlertInstanceRepository {
   }
 
   /** Ids of the rules whose expressions name any of these subjects (only time-based ones: those a metric can change). */
-  async rulesNaming(db: Db, orgId: string, subjects: ReadonlyArray<{ type: 'monitor' | 'service' | 'slo'; id: string }>, timeBasedOnly = false): Promise<string[]> {
+  async rulesNaming(db: Db, orgId: string, subjects: ReadonlyArray<{ type: 'monitor' | 'service' | 'slo' | 'edge'; id: string }>, timeBasedOnly = false): Promise<string[]> {
     if (subjects.length === 0) return [];
     let q = db
       .selectFrom('alert_rule_references as r')
@@ -75,7 +75,7 @@ export class AlertInstanceRepository {
   }
 
   /** Ids of the rules whose selector fans out over one of these subject kinds (only time-based ones: those a metric can change). */
-  async rulesSelecting(db: Db, orgId: string, kinds: ReadonlyArray<'monitor' | 'service' | 'slo'>, timeBasedOnly = false): Promise<string[]> {
+  async rulesSelecting(db: Db, orgId: string, kinds: ReadonlyArray<'monitor' | 'service' | 'slo' | 'edge'>, timeBasedOnly = false): Promise<string[]> {
     if (kinds.length === 0) return [];
     let q = db.selectFrom('alert_rule_traits').select('rule_id').where('org_id', '=', orgId).where('selector_kind', 'in', [...kinds]);
     if (timeBasedOnly) q = q.where('time_based', '=', true);

@@ -18,13 +18,15 @@ import { anomalousValue, judgeLatency, latencyRatioValue, type Baseline } from '
 // Record<FunctionName, …>: a function added to the registry without one is a compile error.
 // Units: durations are milliseconds, percentages are percentage points (5% is 5).
 
-/** A monitor, service or SLO the expression is about. */
+/** A monitor, service, SLO or dependency edge the expression is about (an edge's id is its dependency's). */
 export interface Subject {
   kind: SubjectKind;
   id: string;
   name: string;
-  /** A monitor's service name (for instance labels), when the port knows it. */
+  /** A monitor's service name, an edge's dependent service's name (for instance labels), when the port knows it. */
   service?: string | undefined;
+  /** An edge's target: the name of the service its dependent service depends on. */
+  dependsOn?: string | undefined;
   /** The subject's tags (for instance labels), when the port knows them. */
   tags?: Record<string, string> | undefined;
 }
@@ -37,11 +39,14 @@ export interface StateReading {
 
 /** Where the evaluator reads states and measurements (the database in the service, a table in tests). */
 export interface AlertDataPort {
-  /** The subject a constructor names within the rule's team; undefined when it is gone. */
-  subject(kind: SubjectKind, name: string, service?: string): Promise<Subject | undefined>;
-  /** The current state of a monitor or service (a monitor's region: that slot); undefined when never evaluated. */
+  /**
+   * The subject a constructor names within the rule's team; undefined when it is gone. `service`
+   * qualifies a monitor's name; `dependsOn` names an edge's target (`name` is its dependent service).
+   */
+  subject(kind: SubjectKind, name: string, service?: string, dependsOn?: string): Promise<Subject | undefined>;
+  /** The current state of a monitor, service or edge (in a region: the worst of its monitors' slots there); undefined when never evaluated. */
   state(subject: Subject, region?: string): Promise<StateReading | undefined>;
-  /** Rollup totals of a monitor's (a service's: all its monitors') checks over the window ending now; undefined or 0 checks without data. */
+  /** Rollup totals of a monitor's (a service's or edge's: all its monitors') checks over the window ending now; undefined or 0 checks without data. */
   rollups(subject: Subject, windowMs: number, region?: string): Promise<RollupTotals | undefined>;
   /** Response time of the latest result (without region: the worst region's latest); undefined without results. */
   lastLatency(subject: Subject, region?: string): Promise<number | undefined>;
@@ -163,6 +168,14 @@ const constructor =
     return subject ? { kind: 'subject', subject } : evalError(`${kind} "${name.value}" no longer exists in the rule's team`);
   };
 
+/** `edge("from", "to")`: the dependency edge of the rule's team from one service to another. */
+const edgeConstructor: Impl = async ({ positional }, ctx) => {
+  const [from, to] = positional;
+  if (from?.kind !== 'string' || to?.kind !== 'string') return evalError('edge(…) takes two service names');
+  const subject = await ctx.port.subject('edge', from.value, undefined, to.value);
+  return subject ? { kind: 'subject', subject } : evalError(`edge "${from.value}" → "${to.value}" no longer exists in the rule's team`);
+};
+
 const selector: Impl = async (_args, ctx, call) =>
   ctx.binding ? { kind: 'subject', subject: ctx.binding } : evalError(`${call.name}(…) has no subject bound; selectors are evaluated once per matching subject`);
 
@@ -171,6 +184,7 @@ export const implementations: Record<FunctionName, Impl> = {
   monitor: constructor('monitor'),
   service: constructor('service'),
   slo: constructor('slo'),
+  edge: edgeConstructor,
   monitors: selector,
   services: selector,
   up: known('up'),
