@@ -65,11 +65,12 @@ const notificationOfTeam = new Map<string, string>();
 const silenceOfTeam = new Map<string, string>();
 /** One open incident per fixture team (as the correlator would open it), set up in before(). */
 const incidentOfTeam = new Map<string, string>();
-let incidentNumber = 1000;
 async function insertIncident(api: TestApi, orgId: string, team: string): Promise<string> {
   const id = newId('incident');
   const now = new Date();
-  await api.database.db.insertInto('incidents').values({ id, org_id: orgId, number: ++incidentNumber, title: 'matrix', state: 'investigating', severity: 'error', team_id: team, team_ids: [team], service_ids: [], opened_at: now, first_failure_at: now, last_alert_at: now, auto_resolve: false, updated_at: now }).execute();
+  // The next number of the organization (the correlator may have opened incidents for the fixtures' alerts).
+  const { n } = await api.database.db.selectFrom('incidents').select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(0)).as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+  await api.database.db.insertInto('incidents').values({ id, org_id: orgId, number: Number(n) + 1, title: 'matrix', state: 'investigating', severity: 'error', team_id: team, team_ids: [team], service_ids: [], candidates: '[]', impacted: '[]', evidence: '[]', opened_at: now, first_failure_at: now, last_alert_at: now, auto_resolve: false, updated_at: now }).execute();
   return id;
 }
 /** One change event per fixture team (a deploy of the team's service), set up in before(). */
@@ -201,6 +202,7 @@ const matrix: Record<string, Row> = {
   'POST /v1/events': { path: () => '/v1/events', body: (f) => ({ service: f.service, kind: 'deploy', version: 'v1.2.3' }), expect: createIn(201) },
   'GET /v1/events/{id}': { path: (f) => `/v1/events/${changeEventOfTeam.get(f.team)}`, expect: read },
 
+  'GET /v1/analysis/outages': { path: (f) => `/v1/analysis/outages?service=${f.service}&window=7d`, expect: read },
   'GET /v1/audit': { path: () => '/v1/audit?limit=5', expect: { org_admin: [200, 200, 200], team_admin: [200, 200, 200], team_editor: [403, 403, 403], viewer: [403, 403, 403] } },
 
   // One document per organization: the target team does not matter, every role reads, org admins write.
