@@ -18,6 +18,8 @@ import { SlaService } from './modules/sla/sla.service.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { DependencyService } from './modules/dependencies/dependency.service.ts';
 import { dependencyRoutes } from './modules/dependencies/dependency.routes.ts';
+import { dependencyGraphRoutes } from './modules/dependencies/dependency-graph.routes.ts';
+import { DependencyGraphService } from './modules/dependencies/dependency-graph.service.ts';
 import { ChangeEventRepository } from './modules/change-events/change-event.repository.ts';
 import { ChangeEventService } from './modules/change-events/change-event.service.ts';
 import { changeEventRoutes } from './modules/change-events/change-event.routes.ts';
@@ -252,6 +254,7 @@ export function createApp(options: AppOptions): App {
     ...specKinds.flatMap((kind) => specRoutes(kind === monitorKind ? new SpecService(kind, db, validator, audit, onMonitorChange, monitorWarnings) : new SpecService(kind, db, validator, audit))),
     ...silenceRoutes(new SilenceService(db, new SilenceRepository(), audit, validator)),
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
+    ...dependencyGraphRoutes(new DependencyGraphService(db)),
     ...changeEventRoutes(new ChangeEventService(db, changeEvents, audit)),
     ...incidentSettingsRoutes(new IncidentSettingsService(db, new IncidentSettingsRepository(), audit)),
     ...auditRoutes(db, audit),

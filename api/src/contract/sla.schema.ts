@@ -33,14 +33,14 @@ export const SlaFigures = Type.Object({
 });
 
 export const SlaReport = Type.Object({
-  subject: Type.Object({ type: StringEnum(['monitor', 'service', 'team'] as const), id: Id, name: Type.String() }),
+  subject: Type.Object({ type: StringEnum(['monitor', 'service', 'team', 'edge'] as const, { description: 'edge: a dependency edge (GET /v1/sla/dependencies/{id}), named "service → depends on".' }), id: Id, name: Type.String() }),
   window: Type.Object({ from: Timestamp, to: Timestamp, seconds: Type.Number(), label: Type.Optional(Type.String()) }),
   counted_seconds: Type.Number({ description: 'Window length minus excluded maintenance.' }),
   excluded_seconds: Type.Number({ description: 'Maintenance time left out of the figures.' }),
   excluded_windows: Type.Array(Type.Object({ id: Id, name: Type.String(), seconds: Type.Number() })),
   ...SlaFigures.properties,
   regions: Type.Array(Type.Object({ region: Region, ...SlaFigures.properties })),
-  parts: Type.Optional(Type.Array(Type.Object({ type: StringEnum(['monitor', 'service'] as const), id: Id, name: Type.String(), ...SlaFigures.properties }), { description: 'Per monitor of a service, per service of a team.' })),
+  parts: Type.Optional(Type.Array(Type.Object({ type: StringEnum(['monitor', 'service'] as const), id: Id, name: Type.String(), ...SlaFigures.properties }), { description: 'Per monitor of a service or of a dependency edge, per service of a team.' })),
 });
 
 export type SlaReport = Static<typeof SlaReport>;

@@ -33,7 +33,7 @@ export const MonitorState = Type.Object({
 
 export const Transition = Type.Object({
   id: Type.String(),
-  subject_type: StringEnum(['slot', 'monitor', 'service'] as const),
+  subject_type: StringEnum(['slot', 'monitor', 'service', 'edge'] as const),
   subject_id: Type.String(),
   region: Type.Optional(Region),
   from: StateEnum,
@@ -59,10 +59,24 @@ export const StoredResult = Type.Object({ ...CheckResult.properties, runner_id: 
 
 export const StatusMonitor = Type.Object({ id: Id, name: Type.String(), type: Type.String(), enabled: Type.Boolean(), state: StateEnum, since: Type.Optional(Timestamp), regions: Type.Array(RegionState) });
 export const StatusService = Type.Object({ id: Id, name: Type.String(), team_id: Id, kind: Type.String(), state: StateEnum, since: Type.Optional(Timestamp), monitors: Type.Array(StatusMonitor) });
+/** A dependency edge on the status board: "can service reach depends_on", from the monitors that name it (dependency_id). */
+export const StatusEdge = Type.Object({
+  id: Id,
+  service_id: Id,
+  service: Type.String({ description: 'Name of the dependent service (the edge belongs to it and its team).' }),
+  depends_on_service_id: Id,
+  depends_on: Type.String({ description: 'Name of the service it depends on.' }),
+  team_id: Id,
+  state: StateEnum,
+  since: Type.Optional(Timestamp),
+  monitors: Type.Array(StatusMonitor, { description: 'The monitors that check the edge; empty: the edge is not monitored and its state is unknown.' }),
+});
 export const Status = Type.Object({
   generated_at: Timestamp,
   summary: Type.Record(StateEnum, Type.Integer(), { description: 'Services per state.' }),
   services: Type.Array(StatusService),
+  edge_summary: Type.Record(StateEnum, Type.Integer(), { description: 'Dependency edges per state (an edge no monitor checks counts as unknown).' }),
+  edges: Type.Array(StatusEdge, { description: 'The dependency edges of the services shown, by service and target name.' }),
 });
 
 export type RegionState = Static<typeof RegionState>;

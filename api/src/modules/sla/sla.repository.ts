@@ -57,7 +57,25 @@ export class SlaRepository {
     return this.monitorsWhere(db, orgId, 'service_id', serviceIds);
   }
 
-  private async monitorsWhere(db: Db, orgId: string, column: 'id' | 'service_id', values: string[]): Promise<SlaMonitorRow[]> {
+  /** Monitors that check a dependency edge (their dependency_id), by name. */
+  monitorsOfDependency(db: Db, orgId: string, dependencyId: string): Promise<SlaMonitorRow[]> {
+    return this.monitorsWhere(db, orgId, 'dependency_id', [dependencyId]);
+  }
+
+  /** A dependency edge, named "service → depends on", with its owning team and dependent service. */
+  async dependency(db: Db, orgId: string, id: string): Promise<(SlaNamedRow & { service_id: string }) | undefined> {
+    const row = await db
+      .selectFrom('dependencies as d')
+      .innerJoin('services as s', 's.id', 'd.service_id')
+      .innerJoin('services as t', 't.id', 'd.depends_on_service_id')
+      .select(['d.id', 'd.team_id', 'd.service_id', 'd.created_at', 's.name as service_name', 't.name as depends_on_name'])
+      .where('d.org_id', '=', orgId)
+      .where('d.id', '=', id)
+      .executeTakeFirst();
+    return row && { id: row.id, name: `${row.service_name} → ${row.depends_on_name}`, team_id: row.team_id, service_id: row.service_id, created_at: asDate(row.created_at) };
+  }
+
+  private async monitorsWhere(db: Db, orgId: string, column: 'id' | 'service_id' | 'dependency_id', values: string[]): Promise<SlaMonitorRow[]> {
     if (values.length === 0) return [];
     const rows = await db
       .selectFrom('monitors')
@@ -108,7 +126,7 @@ export class SlaRepository {
    * region) the last one at or before `from` (the state in force), then every one inside the window.
    * Slot regions are the given ones, those in slot_states and those seen inside the window.
    */
-  async transitions(db: Db, orgId: string, subjectType: 'slot' | 'monitor' | 'service', subjectIds: string[], from: Date, to: Date, knownRegions: ReadonlyMap<string, readonly string[]> = new Map()): Promise<TransitionRow[]> {
+  async transitions(db: Db, orgId: string, subjectType: 'slot' | 'monitor' | 'service' | 'edge', subjectIds: string[], from: Date, to: Date, knownRegions: ReadonlyMap<string, readonly string[]> = new Map()): Promise<TransitionRow[]> {
     if (subjectIds.length === 0) return [];
     const inside = await db
       .selectFrom('state_transitions')

@@ -3,11 +3,12 @@ import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { IdParams, callerOf } from '../resources/crud.routes.ts';
 import type { SlaService } from './sla.service.ts';
 
-/** GET /v1/sla/{monitors,services,teams}/{id}: uptime, outages and latency over a window. */
+/** GET /v1/sla/{monitors,services,dependencies,teams}/{id}: uptime, outages and latency over a window. */
 export function slaRoutes(sla: SlaService): AnyRoute[] {
   const subjects = [
     { plural: 'monitors', singular: 'monitor', report: sla.monitor.bind(sla), extra: 'per region' },
     { plural: 'services', singular: 'service', report: sla.service.bind(sla), extra: 'per region and per monitor' },
+    { plural: 'dependencies', singular: 'dependency', report: sla.dependency.bind(sla), extra: 'per region and per monitor that checks it' },
     { plural: 'teams', singular: 'team', report: sla.team.bind(sla), extra: 'per region and per service' },
   ] as const;
   return subjects.map(({ plural, singular, report, extra }) =>

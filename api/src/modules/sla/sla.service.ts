@@ -118,6 +118,34 @@ export class SlaService {
     };
   }
 
+  /**
+   * A dependency edge's figures: its own state line (from the monitors that name it), per region
+   * the worst of those monitors there, and per monitor. The edge is part of its dependent service,
+   * so that service's maintenance windows apply to it.
+   */
+  async dependency(caller: Caller, id: string, query: SlaQueryInput): Promise<SlaReport> {
+    const window = resolveWindow(query, this.now());
+    const orgId = caller.principal.orgId;
+    const row = await this.repo.dependency(this.db, orgId, id);
+    if (!row) throw notFound('Dependency');
+    requireTeamAccess(caller.principal, row.team_id, 'read', 'Dependency');
+    const range: Interval = { start: window.from, end: window.to };
+    const [windows, monitorRows] = await Promise.all([this.repo.slaWindows(this.db, orgId, [row.team_id]), this.repo.monitorsOfDependency(this.db, orgId, row.id)]);
+    const [monitors, transitions] = await Promise.all([
+      this.monitorFacts(orgId, monitorRows, windows, window),
+      this.repo.transitions(this.db, orgId, 'edge', [row.id], new Date(window.from), new Date(window.to)),
+    ]);
+    const time = account(row.created_at, range, excludedWindows(windows, (w) => coversService(w, { id: row.service_id, team_id: row.team_id }), range));
+    const line = timelineBySubject(transitions, range, (r) => r.subject_id).get(row.id) ?? never;
+    const totalsIn = (region?: string) => addTotals(monitors.flatMap((m) => (region === undefined ? [...m.totals.values()] : m.totals.has(region) ? [m.totals.get(region)!] : [])));
+    return {
+      ...this.header('edge', row, window, time),
+      ...subjectFigures(line, time.counted, totalsIn()),
+      regions: sorted(monitors.flatMap((m) => m.regions)).map((region): Region => ({ region, ...subjectFigures(anyOf(monitors.map((m) => m.slots.get(region) ?? never)), time.counted, totalsIn(region)) })),
+      parts: monitors.map((m) => ({ type: 'monitor' as const, id: m.row.id, name: m.row.name, ...subjectFigures(m.line, m.time.counted, addTotals([...m.totals.values()])) })),
+    };
+  }
+
   async team(caller: Caller, id: string, query: SlaQueryInput): Promise<SlaReport> {
     const window = resolveWindow(query, this.now());
     const orgId = caller.principal.orgId;

@@ -25,10 +25,24 @@ export class StatusRepository {
     return query.orderBy('s.name').execute();
   }
 
+  /** Dependency edges of the organization (of these teams; of one team) with their names and states, by service and target name. */
+  async edges(db: Db, orgId: string, q: { teams?: readonly string[] | undefined; teamId?: string | undefined }) {
+    let query = db
+      .selectFrom('dependencies as d')
+      .innerJoin('services as s', 's.id', 'd.service_id')
+      .innerJoin('services as t', 't.id', 'd.depends_on_service_id')
+      .leftJoin('edge_states as es', 'es.dependency_id', 'd.id')
+      .select(['d.id', 'd.service_id', 's.name as service', 'd.depends_on_service_id', 't.name as depends_on', 'd.team_id', 'es.state', 'es.since'])
+      .where('d.org_id', '=', orgId);
+    if (q.teams) query = query.where('d.team_id', 'in', [...q.teams]);
+    if (q.teamId) query = query.where('d.team_id', '=', q.teamId);
+    return query.orderBy('s.name').orderBy('t.name').orderBy('d.id').execute();
+  }
+
   /** Monitors of these services with their states, by name. */
   async monitorsOfServices(db: Db, serviceIds: readonly string[]) {
     if (serviceIds.length === 0) return [];
-    return db.selectFrom('monitors as m').leftJoin('monitor_states as ms', 'ms.monitor_id', 'm.id').select(['m.id', 'm.name', 'm.type', 'm.service_id', 'm.spec', 'ms.state', 'ms.since']).where('m.service_id', 'in', [...serviceIds]).orderBy('m.name').execute();
+    return db.selectFrom('monitors as m').leftJoin('monitor_states as ms', 'ms.monitor_id', 'm.id').select(['m.id', 'm.name', 'm.type', 'm.service_id', 'm.dependency_id', 'm.spec', 'ms.state', 'ms.since']).where('m.service_id', 'in', [...serviceIds]).orderBy('m.name').execute();
   }
 
   /** Slot states of these monitors, by region. */

@@ -54,24 +54,38 @@ export class StatusService {
 
   async status(p: Principal, teamId: string | undefined) {
     const teams = visibleTeamIds(p);
-    if (teams && teams.length === 0) return { generated_at: new Date().toISOString(), summary: { up: 0, degraded: 0, down: 0, unknown: 0 }, services: [] };
+    const none = () => ({ up: 0, degraded: 0, down: 0, unknown: 0 });
+    if (teams && teams.length === 0) return { generated_at: new Date().toISOString(), summary: none(), services: [], edge_summary: none(), edges: [] };
     const services = await this.repo.services(this.db, p.orgId, { teams, teamId });
+    // An edge belongs to its dependent service's team, so its monitors are among those of the services shown.
+    const edges = await this.repo.edges(this.db, p.orgId, { teams, teamId });
     const monitors = await this.repo.monitorsOfServices(this.db, services.map((s) => s.id));
     const slots = await this.repo.slotsOf(this.db, monitors.map((m) => m.id));
-    const summary: Record<State, number> = { up: 0, degraded: 0, down: 0, unknown: 0 };
+    const present = (m: (typeof monitors)[number]) => ({
+      id: m.id, name: m.name, type: m.type ?? '', enabled: monitorSpec(m.spec).enabled,
+      state: (m.state ?? 'unknown') as State, ...(m.since ? { since: iso(m.since) } : {}),
+      regions: slots.filter((r) => r.monitor_id === m.id).map((r) => regionState(r, undefined)),
+    });
+    const summary: Record<State, number> = none();
     const body = services.map((s) => {
       const state = (s.state ?? 'unknown') as State;
       summary[state] += 1;
       return {
         id: s.id, name: s.name, team_id: s.team_id, kind: s.type ?? 'internal', state, ...(s.since ? { since: iso(s.since) } : {}),
-        monitors: monitors.filter((m) => m.service_id === s.id).map((m) => ({
-          id: m.id, name: m.name, type: m.type ?? '', enabled: monitorSpec(m.spec).enabled,
-          state: (m.state ?? 'unknown') as State, ...(m.since ? { since: iso(m.since) } : {}),
-          regions: slots.filter((r) => r.monitor_id === m.id).map((r) => regionState(r, undefined)),
-        })),
+        monitors: monitors.filter((m) => m.service_id === s.id).map(present),
       };
     });
-    return { generated_at: new Date().toISOString(), summary, services: body };
+    const edgeSummary: Record<State, number> = none();
+    const edgeBody = edges.map((e) => {
+      const state = (e.state ?? 'unknown') as State;
+      edgeSummary[state] += 1;
+      return {
+        id: e.id, service_id: e.service_id, service: e.service, depends_on_service_id: e.depends_on_service_id, depends_on: e.depends_on, team_id: e.team_id,
+        state, ...(e.since ? { since: iso(e.since) } : {}),
+        monitors: monitors.filter((m) => m.dependency_id === e.id).map(present),
+      };
+    });
+    return { generated_at: new Date().toISOString(), summary, services: body, edge_summary: edgeSummary, edges: edgeBody };
   }
 
   async resultPage(p: Principal, id: string, q: { region?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: number | undefined; cursor?: string | undefined }) {

@@ -1,0 +1,75 @@
+import type { DependencyGraph, GraphEdge, GraphNode } from '../../contract/dependency-graph.schema.ts';
+import type { State } from '../../contract/state.schema.ts';
+import { requireTeamAccess, visibleTeamIds, type Principal } from '../../auth/principal.ts';
+import type { Db } from '../../db/database.ts';
+import { iso } from '../resources/versioning.ts';
+import { DependencyGraphRepository, type OpenIncidentRow } from './dependency-graph.repository.ts';
+
+/**
+ * The services in scope and their direct neighbours: the ends of every edge that touches a service
+ * in scope. Pure. `inScope` undefined: every service is in scope.
+ */
+export function graphScope(edges: ReadonlyArray<{ service_id: string; depends_on_service_id: string }>, inScope: ReadonlySet<string> | undefined): { neighbours: Set<string>; edges: number[] } {
+  const neighbours = new Set<string>();
+  const kept: number[] = [];
+  edges.forEach((e, i) => {
+    const from = !inScope || inScope.has(e.service_id);
+    const to = !inScope || inScope.has(e.depends_on_service_id);
+    if (!from && !to) return;
+    kept.push(i);
+    if (!from) neighbours.add(e.service_id);
+    if (!to) neighbours.add(e.depends_on_service_id);
+  });
+  return { neighbours, edges: kept };
+}
+
+const incidentOf = (rows: OpenIncidentRow[]) => new Map(rows.map((r) => [r.subject_id, { id: r.id, number: Number(r.number), state: r.state as 'investigating' | 'identified' | 'monitoring' }]));
+
+/**
+ * GET /v1/dependency-graph: every service and edge with its state, team and open incident, for the
+ * dependency map. Org admins see the whole organization; anyone else their teams' services. A team
+ * filter narrows to one team's services; the other end of each of their edges is shown as a
+ * neighbour (in_scope false).
+ */
+export class DependencyGraphService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: DependencyGraphRepository = new DependencyGraphRepository(),
+  ) {}
+
+  async graph(p: Principal, team: string | undefined): Promise<DependencyGraph> {
+    if (team !== undefined) requireTeamAccess(p, team, 'read', 'Team');
+    const teams = team !== undefined ? [team] : visibleTeamIds(p);
+    const edgeRows = await this.repo.edges(this.db, p.orgId, teams);
+    // Services in scope first (their teams'), then the neighbours the kept edges reach.
+    const scoped = teams ? await this.repo.services(this.db, p.orgId, { teams, ids: [] }) : undefined;
+    const inScope = scoped ? new Set(scoped.map((s) => s.id)) : undefined;
+    const scope = graphScope(edgeRows, inScope);
+    const serviceRows = scoped ? [...scoped, ...(await this.repo.services(this.db, p.orgId, { teams: [], ids: [...scope.neighbours] }))].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)) : await this.repo.services(this.db, p.orgId, { teams: undefined, ids: [] });
+    const kept = scope.edges.map((i) => edgeRows[i]!);
+    const [monitors, serviceIncidents, edgeIncidents] = await Promise.all([
+      this.repo.monitorsOfEdges(this.db, p.orgId, kept.map((e) => e.id)),
+      this.repo.openIncidentsOfServices(this.db, p.orgId, serviceRows.map((s) => s.id)).then(incidentOf),
+      this.repo.openIncidentsOfEdges(this.db, p.orgId, kept.map((e) => e.id)).then(incidentOf),
+    ]);
+    const nodes = serviceRows.map((s): GraphNode => {
+      const incident = serviceIncidents.get(s.id);
+      return {
+        id: s.id, name: s.name, kind: s.type === 'external' ? 'external' : 'internal', team_id: s.team_id, team: s.team,
+        state: (s.state ?? 'unknown') as State, ...(s.since ? { since: iso(s.since) } : {}),
+        ...(incident ? { open_incident: incident } : {}),
+        in_scope: !inScope || inScope.has(s.id),
+      };
+    });
+    const edges = kept.map((e): GraphEdge => {
+      const incident = edgeIncidents.get(e.id);
+      return {
+        id: e.id, service_id: e.service_id, depends_on_service_id: e.depends_on_service_id, team_id: e.team_id,
+        state: (e.state ?? 'unknown') as State, ...(e.since ? { since: iso(e.since) } : {}),
+        monitored: e.state !== null, monitor_ids: monitors.get(e.id) ?? [],
+        ...(incident ? { open_incident: incident } : {}),
+      };
+    });
+    return { generated_at: new Date().toISOString(), nodes, edges };
+  }
+}
