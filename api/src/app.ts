@@ -23,6 +23,9 @@ import { DependencyGraphService } from './modules/dependencies/dependency-graph.
 import { ChangeEventRepository } from './modules/change-events/change-event.repository.ts';
 import { ChangeEventService } from './modules/change-events/change-event.service.ts';
 import { changeEventRoutes } from './modules/change-events/change-event.routes.ts';
+import { OutageAnalysisRepository } from './modules/analysis/outage-analysis.repository.ts';
+import { OutageAnalysisService } from './modules/analysis/outage-analysis.service.ts';
+import { outageAnalysisRoutes } from './modules/analysis/outage-analysis.routes.ts';
 import { IncidentSettingsRepository } from './modules/incidents/incident-settings.repository.ts';
 import { IncidentSettingsService } from './modules/incidents/incident-settings.service.ts';
 import { incidentSettingsRoutes } from './modules/incidents/incident-settings.routes.ts';
@@ -256,6 +259,7 @@ export function createApp(options: AppOptions): App {
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
     ...dependencyGraphRoutes(new DependencyGraphService(db)),
     ...changeEventRoutes(new ChangeEventService(db, changeEvents, audit)),
+    ...outageAnalysisRoutes(new OutageAnalysisService(db, new OutageAnalysisRepository(), changeEvents)),
     ...incidentSettingsRoutes(new IncidentSettingsService(db, new IncidentSettingsRepository(), audit)),
     ...auditRoutes(db, audit),
     ...slaRoutes(sla),

@@ -39,7 +39,7 @@ const paths = (routes: Route[]) => routes.map((r) => r.policyIds.map((id) => id.
 
 // One organization: two teams and the organization fallback tree.
 const org = [
-  policy('a-root', 'a', { channel_ids: ['chn_a'], group_by: ['alertname'], group_wait: '10s', mute_time_window_ids: ['mwn_nightly'] }),
+  policy('a-root', 'a', { channel_ids: ['chn_a'], group_by: ['alertname'], group_wait: '10s', mute_time_window_ids: ['mwn_nightly'], impact_notices: true }),
   policy('a-critical', 'a', { parent_id: 'rpo_a-root', priority: 10, matchers: [m('severity', '=', 'critical')], channel_ids: ['chn_a_pager'] }),
   policy('a-db', 'a', { parent_id: 'rpo_a-root', priority: 20, matchers: [m('service', '=~', 'db-.*')], continue: true, group_interval: '1m' }),
   policy('a-db-eu', 'a', { parent_id: 'rpo_a-db', matchers: [m('region', '=', 'eu')], channel_ids: ['chn_a_eu'], repeat_interval: '1h' }),
@@ -75,7 +75,7 @@ test('inheritance: unset values come from the parent, set ones override', () => 
   const [eu, audit] = routeAlert(trees, { team: 'a', service: 'db-main', region: 'eu' });
   assert.deepEqual(eu, {
     policyIds: ['rpo_a-root', 'rpo_a-db', 'rpo_a-db-eu'], channelIds: ['chn_a_eu'], groupBy: ['alertname'], groupWaitMs: 10_000,
-    groupIntervalMs: 60_000, repeatIntervalMs: 3_600_000, muteTimeWindowIds: ['mwn_nightly'], scope: 'team',
+    groupIntervalMs: 60_000, repeatIntervalMs: 3_600_000, muteTimeWindowIds: ['mwn_nightly'], scope: 'team', impactNotices: true,
   });
   assert.deepEqual(audit!.channelIds, ['chn_a'], 'no channels of its own: the parent\'s');
   assert.equal(audit!.groupIntervalMs, 300_000, 'a sibling\'s group_interval is not inherited');
@@ -85,7 +85,7 @@ test('defaults: group_wait 1s, group_interval 5m, repeat_interval 4h, grouped by
   const [route] = routeAlert(trees, { team: 'c' });
   assert.deepEqual(route, {
     policyIds: ['rpo_org-rest'], channelIds: ['chn_ops'], groupBy: ['alertname', 'service'], groupWaitMs: 1000, groupIntervalMs: 300_000,
-    repeatIntervalMs: 14_400_000, muteTimeWindowIds: [], scope: 'organization',
+    repeatIntervalMs: 14_400_000, muteTimeWindowIds: [], scope: 'organization', impactNotices: false,
   });
 });
 
@@ -127,13 +127,13 @@ const groupCases: Array<[string, string[], Record<string, string>, Record<string
 ];
 for (const [name, groupBy, labels, expected] of groupCases) {
   test(`group: ${name}`, () => {
-    const route: Route = { policyIds: ['rpo_x'], channelIds: [], groupBy, groupWaitMs: 0, groupIntervalMs: 0, repeatIntervalMs: 0, muteTimeWindowIds: [], scope: 'team' };
+    const route: Route = { policyIds: ['rpo_x'], channelIds: [], groupBy, groupWaitMs: 0, groupIntervalMs: 0, repeatIntervalMs: 0, muteTimeWindowIds: [], scope: 'team', impactNotices: false };
     assert.deepEqual(groupKeyOf(route, labels).groupLabels, expected);
   });
 }
 
 test('group keys: equal group labels share a key, the order labels come in does not matter, routes do not share', () => {
-  const route: Route = { policyIds: ['rpo_a', 'rpo_b'], channelIds: [], groupBy: ['alertname', 'service'], groupWaitMs: 0, groupIntervalMs: 0, repeatIntervalMs: 0, muteTimeWindowIds: [], scope: 'team' };
+  const route: Route = { policyIds: ['rpo_a', 'rpo_b'], channelIds: [], groupBy: ['alertname', 'service'], groupWaitMs: 0, groupIntervalMs: 0, repeatIntervalMs: 0, muteTimeWindowIds: [], scope: 'team', impactNotices: false };
   const one = groupKeyOf(route, { alertname: 'Down', service: 'db', monitor: 'm1' });
   const two = groupKeyOf(route, { monitor: 'm2', service: 'db', alertname: 'Down' });
   assert.equal(one.key, two.key);

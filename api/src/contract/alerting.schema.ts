@@ -60,6 +60,7 @@ export const RoutingPolicyInput = Type.Object(
     repeat_interval: Type.Optional(Duration('Wait before repeating a notification for a still-firing group; unset inherits the parent\'s (default "4h").')),
     continue: Type.Optional(Type.Boolean({ default: false, description: 'Keep matching siblings after this policy matched.' })),
     mute_time_window_ids: Type.Optional(Type.Array(Id, { maxItems: 20, uniqueItems: true, default: [], description: 'Maintenance windows used as time intervals: while one of them runs, notifications of this route are muted. Empty inherits the parent\'s.' })),
+    impact_notices: Type.Optional(Type.Boolean({ description: 'Send one informational notice (severity info) when the team\'s services are impacted by an incident whose root cause another team owns, while their own pages are held back; its resolution follows when the incident resolves. Unset inherits the parent\'s (default false).' })),
   },
   { additionalProperties: false },
 );

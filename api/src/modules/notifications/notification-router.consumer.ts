@@ -3,6 +3,7 @@ import { newId } from '../../shared/ids.ts';
 import type { AlertInstanceRepository } from '../alerts/alert-instance.repository.ts';
 import type { EventConsumer } from '../events/event.consumer.ts';
 import type { StoredEvent } from '../events/event.types.ts';
+import { emptyOutcome, type IncidentCorrelator, type RoutableAlert } from '../incidents/incident-correlator.ts';
 import { buildRoutingTrees, groupKeyOf, routeAlert, type RoutingTrees } from '../routing/routing-tree.ts';
 import type { RoutingRepository } from '../routing/routing.repository.ts';
 import type { MutingContext, NotificationFlusher } from './notification-flush.service.ts';
@@ -25,13 +26,16 @@ export function routingLabels(labels: Readonly<Record<string, string>>): Record<
  * page). Each group's next flush moves as group_wait / group_interval say (a group whose last
  * firing alert resolved is due at once); a group already due
  * (group_wait 0) is flushed here, in the consumer's transaction, so the outbox row commits with
- * the cursor.
+ * the cursor. The incident correlator runs first in the same transaction: an alert it holds back
+ * (a dependent of the root cause, docs/incidents.md) is not routed; one it releases is routed then.
  */
 export function notificationRouterConsumer(deps: {
   repo: NotificationRepository;
   routing: RoutingRepository;
   instances: AlertInstanceRepository;
   flusher: NotificationFlusher;
+  /** The incident correlator: runs first in each batch and says which pages to hold back (none: every alert is routed). */
+  incidents?: Pick<IncidentCorrelator, 'handle'>;
   /** Called after a batch wrote outbox rows (the dispatcher looks at once). */
   wrote?: (rows: number) => void;
   now?: () => number;
@@ -43,9 +47,10 @@ export function notificationRouterConsumer(deps: {
     start: 'latest',
     async handle(trx: Db, orgId: string, events: readonly StoredEvent[]): Promise<void> {
       pending = 0;
-      const changes = events.filter((e): e is AlertChange => e.kind === 'alert.state_changed' && (e.payload.to === 'firing' || (e.payload.to === 'resolved' && e.payload.from === 'firing')));
-      if (changes.length === 0) return;
       const at = now();
+      const correlation = deps.incidents ? await deps.incidents.handle(trx, orgId, events, at) : emptyOutcome();
+      const changes = events.filter((e): e is AlertChange => e.kind === 'alert.state_changed' && (e.payload.to === 'firing' || (e.payload.to === 'resolved' && e.payload.from === 'firing')));
+      if (changes.length === 0 && correlation.release.length === 0 && correlation.notices.length === 0 && correlation.noticesResolved.length === 0) return;
       let trees: RoutingTrees | undefined;
       const touched = new Map<string, NotificationGroupRow>();
       const schedule = async (group: NotificationGroupRow, immediately = false) => {
@@ -55,43 +60,53 @@ export function notificationRouterConsumer(deps: {
         if (next !== current) await deps.repo.setDue(trx, group.id, new Date(next));
         touched.set(group.id, { ...group, next_flush_at: new Date(next) });
       };
+      /** Routes a firing alert into the group of each route that reaches channels (notices: only routes that ask for them). */
+      const routeFiring = async (a: RoutableAlert, changedAt: Date, notice = false) => {
+        trees ??= buildRoutingTrees(await deps.routing.policiesOfOrg(trx, orgId));
+        const labels = routingLabels(a.labels);
+        const instance = notice ? undefined : await deps.instances.get(trx, orgId, a.alert_id);
+        for (const route of routeAlert(trees, labels)) {
+          if (route.channelIds.length === 0) continue; // a policy without channels takes the alert on purpose: nowhere
+          if (notice && !route.impactNotices) continue;
+          const { key, groupLabels } = groupKeyOf(route, labels);
+          const { row: group } = await deps.repo.groupForRoute(trx, {
+            id: newId('notification_group'), org_id: orgId, route_key: key, team_id: route.scope === 'team' ? a.team_id : null, team_name: labels.team ?? '',
+            scope: route.scope, policy_ids: route.policyIds, channel_ids: route.channelIds, group_labels: groupLabels,
+            group_wait_ms: route.groupWaitMs, group_interval_ms: route.groupIntervalMs, repeat_interval_ms: route.repeatIntervalMs, mute_time_window_ids: route.muteTimeWindowIds, created_at: new Date(at),
+          });
+          const prev = await deps.repo.groupAlert(trx, group.id, a.alert_id);
+          await deps.repo.saveGroupAlert(trx, {
+            group_id: group.id, instance_id: a.alert_id, org_id: orgId, rule_id: a.rule_id, rule_name: labels.alertname ?? a.rule_id, severity: a.severity, state: 'firing',
+            labels: a.labels, annotations: a.annotations ?? (instance?.annotations as Record<string, string> | undefined) ?? prev?.annotations ?? {}, value: a.value,
+            starts_at: instance?.firing_since ? new Date(instance.firing_since) : a.startsAt, ends_at: null, changed_at: changedAt,
+            // Firing again before its resolution went out: the receiver still holds it as firing.
+            notified_firing_at: prev?.notified_firing_at ?? null, notified_resolved_at: null, suppressed_at: prev?.suppressed_at ?? null,
+          });
+          if (!prev || prev.state !== 'firing') await schedule(group);
+        }
+      };
+      /** Marks an alert resolved in every group it is in (its resolution follows its page). */
+      const routeResolved = async (alertId: string, endedAt: Date, value: number | null) => {
+        for (const groupId of await deps.repo.groupsOfInstance(trx, orgId, alertId)) {
+          const group = await deps.repo.lockGroup(trx, groupId);
+          const prev = group ? await deps.repo.groupAlert(trx, groupId, alertId) : undefined;
+          if (!group || !prev || prev.state === 'resolved') continue;
+          await deps.repo.saveGroupAlert(trx, { ...prev, state: 'resolved', ends_at: endedAt, changed_at: endedAt, value: value ?? prev.value });
+          // The group's last firing alert resolved: its resolution goes out now, not at the next
+          // group_interval (a PagerDuty incident closes when the outage ends).
+          const stillFiring = (await deps.repo.alertsOfGroup(trx, groupId)).some((x) => x.state === 'firing');
+          await schedule(group, !stillFiring);
+        }
+      };
       for (const e of changes) {
         const p = e.payload;
-        if (p.to === 'firing') {
-          trees ??= buildRoutingTrees(await deps.routing.policiesOfOrg(trx, orgId));
-          const labels = routingLabels(p.labels);
-          const instance = await deps.instances.get(trx, orgId, p.alert_id);
-          for (const route of routeAlert(trees, labels)) {
-            if (route.channelIds.length === 0) continue; // a policy without channels takes the alert on purpose: nowhere
-            const { key, groupLabels } = groupKeyOf(route, labels);
-            const { row: group } = await deps.repo.groupForRoute(trx, {
-              id: newId('notification_group'), org_id: orgId, route_key: key, team_id: route.scope === 'team' ? p.team_id : null, team_name: labels.team ?? '',
-              scope: route.scope, policy_ids: route.policyIds, channel_ids: route.channelIds, group_labels: groupLabels,
-              group_wait_ms: route.groupWaitMs, group_interval_ms: route.groupIntervalMs, repeat_interval_ms: route.repeatIntervalMs, mute_time_window_ids: route.muteTimeWindowIds, created_at: new Date(at),
-            });
-            const prev = await deps.repo.groupAlert(trx, group.id, p.alert_id);
-            await deps.repo.saveGroupAlert(trx, {
-              group_id: group.id, instance_id: p.alert_id, org_id: orgId, rule_id: p.rule_id, rule_name: labels.alertname ?? p.rule_id, severity: p.severity, state: 'firing',
-              labels: p.labels, annotations: (instance?.annotations as Record<string, string> | undefined) ?? prev?.annotations ?? {}, value: p.value,
-              starts_at: instance?.firing_since ? new Date(instance.firing_since) : e.at, ends_at: null, changed_at: e.at,
-              // Firing again before its resolution went out: the receiver still holds it as firing.
-              notified_firing_at: prev?.notified_firing_at ?? null, notified_resolved_at: null, suppressed_at: prev?.suppressed_at ?? null,
-            });
-            if (!prev || prev.state !== 'firing') await schedule(group);
-          }
-        } else {
-          for (const groupId of await deps.repo.groupsOfInstance(trx, orgId, p.alert_id)) {
-            const group = await deps.repo.lockGroup(trx, groupId);
-            const prev = group ? await deps.repo.groupAlert(trx, groupId, p.alert_id) : undefined;
-            if (!group || !prev || prev.state === 'resolved') continue;
-            await deps.repo.saveGroupAlert(trx, { ...prev, state: 'resolved', ends_at: e.at, changed_at: e.at, value: p.value ?? prev.value });
-            // The group's last firing alert resolved: its resolution goes out now, not at the next
-            // group_interval (a PagerDuty incident closes when the outage ends).
-            const stillFiring = (await deps.repo.alertsOfGroup(trx, groupId)).some((a) => a.state === 'firing');
-            await schedule(group, !stillFiring);
-          }
-        }
+        // Held back: a dependent of the incident's root cause while the root cause pages (recorded by the correlator).
+        if (p.to === 'firing' && !correlation.held.has(p.alert_id)) await routeFiring({ rule_id: p.rule_id, alert_id: p.alert_id, team_id: p.team_id, severity: p.severity, labels: p.labels, value: p.value, startsAt: e.at }, e.at);
+        else if (p.to === 'resolved') await routeResolved(p.alert_id, e.at, p.value);
       }
+      for (const a of correlation.release) await routeFiring(a, new Date(at));
+      for (const a of correlation.notices) await routeFiring(a, new Date(at), true);
+      for (const id of correlation.noticesResolved) await routeResolved(id, new Date(at), null);
       // Groups due already (group_wait 0s, or an interval long past) flush with this batch.
       let muting: MutingContext | undefined;
       for (const group of touched.values()) {

@@ -18,6 +18,8 @@ export interface Route {
   repeatIntervalMs: number;
   muteTimeWindowIds: string[];
   scope: PolicyScope;
+  /** The team wants one informational notice when its services are impacted by another team's incident (docs/incidents.md). */
+  impactNotices: boolean;
 }
 
 interface Node {
@@ -45,7 +47,7 @@ export interface RoutingTrees {
 
 const rootRoute = (scope: PolicyScope): Route => ({
   policyIds: [], channelIds: [], groupBy: [...defaultGroupBy], groupWaitMs: defaultGroupWaitMs, groupIntervalMs: defaultGroupIntervalMs,
-  repeatIntervalMs: defaultRepeatIntervalMs, muteTimeWindowIds: [], scope,
+  repeatIntervalMs: defaultRepeatIntervalMs, muteTimeWindowIds: [], scope, impactNotices: false,
 });
 
 const bySiblingOrder = (a: Node, b: Node) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -78,6 +80,7 @@ export function buildRoutingTrees(policies: readonly StoredPolicy[]): RoutingTre
       groupIntervalMs: s.groupIntervalMs ?? parent.groupIntervalMs,
       repeatIntervalMs: s.repeatIntervalMs ?? parent.repeatIntervalMs,
       muteTimeWindowIds: s.muteTimeWindowIds ?? parent.muteTimeWindowIds,
+      impactNotices: s.impactNotices ?? parent.impactNotices,
       scope: parent.scope,
     };
     // Depth is bounded on write (32 levels); the guard keeps a corrupted chain from recursing forever.

@@ -29,6 +29,8 @@ export interface PolicySpec {
   repeatIntervalMs: number | undefined;
   continue: boolean;
   muteTimeWindowIds: string[] | undefined;
+  /** Unset inherits the parent's (default false). */
+  impactNotices: boolean | undefined;
 }
 
 const list = (value: unknown): string[] | undefined => (Array.isArray(value) && value.length > 0 ? value.map(String) : undefined);
@@ -48,5 +50,6 @@ export function readPolicySpec(spec: Record<string, unknown>): PolicySpec {
     repeatIntervalMs: duration(spec.repeat_interval),
     continue: spec.continue === true,
     muteTimeWindowIds: list(spec.mute_time_window_ids),
+    impactNotices: typeof spec.impact_notices === 'boolean' ? spec.impact_notices : undefined,
   };
 }

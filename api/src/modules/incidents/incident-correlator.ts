@@ -1,0 +1,272 @@
+import { severities } from '../../contract/alerting.schema.ts';
+import type { Db } from '../../db/database.ts';
+import type { IncidentState } from '../../db/tables.ts';
+import { newId } from '../../shared/ids.ts';
+import { failureReach, incidentFor, type IncidentView } from '../dependencies/correlation.ts';
+import { isFailing, type NodeKey } from '../dependencies/failure-graph.ts';
+import { analyzeRootCause } from '../dependencies/root-cause.ts';
+import type { EventLogRepository } from '../events/event-log.repository.ts';
+import type { StoredEvent } from '../events/event.types.ts';
+import { nodeOfAlert } from './alert-node.ts';
+import { IncidentCorrelationRepository, type IncidentAlertRow, type IncidentPatch, type IncidentRow, type TimelineEntry } from './incident-correlation.repository.ts';
+import { IncidentGraphRepository, type LoadedGraph } from './incident-graph.repository.ts';
+import { decideHolds, type HoldReason } from './incident-holds.logic.ts';
+import { describeIncident, nodeName, type IncidentDescription } from './incident-description.ts';
+import type { IncidentSettings } from './incident-settings.ts';
+
+/** An alert as the router routes it. */
+export interface RoutableAlert {
+  rule_id: string;
+  alert_id: string;
+  team_id: string;
+  severity: string;
+  labels: Record<string, string>;
+  value: number | null;
+  startsAt: Date;
+  annotations?: Record<string, string>;
+}
+
+/** What the router does with a batch after correlation. */
+export interface CorrelationOutcome {
+  /** Firing alerts of this batch that are held back: not routed. */
+  held: Set<string>;
+  /** Alerts held earlier that still fire and are sent now. */
+  release: RoutableAlert[];
+  /** Informational notices to impacted teams (routed only where the team's policy asks for them). */
+  notices: RoutableAlert[];
+  /** Notices whose incident resolved: their resolution goes out. */
+  noticesResolved: string[];
+  /** Incidents this batch changed (for the timeline's notification entries the router adds). */
+  incidentOfAlert: Map<string, string>;
+}
+
+export const emptyOutcome = (): CorrelationOutcome => ({ held: new Set(), release: [], notices: [], noticesResolved: [], incidentOfAlert: new Map() });
+
+type AlertChange = Extract<StoredEvent, { kind: 'alert.state_changed' }>;
+
+interface Working {
+  row: IncidentRow;
+  alerts: Map<string, IncidentAlertRow>;
+  patch: IncidentPatch;
+  changes: string[];
+  isNew: boolean;
+}
+
+const rank = (s: string) => {
+  const i = (severities as readonly string[]).indexOf(s);
+  return i < 0 ? severities.length : i;
+};
+const same = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? (a === null || b === null ? a === b : new Date(a as Date).getTime() === new Date(b as Date).getTime()) : JSON.stringify(a ?? null) === JSON.stringify(b ?? null));
+
+/** The fields of a patch that differ from the row (an unchanged incident is not written, nor announced). */
+function changedFields(row: IncidentRow, patch: IncidentPatch): IncidentPatch {
+  return Object.fromEntries(Object.entries(patch).filter(([k, v]) => !same((row as unknown as Record<string, unknown>)[k], v))) as IncidentPatch;
+}
+
+/** The notice of an incident to a team: a pseudo-alert id, stable per incident and team. */
+export const noticeId = (incidentId: string, teamId: string) => `notice:${incidentId}:${teamId}`;
+
+/**
+ * The incident correlator (docs/incidents.md): runs inside the notification router's batch, before
+ * routing, so a held page is never sent. A firing alert joins the open incident its graph node is
+ * connected to (correlation.ts) or opens one; every open incident's probable root cause is
+ * recomputed from the graph and the states (root-cause.ts), with a timeline entry when it changes;
+ * dependents' pages are held while the root cause pages and released when that ends; incidents
+ * move investigating → identified → monitoring → resolved.
+ */
+export class IncidentCorrelator {
+  private readonly repo = new IncidentCorrelationRepository();
+  private readonly graphs = new IncidentGraphRepository();
+
+  constructor(
+    private readonly events: EventLogRepository,
+    private readonly settingsOf: (db: Db, orgId: string) => Promise<IncidentSettings>,
+  ) {}
+
+  async handle(trx: Db, orgId: string, events: readonly StoredEvent[], nowMs: number): Promise<CorrelationOutcome> {
+    const out = emptyOutcome();
+    const alertEvents = events.filter((e): e is AlertChange => e.kind === 'alert.state_changed' && (e.payload.to === 'firing' || (e.payload.to === 'resolved' && e.payload.from === 'firing')));
+    const stateChanged = events.some((e) => e.kind === 'state.transition' && e.payload.subject_type !== 'slot');
+    const due = events.some((e) => e.kind === 'incident.changed' && e.payload.change === 'due');
+    if (alertEvents.length === 0 && !stateChanged && !due) return out;
+    const openRows = await this.repo.openIncidents(trx, orgId);
+    if (alertEvents.length === 0 && openRows.length === 0) return out;
+
+    const now = new Date(nowMs);
+    const settings = await this.settingsOf(trx, orgId);
+    const loaded = await this.graphs.load(trx, orgId, now);
+    const alertRows = await this.repo.alertsOf(trx, openRows.map((r) => r.id));
+    const working = new Map<string, Working>(openRows.map((row) => [row.id, { row, alerts: new Map(), patch: {}, changes: [], isNew: false }]));
+    for (const a of alertRows) working.get(a.incident_id)!.alerts.set(a.alert_id, a);
+    const timeline: TimelineEntry[] = [];
+    const fresh = new Set<string>();
+    const entry = (w: Working, kind: string, payload: Record<string, unknown>, at = now) => {
+      timeline.push({ incidentId: w.row.id, orgId, at, kind, payload });
+      w.changes.push(kind);
+    };
+    const nodeOf = new Map<string, NodeKey | null>();
+    const node = (a: Pick<IncidentAlertRow, 'alert_id' | 'subject_kind' | 'subject_id' | 'labels'>) => {
+      if (!nodeOf.has(a.alert_id)) nodeOf.set(a.alert_id, nodeOfAlert(loaded, a.subject_kind && a.subject_id ? { kind: a.subject_kind, id: a.subject_id } : null, a.labels as Record<string, string>));
+      return nodeOf.get(a.alert_id)!;
+    };
+    const windowMs = settings.correlation_window_seconds * 1000;
+
+    for (const e of alertEvents) {
+      const p = e.payload;
+      if (p.to === 'firing') {
+        if ([...working.values()].some((w) => w.alerts.get(p.alert_id)?.state === 'firing')) continue;
+        const subject = p.subject ?? null;
+        const at = e.at.getTime();
+        nodeOf.set(p.alert_id, nodeOfAlert(loaded, subject, p.labels));
+        const alertNode = nodeOf.get(p.alert_id)!;
+        const views: IncidentView[] = [...working.values()].map((w) => ({
+          id: w.row.id, openedAt: new Date(w.row.opened_at).getTime(),
+          alerts: [...w.alerts.values()].map((a) => ({ alertId: a.alert_id, node: node(a), firingSince: new Date(a.firing_since).getTime(), resolvedAt: a.resolved_at ? new Date(a.resolved_at).getTime() : null })),
+          rootCause: ((w.patch.root_cause ?? w.row.root_cause) as { node?: NodeKey } | null)?.node ?? null,
+        }));
+        let w = working.get(incidentFor(loaded.graph, { alertId: p.alert_id, node: alertNode, firingSince: at, resolvedAt: null }, views, windowMs) ?? '');
+        if (!w) {
+          const number = await this.repo.nextNumber(trx, orgId);
+          const row = await this.repo.insertIncident(trx, {
+            id: newId('incident'), org_id: orgId, number, title: p.labels.alertname ?? p.rule_id, severity: p.severity, team_id: p.team_id,
+            opened_at: now, first_failure_at: e.at, last_alert_at: e.at, service_ids: [], team_ids: [p.team_id], auto_resolve: settings.auto_resolve,
+          });
+          w = { row, alerts: new Map(), patch: {}, changes: [], isNew: true };
+          working.set(row.id, w);
+          entry(w, 'opened', { alert_id: p.alert_id, rule: p.labels.alertname ?? p.rule_id });
+        }
+        const row: IncidentAlertRow = {
+          incident_id: w.row.id, alert_id: p.alert_id, org_id: orgId, rule_id: p.rule_id, rule_name: p.labels.alertname ?? p.rule_id, team_id: p.team_id, severity: p.severity,
+          subject_kind: subject?.kind ?? null, subject_id: subject?.id ?? null, labels: p.labels, state: 'firing', firing_since: e.at, resolved_at: null,
+          notification: 'sent', hold_reason: null, hold_until: null, released_at: null,
+        };
+        await this.repo.insertAlert(trx, row);
+        const prev = w.alerts.get(p.alert_id);
+        w.alerts.set(p.alert_id, { ...row, notification: prev?.notification === 'held' ? 'sent' : row.notification });
+        w.patch.last_alert_at = e.at;
+        fresh.add(p.alert_id);
+        out.incidentOfAlert.set(p.alert_id, w.row.id);
+        entry(w, prev ? 'alert_refired' : 'alert_added', { alert_id: p.alert_id, rule: row.rule_name, severity: p.severity, ...(alertNode ? { node: alertNode, subject: nodeName(loaded.graph, alertNode) } : {}), labels: p.labels }, e.at);
+      } else {
+        for (const w of working.values()) {
+          const a = w.alerts.get(p.alert_id);
+          if (!a || a.state !== 'firing') continue;
+          w.alerts.set(p.alert_id, { ...a, state: 'resolved', resolved_at: e.at });
+          await this.repo.updateAlert(trx, w.row.id, p.alert_id, { state: 'resolved', resolved_at: e.at });
+          entry(w, 'alert_resolved', { alert_id: p.alert_id, rule: a.rule_name, was: a.notification }, e.at);
+          out.incidentOfAlert.set(p.alert_id, w.row.id);
+        }
+      }
+    }
+
+    for (const w of working.values()) await this.settle(trx, orgId, w, loaded, settings, now, fresh, out, entry, node);
+    await this.repo.addTimeline(trx, timeline);
+    for (const w of working.values()) w.patch = changedFields(w.row, w.patch);
+    const changed = [...working.values()].filter((w) => w.changes.length > 0 || Object.keys(w.patch).length > 0);
+    for (const w of changed) await this.repo.updateIncident(trx, w.row.id, w.patch, now);
+    await this.events.append(
+      trx,
+      changed.map((w) => ({ orgId, kind: 'incident.changed' as const, at: now, payload: { incident_id: w.row.id, number: w.row.number, state: (w.patch.state ?? w.row.state) as IncidentState, change: [...new Set(w.changes)].join(',') || 'updated' } })),
+    );
+    return out;
+  }
+
+  /** Root cause, state, holds and notices of one open incident after this batch's alerts. */
+  private async settle(
+    trx: Db, orgId: string, w: Working, loaded: LoadedGraph, settings: IncidentSettings, now: Date, fresh: ReadonlySet<string>, out: CorrelationOutcome,
+    entry: (w: Working, kind: string, payload: Record<string, unknown>, at?: Date) => void,
+    node: (a: IncidentAlertRow) => NodeKey | null,
+  ): Promise<void> {
+    const alerts = [...w.alerts.values()];
+    const firing = alerts.filter((a) => a.state === 'firing');
+    const { graph } = loaded;
+    const previous = (w.row.root_cause as IncidentDescription['rootCause'] | null) ?? null;
+    let described: IncidentDescription | undefined;
+    if (firing.length > 0) {
+      const nodes = [...new Set(firing.map(node).filter((n): n is NodeKey => n !== null))];
+      described = describeIncident(loaded, analyzeRootCause(graph, nodes), alerts.map((a) => ({ team_id: a.team_id, node: node(a), severity: a.severity, rule_name: a.rule_name })));
+      const root = described.rootCause;
+      if ((root?.node ?? null) !== (previous?.node ?? null)) {
+        entry(w, 'root_cause', root ? { ...root, ...(previous ? { previous: previous.node } : {}) } : { node: null, previous: previous?.node ?? null, description: 'No probable root cause: no failing node explains the failures (latency alone is never named).' });
+        if (root) w.patch.team_id = root.team_id;
+      }
+      Object.assign(w.patch, {
+        root_cause: root, candidates: described.candidates, impacted: described.impacted, evidence: described.evidence,
+        service_ids: [...new Set([...w.row.service_ids, ...described.serviceIds])].sort(), team_ids: [...new Set([...w.row.team_ids, ...described.teamIds, ...alerts.map((a) => a.team_id)])].sort(),
+        severity: alerts.map((a) => a.severity).sort((a, b) => rank(a) - rank(b))[0] ?? w.row.severity, title: described.title,
+      } satisfies IncidentPatch);
+      if (!root && w.isNew) w.patch.team_id = w.row.team_id;
+    }
+
+    // The incident's state: identified once a root cause is named; monitoring when nothing fires;
+    // resolved after the quiet time (auto-resolve); an alert firing again returns it.
+    const state = (to: IncidentState, reason: string) => {
+      const from = (w.patch.state ?? w.row.state) as IncidentState;
+      if (from === to) return;
+      w.patch.state = to;
+      entry(w, to === 'resolved' ? 'resolved' : 'state', { from, to, reason, ...(to === 'resolved' ? { auto: true } : {}) });
+    };
+    const rootNow = described ? described.rootCause : previous;
+    const current = w.row.state;
+    if (firing.length > 0) {
+      if (current === 'monitoring' || current === 'investigating') state(rootNow ? 'identified' : 'investigating', current === 'monitoring' ? 'an alert fires again' : 'the probable root cause is named');
+      if ((w.patch.state ?? current) === 'identified' && !w.row.identified_at) w.patch.identified_at = now;
+      if (current === 'monitoring') w.patch.monitoring_since = null;
+    } else if (current === 'investigating' || current === 'identified') {
+      state('monitoring', 'every alert resolved');
+      w.patch.monitoring_since = now;
+    } else if (current === 'monitoring' && w.row.auto_resolve && settings.auto_resolve && w.row.monitoring_since && now.getTime() - new Date(w.row.monitoring_since).getTime() >= settings.resolve_after_seconds * 1000) {
+      state('resolved', `no alert fired for ${settings.resolve_after_seconds}s after every alert resolved`);
+      w.patch.resolved_at = now;
+      for (const teamId of await this.repo.noticedTeams(trx, w.row.id)) out.noticesResolved.push(noticeId(w.row.id, teamId));
+    }
+
+    // Holds: pages go to the root cause's owner.
+    const rootNode = rootNow?.node ?? null;
+    const reach = new Map<NodeKey, ReadonlySet<NodeKey>>();
+    const decision = decideHolds({
+      rootCause: rootNode, rootFailing: rootNode !== null && isFailing(graph.health.get(rootNode)), now: now.getTime(), graceMs: settings.root_cause_grace_seconds * 1000,
+      dependsOnRoot: (n) => {
+        if (!reach.has(n)) reach.set(n, failureReach(graph, n));
+        return rootNode !== null && reach.get(n)!.has(rootNode);
+      },
+      alerts: alerts.map((a) => ({ alertId: a.alert_id, node: node(a), state: a.state, notification: a.notification, holdReason: a.hold_reason as HoldReason | null, holdUntil: a.hold_until ? new Date(a.hold_until).getTime() : null, fresh: fresh.has(a.alert_id) })),
+    });
+    const newlyHeldTeams = new Set<string>();
+    for (const h of [...decision.hold, ...decision.rehold]) {
+      const a = w.alerts.get(h.alertId)!;
+      const isNew = decision.hold.includes(h);
+      await this.repo.updateAlert(trx, w.row.id, h.alertId, { notification: 'held', hold_reason: h.reason, hold_until: h.until === null ? null : new Date(h.until) });
+      w.alerts.set(h.alertId, { ...a, notification: 'held', hold_reason: h.reason, hold_until: h.until === null ? null : new Date(h.until) });
+      if (isNew) {
+        out.held.add(h.alertId);
+        newlyHeldTeams.add(a.team_id);
+        entry(w, 'notification_held', { alert_id: h.alertId, rule: a.rule_name, team_id: a.team_id, reason: h.reason, ...(h.until !== null ? { until: new Date(h.until).toISOString() } : {}), root_cause: rootNode });
+      }
+    }
+    for (const r of decision.release) {
+      const a = w.alerts.get(r.alertId)!;
+      await this.repo.updateAlert(trx, w.row.id, r.alertId, { notification: 'released', released_at: now, hold_until: null });
+      w.alerts.set(r.alertId, { ...a, notification: 'released', released_at: now, hold_until: null });
+      entry(w, 'notification_released', { alert_id: r.alertId, rule: a.rule_name, team_id: a.team_id, why: r.why });
+      out.release.push({ rule_id: a.rule_id, alert_id: a.alert_id, team_id: a.team_id, severity: a.severity, labels: a.labels as Record<string, string>, value: null, startsAt: new Date(a.firing_since) });
+    }
+
+    // At most one informational notice per impacted team (other than the owner's), where its policy asks.
+    const owner = (w.patch.team_id ?? w.row.team_id) ?? null;
+    const teams = [...newlyHeldTeams].filter((t) => t !== owner);
+    if (teams.length && rootNow) {
+      const noticed = await this.repo.noticedTeams(trx, w.row.id);
+      for (const teamId of teams.filter((t) => !noticed.has(t))) {
+        const services = [...new Set(alerts.filter((a) => a.team_id === teamId && a.notification === 'held').map((a) => (a.labels as Record<string, string>).service).filter((s): s is string => !!s))];
+        const teamLabel = alerts.find((a) => a.team_id === teamId)?.labels as Record<string, string> | undefined;
+        out.notices.push({
+          rule_id: w.row.id, alert_id: noticeId(w.row.id, teamId), team_id: teamId, severity: 'info', value: null, startsAt: now,
+          labels: { alertname: 'dependency-incident', severity: 'info', team: teamLabel?.team ?? teamId, incident: `#${w.row.number}`, ...(services.length ? { service: services.join(', ') } : {}), root_cause: rootNow.name },
+          annotations: { message: `Incident #${w.row.number}: ${services.length ? services.join(', ') : 'your services'} are impacted by ${rootNow.description}. The owning team (${rootNow.team_name}) is paged; your alerts are held back while it works on it.` },
+        });
+        entry(w, 'notice_sent', { team_id: teamId, services });
+      }
+    }
+  }
+}
