@@ -68,17 +68,10 @@ const incidentOfTeam = new Map<string, string>();
 async function insertIncident(api: TestApi, orgId: string, team: string): Promise<string> {
   const id = newId('incident');
   const now = new Date();
-  // The next number of the organization; the correlator may be opening incidents for the fixtures'
-  // alerts at the same time, so a taken number is tried again.
-  for (let attempt = 1; ; attempt++) {
-    const { n } = await api.database.db.selectFrom('incidents').select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(0)).as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
-    try {
-      await api.database.db.insertInto('incidents').values({ id, org_id: orgId, number: Number(n) + 1, title: 'matrix', state: 'investigating', severity: 'error', team_id: team, team_ids: [team], service_ids: [], candidates: '[]', impacted: '[]', evidence: '[]', opened_at: now, first_failure_at: now, last_alert_at: now, auto_resolve: false, updated_at: now }).execute();
-      return id;
-    } catch (error) {
-      if (attempt >= 10 || (error as { code?: string }).code !== '23505') throw error;
-    }
-  }
+  // The next number of the organization (the correlator may have opened incidents for the fixtures' alerts).
+  const { n } = await api.database.db.selectFrom('incidents').select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(0)).as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+  await api.database.db.insertInto('incidents').values({ id, org_id: orgId, number: Number(n) + 1, title: 'matrix', state: 'investigating', severity: 'error', team_id: team, team_ids: [team], service_ids: [], candidates: '[]', impacted: '[]', evidence: '[]', opened_at: now, first_failure_at: now, last_alert_at: now, auto_resolve: false, updated_at: now }).execute();
+  return id;
 }
 /** One change event per fixture team (a deploy of the team's service), set up in before(). */
 const changeEventOfTeam = new Map<string, string>();
@@ -177,10 +170,12 @@ const matrix: Record<string, Row> = {
 
   'GET /v1/sla/monitors/{id}': { path: (f) => `/v1/sla/monitors/${f.monitor}?window=24h`, expect: read },
   'GET /v1/sla/services/{id}': { path: (f) => `/v1/sla/services/${f.service}?window=24h`, expect: read },
+  'GET /v1/sla/dependencies/{id}': { path: (f) => `/v1/sla/dependencies/${f.dependency}?window=24h`, expect: read },
   'GET /v1/sla/teams/{id}': { path: (f) => `/v1/sla/teams/${f.team}?window=24h`, expect: read },
   'GET /v1/slos/{id}/status': { path: (f) => `/v1/slos/${f.slo}/status`, expect: read },
 
   'GET /v1/status': { path: () => '/v1/status', expect: listAll, listed: (f) => f.service },
+  'GET /v1/dependency-graph': { path: () => '/v1/dependency-graph', expect: listAll, listed: (f) => f.service },
   'GET /v1/monitors/{id}/state': { path: (f) => `/v1/monitors/${f.monitor}/state`, expect: read },
   'GET /v1/monitors/{id}/results': { path: (f) => `/v1/monitors/${f.monitor}/results`, expect: read },
   'GET /v1/monitors/{id}/transitions': { path: (f) => `/v1/monitors/${f.monitor}/transitions`, expect: read },
@@ -264,7 +259,7 @@ for (const [route, row] of Object.entries(matrix)) {
         if (res.status !== expected) failures.push(`${role} × ${target}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         if (row.listed && res.status === 200) {
           const visible = role === 'org_admin' ? target !== 'other_org' : target === 'own';
-          const shown = ((res.body.items ?? res.body.services) as Array<{ id: string }>).some((item) => item.id === row.listed!(fixture));
+          const shown = ((res.body.items ?? res.body.services ?? res.body.nodes) as Array<{ id: string }>).some((item) => item.id === row.listed!(fixture));
           if (shown !== visible) failures.push(`${role} × ${target}: item ${visible ? 'missing from' : 'leaked into'} the list`);
         }
         if (res.status >= 400) assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8', `${route} errors are problem+json`);
