@@ -68,10 +68,17 @@ const incidentOfTeam = new Map<string, string>();
 async function insertIncident(api: TestApi, orgId: string, team: string): Promise<string> {
   const id = newId('incident');
   const now = new Date();
-  // The next number of the organization (the correlator may have opened incidents for the fixtures' alerts).
-  const { n } = await api.database.db.selectFrom('incidents').select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(0)).as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
-  await api.database.db.insertInto('incidents').values({ id, org_id: orgId, number: Number(n) + 1, title: 'matrix', state: 'investigating', severity: 'error', team_id: team, team_ids: [team], service_ids: [], candidates: '[]', impacted: '[]', evidence: '[]', opened_at: now, first_failure_at: now, last_alert_at: now, auto_resolve: false, updated_at: now }).execute();
-  return id;
+  // The next number of the organization; the correlator may be opening incidents for the fixtures'
+  // alerts at the same time, so a taken number is tried again.
+  for (let attempt = 1; ; attempt++) {
+    const { n } = await api.database.db.selectFrom('incidents').select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(0)).as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+    try {
+      await api.database.db.insertInto('incidents').values({ id, org_id: orgId, number: Number(n) + 1, title: 'matrix', state: 'investigating', severity: 'error', team_id: team, team_ids: [team], service_ids: [], candidates: '[]', impacted: '[]', evidence: '[]', opened_at: now, first_failure_at: now, last_alert_at: now, auto_resolve: false, updated_at: now }).execute();
+      return id;
+    } catch (error) {
+      if (attempt >= 10 || (error as { code?: string }).code !== '23505') throw error;
+    }
+  }
 }
 /** One change event per fixture team (a deploy of the team's service), set up in before(). */
 const changeEventOfTeam = new Map<string, string>();
