@@ -104,12 +104,13 @@ export async function storeRuleReferences(ctx: KindContext, rule: { id: string; 
 }
 
 /** What a change to a named subject would do to the rules that name it. */
-export type SubjectChange = 'delete' | 'rename' | 'move';
+export type SubjectChange = 'delete' | 'rename' | 'move' | 'retarget';
 
 const changeWords: Record<SubjectChange, string> = {
   delete: 'deleting it would leave them naming nothing',
   rename: 'renaming it would leave their expressions naming a subject that no longer exists (rules name subjects by name)',
   move: 'moving it to another team or service would take it out of their reach (a rule names only its own team\'s subjects)',
+  retarget: 'pointing it at another service would leave their expressions naming an edge that no longer exists (rules name an edge by its two services)',
 };
 
 /**

@@ -16,6 +16,7 @@ import { cycleThrough } from './dependency-graph.ts';
 import { ServiceRepository } from '../services/service.repository.ts';
 import { DependencyRepository } from './dependency.repository.ts';
 import { refuseWhileMonitored } from './edge-monitors.ts';
+import { refuseWhileNamed } from '../alert-rules/alert-rule-references.ts';
 
 /** Presents a dependency edge. */
 export const presentDependency = (row: DependencyRow) => ({
@@ -95,6 +96,8 @@ export class DependencyService {
       const base = { depends_on_service_id: stored.depends_on_service_id, ...(stored.description !== undefined ? { description: stored.description } : {}) };
       const next = this.validator.body<Input>(DependencyInput, patch ? mergePatch(base, body) : body, patch ? 'The patched document' : 'The request body');
       if (next.depends_on_service_id !== current.depends_on_service_id) {
+        const named = await this.edges.named(trx, caller.principal.orgId, id);
+        await refuseWhileNamed({ trx, principal: caller.principal, baseUrl: caller.baseUrl }, caller.principal.orgId, { type: 'edge', name: `${named?.service_name ?? current.service_id} → ${named?.depends_on_name ?? current.depends_on_service_id}` }, [{ type: 'edge', id }], 'retarget');
         const target = await this.checkTarget(trx, caller, serviceId, next.depends_on_service_id);
         await this.refuseDuplicate(trx, await this.service(trx, caller, serviceId, 'read'), target, caller.principal.orgId);
       }
@@ -109,6 +112,8 @@ export class DependencyService {
       const current = await this.load(trx, caller, serviceId, id, 'write', true);
       checkVersion('Dependency', id, current.version, ifMatch);
       const named = await this.edges.named(trx, caller.principal.orgId, id);
+      // Alert rules name edges by their two services (`edge("a", "b")`): deleting one they name is refused, listing them.
+      await refuseWhileNamed({ trx, principal: caller.principal, baseUrl: caller.baseUrl }, caller.principal.orgId, { type: 'edge', name: `${named?.service_name ?? current.service_id} → ${named?.depends_on_name ?? current.depends_on_service_id}` }, [{ type: 'edge', id }], 'delete');
       await refuseWhileMonitored(trx, caller.principal.orgId, [{ id, description: `"${named?.service_name ?? current.service_id}" depends on "${named?.depends_on_name ?? current.depends_on_service_id}"` }]);
       await this.edges.deleteMany(trx, caller.principal.orgId, [id]);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: 'dependency', resourceId: id, teamId: current.team_id, before: presentDependency(current), after: undefined });
