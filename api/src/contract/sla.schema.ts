@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
+import { IncidentFigures } from './incident.schema.ts';
 
 export const slaWindows = ['24h', '7d', '30d', '90d'] as const;
 
@@ -41,6 +42,7 @@ export const SlaReport = Type.Object({
   ...SlaFigures.properties,
   regions: Type.Array(Type.Object({ region: Region, ...SlaFigures.properties })),
   parts: Type.Optional(Type.Array(Type.Object({ type: StringEnum(['monitor', 'service'] as const), id: Id, name: Type.String(), ...SlaFigures.properties }), { description: 'Per monitor of a service or of a dependency edge, per service of a team.' })),
+  incidents: Type.Optional(Type.Object(IncidentFigures.properties, { description: 'Services and teams: the incidents opened in the window that involve the subject (its service_ids or team_ids), how many are resolved and open, mean time to acknowledge and to resolve (seconds).' })),
 });
 
 export type SlaReport = Static<typeof SlaReport>;

@@ -1,5 +1,6 @@
 import { notFound } from '../../contract/errors.ts';
 import type { SlaFigures, SlaReport } from '../../contract/sla.schema.ts';
+import type { IncidentFigures } from '../../contract/incident.schema.ts';
 import { requireTeamAccess } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import type { Caller } from '../resources/spec.service.ts';
@@ -7,6 +8,8 @@ import { coversMonitor, coversService, excludedWindows, type ExpandedWindow, typ
 import { addTotals, anyOf, clip, emptyTotals, groupFigures, intersect, measure, subjectFigures, subtract, timeline, union, type Interval, type RollupTotals, type Timeline, type TransitionPoint } from './sla.math.ts';
 import { SlaRepository, type SlaMonitorRow, type SlaNamedRow, type TransitionRow } from './sla.repository.ts';
 import { resolutionFor, resolveWindow, type SlaWindow, type SlaWindowLabel } from './sla.window.ts';
+import { incidentFigures } from '../incidents/incident.present.ts';
+import { IncidentRepository } from '../incidents/incident.repository.ts';
 
 export interface SlaQueryInput {
   window?: SlaWindowLabel | undefined;
@@ -82,6 +85,7 @@ export class SlaService {
     private readonly db: Db,
     private readonly repo: SlaRepository = new SlaRepository(),
     private readonly now: () => number = Date.now,
+    private readonly incidents: IncidentRepository = new IncidentRepository(),
   ) {}
 
   async monitor(caller: Caller, id: string, query: SlaQueryInput): Promise<SlaReport> {
@@ -112,6 +116,7 @@ export class SlaService {
     const facts = s!;
     return {
       ...this.header('service', row, window, facts.time),
+      incidents: await this.incidentsOf(orgId, { serviceId: row.id }, window),
       ...facts.figures,
       regions: facts.regions.map((region) => ({ region, ...facts.regionFigures.get(region)! })),
       parts: facts.monitors.map((m) => ({ type: 'monitor' as const, id: m.row.id, name: m.row.name, ...subjectFigures(m.line, m.time.counted, addTotals([...m.totals.values()])) })),
@@ -177,10 +182,16 @@ export class SlaService {
     const time: Accounting = { existence, excluded: subtract(existence, counted), counted, windows: [...byWindow.values()] };
     return {
       ...this.header('team', team, window, time),
+      incidents: await this.incidentsOf(orgId, { teamId: team.id }, window),
       ...groupFigures(facts.map((s) => s.figures), totalsIn(), groupTime(facts.map((s) => ({ counted: s.time.counted, line: s.line })))),
       regions,
       parts: facts.map((s) => ({ type: 'service' as const, id: s.row.id, name: s.row.name, ...s.figures })),
     };
+  }
+
+  /** Incidents opened in the window that involve the service or team: count, resolved, open, mean MTTA and MTTR. */
+  private async incidentsOf(orgId: string, subject: { serviceId: string } | { teamId: string }, window: SlaWindow): Promise<IncidentFigures> {
+    return incidentFigures(await this.incidents.timesOf(this.db, orgId, subject, new Date(window.from), new Date(window.to)));
   }
 
   private header(type: SlaReport['subject']['type'], subject: { id: string; name: string }, window: SlaWindow, time: Accounting): Pick<SlaReport, 'subject' | 'window' | 'counted_seconds' | 'excluded_seconds' | 'excluded_windows'> {
