@@ -188,3 +188,22 @@ test('concentrationFinding: one service with most of a team\'s outages', () => {
   assert.equal(concentrationFinding([{ name: 'checkout', count: 2 }, { name: 'cart', count: 2 }, { name: 'web', count: 2 }], 6), null);
   assert.equal(concentrationFinding([{ name: 'checkout', count: 2 }], 2), null);
 });
+
+test('docs/incidents.md states the thresholds the findings use', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../docs/incidents.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('## Outage history'));
+  const m = await import('../src/modules/analysis/outage-analysis.math.ts');
+  const rows = [
+    `need at least **${m.FINDING_MIN_OUTAGES} outages**`,
+    `| at least ${m.AFTER_CHANGE_SHARE} % of the outages |`,
+    `| at least ${m.WEEKEND_SHARE} % began on a weekend day`,
+    `| at least ${m.WEEKDAY_SHARE} % began on one weekday`,
+    `| at least ${m.HOURS_SHARE} % began in one ${m.HOURS_BLOCK}-hour block`,
+    `| one region down in at least ${m.REGION_SHARE} % of the outages and another in at most ${m.REGION_OTHER_SHARE} % |`,
+    `| reported by failing checks in at least ${m.FAILURE_CODE_SHARE} % of the outages |`,
+    `| at least 2 incidents and ${m.ROOT_CAUSE_SHARE} % of those with a named root cause`,
+    `| at least ${m.SERVICE_SHARE} % of the team's outages |`,
+  ];
+  for (const row of rows) assert.ok(section.includes(row), row);
+});
