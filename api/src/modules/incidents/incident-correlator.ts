@@ -182,8 +182,11 @@ export class IncidentCorrelator {
     const { graph } = loaded;
     const previous = (w.row.root_cause as IncidentDescription['rootCause'] | null) ?? null;
     let described: IncidentDescription | undefined;
-    if (firing.length > 0) {
-      const nodes = [...new Set(firing.map(node).filter((n): n is NodeKey => n !== null))];
+    const failingNow = (n: NodeKey) => { const h = graph.health.get(n); return isFailing(h) || h?.state === 'degraded'; };
+    const nodes = [...new Set(firing.map(node).filter((n): n is NodeKey => n !== null))];
+    // Alerts lag states by an evaluation: while no node of the incident fails any more, the last
+    // analysis stands (the alerts are about to resolve), rather than "no root cause".
+    if (firing.length > 0 && (nodes.some(failingNow) || previous === null)) {
       described = describeIncident(loaded, analyzeRootCause(graph, nodes), alerts.map((a) => ({ team_id: a.team_id, node: node(a), severity: a.severity, rule_name: a.rule_name })));
       const root = described.rootCause;
       if ((root?.node ?? null) !== (previous?.node ?? null)) {
@@ -230,6 +233,7 @@ export class IncidentCorrelator {
         if (!reach.has(n)) reach.set(n, failureReach(graph, n));
         return rootNode !== null && reach.get(n)!.has(rootNode);
       },
+      nodeFailing: failingNow,
       alerts: alerts.map((a) => ({ alertId: a.alert_id, node: node(a), state: a.state, notification: a.notification, holdReason: a.hold_reason as HoldReason | null, holdUntil: a.hold_until ? new Date(a.hold_until).getTime() : null, fresh: fresh.has(a.alert_id) })),
     });
     const newlyHeldTeams = new Set<string>();

@@ -84,6 +84,8 @@ export function describeIncident(
         ...(e.error ? { error: e.error } : {}), ...(e.statusCode !== undefined ? { status_code: e.statusCode } : {}), ...(e.traceId ? { trace_id: e.traceId } : {}),
       })),
     )
+    // A service's evidence includes its edges' monitors: each monitor and region once, under the first node that shows it.
+    .filter((e, i, all) => all.findIndex((x) => x.monitor_id === e.monitor_id && x.region === e.region) === i)
     .slice(0, EVIDENCE_ROWS);
   const alertNodes = alerts.flatMap((a) => (a.node ? [a.node] : []));
   const serviceIds = [...new Set([...nodes, ...alertNodes].flatMap((k) => servicesOf(graph, k)))].sort();

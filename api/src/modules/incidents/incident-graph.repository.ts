@@ -31,7 +31,7 @@ const EVIDENCE_SLOTS = 200;
 /**
  * Reads the dependency graph of an organization with the current health of every service and edge
  * (from slot and monitor states): the input of correlation and root-cause analysis. A service's
- * health is its own monitors' (edge monitors count for their edge); an edge's is its monitors'.
+ * health is all its monitors' (as its state is); an edge's is the monitors that check it.
  */
 export class IncidentGraphRepository {
   async load(db: Db, orgId: string, now = new Date()): Promise<LoadedGraph> {
@@ -63,15 +63,20 @@ export class IncidentGraphRepository {
     const enabled = new Set(monitors.filter((m) => m.enabled).map((m) => m.id));
     const monitorState = new Map(monitorStates.map((m) => [m.monitor_id, { state: m.state as State, since: new Date(m.since).getTime() }]));
     const byNode = new Map<NodeKey, { monitors: string[]; slots: typeof slots }>();
+    // A service is as bad as all its monitors (as its state is), edge monitors included: a service
+    // that cannot reach its dependency is failing. The edge's own health is its monitors'.
+    const nodesOf = (m: GraphMonitor): NodeKey[] => (m.dependencyId ? [serviceKey(m.serviceId), m.node] : [m.node]);
     for (const m of placed.values()) {
       if (!enabled.has(m.id)) continue;
-      const entry = byNode.get(m.node) ?? { monitors: [], slots: [] };
-      entry.monitors.push(m.id);
-      byNode.set(m.node, entry);
+      for (const key of nodesOf(m)) {
+        const entry = byNode.get(key) ?? { monitors: [], slots: [] };
+        entry.monitors.push(m.id);
+        byNode.set(key, entry);
+      }
     }
     for (const s of slots) {
       const m = placed.get(s.monitor_id);
-      if (m && enabled.has(m.id)) byNode.get(m.node)?.slots.push(s);
+      if (m && enabled.has(m.id)) for (const key of nodesOf(m)) byNode.get(key)?.slots.push(s);
     }
 
     const failing = slots.filter((s) => (s.state === 'down' || s.state === 'degraded') && enabled.has(s.monitor_id)).slice(0, EVIDENCE_SLOTS);

@@ -6,7 +6,7 @@ import type { NodeKey } from '../dependencies/failure-graph.ts';
 // notifications, never monitoring or state; anything held that still fires when the reason ends is
 // sent then.
 
-export type HoldReason = 'root_cause_paging' | 'awaiting_root_cause_alert';
+export type HoldReason = 'root_cause_paging' | 'awaiting_root_cause_alert' | 'root_cause_resolved';
 
 export interface IncidentAlertView {
   alertId: string;
@@ -26,6 +26,8 @@ export interface HoldInput {
   alerts: readonly IncidentAlertView[];
   /** Whether the node's failure depends on the root cause (failureReach(node) holds it). */
   dependsOnRoot: (node: NodeKey) => boolean;
+  /** Whether the node itself is failing or degraded now (its alert still firing while it is healthy only lags its states). */
+  nodeFailing: (node: NodeKey) => boolean;
   now: number;
   /** How long a dependent waits for the root cause's own alert before it is sent anyway. */
   graceMs: number;
@@ -42,12 +44,14 @@ export interface HoldDecision {
  * Decides holds for one incident. A fresh firing alert of a node that depends on the root cause is
  * held while the root cause's own alert pages (no deadline), or, while the root cause fails without
  * an alert that paged yet, for at most `graceMs` (its alert usually fires a check later). A held
- * alert is released (sent) when the reason ends: the root cause's alert resolved, the root cause
- * changed to a node it does not depend on, the root cause recovered, or the grace ran out. Alerts of
- * the root cause itself, and alerts outside the graph, are never held.
+ * alert is released (sent) at once when it stands on its own: its node is the root cause now, or
+ * it fails without depending on the root cause. When the root cause's alert resolves (or the root
+ * cause recovers) a held alert still firing is released after `graceMs` more, if it still fires
+ * then: a dependent that recovers with its root cause (its alert resolves a check later) is never
+ * sent. Alerts of the root cause itself, and alerts outside the graph, are never held.
  */
 export function decideHolds(input: HoldInput): HoldDecision {
-  const { rootCause } = input;
+  const { rootCause, now, graceMs } = input;
   const rootPaging = rootCause !== null && input.alerts.some((a) => a.node === rootCause && a.state === 'firing' && a.notification !== 'held');
   const out: HoldDecision = { hold: [], rehold: [], release: [] };
   for (const a of input.alerts) {
@@ -55,16 +59,18 @@ export function decideHolds(input: HoldInput): HoldDecision {
     const dependent = rootCause !== null && a.node !== null && a.node !== rootCause && input.dependsOnRoot(a.node);
     if (a.fresh && a.notification === 'sent') {
       if (dependent && rootPaging) out.hold.push({ alertId: a.alertId, reason: 'root_cause_paging', until: null });
-      else if (dependent && input.rootFailing) out.hold.push({ alertId: a.alertId, reason: 'awaiting_root_cause_alert', until: input.now + input.graceMs });
+      else if (dependent && input.rootFailing) out.hold.push({ alertId: a.alertId, reason: 'awaiting_root_cause_alert', until: now + graceMs });
       continue;
     }
     if (a.notification !== 'held') continue;
-    if (!dependent) out.release.push({ alertId: a.alertId, why: rootCause === null ? 'no root cause is named any more' : a.node === rootCause ? 'it is the root cause now' : 'it does not depend on the root cause any more' });
-    else if (rootPaging) {
+    if (a.node !== null && a.node === rootCause) out.release.push({ alertId: a.alertId, why: 'it is the root cause now' });
+    else if (!dependent && a.node !== null && input.nodeFailing(a.node)) out.release.push({ alertId: a.alertId, why: 'it fails on its own: it does not depend on the root cause' });
+    else if (dependent && rootPaging) {
       if (a.holdReason !== 'root_cause_paging') out.rehold.push({ alertId: a.alertId, reason: 'root_cause_paging', until: null });
-    } else if (a.holdReason === 'root_cause_paging') out.release.push({ alertId: a.alertId, why: "the root cause's alert resolved while this one still fires" });
-    else if (!input.rootFailing) out.release.push({ alertId: a.alertId, why: 'the root cause recovered while this one still fires' });
-    else if (a.holdUntil !== null && a.holdUntil <= input.now) out.release.push({ alertId: a.alertId, why: "the root cause's own alert did not fire within the grace period" });
+    } else if (dependent && input.rootFailing && a.holdReason === 'awaiting_root_cause_alert') {
+      if (a.holdUntil !== null && a.holdUntil <= now) out.release.push({ alertId: a.alertId, why: "the root cause's own alert did not fire within the grace period" });
+    } else if (a.holdReason !== 'root_cause_resolved' || a.holdUntil === null) out.rehold.push({ alertId: a.alertId, reason: 'root_cause_resolved', until: now + graceMs });
+    else if (a.holdUntil <= now) out.release.push({ alertId: a.alertId, why: 'it still fires after the root cause resolved' });
   }
   return out;
 }
