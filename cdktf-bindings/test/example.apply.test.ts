@@ -76,8 +76,12 @@ test('terraform applies the example fleet offline from the mirror, and a second 
   assert.equal(edge.service_id, byName.get('order-processing').id, 'owned by the calling service');
   assert.deepEqual(edge.run_from, { zone: 'commerce' }, 'checked from the calling service\'s zone');
   assert.equal(edge.http.url, 'http://inventory.internal/health');
+  const edgeToInventory = (await list(`/v1/services/${byName.get('order-processing').id}/dependencies`)).find((e) => e.depends_on_service_id === byName.get('inventory').id);
+  assert.equal(edge.dependency_id, edgeToInventory.id, 'the edge monitor checks the edge order-processing → inventory');
+  assert.equal([...monitors.values()].filter((m) => m.dependency_id !== undefined).length, 4, 'each of the 4 edges has its monitor');
   const health = monitors.get('order-processing-health');
   assert.equal(health.interval_seconds, 30);
+  assert.equal(health.dependency_id, undefined, 'a health monitor checks no edge');
   assert.equal(health.type, 'http');
   assert.deepEqual(
     health.assertions.map((a: any) => [a.source, a.operator, a.target, a.severity]),

@@ -38,4 +38,6 @@ test('dependency monitors run from the calling service\'s zone', () => {
   assert.deepEqual(edge.run_from, { zone: 'commerce' });
   assert.deepEqual(edge.http, { url: 'http://inventory.internal/health' });
   assert.match(String(edge.service_id), /^\$\{pharos_service\.order-processing_service_[0-9A-F]+\.id\}$/);
+  assert.match(String(edge.dependency_id), /^\$\{pharos_service_dependency\.order-processing_depends-on-inventory_[0-9A-F]+\.id\}$/, 'it checks the edge order-processing → inventory');
+  assert.equal(monitors.filter((m) => m.dependency_id !== undefined).length, 4, 'one edge monitor per edge');
 });

@@ -84,6 +84,12 @@ test('each dependency edge gets a pharos_service_dependency and a check of the t
   assert.deepEqual(toStripe.http, { url: 'https://api.stripe.example/v1/ping' });
   assert.equal(monitors.get('inventory-from-orders')!.http.url, 'http://inventory.internal/healthz');
   assert.equal(monitors.get('stripe-health')!.run_from, undefined, 'no zone: any runner');
+  // Each edge monitor checks its own edge (dependency_id = that pharos_service_dependency's id); the others check none.
+  const edgeIds = new Map(Object.entries(s.resource.pharos_service_dependency!).map(([key, e]) => [e.depends_on_service_id as string, `\${pharos_service_dependency.${key}.id}`]));
+  assert.equal(toStripe.dependency_id, edgeIds.get(targets.find((t) => t !== 'svc_declared_elsewhere')!));
+  assert.equal(monitors.get('inventory-from-orders')!.dependency_id, edgeIds.get('svc_declared_elsewhere'));
+  assert.notEqual(toStripe.dependency_id, monitors.get('inventory-from-orders')!.dependency_id);
+  assert.equal(monitors.get('stripe-health')!.dependency_id, undefined, 'a health monitor checks no edge');
   assert.equal(Object.values(s.resource.pharos_service!).find((x) => x.name === 'stripe')!.kind, 'external');
 });
 

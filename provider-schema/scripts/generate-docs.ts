@@ -62,12 +62,14 @@ const importIds: Record<PharosResourceName, [id: string, meaning: string][]> = {
     ['use1-fulfillment', 'by name'],
   ],
   pharos_silence: [['sil_01JD…', 'by id']],
+  pharos_incident_settings: [['organization', 'any id: there is one per organization']],
 };
 
 /** Notes on imports that need more than the table (secrets the API never returns). */
 const importNotes: Partial<Record<PharosResourceName, string>> = {
   pharos_channel: 'The API never returns secrets, so right after an import the state has none: the next `terraform apply` sends the configured secrets once, then plans are clean.',
   pharos_routing_policy: 'Organization policies (scope = "organization") belong to no team: import them by id.',
+  pharos_incident_settings: 'Any import id adopts the settings of the organization the provider\'s token belongs to.',
   pharos_runner_token: 'The token itself is known only to the apply that created the runner token; after an import `token` is null. Create a new runner token to get a new secret.',
 };
 

@@ -22,6 +22,11 @@ interface Field {
 type Json = Record<string, any>;
 
 function kindOf(s: Json): string {
+  // A nullable field (Type.Union([X, Type.Null()]): null clears it) is an optional attribute of X's kind.
+  if (Array.isArray(s['anyOf'])) {
+    const kinds = (s['anyOf'] as Json[]).filter((x) => x['type'] !== 'null');
+    if (kinds.length === 1) return kindOf(kinds[0]!);
+  }
   if (s['type'] === 'integer' || s['type'] === 'number') return 'number';
   if (s['type'] === 'boolean') return 'bool';
   if (s['type'] === 'string') return 'string';

@@ -67,7 +67,7 @@ export interface ServiceMonitorsProps {
   readonly health?: Partial<EndpointCheck> | false;
   /** The key business endpoint (e.g. "/v1/quotes"), checked with its own expectations. Default: none. */
   readonly keyEndpoint?: EndpointCheck;
-  /** Services this one calls: one `pharos_service_dependency` and one monitor of the target's health URL each. */
+  /** Services this one calls: one `pharos_service_dependency` and one monitor of the target's health URL each, naming that edge (`dependency_id`). */
   readonly dependsOn?: readonly MonitoredService[];
   /** Expectations for checks that do not set their own: status and response time. Default: 200, 500 ms. */
   readonly expect?: HttpExpectations;
@@ -98,7 +98,7 @@ export class ServiceMonitors extends Construct implements MonitoredService {
   public readonly keyEndpointMonitor?: Monitor;
   /** One `pharos_service_dependency` per dependency, in the order added. */
   public readonly dependencies: ServiceDependency[] = [];
-  /** One monitor per dependency, checking its health URL from this service's zone. */
+  /** One monitor per dependency, checking its health URL from this service's zone; its `dependency_id` is the edge's id. */
   public readonly dependencyMonitors: Monitor[] = [];
   public readonly serviceName: string;
   public readonly healthUrl: string;
@@ -132,7 +132,7 @@ export class ServiceMonitors extends Construct implements MonitoredService {
     return this.service.id;
   }
 
-  /** Declares that this service calls `target`: the dependency edge and a monitor of its health URL from this zone. */
+  /** Declares that this service calls `target`: the dependency edge and a monitor of its health URL from this zone that checks that edge (`dependency_id`). */
   public addDependency(target: MonitoredService, description?: string): ServiceDependency {
     if (target === this) throw new Error(`${this.serviceName} cannot depend on itself`);
     if (this.dependencyNames.has(target.serviceName)) throw new Error(`${this.serviceName} already depends on ${target.serviceName}`);
@@ -146,6 +146,9 @@ export class ServiceMonitors extends Construct implements MonitoredService {
     const monitor = new Monitor(this, `check-${target.serviceName}`, {
       ...this.commonMonitorConfig(`${target.serviceName}-from-${this.serviceName}`, 'dependency'),
       description: `${target.serviceName} as ${this.serviceName} reaches it`,
+      // The monitor checks this edge: its results give the edge its state, so a cut edge (every
+      // /health still 200) is what an incident names as the root cause.
+      dependencyId: dependency.id,
       http: { url: target.healthUrl },
       assertion: httpAssertions(this.props.expect),
     });

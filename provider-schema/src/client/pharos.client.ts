@@ -61,6 +61,11 @@ export class PharosClient {
     return (await this.send('PATCH', path, body, opts)).body as T;
   }
 
+  /** PUT a JSON body (the whole document, e.g. a singleton's settings). */
+  async put<T = Record<string, unknown>>(path: string, body: unknown, opts: RequestOptions = {}): Promise<T> {
+    return (await this.send('PUT', path, body, opts)).body as T;
+  }
+
   /** DELETE; a 404 counts as success because the goal (object absent) is reached. */
   async delete(path: string, opts: RequestOptions = {}): Promise<void> {
     await this.send('DELETE', path, undefined, opts, [404]);

@@ -9,6 +9,7 @@ import { monitorErrors } from '../../../api/src/contract/monitor.rules.ts';
 import { routingPolicyErrors } from '../../../api/src/contract/routing-policy.rules.ts';
 import { SilenceInput } from '../../../api/src/contract/routing.schema.ts';
 import { silenceErrors } from '../../../api/src/contract/silence.rules.ts';
+import { IncidentSettingsInput } from '../../../api/src/contract/incident-settings.schema.ts';
 import { MonitorInput, type MonitorInput as MonitorDoc } from '../../../api/src/contract/monitor.schema.ts';
 import { DependencyInput, ServiceInput } from '../../../api/src/contract/service.schema.ts';
 import { SloInput, sloErrors, type SloInput as SloDoc } from '../../../api/src/contract/slo.schema.ts';
@@ -38,6 +39,7 @@ export const contractInputs: Readonly<Record<PharosResourceName, ContractBinding
   pharos_slo: { input: SloInput, rules: (doc) => sloErrors(doc as SloDoc) },
   pharos_runner_token: { input: RunnerTokenInput },
   pharos_silence: { input: SilenceInput, rules: (doc) => silenceErrors(doc) },
+  pharos_incident_settings: { input: IncidentSettingsInput },
 };
 
 let validator: Validator | undefined;

@@ -7,6 +7,7 @@ import type { ProviderSchemaSet } from '../schema/schema.loader.ts';
 import { findBy, isApiId, serviceIdOf, teamIdOf } from './api.lookup.ts';
 import { contractValidator } from './config.validator.ts';
 import { FieldNameMap } from './field-names.map.ts';
+import { IncidentSettingsResource } from './incident-settings.resource.ts';
 import { LookupDataSource } from './lookup.data-source.ts';
 import { RestResource, type RestResourceOptions } from './rest.resource.ts';
 
@@ -27,7 +28,8 @@ export type PharosResourceName =
   | 'pharos_maintenance_window'
   | 'pharos_slo'
   | 'pharos_runner_token'
-  | 'pharos_silence';
+  | 'pharos_silence'
+  | 'pharos_incident_settings';
 export type PharosDataSourceName = 'pharos_team' | 'pharos_service' | 'pharos_monitor';
 
 type Ctx = HandlerContext<PharosClient>;
@@ -61,6 +63,12 @@ function rest<N extends PharosResourceName>(schemas: ProviderSchemaSet | undefin
     fields,
     ...(schema ? { validate: contractValidator({ typeName: opts.typeName, fields, block: schema.block, type: () => blockType(schema.block), pathFields: opts.pathFields ?? [] }) } : {}),
   });
+}
+
+/** The contract's validation of a resource without a RestResource (a singleton); undefined without schemas. */
+function contractCheck(schemas: ProviderSchemaSet | undefined, typeName: PharosResourceName) {
+  const schema = schemas?.resources.get(typeName);
+  return schema && contractValidator({ typeName, fields: FieldNameMap.of(typeName), block: schema.block, type: () => blockType(schema.block) });
 }
 
 /** The handlers of the shipped provider; with `schemas`, resources validate against the API contract. */
@@ -129,6 +137,8 @@ export function createPharosRegistry(schemas?: ProviderSchemaSet): HandlerRegist
       pharos_slo: rest(schemas, { typeName: 'pharos_slo', collectionPath: '/v1/slos', lookupImportId: byTeamAndName('/v1/slos', 'SLO') }),
       // Silences have no name: imported by id.
       pharos_silence: rest(schemas, { typeName: 'pharos_silence', collectionPath: '/v1/silences' }),
+      // One per organization: PUT to create and update, PUT of the defaults to delete, any import id.
+      pharos_incident_settings: new IncidentSettingsResource(contractCheck(schemas, 'pharos_incident_settings')),
       pharos_runner_token: rest(schemas, {
         typeName: 'pharos_runner_token',
         collectionPath: '/v1/runner-tokens',

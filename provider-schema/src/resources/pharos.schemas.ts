@@ -1,5 +1,6 @@
 import alertRule from '../../schema/alert-rule.schema.json' with { type: 'json' };
 import channel from '../../schema/channel.schema.json' with { type: 'json' };
+import incidentSettings from '../../schema/incident-settings.schema.json' with { type: 'json' };
 import maintenanceWindow from '../../schema/maintenance-window.schema.json' with { type: 'json' };
 import monitorDataSource from '../../schema/monitor.data-source.schema.json' with { type: 'json' };
 import monitor from '../../schema/monitor.schema.json' with { type: 'json' };
@@ -36,6 +37,7 @@ export function pharosSchemaFiles(): SchemaFile[] {
     [slo, 'slo.schema.json'],
     [runnerToken, 'runner-token.schema.json'],
     [silence, 'silence.schema.json'],
+    [incidentSettings, 'incident-settings.schema.json'],
     [teamDataSource, 'team.data-source.schema.json'],
     [serviceDataSource, 'service.data-source.schema.json'],
     [monitorDataSource, 'monitor.data-source.schema.json'],

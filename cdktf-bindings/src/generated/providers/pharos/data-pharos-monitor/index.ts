@@ -1039,6 +1039,11 @@ export class DataPharosMonitor extends cdktf.TerraformDataSource {
     return this._serviceId;
   }
 
+  // dependency_id - computed: true, optional: false, required: false
+  public get dependencyId() {
+    return this.getStringAttribute('dependency_id');
+  }
+
   // service_name - computed: true, optional: true, required: false
   private _serviceName?: string; 
   public get serviceName() {

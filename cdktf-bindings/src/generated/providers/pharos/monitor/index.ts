@@ -20,6 +20,12 @@ export interface MonitorConfig extends cdktf.TerraformMetaArguments {
   */
   readonly serviceId: string;
   /**
+  * Id of the dependency edge this monitor checks ("can this service reach the one it depends on, from its zone"): an edge of this monitor's own service, e.g. pharos_service_dependency.x.id. Its results give the edge its state (and count toward the service's). Unset: a monitor of the service alone.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#dependency_id Monitor#dependency_id}
+  */
+  readonly dependencyId?: string;
+  /**
   * Type; each type has its own nested block of the same name. One of: http, tcp, dns, tls, multistep, heartbeat.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/monitor#type Monitor#type}
@@ -2702,6 +2708,7 @@ export class Monitor extends cdktf.TerraformResource {
     });
     this._name = config.name;
     this._serviceId = config.serviceId;
+    this._dependencyId = config.dependencyId;
     this._type = config.type;
     this._description = config.description;
     this._enabled = config.enabled;
@@ -2756,6 +2763,22 @@ export class Monitor extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get serviceIdInput() {
     return this._serviceId;
+  }
+
+  // dependency_id - computed: false, optional: true, required: false
+  private _dependencyId?: string; 
+  public get dependencyId() {
+    return this.getStringAttribute('dependency_id');
+  }
+  public set dependencyId(value: string) {
+    this._dependencyId = value;
+  }
+  public resetDependencyId() {
+    this._dependencyId = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get dependencyIdInput() {
+    return this._dependencyId;
   }
 
   // type - computed: false, optional: false, required: true
@@ -3094,6 +3117,7 @@ export class Monitor extends cdktf.TerraformResource {
     return {
       name: cdktf.stringToTerraform(this._name),
       service_id: cdktf.stringToTerraform(this._serviceId),
+      dependency_id: cdktf.stringToTerraform(this._dependencyId),
       type: cdktf.stringToTerraform(this._type),
       description: cdktf.stringToTerraform(this._description),
       enabled: cdktf.booleanToTerraform(this._enabled),
@@ -3126,6 +3150,12 @@ export class Monitor extends cdktf.TerraformResource {
       },
       service_id: {
         value: cdktf.stringToHclTerraform(this._serviceId),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      dependency_id: {
+        value: cdktf.stringToHclTerraform(this._dependencyId),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

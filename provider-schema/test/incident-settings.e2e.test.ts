@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
+import { buildProvider, cliConfigSnippet } from '../scripts/build-provider.ts';
+import { header } from './fixtures/fleet.config.ts';
+import { createTerraformRunner, terraformTestEnv, type TfResult } from './fixtures/terraform.runner.ts';
+
+// pharos_incident_settings (one per organization) with the shipped provider and the real
+// terraform binary against a control plane on PostgreSQL: plan-time bounds, apply writes the
+// settings (unset attributes take the defaults), a clean second plan, an in-place update, drift
+// through the API put back, import by any id, a team token refused, destroy restores the defaults.
+
+const skip = postgresSkip();
+let api: TestApi;
+let root: string;
+let work: string;
+let tf: ReturnType<typeof createTerraformRunner>;
+
+const defaults = { correlation_window_seconds: 300, auto_resolve: true, resolve_after_seconds: 180, root_cause_grace_seconds: 120 };
+const expectOk = (r: TfResult, what: string) => assert.equal(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
+const apply = () => tf(['apply', '-no-color', '-input=false', '-auto-approve']);
+const plan = (...args: string[]) => tf(['plan', '-no-color', '-input=false', ...args]);
+const settings = async () => {
+  const { updated_at: _u, version: _v, ...rest } = (await api.call('GET', '/v1/incident-settings')).body;
+  return rest;
+};
+
+const write = (attributes: Record<string, string | number | boolean>) =>
+  writeFileSync(
+    join(work, 'main.tf'),
+    `${header}
+resource "pharos_incident_settings" "this" {
+${Object.entries(attributes).map(([k, v]) => `  ${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n')}
+}
+`,
+  );
+
+async function state(): Promise<Record<string, any> | undefined> {
+  const r = await tf(['show', '-json']);
+  expectOk(r, 'terraform show');
+  const parsed = JSON.parse(r.stdout) as { values?: { root_module?: { resources?: Array<{ address: string; values: Record<string, any> }> } } };
+  return parsed.values?.root_module?.resources?.find((x) => x.address === 'pharos_incident_settings.this')?.values;
+}
+async function assertCleanPlan(what: string) {
+  const r = await plan('-detailed-exitcode');
+  assert.equal(r.code, 0, `${what}: expected no changes:\n${r.stdout}\n${r.stderr}`);
+}
+
+before(async () => {
+  if (skip) return;
+  root = mkdtempSync(join(tmpdir(), 'pharos-tf-incident-settings-'));
+  const [built, started] = await Promise.all([buildProvider({ outDir: join(root, 'dist') }), startTestApi({ backend: 'postgres' })]);
+  api = started;
+  const cliConfig = join(root, 'terraform.rc');
+  writeFileSync(cliConfig, cliConfigSnippet(built.mirrorDir));
+  work = join(root, 'work');
+  mkdirSync(work);
+  tf = createTerraformRunner(work, terraformTestEnv(root, cliConfig, api));
+});
+
+after(async () => {
+  if (skip) return;
+  await api?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('pharos_incident_settings with real terraform', { skip }, async (t) => {
+  await t.test('init, and plan-time validation of the bounds at their attributes', async () => {
+    write({ correlation_window_seconds: 120 });
+    expectOk(await tf(['init', '-no-color', '-input=false']), 'init');
+    write({ correlation_window_seconds: 4000, resolve_after_seconds: -1 });
+    const r = await tf(['validate', '-no-color']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /Invalid pharos_incident_settings/);
+    assert.match(r.stderr, /Must be <= 3600/);
+    assert.match(r.stderr, /correlation_window_seconds = 4000/);
+    assert.match(r.stderr, /Must be >= 0/);
+    assert.match(r.stderr, /resolve_after_seconds\s+= -1/);
+    assert.equal((await api.call('GET', '/v1/incident-settings')).body.version, 0, 'nothing reached the API');
+  });
+
+  await t.test('apply writes the settings; attributes left out take the defaults; a second plan is clean', async () => {
+    write({ correlation_window_seconds: 120, resolve_after_seconds: 30 });
+    const r = await apply();
+    expectOk(r, 'apply');
+    assert.match(r.stdout, /Resources: 1 added, 0 changed, 0 destroyed\./);
+    assert.deepEqual(await settings(), { ...defaults, correlation_window_seconds: 120, resolve_after_seconds: 30 });
+    const s = await state();
+    assert.deepEqual([s?.['id'], s?.['correlation_window_seconds'], s?.['auto_resolve'], s?.['resolve_after_seconds'], s?.['root_cause_grace_seconds'], s?.['version']], ['organization', 120, true, 30, 120, 1]);
+    await assertCleanPlan('after apply');
+  });
+
+  await t.test('a change updates in place', async () => {
+    write({ correlation_window_seconds: 120, resolve_after_seconds: 30, auto_resolve: false });
+    const r = await apply();
+    expectOk(r, 'apply update');
+    assert.match(r.stdout, /Resources: 0 added, 1 changed, 0 destroyed\./);
+    assert.deepEqual(await settings(), { ...defaults, correlation_window_seconds: 120, resolve_after_seconds: 30, auto_resolve: false });
+    await assertCleanPlan('after update');
+  });
+
+  await t.test('a change made through the API is planned back and put right by apply', async () => {
+    assert.equal((await api.call('PUT', '/v1/incident-settings', { body: { correlation_window_seconds: 900 } })).status, 200);
+    const p = await plan('-detailed-exitcode');
+    assert.equal(p.code, 2, p.stdout + p.stderr);
+    assert.match(p.stdout, /pharos_incident_settings\.this will be updated in-place/);
+    assert.match(p.stdout, /correlation_window_seconds = 900 -> 120/);
+    expectOk(await apply(), 'apply after drift');
+    assert.deepEqual(await settings(), { ...defaults, correlation_window_seconds: 120, resolve_after_seconds: 30, auto_resolve: false });
+    await assertCleanPlan('after drift was put right');
+  });
+
+  await t.test('import by any id adopts the settings and leaves a clean plan', async () => {
+    for (const id of ['organization', 'anything']) {
+      expectOk(await tf(['state', 'rm', 'pharos_incident_settings.this']), 'state rm');
+      expectOk(await tf(['import', '-no-color', '-input=false', 'pharos_incident_settings.this', id]), `import ${id}`);
+      assert.equal((await state())?.['id'], 'organization');
+      await assertCleanPlan(`after import of "${id}"`);
+    }
+  });
+
+  await t.test('a team token cannot change the settings: the apply fails saying so, nothing changes', async () => {
+    const team = (await api.call('POST', '/v1/teams', { body: { name: 'ops' } })).body.id;
+    const token = (await api.call('POST', '/v1/tokens', { body: { name: 'ops-ci', role: 'team_admin', team_id: team } })).body.token;
+    write({ correlation_window_seconds: 60 });
+    const r = await tf(['apply', '-no-color', '-input=false', '-auto-approve'], { PHAROS_TOKEN: token });
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /Only an org admin can change the incident settings/);
+    assert.equal((await settings()).correlation_window_seconds, 120);
+  });
+
+  await t.test('destroy puts the defaults back', async () => {
+    const r = await tf(['destroy', '-no-color', '-input=false', '-auto-approve']);
+    expectOk(r, 'destroy');
+    assert.match(r.stdout, /Resources: 1 destroyed\./);
+    assert.deepEqual(await settings(), defaults);
+    const entries = (await api.call('GET', '/v1/audit?resource_type=incident_settings&limit=50')).body.items;
+    assert.deepEqual(entries[0].after, { ...defaults, updated_at: entries[0].after.updated_at, version: entries[0].after.version });
+  });
+});
