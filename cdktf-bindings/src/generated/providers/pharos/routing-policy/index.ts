@@ -80,6 +80,12 @@ export interface RoutingPolicyConfig extends cdktf.TerraformMetaArguments {
   */
   readonly muteTimeWindowIds?: string[];
   /**
+  * Send one informational notice (severity info) when the team's services are impacted by an incident whose root cause another team owns, while their own pages are held back. Unset inherits the parent's (default false).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#impact_notices RoutingPolicy#impact_notices}
+  */
+  readonly impactNotices?: boolean | cdktf.IResolvable;
+  /**
   * matcher block
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/routing_policy#matcher RoutingPolicy#matcher}
@@ -328,6 +334,7 @@ export class RoutingPolicy extends cdktf.TerraformResource {
     this._repeatInterval = config.repeatInterval;
     this._continue = config.continue;
     this._muteTimeWindowIds = config.muteTimeWindowIds;
+    this._impactNotices = config.impactNotices;
     this._matcher.internalValue = config.matcher;
   }
 
@@ -529,6 +536,22 @@ export class RoutingPolicy extends cdktf.TerraformResource {
     return this._muteTimeWindowIds;
   }
 
+  // impact_notices - computed: false, optional: true, required: false
+  private _impactNotices?: boolean | cdktf.IResolvable; 
+  public get impactNotices() {
+    return this.getBooleanAttribute('impact_notices');
+  }
+  public set impactNotices(value: boolean | cdktf.IResolvable) {
+    this._impactNotices = value;
+  }
+  public resetImpactNotices() {
+    this._impactNotices = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get impactNoticesInput() {
+    return this._impactNotices;
+  }
+
   // created_at - computed: true, optional: false, required: false
   public get createdAt() {
     return this.getStringAttribute('created_at');
@@ -578,6 +601,7 @@ export class RoutingPolicy extends cdktf.TerraformResource {
       repeat_interval: cdktf.stringToTerraform(this._repeatInterval),
       continue: cdktf.booleanToTerraform(this._continue),
       mute_time_window_ids: cdktf.listMapper(cdktf.stringToTerraform, false)(this._muteTimeWindowIds),
+      impact_notices: cdktf.booleanToTerraform(this._impactNotices),
       matcher: cdktf.listMapper(routingPolicyMatcherToTerraform, true)(this._matcher.internalValue),
     };
   }
@@ -655,6 +679,12 @@ export class RoutingPolicy extends cdktf.TerraformResource {
         isBlock: false,
         type: "list",
         storageClassType: "stringList",
+      },
+      impact_notices: {
+        value: cdktf.booleanToHclTerraform(this._impactNotices),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
       },
       matcher: {
         value: cdktf.listMapperHcl(routingPolicyMatcherToHclTerraform, true)(this._matcher.internalValue),
