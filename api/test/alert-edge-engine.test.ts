@@ -27,6 +27,7 @@ describe('alert rules over dependency edges', { skip: postgresSkip() }, () => {
   let spare: { id: string; name: string };
   let edgeId: string;
   let reach: { id: string; name: string };
+  let reachPayments: { id: string; name: string };
   let health: { id: string; name: string };
 
   const patch = (path: string, body: unknown) => api.call('PATCH', path, { body, headers: { 'content-type': 'application/merge-patch+json' } });
@@ -58,9 +59,10 @@ describe('alert rules over dependency edges', { skip: postgresSkip() }, () => {
     // The service depended on belongs to another team: an edge is its dependent service's team's.
     to = await expectOk(api, 'POST', '/v1/services', api.adminToken, { name: unique('shipping-integration'), team_id: shipping.id });
     edgeId = (await expectOk(api, 'POST', `/v1/services/${from.id}/dependencies`, api.adminToken, { depends_on_service_id: to.id })).id;
-    await expectOk(api, 'POST', `/v1/services/${from.id}/dependencies`, api.adminToken, { depends_on_service_id: other.id });
+    const toPayments = (await expectOk(api, 'POST', `/v1/services/${from.id}/dependencies`, api.adminToken, { depends_on_service_id: other.id })).id;
     reach = await expectOk(api, 'POST', '/v1/monitors', api.adminToken, monitorBody(unique('reach-shipping'), { dependency_id: edgeId }));
     health = await expectOk(api, 'POST', '/v1/monitors', api.adminToken, monitorBody(unique('health')));
+    reachPayments = await expectOk(api, 'POST', '/v1/monitors', api.adminToken, monitorBody(unique('reach-payments'), { dependency_id: toPayments }));
     runner = await registerRunner(api, (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, labels: {} })).token as string);
     await pollRunner(api, runner);
     await api.app.settle();
@@ -176,5 +178,27 @@ describe('alert rules over dependency edges', { skip: postgresSkip() }, () => {
     assert.ok(uptime && Math.abs(uptime.value - 100 / 3) < 0.01, `edge uptime ${uptime?.value}`);
     assert.equal(await measured(`latency(edge("${from.name}", "${to.name}")) > 2s`), undefined, 'the latest latency, 40 ms, is not above 2 s');
     await push(reach.id, 'up');
+  });
+
+  test('edges(to=…) makes one alert per matching edge of the team, evaluated for the edge that changed; unknown filter names answer 422', async () => {
+    const typo = await api.call('POST', '/v1/alert-rules', { body: rule(fulfillment.id, `down(edges(from="${from.name.replace('fulfillment', 'fulfilment')}"))`) });
+    assert.equal(typo.status, 422, JSON.stringify(typo.body));
+    assert.match(typo.body.errors[0].message, new RegExp(`from=".*fulfilment.*": service ".*" depends on nothing in team "${fulfillment.name}".*Did you mean "${from.name}"\\?`));
+    const created = await expectOk(api, 'POST', '/v1/alert-rules', api.adminToken, rule(fulfillment.id, `down(edges(to="${to.name}"))`));
+    assert.deepEqual(await references(created.id), [`service:${to.id}`]);
+    await waitFor('the new rule to be evaluated', 10_000, async () => (await api.call('GET', `/v1/alert-rules/${created.id}/status`)).body.last_evaluated_at, 50);
+    // The team's other edge goes down first: it is not an edge to shipping-integration.
+    await push(reachPayments.id, 'down');
+    await api.app.settle();
+    const cut = Date.now();
+    await push(reach.id, 'down');
+    const firing = await waitFor('the edge selector rule to fire', 10_000, async () => (await alertsOf(created.id)).find((a) => a.state === 'firing'), 50);
+    assert.ok(Date.parse(firing.firing_since) - cut < 3_000, `fired ${Date.parse(firing.firing_since) - cut} ms after the edge went down`);
+    assert.deepEqual([firing.labels.service, firing.labels.depends_on, firing.labels.edge], [from.name, to.name, `${from.name} → ${to.name}`]);
+    await push(reach.id, 'up');
+    await waitFor('the edge selector rule to resolve', 10_000, async () => (await alertsOf(created.id)).find((a) => a.state === 'resolved'), 50);
+    assert.equal((await alertsOf(created.id)).length, 1, 'the edge to another service, down as well, is not selected');
+    const events = await alertEvents(created.id);
+    assert.deepEqual(events.map((e) => [e.to, e.subject]), [['firing', { kind: 'edge', id: edgeId }], ['resolved', { kind: 'edge', id: edgeId }]]);
   });
 });

@@ -9,11 +9,33 @@ import { learnBaseline } from '../src/modules/alerts/latency.baseline.ts';
 // `edge("from", "to")`: a dependency edge as a subject of the alert language, usable wherever a
 // service is for states and windows. The database side is api/test/alert-edge-engine.test.ts.
 
-test('edge is a subject kind with a constructor and no selector', () => {
-  assert.deepEqual(subjectKinds.edge, { label: 'edge', constructor: 'edge', selector: null });
+test('edge is a subject kind with a constructor and a selector', () => {
+  assert.deepEqual(subjectKinds.edge, { label: 'edge', constructor: 'edge', selector: 'edges' });
   assert.equal(functions.edge.family, 'subject');
   assert.equal(functions.edge.subject, 'edge');
+  assert.equal(functions.edges.family, 'selector');
+  assert.equal(functions.edges.subject, 'edge');
 });
+
+// Selectors over edges: one alert instance per matching edge of the rule's team.
+const selectors: Array<[string, string, boolean]> = [
+  ['down(edges())', 'edges()', false],
+  ['down(edges(to="shipping-integration"))', 'edges(to="shipping-integration")', false],
+  ['down(edges(to="b", from="a", team="fulfillment"))', 'edges(from="a", team="fulfillment", to="b")', false],
+  ['error_rate(edges(from="a"), "5m") > 5% and not no_data(edges(from="a"))', 'edges(from="a")', true],
+];
+
+for (const [text, selector, timeBased] of selectors) {
+  test(`valid selector: ${text}`, () => {
+    const result = analyzeAlertExpression(text);
+    assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.problems));
+    assert.equal(result.expression.selector?.kind, 'edge');
+    assert.equal(result.expression.selector?.text, selector);
+    assert.equal(result.expression.instances, 'per_subject');
+    assert.deepEqual(result.expression.subjects, [], 'the filters\' services are resolved among the team\'s edges, not as service("…")');
+    assert.equal(isTimeBased(result.expression.ast), timeBased);
+  });
+}
 
 // Each valid expression and the subjects it names (kind:from→to for edges).
 const valid: Array<[string, string[], boolean]> = [
@@ -56,6 +78,10 @@ const invalid: Array<[string, number, RegExp]> = [
   ['burn_rate(edge("a", "b"), "1h") > 1', 11, /The first argument of burn_rate must be an SLO; edge\("a", "b"\) is an edge/],
   ['p95("a", "5m") > 1', 5, /must be a monitor, service or edge; "a" is a string/],
   ['down(edge("a", "b")) > 1', 1, /">" compares numbers, durations or percentages; down\(edge\("a", "b"\)\) is true or false/],
+  ['down(edges("a"))', 6, /edges takes named filters only \(from=, to=, team=\), e\.g\. edges\(to="shipping-integration"\)/],
+  ['down(edges(form="a"))', 12, /edges has no argument "form"\. Did you mean from=\? It takes from=, to=, team=\./],
+  ['down(edges(tag="tier:1"))', 12, /edges has no argument "tag"\. It takes from=, to=, team=\./],
+  ['down(edges(to="a")) and down(services())', 30, /A rule fans out over one selector .* edges\(to="a"\) and services\(\)/],
 ];
 
 for (const [text, column, message] of invalid) {

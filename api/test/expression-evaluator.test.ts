@@ -139,6 +139,7 @@ const cases: Record<string, Case[]> = {
     ['down(monitors(tag="tier:1"))', { states: { a: down } }, 'true', subj('monitor', 'a')],
     ['down(monitors(tag="tier:1"))', { states: { a: down, b: up } }, 'false', subj('monitor', 'b')],
     ['p95(services(team="fulfillment"), "5m") > 1s', { rollups: { shipping: totals(5, 1500) } }, 'true', subj('service', 'shipping')],
+    ['down(edges(to="shipping-integration"))', { states: { 'a → shipping-integration': down } }, 'true', subj('edge', 'a → shipping-integration')],
     ['down(monitors(tag="tier:1"))', {}, 'error'],
   ],
   errors: [

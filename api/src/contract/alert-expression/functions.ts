@@ -134,6 +134,7 @@ export const functions = {
   // Selectors
   monitors: selector('monitor', { tag, service: { value: 'name', description: 'Monitors of this service.' }, type: { value: 'check_type', description: 'Monitors of this check type, e.g. type="http".' }, team }, 'monitors(tag="tier:1")'),
   services: selector('service', { tag, kind: { value: 'service_kind', description: '"internal" or "external".' }, team }, 'services(team="fulfillment")'),
+  edges: selector('edge', { from: { value: 'name', description: 'Edges of this dependent service (a service of the team).' }, to: { value: 'name', description: 'Edges to this service (of any team).' }, team }, 'edges(to="shipping-integration")'),
   // State
   up: statePredicate('up', 'True while the subject is up.'),
   down: statePredicate('down', 'True while the subject is down.'),

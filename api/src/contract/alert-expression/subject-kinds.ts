@@ -17,7 +17,7 @@ export const subjectKinds = {
   service: { label: 'service', constructor: 'service', selector: 'services' },
   slo: { label: 'SLO', constructor: 'slo', selector: null },
   /** A dependency edge, named by its two services: `edge("fulfillment-api", "shipping-integration")`. */
-  edge: { label: 'edge', constructor: 'edge', selector: null },
+  edge: { label: 'edge', constructor: 'edge', selector: 'edges' },
 } as const satisfies Record<string, SubjectKindSpec>;
 
 export type SubjectKind = keyof typeof subjectKinds;

@@ -267,7 +267,8 @@ export function typecheck(ast: ExpressionNode, text: string): TypeCheckResult {
     for (const k of keys) canonical[k] = filters[k]!;
     const text = `${node.name}(${keys.map((k) => `${k}=${JSON.stringify(filters[k])}`).join(', ')})`;
     selectors.push({ kind: spec.subject, filters: canonical, text, span: node.span });
-    // The service a monitors(service=…) selector names is a reference like service("…").
+    // The service a monitors(service=…) selector names is a reference like service("…"); the
+    // services of edges(from=…, to=…) are resolved among the team's edges (selector.filters).
     if (filters.service !== undefined) subjects.push({ kind: 'service', name: filters.service, span: node.span });
   }
 

@@ -72,6 +72,31 @@ function exact(ref: SubjectReference, team: string, candidates: NameableSubject[
 }
 
 /**
+ * The services an `edges(from=…, to=…)` selector names, among the team's edges: each name must be
+ * at one end of some edge of the team (a typo would otherwise select nothing, silently). Their ids
+ * are stored like a service("…")'s, so renaming them is refused while the rule names them.
+ */
+function resolveEdgeFilters(filters: Readonly<Record<string, string>>, team: string, edges: NameableSubject[]): { ok: true; services: string[] } | { ok: false; message: string } {
+  const services: string[] = [];
+  const ends = [
+    { filter: 'from', name: filters.from, names: (e: NameableSubject) => e.name, id: (e: NameableSubject) => e.service_id!, words: 'depends on nothing in team' },
+    { filter: 'to', name: filters.to, names: (e: NameableSubject) => e.depends_on_name!, id: (e: NameableSubject) => e.depends_on_id!, words: 'is depended on by no service of team' },
+  ];
+  for (const end of ends) {
+    if (end.name === undefined) continue;
+    const found = edges.find((e) => end.names(e) === end.name);
+    if (found) {
+      services.push(end.id(found));
+      continue;
+    }
+    const close = closestNames(end.name, edges.map(end.names));
+    const hint = close.length ? didYouMean(close) : edges.length ? '' : ` Team "${team}" has no dependency edges yet.`;
+    return { ok: false, message: `${end.filter}="${end.name}": service "${end.name}" ${end.words} "${team}" (a rule sees only its own team's edges: those of its services).${hint}` };
+  }
+  return { ok: true, services };
+}
+
+/**
  * Resolves the names of a valid expression among the rule team's subjects and stores the result as
  * the rule's references. Unknown names throw one validation error listing each, with its position
  * and close names; nothing is stored then (the caller's transaction rolls back).
@@ -95,6 +120,12 @@ export async function storeRuleReferences(ctx: KindContext, rule: { id: string; 
     const result = resolvers[ref.kind](ref, team.name, candidates.get(ref.kind) ?? []);
     if (result.ok) resolved.push({ type: ref.kind, id: result.id }, ...(result.also ?? []));
     else errors.push(withPosition(ref, result.message));
+  }
+  if (selector?.kind === 'edge' && (selector.filters.from !== undefined || selector.filters.to !== undefined)) {
+    const edges = candidates.get('edge') ?? (await repository().subjectsOfTeam(ctx.trx, rule.org_id, rule.team_id, 'edge'));
+    const result = resolveEdgeFilters(selector.filters, team.name, edges);
+    if (result.ok) resolved.push(...result.services.map((id) => ({ type: 'service' as const, id })));
+    else errors.push(problemFieldError({ stage: 'type', span: selector.span, message: `${selector.text}: ${result.message}` }));
   }
   if (errors.length) {
     throw new PharosError('validation_failed', `/expression: ${errors.map((e) => e.message).join(' ')}`, errors);

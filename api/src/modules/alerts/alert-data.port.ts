@@ -119,7 +119,7 @@ export function databasePort(trx: Db, orgId: string, teamId: string, now: number
     sloUsage: (s, span) => once(`slo:${s.id}:${span}`, () => slos.usage(orgId, s.id, span)),
 
     async prime(subjects) {
-      for (const kind of ['monitor', 'service'] as const) {
+      for (const kind of ['monitor', 'service', 'edge'] as const) {
         const ids = [...new Set(subjects.filter((s) => s.kind === kind).map((s) => s.id))].filter((id) => !memo.has(`state:${kind}:${id}`));
         if (ids.length === 0) continue;
         const states = src.data.subjectStates(trx, orgId, kind, ids);

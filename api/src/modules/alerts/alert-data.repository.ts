@@ -72,6 +72,23 @@ export class AlertDataRepository {
     return row ? { kind: 'edge', id: row.id, name: `${row.service_name} → ${row.depends_on_name}`, service_id: row.service_id, service_name: row.service_name, depends_on_id: row.depends_on_id, depends_on_name: row.depends_on_name, tags: tagsOf(row) } : undefined;
   }
 
+  /** The team's dependency edges matching an edges(…) selector's filters (among `ids` when given), by dependent and target name. */
+  async selectEdges(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>, ids?: readonly string[]): Promise<SubjectRow[]> {
+    if (ids && ids.length === 0) return [];
+    let q = db
+      .selectFrom('dependencies as d')
+      .innerJoin('services as s', (j) => j.onRef('s.id', '=', 'd.service_id').onRef('s.org_id', '=', 'd.org_id'))
+      .innerJoin('services as t', (j) => j.onRef('t.id', '=', 'd.depends_on_service_id').onRef('t.org_id', '=', 'd.org_id'))
+      .select(['d.id', 's.id as service_id', 's.name as service_name', 't.id as depends_on_id', 't.name as depends_on_name', sql<unknown>`s.spec -> 'tags'`.as('tags')])
+      .where('d.org_id', '=', orgId)
+      .where('d.team_id', '=', teamId);
+    if (ids) q = q.where('d.id', 'in', [...ids]);
+    if (filters.from !== undefined) q = q.where('s.name', '=', filters.from);
+    if (filters.to !== undefined) q = q.where('t.name', '=', filters.to);
+    const rows = await q.orderBy('s.name').orderBy('t.name').orderBy('d.id').execute();
+    return rows.map((r) => ({ kind: 'edge', id: r.id, name: `${r.service_name} → ${r.depends_on_name}`, service_id: r.service_id, service_name: r.service_name, depends_on_id: r.depends_on_id, depends_on_name: r.depends_on_name, tags: tagsOf(r) }));
+  }
+
   /** The monitors that check a dependency edge (monitors.dependency_id), in id order. */
   async monitorIdsOfEdge(db: Db, orgId: string, dependencyId: string): Promise<string[]> {
     const rows = await db.selectFrom('monitors').select('id').where('org_id', '=', orgId).where('dependency_id', '=', dependencyId).orderBy('id').execute();

@@ -93,6 +93,7 @@ function edgeLabels(from: string, to: string): Record<string, string> {
 }
 
 function subjectLabels(row: SubjectRow): Record<string, string> {
+  if (row.kind === 'edge') return edgeLabels(row.service_name ?? '', row.depends_on_name ?? '');
   return row.kind === 'monitor' ? { monitor: row.name, ...(row.service_name ? { service: row.service_name } : {}) } : { service: row.name };
 }
 
@@ -287,7 +288,12 @@ export class AlertEvaluationService {
       return [{ identity: {}, labels, tags, about }];
     }
     const ids = scope?.map((k) => k.slice(k.indexOf(':') + 1));
-    const rows = selector.kind === 'monitor' ? await this.data.selectMonitors(trx, orgId, teamId, selector.filters, ids) : await this.data.selectServices(trx, orgId, teamId, selector.filters, ids);
+    const rows =
+      selector.kind === 'monitor'
+        ? await this.data.selectMonitors(trx, orgId, teamId, selector.filters, ids)
+        : selector.kind === 'edge'
+          ? await this.data.selectEdges(trx, orgId, teamId, selector.filters, ids)
+          : await this.data.selectServices(trx, orgId, teamId, selector.filters, ids);
     return rows.map((r) => ({ identity: { subject: `${r.kind}:${r.id}` }, labels: subjectLabels(r), tags: r.tags, subject: { kind: r.kind, id: r.id, name: r.name }, about: { kind: r.kind, id: r.id } }));
   }
 }

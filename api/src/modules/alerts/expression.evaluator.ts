@@ -187,6 +187,7 @@ export const implementations: Record<FunctionName, Impl> = {
   edge: edgeConstructor,
   monitors: selector,
   services: selector,
+  edges: selector,
   up: known('up'),
   down: known('down'),
   degraded: known('degraded'),
