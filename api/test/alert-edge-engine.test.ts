@@ -115,7 +115,7 @@ describe('alert rules over dependency edges', { skip: postgresSkip() }, () => {
     await expectOk(api, 'DELETE', `/v1/alert-rules/${named.id}`, api.adminToken);
   });
 
-  test('down(edge(...)) fires from the edge\'s state transition and resolves when it heals, labelled with the edge, its events carrying subject {kind: edge, id}', async () => {
+  test('down(edge(...)) fires from the edge\'s state transition and resolves when it heals, labelled with the edge, its events carrying subject {kind: edge, id}', async (t) => {
     const created = await expectOk(api, 'POST', '/v1/alert-rules', api.adminToken, rule(fulfillment.id, `down(edge("${from.name}", "${to.name}"))`));
     await waitFor('the new rule to be evaluated', 10_000, async () => (await api.call('GET', `/v1/alert-rules/${created.id}/status`)).body.last_evaluated_at, 50);
     const status = (await api.call('GET', `/v1/alert-rules/${created.id}/status`)).body;
@@ -132,6 +132,7 @@ describe('alert rules over dependency edges', { skip: postgresSkip() }, () => {
     assert.equal(await edgeState(), 'down');
     const firing = await waitFor('the edge rule to fire', 10_000, async () => (await alertsOf(created.id)).find((a) => a.state === 'firing'), 50);
     assert.ok(Date.parse(firing.firing_since) - cut < 3_000, `fired ${Date.parse(firing.firing_since) - cut} ms after the edge went down (from its event, not the 10 min tick)`);
+    t.diagnostic(`edge rule fired ${Date.parse(firing.firing_since) - cut} ms after the failing result was pushed`);
     assert.equal(firing.labels.service, from.name);
     assert.equal(firing.labels.depends_on, to.name);
     assert.equal(firing.labels.edge, `${from.name} → ${to.name}`);
@@ -146,6 +147,7 @@ describe('alert rules over dependency edges', { skip: postgresSkip() }, () => {
     assert.equal(await serviceState(), 'down', 'the service stays down on its health');
     const resolved = await waitFor('the edge rule to resolve', 10_000, async () => (await alertsOf(created.id)).find((a) => a.state === 'resolved'), 50);
     assert.ok(Date.parse(resolved.resolved_at) - healed < 3_000, `resolved ${Date.parse(resolved.resolved_at) - healed} ms after the edge healed`);
+    t.diagnostic(`edge rule resolved ${Date.parse(resolved.resolved_at) - healed} ms after the healing result was pushed`);
     const events = await alertEvents(created.id);
     assert.deepEqual(events.map((e) => `${e.from}→${e.to}`), ['inactive→firing', 'firing→resolved']);
     for (const e of events) {
