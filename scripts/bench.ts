@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   runner: () => import('./bench/runner.bench.ts'),
   alerts: () => import('./bench/alerts.bench.ts'),
   alerting: () => import('./bench/alerting.bench.ts'),
+  incidents: () => import('./bench/incidents.bench.ts'),
 };
 
 const name = process.argv[2];

@@ -1,5 +1,5 @@
 import { idOfKey, isDegradedOnly, isFailing, kindOfKey, serviceKey, type FailureGraph, type NodeHealth, type NodeKey } from './failure-graph.ts';
-import { dependenciesOf, dependentsOf, edgeOf, failingComponent, failureReach, isFailureSink, nodeName } from './failure-index.ts';
+import { dependenciesOf, dependentsOf, edgeOf, failingComponent, failureScope, isFailureSink, nodeName } from './failure-index.ts';
 
 // Pure: the probable root cause of an incident (docs/incidents.md, "Root cause"). The rule peers
 // converge on: a failing node whose own dependencies are healthy is where the failure starts, the
@@ -36,8 +36,7 @@ const LISTED = 8;
 
 /** Root cause, ranked candidates and impact of the failures reached from an incident's nodes. */
 export function analyzeRootCause(graph: FailureGraph, incidentNodes: readonly NodeKey[]): RootCauseAnalysis {
-  const scope = new Set<NodeKey>();
-  for (const n of incidentNodes) for (const r of failureReach(graph, n)) scope.add(r);
+  const scope = failureScope(graph, incidentNodes);
   const health = (n: NodeKey) => graph.health.get(n);
   const affected = (n: NodeKey) => isFailing(health(n)) || isDegradedOnly(health(n));
 
