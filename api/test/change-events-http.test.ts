@@ -1,5 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { ChangeEventRepository } from '../src/modules/change-events/change-event.repository.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
 import { bodies, createOrganization, expectOk, unique } from './support/world.ts';
@@ -170,4 +173,18 @@ test('ChangeEventRepository.near: the events of some services in a span, oldest 
   assert.deepEqual(rows.map((r) => [r.version, r.service_name, r.kind]), [['b', svc.name, 'deploy'], ['c', svc.name, 'deploy']]);
   assert.ok(rows[0]!.at instanceof Date);
   assert.deepEqual(await new ChangeEventRepository().near(api.database.db, api.orgId, [], new Date(0), new Date()), []);
+});
+
+test('the curl one-liner of docs/incidents.md reports a deploy', { skip }, async () => {
+  const doc = readFileSync(new URL('../../docs/incidents.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('## Change events'));
+  const command = /```sh\n([\s\S]*?)\n#/.exec(section)![1]!.replaceAll('http://localhost:8080', api.url);
+  const service = await api.call('POST', '/v1/services', { body: { ...bodies.service(ids.team), name: 'fulfillment-routing' } });
+  assert.equal(service.status, 201, JSON.stringify(service.body));
+  const { stdout } = await promisify(execFile)('sh', ['-c', command], { env: { PATH: process.env.PATH, PHAROS_TOKEN: ids.editor }, timeout: 10_000 });
+  const created = JSON.parse(stdout);
+  assert.equal(created.service_id, service.body.id);
+  assert.equal(created.kind, 'deploy');
+  assert.equal(created.version, 'v2.4.1');
+  assert.equal((await api.call('GET', `/v1/events/${created.id}`, { token: ids.viewer })).status, 200);
 });

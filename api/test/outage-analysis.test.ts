@@ -1,0 +1,235 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PartitionManager } from '../src/modules/results/partition.manager.ts';
+import { newId } from '../src/shared/ids.ts';
+import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
+import { bodies, createOrganization, expectOk, unique } from './support/world.ts';
+
+// GET /v1/analysis/outages on a real Postgres. The history is written as the state evaluator,
+// ingest and the incident correlator would write it (state transitions, check results, incidents),
+// change events are reported through POST /v1/events, and the figures and findings are read
+// through the API and compared exactly.
+
+const skip = postgresSkip();
+let api: TestApi;
+
+const M = 60_000;
+const H = 60 * M;
+const D = 24 * H;
+// Monday 00:00 UTC of the week that holds the day 21 days ago: every outage below is between 28
+// and 7 days old, so change events can be reported for it (30 days at most) and its check results
+// have a partition.
+const monday = (() => {
+  const day = Math.floor((Date.now() - 21 * D) / D) * D;
+  return day - ((new Date(day).getUTCDay() + 6) % 7) * D;
+})();
+const at = (day: number, hour: number, minute = 0) => monday + day * D + hour * H + minute * M;
+
+interface Planned { day: number; hour: number; minutes: number; change?: 'deploy' | 'config_change'; changeBefore?: number; west?: boolean }
+// Six on a Saturday or Sunday, seven 10 minutes after a deploy, lasting 5 to 45 minutes.
+const plan: Planned[] = [
+  { day: 5, hour: 2, minutes: 5, change: 'deploy' },
+  { day: 5, hour: 14, minutes: 10, change: 'deploy' },
+  { day: 6, hour: 3, minutes: 15, change: 'deploy', west: true },
+  { day: 6, hour: 20, minutes: 20, change: 'deploy' },
+  { day: 12, hour: 9, minutes: 25, change: 'deploy' },
+  { day: 13, hour: 11, minutes: 30, change: 'deploy' },
+  { day: 1, hour: 16, minutes: 35, change: 'deploy' },
+  // A deploy 45 minutes before: outside 30 minutes, inside 60.
+  { day: 2, hour: 8, minutes: 40, change: 'deploy', changeBefore: 45 },
+  // A config change two hours before explains nothing.
+  { day: 8, hour: 12, minutes: 45, change: 'config_change', changeBefore: 120 },
+];
+
+const ids = {} as { team: string; teamName: string; service: string; serviceName: string; service2: string; service2Name: string; monitor: string; dependency: string; dependencyName: string; otherTeam: string; otherViewer: string; viewer: string };
+let seq = 0;
+
+async function transition(subjectType: 'slot' | 'service', subjectId: string, region: string | null, from: string, to: string, ms: number) {
+  await api.database.db.insertInto('state_transitions').values({ id: `trn_${String(++seq).padStart(26, '0')}`, org_id: api.orgId, subject_type: subjectType, subject_id: subjectId, region, from_state: from, to_state: to, at: new Date(ms), cause: null }).execute();
+}
+
+async function result(region: string, ms: number, status: 'up' | 'down', errorCode: string | null, statusCode: number | null) {
+  await api.database.db.insertInto('check_results').values({
+    id: newId('request').replace('req_', 'res_'), org_id: api.orgId, monitor_id: ids.monitor, region, runner_id: null, started_at: new Date(ms), status, duration_ms: 12, status_code: statusCode, error_code: errorCode, trace_id: null, detail: null, received_at: new Date(ms),
+  }).execute();
+}
+
+let incidentNumber = 0;
+async function incident(rootCause: Record<string, unknown> | null, serviceIds: string[], firstFailure: number) {
+  const t = new Date(firstFailure);
+  await api.database.db.insertInto('incidents').values({
+    id: newId('incident'), org_id: api.orgId, number: ++incidentNumber, title: 'history', state: 'resolved', severity: 'critical', team_id: ids.team, root_cause: rootCause === null ? null : JSON.stringify(rootCause),
+    candidates: '[]', impacted: '[]', evidence: '[]', service_ids: serviceIds, team_ids: [ids.team], opened_at: t, first_failure_at: t, last_alert_at: t, resolved_at: new Date(firstFailure + H), updated_at: t,
+  }).execute();
+}
+
+before(async () => {
+  if (skip) return;
+  // Raw results of the last 60 days are kept, so the hourly partition job does not drop the test's.
+  api = await startTestApi({ app: { resultRetentionDays: 60 } });
+  const admin = api.adminToken;
+  const team = await expectOk(api, 'POST', '/v1/teams', admin, { name: unique('history') });
+  ids.team = team.id;
+  ids.teamName = team.name;
+  const service = await expectOk(api, 'POST', '/v1/services', admin, { ...bodies.service(ids.team), name: unique('fulfillment-routing') });
+  ids.service = service.id;
+  ids.serviceName = service.name;
+  const service2 = await expectOk(api, 'POST', '/v1/services', admin, { ...bodies.service(ids.team), name: unique('shipping-integration') });
+  ids.service2 = service2.id;
+  ids.service2Name = service2.name;
+  ids.monitor = (await expectOk(api, 'POST', '/v1/monitors', admin, { ...bodies.monitor(ids.service), regions: ['us-east-1', 'us-west-2'] })).id;
+  ids.dependency = (await expectOk(api, 'POST', `/v1/services/${ids.service}/dependencies`, admin, { depends_on_service_id: ids.service2 })).id;
+  ids.dependencyName = `${ids.serviceName} → ${ids.service2Name}`;
+  ids.otherTeam = (await expectOk(api, 'POST', '/v1/teams', admin, { name: unique('elsewhere') })).id;
+  ids.viewer = (await expectOk(api, 'POST', '/v1/tokens', admin, { name: unique('v'), role: 'viewer', team_id: ids.team })).token;
+  ids.otherViewer = (await expectOk(api, 'POST', '/v1/tokens', admin, { name: unique('v'), role: 'viewer', team_id: ids.otherTeam })).token;
+  const ci = (await expectOk(api, 'POST', '/v1/tokens', admin, { name: unique('ci'), role: 'team_editor', team_id: ids.team })).token;
+
+  await new PartitionManager(api.database.db, 60).ensure(monday, monday + 15 * D);
+  for (const [i, o] of plan.entries()) {
+    const start = at(o.day, o.hour);
+    const end = start + o.minutes * M;
+    await transition('service', ids.service, null, 'up', 'down', start);
+    await transition('service', ids.service, null, 'down', 'up', end);
+    await transition('slot', ids.monitor, 'us-east-1', 'up', 'down', start - M);
+    await transition('slot', ids.monitor, 'us-east-1', 'down', 'up', end);
+    if (o.west) {
+      await transition('slot', ids.monitor, 'us-west-2', 'up', 'down', start + M);
+      await transition('slot', ids.monitor, 'us-west-2', 'down', 'up', end - M);
+      for (let k = 0; k < 3; k++) await result('us-west-2', start + M + k * 10_000, 'down', 'timeout', null);
+    }
+    // /health answers 200 but its body says the downstream is unreachable.
+    await result('us-east-1', start, 'down', 'assertion_failed', 200);
+    await result('us-east-1', start + 30_000, 'down', 'assertion_failed', 200);
+    await result('us-east-1', end - 1000, 'up', null, 200);
+    if (i === 0) await result('us-east-1', end + H, 'down', 'connection_refused', null);
+    if (o.change) await expectOk(api, 'POST', '/v1/events', ci, { service: ids.serviceName, kind: o.change, version: `v1.${i}`, actor: 'github-actions', at: new Date(start - (o.changeBefore ?? 10) * M).toISOString() });
+  }
+  // An outage 100 days ago is outside the default 90-day window.
+  await transition('service', ids.service, null, 'up', 'down', Date.now() - 100 * D);
+  await transition('service', ids.service, null, 'down', 'up', Date.now() - 100 * D + 10 * M);
+  // The second service: one closed outage, and one still going on.
+  await transition('service', ids.service2, null, 'up', 'down', at(5, 2, 30));
+  await transition('service', ids.service2, null, 'down', 'up', at(5, 2, 40));
+  await transition('service', ids.service2, null, 'up', 'down', Date.now() - 2 * H);
+
+  const edge = { kind: 'edge', id: ids.dependency, name: ids.dependencyName, summary: 'cannot reach' };
+  for (const day of [5, 6, 12]) await incident(edge, [ids.service, ids.service2], at(day, 3));
+  // Named by id only: the name comes from the service.
+  await incident({ kind: 'service', id: ids.service2 }, [ids.service, ids.service2], at(8, 12));
+  await incident(null, [ids.service], at(1, 16));
+  await incident(edge, [ids.service], Date.now() - 100 * D);
+  await incident({ kind: 'service', id: ids.service }, [ids.service2], at(2, 8));
+});
+after(async () => api?.close());
+
+const analysis = async (query: string, token?: string) => {
+  const res = await api.call('GET', `/v1/analysis/outages?${query}`, token === undefined ? {} : { token });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+};
+
+test('a service over 90 days: count, durations, weekdays, hour of week, changes, regions, failure codes, root causes and findings', { skip }, async () => {
+  const r = await analysis(`service=${ids.service}&window=90d`, ids.viewer);
+  assert.deepEqual(r.subject, { type: 'service', id: ids.service, name: ids.serviceName });
+  assert.equal(r.window.days, 90);
+  assert.ok(Math.abs(Date.parse(r.window.to) - Date.parse(r.window.from) - 90 * D) < 1000);
+  assert.equal(r.count, 9);
+  assert.equal(r.ongoing, 0);
+  assert.equal(r.total_seconds, 225 * 60);
+  assert.equal(r.median_seconds, 25 * 60);
+  assert.equal(r.p90_seconds, 45 * 60);
+  assert.equal(r.longest_seconds, 45 * 60);
+  assert.deepEqual(r.by_weekday, [
+    { weekday: 'Monday', count: 0 }, { weekday: 'Tuesday', count: 2 }, { weekday: 'Wednesday', count: 1 }, { weekday: 'Thursday', count: 0 },
+    { weekday: 'Friday', count: 0 }, { weekday: 'Saturday', count: 3 }, { weekday: 'Sunday', count: 3 },
+  ]);
+  assert.deepEqual(r.by_hour_of_week.weekdays, ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
+  const cells = (r.by_hour_of_week.counts as number[][]).flatMap((row, d) => row.flatMap((n, h) => (n ? [`${d}@${h}=${n}`] : [])));
+  assert.deepEqual(cells.sort(), ['1@12=1', '1@16=1', '2@8=1', '5@14=1', '5@2=1', '5@9=1', '6@11=1', '6@20=1', '6@3=1'].sort());
+  assert.deepEqual(r.after_change, { minutes: 30, count: 7, share_percent: 77.8, kinds: [{ kind: 'deploy', count: 7 }] });
+  assert.deepEqual(r.by_region, [{ region: 'us-east-1', count: 9, share_percent: 100 }, { region: 'us-west-2', count: 1, share_percent: 11.1 }]);
+  // The connection_refused result came an hour after an outage, the up results are no failures.
+  assert.deepEqual(r.failure_codes, [{ error_code: 'assertion_failed', status_code: 200, outages: 9, checks: 18 }, { error_code: 'timeout', status_code: null, outages: 1, checks: 3 }]);
+  assert.deepEqual(r.root_causes, [{ kind: 'edge', id: ids.dependency, name: ids.dependencyName, incidents: 3 }, { kind: 'service', id: ids.service2, name: ids.service2Name, incidents: 1 }]);
+  assert.deepEqual(r.findings, [
+    '7 of 9 outages (78%) began within 30 minutes after a deploy.',
+    'Outages cluster on Saturday and Sunday (6 of 9 outages, 67%).',
+    'Outages are mostly regional: us-east-1 was down in 9 of 9 outages (100%), us-west-2 in 1.',
+    'The most frequent failure is assertion_failed (HTTP 200), in 9 of 9 outages.',
+    `${ids.dependencyName} (a dependency edge) was the probable root cause of 3 of 4 incidents with a named root cause.`,
+    '9 outages began in the last 90 days, 3h 45m down in all; typical duration 25m (median), 90% lasted at most 45m, the longest 45m.',
+  ]);
+  assert.equal(r.truncated, false);
+  assert.equal(r.services, undefined);
+  // Newest first; the outage with the us-west-2 failure names both regions and its deploy.
+  assert.deepEqual(r.outages.map((o: { started_at: string }) => o.started_at), [...plan].map((o) => at(o.day, o.hour)).sort((a, b) => b - a).map((ms) => new Date(ms).toISOString()));
+  const third = r.outages.find((o: { started_at: string }) => o.started_at === new Date(at(6, 3)).toISOString());
+  assert.deepEqual({ ...third, after_change: { ...third.after_change, id: undefined } }, {
+    service_id: ids.service, service_name: ids.serviceName, started_at: new Date(at(6, 3)).toISOString(), ended_at: new Date(at(6, 3, 15)).toISOString(), duration_seconds: 900,
+    regions: ['us-east-1', 'us-west-2'], after_change: { id: undefined, kind: 'deploy', at: new Date(at(6, 3) - 10 * M).toISOString(), version: 'v1.2', minutes_before: 10 },
+  });
+});
+
+test('after_change_minutes widens the match; a longer window takes in the older outage and incident', { skip }, async () => {
+  const wide = await analysis(`service=${ids.service}&after_change_minutes=60`);
+  assert.deepEqual(wide.after_change, { minutes: 60, count: 8, share_percent: 88.9, kinds: [{ kind: 'deploy', count: 8 }] });
+  assert.equal(wide.findings[0], '8 of 9 outages (89%) began within 60 minutes after a deploy.');
+  const long = await analysis(`service=${ids.service}&window=120d`);
+  assert.equal(long.count, 10);
+  assert.equal(long.root_causes[0].incidents, 4);
+  const short = await analysis(`service=${ids.service}&window=1d`);
+  assert.equal(short.count, 0);
+  assert.deepEqual(short.findings, ['No outage began in the last 1 day.']);
+  assert.equal(short.median_seconds, null);
+});
+
+test('a team: the total over its services, each service, an ongoing outage counted up to now, prefixed findings', { skip }, async () => {
+  const r = await analysis(`team=${ids.team}`, ids.viewer);
+  assert.deepEqual(r.subject, { type: 'team', id: ids.team, name: ids.teamName });
+  assert.equal(r.count, 11);
+  assert.equal(r.ongoing, 1);
+  assert.deepEqual(r.services.map((s: { name: string; count: number; ongoing: number }) => [s.name, s.count, s.ongoing]), [[ids.serviceName, 9, 0], [ids.service2Name, 2, 1]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+  const second = r.services.find((s: { id: string }) => s.id === ids.service2);
+  assert.ok(Math.abs(second.longest_seconds - 2 * 3600) < 60, String(second.longest_seconds));
+  assert.ok(Math.abs(r.total_seconds - (225 * 60 + 600 + 7200)) < 60, String(r.total_seconds));
+  // Incidents count once for the team although they involve both services.
+  assert.deepEqual(r.root_causes.map((c: { id: string; incidents: number }) => [c.id, c.incidents]), [[ids.dependency, 3], [ids.service, 1], [ids.service2, 1]].sort((a, b) => Number(b[1]) - Number(a[1]) || String(a[0]).localeCompare(String(b[0]))));
+  assert.equal(r.failure_codes[0].checks, 18);
+  assert.equal(r.findings[0], `${ids.serviceName} had 9 of the team's 11 outages (82%).`);
+  assert.ok(r.findings.includes('7 of 11 outages (64%) began within 30 minutes after a deploy.'), JSON.stringify(r.findings));
+  assert.ok(r.findings.includes(`${ids.serviceName}: 7 of 9 outages (78%) began within 30 minutes after a deploy.`), JSON.stringify(r.findings));
+  assert.ok(r.findings.some((f: string) => f.startsWith(`${ids.service2Name}: 1 outage is still going on (down since `)), JSON.stringify(r.findings));
+  assert.equal(r.outages[0].service_id, ids.service2);
+  assert.equal(r.outages[0].ended_at, null);
+});
+
+test('team scoping: another team\'s service or team is not found, and so is another organization\'s', { skip }, async () => {
+  for (const query of [`service=${ids.service}`, `team=${ids.team}`]) {
+    const res = await api.call('GET', `/v1/analysis/outages?${query}`, { token: ids.otherViewer });
+    assert.equal(res.status, 404, query);
+    assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+  }
+  const org = await createOrganization(api);
+  assert.equal((await api.call('GET', `/v1/analysis/outages?service=${ids.service}`, { token: org.adminToken })).status, 404);
+  assert.equal((await api.call('GET', `/v1/analysis/outages?service=svc_01JD8Z3Q4M5N6P7R8S9T0VWXYZ`)).status, 404);
+});
+
+test('bad queries are 422 naming the parameter', { skip }, async () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['', '/service', /either service=/],
+    [`service=${ids.service}&team=${ids.team}`, '/service', /not both/],
+    [`service=${ids.service}&window=0d`, '/window', /1d to 365d/],
+    [`service=${ids.service}&window=366d`, '/window', /1d to 365d/],
+    [`service=${ids.service}&window=3w`, '/window', /1d to 365d/],
+    [`service=${ids.service}&after_change_minutes=0`, '/after_change_minutes', /must be >= 1/i],
+    [`service=not-an-id`, '/service', /Pharos id/],
+  ];
+  for (const [query, pointer, message] of cases) {
+    const res = await api.call('GET', `/v1/analysis/outages?${query}`);
+    assert.equal(res.status, 422, `${query}: ${JSON.stringify(res.body)}`);
+    const error = (res.body.errors as Array<{ pointer: string; message: string }>).find((e) => e.pointer === pointer);
+    assert.ok(error, `${query}: ${JSON.stringify(res.body.errors)}`);
+    assert.match(error.message, message, query);
+  }
+});
