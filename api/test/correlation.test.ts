@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { failureReach, groupAlerts, incidentFor, related, type CorrelatedAlert, type IncidentView } from '../src/modules/dependencies/correlation.ts';
+import { failureScope } from '../src/modules/dependencies/failure-index.ts';
 import { alert, failureGraph, names, node, T0, type FleetTable } from './support/failure-graph.table.ts';
 
 // Which alerts become one incident: the user-visible outcome is the list of incidents, each the
@@ -225,7 +226,7 @@ for (const [name, fleet, a, b, expected] of relatedCases) {
   test(`related: ${name}`, () => assert.equal(related(failureGraph(fleet), node(a), node(b)), expected));
 }
 
-test('related: equals "their failure reaches intersect" on random graphs with cycles', () => {
+test('related equals "their failure reaches intersect", and a scope is the union of reaches, on random graphs with cycles', () => {
   let seed = 7;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   for (let round = 0; round < 150; round++) {
@@ -242,6 +243,9 @@ test('related: equals "their failure reaches intersect" on random graphs with cy
     for (const d of deps) if (d.includes('=>') && rand() < 0.5) health[d.replace('=>', '>')] = rand() < 0.7 ? 'down' : 'up';
     const g = failureGraph({ services: ids.join(' '), deps: [...deps].filter((d, i, all) => !all.includes(d.replace('=>', '>')) || !d.includes('=>')), health });
     const keys = [...ids.map((id) => node(id)), ...g.edges.filter((e) => e.monitored).map((e) => node(`${e.from}>${e.to}`))];
+    const some = keys.filter(() => rand() < 0.4);
+    const union = new Set(some.flatMap((k) => [...failureReach(g, k)]));
+    assert.deepEqual([...failureScope(g, some)].sort(), [...union].sort(), `round ${round}: the scope of ${some.join(' ')} is the union of their reaches`);
     for (const a of keys) {
       for (const b of keys) {
         const reachA = failureReach(g, a);
