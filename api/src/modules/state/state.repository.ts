@@ -227,6 +227,16 @@ export class StateRepository {
       .execute();
   }
 
+  /**
+   * Locks the slot and monitor state rows of these monitors, in the order ingest takes them (slots,
+   * then monitors), so a transaction that goes on to lock edge states cannot deadlock with an ingest.
+   */
+  async lockMonitorRows(db: Db, monitorIds: readonly string[]): Promise<void> {
+    if (monitorIds.length === 0) return;
+    await db.selectFrom('slot_states').select('monitor_id').where('monitor_id', 'in', [...monitorIds]).orderBy('monitor_id').orderBy('region').forUpdate().execute();
+    await this.lockMonitors(db, monitorIds);
+  }
+
   /** Edge states, locked for update, in a stable order. */
   async lockEdges(db: Db, ids: readonly string[]): Promise<Map<string, { state: State; since: Date }>> {
     if (ids.length === 0) return new Map();

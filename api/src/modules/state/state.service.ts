@@ -270,6 +270,8 @@ export class StateService {
    */
   async recomputeEdges(trx: Db, orgId: string, dependencyIds: Iterable<string>, at = new Date(), without: ReadonlySet<string> = new Set()): Promise<TransitionRecord[]> {
     const transitions: TransitionRecord[] = [];
+    // A monitor being deleted: its state rows go with it (cascade) after the edges are locked; lock them first, as ingest does.
+    await this.repo.lockMonitorRows(trx, [...without].sort());
     await this.applyEdges(trx, orgId, new Map([...new Set(dependencyIds)].map((id) => [id, at])), transitions, without);
     await this.repo.addTransitions(trx, transitions);
     return transitions;
