@@ -1,12 +1,14 @@
 import { CALLER_HEADER, dependencyEdges, HEALTH_PATH, type EndpointModel, type FleetModel, type ServiceModel } from './fleet.model.ts';
-import { PharosClient } from './pharos.client.ts';
+import { PharosApiError, PharosClient } from './pharos.client.ts';
 import { blocks, DeclareConflictError, DEMO_TAG, isSubset, type Conflict } from './fleet.preflight.ts';
 import { declarePagers, pagerConflicts, readPagerObjects, type PagerCounts, type PagerTargets } from './pager.declare.ts';
 
-// Declares the fleet in Pharos through the REST API: teams, services, dependency edges and
-// monitors. Idempotent: existing objects are found by name and left alone (or replaced when they
-// differ from what the fleet needs, e.g. new ports), creates carry an Idempotency-Key. Objects of
-// the same name that the demo did not declare are found before anything is written (preflight).
+// Declares the fleet in Pharos through the REST API: teams, services, dependency edges, monitors
+// (each edge monitor names its edge: dependency_id) and the organization's incident settings.
+// Idempotent: existing objects are found by name and left alone (or replaced when they differ
+// from what the fleet needs, e.g. new ports, or an edge monitor without its edge), creates carry
+// an Idempotency-Key. Objects of the same name that the demo did not declare are found before
+// anything is written (preflight).
 
 export { DEMO_TAG, isSubset, DeclareConflictError };
 
@@ -40,16 +42,30 @@ export interface DeclareReport {
   monitorIds: Map<string, string>;
   /** What was declared for the teams' pagers, when asked. */
   pagers?: PagerCounts;
+  /**
+   * The organization's incident settings: `written` (they were never set, now the demo's),
+   * `unchanged` (already the demo's) or `kept` (someone set others; the demo leaves them).
+   */
+  incidentSettings: 'written' | 'unchanged' | 'kept';
 }
 
 export type MonitorRole = 'health' | 'business' | 'edge';
 
-/** A monitor the fleet needs, before service ids are known. */
+/** A monitor the fleet needs, before service and dependency ids are known. */
 export interface DesiredMonitor {
   service: string;
   role: MonitorRole;
   body: Record<string, unknown>;
+  /** Edge monitors: the dependency edge they check (its id becomes dependency_id). */
+  edge?: { from: string; to: string };
 }
+
+/**
+ * The incident settings the demo declares: the defaults, but an incident whose alerts all resolved
+ * resolves itself after 20 quiet seconds (default 180), so a healed cut shows a resolved incident
+ * within a minute.
+ */
+export const demoIncidentSettings = { correlation_window_seconds: 300, auto_resolve: true, resolve_after_seconds: 20, root_cause_grace_seconds: 120 } as const;
 
 interface Named {
   id: string;
@@ -128,6 +144,7 @@ export function desiredMonitors(model: FleetModel, urls: ReadonlyMap<string, str
     monitors.push({
       service: edge.from,
       role: 'edge',
+      edge: { from: edge.from, to: edge.to },
       body: {
         ...common,
         name: edgeMonitorName(edge.from, edge.to),
@@ -154,7 +171,7 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   await client.checkToken();
   const { model } = options;
   const monitors = desiredMonitors(model, options.urls, options);
-  const report: DeclareReport = { teams: counts(), services: counts(), dependencies: counts(), monitors: counts(), monitorIds: new Map() };
+  const report: DeclareReport = { teams: counts(), services: counts(), dependencies: counts(), monitors: counts(), monitorIds: new Map(), incidentSettings: 'unchanged' };
 
   // Preflight: read what exists and refuse before the first write if anything is in the way.
   const teams = await client.list<Team>('/v1/teams');
@@ -202,19 +219,23 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   });
   log(`services: ${describe(report.services)}`);
 
-  // Dependency edges, found by target service.
+  // Dependency edges, found by target service; their ids are what the edge monitors name.
   const edgesByFrom = new Map<string, string[]>();
   for (const e of dependencyEdges(model)) edgesByFrom.set(e.from, [...(edgesByFrom.get(e.from) ?? []), e.to]);
+  const dependencyIds = new Map<string, string>();
   await mapLimit([...edgesByFrom], CONCURRENCY, async ([from, targets]) => {
     const fromId = serviceIds.get(from)!;
-    const existing = new Set((await client.list<Dependency>(`/v1/services/${fromId}/dependencies`)).map((d) => d.depends_on_service_id));
+    const existing = new Map((await client.list<Dependency>(`/v1/services/${fromId}/dependencies`)).map((d) => [d.depends_on_service_id, d.id]));
     for (const to of targets) {
       const toId = serviceIds.get(to)!;
-      if (existing.has(toId)) {
+      const found = existing.get(toId);
+      if (found) {
+        dependencyIds.set(edgeKey(from, to), found);
         report.dependencies.unchanged++;
         continue;
       }
-      await client.create(`/v1/services/${fromId}/dependencies`, { depends_on_service_id: toId, description: `${from} calls ${to}` });
+      const created = await client.create<Dependency>(`/v1/services/${fromId}/dependencies`, { depends_on_service_id: toId, description: `${from} calls ${to}` });
+      dependencyIds.set(edgeKey(from, to), created.id);
       report.dependencies.created++;
     }
   });
@@ -224,7 +245,7 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   await mapLimit(monitors, CONCURRENCY, async (m) => {
     const serviceId = serviceIds.get(m.service)!;
     const name = String(m.body.name);
-    const body = { ...m.body, service_id: serviceId };
+    const body = { ...m.body, service_id: serviceId, ...(m.edge ? { dependency_id: dependencyIds.get(edgeKey(m.edge.from, m.edge.to))! } : {}) };
     const found = existingMonitors.get(`${serviceId}\u0000${name}`);
     if (!found) {
       report.monitorIds.set(name, (await client.create<Monitor>('/v1/monitors', body)).id);
@@ -240,6 +261,9 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   });
   log(`monitors: ${describe(report.monitors)}`);
 
+  report.incidentSettings = await declareIncidentSettings(client);
+  log(`incident settings: ${report.incidentSettings === 'kept' ? 'kept as you set them (not the demo\'s)' : report.incidentSettings}`);
+
   // The teams' pagers, last: a rule pages only once its team's route exists.
   if (options.pagers && pagerObjects) {
     report.pagers = await declarePagers(client, teamIds, options.pagers, pagerObjects);
@@ -250,6 +274,25 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
 }
 
 const counts = (): Counts => ({ created: 0, updated: 0, unchanged: 0 });
+const edgeKey = (from: string, to: string) => `${from}\u0000${to}`;
+
+/**
+ * The organization's incident settings are one document, not the demo's own object: the demo
+ * writes them only while they were never written (version 0, with If-Match so a concurrent write
+ * wins) and leaves settings someone else chose as they are.
+ */
+async function declareIncidentSettings(client: PharosClient): Promise<DeclareReport['incidentSettings']> {
+  const current = await client.get<Record<string, unknown> & { version: number }>('/v1/incident-settings');
+  if (isSubset(demoIncidentSettings, current)) return 'unchanged';
+  if (current.version !== 0) return 'kept';
+  try {
+    await client.replace('/v1/incident-settings', demoIncidentSettings, current.version);
+    return 'written';
+  } catch (error) {
+    if (error instanceof PharosApiError && error.status === 412) return 'kept';
+    throw error;
+  }
+}
 export const describe = (c: Counts) => `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;
 
 /** Every existing service or monitor the declaration would have to take over although the demo did not declare it. */

@@ -105,8 +105,9 @@ export class PharosClient {
     if (res.status >= 400 && res.status !== 404) throw this.error('DELETE', path, res.status, res.problem);
   }
 
-  async replace<T>(path: string, body: unknown): Promise<T> {
-    return this.expect<T>('PUT', path, JSON.stringify(body));
+  /** PUT; with `ifMatch`, only if the object is still at that version (412 otherwise). */
+  async replace<T>(path: string, body: unknown, ifMatch?: number): Promise<T> {
+    return this.expect<T>('PUT', path, JSON.stringify(body), ifMatch === undefined ? {} : { 'if-match': `"${ifMatch}"` });
   }
 
   private async expect<T>(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<T> {

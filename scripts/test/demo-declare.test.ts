@@ -5,11 +5,12 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
-import { CALLER_HEADER, createFleetModel, DeclareConflictError, declareFleet, dependencyEdges, PharosApiError, PharosClient, startFleet, type RunningFleet } from '../demo/demo.api.ts';
+import { CALLER_HEADER, createFleetModel, DeclareConflictError, declareFleet, demoIncidentSettings, dependencyEdges, PharosApiError, PharosClient, startFleet, type RunningFleet } from '../demo/demo.api.ts';
 import { runReadmeTour } from './support/readme-tour.ts';
 
 // `npm run demo` declares the fleet in a real control plane (PostgreSQL): teams, 28 + 3 services,
-// the dependency edges and the monitors; a second run declares nothing twice.
+// the dependency edges, the monitors (each edge monitor naming its edge) and the incident
+// settings; a second run declares nothing twice.
 // Run with: npm test -- scripts/test/demo-declare.test.ts
 
 const root = join(import.meta.dirname, '..', '..');
@@ -91,6 +92,23 @@ describe('declaring the demo fleet', { skip }, () => {
     assert.equal(edge.http.headers[CALLER_HEADER], 'shipping-integration');
     assert.equal(monitors.filter((m) => m.tags.check === 'edge').length, edges.length);
     assert.equal(monitors.filter((m) => m.tags.check === 'health').length, 31);
+
+    // Each edge monitor names its edge (dependency_id): the edge from its own service to the one it checks.
+    assert.equal(edge.dependency_id, shipDeps[0].id, 'shipping-integration-reaches-carrier-api checks the edge shipping-integration → carrier-api');
+    const edgeOf = new Map<string, string>();
+    for (const s of services) for (const d of await list(`/v1/services/${s.id}/dependencies`)) edgeOf.set(`${s.id}>${d.depends_on_service_id}`, d.id);
+    const wrong = monitors
+      .filter((m) => m.tags.check === 'edge')
+      .filter((m) => m.dependency_id === undefined || m.dependency_id !== edgeOf.get(`${m.service_id}>${byName.get(m.tags.downstream).id}`))
+      .map((m) => `${m.name}: ${m.dependency_id}`);
+    assert.deepEqual(wrong, [], 'every edge monitor names the edge it checks');
+    assert.equal(new Set(monitors.map((m) => m.dependency_id).filter(Boolean)).size, edges.length, 'one edge monitor per edge');
+    assert.ok(monitors.filter((m) => m.tags.check !== 'edge').every((m) => m.dependency_id === undefined), 'health and business monitors name no edge');
+
+    // The incident settings: a healed cut resolves its incident after 20 quiet seconds.
+    assert.equal(report.incidentSettings, 'written');
+    const settings = (await api.call('GET', '/v1/incident-settings')).body;
+    assert.deepEqual({ ...settings, updated_at: undefined }, { ...demoIncidentSettings, resolve_after_seconds: 20, updated_at: undefined, version: 1 });
   });
 
   test('a second run declares nothing twice; new ports update the monitors in place', { timeout: 25_000 }, async () => {
@@ -100,6 +118,18 @@ describe('declaring the demo fleet', { skip }, () => {
       [0, 0, 0, 0],
     );
     assert.equal(again.monitors.unchanged, monitorCount);
+    assert.equal(again.incidentSettings, 'unchanged');
+    assert.equal((await api.call('GET', '/v1/incident-settings')).body.version, 1, 'the settings were not written again');
+
+    // An edge monitor that exists without its edge (declared before monitors named edges, or cleared by hand) gets it back.
+    const edgeMonitor = (await list('/v1/monitors')).find((m) => m.name === 'shipping-integration-reaches-carrier-api');
+    const edgeId = edgeMonitor.dependency_id;
+    assert.match(String(edgeId), /^dep_/);
+    assert.equal((await api.call('PATCH', `/v1/monitors/${edgeMonitor.id}`, { body: { dependency_id: null } })).status, 200);
+    assert.equal((await api.call('GET', `/v1/monitors/${edgeMonitor.id}`)).body.dependency_id, undefined);
+    const healed = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: urls() });
+    assert.deepEqual(healed.monitors, { created: 0, updated: 1, unchanged: monitorCount - 1 });
+    assert.equal((await api.call('GET', `/v1/monitors/${edgeMonitor.id}`)).body.dependency_id, edgeId, 'updated in place with its edge');
 
     const moved = new Map([...urls()].map(([name, url]) => [name, name === 'carrier-api' ? 'http://127.0.0.1:9' : url]));
     const third = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: moved });
@@ -108,6 +138,18 @@ describe('declaring the demo fleet', { skip }, () => {
     assert.equal(monitors.length, monitorCount);
     assert.equal(monitors.find((m) => m.name === 'carrier-api-health').http.url, 'http://127.0.0.1:9/health');
     assert.equal((await list('/v1/services')).length, 31);
+  });
+
+  test('incident settings someone else chose are kept as they are', async () => {
+    const chosen = await api.call('PUT', '/v1/incident-settings', { body: { correlation_window_seconds: 120, resolve_after_seconds: 600 } });
+    assert.equal(chosen.status, 200);
+    const logged: string[] = [];
+    // With the ports of the previous run, so that the monitors stay as that run left them (declare-only below puts them back).
+    const moved = new Map([...urls()].map(([name, url]) => [name, name === 'carrier-api' ? 'http://127.0.0.1:9' : url]));
+    const report = await declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: moved, log: (l) => logged.push(l) });
+    assert.equal(report.incidentSettings, 'kept');
+    assert.ok(logged.includes("incident settings: kept as you set them (not the demo's)"), logged.join('\n'));
+    assert.deepEqual((await api.call('GET', '/v1/incident-settings')).body, chosen.body, 'not written');
   });
 
   test('clear errors: a refused token, an unreachable API', async () => {

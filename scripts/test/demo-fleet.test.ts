@@ -89,6 +89,9 @@ test('the monitors the declaration asks for: /health of every service, every key
   assert.equal(edge.service, 'shipping-integration');
   assert.deepEqual(edge.body.run_from, { zone: 'fulfillment' });
   assert.deepEqual(edge.body.http, { method: 'GET', url: `${urls.get('carrier-api')}/health`, headers: { [CALLER_HEADER]: 'shipping-integration' } });
+  assert.deepEqual(edge.edge, { from: 'shipping-integration', to: 'carrier-api' }, 'it names the edge it checks (its id becomes dependency_id)');
+  assert.deepEqual(monitors.filter((m) => m.edge).map((m) => `${m.edge!.from}>${m.edge!.to}`).sort(), dependencyEdges(model).map((e) => `${e.from}>${e.to}`).sort(), 'one edge monitor per edge');
+  assert.ok(monitors.every((m) => (m.role === 'edge') === (m.edge !== undefined)), 'only edge monitors name an edge');
   const fast = desiredMonitors(model, urls, { regions: ['eu-west-1', 'us-east-1'], intervalSeconds: 5 });
   assert.ok(fast.every((m) => m.body.interval_seconds === 5 && m.body.timeout_seconds === 4 && (m.body.regions as string[]).join() === 'eu-west-1,us-east-1'));
 });
