@@ -207,3 +207,28 @@ test('docs/incidents.md states the thresholds the findings use', async () => {
   ];
   for (const row of rows) assert.ok(section.includes(row), row);
 });
+
+test('analyzeOutages: the region sweep agrees with checking every pair, over random histories', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let run = 0; run < 50; run++) {
+    const outages: OutagePeriod[] = [];
+    let t = MON;
+    for (let i = 0; i < 20; i++) {
+      t += Math.floor(rand() * 120) * M;
+      const minutes = Math.floor(rand() * 60);
+      outages.push(outage(rand() < 0.8 ? 'a' : 'b', t, i === 19 && rand() < 0.5 ? null : minutes));
+      t += minutes * M;
+    }
+    const downs: RegionDownPeriod[] = Array.from({ length: 30 }, () => {
+      const start = MON + Math.floor(rand() * 2000) * M - 100 * M;
+      return { serviceId: rand() < 0.8 ? 'a' : 'b', region: ['r1', 'r2', 'r3'][Math.floor(rand() * 3)]!, start, end: rand() < 0.1 ? null : start + Math.floor(rand() * 300) * M };
+    });
+    const got = analyzeOutages(outages, downs, [], NOW, 30 * M);
+    outages.forEach((o, i) => {
+      const end = o.end ?? NOW;
+      const expected = [...new Set(downs.filter((d) => d.serviceId === o.serviceId && d.start <= end && (d.end === null || d.end > o.start)).map((d) => d.region))].sort();
+      assert.deepEqual(got[i]!.regions, expected, `run ${run}, outage ${i}`);
+    });
+  }
+});

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { PartitionManager } from '../src/modules/results/partition.manager.ts';
 import { newId } from '../src/shared/ids.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
@@ -231,5 +232,77 @@ test('bad queries are 422 naming the parameter', { skip }, async () => {
     const error = (res.body.errors as Array<{ pointer: string; message: string }>).find((e) => e.pointer === pointer);
     assert.ok(error, `${query}: ${JSON.stringify(res.body.errors)}`);
     assert.match(error.message, message, query);
+  }
+});
+
+test('a year of a flapping service (5,000 outages, 20,000 slot transitions, change events and incidents) answers in seconds', { skip }, async () => {
+  const db = api.database.db;
+  const svc = await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(ids.team));
+  const mon = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(svc.id), regions: ['us-east-1', 'us-west-2'] })).id;
+  const N = 5000;
+  const start = new Date(Date.now() - 364.9 * D).toISOString();
+  // An outage every 105 minutes, 10 minutes long; both regions' slots down with it.
+  await sql`INSERT INTO state_transitions (id, org_id, subject_type, subject_id, region, from_state, to_state, at, cause)
+    SELECT 'trn_big' || lpad(g::text, 8, '0') || x.k, ${api.orgId}, 'service', ${svc.id}, NULL, x.f, x.t, ${start}::timestamptz + g * interval '105 minutes' + x.o, NULL
+    FROM generate_series(0, ${N - 1}::int) g, (VALUES ('a', 'up', 'down', interval '0'), ('b', 'down', 'up', interval '10 minutes')) AS x(k, f, t, o)`.execute(db);
+  await sql`INSERT INTO state_transitions (id, org_id, subject_type, subject_id, region, from_state, to_state, at, cause)
+    SELECT 'trn_bigslot' || lpad(g::text, 8, '0') || x.k || r.region, ${api.orgId}, 'slot', ${mon}, r.region, x.f, x.t, ${start}::timestamptz + g * interval '105 minutes' + x.o, NULL
+    FROM generate_series(0, ${N - 1}::int) g, (VALUES ('a', 'up', 'down', interval '-1 minute'), ('b', 'down', 'up', interval '10 minutes')) AS x(k, f, t, o), (VALUES ('us-east-1'), ('us-west-2')) AS r(region)`.execute(db);
+  await sql`INSERT INTO change_events (id, org_id, team_id, service_id, kind, version, actor, link, description, at, created_by)
+    SELECT 'chg_big' || lpad(g::text, 8, '0'), ${api.orgId}, ${ids.team}, ${svc.id}, 'deploy', 'v' || g, 'ci', NULL, NULL, ${start}::timestamptz + g * interval '105 minutes' - interval '5 minutes', '{"type":"api_token","id":"tok_x","name":"ci"}'::jsonb
+    FROM generate_series(0, ${N - 1}::int, 2) g`.execute(db);
+  await sql`INSERT INTO incidents (id, org_id, number, title, state, severity, team_id, root_cause, service_ids, team_ids, opened_at, first_failure_at, last_alert_at, updated_at)
+    SELECT 'inc_big' || g, ${api.orgId}, 100000 + g, 'big', 'resolved', 'critical', ${ids.team}, jsonb_build_object('kind', 'service', 'id', ${svc.id}::text, 'name', ${svc.name}::text), ARRAY[${svc.id}::text], ARRAY[${ids.team}::text],
+           ${start}::timestamptz + g * interval '17 hours', ${start}::timestamptz + g * interval '17 hours', ${start}::timestamptz + g * interval '17 hours', now()
+    FROM generate_series(0, 499) g`.execute(db);
+  // Ten days of results every 30 s in both regions, every one failing (the worst case: 57,600 failing results to place in outages).
+  await new PartitionManager(db, 60).ensure(Date.now() - 10 * D, Date.now());
+  await sql`INSERT INTO check_results (id, org_id, monitor_id, region, runner_id, started_at, status, duration_ms, status_code, error_code, trace_id, detail, received_at)
+    SELECT 'res_big' || g || r.region, ${api.orgId}, ${mon}, r.region, NULL, now() - g * interval '30 seconds', 'down', 10, NULL, 'timeout', NULL, NULL, now()
+    FROM generate_series(1, 28800) g, (VALUES ('us-east-1'), ('us-west-2')) AS r(region)`.execute(db);
+  const inTenDays = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM state_transitions WHERE subject_id = ${svc.id} AND to_state = 'down' AND at >= now() - interval '10 days'`.execute(db)).rows[0]!.n);
+  const began = performance.now();
+  const r = await analysis(`service=${svc.id}&window=365d`);
+  const ms = performance.now() - began;
+  process.stdout.write(`# outage analysis of ${r.count} outages over 365 days: ${Math.round(ms)} ms\n`);
+  assert.equal(r.count, N);
+  assert.equal(r.after_change.count, N / 2);
+  assert.deepEqual(r.by_region.map((x: { region: string; count: number }) => [x.region, x.count]), [['us-east-1', N], ['us-west-2', N]]);
+  assert.equal(r.root_causes[0].incidents, 500);
+  assert.equal(r.outages.length, 100);
+  // Every outage of the last ten days has its 20 failing results per region (10 minutes every 30 s), give or take the edges of the ten days.
+  assert.equal(r.failure_codes.length, 1);
+  assert.equal(r.failure_codes[0].error_code, 'timeout');
+  assert.ok(Math.abs(r.failure_codes[0].outages - inTenDays) <= 1, `${r.failure_codes[0].outages} of ${inTenDays}`);
+  assert.ok(Math.abs(r.failure_codes[0].checks - 40 * inTenDays) <= 42, String(r.failure_codes[0].checks));
+  assert.ok(r.findings.includes(`${N / 2} of ${N} outages (50%) began within 30 minutes after a deploy.`), JSON.stringify(r.findings));
+  assert.ok(ms < 10_000, `${ms} ms`);
+});
+
+test('the embedded database (PGlite) answers the same queries: a change event, an outage after it, its failure code and root cause', { skip }, async () => {
+  const embedded = await startTestApi({ backend: 'pglite' });
+  try {
+    const db = embedded.database.db;
+    const team = (await expectOk(embedded, 'POST', '/v1/teams', embedded.adminToken, { name: unique('t') })).id;
+    const svc = (await expectOk(embedded, 'POST', '/v1/services', embedded.adminToken, bodies.service(team))).id;
+    const mon = (await expectOk(embedded, 'POST', '/v1/monitors', embedded.adminToken, bodies.monitor(svc))).id;
+    const start = Date.now() - 3 * H;
+    await expectOk(embedded, 'POST', '/v1/events', embedded.adminToken, { service: svc, kind: 'rollback', at: new Date(start - 2 * M).toISOString() });
+    const row = (subject_type: 'service' | 'slot', subject_id: string, region: string | null, to_state: string, ms: number) =>
+      ({ id: newId('transition'), org_id: embedded.orgId, subject_type, subject_id, region, from_state: to_state === 'down' ? 'up' : 'down', to_state, at: new Date(ms), cause: null });
+    await db.insertInto('state_transitions').values([row('service', svc, null, 'down', start), row('service', svc, null, 'up', start + 20 * M), row('slot', mon, 'us-east-1', 'down', start), row('slot', mon, 'us-east-1', 'up', start + 20 * M)]).execute();
+    await new PartitionManager(db, 14).ensure(start, start);
+    await db.insertInto('check_results').values({ id: 'res_pglite', org_id: embedded.orgId, monitor_id: mon, region: 'us-east-1', runner_id: null, started_at: new Date(start + M), status: 'down', duration_ms: 5, status_code: 503, error_code: 'http_status', trace_id: null, detail: null, received_at: new Date() }).execute();
+    await db.insertInto('incidents').values({ id: newId('incident'), org_id: embedded.orgId, number: 1, title: 'x', state: 'resolved', severity: 'critical', team_id: team, root_cause: JSON.stringify({ kind: 'service', id: svc, name: 'itself' }), candidates: '[]', impacted: '[]', evidence: '[]', service_ids: [svc], team_ids: [team], opened_at: new Date(start), first_failure_at: new Date(start), last_alert_at: new Date(start), updated_at: new Date(start) }).execute();
+    const res = await embedded.call('GET', `/v1/analysis/outages?team=${team}&window=7d`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.count, 1);
+    assert.equal(res.body.median_seconds, 1200);
+    assert.deepEqual(res.body.after_change, { minutes: 30, count: 1, share_percent: 100, kinds: [{ kind: 'rollback', count: 1 }] });
+    assert.deepEqual(res.body.by_region, [{ region: 'us-east-1', count: 1, share_percent: 100 }]);
+    assert.deepEqual(res.body.failure_codes, [{ error_code: 'http_status', status_code: 503, outages: 1, checks: 1 }]);
+    assert.deepEqual(res.body.root_causes, [{ kind: 'service', id: svc, name: 'itself', incidents: 1 }]);
+  } finally {
+    await embedded.close();
   }
 });

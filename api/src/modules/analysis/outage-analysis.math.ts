@@ -151,21 +151,32 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * down in while it lasted, and the change event it followed, if any.
  */
 export function analyzeOutages(outages: readonly OutagePeriod[], regionDowns: readonly RegionDownPeriod[], changes: readonly ChangePoint[], now: number, afterChangeMs: number): AnalyzedOutage[] {
-  const downsOf = groupBy(regionDowns, (d) => d.serviceId);
   const changesOf = new Map([...groupBy(changes, (c) => c.serviceId)].map(([k, list]) => [k, [...list].sort((a, b) => a.at - b.at)]));
-  return outages.map((o) => {
-    const end = o.end ?? now;
-    const regions = new Set<string>();
-    for (const d of downsOf.get(o.serviceId) ?? []) if (d.start <= end && (d.end === null || d.end > o.start)) regions.add(d.region);
-    return {
-      serviceId: o.serviceId,
-      start: o.start,
-      end: o.end,
-      durationMs: Math.max(0, end - o.start),
-      regions: [...regions].sort(),
-      change: latestBefore(changesOf.get(o.serviceId) ?? [], o.start, afterChangeMs),
-    };
-  });
+  const downsOf = groupBy(regionDowns, (d) => d.serviceId);
+  const regionsOf = new Map<OutagePeriod, string[]>();
+  for (const [serviceId, list] of groupBy(outages, (o) => o.serviceId)) {
+    const downs = [...(downsOf.get(serviceId) ?? [])].sort((a, b) => a.start - b.start);
+    // A sweep in start order: a down period joins the active ones once it began before some outage
+    // ended, and leaves them once it ended before an outage began (later outages begin later still).
+    let next = 0;
+    let furthest = Number.NEGATIVE_INFINITY;
+    let active: RegionDownPeriod[] = [];
+    for (const o of [...list].sort((a, b) => a.start - b.start)) {
+      const end = o.end ?? now;
+      furthest = Math.max(furthest, end);
+      while (next < downs.length && downs[next]!.start <= furthest) active.push(downs[next++]!);
+      active = active.filter((d) => d.end === null || d.end > o.start);
+      regionsOf.set(o, [...new Set(active.filter((d) => d.start <= end).map((d) => d.region))].sort());
+    }
+  }
+  return outages.map((o) => ({
+    serviceId: o.serviceId,
+    start: o.start,
+    end: o.end,
+    durationMs: Math.max(0, (o.end ?? now) - o.start),
+    regions: regionsOf.get(o) ?? [],
+    change: latestBefore(changesOf.get(o.serviceId) ?? [], o.start, afterChangeMs),
+  }));
 }
 
 /** Counts, durations, calendar distribution, change share and regions of some outages. */

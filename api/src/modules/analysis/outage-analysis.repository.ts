@@ -50,21 +50,20 @@ export class OutageAnalysisRepository {
 
   /**
    * Down periods of the services that began in [from, to), newest first, at most `limit`; each ends
-   * at the service's next transition (null: still down).
+   * at the service's next transition (null: still down). `to` is now: no transition comes later.
    */
   async outages(db: Db, orgId: string, serviceIds: readonly string[], from: Date, to: Date, limit = OUTAGE_LIMIT): Promise<OutagePeriod[]> {
     if (serviceIds.length === 0) return [];
+    // One pass in time order per subject (lead), rather than a lookup of the next transition per
+    // outage: the window ends now, so every transition after an outage's start is in the scan.
     const { rows } = await sql<{ subject_id: string; started_at: Date | string; ended_at: Date | string | null }>`
-      SELECT d.subject_id, d.at AS started_at, e.at AS ended_at
-      FROM state_transitions d
-      LEFT JOIN LATERAL (
-        SELECT n.at FROM state_transitions n
-        WHERE n.subject_type = 'service' AND n.subject_id = d.subject_id AND n.org_id = d.org_id AND (n.at > d.at OR (n.at = d.at AND n.id > d.id))
-        ORDER BY n.at, n.id LIMIT 1
-      ) e ON true
-      WHERE d.org_id = ${orgId} AND d.subject_type = 'service' AND d.subject_id = ANY(${idList(serviceIds)}) AND d.to_state = 'down'
-        AND d.at >= ${from.toISOString()}::timestamptz AND d.at < ${to.toISOString()}::timestamptz
-      ORDER BY d.at DESC, d.id DESC LIMIT ${limit}`.execute(db);
+      SELECT subject_id, at AS started_at, next_at AS ended_at FROM (
+        SELECT subject_id, id, to_state, at, lead(at) OVER (PARTITION BY subject_id ORDER BY at, id) AS next_at
+        FROM state_transitions
+        WHERE org_id = ${orgId} AND subject_type = 'service' AND subject_id = ANY(${idList(serviceIds)}) AND at >= ${from.toISOString()}::timestamptz
+      ) t
+      WHERE to_state = 'down' AND at < ${to.toISOString()}::timestamptz
+      ORDER BY at DESC, id DESC LIMIT ${limit}`.execute(db);
     return rows.map((r) => ({ serviceId: r.subject_id, start: ms(r.started_at), end: r.ended_at === null ? null : ms(r.ended_at) }));
   }
 
@@ -72,42 +71,44 @@ export class OutageAnalysisRepository {
   async regionDowns(db: Db, orgId: string, serviceIds: readonly string[], from: Date, to: Date): Promise<RegionDownPeriod[]> {
     if (serviceIds.length === 0) return [];
     const { rows } = await sql<{ service_id: string; region: string; started_at: Date | string; ended_at: Date | string | null }>`
-      SELECT m.service_id, d.region, d.at AS started_at, e.at AS ended_at
-      FROM monitors m
-      JOIN state_transitions d ON d.subject_type = 'slot' AND d.subject_id = m.id AND d.org_id = m.org_id AND d.to_state = 'down'
-        AND d.at < ${to.toISOString()}::timestamptz AND d.at >= ${new Date(from.getTime() - REGION_LOOKBACK_MS).toISOString()}::timestamptz
-      LEFT JOIN LATERAL (
-        SELECT n.at FROM state_transitions n
-        WHERE n.subject_type = 'slot' AND n.subject_id = d.subject_id AND n.region = d.region AND n.org_id = d.org_id AND (n.at > d.at OR (n.at = d.at AND n.id > d.id))
-        ORDER BY n.at, n.id LIMIT 1
-      ) e ON true
-      WHERE m.org_id = ${orgId} AND m.service_id = ANY(${idList(serviceIds)}) AND d.region IS NOT NULL
-        AND (e.at IS NULL OR e.at > ${from.toISOString()}::timestamptz)
-      ORDER BY d.at DESC LIMIT ${REGION_DOWN_LIMIT}`.execute(db);
+      SELECT service_id, region, at AS started_at, next_at AS ended_at FROM (
+        SELECT m.service_id, t.region, t.to_state, t.at, lead(t.at) OVER (PARTITION BY t.subject_id, t.region ORDER BY t.at, t.id) AS next_at
+        FROM monitors m
+        JOIN state_transitions t ON t.subject_type = 'slot' AND t.subject_id = m.id AND t.org_id = m.org_id
+          AND t.at >= ${new Date(from.getTime() - REGION_LOOKBACK_MS).toISOString()}::timestamptz
+        WHERE m.org_id = ${orgId} AND m.service_id = ANY(${idList(serviceIds)}) AND t.region IS NOT NULL
+      ) t
+      WHERE to_state = 'down' AND at < ${to.toISOString()}::timestamptz AND (next_at IS NULL OR next_at > ${from.toISOString()}::timestamptz)
+      ORDER BY at DESC LIMIT ${REGION_DOWN_LIMIT}`.execute(db);
     return rows.map((r) => ({ serviceId: r.service_id, region: r.region, start: ms(r.started_at), end: r.ended_at === null ? null : ms(r.ended_at) }));
   }
 
   /**
    * The most frequent error codes and HTTP statuses of failing check results of the services'
-   * monitors during the outages (an open one up to `now`), the top 10 per service and for all of
-   * them, counted in SQL: outages in which they appear, and results.
+   * monitors during outages that began at or after `since` (an open one up to `now`), the top 10
+   * per service and for all of them, counted in SQL: outages in which they appear, and results.
+   * Each failing result finds the service's state at its time with one index probe (the latest
+   * service transition at or before it), rather than being compared with every outage.
    */
-  async failureCodes(db: Db, orgId: string, outages: readonly OutagePeriod[], now: Date): Promise<Array<Ranked<FailureCodeCount>>> {
-    if (outages.length === 0) return [];
-    const spans = outages.map((o, k) => ({ k, service_id: o.serviceId, started_at: new Date(o.start).toISOString(), ended_at: new Date(o.end ?? now.getTime()).toISOString() }));
-    const first = new Date(Math.min(...outages.map((o) => o.start))).toISOString();
+  async failureCodes(db: Db, orgId: string, serviceIds: readonly string[], since: Date, now: Date): Promise<Array<Ranked<FailureCodeCount>>> {
+    if (serviceIds.length === 0) return [];
     const { rows } = await sql<{ service_id: string | null; error_code: string | null; status_code: number | null; outages: string | number; checks: string | number }>`
-      WITH o AS (
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(spans)}::jsonb) AS x(k integer, service_id text, started_at timestamptz, ended_at timestamptz)
-      ), f AS (
-        SELECT o.k, o.service_id, r.error_code, r.status_code
-        FROM o
-        JOIN monitors m ON m.org_id = ${orgId} AND m.service_id = o.service_id
-        JOIN check_results r ON r.org_id = ${orgId} AND r.monitor_id = m.id AND r.status = 'down' AND r.started_at >= o.started_at AND r.started_at <= o.ended_at
-        WHERE r.started_at >= ${first}::timestamptz AND r.started_at <= ${now.toISOString()}::timestamptz
+      WITH f AS (
+        SELECT m.service_id, r.error_code, r.status_code, s.id AS outage
+        FROM monitors m
+        JOIN check_results r ON r.org_id = m.org_id AND r.monitor_id = m.id AND r.status = 'down'
+          AND r.started_at >= ${since.toISOString()}::timestamptz AND r.started_at <= ${now.toISOString()}::timestamptz
+        CROSS JOIN LATERAL (
+          SELECT t.id, t.to_state, t.at FROM state_transitions t
+          WHERE t.subject_type = 'service' AND t.subject_id = m.service_id AND t.org_id = m.org_id AND t.at <= r.started_at
+          -- by at alone, so the probe stops at the first row of the index (an id tie-break would sort
+          -- every earlier transition of the service)
+          ORDER BY t.at DESC LIMIT 1
+        ) s
+        WHERE m.org_id = ${orgId} AND m.service_id = ANY(${idList(serviceIds)}) AND s.to_state = 'down' AND s.at >= ${since.toISOString()}::timestamptz
       ), g AS (
         SELECT CASE WHEN grouping(service_id) = 1 THEN NULL ELSE service_id END AS service_id, error_code, status_code,
-               count(DISTINCT k) AS outages, count(*) AS checks
+               count(DISTINCT outage) AS outages, count(*) AS checks
         FROM f GROUP BY GROUPING SETS ((service_id, error_code, status_code), (error_code, status_code))
       )
       SELECT service_id, error_code, status_code, outages, checks FROM (

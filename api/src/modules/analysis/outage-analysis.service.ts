@@ -85,7 +85,9 @@ export class OutageAnalysisService {
     ]);
     const truncated = periods.length > OUTAGE_LIMIT;
     const kept = truncated ? periods.slice(0, OUTAGE_LIMIT) : periods;
-    const failureCodes = await this.repo.failureCodes(this.db, orgId, kept, to);
+    // The failure codes of the outages kept (all of them unless truncated: then the newest).
+    const since = kept.length ? new Date(kept[kept.length - 1]!.start) : to;
+    const failureCodes = kept.length ? await this.repo.failureCodes(this.db, orgId, ids, since, to) : [];
     const changes: ChangePoint[] = changeRows.map((c) => ({ id: c.id, serviceId: c.service_id, kind: c.kind, at: c.at.getTime(), version: c.version }));
     const outages = analyzeOutages(kept, regionDowns, changes, now, afterChangeMs);
 
