@@ -36,7 +36,8 @@ describe('GET /v1/dependency-graph', { skip: postgresSkip() }, () => {
   };
 
   before(async () => {
-    api = await startTestApi({ backend: 'postgres' });
+    // A long runner lease and interval: the simulated runner polls once, and its slots must neither lapse nor go quiet (no_data) while the test runs.
+    api = await startTestApi({ backend: 'postgres', app: { runner: { leaseSeconds: 600 } } });
     for (const key of ['fulfillment', 'shipping', 'other'] as const) team[key] = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique(key) })).id;
     svc.routing = await expectOk(api, 'POST', '/v1/services', api.adminToken, { name: unique('routing'), team_id: team.fulfillment });
     svc.shipping = await expectOk(api, 'POST', '/v1/services', api.adminToken, { name: unique('shipping'), team_id: team.shipping });
@@ -49,7 +50,7 @@ describe('GET /v1/dependency-graph', { skip: postgresSkip() }, () => {
     // The routing → shipping edge is checked by a monitor of routing, which reports it down.
     const region = unique('r');
     edgeMonitor = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, {
-      ...bodies.monitor(svc.routing.id), interval_seconds: 5, timeout_seconds: 1, failure_threshold: 1, regions: [region], dependency_id: edge.routingShipping,
+      ...bodies.monitor(svc.routing.id), interval_seconds: 300, timeout_seconds: 1, failure_threshold: 1, regions: [region], dependency_id: edge.routingShipping,
     })).id;
     const runner = await registerRunner(api, (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, labels: {} })).token as string);
     await pollRunner(api, runner);

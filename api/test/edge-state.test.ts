@@ -36,12 +36,13 @@ describe('dependency edges as monitored things', { skip: postgresSkip() }, () =>
     assert.equal(res.body.accepted.length, 1, JSON.stringify(res.body));
   };
   const edgeMonitorBody = (extra: Record<string, unknown> = {}) => ({
-    ...bodies.monitor(svc.routing.id), name: unique('reach-shipping'), interval_seconds: 5, timeout_seconds: 1, failure_threshold: 1, recovery_threshold: 1, regions: [region], ...extra,
+    ...bodies.monitor(svc.routing.id), name: unique('reach-shipping'), interval_seconds: 300, timeout_seconds: 1, failure_threshold: 1, recovery_threshold: 1, regions: [region], ...extra,
   });
   const monitorCount = async () => (await api.database.db.selectFrom('monitors').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
 
   before(async () => {
-    api = await startTestApi({ backend: 'postgres' });
+    // A long runner lease and interval: the simulated runner polls once, and its slots must neither lapse nor go quiet (no_data) while the test runs.
+    api = await startTestApi({ backend: 'postgres', app: { runner: { leaseSeconds: 600 } } });
     team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('fulfillment') })).id;
     for (const key of ['routing', 'shipping', 'billing'] as const) svc[key] = await expectOk(api, 'POST', '/v1/services', api.adminToken, { name: unique(key), team_id: team });
     dep.routingToShipping = (await expectOk(api, 'POST', `/v1/services/${svc.routing.id}/dependencies`, api.adminToken, { depends_on_service_id: svc.shipping.id })).id;
