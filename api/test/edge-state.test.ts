@@ -1,6 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { monotonicFactory } from 'ulid';
+import { NoDataService } from '../src/modules/state/no-data.service.ts';
+import { StateRepository } from '../src/modules/state/state.repository.ts';
+import { StateService } from '../src/modules/state/state.service.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
 import { pollRunner, registerRunner, type SimulatedRunner } from './support/simulated-runner.ts';
@@ -164,6 +167,23 @@ describe('dependency edges as monitored things', { skip: postgresSkip() }, () =>
     assert.ok(cascade.body.conflicts.some((c: Record<string, string>) => c.id === edgeMonitor.id), JSON.stringify(cascade.body));
     assert.equal((await api.call('GET', `/v1/services/${svc.shipping.id}`)).status, 200, 'the service is still there');
     assert.equal((await api.call('GET', `/v1/services/${svc.billing.id}/dependencies/${dep.billingToShipping}`)).status, 200, 'and so are its edges');
+  });
+
+  test('a monitored edge whose monitor goes quiet is unknown with a transition, keeps its row, and recovers with the next result', async () => {
+    const quiet = await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...edgeMonitorBody({ dependency_id: dep.billingToShipping }), service_id: svc.billing.id });
+    await pollRunner(api, runner);
+    await api.app.settle();
+    await push(quiet.id, 'up');
+    assert.equal((await edgeRow(dep.billingToShipping))?.state, 'up');
+    // The no-data sweep, driven with a clock an hour ahead (interval 300 s, lease 600 s: threshold 910 s).
+    const repo = new StateRepository();
+    const marked = await new NoDataService(api.database.db, repo, new StateService(repo), 600).sweep(new Date(Date.now() + 3_600_000));
+    assert.ok(marked >= 1, `marked ${marked}`);
+    assert.equal((await edgeRow(dep.billingToShipping))?.state, 'unknown', 'monitored, but nothing is known: the row stays');
+    assert.deepEqual((await edgeTransitions(dep.billingToShipping)).at(-1), { from_state: 'up', to_state: 'unknown', cause: { from_service_id: svc.billing.id, to_service_id: svc.shipping.id } });
+    await push(quiet.id, 'up');
+    assert.equal((await edgeRow(dep.billingToShipping))?.state, 'up');
+    assert.equal((await api.call('DELETE', `/v1/monitors/${quiet.id}`)).status, 204);
   });
 
   test('deleting the edge monitor leaves the edge unmonitored; the edge can be deleted then', async () => {
