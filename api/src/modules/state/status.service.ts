@@ -75,6 +75,8 @@ export class StatusService {
         monitors: monitors.filter((m) => m.service_id === s.id).map(present),
       };
     });
+    const ofEdge = new Map<string, Array<(typeof monitors)[number]>>();
+    for (const m of monitors) if (m.dependency_id) ofEdge.set(m.dependency_id, [...(ofEdge.get(m.dependency_id) ?? []), m]);
     const edgeSummary: Record<State, number> = none();
     const edgeBody = edges.map((e) => {
       const state = (e.state ?? 'unknown') as State;
@@ -82,7 +84,7 @@ export class StatusService {
       return {
         id: e.id, service_id: e.service_id, service: e.service, depends_on_service_id: e.depends_on_service_id, depends_on: e.depends_on, team_id: e.team_id,
         state, ...(e.since ? { since: iso(e.since) } : {}),
-        monitors: monitors.filter((m) => m.dependency_id === e.id).map(present),
+        monitors: (ofEdge.get(e.id) ?? []).map(present),
       };
     });
     return { generated_at: new Date().toISOString(), summary, services: body, edge_summary: edgeSummary, edges: edgeBody };
