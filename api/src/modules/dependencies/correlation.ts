@@ -43,23 +43,21 @@ export function incidentFor(graph: FailureGraph, alert: CorrelatedAlert, open: r
   const firing = (a: CorrelatedAlert) => a.resolvedAt === null || a.resolvedAt > t;
   const resolvedWithin = (a: CorrelatedAlert) => a.resolvedAt !== null && a.resolvedAt <= t && t - a.resolvedAt < windowMs;
   const mine = alert.node === null ? undefined : failingSinks(graph, alert.node);
+  const connected = (n: NodeKey | null) => n !== null && mine !== undefined && (n === alert.node || intersects(mine, failingSinks(graph, n)));
+  const joins = (incident: IncidentView): boolean => {
+    // A flap: the same alert fired here and resolved within the window (or is still firing here).
+    if (incident.alerts.some((a) => a.alertId === alert.alertId && (firing(a) || resolvedWithin(a)))) return true;
+    if (mine === undefined) return false;
+    if (Math.abs(t - incident.openedAt) > windowMs && !incident.alerts.some(firing)) return false;
+    return connected(incident.rootCause) || incident.alerts.some((a) => (firing(a) || resolvedWithin(a)) && connected(a.node));
+  };
+  // Several matches: the earliest opened, then the smallest id.
   let best: IncidentView | undefined;
   for (const incident of open) {
     if (best && (incident.openedAt > best.openedAt || (incident.openedAt === best.openedAt && incident.id > best.id))) continue;
     if (joins(incident)) best = incident;
   }
   return best?.id;
-
-  function joins(incident: IncidentView): boolean {
-    // A flap: the same alert fired here and resolved within the window (or is still firing here).
-    if (incident.alerts.some((a) => a.alertId === alert.alertId && (firing(a) || resolvedWithin(a)))) return true;
-    if (alert.node === null || mine === undefined) return false;
-    const recent = Math.abs(t - incident.openedAt) <= windowMs;
-    if (!recent && !incident.alerts.some(firing)) return false;
-    const connected = (n: NodeKey | null) => n !== null && (n === alert.node || intersects(mine, failingSinks(graph, n)));
-    if (connected(incident.rootCause)) return true;
-    return incident.alerts.some((a) => (firing(a) || resolvedWithin(a)) && connected(a.node));
-  }
 }
 
 /** Batch form (tests, bench): alerts in firing order grouped into incidents, as lists of alert ids. */
