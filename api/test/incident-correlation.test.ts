@@ -186,4 +186,21 @@ describe('incidents: correlation, root cause and held pages', { skip: postgresSk
     await waitFor('the incident resolved', 15_000, async () => ((await incidents('?state=open')).length === 0 ? true : undefined), 100);
     await waitFor('web\'s resolution', 10_000, async () => pages('storefront').find((p) => p.type === 'alert.resolved' && p.data.alerts.some((a) => a.labels.service === services.web!.name)), 50);
   });
+
+  test('resolving an incident by hand while pages are held sends what still fires', async () => {
+    await push({ ...allUp(), 'routing-reaches-shipping': 'down', 'routing-ship': 'down', 'web-checkout': 'down' });
+    const [open] = await waitFor('the edge incident', 20_000, async () => {
+      const list = await incidents('?state=open');
+      return list.length === 1 && list[0]!.root_cause?.kind === 'edge' ? list : undefined;
+    }, 100);
+    await waitFor('web held', 10_000, async () => ((await incident(open!.id)).alerts as Array<{ notification: string; labels: Record<string, string> }>).some((a) => a.notification === 'held' && a.labels.service === services.web!.name) || undefined, 100);
+    const webPages = firingAbout('storefront', 'service', services.web!.name).length;
+    await expectOk(api, 'POST', `/v1/incidents/${open!.id}/resolve`, api.adminToken, {});
+    await waitFor('web paged once the incident is closed by hand', 15_000, async () => firingAbout('storefront', 'service', services.web!.name).length > webPages || undefined, 50);
+    const detail = await incident(open!.id);
+    assert.equal(detail.state, 'resolved');
+    assert.ok((detail.timeline as Array<{ kind: string; payload?: { why?: string } }>).some((t) => t.kind === 'notification_released'), 'the release is on the timeline');
+    await push(allUp());
+    await waitFor('web\'s resolution', 15_000, async () => pages('storefront').filter((p) => p.type === 'alert.resolved' && p.data.alerts.some((a) => a.labels.service === services.web!.name)).length >= 2 || undefined, 50);
+  });
 });

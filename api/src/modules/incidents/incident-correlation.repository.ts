@@ -48,6 +48,10 @@ export class IncidentCorrelationRepository {
     return db.selectFrom('incident_alerts').selectAll().where('incident_id', 'in', [...incidentIds]).orderBy('firing_since').orderBy('alert_id').execute();
   }
 
+  async incidentState(db: Db, id: string): Promise<IncidentState | undefined> {
+    return (await db.selectFrom('incidents').select('state').where('id', '=', id).executeTakeFirst())?.state;
+  }
+
   /** The next incident number of the organization (the per-organization consumer batch is the only writer of new incidents). */
   async nextNumber(db: Db, orgId: string): Promise<number> {
     const row = await db.selectFrom('incidents').select(sql<number>`coalesce(max(number), 0) + 1`.as('next')).where('org_id', '=', orgId).executeTakeFirstOrThrow();

@@ -88,9 +88,15 @@ export class IncidentCorrelator {
     const alertEvents = events.filter((e): e is AlertChange => e.kind === 'alert.state_changed' && (e.payload.to === 'firing' || (e.payload.to === 'resolved' && e.payload.from === 'firing')));
     const stateChanged = events.some((e) => e.kind === 'state.transition' && e.payload.subject_type !== 'slot');
     const due = events.some((e) => e.kind === 'incident.changed' && e.payload.change === 'due');
-    if (alertEvents.length === 0 && !stateChanged && !due) return out;
+    // Incidents resolved (by a person) while pages were held: what still fires is sent.
+    const closed = [...new Set(events.flatMap((e) => (e.kind === 'incident.changed' && e.payload.state === 'resolved' && e.payload.change !== 'due' ? [e.payload.incident_id] : [])))];
+    if (alertEvents.length === 0 && !stateChanged && !due && closed.length === 0) return out;
+    const released = await this.releaseClosed(trx, orgId, closed, new Date(nowMs), out);
     const openRows = await this.repo.openIncidents(trx, orgId);
-    if (alertEvents.length === 0 && openRows.length === 0) return out;
+    if (alertEvents.length === 0 && openRows.length === 0) {
+      if (released.length) await this.repo.addTimeline(trx, released);
+      return out;
+    }
 
     const now = new Date(nowMs);
     const settings = await this.settingsOf(trx, orgId);
@@ -160,7 +166,7 @@ export class IncidentCorrelator {
     }
 
     for (const w of working.values()) await this.settle(trx, orgId, w, loaded, settings, now, fresh, out, entry, node);
-    await this.repo.addTimeline(trx, timeline);
+    await this.repo.addTimeline(trx, [...released, ...timeline]);
     for (const w of working.values()) w.patch = changedFields(w.row, w.patch);
     const changed = [...working.values()].filter((w) => w.changes.length > 0 || Object.keys(w.patch).length > 0);
     for (const w of changed) await this.repo.updateIncident(trx, w.row.id, w.patch, now);
@@ -169,6 +175,20 @@ export class IncidentCorrelator {
       changed.map((w) => ({ orgId, kind: 'incident.changed' as const, at: now, payload: { incident_id: w.row.id, number: w.row.number, state: (w.patch.state ?? w.row.state) as IncidentState, change: [...new Set(w.changes)].join(',') || 'updated' } })),
     );
     return out;
+  }
+
+  /** Sends the held pages of resolved incidents whose alerts still fire; returns their timeline entries. */
+  private async releaseClosed(trx: Db, orgId: string, incidentIds: readonly string[], now: Date, out: CorrelationOutcome): Promise<TimelineEntry[]> {
+    const held = (await this.repo.alertsOf(trx, incidentIds)).filter((a) => a.notification === 'held' && a.state === 'firing');
+    const entries: TimelineEntry[] = [];
+    for (const a of held) {
+      const incident = await this.repo.incidentState(trx, a.incident_id);
+      if (incident !== 'resolved') continue;
+      await this.repo.updateAlert(trx, a.incident_id, a.alert_id, { notification: 'released', released_at: now, hold_until: null });
+      entries.push({ incidentId: a.incident_id, orgId, at: now, kind: 'notification_released', payload: { alert_id: a.alert_id, rule: a.rule_name, team_id: a.team_id, why: 'the incident was resolved while this alert still fires' } });
+      out.release.push({ rule_id: a.rule_id, alert_id: a.alert_id, team_id: a.team_id, severity: a.severity, labels: a.labels as Record<string, string>, value: null, startsAt: new Date(a.firing_since) });
+    }
+    return entries;
   }
 
   /** Root cause, state, holds and notices of one open incident after this batch's alerts. */
@@ -201,8 +221,9 @@ export class IncidentCorrelator {
       if (!root && w.isNew) w.patch.team_id = w.row.team_id;
     }
 
-    // The incident's state: identified once a root cause is named; monitoring when nothing fires;
-    // resolved after the quiet time (auto-resolve); an alert firing again returns it.
+    // The incident's state moves with what happens, never against a person's choice in between:
+    // identified when a root cause is first named (or changes), back from monitoring when an alert
+    // fires again, monitoring when its last firing alert resolves, resolved after the quiet time.
     const state = (to: IncidentState, reason: string) => {
       const from = (w.patch.state ?? w.row.state) as IncidentState;
       if (from === to) return;
@@ -211,11 +232,16 @@ export class IncidentCorrelator {
     };
     const rootNow = described ? described.rootCause : previous;
     const current = w.row.state;
+    const firedNow = alerts.some((a) => fresh.has(a.alert_id));
+    const resolvedNow = w.changes.includes('alert_resolved');
+    const rootNamedNow = rootNow !== null && rootNow.node !== (previous?.node ?? null);
     if (firing.length > 0) {
-      if (current === 'monitoring' || current === 'investigating') state(rootNow ? 'identified' : 'investigating', current === 'monitoring' ? 'an alert fires again' : 'the probable root cause is named');
+      if (current === 'monitoring' && firedNow) {
+        state(rootNow ? 'identified' : 'investigating', 'an alert fires again');
+        w.patch.monitoring_since = null;
+      } else if (current === 'investigating' && rootNamedNow) state('identified', 'the probable root cause is named');
       if ((w.patch.state ?? current) === 'identified' && !w.row.identified_at) w.patch.identified_at = now;
-      if (current === 'monitoring') w.patch.monitoring_since = null;
-    } else if (current === 'investigating' || current === 'identified') {
+    } else if ((current === 'investigating' || current === 'identified') && resolvedNow) {
       state('monitoring', 'every alert resolved');
       w.patch.monitoring_since = now;
     } else if (current === 'monitoring' && w.row.auto_resolve && settings.auto_resolve && w.row.monitoring_since && now.getTime() - new Date(w.row.monitoring_since).getTime() >= settings.resolve_after_seconds * 1000) {
