@@ -73,7 +73,8 @@ export class IncidentSettingsRepository {
       })
       .returning(['spec', 'version', 'updated_at'])
       .executeTakeFirst();
-    // An insert (no row yet) while a version > 0 was expected: the settings changed since they were read.
+    // A version > 0 was expected but there was no row, so this inserted version 1: not the write
+    // that was asked for (the caller's transaction rolls it back).
     if (row && expectedVersion !== undefined && row.version !== expectedVersion + 1) return undefined;
     return row && { settings: incidentSettingsOf(row.spec), version: row.version, updatedAt: new Date(row.updated_at) };
   }
