@@ -5,6 +5,7 @@ import { PartitionManager } from '../src/modules/results/partition.manager.ts';
 import { newId } from '../src/shared/ids.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
 import { bodies, createOrganization, expectOk, unique } from './support/world.ts';
+import { pollRunner, registerRunner } from './support/simulated-runner.ts';
 
 // GET /v1/analysis/outages on a real Postgres. The history is written as the state evaluator,
 // ingest and the incident correlator would write it (state transitions, check results, incidents),
@@ -304,5 +305,46 @@ test('the embedded database (PGlite) answers the same queries: a change event, a
     assert.deepEqual(res.body.root_causes, [{ kind: 'service', id: svc, name: 'itself', incidents: 1 }]);
   } finally {
     await embedded.close();
+  }
+});
+
+test('end to end through the runner protocol: results a runner pushes become an outage after a deploy, with its region and failure code', { skip }, async () => {
+  // A long lease: the simulated runner polls once and its slot must not lapse while the test runs.
+  const e2e = await startTestApi({ app: { runner: { leaseSeconds: 600 } } });
+  try {
+    const region = 'eu-west-1';
+    const team = (await expectOk(e2e, 'POST', '/v1/teams', e2e.adminToken, { name: unique('t') })).id;
+    const svc = await expectOk(e2e, 'POST', '/v1/services', e2e.adminToken, bodies.service(team));
+    const mon = (await expectOk(e2e, 'POST', '/v1/monitors', e2e.adminToken, { ...bodies.monitor(svc.id), interval_seconds: 300, failure_threshold: 2, recovery_threshold: 1, regions: [region] })).id;
+    const runner = await registerRunner(e2e, (await expectOk(e2e, 'POST', '/v1/runner-tokens', e2e.adminToken, { name: unique('rt'), region })).token);
+    await pollRunner(e2e, runner);
+    await e2e.app.settle();
+    // Results start after the assignment (earlier ones are refused as not assigned), 200 ms apart, none in the future.
+    const t0 = Date.now() + 50;
+    const step = 200;
+    await expectOk(e2e, 'POST', '/v1/events', e2e.adminToken, { service: svc.name, kind: 'deploy', version: 'v7', at: new Date(t0 - 4 * M).toISOString() });
+    const push = async (k: number, status: 'up' | 'down') => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, t0 + k * step - Date.now() + 5)));
+      const result = { id: `res_${newId('request').slice(4)}`, monitor_id: mon, region, started_at: new Date(t0 + k * step).toISOString(), status, duration_ms: 8, status_code: 200,
+        ...(status === 'down' ? { error: { code: 'assertion_failed', message: 'body $.downstream is "unreachable"' } } : {}) };
+      const res = await e2e.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results: [result] } });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.accepted.length, 1, JSON.stringify(res.body));
+    };
+    await push(0, 'up');
+    for (let k = 1; k <= 4; k++) await push(k, 'down');
+    await push(5, 'up');
+    const r = (await e2e.call('GET', `/v1/analysis/outages?service=${svc.id}&window=1d`)).body;
+    assert.equal(r.count, 1, JSON.stringify(r));
+    // Down from the second failing result (failure_threshold 2) to the first passing one.
+    assert.equal(r.outages[0].started_at, new Date(t0 + 2 * step).toISOString());
+    assert.equal(r.outages[0].ended_at, new Date(t0 + 5 * step).toISOString());
+    assert.equal(r.median_seconds, (3 * step) / 1000);
+    assert.deepEqual(r.outages[0].regions, [region]);
+    assert.deepEqual(r.after_change, { minutes: 30, count: 1, share_percent: 100, kinds: [{ kind: 'deploy', count: 1 }] });
+    assert.equal(r.outages[0].after_change.version, 'v7');
+    assert.deepEqual(r.failure_codes, [{ error_code: 'assertion_failed', status_code: 200, outages: 1, checks: 3 }]);
+  } finally {
+    await e2e.close();
   }
 });
