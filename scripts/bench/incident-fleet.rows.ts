@@ -13,8 +13,8 @@ const DAY = 86_400_000;
 // is moved by shiftMs (the fixture's clock starts at FLEET_T0, the bench's at its own now). And the
 // burst: the fixture's alerts in firing order, with the flapping alert's resolution between its two
 // firings, each an alert.state_changed change with the rule, team, labels and subject the evaluator
-// would give it (a service's first alert is about the service, its second rule's about its health
-// monitor, an edge's about the edge).
+// would give it (a service's alert is about the service or its health monitor, an edge's about the
+// edge).
 
 export const FLEET_REGIONS = ['eu-west', 'us-east'] as const;
 
@@ -133,7 +133,10 @@ export function burstChanges(fleet: SyntheticFleet): BurstChange[] {
       ...(edge ? { depends_on: graph.services.get(edge.to)!.name } : {}),
       ...(second ? { monitor: `${service.name} health` } : {}),
     };
-    const subject = edge ? { kind: 'edge' as const, id: edge.id } : second ? { kind: 'monitor' as const, id: serviceMonitorId(service.id) } : { kind: 'service' as const, id: service.id };
+    // A rule over services (down(services(…))) gives its instance the service as subject, one over
+    // monitors (down(monitors(…)), error_rate) the health monitor: half the services have each.
+    const byMonitor = second || Number(service.id.slice(service.id.lastIndexOf('-') + 1)) % 2 === 1;
+    const subject = edge ? { kind: 'edge' as const, id: edge.id } : byMonitor ? { kind: 'monitor' as const, id: serviceMonitorId(service.id) } : { kind: 'service' as const, id: service.id };
     const refire = seen.has(a.alertId);
     seen.add(a.alertId);
     changes.push({ ...base, to: 'firing', ruleId: rule, teamId, labels, subject, fixtureAt: a.firingSince });

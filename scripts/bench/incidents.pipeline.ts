@@ -51,7 +51,8 @@ export interface PipelineFigures {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
-async function insertRows(db: Db, orgId: string, fleet: SyntheticFleet, shiftMs: number): Promise<void> {
+/** Inserts the fleet as the organization's rows, in one transaction. */
+export async function insertFleet(db: Db, orgId: string, fleet: SyntheticFleet, shiftMs: number): Promise<void> {
   const rows = fleetRows(fleet, shiftMs);
   const now = new Date();
   const chunked = async <T>(list: readonly T[], write: (chunk: T[]) => Promise<unknown>) => {
@@ -152,7 +153,7 @@ export async function measurePipeline(clusterUrl: string, services: number, seed
     // The fixture's failures started up to a minute before its last alert: so they did here.
     const lastAlert = Math.max(...changes.map((c) => c.fixtureAt));
     const t = performance.now();
-    await insertRows(database.db, orgId, fleet, Date.now() - lastAlert);
+    await insertFleet(database.db, orgId, fleet, Date.now() - lastAlert);
     await pool.query('ANALYZE');
     out(`pipeline: ${services} services' rows inserted in ${((performance.now() - t) / 1000).toFixed(1)} s; burst of ${figures.alerts} firing alert.state_changed events (and ${changes.length - figures.alerts} resolution) in ${BATCHES} transactions over ${SPREAD_MS} ms, no routing policy`);
     const app = createApp({ database, logger, alertEvaluation: false, notifications: { enabled: false } });
