@@ -3,11 +3,12 @@ import type { PharosClient } from './pharos.client.ts';
 
 // Who gets paged: per team, a webhook channel to the team's pager on the demo's control server
 // (POST /pages/{team}, signed with the team's whsec_ secret), one catch-all routing policy of the
-// team to it, and two alert rules over the team's own monitors. The rules page on causes, not on
-// symptoms: a service's own /health failing, or a call path of the team's services blocked (the
-// edge monitors, run from the caller's zone). Business-endpoint monitors fail wherever a fault
-// climbs the dependency graph (a cut carrier path fails checkout-api's shipping options too), so
-// they show on the status page and do not page: in the reference outage only the owning team is paged.
+// team to it, and two alert rules over the team's own services and edges: a service of the team
+// down (any of its monitors, business and edge monitors included), or a call path of the team's
+// services blocked (an edge whose monitors, run from the caller's zone, fail). A fault climbs the
+// dependency graph (a cut carrier path fails checkout-api's shipping options too), so many of these
+// alerts fire at once: the incident correlator groups them, names the root cause and pages only its
+// owner, holding back the dependents' pages. In the reference outage only the owning team is paged.
 
 export const PAGER_CHANNEL = 'demo-pager';
 export const PAGER_POLICY = 'demo-pager-all';
@@ -38,21 +39,30 @@ interface Named {
 }
 type Obj = Named & Record<string, unknown>;
 
-/** The alert rules of one team: its services' own health, and its call paths. */
-export function pagerRules(team: string, teamId: string): Array<Record<string, unknown>> {
-  const common = { team_id: teamId, for_duration: '0s', severity: 'critical', labels: { ...DEMO_TAG } };
+/**
+ * How long a demo rule's condition holds before its alert fires: one check interval and one alert
+ * evaluation tick (5 s). A fault is seen by different monitors up to an interval apart (a caller's
+ * business check can fail before the broken dependency's own check runs); by the time the alerts
+ * fire, every state of the fault is known, so the incident names the real root cause and holds the
+ * dependents' pages instead of paging whoever was checked first.
+ */
+export const pagerForDuration = (intervalSeconds: number) => `${intervalSeconds + 5}s`;
+
+/** The alert rules of one team: its services' state, and its call paths (edges). */
+export function pagerRules(team: string, teamId: string, intervalSeconds = 30): Array<Record<string, unknown>> {
+  const common = { team_id: teamId, for_duration: pagerForDuration(intervalSeconds), severity: 'critical', labels: { ...DEMO_TAG } };
   return [
     {
       ...common,
       name: `${team}-service-unhealthy`,
-      expression: `down(monitors(team="${team}", tag="check:health"))`,
-      message: '{{labels.service}} is unhealthy: {{labels.monitor}} fails.',
+      expression: `down(services(team="${team}"))`,
+      message: '{{labels.service}} is down.',
     },
     {
       ...common,
       name: `${team}-path-blocked`,
-      expression: `down(monitors(team="${team}", tag="check:edge"))`,
-      message: '{{labels.service}} cannot reach a dependency from its zone: {{labels.monitor}} fails.',
+      expression: `down(edges(team="${team}"))`,
+      message: '{{labels.service}} cannot reach {{labels.depends_on}} from its zone.',
     },
   ];
 }
@@ -93,12 +103,12 @@ export async function readPagerObjects(client: PharosClient): Promise<PagerExist
 }
 
 /** Channels and alert rules of the demo's names that the demo did not declare (routing policies have no marker: the demo's name is taken as its). */
-export function pagerConflicts(teams: ReadonlyMap<string, string>, existing: PagerExisting): Conflict[] {
+export function pagerConflicts(teams: ReadonlyMap<string, string>, existing: PagerExisting, intervalSeconds = 30): Conflict[] {
   const out: Conflict[] = [];
   for (const [team, teamId] of teams) {
     const channel = existing.channels.get(key(teamId, PAGER_CHANNEL));
     if (channel && channel.description !== PAGER_CHANNEL_DESCRIPTION) out.push({ kind: 'channel', name: PAGER_CHANNEL, id: channel.id, team });
-    for (const rule of pagerRules(team, teamId)) {
+    for (const rule of pagerRules(team, teamId, intervalSeconds)) {
       const found = existing.rules.get(key(teamId, String(rule.name)));
       if (found && !isDemoObject({ tags: found.labels }) && !isSubset(rule, found)) out.push({ kind: 'alert rule', name: String(rule.name), id: found.id, team });
     }
@@ -107,7 +117,7 @@ export function pagerConflicts(teams: ReadonlyMap<string, string>, existing: Pag
 }
 
 /** Declares each team's pager channel, routing policy and rules; safe to run again. */
-export async function declarePagers(client: PharosClient, teams: ReadonlyMap<string, string>, targets: PagerTargets, existing: PagerExisting): Promise<PagerCounts> {
+export async function declarePagers(client: PharosClient, teams: ReadonlyMap<string, string>, targets: PagerTargets, existing: PagerExisting, intervalSeconds = 30): Promise<PagerCounts> {
   const counts: PagerCounts = { channels: zero(), policies: zero(), rules: zero(), kept: [] };
   for (const [team, teamId] of teams) {
     // The channel: its secret is write-only, so a channel still on a demo pager is replaced with this run's secret and URL.
@@ -135,7 +145,7 @@ export async function declarePagers(client: PharosClient, teams: ReadonlyMap<str
       counts.policies.updated++;
     }
 
-    for (const rule of pagerRules(team, teamId)) {
+    for (const rule of pagerRules(team, teamId, intervalSeconds)) {
       const found = existing.rules.get(key(teamId, String(rule.name)));
       if (!found) {
         await client.create('/v1/alert-rules', rule);

@@ -18,6 +18,8 @@ export interface Page {
   severity: string;
   rule: string;
   service: string | null;
+  /** The service depended on, for an alert about a dependency edge (its label depends_on). */
+  depends_on: string | null;
   monitor: string | null;
   alert_id: string | null;
   /** When the pager received it (ISO 8601). */
@@ -46,7 +48,7 @@ export function pagesOf(team: string, notificationId: string, body: unknown, rec
   const base = { team, notification_id: notificationId, received_at: receivedAt.toISOString() };
   const alerts = Array.isArray(data.alerts) ? data.alerts.filter(isObject) : [];
   if (status === 'test' || alerts.length === 0) {
-    return [{ ...base, status, severity: 'info', rule: text(data.title) ?? 'test', service: null, monitor: null, alert_id: null }];
+    return [{ ...base, status, severity: 'info', rule: text(data.title) ?? 'test', service: null, depends_on: null, monitor: null, alert_id: null }];
   }
   return alerts.map((a) => {
     const labels = isObject(a.labels) ? a.labels : {};
@@ -56,15 +58,19 @@ export function pagesOf(team: string, notificationId: string, body: unknown, rec
       severity: text(a.severity) ?? text(labels.severity) ?? 'error',
       rule: text(a.rule_name) ?? text(labels.alertname) ?? 'alert',
       service: text(labels.service),
+      depends_on: text(labels.depends_on),
       monitor: text(labels.monitor),
       alert_id: text(a.id),
     } satisfies Page;
   });
 }
 
-/** One readable line, e.g. "PAGE → fulfillment  FIRING  critical  fulfillment-path-blocked: shipping-integration / shipping-integration-reaches-carrier-api  (12:03:04)". */
+/**
+ * One readable line, e.g. "PAGE → fulfillment  FIRING  critical  fulfillment-path-blocked: fulfillment-api → shipping-integration  (12:03:04)"
+ * (an edge alert: service → depends_on), or "…: shipping-integration / shipping-integration-get-rates" (an alert about a monitor).
+ */
 export function formatPage(p: Page): string {
-  const subject = [p.service, p.monitor].filter(Boolean).join(' / ');
+  const subject = [p.service && p.depends_on ? `${p.service} → ${p.depends_on}` : p.service, p.monitor].filter(Boolean).join(' / ');
   const time = p.received_at.slice(11, 19);
   return `PAGE → ${p.team}  ${p.status.toUpperCase().padEnd(8)}  ${p.severity.padEnd(8)}  ${p.rule}${subject ? `: ${subject}` : ''}  (${time})`;
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
 import { createFleetModel, DeclareConflictError, declareFleet, PharosClient, startFleet, type RunningFleet } from '../demo/demo.api.ts';
-import { formatPage, generateWebhookSecret, type Page } from '../demo/pager.inbox.ts';
+import { formatPage, generateWebhookSecret, pagesOf, type Page } from '../demo/pager.inbox.ts';
 import { freePort, isAlive, startRunnerProcess, waitFor, type Proc } from './support/processes.ts';
 
 // Who gets paged: `npm run demo` declares a signed webhook pager, a routing policy and alert rules
@@ -67,6 +67,12 @@ describe('the pager endpoint of the control server', () => {
     assert.match(printed[1]!, /^PAGE → fulfillment {2}RESOLVED {2}critical/);
   });
 
+  test('an edge alert\'s page names the edge (service → depends_on)', () => {
+    const [page] = pagesOf('fulfillment', 'msg_e', { data: { status: 'firing', alerts: [{ id: 'ain_2', rule_name: 'fulfillment-path-blocked', severity: 'critical', state: 'firing', labels: { service: 'fulfillment-api', depends_on: 'shipping-integration', edge: 'fulfillment-api → shipping-integration' } }] } }, new Date('2026-12-01T12:03:04Z'));
+    assert.deepEqual([page!.service, page!.depends_on, page!.monitor], ['fulfillment-api', 'shipping-integration', null]);
+    assert.equal(formatPage(page!), 'PAGE → fulfillment  FIRING    critical  fulfillment-path-blocked: fulfillment-api → shipping-integration  (12:03:04)');
+  });
+
   test('POST /pager-secrets takes whsec_ secrets of the fleet\'s teams only, and never answers them', async () => {
     const bad = await fetch(`${fleet.controlUrl}/pager-secrets`, { method: 'POST', body: JSON.stringify({ checkout: 'hunter2' }) });
     assert.equal(bad.status, 422);
@@ -111,8 +117,10 @@ describe('declaring the teams\' pagers', { skip }, () => {
     for (const r of rules) {
       const team = teams.get(r.team_id)!;
       assert.ok(r.expression.includes(`team="${team}"`), `${r.name} selects its own team's monitors: ${r.expression}`);
+      // A service of the team down, or one of its edges: the correlator places each on its graph node.
+      assert.equal(r.expression, r.name.endsWith('-path-blocked') ? `down(edges(team="${team}"))` : `down(services(team="${team}"))`, r.name);
       assert.equal(r.severity, 'critical');
-      assert.equal(r.for_duration, '0s');
+      assert.equal(r.for_duration, '35s', 'one check interval (30 s) and an evaluation tick: the fault\'s states are all known when the alert fires');
     }
     // The routing test of the API: fulfillment's alert goes to fulfillment's pager.
     const fulfillment = [...teams].find(([, n]) => n === 'fulfillment')![0];
@@ -124,6 +132,15 @@ describe('declaring the teams\' pagers', { skip }, () => {
     const second = await declare();
     assert.deepEqual(second.pagers, { channels: { created: 0, updated: 6, unchanged: 0 }, policies: { created: 0, updated: 0, unchanged: 6 }, rules: { created: 0, updated: 0, unchanged: 12 }, kept: [] }, 'channels take the new run\'s secret; nothing is created twice');
     assert.equal((await list('/v1/channels')).length, 6);
+
+    // A rule declared by an earlier demo (over the team's monitors) is brought up to date in place.
+    const previous = (await list('/v1/alert-rules')).find((r) => r.name === 'fulfillment-path-blocked');
+    const { id, created_at, updated_at, version, ...input } = previous;
+    assert.equal((await api.call('PUT', `/v1/alert-rules/${id}`, { body: { ...input, expression: 'down(monitors(team="fulfillment", tag="check:edge"))' } })).status, 200);
+    const third = await declare();
+    assert.deepEqual(third.pagers!.rules, { created: 0, updated: 1, unchanged: 11 });
+    const updated = (await list('/v1/alert-rules')).filter((r) => r.name === 'fulfillment-path-blocked');
+    assert.deepEqual(updated.map((r) => [r.id, r.expression]), [[id, 'down(edges(team="fulfillment"))']], 'the same rule, its expression replaced');
   });
 
   test('a channel pointed at a real vendor with PATCH is kept; a rule of the demo\'s name it did not declare stops the declaration before any write', { timeout: 40_000 }, async () => {
@@ -209,7 +226,7 @@ describe('npm run demo: the reference outage pages the owning team only', { skip
     const ready = Date.now();
 
     assert.match(await cli('cut', 'shipping-integration', 'carrier-api'), /shipping-integration/);
-    const firing = /PAGE → fulfillment {2}FIRING {4}critical {2}fulfillment-path-blocked: shipping-integration \/ shipping-integration-reaches-carrier-api {2}\(\d\d:\d\d:\d\d\)/;
+    const firing = /PAGE → fulfillment {2}FIRING {4}critical {2}fulfillment-path-blocked: shipping-integration → carrier-api {2}\(\d\d:\d\d:\d\d\)/;
     await waitFor('the fulfillment pager to print the page', 100_000, async () => firing.test(out), 250).catch(async () => assert.fail(`no page; ${await diagnosis()}\n${out}`));
     const paged = Date.now();
     // The symptom climbed the graph: checkout's business monitor is down too, yet checkout is not paged.
@@ -218,10 +235,12 @@ describe('npm run demo: the reference outage pages the owning team only', { skip
     const during = await pages();
     assert.deepEqual([...new Set(during.map((p) => p.team))], ['fulfillment'], `only the owning team is paged: ${JSON.stringify(during)}`);
     assert.ok(during.every((p) => p.status === 'firing' && p.service === 'shipping-integration'), JSON.stringify(during));
+    // checkout-api and fulfillment-api are down through the cut edge too, and their teams' service rules fired: the incident holds those pages.
+    assert.deepEqual(during.map((p) => [p.rule, p.depends_on]), [['fulfillment-path-blocked', 'carrier-api']], `one page, for the edge: ${JSON.stringify(during)}`);
     assert.match(await cli('pages'), firing, 'npm run demo -- pages lists it');
 
     await cli('heal', 'all');
-    const resolved = /PAGE → fulfillment {2}RESOLVED {2}critical {2}fulfillment-path-blocked: shipping-integration \/ shipping-integration-reaches-carrier-api/;
+    const resolved = /PAGE → fulfillment {2}RESOLVED {2}critical {2}fulfillment-path-blocked: shipping-integration → carrier-api/;
     await waitFor('the resolution', 100_000, async () => resolved.test(out), 250).catch(async () => assert.fail(`no resolution; ${await diagnosis()}\n${out}`));
     const after = await pages();
     assert.deepEqual([...new Set(after.map((p) => p.team))], ['fulfillment'], JSON.stringify(after));
