@@ -3,6 +3,7 @@ import { DeclareConflictError, declareFleet, type DeclareReport } from './demo/f
 import { createFleetModel } from './demo/fleet.model.ts';
 import { startFleet, type RunningFleet } from './demo/fleet.server.ts';
 import { fleetSummary } from './demo/fleet.summary.ts';
+import { formatIncidents, readIncidents } from './demo/incidents.view.ts';
 import { formatPage, generateWebhookSecret } from './demo/pager.inbox.ts';
 import type { PagerTargets } from './demo/pager.declare.ts';
 import { PharosApiError, PharosClient } from './demo/pharos.client.ts';
@@ -17,6 +18,8 @@ const usage = `Usage: npm run demo [-- <command>]
   fleet-only     start the fleet without declaring it
   declare-only   declare the running fleet (or the one at PHAROS_DEMO_BASE_PORT) in Pharos
 ${controlUsage}
+  incidents              list the open and recent incidents in Pharos: root cause, owner team, impacted
+                         services, pages sent and held (reads PHAROS_API_URL with PHAROS_TOKEN)
 
 Environment: PHAROS_API_URL (default http://localhost:8080), PHAROS_TOKEN (org admin token printed
 by npm start), PHAROS_DEMO_BASE_PORT (service i on base+i; default: free ports),
@@ -161,6 +164,13 @@ async function main(argv: string[]): Promise<void> {
     if (argv.length !== 1) throw new UsageError('Usage: npm run demo -- pages');
     const pages = await new ControlClient(`http://127.0.0.1:${config.controlPort}`).pages();
     process.stdout.write(pages.length ? `${pages.map(formatPage).join('\n')}\n` : 'No pages yet: no team has been paged since the demo started.\n');
+    return;
+  }
+  if (command === 'incidents') {
+    if (argv.length !== 1) throw new UsageError('Usage: npm run demo -- incidents');
+    if (!config.token) throw new PharosApiError('PHAROS_TOKEN is not set: export the org admin token printed by `npm start` (export PHAROS_TOKEN=phs_…), then run `npm run demo -- incidents` again.');
+    const { incidents, teamNames } = await readIncidents(new PharosClient(config.apiUrl, config.token));
+    process.stdout.write(`${formatIncidents(incidents, teamNames)}\n`);
     return;
   }
   if (isControlCommand(command)) {
