@@ -203,4 +203,23 @@ describe('incidents: correlation, root cause and held pages', { skip: postgresSk
     await push(allUp());
     await waitFor('web\'s resolution', 15_000, async () => pages('storefront').filter((p) => p.type === 'alert.resolved' && p.data.alerts.some((a) => a.labels.service === services.web!.name)).length >= 2 || undefined, 50);
   });
+
+  test('probes: a service monitor that starts failing asks for an immediate check of its edge monitors, a failing edge monitor for its target\'s', async () => {
+    const probes = async () => (await api.database.db.selectFrom('confirmation_requests').select(['monitor_id', 'reason']).where('reason', 'like', 'probe:%').execute()).map((r) => r.monitor_id);
+    // The simulated runner's lease lapsed since it last polled: it polls again and owns its slots.
+    runner = await registerRunner(api, runner.token);
+    await pollRunner(api, runner);
+    // The simulated runner never collects its checks: mark the earlier ones delivered, as a runner would.
+    await api.database.db.updateTable('confirmation_requests').set({ delivered_at: new Date() }).where('delivered_at', 'is', null).execute();
+    const before = await probes();
+    await push({ ...allUp(), 'routing-ship': 'down' });
+    const afterService = await probes();
+    assert.equal(afterService.filter((m) => m === monitors['routing-reaches-shipping']!.id).length, before.filter((m) => m === monitors['routing-reaches-shipping']!.id).length + 1, 'the edge monitor of routing is checked at once');
+    await push({ ...allUp(), 'routing-reaches-shipping': 'down' });
+    const afterEdge = await probes();
+    assert.ok(afterEdge.filter((m) => m === monitors['shipping-health']!.id).length > before.filter((m) => m === monitors['shipping-health']!.id).length, 'the edge\'s target is checked at once');
+    assert.ok(!afterEdge.slice(before.length).includes(monitors['web-health']!.id), 'nothing upstream is probed');
+    await push(allUp());
+    await waitFor('quiet again', 15_000, async () => ((await incidents('?state=open')).length === 0 ? true : undefined), 100);
+  });
 });

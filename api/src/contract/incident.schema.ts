@@ -95,6 +95,19 @@ export const IncidentChange = Type.Object({
   minutes_before_first_failure: Type.Number({ description: 'How long before the first failure it happened (negative: after it), to 0.1 minute.' }),
 });
 
+/** A notification the incident's alerts went out in (one per flush of a notification group and channel). */
+export const IncidentNotification = Type.Object({
+  id: Type.String({ description: 'GET /v1/notifications/{id} has its attempts.' }),
+  channel_id: Type.String(),
+  channel_type: Type.String(),
+  team_id: Type.Union([Type.String(), Type.Null()]),
+  kind: StringEnum(['firing', 'resolved'] as const),
+  state: Type.String({ description: 'pending, sending, delivered, dead or suppressed (a silence or maintenance window).' }),
+  alert_ids: Type.Array(Type.String(), { description: 'The incident\'s alerts (and informational notices, notice:…) it carried.' }),
+  created_at: Timestamp,
+  delivered_at: Type.Union([Timestamp, Type.Null()]),
+});
+
 /** An incident with everything known about it. */
 export const IncidentDetail = Type.Object({
   ...IncidentSummary.properties,
@@ -113,6 +126,7 @@ export const IncidentDetail = Type.Object({
   timeline: Type.Array(IncidentTimelineEntry, { description: 'Every change, oldest first (at most 1,000 entries; timeline_truncated says when there were more).' }),
   timeline_truncated: Type.Boolean(),
   changes: Type.Array(IncidentChange, { description: 'Deploys, config changes and feature-flag flips of its services from 60 minutes before the first failure to the resolution (or now), oldest first.' }),
+  notifications: Type.Array(IncidentNotification, { description: 'Notifications sent for its alerts, oldest first (at most 200); held alerts are in none (see alerts[].notification and the notification_held timeline entries).' }),
 });
 
 const StateFilter = StringEnum(incidentStateFilters, { description: 'open: any state but resolved.' });

@@ -86,6 +86,13 @@ export class DependencyRepository {
     return db.selectFrom('dependencies').select(['service_id as from', 'depends_on_service_id as to']).where('org_id', '=', orgId).where('id', '!=', exceptId).execute();
   }
 
+  /** The services these edges point at. */
+  async targetsOf(db: Db, orgId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.selectFrom('dependencies').select('depends_on_service_id').distinct().where('org_id', '=', orgId).where('id', 'in', [...ids]).execute();
+    return rows.map((r) => r.depends_on_service_id);
+  }
+
   /** Edges follow their dependent service's team. */
   async moveServiceTeam(db: Db, orgId: string, serviceId: string, teamId: string): Promise<void> {
     await db.updateTable('dependencies').set({ team_id: teamId }).where('org_id', '=', orgId).where('service_id', '=', serviceId).execute();

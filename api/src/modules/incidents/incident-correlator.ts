@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { IncidentState } from '../../db/tables.ts';
 import { newId } from '../../shared/ids.ts';
 import { failureReach, incidentFor, type IncidentView } from '../dependencies/correlation.ts';
-import { isFailing, type NodeKey } from '../dependencies/failure-graph.ts';
+import { edgeKey, idOfKey, isFailing, kindOfKey, type FailureGraph, type NodeKey } from '../dependencies/failure-graph.ts';
 import { analyzeRootCause } from '../dependencies/root-cause.ts';
 import type { EventLogRepository } from '../events/event-log.repository.ts';
 import type { StoredEvent } from '../events/event.types.ts';
@@ -56,6 +56,21 @@ const rank = (s: string) => {
   const i = (severities as readonly string[]).indexOf(s);
   return i < 0 ? severities.length : i;
 };
+/**
+ * How long a young incident's root cause, when it is a service with monitored dependency edges that
+ * are not failing, waits before its page goes out: the probes that its failure triggered check
+ * those edges within a second or two, and a page to the wrong team cannot be taken back.
+ */
+export const ROOT_CAUSE_SETTLE_MS = 5_000;
+
+/** A service node with monitored outgoing edges none of which is failing (yet). */
+function hasUnprovenEdges(graph: FailureGraph, node: NodeKey): boolean {
+  if (kindOfKey(node) !== 'service') return false;
+  const id = idOfKey(node);
+  const edges = graph.edges.filter((e) => e.from === id && e.monitored);
+  return edges.length > 0 && !edges.some((e) => isFailing(graph.health.get(edgeKey(e.id))));
+}
+
 const same = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? (a === null || b === null ? a === b : new Date(a as Date).getTime() === new Date(b as Date).getTime()) : JSON.stringify(a ?? null) === JSON.stringify(b ?? null));
 
 /** The fields of a patch that differ from the row (an unchanged incident is not written, nor announced). */
@@ -253,8 +268,10 @@ export class IncidentCorrelator {
     // Holds: pages go to the root cause's owner.
     const rootNode = rootNow?.node ?? null;
     const reach = new Map<NodeKey, ReadonlySet<NodeKey>>();
+    const settleUntil = new Date(w.row.opened_at).getTime() + ROOT_CAUSE_SETTLE_MS;
     const decision = decideHolds({
       rootCause: rootNode, rootFailing: rootNode !== null && isFailing(graph.health.get(rootNode)), now: now.getTime(), graceMs: settings.root_cause_grace_seconds * 1000,
+      rootUnconfirmed: rootNode !== null && now.getTime() < settleUntil && hasUnprovenEdges(graph, rootNode), settleUntil,
       dependsOnRoot: (n) => {
         if (!reach.has(n)) reach.set(n, failureReach(graph, n));
         return rootNode !== null && reach.get(n)!.has(rootNode);

@@ -6,7 +6,7 @@ import type { NodeKey } from '../dependencies/failure-graph.ts';
 // notifications, never monitoring or state; anything held that still fires when the reason ends is
 // sent then.
 
-export type HoldReason = 'root_cause_paging' | 'awaiting_root_cause_alert' | 'root_cause_resolved';
+export type HoldReason = 'root_cause_paging' | 'awaiting_root_cause_alert' | 'root_cause_resolved' | 'confirming_root_cause';
 
 export interface IncidentAlertView {
   alertId: string;
@@ -31,6 +31,13 @@ export interface HoldInput {
   now: number;
   /** How long a dependent waits for the root cause's own alert before it is sent anyway. */
   graceMs: number;
+  /**
+   * The root cause is a service whose monitored dependency edges are not failing yet, in a young
+   * incident: the edge that really failed may be a check away (its probe is on its way), so the
+   * root cause's own page waits until `settleUntil` at most.
+   */
+  rootUnconfirmed: boolean;
+  settleUntil: number;
 }
 
 export interface HoldDecision {
@@ -54,21 +61,28 @@ export function decideHolds(input: HoldInput): HoldDecision {
   const { rootCause, now, graceMs } = input;
   const rootPaging = rootCause !== null && input.alerts.some((a) => a.node === rootCause && a.state === 'firing' && a.notification !== 'held');
   const out: HoldDecision = { hold: [], rehold: [], release: [] };
+  const rehold = (a: IncidentAlertView, reason: HoldReason, until: number | null) => {
+    if (a.holdReason !== reason) out.rehold.push({ alertId: a.alertId, reason, until });
+  };
   for (const a of input.alerts) {
     if (a.state !== 'firing') continue;
-    const dependent = rootCause !== null && a.node !== null && a.node !== rootCause && input.dependsOnRoot(a.node);
+    const isRoot = a.node !== null && a.node === rootCause;
+    const dependent = rootCause !== null && a.node !== null && !isRoot && input.dependsOnRoot(a.node);
     if (a.fresh && a.notification === 'sent') {
-      if (dependent && rootPaging) out.hold.push({ alertId: a.alertId, reason: 'root_cause_paging', until: null });
+      if (isRoot && input.rootUnconfirmed) out.hold.push({ alertId: a.alertId, reason: 'confirming_root_cause', until: input.settleUntil });
+      else if (dependent && rootPaging) out.hold.push({ alertId: a.alertId, reason: 'root_cause_paging', until: null });
       else if (dependent && input.rootFailing) out.hold.push({ alertId: a.alertId, reason: 'awaiting_root_cause_alert', until: now + graceMs });
       continue;
     }
     if (a.notification !== 'held') continue;
-    if (a.node !== null && a.node === rootCause) out.release.push({ alertId: a.alertId, why: 'it is the root cause now' });
-    else if (!dependent && a.node !== null && input.nodeFailing(a.node)) out.release.push({ alertId: a.alertId, why: 'it fails on its own: it does not depend on the root cause' });
-    else if (dependent && rootPaging) {
-      if (a.holdReason !== 'root_cause_paging') out.rehold.push({ alertId: a.alertId, reason: 'root_cause_paging', until: null });
-    } else if (dependent && input.rootFailing && a.holdReason === 'awaiting_root_cause_alert') {
-      if (a.holdUntil !== null && a.holdUntil <= now) out.release.push({ alertId: a.alertId, why: "the root cause's own alert did not fire within the grace period" });
+    if (isRoot) {
+      if (a.holdReason === 'confirming_root_cause' && input.rootUnconfirmed && a.holdUntil !== null && a.holdUntil > now) continue;
+      out.release.push({ alertId: a.alertId, why: a.holdReason === 'confirming_root_cause' ? 'its node is confirmed as the root cause' : 'it is the root cause now' });
+    } else if (!dependent && a.node !== null && input.nodeFailing(a.node)) out.release.push({ alertId: a.alertId, why: 'it fails on its own: it does not depend on the root cause' });
+    else if (dependent && rootPaging) rehold(a, 'root_cause_paging', null);
+    else if (dependent && input.rootFailing) {
+      if (a.holdReason !== 'awaiting_root_cause_alert') rehold(a, 'awaiting_root_cause_alert', now + graceMs);
+      else if (a.holdUntil !== null && a.holdUntil <= now) out.release.push({ alertId: a.alertId, why: "the root cause's own alert did not fire within the grace period" });
     } else if (a.holdReason !== 'root_cause_resolved' || a.holdUntil === null) out.rehold.push({ alertId: a.alertId, reason: 'root_cause_resolved', until: now + graceMs });
     else if (a.holdUntil <= now) out.release.push({ alertId: a.alertId, why: 'it still fires after the root cause resolved' });
   }

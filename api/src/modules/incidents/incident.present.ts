@@ -112,6 +112,9 @@ export interface DetailParts {
   timeline: IncidentTimelineRow[];
   timelineTruncated: boolean;
   changes: ChangeEventRow[];
+  notifications: Array<{ id: string; channel_id: string; channel_type: string; team_id: string | null; kind: 'firing' | 'resolved'; state: string; alert_ids: string[]; created_at: Time; delivered_at: Time | null }>;
+  /** The alert ids (and notice ids) of the incident: a notification lists only these of its alerts. */
+  carried: readonly string[];
 }
 
 /** An incident with its alerts, timeline and the changes around it; severity is the highest of its alerts. */
@@ -134,6 +137,10 @@ export function presentDetail(row: IncidentRow, parts: DetailParts, now: number)
     timeline: parts.timeline.map(presentEntry),
     timeline_truncated: parts.timelineTruncated,
     changes: parts.changes.map((c) => presentChange(c, row.first_failure_at)),
+    notifications: parts.notifications.map((n) => ({
+      id: n.id, channel_id: n.channel_id, channel_type: n.channel_type, team_id: n.team_id, kind: n.kind, state: n.state,
+      alert_ids: n.alert_ids.filter((id) => parts.carried.includes(id)), created_at: iso(n.created_at), delivered_at: isoOrNull(n.delivered_at),
+    })),
   };
 }
 

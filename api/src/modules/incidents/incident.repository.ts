@@ -116,6 +116,22 @@ export class IncidentRepository {
   }
 
   /** Change events of these services within [from, to], oldest first. */
+  /** Notifications (outbox rows) that carried any of these alert ids, oldest first. */
+  async notificationsOf(db: Db, orgId: string, alertIds: readonly string[], since: Date, limit: number) {
+    if (alertIds.length === 0) return [];
+    return db
+      .selectFrom('notifications')
+      .select(['id', 'channel_id', 'channel_type', 'team_id', 'kind', 'state', 'alert_ids', 'created_at', 'delivered_at'])
+      .where('org_id', '=', orgId)
+      .where('created_at', '>=', since)
+      // One containment test per alert: each is answered by the GIN index on alert_ids.
+      .where((eb) => eb.or(alertIds.map((id) => sql<boolean>`alert_ids @> ${JSON.stringify([id])}::jsonb`)))
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
   async changes(db: Db, orgId: string, serviceIds: readonly string[], from: Date, to: Date, limit: number): Promise<ChangeEventRow[]> {
     if (serviceIds.length === 0) return [];
     return db

@@ -10,6 +10,7 @@ import type { EventLogRepository } from '../events/event-log.repository.ts';
 import type { Caller } from '../resources/spec.service.ts';
 import { inTransaction } from '../resources/transaction.ts';
 import { checkVersion } from '../resources/versioning.ts';
+import { noticeId } from './incident-correlator.ts';
 import { presentDetail, presentEntry, presentSummary } from './incident.present.ts';
 import type { IncidentRepository, IncidentRow, IncidentUpdate } from './incident.repository.ts';
 
@@ -18,6 +19,8 @@ const label = 'Incident';
 const TIMELINE_LIMIT = 1000;
 /** Change events a detail shows. */
 const CHANGES_LIMIT = 200;
+/** Most notifications listed in a detail. */
+const NOTIFICATIONS_LIMIT = 200;
 /** Change events this long before the first failure are shown with the incident. */
 const CHANGES_BEFORE_MS = 60 * 60_000;
 
@@ -195,6 +198,9 @@ export class IncidentService {
       this.repo.timeline(db, row.org_id, row.id, TIMELINE_LIMIT + 1),
       this.repo.changes(db, row.org_id, row.service_ids, new Date(new Date(row.first_failure_at).getTime() - CHANGES_BEFORE_MS), until, CHANGES_LIMIT),
     ]);
-    return presentDetail(row, { alerts, timeline: timeline.slice(0, TIMELINE_LIMIT), timelineTruncated: timeline.length > TIMELINE_LIMIT, changes }, now);
+    // Its alerts' notifications, and its informational notices (one pseudo-alert per team).
+    const carried = [...alerts.map((a) => a.alert_id), ...row.team_ids.map((t) => noticeId(row.id, t))];
+    const notifications = await this.repo.notificationsOf(db, row.org_id, carried, new Date(new Date(row.opened_at).getTime() - 60_000), NOTIFICATIONS_LIMIT);
+    return presentDetail(row, { alerts, timeline: timeline.slice(0, TIMELINE_LIMIT), timelineTruncated: timeline.length > TIMELINE_LIMIT, changes, notifications, carried }, now);
   }
 }

@@ -38,6 +38,29 @@ export class MonitorRepository {
   }
 
   /** Monitors follow their service's team. */
+  /**
+   * Monitors to check at once when these fail (docs/incidents.md, "Probes"): the edge monitors of
+   * the services of failing service monitors (can the service still reach its dependencies?), and
+   * the service monitors of the targets of failing edge monitors (is the target up from
+   * elsewhere?). Enabled monitors only, never the failing ones themselves; at most `limit`.
+   */
+  async probeTargets(db: Db, orgId: string, q: { servicesOfFailing: readonly string[]; targetsOfFailingEdges: readonly string[]; except: readonly string[]; limit: number }): Promise<string[]> {
+    if (q.servicesOfFailing.length === 0 && q.targetsOfFailingEdges.length === 0) return [];
+    let query = db
+      .selectFrom('monitors as m')
+      .select('m.id')
+      .where('m.org_id', '=', orgId)
+      .where(sql<boolean>`coalesce((m.spec ->> 'enabled')::boolean, true)`)
+      .where((eb) =>
+        eb.or([
+          ...(q.servicesOfFailing.length ? [eb.and([eb('m.service_id', 'in', [...q.servicesOfFailing]), eb('m.dependency_id', 'is not', null)])] : []),
+          ...(q.targetsOfFailingEdges.length ? [eb.and([eb('m.service_id', 'in', [...q.targetsOfFailingEdges]), eb('m.dependency_id', 'is', null), eb('m.type', '<>', 'heartbeat')])] : []),
+        ]),
+      );
+    if (q.except.length) query = query.where('m.id', 'not in', [...q.except]);
+    return (await query.orderBy('m.id').limit(q.limit).execute()).map((r) => r.id);
+  }
+
   async moveServiceTeam(db: Db, orgId: string, serviceId: string, teamId: string): Promise<void> {
     await db.updateTable('monitors').set({ team_id: teamId }).where('org_id', '=', orgId).where('service_id', '=', serviceId).execute();
   }

@@ -4,12 +4,13 @@ import type { RunnerPrincipal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import type { Validator } from '../../http/validator.ts';
 import { newId } from '../../shared/ids.ts';
+import { DependencyRepository } from '../dependencies/dependency.repository.ts';
 import { EventLogRepository } from '../events/event-log.repository.ts';
 import { MonitorRepository } from '../monitors/monitor.repository.ts';
 import { RunnerRepository, type RunnerRow } from '../runner/runner.repository.ts';
 import type { WakeupBus } from '../runner/wakeup.bus.ts';
 import { monitorFacts } from '../monitors/monitor-spec.ts';
-import type { StateService } from '../state/state.service.ts';
+import type { AppliedState, MonitorFacts, StateService } from '../state/state.service.ts';
 import type { PartitionManager } from './partition.manager.ts';
 import type { ResultRepository, StoredResultInput } from './result.repository.ts';
 
@@ -18,6 +19,17 @@ type Rejection = ResultBatchOutcome['rejected'][number];
 // A runner's clock and the control plane's may differ a little; ownership windows allow for it.
 const CLOCK_SLACK_MS = 5_000;
 const FUTURE_LIMIT_MS = 10 * 60_000;
+/** Most neighbour checks one result batch asks for (a wide failure probes a bounded neighbourhood). */
+const PROBES_PER_BATCH = 20;
+
+/** Slots of this batch that began failing: a first failure (confirmation wanted) or a slot gone down. */
+function failingSlots(stored: ReadonlyArray<{ result: { monitor_id: string; region: string; status: string } }>, applied: AppliedState): Array<{ monitorId: string; region: string }> {
+  const out = new Map<string, { monitorId: string; region: string }>();
+  for (const w of applied.wantConfirmation) out.set(`${w.monitorId}@${w.region}`, w);
+  for (const t of applied.transitions) if (t.subjectType === 'slot' && t.to === 'down' && t.region) out.set(`${t.subjectId}@${t.region}`, { monitorId: t.subjectId, region: t.region });
+  void stored;
+  return [...out.values()];
+}
 
 /**
  * Result ingest: validates each result against the contract and against slot ownership (the
@@ -36,6 +48,7 @@ export class IngestService {
     private readonly runners: RunnerRepository = new RunnerRepository(),
     private readonly monitors: MonitorRepository = new MonitorRepository(),
     private readonly events: EventLogRepository = new EventLogRepository(),
+    private readonly dependencies: DependencyRepository = new DependencyRepository(),
   ) {}
 
   async ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<ResultBatchOutcome> {
@@ -94,6 +107,7 @@ export class IngestService {
         const target = await this.requestConfirmation(trx, principal.orgId, want.monitorId, want.region);
         if (target) wake.add(target);
       }
+      for (const target of await this.probeNeighbours(trx, principal.orgId, failingSlots(stored, applied), facts)) wake.add(target);
       // Health-endpoint metrics change metric(…) rules without any state changing: say so in the log.
       const measured = [...new Set(stored.filter((a) => a.result.metrics && Object.keys(a.result.metrics).length > 0).map((a) => a.result.monitor_id))];
       if (measured.length) await this.events.append(trx, [{ orgId: principal.orgId, kind: 'metrics.recorded', at: new Date(), payload: { monitor_ids: measured.sort() } }]);
@@ -101,6 +115,30 @@ export class IngestService {
     });
     this.bus.notify(wake);
     return { accepted: accepted.map((a) => a.result.id), duplicates: accepted.length - fresh + repeats, rejected };
+  }
+
+  /**
+   * Probes: a service monitor that starts failing asks for an immediate check of its service's edge
+   * monitors, and a failing edge monitor for one of its target's monitors, so the failing edge (or
+   * the healthy target) is known within a check's time rather than at the next interval, before
+   * the incident names a root cause. A slot already down or with a check waiting is left alone.
+   */
+  private async probeNeighbours(trx: Db, orgId: string, failing: ReadonlyArray<{ monitorId: string; region: string }>, facts: ReadonlyMap<string, MonitorFacts>): Promise<string[]> {
+    if (failing.length === 0) return [];
+    const servicesOfFailing = [...new Set(failing.flatMap((f) => { const m = facts.get(f.monitorId); return m && !m.dependencyId ? [m.serviceId] : []; }))];
+    const edges = [...new Set(failing.flatMap((f) => { const m = facts.get(f.monitorId); return m?.dependencyId ? [m.dependencyId] : []; }))];
+    const targetsOfFailingEdges = edges.length ? await this.dependencies.targetsOf(trx, orgId, edges) : [];
+    const probes = await this.monitors.probeTargets(trx, orgId, { servicesOfFailing, targetsOfFailingEdges, except: failing.map((f) => f.monitorId), limit: PROBES_PER_BATCH });
+    const region = failing[0]!.region;
+    const woken: string[] = [];
+    for (const monitorId of probes) {
+      const rows = await this.runners.confirmationTargets(trx, monitorId);
+      const target = rows.find((r) => r.region === region && !r.pending && r.state !== 'down') ?? rows.find((r) => !r.pending && r.state !== 'down');
+      if (!target) continue;
+      await this.runners.requestConfirmation(trx, { id: newId('confirmation'), org_id: orgId, monitor_id: monitorId, runner_id: target.runner_id, region: target.region, for_region: target.region, reason: `probe: a neighbour failed in ${region}` });
+      woken.push(target.runner_id);
+    }
+    return woken;
   }
 
   /**
