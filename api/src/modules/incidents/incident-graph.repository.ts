@@ -29,6 +29,13 @@ export interface LoadedGraph {
 const EVIDENCE_SLOTS = 200;
 
 /**
+ * A state's since as epoch milliseconds: the graph holds numbers, and every batch reads all the
+ * organization's slot and monitor states (turning thousands of timestamps into Date objects is most
+ * of the read's CPU on a large fleet).
+ */
+const sinceMs = sql<number>`(extract(epoch from since) * 1000)::float8`.as('since');
+
+/**
  * Reads the dependency graph of an organization with the current health of every service and edge
  * (from slot and monitor states): the input of correlation and root-cause analysis. A service's
  * health is all its monitors' (as its state is); an edge's is the monitors that check it.
@@ -43,8 +50,8 @@ export class IncidentGraphRepository {
         .select(['id', 'name', 'service_id', 'dependency_id', sql<boolean>`coalesce((spec ->> 'enabled')::boolean, true)`.as('enabled')])
         .where('org_id', '=', orgId)
         .execute(),
-      db.selectFrom('slot_states').select(['monitor_id', 'region', 'state', 'since', 'last_error']).where('org_id', '=', orgId).execute(),
-      db.selectFrom('monitor_states').select(['monitor_id', 'state', 'since']).where('org_id', '=', orgId).execute(),
+      db.selectFrom('slot_states').select(['monitor_id', 'region', 'state', sinceMs, 'last_error']).where('org_id', '=', orgId).execute(),
+      db.selectFrom('monitor_states').select(['monitor_id', 'state', sinceMs]).where('org_id', '=', orgId).execute(),
       db.selectFrom('slos').select(['id', 'service_id']).where('org_id', '=', orgId).execute(),
       db.selectFrom('teams').select(['id', 'name']).where('org_id', '=', orgId).execute(),
     ]);
