@@ -43,7 +43,7 @@ export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, Ru
     '  curl -i ' + `${services.get('shipping-integration')?.url ?? ''}/rates` + '     # 502: the business endpoint fails',
     '  curl -i ' + `${services.get('shipping-integration')?.url ?? ''}/health` + '    # 200: /health stays green',
     '  Pharos: monitors shipping-integration-get-rates and shipping-integration-reaches-carrier-api go down; shipping-integration-health stays up.',
-    ...(declared?.pagers ? ['  Paged: fulfillment only (PAGE → fulfillment  FIRING  critical  fulfillment-path-blocked …); heal all brings its RESOLVED page.'] : []),
+    ...(declared?.pagers ? ['  Paged: fulfillment only (PAGE → fulfillment  FIRING  critical  fulfillment-path-blocked …); heal all brings its RESOLVED page.', '  The incident: npm run demo -- incidents (root cause the cut edge; the dependents\' pages held).'] : []),
     '  npm run demo -- heal all',
     'Other commands: npm run demo -- break <service> | slow <service> <ms> | heal [<service>|all] | status',
     '',
