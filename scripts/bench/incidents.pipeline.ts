@@ -163,7 +163,8 @@ export async function measurePipeline(clusterUrl: string, services: number, seed
     runner.start();
     router = runner;
     const log = new EventLogRepository();
-    for (let run = 0; run < runs; run++) {
+    // One warm-up burst first (the JIT and the database's caches, as the pure figures have), not counted.
+    for (let run = -1; run < runs; run++) {
       await database.db.deleteFrom('incidents').where('org_id', '=', orgId).execute();
       await database.db.deleteFrom('alert_instances').where('org_id', '=', orgId).execute();
       const seqBefore = Number((await pool.query<{ seq: string }>(`SELECT coalesce(max(seq), 0) AS seq FROM events WHERE org_id = $1`, [orgId])).rows[0]!.seq);
@@ -185,15 +186,25 @@ export async function measurePipeline(clusterUrl: string, services: number, seed
       })();
       const start = performance.now();
       const per = Math.ceil(changes.length / BATCHES);
-      for (let b = 0; b * per < changes.length; b++) {
-        await sleep(start + (b * SPREAD_MS) / (BATCHES - 1) - performance.now());
-        await append(database.db, log, orgId, changes.slice(b * per, (b + 1) * per));
-        if ((b + 1) * per >= changes.length) lastCommit = performance.now();
-        runner.nudge();
+      try {
+        for (let b = 0; b * per < changes.length; b++) {
+          await sleep(start + (b * SPREAD_MS) / (BATCHES - 1) - performance.now());
+          await append(database.db, log, orgId, changes.slice(b * per, (b + 1) * per));
+          if ((b + 1) * per >= changes.length) lastCommit = performance.now();
+          runner.nudge();
+        }
+      } catch (error) {
+        polling = false; // the poller ends before the pool does
+        await poller.catch(() => false);
+        throw error;
       }
       const settled = await poller;
       polling = false;
-      if (!settled) throw new Error(`run ${run + 1}: the incident set was not ${complete ? 'stable' : 'complete'} ${TIMEOUT_MS / 1000} s after the last alert`);
+      if (!settled) throw new Error(`${run < 0 ? 'warm-up' : `run ${run + 1}`}: the incident set was not ${complete ? 'stable' : 'complete'} ${TIMEOUT_MS / 1000} s after the last alert`);
+      if (run < 0) {
+        if (profile) profile.reset();
+        continue;
+      }
       figures.spread.push(lastCommit - start);
       figures.stable.push(Math.max(0, last.at - lastCommit));
       const batches = await pool.query<{ n: string }>(`SELECT count(DISTINCT at) AS n FROM events WHERE org_id = $1 AND kind = 'incident.changed' AND seq > $2`, [orgId, seqBefore]);
@@ -206,7 +217,7 @@ export async function measurePipeline(clusterUrl: string, services: number, seed
     }
     if (profile) {
       out(`where the router's batches spent their time over ${runs} runs (wall clock, nested calls counted in each):`);
-      for (const line of profile()) out(line);
+      for (const line of profile.lines()) out(line);
     }
     const graphs = new IncidentGraphRepository();
     for (let i = 0; i < 3; i++) {
@@ -229,10 +240,11 @@ export async function measurePipeline(clusterUrl: string, services: number, seed
 const totals = new Map<string, { calls: number; ms: number }>();
 let patched = false;
 
-export function profileCorrelator(): () => string[] {
+export function profileCorrelator(): { lines(): string[]; reset(): void } {
   totals.clear();
   const lines = () => [...totals].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `  ${k.padEnd(52)} ${String(v.calls).padStart(5)} calls ${v.ms.toFixed(0).padStart(7)} ms`);
-  if (patched) return lines;
+  const profiler = { lines, reset: () => totals.clear() };
+  if (patched) return profiler;
   patched = true;
   const wrap = (proto: object, label: string) => {
     for (const name of Object.getOwnPropertyNames(proto)) {
@@ -255,5 +267,5 @@ export function profileCorrelator(): () => string[] {
   wrap(IncidentCorrelator.prototype, 'IncidentCorrelator');
   wrap(IncidentCorrelationRepository.prototype, 'IncidentCorrelationRepository');
   wrap(IncidentGraphRepository.prototype, 'IncidentGraphRepository');
-  return lines;
+  return profiler;
 }
