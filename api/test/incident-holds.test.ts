@@ -12,7 +12,7 @@ const a: NodeKey = 'service:svc_a';
 const x: NodeKey = 'service:svc_x';
 const alert = (alertId: string, node: NodeKey | null, over: Partial<IncidentAlertView> = {}): IncidentAlertView => ({ alertId, node, state: 'firing', notification: 'sent', holdReason: null, holdUntil: null, fresh: false, ...over });
 const input = (alerts: IncidentAlertView[], over: Partial<HoldInput> = {}): HoldInput => ({
-  rootCause: root, rootFailing: true, alerts, now: 1_000_000, graceMs: 60_000, rootUnconfirmed: false, settleUntil: 0, dependsOnRoot: (n) => n === a, nodeFailing: (n) => n === a || n === root, ...over,
+  rootCause: root, rootFailing: true, alerts, now: 1_000_000, graceMs: 60_000, rootUnconfirmed: false, settleUntil: 0, rootRecovered: false, dependsOnRoot: (n) => n === a, nodeFailing: (n) => n === a || n === root, ...over,
 });
 const summary = (i: HoldInput) => {
   const d = decideHolds(i);
@@ -38,6 +38,8 @@ const cases: Array<[string, HoldInput, ReturnType<typeof summary>]> = [
   ['the settle time is not over: still waiting', input([alert('r', a, { notification: 'held', holdReason: 'confirming_root_cause', holdUntil: 1_005_000 })], { rootCause: a, rootUnconfirmed: true, settleUntil: 1_005_000 }), { hold: [], rehold: [], release: [] }],
   ['the settle time is over and it is still the root cause: sent', input([alert('r', a, { notification: 'held', holdReason: 'confirming_root_cause', holdUntil: 999_000 })], { rootCause: a, rootUnconfirmed: false }), { hold: [], rehold: [], release: ['r'] }],
   ['the probe found the failing edge: the waiting page is now a dependent\'s, held until the edge\'s alert', input([alert('d', a, { notification: 'held', holdReason: 'confirming_root_cause', holdUntil: 1_005_000 })]), { hold: [], rehold: ['d:awaiting_root_cause_alert:1060000'], release: [] }],
+  ['the root cause just recovered: a dependent still failing in its lagging state waits the grace', input([alert('d', x, { notification: 'held', holdReason: 'root_cause_paging' })], { rootFailing: false, rootRecovered: true }), { hold: [], rehold: ['d:root_cause_resolved:1060000'], release: [] }],
+  ['the root cause just recovered: within the grace nothing is sent', input([alert('d', x, { notification: 'held', holdReason: 'root_cause_resolved', holdUntil: 1_030_000 })], { rootFailing: false, rootRecovered: true }), { hold: [], rehold: [], release: [] }],
   ['a held alert that resolved stays unsent', input([alert('d', a, { state: 'resolved', notification: 'held', holdReason: 'root_cause_paging' })], { rootFailing: false }), { hold: [], rehold: [], release: [] }],
 ];
 for (const [name, i, expected] of cases) test(`holds: ${name}`, () => assert.deepEqual(summary(i), expected));

@@ -93,6 +93,13 @@ export class DependencyRepository {
     return rows.map((r) => r.depends_on_service_id);
   }
 
+  /** The services these services depend on. */
+  async targetsOfServices(db: Db, orgId: string, serviceIds: readonly string[]): Promise<string[]> {
+    if (serviceIds.length === 0) return [];
+    const rows = await db.selectFrom('dependencies').select('depends_on_service_id').distinct().where('org_id', '=', orgId).where('service_id', 'in', [...serviceIds]).execute();
+    return rows.map((r) => r.depends_on_service_id);
+  }
+
   /** Edges follow their dependent service's team. */
   async moveServiceTeam(db: Db, orgId: string, serviceId: string, teamId: string): Promise<void> {
     await db.updateTable('dependencies').set({ team_id: teamId }).where('org_id', '=', orgId).where('service_id', '=', serviceId).execute();

@@ -4,6 +4,7 @@ import type { IncidentState } from '../../db/tables.ts';
 import { newId } from '../../shared/ids.ts';
 import { failureReach, incidentFor, type IncidentView } from '../dependencies/correlation.ts';
 import { edgeKey, idOfKey, isFailing, kindOfKey, type FailureGraph, type NodeKey } from '../dependencies/failure-graph.ts';
+import { dependenciesOf } from '../dependencies/failure-index.ts';
 import { analyzeRootCause } from '../dependencies/root-cause.ts';
 import type { EventLogRepository } from '../events/event-log.repository.ts';
 import type { StoredEvent } from '../events/event.types.ts';
@@ -24,6 +25,8 @@ export interface RoutableAlert {
   value: number | null;
   startsAt: Date;
   annotations?: Record<string, string>;
+  /** An informational notice: recorded on its incident's timeline once a route took it. */
+  notice?: { incidentId: string; teamId: string; services: string[] };
 }
 
 /** What the router does with a batch after correlation. */
@@ -57,18 +60,38 @@ const rank = (s: string) => {
   return i < 0 ? severities.length : i;
 };
 /**
- * How long a young incident's root cause, when it is a service with monitored dependency edges that
- * are not failing, waits before its page goes out: the probes that its failure triggered check
- * those edges within a second or two, and a page to the wrong team cannot be taken back.
+ * How long a young incident's root cause, when it has dependencies (a service with dependency
+ * edges, or an edge), waits before its page goes out: the probes its failure triggered check its
+ * edges and dependencies within a second or two (and theirs in turn), and a page to the wrong team
+ * cannot be taken back.
  */
 export const ROOT_CAUSE_SETTLE_MS = 5_000;
 
-/** A service node with monitored outgoing edges none of which is failing (yet). */
-function hasUnprovenEdges(graph: FailureGraph, node: NodeKey): boolean {
-  if (kindOfKey(node) !== 'service') return false;
-  const id = idOfKey(node);
-  const edges = graph.edges.filter((e) => e.from === id && e.monitored);
-  return edges.length > 0 && !edges.some((e) => isFailing(graph.health.get(edgeKey(e.id))));
+/** The node has dependencies a probe may still find failing: a service with dependency edges, or an edge (its target). */
+function hasDependencies(graph: FailureGraph, node: NodeKey): boolean {
+  return dependenciesOf(graph, node).length > 0;
+}
+
+/** The node is healthy again (not failing) since less than `withinMs`. */
+function recoveredWithin(graph: FailureGraph, node: NodeKey, now: number, withinMs: number): boolean {
+  const h = graph.health.get(node);
+  return h !== undefined && !isFailing(h) && now - h.since < withinMs;
+}
+
+/** `from` depends on `to`, directly or through other nodes, whatever their states (bounded walk). */
+function dependsInGraph(graph: FailureGraph, from: NodeKey, to: NodeKey): boolean {
+  const seen = new Set<NodeKey>([from]);
+  const queue: NodeKey[] = [from];
+  while (queue.length && seen.size < 100_000) {
+    for (const next of dependenciesOf(graph, queue.shift()!)) {
+      if (next === to) return true;
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return false;
 }
 
 const same = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? (a === null || b === null ? a === b : new Date(a as Date).getTime() === new Date(b as Date).getTime()) : JSON.stringify(a ?? null) === JSON.stringify(b ?? null));
@@ -192,6 +215,11 @@ export class IncidentCorrelator {
     return out;
   }
 
+  /** Records that an informational notice went to a team (a route that asks for notices took it). */
+  async noticeSent(trx: Db, orgId: string, notice: NonNullable<RoutableAlert['notice']>, at: Date): Promise<void> {
+    await this.repo.addTimeline(trx, [{ incidentId: notice.incidentId, orgId, at, kind: 'notice_sent', payload: { team_id: notice.teamId, services: notice.services } }]);
+  }
+
   /** Sends the held pages of resolved incidents whose alerts still fire; returns their timeline entries. */
   private async releaseClosed(trx: Db, orgId: string, incidentIds: readonly string[], now: Date, out: CorrelationOutcome): Promise<TimelineEntry[]> {
     const held = (await this.repo.alertsOf(trx, incidentIds)).filter((a) => a.notification === 'held' && a.state === 'firing');
@@ -223,6 +251,11 @@ export class IncidentCorrelator {
     // analysis stands (the alerts are about to resolve), rather than "no root cause".
     if (firing.length > 0 && (nodes.some(failingNow) || previous === null)) {
       described = describeIncident(loaded, analyzeRootCause(graph, nodes), alerts.map((a) => ({ team_id: a.team_id, node: node(a), severity: a.severity, rule_name: a.rule_name })));
+      // A root cause that just recovered keeps its place while what depended on it catches up (its
+      // dependents' checks recover at their next interval): no new root cause among them, no page.
+      if (previous && described.rootCause && described.rootCause.node !== previous.node && recoveredWithin(graph, previous.node, now.getTime(), settings.root_cause_grace_seconds * 1000) && dependsInGraph(graph, described.rootCause.node, previous.node)) described = undefined;
+    }
+    if (described) {
       const root = described.rootCause;
       if ((root?.node ?? null) !== (previous?.node ?? null)) {
         entry(w, 'root_cause', root ? { ...root, ...(previous ? { previous: previous.node } : {}) } : { node: null, previous: previous?.node ?? null, description: 'No probable root cause: no failing node explains the failures (latency alone is never named).' });
@@ -271,7 +304,8 @@ export class IncidentCorrelator {
     const settleUntil = new Date(w.row.opened_at).getTime() + ROOT_CAUSE_SETTLE_MS;
     const decision = decideHolds({
       rootCause: rootNode, rootFailing: rootNode !== null && isFailing(graph.health.get(rootNode)), now: now.getTime(), graceMs: settings.root_cause_grace_seconds * 1000,
-      rootUnconfirmed: rootNode !== null && now.getTime() < settleUntil && hasUnprovenEdges(graph, rootNode), settleUntil,
+      rootUnconfirmed: rootNode !== null && now.getTime() < settleUntil && hasDependencies(graph, rootNode), settleUntil,
+      rootRecovered: rootNode !== null && recoveredWithin(graph, rootNode, now.getTime(), settings.root_cause_grace_seconds * 1000),
       dependsOnRoot: (n) => {
         if (!reach.has(n)) reach.set(n, failureReach(graph, n));
         return rootNode !== null && reach.get(n)!.has(rootNode);
@@ -305,14 +339,15 @@ export class IncidentCorrelator {
     if (teams.length && rootNow) {
       const noticed = await this.repo.noticedTeams(trx, w.row.id);
       for (const teamId of teams.filter((t) => !noticed.has(t))) {
-        const services = [...new Set(alerts.filter((a) => a.team_id === teamId && a.notification === 'held').map((a) => (a.labels as Record<string, string>).service).filter((s): s is string => !!s))];
+        const heldOfTeam = [...w.alerts.values()].filter((a) => a.team_id === teamId && a.notification === 'held');
+        const services = [...new Set(heldOfTeam.map((a) => (a.labels as Record<string, string>).service ?? (node(a) ? nodeName(graph, node(a)!) : undefined)).filter((s): s is string => !!s))];
         const teamLabel = alerts.find((a) => a.team_id === teamId)?.labels as Record<string, string> | undefined;
         out.notices.push({
           rule_id: w.row.id, alert_id: noticeId(w.row.id, teamId), team_id: teamId, severity: 'info', value: null, startsAt: now,
           labels: { alertname: 'dependency-incident', severity: 'info', team: teamLabel?.team ?? teamId, incident: `#${w.row.number}`, ...(services.length ? { service: services.join(', ') } : {}), root_cause: rootNow.name },
+          notice: { incidentId: w.row.id, teamId, services },
           annotations: { message: `Incident #${w.row.number}: ${services.length ? services.join(', ') : 'your services'} are impacted by ${rootNow.description}. The owning team (${rootNow.team_name}) is paged; your alerts are held back while it works on it.` },
         });
-        entry(w, 'notice_sent', { team_id: teamId, services });
       }
     }
   }

@@ -38,6 +38,11 @@ export interface HoldInput {
    */
   rootUnconfirmed: boolean;
   settleUntil: number;
+  /**
+   * The root cause recovered less than `graceMs` ago: its dependents' states lag until their next
+   * checks, so a held alert cannot yet tell "fails on its own" from "has not been checked since".
+   */
+  rootRecovered: boolean;
 }
 
 export interface HoldDecision {
@@ -78,7 +83,9 @@ export function decideHolds(input: HoldInput): HoldDecision {
     if (isRoot) {
       if (a.holdReason === 'confirming_root_cause' && input.rootUnconfirmed && a.holdUntil !== null && a.holdUntil > now) continue;
       out.release.push({ alertId: a.alertId, why: a.holdReason === 'confirming_root_cause' ? 'its node is confirmed as the root cause' : 'it is the root cause now' });
-    } else if (!dependent && a.node !== null && input.nodeFailing(a.node)) out.release.push({ alertId: a.alertId, why: 'it fails on its own: it does not depend on the root cause' });
+    } else if (input.rootRecovered && a.holdReason !== 'root_cause_resolved') rehold(a, 'root_cause_resolved', now + graceMs);
+    else if (input.rootRecovered && a.holdUntil !== null && a.holdUntil > now) continue;
+    else if (!dependent && a.node !== null && input.nodeFailing(a.node)) out.release.push({ alertId: a.alertId, why: 'it fails on its own: it does not depend on the root cause' });
     else if (dependent && rootPaging) rehold(a, 'root_cause_paging', null);
     else if (dependent && input.rootFailing) {
       if (a.holdReason !== 'awaiting_root_cause_alert') rehold(a, 'awaiting_root_cause_alert', now + graceMs);

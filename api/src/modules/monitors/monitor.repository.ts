@@ -41,8 +41,9 @@ export class MonitorRepository {
   /**
    * Monitors to check at once when these fail (docs/incidents.md, "Probes"): the edge monitors of
    * the services of failing service monitors (can the service still reach its dependencies?), and
-   * the service monitors of the targets of failing edge monitors (is the target up from
-   * elsewhere?). Enabled monitors only, never the failing ones themselves; at most `limit`.
+   * the service monitors of target services (the dependencies of failing services, the targets of
+   * failing edges: are they down themselves, or up from elsewhere?). Enabled monitors only, never
+   * the failing ones themselves; at most `limit`.
    */
   async probeTargets(db: Db, orgId: string, q: { servicesOfFailing: readonly string[]; targetsOfFailingEdges: readonly string[]; except: readonly string[]; limit: number }): Promise<string[]> {
     if (q.servicesOfFailing.length === 0 && q.targetsOfFailingEdges.length === 0) return [];

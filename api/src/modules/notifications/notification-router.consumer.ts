@@ -35,7 +35,7 @@ export function notificationRouterConsumer(deps: {
   instances: AlertInstanceRepository;
   flusher: NotificationFlusher;
   /** The incident correlator: runs first in each batch and says which pages to hold back (none: every alert is routed). */
-  incidents?: Pick<IncidentCorrelator, 'handle'>;
+  incidents?: Pick<IncidentCorrelator, 'handle' | 'noticeSent'>;
   /** Called after a batch wrote outbox rows (the dispatcher looks at once). */
   wrote?: (rows: number) => void;
   now?: () => number;
@@ -61,7 +61,8 @@ export function notificationRouterConsumer(deps: {
         touched.set(group.id, { ...group, next_flush_at: new Date(next) });
       };
       /** Routes a firing alert into the group of each route that reaches channels (notices: only routes that ask for them). */
-      const routeFiring = async (a: RoutableAlert, changedAt: Date, notice = false) => {
+      const routeFiring = async (a: RoutableAlert, changedAt: Date, notice = false): Promise<number> => {
+        let taken = 0;
         trees ??= buildRoutingTrees(await deps.routing.policiesOfOrg(trx, orgId));
         const labels = routingLabels(a.labels);
         const instance = notice ? undefined : await deps.instances.get(trx, orgId, a.alert_id);
@@ -83,7 +84,9 @@ export function notificationRouterConsumer(deps: {
             notified_firing_at: prev?.notified_firing_at ?? null, notified_resolved_at: null, suppressed_at: prev?.suppressed_at ?? null,
           });
           if (!prev || prev.state !== 'firing') await schedule(group);
+          taken += 1;
         }
+        return taken;
       };
       /** Marks an alert resolved in every group it is in (its resolution follows its page). */
       const routeResolved = async (alertId: string, endedAt: Date, value: number | null) => {
@@ -105,7 +108,7 @@ export function notificationRouterConsumer(deps: {
         else if (p.to === 'resolved') await routeResolved(p.alert_id, e.at, p.value);
       }
       for (const a of correlation.release) await routeFiring(a, new Date(at));
-      for (const a of correlation.notices) await routeFiring(a, new Date(at), true);
+      for (const a of correlation.notices) if ((await routeFiring(a, new Date(at), true)) > 0 && a.notice) await deps.incidents?.noticeSent(trx, orgId, a.notice, new Date(at));
       for (const id of correlation.noticesResolved) await routeResolved(id, new Date(at), null);
       // Groups due already (group_wait 0s, or an interval long past) flush with this batch.
       let muting: MutingContext | undefined;

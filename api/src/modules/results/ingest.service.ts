@@ -119,16 +119,19 @@ export class IngestService {
 
   /**
    * Probes: a service monitor that starts failing asks for an immediate check of its service's edge
-   * monitors, and a failing edge monitor for one of its target's monitors, so the failing edge (or
-   * the healthy target) is known within a check's time rather than at the next interval, before
-   * the incident names a root cause. A slot already down or with a check waiting is left alone.
+   * monitors and of the monitors of the services it depends on, and a failing edge monitor for its
+   * target's monitors, so the failing edge or dependency (or the healthy target) is known within a
+   * check's time rather than at the next interval, before the incident names a root cause; a
+   * dependency found failing probes its own dependencies in turn. A slot already down or with a
+   * check waiting is left alone.
    */
   private async probeNeighbours(trx: Db, orgId: string, failing: ReadonlyArray<{ monitorId: string; region: string }>, facts: ReadonlyMap<string, MonitorFacts>): Promise<string[]> {
     if (failing.length === 0) return [];
     const servicesOfFailing = [...new Set(failing.flatMap((f) => { const m = facts.get(f.monitorId); return m && !m.dependencyId ? [m.serviceId] : []; }))];
     const edges = [...new Set(failing.flatMap((f) => { const m = facts.get(f.monitorId); return m?.dependencyId ? [m.dependencyId] : []; }))];
-    const targetsOfFailingEdges = edges.length ? await this.dependencies.targetsOf(trx, orgId, edges) : [];
-    const probes = await this.monitors.probeTargets(trx, orgId, { servicesOfFailing, targetsOfFailingEdges, except: failing.map((f) => f.monitorId), limit: PROBES_PER_BATCH });
+    // Targets: what failing edges point at, and what the failing services depend on (is the dependency itself down?).
+    const targets = [...new Set([...(await this.dependencies.targetsOf(trx, orgId, edges)), ...(await this.dependencies.targetsOfServices(trx, orgId, servicesOfFailing))])];
+    const probes = await this.monitors.probeTargets(trx, orgId, { servicesOfFailing, targetsOfFailingEdges: targets, except: failing.map((f) => f.monitorId), limit: PROBES_PER_BATCH });
     const region = failing[0]!.region;
     const woken: string[] = [];
     for (const monitorId of probes) {
