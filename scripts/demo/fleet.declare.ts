@@ -182,7 +182,7 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   const conflicts = findConflicts(model, monitors, { teams, existingTeams, existingServices, existingMonitors });
   if (pagerObjects) {
     const known = new Map(model.teams.flatMap((t) => (existingTeams.has(t.name) ? [[t.name, existingTeams.get(t.name)!.id] as const] : [])));
-    conflicts.push(...pagerConflicts(known, pagerObjects, options.intervalSeconds));
+    conflicts.push(...pagerConflicts(known, pagerObjects));
   }
   if (conflicts.length) throw new DeclareConflictError(conflicts);
 
@@ -266,7 +266,7 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
 
   // The teams' pagers, last: a rule pages only once its team's route exists.
   if (options.pagers && pagerObjects) {
-    report.pagers = await declarePagers(client, teamIds, options.pagers, pagerObjects, options.intervalSeconds);
+    report.pagers = await declarePagers(client, teamIds, options.pagers, pagerObjects);
     log(`pagers: channels ${describe(report.pagers.channels)}; routing policies ${describe(report.pagers.policies)}; alert rules ${describe(report.pagers.rules)}`);
     if (report.pagers.kept.length) log(`pagers kept as you pointed them (not at the demo): ${report.pagers.kept.join(', ')}`);
   }

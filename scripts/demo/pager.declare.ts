@@ -40,17 +40,18 @@ interface Named {
 type Obj = Named & Record<string, unknown>;
 
 /**
- * How long a demo rule's condition holds before its alert fires: one check interval and one alert
- * evaluation tick (5 s). A fault is seen by different monitors up to an interval apart (a caller's
- * business check can fail before the broken dependency's own check runs); by the time the alerts
- * fire, every state of the fault is known, so the incident names the real root cause and holds the
- * dependents' pages instead of paging whoever was checked first.
+ * The demo's rules fire as soon as their condition holds (for_duration 0s). A fault is seen by
+ * different monitors up to an interval apart (a caller's business check can fail before the broken
+ * dependency's own check runs), but Pharos probes a failing service's edges and dependencies at
+ * once and lets a young incident's root page settle for a few seconds (docs/incidents.md, "Who is
+ * paged"), so the incident names the real root cause and holds the dependents' pages without the
+ * rules waiting an interval.
  */
-export const pagerForDuration = (intervalSeconds: number) => `${intervalSeconds + 5}s`;
+const PAGER_FOR = '0s';
 
 /** The alert rules of one team: its services' state, and its call paths (edges). */
-export function pagerRules(team: string, teamId: string, intervalSeconds = 30): Array<Record<string, unknown>> {
-  const common = { team_id: teamId, for_duration: pagerForDuration(intervalSeconds), severity: 'critical', labels: { ...DEMO_TAG } };
+export function pagerRules(team: string, teamId: string): Array<Record<string, unknown>> {
+  const common = { team_id: teamId, for_duration: PAGER_FOR, severity: 'critical', labels: { ...DEMO_TAG } };
   return [
     {
       ...common,
@@ -103,12 +104,12 @@ export async function readPagerObjects(client: PharosClient): Promise<PagerExist
 }
 
 /** Channels and alert rules of the demo's names that the demo did not declare (routing policies have no marker: the demo's name is taken as its). */
-export function pagerConflicts(teams: ReadonlyMap<string, string>, existing: PagerExisting, intervalSeconds = 30): Conflict[] {
+export function pagerConflicts(teams: ReadonlyMap<string, string>, existing: PagerExisting): Conflict[] {
   const out: Conflict[] = [];
   for (const [team, teamId] of teams) {
     const channel = existing.channels.get(key(teamId, PAGER_CHANNEL));
     if (channel && channel.description !== PAGER_CHANNEL_DESCRIPTION) out.push({ kind: 'channel', name: PAGER_CHANNEL, id: channel.id, team });
-    for (const rule of pagerRules(team, teamId, intervalSeconds)) {
+    for (const rule of pagerRules(team, teamId)) {
       const found = existing.rules.get(key(teamId, String(rule.name)));
       if (found && !isDemoObject({ tags: found.labels }) && !isSubset(rule, found)) out.push({ kind: 'alert rule', name: String(rule.name), id: found.id, team });
     }
@@ -117,7 +118,7 @@ export function pagerConflicts(teams: ReadonlyMap<string, string>, existing: Pag
 }
 
 /** Declares each team's pager channel, routing policy and rules; safe to run again. */
-export async function declarePagers(client: PharosClient, teams: ReadonlyMap<string, string>, targets: PagerTargets, existing: PagerExisting, intervalSeconds = 30): Promise<PagerCounts> {
+export async function declarePagers(client: PharosClient, teams: ReadonlyMap<string, string>, targets: PagerTargets, existing: PagerExisting): Promise<PagerCounts> {
   const counts: PagerCounts = { channels: zero(), policies: zero(), rules: zero(), kept: [] };
   for (const [team, teamId] of teams) {
     // The channel: its secret is write-only, so a channel still on a demo pager is replaced with this run's secret and URL.
@@ -145,7 +146,7 @@ export async function declarePagers(client: PharosClient, teams: ReadonlyMap<str
       counts.policies.updated++;
     }
 
-    for (const rule of pagerRules(team, teamId, intervalSeconds)) {
+    for (const rule of pagerRules(team, teamId)) {
       const found = existing.rules.get(key(teamId, String(rule.name)));
       if (!found) {
         await client.create('/v1/alert-rules', rule);

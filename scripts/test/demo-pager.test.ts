@@ -120,7 +120,7 @@ describe('declaring the teams\' pagers', { skip }, () => {
       // A service of the team down, or one of its edges: the correlator places each on its graph node.
       assert.equal(r.expression, r.name.endsWith('-path-blocked') ? `down(edges(team="${team}"))` : `down(services(team="${team}"))`, r.name);
       assert.equal(r.severity, 'critical');
-      assert.equal(r.for_duration, '35s', 'one check interval (30 s) and an evaluation tick: the fault\'s states are all known when the alert fires');
+      assert.equal(r.for_duration, '0s', 'fires at once: probes and the settle time of a young root cause find the real root cause');
     }
     // The routing test of the API: fulfillment's alert goes to fulfillment's pager.
     const fulfillment = [...teams].find(([, n]) => n === 'fulfillment')![0];

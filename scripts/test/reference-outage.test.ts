@@ -135,7 +135,8 @@ describe('the reference outage on the demo fleet', { skip }, () => {
       const alerts = d.alerts as Array<{ rule_name: string; labels: Record<string, string>; notification: string; state: string }>;
       const service = alerts.find((a) => a.rule_name === 'fulfillment-service-unhealthy' && a.labels.service === 'fulfillment-api');
       assert.equal(service?.notification, 'held', `fulfillment-api's service alert is held\n${failure}`);
-      assert.ok(alerts.filter((a) => a.notification === 'held').length >= 1 && alerts.every((a) => a.notification !== 'released'), failure);
+      // Only the root cause's own page may have waited (the settle time of a young root cause) and gone out; no dependent's was released.
+      assert.ok(alerts.filter((a) => a.notification === 'held').length >= 1 && alerts.every((a) => a.notification !== 'released' || a.rule_name === 'fulfillment-path-blocked'), failure);
       const kinds = new Set((d.timeline as Array<{ kind: string }>).map((t) => t.kind));
       for (const k of ['opened', 'alert_added', 'root_cause', 'notification_held']) assert.ok(kinds.has(k), `timeline has ${k}\n${failure}`);
 
