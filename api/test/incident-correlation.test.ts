@@ -49,6 +49,16 @@ describe('incidents: correlation, root cause and held pages', { skip: postgresSk
     assert.equal(res.body.accepted.length, results.length, JSON.stringify(res.body));
   };
   const allUp = () => Object.fromEntries(Object.keys(monitors).map((k) => [k, 'up' as const]));
+  /** Cuts routing → shipping while every /health stays up (routing's and web's business checks fail with it); answers the one open incident naming the edge. */
+  const cutEdge = async () => {
+    await push({ ...allUp(), 'routing-reaches-shipping': 'down', 'routing-ship': 'down', 'web-checkout': 'down' });
+    const [open] = await waitFor('one open incident naming the edge', 20_000, async () => {
+      const list = await incidents('?state=open');
+      return list.length === 1 && list[0]!.root_cause?.kind === 'edge' ? list : undefined;
+    }, 100);
+    return open!;
+  };
+  const webHeld = (id: string) => waitFor('web held', 10_000, async () => ((await incident(id)).alerts as Array<{ notification: string; labels: Record<string, string> }>).some((a) => a.notification === 'held' && a.labels.service === services.web!.name) || undefined, 100);
 
   before(async () => {
     api = await startTestApi({ backend: 'postgres', app: { alertTickMs: 600_000, incidentSweepMs: 200, consumerSettings: { pollMs: 100 }, notifications: { pollMs: 100 } } });
@@ -97,17 +107,13 @@ describe('incidents: correlation, root cause and held pages', { skip: postgresSk
   });
 
   test('an edge cut while every /health is up: one incident, root cause the edge, only fulfillment paged, dependents held, one notice to storefront', async () => {
-    await push({ ...allUp(), 'routing-reaches-shipping': 'down', 'routing-ship': 'down', 'web-checkout': 'down' });
-    const [open] = await waitFor('an incident naming the edge', 20_000, async () => {
-      const list = await incidents('?state=open');
-      return list.length === 1 && list[0]!.root_cause?.kind === 'edge' ? list : undefined;
-    }, 100);
+    const open = await cutEdge();
     await waitFor('the edge page', 10_000, async () => firingAbout('fulfillment', 'monitor', monitors['routing-reaches-shipping']!.name)[0], 50);
     await api.app.settle();
     await new Promise((r) => setTimeout(r, 500));
 
     assert.equal((await incidents('?state=open')).length, 1, 'one incident, not one per failing service');
-    const detail = await incident(open!.id);
+    const detail = await incident(open.id);
     assert.equal(detail.root_cause.id, edgeId);
     assert.equal(detail.root_cause.reason, 'edge_target_healthy');
     assert.equal(detail.state, 'identified');
@@ -171,18 +177,14 @@ describe('incidents: correlation, root cause and held pages', { skip: postgresSk
   test('a dependent that still fails a grace after the root cause recovered is released: its own team is paged then', async () => {
     await expectOk(api, 'PUT', '/v1/incident-settings', api.adminToken, { correlation_window_seconds: 300, auto_resolve: true, resolve_after_seconds: 1, root_cause_grace_seconds: 3 });
     const before = pages('storefront').length;
-    await push({ ...allUp(), 'routing-reaches-shipping': 'down', 'routing-ship': 'down', 'web-checkout': 'down' });
-    const [open] = await waitFor('the edge incident', 20_000, async () => {
-      const list = await incidents('?state=open');
-      return list.length === 1 && list[0]!.root_cause?.kind === 'edge' ? list : undefined;
-    }, 100);
-    await waitFor('web held', 10_000, async () => ((await incident(open!.id)).alerts as Array<{ notification: string; labels: Record<string, string> }>).some((a) => a.notification === 'held' && a.labels.service === services.web!.name) || undefined, 100);
+    const open = await cutEdge();
+    await webHeld(open.id);
     assert.equal(firingAbout('storefront', 'service', services.web!.name).length, 0, 'held while the edge pages');
     // The edge heals; web keeps failing on its own.
     await push({ ...allUp(), 'web-checkout': 'down' });
     const page = await waitFor('web paged after all', 15_000, async () => firingAbout('storefront', 'service', services.web!.name)[0], 50);
     assert.equal(page.data.alerts[0]!.severity, 'critical');
-    const detail = await incident(open!.id);
+    const detail = await incident(open.id);
     assert.equal(detail.root_cause.id, services.web!.id, 'the root cause moved to web');
     assert.ok((detail.timeline as Array<{ kind: string }>).some((t) => t.kind === 'notification_released'));
     assert.ok(pages('storefront').length > before);
@@ -193,16 +195,12 @@ describe('incidents: correlation, root cause and held pages', { skip: postgresSk
   });
 
   test('resolving an incident by hand while pages are held sends what still fires', async () => {
-    await push({ ...allUp(), 'routing-reaches-shipping': 'down', 'routing-ship': 'down', 'web-checkout': 'down' });
-    const [open] = await waitFor('the edge incident', 20_000, async () => {
-      const list = await incidents('?state=open');
-      return list.length === 1 && list[0]!.root_cause?.kind === 'edge' ? list : undefined;
-    }, 100);
-    await waitFor('web held', 10_000, async () => ((await incident(open!.id)).alerts as Array<{ notification: string; labels: Record<string, string> }>).some((a) => a.notification === 'held' && a.labels.service === services.web!.name) || undefined, 100);
+    const open = await cutEdge();
+    await webHeld(open.id);
     const webPages = firingAbout('storefront', 'service', services.web!.name).length;
-    await expectOk(api, 'POST', `/v1/incidents/${open!.id}/resolve`, api.adminToken, {});
+    await expectOk(api, 'POST', `/v1/incidents/${open.id}/resolve`, api.adminToken, {});
     await waitFor('web paged once the incident is closed by hand', 15_000, async () => firingAbout('storefront', 'service', services.web!.name).length > webPages || undefined, 50);
-    const detail = await incident(open!.id);
+    const detail = await incident(open.id);
     assert.equal(detail.state, 'resolved');
     assert.ok((detail.timeline as Array<{ kind: string; payload?: { why?: string } }>).some((t) => t.kind === 'notification_released'), 'the release is on the timeline');
     await push(allUp());

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
-import { buildProvider, cliConfigSnippet } from '../scripts/build-provider.ts';
+import { postgresSkip, type TestApi } from '../../api/test/support/harness.ts';
 import { header } from './fixtures/fleet.config.ts';
-import { createTerraformRunner, terraformTestEnv, type TfResult } from './fixtures/terraform.runner.ts';
+import { createTerraformRunner, type TfResult } from './fixtures/terraform.runner.ts';
+import { startTerraformWorld, type TerraformWorld } from './fixtures/terraform.world.ts';
 
 // pharos_monitor.dependency_id (the edge an edge monitor checks) with the shipped provider and
 // the real terraform binary against a control plane on PostgreSQL: a malformed id refused at
@@ -15,7 +14,6 @@ import { createTerraformRunner, terraformTestEnv, type TfResult } from './fixtur
 
 const skip = postgresSkip();
 let api: TestApi;
-let root: string;
 let work: string;
 let tf: ReturnType<typeof createTerraformRunner>;
 
@@ -78,22 +76,17 @@ async function assertCleanPlan(what: string) {
 }
 const monitorOf = async (s: Map<string, Record<string, any>>) => (await api.call('GET', `/v1/monitors/${s.get('pharos_monitor.edge')?.['id']}`)).body;
 
+let world: TerraformWorld | undefined;
+
 before(async () => {
   if (skip) return;
-  root = mkdtempSync(join(tmpdir(), 'pharos-tf-monitor-edge-'));
-  const [built, started] = await Promise.all([buildProvider({ outDir: join(root, 'dist') }), startTestApi({ backend: 'postgres' })]);
-  api = started;
-  const cliConfig = join(root, 'terraform.rc');
-  writeFileSync(cliConfig, cliConfigSnippet(built.mirrorDir));
-  work = join(root, 'work');
-  mkdirSync(work);
-  tf = createTerraformRunner(work, terraformTestEnv(root, cliConfig, api));
+  world = await startTerraformWorld('pharos-tf-monitor-edge-');
+  ({ api, work, tf } = world);
 });
 
 after(async () => {
   if (skip) return;
-  await api?.close();
-  rmSync(root, { recursive: true, force: true });
+  await world?.close();
 });
 
 test('pharos_monitor.dependency_id with real terraform', { skip }, async (t) => {

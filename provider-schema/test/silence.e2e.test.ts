@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
-import { buildProvider, cliConfigSnippet } from '../scripts/build-provider.ts';
+import { postgresSkip, type TestApi } from '../../api/test/support/harness.ts';
 import { header } from './fixtures/fleet.config.ts';
-import { createTerraformRunner, terraformTestEnv, type TfResult } from './fixtures/terraform.runner.ts';
+import { createTerraformRunner, type TfResult } from './fixtures/terraform.runner.ts';
+import { startTerraformWorld, type TerraformWorld } from './fixtures/terraform.world.ts';
 
 // pharos_silence and organization routing policies with the shipped provider and the real
 // terraform binary against a control plane on PostgreSQL: plan-time validation, apply, a clean
@@ -14,7 +13,6 @@ import { createTerraformRunner, terraformTestEnv, type TfResult } from './fixtur
 
 const skip = postgresSkip();
 let api: TestApi;
-let root: string;
 let work: string;
 let tf: ReturnType<typeof createTerraformRunner>;
 
@@ -79,22 +77,17 @@ async function assertCleanPlan(what: string) {
   assert.equal(r.code, 0, `${what}: expected no changes:\n${r.stdout}\n${r.stderr}`);
 }
 
+let world: TerraformWorld | undefined;
+
 before(async () => {
   if (skip) return;
-  root = mkdtempSync(join(tmpdir(), 'pharos-tf-silence-'));
-  const [built, started] = await Promise.all([buildProvider({ outDir: join(root, 'dist') }), startTestApi({ backend: 'postgres' })]);
-  api = started;
-  const cliConfig = join(root, 'terraform.rc');
-  writeFileSync(cliConfig, cliConfigSnippet(built.mirrorDir));
-  work = join(root, 'work');
-  mkdirSync(work);
-  tf = createTerraformRunner(work, terraformTestEnv(root, cliConfig, api));
+  world = await startTerraformWorld('pharos-tf-silence-');
+  ({ api, work, tf } = world);
 });
 
 after(async () => {
   if (skip) return;
-  await api?.close();
-  rmSync(root, { recursive: true, force: true });
+  await world?.close();
 });
 
 test('pharos_silence and organization routing policies with real terraform', { skip }, async (t) => {

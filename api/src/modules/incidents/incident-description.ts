@@ -1,5 +1,8 @@
 import { idOfKey, kindOfKey, type FailureGraph, type NodeKey } from '../dependencies/failure-graph.ts';
+import { edgeOf, nodeName } from '../dependencies/failure-index.ts';
 import { describeRootCause, type Candidate, type RootCauseAnalysis } from '../dependencies/root-cause.ts';
+
+export { nodeName };
 import type { LoadedGraph } from './incident-graph.repository.ts';
 
 // Pure: an analysis as an incident stores and shows it (names, teams, evidence), and the title.
@@ -36,25 +39,17 @@ export interface IncidentDescription {
 /** Most evidence rows kept on an incident. */
 const EVIDENCE_ROWS = 50;
 
-/** A node's readable name: the service's, or "from → to" for an edge. */
-export function nodeName(graph: FailureGraph, key: NodeKey): string {
-  const id = idOfKey(key);
-  if (kindOfKey(key) === 'service') return graph.services.get(id)?.name ?? id;
-  const e = graph.edges.find((x) => x.id === id);
-  return e ? `${graph.services.get(e.from)?.name ?? e.from} → ${graph.services.get(e.to)?.name ?? e.to}` : id;
-}
-
 function teamOf(graph: FailureGraph, key: NodeKey): string | null {
   const id = idOfKey(key);
   if (kindOfKey(key) === 'service') return graph.services.get(id)?.teamId ?? null;
-  return graph.edges.find((x) => x.id === id)?.teamId ?? null;
+  return edgeOf(graph, key)?.teamId ?? null;
 }
 
 /** The services a node involves: itself, or both ends of an edge. */
 function servicesOf(graph: FailureGraph, key: NodeKey): string[] {
   const id = idOfKey(key);
   if (kindOfKey(key) === 'service') return graph.services.has(id) ? [id] : [];
-  const e = graph.edges.find((x) => x.id === id);
+  const e = edgeOf(graph, key);
   return e ? [e.from, e.to] : [];
 }
 
@@ -73,7 +68,7 @@ export function describeIncident(
   const impacted = analysis.impacted.map((i) => ({ ...described(i.node), impact: i.impact }));
   // An edge that is the root cause impacts the service at its start, even when that service's own monitors are up.
   if (analysis.rootCause && kindOfKey(analysis.rootCause.node) === 'edge') {
-    const e = graph.edges.find((x) => x.id === idOfKey(analysis.rootCause!.node));
+    const e = edgeOf(graph, analysis.rootCause.node);
     if (e && !impacted.some((i) => i.node === `service:${e.from}`)) impacted.unshift({ ...described(`service:${e.from}`), impact: 'failing' });
   }
   const nodes: NodeKey[] = [...(analysis.rootCause ? [analysis.rootCause.node] : []), ...analysis.impacted.map((i) => i.node)];
