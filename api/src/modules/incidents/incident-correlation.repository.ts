@@ -1,7 +1,8 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { IncidentAlertsTable, IncidentsTable, IncidentState } from '../../db/tables.ts';
-import { newId } from '../../shared/ids.ts';
+import { monotonicFactory } from 'ulid';
+import { idPrefixes } from '../../shared/ids.ts';
 
 export type IncidentRow = Selectable<IncidentsTable>;
 export type IncidentAlertRow = Selectable<IncidentAlertsTable>;
@@ -38,6 +39,8 @@ const json = (v: unknown) => JSON.stringify(v);
 
 /** SQL of the incident correlator: open incidents and their alerts, and the writes correlation makes. */
 export class IncidentCorrelationRepository {
+  private readonly ids = monotonicFactory();
+
   /** The organization's incidents that are not resolved, locked (a human action on one waits for the batch). */
   async openIncidents(db: Db, orgId: string): Promise<IncidentRow[]> {
     return db.selectFrom('incidents').selectAll().where('org_id', '=', orgId).where('state', '<>', 'resolved').orderBy('opened_at').orderBy('id').forUpdate().execute();
@@ -99,7 +102,8 @@ export class IncidentCorrelationRepository {
     if (entries.length === 0) return;
     await db
       .insertInto('incident_timeline')
-      .values(entries.map((e) => ({ id: newId('incident_timeline'), incident_id: e.incidentId, org_id: e.orgId, at: e.at, kind: e.kind, actor: e.actor ? json(e.actor) : null, payload: json(e.payload) })))
+      // Monotonic ids: entries of one moment keep the order they were written in.
+      .values(entries.map((e) => ({ id: `${idPrefixes.incident_timeline}_${this.ids()}`, incident_id: e.incidentId, org_id: e.orgId, at: e.at, kind: e.kind, actor: e.actor ? json(e.actor) : null, payload: json(e.payload) })))
       .execute();
   }
 

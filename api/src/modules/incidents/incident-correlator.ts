@@ -94,6 +94,14 @@ function dependsInGraph(graph: FailureGraph, from: NodeKey, to: NodeKey): boolea
   return false;
 }
 
+/** An incident's impact over its life: what was impacted stays listed (as failing, if it ever was) after it recovers. */
+function accumulate(before: unknown, now: IncidentDescription['impacted']): IncidentDescription['impacted'] {
+  const earlier = (Array.isArray(before) ? before : []) as IncidentDescription['impacted'];
+  const byNode = new Map(earlier.map((i) => [i.node, i]));
+  for (const i of now) byNode.set(i.node, byNode.get(i.node)?.impact === 'failing' ? { ...i, impact: 'failing' } : i);
+  return [...byNode.values()];
+}
+
 const same = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? (a === null || b === null ? a === b : new Date(a as Date).getTime() === new Date(b as Date).getTime()) : JSON.stringify(a ?? null) === JSON.stringify(b ?? null));
 
 /** The fields of a patch that differ from the row (an unchanged incident is not written, nor announced). */
@@ -177,7 +185,7 @@ export class IncidentCorrelator {
           });
           w = { row, alerts: new Map(), patch: {}, changes: [], isNew: true };
           working.set(row.id, w);
-          entry(w, 'opened', { alert_id: p.alert_id, rule: p.labels.alertname ?? p.rule_id });
+          entry(w, 'opened', { alert_id: p.alert_id, rule: p.labels.alertname ?? p.rule_id }, e.at);
         }
         const row: IncidentAlertRow = {
           incident_id: w.row.id, alert_id: p.alert_id, org_id: orgId, rule_id: p.rule_id, rule_name: p.labels.alertname ?? p.rule_id, team_id: p.team_id, severity: p.severity,
@@ -262,7 +270,7 @@ export class IncidentCorrelator {
         if (root) w.patch.team_id = root.team_id;
       }
       Object.assign(w.patch, {
-        root_cause: root, candidates: described.candidates, impacted: described.impacted, evidence: described.evidence,
+        root_cause: root, candidates: described.candidates, impacted: accumulate(w.row.impacted, described.impacted), evidence: described.evidence,
         service_ids: [...new Set([...w.row.service_ids, ...described.serviceIds])].sort(), team_ids: [...new Set([...w.row.team_ids, ...described.teamIds, ...alerts.map((a) => a.team_id)])].sort(),
         severity: alerts.map((a) => a.severity).sort((a, b) => rank(a) - rank(b))[0] ?? w.row.severity, title: described.title,
       } satisfies IncidentPatch);
