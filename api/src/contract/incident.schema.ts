@@ -77,7 +77,7 @@ export const IncidentAlert = Type.Object({
 export const IncidentTimelineEntry = Type.Object({
   id: Type.String(),
   at: Timestamp,
-  kind: Type.String({ description: 'opened, alert_added, alert_resolved, root_cause, state, notification_sent, notification_held, notification_released, notice_sent (written by the correlator); acknowledged, resolved, note, state, updated (written by people through the API).' }),
+  kind: Type.String({ description: 'opened, alert_added, alert_refired, alert_resolved, root_cause, state, resolved, notification_held, notification_released, notice_sent (written by the correlator); acknowledged, resolved, note, state, updated (written by people through the API).' }),
   actor: Type.Union([IncidentActor, Type.Null()], { description: 'Who did it; null for the correlator.' }),
   payload: Type.Object({ text: Type.Optional(Type.String()) }, { additionalProperties: true, description: 'What changed; a note has its text.' }),
 });
