@@ -222,4 +222,31 @@ describe('incidents: correlation, root cause and held pages', { skip: postgresSk
     await push(allUp());
     await waitFor('quiet again', 15_000, async () => ((await incidents('?state=open')).length === 0 ? true : undefined), 100);
   });
+
+  test('two incidents that turn out to share their root cause become one', async () => {
+    await push({ ...allUp(), 'carrier-health': 'down' });
+    const [first] = await waitFor('an incident of the carrier', 20_000, async () => {
+      const list = await incidents('?state=open');
+      return list.length === 1 && list[0]!.root_cause?.id === services.carrier!.id ? list : undefined;
+    }, 100);
+    // web fails while nothing between it and the carrier is seen failing yet: an incident of its own.
+    await push({ ...allUp(), 'carrier-health': 'down', 'web-checkout': 'down' });
+    await waitFor('a second incident, about web', 20_000, async () => ((await incidents('?state=open')).length === 2 ? true : undefined), 100);
+    // Then routing and shipping are seen failing: web's failure runs through them to the carrier.
+    await push({ ...allUp(), 'carrier-health': 'down', 'web-checkout': 'down', 'routing-ship': 'down', 'shipping-health': 'down' });
+    const [merged] = await waitFor('one incident again', 20_000, async () => {
+      const list = await incidents('?state=open');
+      return list.length === 1 ? list : undefined;
+    }, 100);
+    assert.equal(merged!.id, first!.id, 'the older incident stays');
+    const detail = await incident(first!.id);
+    assert.equal(detail.root_cause.id, services.carrier!.id);
+    assert.ok((detail.alerts as Array<{ labels: Record<string, string> }>).some((a) => a.labels.service === services.web!.name), 'web\'s alert moved into it');
+    assert.ok((detail.timeline as Array<{ kind: string }>).some((t) => t.kind === 'merged'));
+    const other = (await incidents('?state=resolved')).find((i) => i.id !== first!.id && new Date(i.opened_at).getTime() >= new Date(first!.opened_at).getTime())!;
+    const gone = await incident(other.id);
+    assert.ok((gone.timeline as Array<{ kind: string; payload: { merged_into?: { number: number } } }>).some((t) => t.kind === 'resolved' && t.payload.merged_into?.number === detail.number), 'the younger one says where it went');
+    await push(allUp());
+    await waitFor('quiet again', 20_000, async () => ((await incidents('?state=open')).length === 0 ? true : undefined), 100);
+  });
 });

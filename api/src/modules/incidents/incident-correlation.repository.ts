@@ -98,6 +98,18 @@ export class IncidentCorrelationRepository {
     await db.updateTable('incident_alerts').set(patch).where('incident_id', '=', incidentId).where('alert_id', '=', alertId).execute();
   }
 
+  /** Moves an incident's alerts into another (an alert already there stays once); returns how many moved. */
+  async moveAlerts(db: Db, fromId: string, toId: string): Promise<number> {
+    const moved = await db
+      .updateTable('incident_alerts')
+      .set({ incident_id: toId })
+      .where('incident_id', '=', fromId)
+      .where('alert_id', 'not in', db.selectFrom('incident_alerts').select('alert_id').where('incident_id', '=', toId))
+      .executeTakeFirst();
+    await db.deleteFrom('incident_alerts').where('incident_id', '=', fromId).execute();
+    return Number(moved.numUpdatedRows);
+  }
+
   async addTimeline(db: Db, entries: readonly TimelineEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await db

@@ -212,6 +212,7 @@ export class IncidentCorrelator {
     }
 
     for (const w of working.values()) await this.settle(trx, orgId, w, loaded, settings, now, fresh, out, entry, node);
+    await this.mergeSameRoot(trx, [...working.values()], now, out, entry);
     await this.repo.addTimeline(trx, [...released, ...timeline]);
     for (const w of working.values()) w.patch = changedFields(w.row, w.patch);
     const changed = [...working.values()].filter((w) => w.changes.length > 0 || Object.keys(w.patch).length > 0);
@@ -221,6 +222,46 @@ export class IncidentCorrelator {
       changed.map((w) => ({ orgId, kind: 'incident.changed' as const, at: now, payload: { incident_id: w.row.id, number: w.row.number, state: (w.patch.state ?? w.row.state) as IncidentState, change: [...new Set(w.changes)].join(',') || 'updated' } })),
     );
     return out;
+  }
+
+  /**
+   * Open incidents that turned out to share their root cause become one: alerts can open an
+   * incident of their own before the failure that connects them is seen (a caller's check fails a
+   * moment before its dependency's). The younger ones' alerts move into the oldest, which lists
+   * their services and teams; each younger one resolves with a timeline entry naming the one it
+   * was merged into (and its informational notices resolve).
+   */
+  private async mergeSameRoot(trx: Db, incidents: Working[], now: Date, out: CorrelationOutcome, entry: (w: Working, kind: string, payload: Record<string, unknown>, at?: Date) => void): Promise<void> {
+    const byRoot = new Map<string, Working[]>();
+    for (const w of incidents) {
+      const state = w.patch.state ?? w.row.state;
+      const root = ((w.patch.root_cause !== undefined ? w.patch.root_cause : w.row.root_cause) as { node?: string } | null)?.node;
+      if (state === 'resolved' || !root) continue;
+      byRoot.set(root, [...(byRoot.get(root) ?? []), w]);
+    }
+    for (const group of byRoot.values()) {
+      if (group.length < 2) continue;
+      group.sort((a, b) => new Date(a.row.opened_at).getTime() - new Date(b.row.opened_at).getTime() || a.row.number - b.row.number);
+      const [target, ...sources] = group as [Working, ...Working[]];
+      for (const source of sources) {
+        const moved = await this.repo.moveAlerts(trx, source.row.id, target.row.id);
+        for (const a of source.alerts.values()) target.alerts.set(a.alert_id, { ...a, incident_id: target.row.id });
+        source.alerts.clear();
+        const services = (w: Working) => w.patch.service_ids ?? w.row.service_ids;
+        const teams = (w: Working) => w.patch.team_ids ?? w.row.team_ids;
+        target.patch.service_ids = [...new Set([...services(target), ...services(source)])].sort();
+        target.patch.team_ids = [...new Set([...teams(target), ...teams(source)])].sort();
+        const earlier = (a: Date | string, b: Date | string) => (new Date(a).getTime() <= new Date(b).getTime() ? new Date(a) : new Date(b));
+        target.patch.first_failure_at = earlier(target.patch.first_failure_at ?? target.row.first_failure_at, source.row.first_failure_at);
+        target.patch.severity = [target.patch.severity ?? target.row.severity, source.patch.severity ?? source.row.severity].sort((a, b) => rank(a) - rank(b))[0]!;
+        entry(target, 'merged', { incident_id: source.row.id, number: source.row.number, alerts: moved });
+        entry(source, 'resolved', { from: source.patch.state ?? source.row.state, to: 'resolved', auto: true, merged_into: { incident_id: target.row.id, number: target.row.number }, reason: `merged into incident #${target.row.number}: the same root cause` });
+        source.patch.state = 'resolved';
+        source.patch.resolved_at = now;
+        for (const teamId of await this.repo.noticedTeams(trx, source.row.id)) out.noticesResolved.push(noticeId(source.row.id, teamId));
+        for (const [alertId, incidentId] of out.incidentOfAlert) if (incidentId === source.row.id) out.incidentOfAlert.set(alertId, target.row.id);
+      }
+    }
   }
 
   /** Records that an informational notice went to a team (a route that asks for notices took it). */
