@@ -39,11 +39,9 @@ export interface CorrelationOutcome {
   notices: RoutableAlert[];
   /** Notices whose incident resolved: their resolution goes out. */
   noticesResolved: string[];
-  /** Incidents this batch changed (for the timeline's notification entries the router adds). */
-  incidentOfAlert: Map<string, string>;
 }
 
-export const emptyOutcome = (): CorrelationOutcome => ({ held: new Set(), release: [], notices: [], noticesResolved: [], incidentOfAlert: new Map() });
+export const emptyOutcome = (): CorrelationOutcome => ({ held: new Set(), release: [], notices: [], noticesResolved: [] });
 
 type AlertChange = Extract<StoredEvent, { kind: 'alert.state_changed' }>;
 
@@ -197,7 +195,6 @@ export class IncidentCorrelator {
         w.alerts.set(p.alert_id, { ...row, notification: prev?.notification === 'held' ? 'sent' : row.notification });
         w.patch.last_alert_at = e.at;
         fresh.add(p.alert_id);
-        out.incidentOfAlert.set(p.alert_id, w.row.id);
         entry(w, prev ? 'alert_refired' : 'alert_added', { alert_id: p.alert_id, rule: row.rule_name, severity: p.severity, ...(alertNode ? { node: alertNode, subject: nodeName(loaded.graph, alertNode) } : {}), labels: p.labels }, e.at);
       } else {
         for (const w of working.values()) {
@@ -206,8 +203,7 @@ export class IncidentCorrelator {
           w.alerts.set(p.alert_id, { ...a, state: 'resolved', resolved_at: e.at });
           await this.repo.updateAlert(trx, w.row.id, p.alert_id, { state: 'resolved', resolved_at: e.at });
           entry(w, 'alert_resolved', { alert_id: p.alert_id, rule: a.rule_name, was: a.notification }, e.at);
-          out.incidentOfAlert.set(p.alert_id, w.row.id);
-        }
+          }
       }
     }
 
@@ -259,7 +255,6 @@ export class IncidentCorrelator {
         source.patch.state = 'resolved';
         source.patch.resolved_at = now;
         for (const teamId of await this.repo.noticedTeams(trx, source.row.id)) out.noticesResolved.push(noticeId(source.row.id, teamId));
-        for (const [alertId, incidentId] of out.incidentOfAlert) if (incidentId === source.row.id) out.incidentOfAlert.set(alertId, target.row.id);
       }
     }
   }

@@ -23,11 +23,10 @@ const FUTURE_LIMIT_MS = 10 * 60_000;
 const PROBES_PER_BATCH = 20;
 
 /** Slots of this batch that began failing: a first failure (confirmation wanted) or a slot gone down. */
-function failingSlots(stored: ReadonlyArray<{ result: { monitor_id: string; region: string; status: string } }>, applied: AppliedState): Array<{ monitorId: string; region: string }> {
+function failingSlots(applied: AppliedState): Array<{ monitorId: string; region: string }> {
   const out = new Map<string, { monitorId: string; region: string }>();
   for (const w of applied.wantConfirmation) out.set(`${w.monitorId}@${w.region}`, w);
   for (const t of applied.transitions) if (t.subjectType === 'slot' && t.to === 'down' && t.region) out.set(`${t.subjectId}@${t.region}`, { monitorId: t.subjectId, region: t.region });
-  void stored;
   return [...out.values()];
 }
 
@@ -107,7 +106,7 @@ export class IngestService {
         const target = await this.requestConfirmation(trx, principal.orgId, want.monitorId, want.region);
         if (target) wake.add(target);
       }
-      for (const target of await this.probeNeighbours(trx, principal.orgId, failingSlots(stored, applied), facts)) wake.add(target);
+      for (const target of await this.probeNeighbours(trx, principal.orgId, failingSlots(applied), facts)) wake.add(target);
       // Health-endpoint metrics change metric(…) rules without any state changing: say so in the log.
       const measured = [...new Set(stored.filter((a) => a.result.metrics && Object.keys(a.result.metrics).length > 0).map((a) => a.result.monitor_id))];
       if (measured.length) await this.events.append(trx, [{ orgId: principal.orgId, kind: 'metrics.recorded', at: new Date(), payload: { monitor_ids: measured.sort() } }]);
