@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { postgresSkip, type TestApi } from '../../api/test/support/harness.ts';
 import { header } from './fixtures/fleet.config.ts';
 import { createTerraformRunner, type TfResult } from './fixtures/terraform.runner.ts';
-import { startTerraformWorld, type TerraformWorld } from './fixtures/terraform.world.ts';
+import { assertCleanPlan, resourcesInState, startTerraformWorld, type TerraformWorld } from './fixtures/terraform.world.ts';
 
 // pharos_incident_settings (one per organization) with the shipped provider and the real
 // terraform binary against a control plane on PostgreSQL: plan-time bounds, apply writes the
@@ -36,16 +36,7 @@ ${Object.entries(attributes).map(([k, v]) => `  ${k} = ${typeof v === 'string' ?
 `,
   );
 
-async function state(): Promise<Record<string, any> | undefined> {
-  const r = await tf(['show', '-json']);
-  expectOk(r, 'terraform show');
-  const parsed = JSON.parse(r.stdout) as { values?: { root_module?: { resources?: Array<{ address: string; values: Record<string, any> }> } } };
-  return parsed.values?.root_module?.resources?.find((x) => x.address === 'pharos_incident_settings.this')?.values;
-}
-async function assertCleanPlan(what: string) {
-  const r = await plan('-detailed-exitcode');
-  assert.equal(r.code, 0, `${what}: expected no changes:\n${r.stdout}\n${r.stderr}`);
-}
+const state = async () => (await resourcesInState(tf)).get('pharos_incident_settings.this');
 
 let world: TerraformWorld | undefined;
 
@@ -83,7 +74,7 @@ test('pharos_incident_settings with real terraform', { skip }, async (t) => {
     assert.deepEqual(await settings(), { ...defaults, correlation_window_seconds: 120, resolve_after_seconds: 30 });
     const s = await state();
     assert.deepEqual([s?.['id'], s?.['correlation_window_seconds'], s?.['auto_resolve'], s?.['resolve_after_seconds'], s?.['root_cause_grace_seconds'], s?.['version']], ['organization', 120, true, 30, 120, 1]);
-    await assertCleanPlan('after apply');
+    await assertCleanPlan(tf, 'after apply');
   });
 
   await t.test('a change updates in place', async () => {
@@ -92,7 +83,7 @@ test('pharos_incident_settings with real terraform', { skip }, async (t) => {
     expectOk(r, 'apply update');
     assert.match(r.stdout, /Resources: 0 added, 1 changed, 0 destroyed\./);
     assert.deepEqual(await settings(), { ...defaults, correlation_window_seconds: 120, resolve_after_seconds: 30, auto_resolve: false });
-    await assertCleanPlan('after update');
+    await assertCleanPlan(tf, 'after update');
   });
 
   await t.test('a change made through the API is planned back and put right by apply', async () => {
@@ -103,7 +94,7 @@ test('pharos_incident_settings with real terraform', { skip }, async (t) => {
     assert.match(p.stdout, /correlation_window_seconds = 900 -> 120/);
     expectOk(await apply(), 'apply after drift');
     assert.deepEqual(await settings(), { ...defaults, correlation_window_seconds: 120, resolve_after_seconds: 30, auto_resolve: false });
-    await assertCleanPlan('after drift was put right');
+    await assertCleanPlan(tf, 'after drift was put right');
   });
 
   await t.test('import by any id adopts the settings and leaves a clean plan', async () => {
@@ -111,7 +102,7 @@ test('pharos_incident_settings with real terraform', { skip }, async (t) => {
       expectOk(await tf(['state', 'rm', 'pharos_incident_settings.this']), 'state rm');
       expectOk(await tf(['import', '-no-color', '-input=false', 'pharos_incident_settings.this', id]), `import ${id}`);
       assert.equal((await state())?.['id'], 'organization');
-      await assertCleanPlan(`after import of "${id}"`);
+      await assertCleanPlan(tf, `after import of "${id}"`);
     }
   });
 

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { postgresSkip, type TestApi } from '../../api/test/support/harness.ts';
 import { header } from './fixtures/fleet.config.ts';
 import { createTerraformRunner, type TfResult } from './fixtures/terraform.runner.ts';
-import { startTerraformWorld, type TerraformWorld } from './fixtures/terraform.world.ts';
+import { assertCleanPlan, resourcesInState, startTerraformWorld, type TerraformWorld } from './fixtures/terraform.world.ts';
 
 // pharos_monitor.dependency_id (the edge an edge monitor checks) with the shipped provider and
 // the real terraform binary against a control plane on PostgreSQL: a malformed id refused at
@@ -64,16 +64,7 @@ resource "pharos_monitor" "edge" {
 `;
 const write = (dependency: string | undefined) => writeFileSync(join(work, 'main.tf'), config(dependency));
 
-async function state(): Promise<Map<string, Record<string, any>>> {
-  const r = await tf(['show', '-json']);
-  expectOk(r, 'terraform show');
-  const parsed = JSON.parse(r.stdout) as { values?: { root_module?: { resources?: Array<{ address: string; values: Record<string, any> }> } } };
-  return new Map((parsed.values?.root_module?.resources ?? []).map((x) => [x.address, x.values]));
-}
-async function assertCleanPlan(what: string) {
-  const r = await plan('-detailed-exitcode');
-  assert.equal(r.code, 0, `${what}: expected no changes:\n${r.stdout}\n${r.stderr}`);
-}
+const state = () => resourcesInState(tf);
 const monitorOf = async (s: Map<string, Record<string, any>>) => (await api.call('GET', `/v1/monitors/${s.get('pharos_monitor.edge')?.['id']}`)).body;
 
 let world: TerraformWorld | undefined;
@@ -122,7 +113,7 @@ test('pharos_monitor.dependency_id with real terraform', { skip }, async (t) => 
     assert.match(String(edge), /^dep_/);
     assert.equal(s.get('pharos_monitor.edge')?.['dependency_id'], edge);
     assert.equal((await monitorOf(s)).dependency_id, edge);
-    await assertCleanPlan('after apply');
+    await assertCleanPlan(tf, 'after apply');
   });
 
   await t.test('removing dependency_id clears it in place, keeping the monitor', async () => {
@@ -135,7 +126,7 @@ test('pharos_monitor.dependency_id with real terraform', { skip }, async (t) => 
     assert.equal(s.get('pharos_monitor.edge')?.['id'], before.get('pharos_monitor.edge')?.['id']);
     assert.equal(s.get('pharos_monitor.edge')?.['dependency_id'], null);
     assert.equal((await monitorOf(s)).dependency_id, undefined);
-    await assertCleanPlan('after clearing');
+    await assertCleanPlan(tf, 'after clearing');
   });
 
   await t.test('dependency_id set through the API is planned back; import adopts the monitor with its edge', async () => {
@@ -153,7 +144,7 @@ test('pharos_monitor.dependency_id with real terraform', { skip }, async (t) => 
     expectOk(await tf(['state', 'rm', 'pharos_monitor.edge']), 'state rm');
     expectOk(await tf(['import', '-no-color', '-input=false', 'pharos_monitor.edge', 'fulfillment-routing/routing-reaches-shipping']), 'import');
     assert.equal((await state()).get('pharos_monitor.edge')?.['dependency_id'], s.get('pharos_service_dependency.routing_to_shipping')?.['id']);
-    await assertCleanPlan('after import');
+    await assertCleanPlan(tf, 'after import');
   });
 
   await t.test('destroy removes the monitor before its edge', async () => {

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { postgresSkip, type TestApi } from '../../api/test/support/harness.ts';
 import { header } from './fixtures/fleet.config.ts';
 import { createTerraformRunner, type TfResult } from './fixtures/terraform.runner.ts';
-import { startTerraformWorld, type TerraformWorld } from './fixtures/terraform.world.ts';
+import { assertCleanPlan, resourcesInState, startTerraformWorld, type TerraformWorld } from './fixtures/terraform.world.ts';
 
 // pharos_silence and organization routing policies with the shipped provider and the real
 // terraform binary against a control plane on PostgreSQL: plan-time validation, apply, a clean
@@ -66,16 +66,7 @@ resource "pharos_silence" "migration" {
 `;
 const write = (o: Options = {}) => writeFileSync(join(work, 'main.tf'), config(o));
 
-async function state(): Promise<Map<string, Record<string, any>>> {
-  const r = await tf(['show', '-json']);
-  expectOk(r, 'terraform show');
-  const parsed = JSON.parse(r.stdout) as { values?: { root_module?: { resources?: Array<{ address: string; values: Record<string, any> }> } } };
-  return new Map((parsed.values?.root_module?.resources ?? []).map((x) => [x.address, x.values]));
-}
-async function assertCleanPlan(what: string) {
-  const r = await plan('-detailed-exitcode');
-  assert.equal(r.code, 0, `${what}: expected no changes:\n${r.stdout}\n${r.stderr}`);
-}
+const state = () => resourcesInState(tf);
 
 let world: TerraformWorld | undefined;
 
@@ -130,7 +121,7 @@ test('pharos_silence and organization routing policies with real terraform', { s
     // The organization tree takes an alert no team takes and names the ops team's channel.
     const routed = (await api.call('POST', '/v1/routing-policies/test', { body: { labels: { team: 'storefront', impact: 'multi-service' } } })).body;
     assert.deepEqual(routed.routes.map((x: any) => x.channels.map((c: any) => c.name)), [['engineering-leads']]);
-    await assertCleanPlan('after apply');
+    await assertCleanPlan(tf, 'after apply');
   });
 
   await t.test('ends_at updates in place (expire early), keeping the id', async () => {
@@ -143,7 +134,7 @@ test('pharos_silence and organization routing policies with real terraform', { s
     assert.equal(s?.['id'], id);
     assert.equal(s?.['state'], 'expired');
     assert.equal((await api.call('GET', `/v1/silences/${id}`)).body.ends_at, '2020-01-02T00:00:00Z');
-    await assertCleanPlan('after update');
+    await assertCleanPlan(tf, 'after update');
   });
 
   await t.test('a silence deleted through the API is planned for re-creation; import by id adopts it', async () => {
@@ -159,7 +150,7 @@ test('pharos_silence and organization routing policies with real terraform', { s
     const policy = String((await state()).get('pharos_routing_policy.multi_service')?.['id']);
     expectOk(await tf(['state', 'rm', 'pharos_routing_policy.multi_service']), 'state rm policy');
     expectOk(await tf(['import', '-no-color', '-input=false', 'pharos_routing_policy.multi_service', policy]), 'import policy');
-    await assertCleanPlan('after import');
+    await assertCleanPlan(tf, 'after import');
   });
 
   await t.test('destroy removes the silence and the policy', async () => {
