@@ -84,7 +84,11 @@ describe('notifications end to end', { skip: postgresSkip() }, () => {
     assert.equal(pagesAbout(receivers.a, monitors.one.name, 'alert.firing').length, 1);
     assert.equal(receivers.b.requests.length, 0, 'another team\'s channel is never notified');
 
-    const listed = (await api.call('GET', `/v1/notifications?alert_id=${page.data.alerts[0].id}`)).body.items;
+    // The receiver has answered 204; the sender records the delivery right after, so wait for it briefly.
+    const listed = await waitFor('the delivery recorded', 5_000, async () => {
+      const items = (await api.call('GET', `/v1/notifications?alert_id=${page.data.alerts[0].id}`)).body.items;
+      return items.length === 1 && items[0].state !== 'sending' ? items : undefined;
+    }, 50);
     assert.equal(listed.length, 1);
     assert.equal(listed[0].state, 'delivered');
     assert.equal(listed[0].attempts, 4);

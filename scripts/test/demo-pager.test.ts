@@ -244,7 +244,11 @@ describe('npm run demo: the reference outage pages the owning team only', { skip
     await waitFor('the resolution', 100_000, async () => resolved.test(out), 250).catch(async () => assert.fail(`no resolution; ${await diagnosis()}\n${out}`));
     const after = await pages();
     assert.deepEqual([...new Set(after.map((p) => p.team))], ['fulfillment'], JSON.stringify(after));
-    const notifications = (await api.call('GET', '/v1/notifications')).body.items as Array<{ state: string }>;
+    // The pager printed the resolution once it answered; its delivery is recorded right after.
+    const notifications = await waitFor('the deliveries recorded', 5_000, async () => {
+      const items = (await api.call('GET', '/v1/notifications')).body.items as Array<{ state: string }>;
+      return items.some((n) => n.state === 'sending') ? undefined : items;
+    }, 100);
     assert.ok(notifications.length >= 2 && notifications.every((n) => n.state === 'delivered'), `every notification delivered: ${JSON.stringify(notifications)}`);
     process.stdout.write(`# fleet up ${((ready - started) / 1000).toFixed(1)} s; cut → page ${((paged - ready) / 1000).toFixed(1)} s; heal → resolution ${((Date.now() - paged) / 1000).toFixed(1)} s after the page\n`);
   });
