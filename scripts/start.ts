@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { buildConsole, consoleBuildIsCurrent } from '../api/src/web/console.build.ts';
 import { isRunning, startWatchedChild, type WatchedChild } from './start/child.process.ts';
 import { defaultRestartPolicy, failuresAfterExit, restartDelayMs } from './start/restart.policy.ts';
 
@@ -98,6 +99,15 @@ process.on('exit', () => {
   for (const c of [runner, api]) if (isRunning(c)) c.child.kill('SIGKILL');
 });
 
+// The console's bundle: built by npm install; rebuilt here when a console source is newer (a pull).
+if (!consoleBuildIsCurrent()) {
+  try {
+    await buildConsole();
+    say('built the web console.');
+  } catch (error) {
+    say(`the web console could not be built (${(error as Error).message}); the API works, / answers 503 until npm run build:console succeeds.`);
+  }
+}
 startControlPlane();
 
 // The runner starts once the control plane answers; until then there is nothing to register with.

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
+import { buildConsole, consoleBuildIsCurrent } from '../api/src/web/console.build.ts';
 
 // Runs the whole suite with node's test runner: starts one throwaway PostgreSQL cluster for every
 // integration test (each test file creates its own database in it), then stops it.
@@ -29,6 +30,9 @@ if (files.length === 0) {
   process.stderr.write('No test files found.\n');
   process.exit(1);
 }
+
+// Browser tests load the console's bundle: build it when a console source is newer than it.
+if (!consoleBuildIsCurrent()) await buildConsole();
 
 let cluster: PostgresCluster | undefined;
 if (!process.env.PHAROS_TEST_DATABASE_URL) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 // Type-checks every workspace with its own tsconfig (strict, no emit). Exit code 1 on any error.
 const root = join(import.meta.dirname, '..');
-const projects = ['api', 'runner', 'provider-schema', 'cdktf-bindings', 'scripts'].filter((p) => existsSync(join(root, p, 'tsconfig.json')));
+const projects = ['api', 'api/src/web/console', 'runner', 'provider-schema', 'cdktf-bindings', 'scripts'].filter((p) => existsSync(join(root, p, 'tsconfig.json')));
 let failed = false;
 for (const project of projects) {
   const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit'], { cwd: root, encoding: 'utf8' });

@@ -12,6 +12,7 @@ import type { Logger } from './observability/logger.ts';
 import { ApiMetrics } from './observability/metrics.ts';
 import { buildOpenApi } from './openapi/openapi.document.ts';
 import { docsRouter } from './openapi/docs-page.ts';
+import { consoleRouter } from './web/console.router.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
@@ -40,6 +41,8 @@ import { memberRoutes } from './modules/teams/member.routes.ts';
 import { TeamRepository } from './modules/teams/team.repository.ts';
 import { TeamService } from './modules/teams/team.service.ts';
 import { teamRoutes } from './modules/teams/team.routes.ts';
+import { WhoamiService } from './modules/teams/whoami.service.ts';
+import { whoamiRoutes } from './modules/teams/whoami.routes.ts';
 import { TokenService } from './modules/tokens/token.service.ts';
 import { tokenRoutes } from './modules/tokens/token.routes.ts';
 import { serviceKind } from './modules/services/service.kind.ts';
@@ -251,6 +254,7 @@ export function createApp(options: AppOptions): App {
     // Before the spec routes: /v1/routing-policies/test is not a policy id.
     ...routingTestRoutes(new RoutingTestService(db, routingRepo, silenceRepo, new TeamRepository())),
     ...teamRoutes(new TeamService(db, new TeamRepository(), audit, validator)),
+    ...whoamiRoutes(new WhoamiService(db, new TeamRepository())),
     ...memberRoutes(new MemberService(db, audit, validator)),
     ...tokenRoutes(new TokenService(db, audit, validator)),
     ...runnerTokenRoutes(new RunnerTokenService(db, audit, validator, (orgId) => assignments.schedule(orgId))),
@@ -319,6 +323,7 @@ export function createApp(options: AppOptions): App {
   app.use(requestContext({ logger: options.logger, metrics }));
   app.use(jsonBody({ maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use(docsRouter());
+  app.use(consoleRouter());
   app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), transactions: { run: (work) => options.database.withAmbientTransaction(work) }, logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
   app.use(problemErrors({ logger: options.logger }));

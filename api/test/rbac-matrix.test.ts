@@ -181,6 +181,7 @@ const matrix: Record<string, Row> = {
   'GET /v1/sla/teams/{id}': { path: (f) => `/v1/sla/teams/${f.team}?window=24h`, expect: read },
   'GET /v1/slos/{id}/status': { path: (f) => `/v1/slos/${f.slo}/status`, expect: read },
 
+  'GET /v1/me': { path: () => '/v1/me', expect: listAll },
   'GET /v1/status': { path: () => '/v1/status', expect: listAll, listed: (f) => f.service },
   'GET /v1/dependency-graph': { path: () => '/v1/dependency-graph', expect: listAll, listed: (f) => f.service },
   'GET /v1/monitors/{id}/state': { path: (f) => `/v1/monitors/${f.monitor}/state`, expect: read },

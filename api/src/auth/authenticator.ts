@@ -57,7 +57,7 @@ export class Authenticator {
     }
     const teams = new Map<string, TeamRole>();
     if (row.team_id) teams.set(row.team_id, row.role as TeamRole);
-    return { kind: 'api_token', id: row.id, name: row.name, orgId: row.org_id, orgAdmin: row.role === 'org_admin', teams };
+    return { kind: 'api_token', id: row.id, name: row.name, orgId: row.org_id, orgAdmin: row.role === 'org_admin', teams, expiresAt: row.expires_at ? new Date(row.expires_at) : null };
   }
 
   private async runnerToken(token: string): Promise<RunnerPrincipal> {
@@ -77,10 +77,12 @@ export class Authenticator {
   private async user(jwt: string): Promise<Principal> {
     const settings = this.jwt!;
     let subject: string;
+    let expiresAt: Date | null = null;
     try {
       const { payload } = await jwtVerify(jwt, this.jwks!, { issuer: settings.issuer, audience: settings.audience, algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] });
       if (!payload.sub) throw unauthorized('The JWT has no "sub" claim.');
       subject = payload.sub;
+      if (typeof payload.exp === 'number') expiresAt = new Date(payload.exp * 1000);
     } catch (error) {
       if (error instanceof PharosError) throw error;
       throw unauthorized(jwtMessage(error));
@@ -99,6 +101,7 @@ export class Authenticator {
       orgId: resolved.org_id,
       orgAdmin: orgAdmin || resolved.org_admin,
       teams: new Map(memberships.map((m) => [m.team_id, m.role as TeamRole])),
+      expiresAt,
     };
   }
 

@@ -13,6 +13,8 @@ export interface Principal {
   orgAdmin: boolean;
   /** Team id → the caller's role in that team. */
   teams: ReadonlyMap<string, TeamRole>;
+  /** When the credential stops working (token expiry, JWT exp); null or absent when it does not. */
+  expiresAt?: Date | null;
 }
 
 /** A runner authenticated by its runner token: it may only use the runner protocol. */

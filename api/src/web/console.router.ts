@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Response, type Router } from 'express';
+import { consoleDistDir } from './console.build.ts';
+import { consolePaths } from './console/routes.ts';
+
+const page = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Pharos</title>
+  <link rel="stylesheet" href="/console/console.css">
+  <script type="module" src="/console/console.js"></script>
+</head>
+<body>
+  <div id="app"></div>
+  <noscript>The Pharos console needs JavaScript. The REST API (/docs) and the public status pages work without it.</noscript>
+</body>
+</html>`;
+
+const notBuilt = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pharos: console not built</title></head>
+<body><h1>The console is not built</h1><p>Its bundle is missing from api/src/web/dist. Run <code>npm run build:console</code> (npm install and npm start do it), then reload.</p></body></html>`;
+
+/**
+ * Headers of every console response: the page may load scripts, styles and data from this server
+ * only (every asset is served by Pharos itself; nothing comes from a CDN), and may not be framed.
+ * Inline style attributes are allowed because the chart and graph libraries size their canvases
+ * with them; inline scripts are not.
+ */
+export function consoleSecurityHeaders(res: Response): void {
+  res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+}
+
+/**
+ * The web console: its page at every console path and its bundle under /console/. The console is a
+ * client of the public REST API only; this router serves files and holds no data.
+ */
+export function consoleRouter(distDir = consoleDistDir): Router {
+  const router = express.Router();
+  router.get([...consolePaths], (_req, res) => {
+    consoleSecurityHeaders(res);
+    res.setHeader('Cache-Control', 'no-cache');
+    const built = existsSync(join(distDir, 'console.js'));
+    res.status(built ? 200 : 503).type('html').send(built ? page : notBuilt);
+  });
+  // Chunks carry a content hash in their name and never change; the entry files are revalidated.
+  router.use('/console/chunks', express.static(join(distDir, 'chunks'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }));
+  router.use('/console', (_req, res, next) => {
+    consoleSecurityHeaders(res);
+    next();
+  }, express.static(distDir, { index: false, maxAge: 0, fallthrough: true }));
+  return router;
+}

@@ -1,0 +1,1 @@
+export function IncidentsView(_props: Record<string, unknown>) { return <p>IncidentsView is being built.</p>; }
