@@ -17,7 +17,8 @@ export interface ConsolePage {
  */
 export async function openConsole(browser: Browser, baseUrl: string, token: string, path = '/', viewport = { width: 1400, height: 1000 }): Promise<ConsolePage> {
   const context = await browser.newContext({ viewport });
-  await context.addInitScript((t: string) => sessionStorage.setItem('pharos.token', t), token);
+  // The scripts' tsconfig has no DOM types: page functions reach browser globals through globalThis.
+  await context.addInitScript((t: string) => (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem('pharos.token', t), token);
   const page = await context.newPage();
   const foreign: string[] = [];
   const errors: string[] = [];
@@ -44,7 +45,7 @@ export interface AxeViolation {
 export async function accessibilityViolations(page: Page, options: { exclude?: string[] } = {}): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   return page.evaluate(async (exclude: string[]) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run({ exclude: exclude.map((s) => [s]) }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
   }, options.exclude ?? []);
