@@ -63,6 +63,7 @@ import { PollingLoop } from './polling.loop.ts';
 import { defaultRetryPolicy } from './modules/notifications/retry.policy.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
 import { sloKind } from './modules/slos/slo.kind.ts';
+import { statusPageKind } from './modules/status-pages/status-page.kind.ts';
 import { RoutingRepository } from './modules/routing/routing.repository.ts';
 import { RoutingTestService } from './modules/routing/routing-test.service.ts';
 import { routingTestRoutes } from './modules/routing/routing-test.routes.ts';
@@ -114,7 +115,7 @@ import { statusRoutes } from './modules/state/status.routes.ts';
 export const API_VERSION = '0.1.0';
 
 /** Configuration resources served by the generic spec machinery. */
-export const specKinds: readonly SpecKind[] = [serviceKind, monitorKind, alertRuleKind, routingPolicyKind, channelKind, maintenanceWindowKind, sloKind];
+export const specKinds: readonly SpecKind[] = [serviceKind, monitorKind, alertRuleKind, routingPolicyKind, channelKind, maintenanceWindowKind, sloKind, statusPageKind];
 
 export interface AppOptions {
   database: Database;

@@ -90,6 +90,11 @@ export interface SpecTable {
   version: Generated<number>;
 }
 
+/** A status page: a spec row whose slug (unique on the server: public addresses carry no organization) has its own column. */
+export interface StatusPagesTable extends SpecTable {
+  slug: string;
+}
+
 /** A silence: matchers and a span that mute notifications; team_id null for an organization silence. */
 export interface SilencesTable {
   id: string;
@@ -548,7 +553,7 @@ export interface ChangeEventsTable {
   created_at: Generated<Date>;
 }
 
-export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos'] as const;
+export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos', 'status_pages'] as const;
 export type SpecTableName = (typeof specTables)[number];
 
 export interface Tables {
@@ -565,6 +570,7 @@ export interface Tables {
   channels: SpecTable;
   maintenance_windows: SpecTable;
   slos: SpecTable;
+  status_pages: StatusPagesTable;
   silences: SilencesTable;
   alert_rule_references: AlertRuleReferencesTable;
   alert_rule_traits: AlertRuleTraitsTable;

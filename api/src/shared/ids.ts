@@ -16,6 +16,7 @@ export const idPrefixes = {
   channel: 'chn',
   maintenance_window: 'mw',
   slo: 'slo',
+  status_page: 'stp',
   audit_entry: 'aud',
   runner: 'run',
   transition: 'trn',

@@ -15,6 +15,7 @@ import * as organizationPoliciesAndSilences from './2026-12-01T1230-organization
 import * as notifications from './2026-12-01T1300-notifications.ts';
 import * as edgesAndIncidents from './2026-12-01T1400-edges-and-incidents.ts';
 import * as alertRuleEdgeSubjects from './2026-12-01T1410-alert-rule-edge-subjects.ts';
+import * as statusPages from './2026-12-01T1500-status-pages.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1300-notifications': notifications,
   '2026-12-01T1400-edges-and-incidents': edgesAndIncidents,
   '2026-12-01T1410-alert-rule-edge-subjects': alertRuleEdgeSubjects,
+  '2026-12-01T1500-status-pages': statusPages,
 };

@@ -15,6 +15,7 @@ export const nameScopes: Record<SpecTableName, NameScope> = {
   channels: 'team',
   maintenance_windows: 'team',
   slos: 'team',
+  status_pages: 'team',
 };
 
 /** What "unique" means for a scope, in words, e.g. for a list filter's description. */

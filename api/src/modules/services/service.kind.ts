@@ -8,6 +8,7 @@ import { MonitorRepository } from '../monitors/monitor.repository.ts';
 import { refuseWhileNamed } from '../alert-rules/alert-rule-references.ts';
 import { resolveTeam } from '../resources/references.ts';
 import { SloRepository } from '../slos/slo.repository.ts';
+import { StatusPageRepository } from '../status-pages/status-page.repository.ts';
 import type { SpecKind } from '../resources/spec-kind.ts';
 
 const edgeWords = (service: string, e: EdgeOfService) =>
@@ -70,6 +71,16 @@ export const serviceKind: SpecKind = {
     }
     const slos = await new SloRepository().namesOfService(ctx.trx, row.org_id, row.id);
     if (slos.length) throw new PharosError('conflict', `Service "${row.name}" is the subject of SLO(s) ${slos.map((name) => `"${name}"`).join(', ')}; delete them or point them elsewhere first.`);
+    // Status pages store service ids, so renaming is harmless; deleting would leave a component showing nothing.
+    const pages = await new StatusPageRepository().pagesShowingService(ctx.trx, row.org_id, row.id);
+    if (pages.length) {
+      throw new PharosError(
+        'conflict',
+        `Service "${row.name}" is a component of status page(s) ${pages.map((p) => `"${p.name}" (${p.id}, /status/${p.slug}, team "${p.team_name}")`).join(', ')}; remove it from their components (PUT /v1/status-pages/{id}) or delete those pages first.`,
+        undefined,
+        pages.map((p) => ({ type: 'status_page', id: p.id, name: p.name, team_id: p.team_id, team_name: p.team_name, relation: 'shows this service as a component' })),
+      );
+    }
     // Edges are never deleted silently: refused unless asked for, then deleted and audited one by one.
     const dependencies = new DependencyRepository();
     const edges = await dependencies.edgesOfService(ctx.trx, row.org_id, row.id);

@@ -39,7 +39,7 @@ export class TeamRepository {
 
   /** Names of the resource kinds a team still owns, with counts; empty when the team can go. */
   async ownedResources(db: Db, orgId: string, id: string): Promise<string[]> {
-    const tables = ['services', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos', 'silences'] as const;
+    const tables = ['services', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos', 'status_pages', 'silences'] as const;
     const owned: string[] = [];
     for (const table of tables) {
       const { n } = await db.selectFrom(table).select(({ fn }) => fn.countAll<string>().as('n')).where('org_id', '=', orgId).where('team_id', '=', id).executeTakeFirstOrThrow();
