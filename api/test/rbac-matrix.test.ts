@@ -44,6 +44,7 @@ function specRows(path: string, key: keyof TeamFixture, create: (f: TeamFixture)
         const current = (await api.call('GET', `/v1/${path}/${f[key]}`, { token: f.adminToken })).body;
         const { id: _i, created_at: _c, updated_at: _u, version: _v, configured_secrets: _s, ...input } = current;
         if (path === 'monitors') delete input.team_id;
+        if (path === 'status-pages') delete input.url;
         return input;
       },
       expect: write(200),
@@ -135,6 +136,7 @@ const matrix: Record<string, Row> = {
   'POST /v1/channels/{id}/test': { path: (f) => `/v1/channels/${f.channel}/test`, expect: write(200) },
   ...specRows('maintenance-windows', 'window', (f) => bodies.window(f.team), { description: 'patched' }),
   ...specRows('slos', 'slo', (f) => bodies.slo(f.team, f.service), { target_percent: 99.5 }),
+  ...specRows('status-pages', 'statusPage', (f) => bodies.statusPage(f.team, f.service), { title: 'Patched status' }),
 
   'POST /v1/routing-policies/test': { path: () => '/v1/routing-policies/test', body: (f) => ({ labels: { severity: 'critical' }, team_id: f.team }), expect: read },
 

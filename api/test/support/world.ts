@@ -16,6 +16,7 @@ export interface TeamFixture {
   monitor: string;
   dependency: string;
   slo: string;
+  statusPage: string;
   alertRule: string;
   channel: string;
   routingPolicy: string;
@@ -63,6 +64,7 @@ export const bodies = {
   routingPolicy: (team: string, channel: string) => ({ name: unique('pol'), team_id: team, channel_ids: [channel], matchers: [{ label: 'severity', operator: '=', value: 'critical' }] }),
   window: (team: string) => ({ name: unique('mw'), team_id: team, starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T02:00:00Z' }),
   slo: (team: string, service: string) => ({ name: unique('slo'), team_id: team, service_id: service, objective: 'uptime', target_percent: 99.9, window: 'rolling_30d' }),
+  statusPage: (team: string, service: string) => ({ name: unique('page'), team_id: team, title: 'Status', slug: unique('page'), visibility: 'public', components: [{ service_id: service, display_name: 'API' }] }),
   member: () => ({ subject: unique('user'), role: 'viewer' }),
   token: (team: string) => ({ name: unique('tok'), role: 'viewer', team_id: team }),
   runnerToken: () => ({ name: unique('rt'), region: 'us-east-1', labels: { zone: 'a' } }),
@@ -80,10 +82,11 @@ export async function createTeamFixture(api: TestApi, adminToken: string): Promi
   const routingPolicy = (await ok(api, 'POST', '/v1/routing-policies', adminToken, bodies.routingPolicy(team, channel))).id;
   const window = (await ok(api, 'POST', '/v1/maintenance-windows', adminToken, bodies.window(team))).id;
   const slo = (await ok(api, 'POST', '/v1/slos', adminToken, bodies.slo(team, service))).id;
+  const statusPage = (await ok(api, 'POST', '/v1/status-pages', adminToken, bodies.statusPage(team, service2))).id;
   const member = (await ok(api, 'POST', `/v1/teams/${team}/members`, adminToken, bodies.member())).id;
   const token = (await ok(api, 'POST', '/v1/tokens', adminToken, bodies.token(team))).id;
   const runnerToken = (await ok(api, 'POST', '/v1/runner-tokens', adminToken, bodies.runnerToken())).id;
-  return { team, service, service2, monitor, dependency, alertRule, channel, routingPolicy, window, slo, member, token, runnerToken, adminToken };
+  return { team, service, service2, monitor, dependency, alertRule, channel, routingPolicy, window, slo, statusPage, member, token, runnerToken, adminToken };
 }
 
 /** Two teams in the bootstrap organization, one in a second organization, and a token per role for the first team. */
