@@ -62,6 +62,10 @@ const importIds: Record<PharosResourceName, [id: string, meaning: string][]> = {
     ['use1-fulfillment', 'by name'],
   ],
   pharos_silence: [['sil_01JD…', 'by id']],
+  pharos_status_page: [
+    ['stp_01JD…', 'by id'],
+    ['storefront/acme-public', 'team name (or id) and page name'],
+  ],
   pharos_incident_settings: [['organization', 'any id: there is one per organization']],
 };
 

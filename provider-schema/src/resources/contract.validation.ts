@@ -13,6 +13,7 @@ import { IncidentSettingsInput } from '../../../api/src/contract/incident-settin
 import { MonitorInput, type MonitorInput as MonitorDoc } from '../../../api/src/contract/monitor.schema.ts';
 import { DependencyInput, ServiceInput } from '../../../api/src/contract/service.schema.ts';
 import { SloInput, sloErrors, type SloInput as SloDoc } from '../../../api/src/contract/slo.schema.ts';
+import { StatusPageInput, statusPageErrors, type StatusPageInput as StatusPageDoc } from '../../../api/src/contract/status-page.schema.ts';
 import { MemberInput, RunnerTokenInput, TeamInput } from '../../../api/src/contract/team.schema.ts';
 import { Validator } from '../../../api/src/http/validator.ts';
 import type { PharosResourceName } from './pharos.registry.ts';
@@ -39,6 +40,7 @@ export const contractInputs: Readonly<Record<PharosResourceName, ContractBinding
   pharos_slo: { input: SloInput, rules: (doc) => sloErrors(doc as SloDoc) },
   pharos_runner_token: { input: RunnerTokenInput },
   pharos_silence: { input: SilenceInput, rules: (doc) => silenceErrors(doc) },
+  pharos_status_page: { input: StatusPageInput, rules: (doc) => statusPageErrors(doc as StatusPageDoc) },
   pharos_incident_settings: { input: IncidentSettingsInput },
 };
 

@@ -11,6 +11,7 @@ export const fieldRenames: Readonly<Record<string, Readonly<Record<string, strin
   pharos_monitor: { assertions: 'assertion', steps: 'step', 'steps.assertions': 'assertion', 'http.metrics': 'metric' },
   pharos_routing_policy: { matchers: 'matcher' },
   pharos_silence: { matchers: 'matcher' },
+  pharos_status_page: { components: 'component' },
 };
 
 /** Renames keys between the REST and the Terraform shape of one resource type. */

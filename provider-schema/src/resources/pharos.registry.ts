@@ -29,6 +29,7 @@ export type PharosResourceName =
   | 'pharos_slo'
   | 'pharos_runner_token'
   | 'pharos_silence'
+  | 'pharos_status_page'
   | 'pharos_incident_settings';
 export type PharosDataSourceName = 'pharos_team' | 'pharos_service' | 'pharos_monitor';
 
@@ -137,6 +138,7 @@ export function createPharosRegistry(schemas?: ProviderSchemaSet): HandlerRegist
       pharos_slo: rest(schemas, { typeName: 'pharos_slo', collectionPath: '/v1/slos', lookupImportId: byTeamAndName('/v1/slos', 'SLO') }),
       // Silences have no name: imported by id.
       pharos_silence: rest(schemas, { typeName: 'pharos_silence', collectionPath: '/v1/silences' }),
+      pharos_status_page: rest(schemas, { typeName: 'pharos_status_page', collectionPath: '/v1/status-pages', lookupImportId: byTeamAndName('/v1/status-pages', 'status page') }),
       // One per organization: PUT to create and update, PUT of the defaults to delete, any import id.
       pharos_incident_settings: new IncidentSettingsResource(contractCheck(schemas, 'pharos_incident_settings')),
       pharos_runner_token: rest(schemas, {

@@ -13,6 +13,7 @@ import serviceDependency from '../../schema/service-dependency.schema.json' with
 import serviceDataSource from '../../schema/service.data-source.schema.json' with { type: 'json' };
 import service from '../../schema/service.schema.json' with { type: 'json' };
 import slo from '../../schema/slo.schema.json' with { type: 'json' };
+import statusPage from '../../schema/status-page.schema.json' with { type: 'json' };
 import teamMember from '../../schema/team-member.schema.json' with { type: 'json' };
 import teamDataSource from '../../schema/team.data-source.schema.json' with { type: 'json' };
 import team from '../../schema/team.schema.json' with { type: 'json' };
@@ -37,6 +38,7 @@ export function pharosSchemaFiles(): SchemaFile[] {
     [slo, 'slo.schema.json'],
     [runnerToken, 'runner-token.schema.json'],
     [silence, 'silence.schema.json'],
+    [statusPage, 'status-page.schema.json'],
     [incidentSettings, 'incident-settings.schema.json'],
     [teamDataSource, 'team.data-source.schema.json'],
     [serviceDataSource, 'service.data-source.schema.json'],
