@@ -11,6 +11,7 @@ export * as maintenanceWindow from './maintenance-window';
 export * as slo from './slo';
 export * as runnerToken from './runner-token';
 export * as silence from './silence';
+export * as statusPage from './status-page';
 export * as incidentSettings from './incident-settings';
 export * as dataPharosTeam from './data-pharos-team';
 export * as dataPharosService from './data-pharos-service';

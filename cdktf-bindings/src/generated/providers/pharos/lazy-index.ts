@@ -11,6 +11,7 @@ Object.defineProperty(exports, 'maintenanceWindow', { get: function () { return 
 Object.defineProperty(exports, 'slo', { get: function () { return require('./slo'); } });
 Object.defineProperty(exports, 'runnerToken', { get: function () { return require('./runner-token'); } });
 Object.defineProperty(exports, 'silence', { get: function () { return require('./silence'); } });
+Object.defineProperty(exports, 'statusPage', { get: function () { return require('./status-page'); } });
 Object.defineProperty(exports, 'incidentSettings', { get: function () { return require('./incident-settings'); } });
 Object.defineProperty(exports, 'dataPharosTeam', { get: function () { return require('./data-pharos-team'); } });
 Object.defineProperty(exports, 'dataPharosService', { get: function () { return require('./data-pharos-service'); } });
