@@ -181,6 +181,8 @@ const matrix: Record<string, Row> = {
   'GET /v1/sla/services/{id}': { path: (f) => `/v1/sla/services/${f.service}?window=24h`, expect: read },
   'GET /v1/sla/dependencies/{id}': { path: (f) => `/v1/sla/dependencies/${f.dependency}?window=24h`, expect: read },
   'GET /v1/sla/teams/{id}': { path: (f) => `/v1/sla/teams/${f.team}?window=24h`, expect: read },
+  'GET /v1/sla/monitors/{id}/daily': { path: (f) => `/v1/sla/monitors/${f.monitor}/daily?days=7`, expect: read },
+  'GET /v1/sla/services/{id}/daily': { path: (f) => `/v1/sla/services/${f.service}/daily?days=7`, expect: read },
   'GET /v1/slos/{id}/status': { path: (f) => `/v1/slos/${f.slo}/status`, expect: read },
 
   'GET /v1/me': { path: () => '/v1/me', expect: listAll },
@@ -220,6 +222,9 @@ const matrix: Record<string, Row> = {
   // One document per organization: the target team does not matter, every role reads, org admins write.
   'GET /v1/incident-settings': { path: () => '/v1/incident-settings', expect: listAll },
   'PUT /v1/incident-settings': { path: () => '/v1/incident-settings', body: () => ({ correlation_window_seconds: 300 }), expect: orgOnly(200, 200) },
+
+  // The caller's own organization's stream, filtered to what it may see (api/test/live-stream.test.ts checks the filtering).
+  'GET /v1/stream': { path: () => '/v1/stream', expect: listAll },
 };
 
 let api: TestApi;

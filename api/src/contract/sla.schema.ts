@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
 import { IncidentFigures } from './incident.schema.ts';
+import { states } from './state.schema.ts';
 
 export const slaWindows = ['24h', '7d', '30d', '90d'] as const;
 
@@ -45,5 +46,30 @@ export const SlaReport = Type.Object({
   incidents: Type.Optional(Type.Object(IncidentFigures.properties, { description: 'Services and teams: the incidents opened in the window that involve the subject (its service_ids or team_ids), how many are resolved and open, mean time to acknowledge and to resolve (seconds).' })),
 });
 
+/** Days GET /v1/sla/{monitors,services}/{id}/daily answers for by default, and at most. */
+export const slaDailyDefaultDays = 90;
+export const slaDailyMaxDays = 365;
+
+export const SlaDailyQuery = Type.Object(
+  { days: Type.Optional(Type.Integer({ minimum: 1, maximum: slaDailyMaxDays, default: slaDailyDefaultDays, description: 'How many UTC days, ending with today (which ends now).' })) },
+  { additionalProperties: false },
+);
+
+export const SlaDay = Type.Object({
+  date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'The UTC day, YYYY-MM-DD.' }),
+  uptime_ratio: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: 'Share (0..1) of the observed time of the day that was not down; null when nothing was observed that day (before the subject existed, no results, all maintenance).' }),
+  downtime_seconds: Type.Number({ description: 'Down time of the day outside maintenance.' }),
+  observed_seconds: Type.Number({ description: 'Time of the day, outside maintenance, with a known state (up, degraded or down).' }),
+  maintenance_seconds: Type.Number({ description: 'Time of the day left out for maintenance windows that exclude time from SLA.' }),
+  worst_state: StringEnum(states, { description: 'The worst state held in the counted time of the day: down, else degraded, else up; unknown when nothing was observed.' }),
+});
+
+export const SlaDaily = Type.Object({
+  days: Type.Array(SlaDay, { description: 'One entry per UTC day, oldest first; the last is today up to now.' }),
+});
+
 export type SlaReport = Static<typeof SlaReport>;
+export type SlaDay = Static<typeof SlaDay>;
+export type SlaDaily = Static<typeof SlaDaily>;
+export type SlaDailyQuery = Static<typeof SlaDailyQuery>;
 export type SlaFigures = Static<typeof SlaFigures>;

@@ -93,6 +93,13 @@ export class SlaRepository {
     return row && { ...row, created_at: asDate(row.created_at) };
   }
 
+  /** The given services (those of the organization), by name. */
+  async services(db: Db, orgId: string, ids: string[]): Promise<SlaNamedRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.selectFrom('services').select(['id', 'name', 'team_id', 'created_at']).where('org_id', '=', orgId).where('id', 'in', ids).orderBy('name').orderBy('id').execute();
+    return rows.map((r) => ({ ...r, created_at: asDate(r.created_at) }));
+  }
+
   /** Services of a team, by name. */
   async servicesOfTeam(db: Db, orgId: string, teamId: string): Promise<SlaNamedRow[]> {
     const rows = await db.selectFrom('services').select(['id', 'name', 'team_id', 'created_at']).where('org_id', '=', orgId).where('team_id', '=', teamId).orderBy('name').orderBy('id').execute();

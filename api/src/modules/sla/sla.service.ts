@@ -1,5 +1,5 @@
 import { notFound } from '../../contract/errors.ts';
-import type { SlaFigures, SlaReport } from '../../contract/sla.schema.ts';
+import { slaDailyDefaultDays, type SlaDaily, type SlaDay, type SlaFigures, type SlaReport } from '../../contract/sla.schema.ts';
 import type { IncidentFigures } from '../../contract/incident.schema.ts';
 import { requireTeamAccess } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
@@ -8,6 +8,7 @@ import { coversMonitor, coversService, excludedWindows, type ExpandedWindow, typ
 import { addTotals, anyOf, clip, emptyTotals, groupFigures, intersect, measure, subjectFigures, subtract, timeline, union, type Interval, type RollupTotals, type Timeline, type TransitionPoint } from './sla.math.ts';
 import { SlaRepository, type SlaMonitorRow, type SlaNamedRow, type TransitionRow } from './sla.repository.ts';
 import { resolutionFor, resolveWindow, type SlaWindow, type SlaWindowLabel } from './sla.window.ts';
+import { dailyFigures, dayLine, utcDays } from './sla.daily.ts';
 import { incidentFigures } from '../incidents/incident.present.ts';
 import { IncidentRepository } from '../incidents/incident.repository.ts';
 
@@ -187,6 +188,55 @@ export class SlaService {
       regions,
       parts: facts.map((s) => ({ type: 'service' as const, id: s.row.id, name: s.row.name, ...s.figures })),
     };
+  }
+
+  /** Daily uptime of a monitor (its own quorum state) over the last `days` UTC days, oldest first. */
+  async monitorDaily(caller: Caller, id: string, query: { days?: number | undefined }): Promise<SlaDaily> {
+    const orgId = caller.principal.orgId;
+    const row = await this.repo.monitor(this.db, orgId, id);
+    if (!row) throw notFound('Monitor');
+    requireTeamAccess(caller.principal, row.team_id, 'read', 'Monitor');
+    const days = await this.daily(orgId, 'monitor', [row], (w, r) => coversMonitor(w, r), query.days ?? slaDailyDefaultDays, this.now());
+    return { days: days.get(row.id)! };
+  }
+
+  /** Daily uptime of a service over the last `days` UTC days, oldest first. */
+  async serviceDaily(caller: Caller, id: string, query: { days?: number | undefined }): Promise<SlaDaily> {
+    const orgId = caller.principal.orgId;
+    const row = await this.repo.service(this.db, orgId, id);
+    if (!row) throw notFound('Service');
+    requireTeamAccess(caller.principal, row.team_id, 'read', 'Service');
+    const days = await this.daily(orgId, 'service', [row], (w, r) => coversService(w, r), query.days ?? slaDailyDefaultDays, this.now());
+    return { days: days.get(row.id)! };
+  }
+
+  /**
+   * Daily uptime of several services of an organization (no principal: for public status pages,
+   * whose configuration chose the services). Services of another organization are left out of the map.
+   * Three queries whatever the number of services and days.
+   */
+  async dailyForServices(orgId: string, serviceIds: string[], days: number, now: Date = new Date(this.now())): Promise<Map<string, SlaDay[]>> {
+    const rows = await this.repo.services(this.db, orgId, [...new Set(serviceIds)]);
+    return this.daily(orgId, 'service', rows, (w, r) => coversService(w, r), days, now.getTime());
+  }
+
+  /** Per subject, its days from its own state transitions, its existence and the maintenance that covers it. */
+  private async daily<R extends SlaNamedRow>(orgId: string, type: 'monitor' | 'service', rows: R[], covers: (w: MaintenanceWindowDoc, row: R) => boolean, count: number, now: number): Promise<Map<string, SlaDay[]>> {
+    const out = new Map<string, SlaDay[]>();
+    if (rows.length === 0) return out;
+    const days = utcDays(Math.max(1, Math.min(365, Math.floor(count))), now);
+    const range: Interval = { start: days[0]!.start, end: now };
+    const [windows, transitions] = await Promise.all([
+      this.repo.slaWindows(this.db, orgId, sorted(rows.map((r) => r.team_id))),
+      this.repo.transitions(this.db, orgId, type, rows.map((r) => r.id), new Date(range.start), new Date(range.end)),
+    ]);
+    const points = new Map<string, TransitionPoint[]>();
+    for (const t of transitions) points.set(t.subject_id, [...(points.get(t.subject_id) ?? []), { at: t.at.getTime(), to: t.to_state }]);
+    for (const row of rows) {
+      const time = account(row.created_at, range, excludedWindows(windows, (w) => covers(w, row), range));
+      out.set(row.id, dailyFigures(dayLine('unknown', points.get(row.id) ?? [], range), time, days));
+    }
+    return out;
   }
 
   /** Incidents opened in the window that involve the service or team: count, resolved, open, mean MTTA and MTTR. */
