@@ -111,6 +111,8 @@ import { StateService } from './modules/state/state.service.ts';
 import { NoDataService } from './modules/state/no-data.service.ts';
 import { StatusService } from './modules/state/status.service.ts';
 import { statusRoutes } from './modules/state/status.routes.ts';
+import { LatencyService } from './modules/latency/latency.service.ts';
+import { latencyRoutes } from './modules/latency/latency.routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -270,6 +272,7 @@ export function createApp(options: AppOptions): App {
     ...slaRoutes(sla),
     ...sloStatusRoutes(new SloStatusService(db, sla)),
     ...statusRoutes(new StatusService(db, results)),
+    ...latencyRoutes(new LatencyService(db)),
     ...metricRoutes(new MetricService(db, metricRollups)),
     ...alertRoutes(new AlertService(db, alertInstances)),
     ...incidentRoutes(new IncidentService(db, incidents, eventLog, audit)),

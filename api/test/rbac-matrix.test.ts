@@ -192,6 +192,7 @@ const matrix: Record<string, Row> = {
   'GET /v1/monitors/{id}/results': { path: (f) => `/v1/monitors/${f.monitor}/results`, expect: read },
   'GET /v1/monitors/{id}/transitions': { path: (f) => `/v1/monitors/${f.monitor}/transitions`, expect: read },
   'GET /v1/monitors/{id}/metrics': { path: (f) => `/v1/monitors/${f.monitor}/metrics?window=1h`, expect: read },
+  'GET /v1/monitors/{id}/latency': { path: (f) => `/v1/monitors/${f.monitor}/latency?window=24h`, expect: read },
 
   'GET /v1/alerts': { path: () => '/v1/alerts?limit=200', expect: listAll, listed: (f) => alertOfTeam.get(f.team)! },
   'GET /v1/alerts/{id}': { path: (f) => `/v1/alerts/${alertOfTeam.get(f.team)}`, expect: read },

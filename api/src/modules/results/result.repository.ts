@@ -103,9 +103,10 @@ export class ResultRepository {
   }
 
   /** A page of a monitor's results, newest first. */
-  async page(db: Db, orgId: string, monitorId: string, f: { region?: string | undefined; from?: string | undefined; to?: string | undefined; before?: { at: string; id: string } | undefined; limit: number }) {
+  async page(db: Db, orgId: string, monitorId: string, f: { region?: string | undefined; from?: string | undefined; to?: string | undefined; statuses?: string[] | undefined; before?: { at: string; id: string } | undefined; limit: number }) {
     let q = db.selectFrom('check_results').selectAll().where('org_id', '=', orgId).where('monitor_id', '=', monitorId);
     if (f.region) q = q.where('region', '=', f.region);
+    if (f.statuses && f.statuses.length > 0) q = q.where('status', 'in', f.statuses);
     if (f.from) q = q.where('started_at', '>=', new Date(f.from));
     if (f.to) q = q.where('started_at', '<', new Date(f.to));
     if (f.before) {

@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { Id, Page, Region, Timestamp } from '../../contract/common.schema.ts';
 import { MonitorState, Status, StoredResult, Transition } from '../../contract/state.schema.ts';
+import { resultStatuses } from '../../contract/result.schema.ts';
+
+const resultStatusListPattern = `^(${resultStatuses.join('|')})(,(${resultStatuses.join('|')}))*$`;
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
 import { callerOf, IdParams, pageQuery } from '../resources/crud.routes.ts';
 import type { StatusService } from './status.service.ts';
@@ -24,7 +27,10 @@ export function statusRoutes(status: StatusService): AnyRoute[] {
     defineRoute({
       method: 'get', path: '/v1/monitors/{id}/results', operationId: 'list_monitor_results', summary: 'Check results of a monitor, newest first', tag, auth: 'principal',
       params: IdParams,
-      query: Type.Object({ ...pageQuery, region: Type.Optional(Region), from: Type.Optional(Timestamp), to: Type.Optional(Timestamp) }, { additionalProperties: false }),
+      query: Type.Object({
+        ...pageQuery, region: Type.Optional(Region), from: Type.Optional(Timestamp), to: Type.Optional(Timestamp),
+        status: Type.Optional(Type.String({ pattern: resultStatusListPattern, description: 'Only results of these statuses, comma-separated, e.g. "down,degraded" for the failures.', errorMessage: 'Must be up, degraded or down, or several of them comma-separated, e.g. "down,degraded".' })),
+      }, { additionalProperties: false }),
       responses: { 200: { description: 'A page of results.', schema: Page(StoredResult) } },
       handle: async (req) => ({ status: 200, body: await status.resultPage(callerOf(req).principal, req.params.id, req.query) }),
     }),

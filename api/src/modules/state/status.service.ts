@@ -90,7 +90,7 @@ export class StatusService {
     return { generated_at: new Date().toISOString(), summary, services: body, edge_summary: edgeSummary, edges: edgeBody };
   }
 
-  async resultPage(p: Principal, id: string, q: { region?: string | undefined; from?: string | undefined; to?: string | undefined; limit?: number | undefined; cursor?: string | undefined }) {
+  async resultPage(p: Principal, id: string, q: { region?: string | undefined; from?: string | undefined; to?: string | undefined; status?: string | undefined; limit?: number | undefined; cursor?: string | undefined }) {
     await this.monitor(p, id);
     const limit = q.limit ?? 50;
     const cursor = decodeCursor(q.cursor);
@@ -100,7 +100,8 @@ export class StatusService {
       if (!at || !rid || Number.isNaN(Date.parse(at))) throw new PharosError('bad_request', 'The cursor is not valid; pass next_cursor unchanged.');
       before = { at, id: rid };
     }
-    const rows = await this.results.page(this.db, p.orgId, id, { region: q.region, from: q.from, to: q.to, before, limit });
+    const statuses = q.status ? [...new Set(q.status.split(','))] : undefined;
+    const rows = await this.results.page(this.db, p.orgId, id, { region: q.region, from: q.from, to: q.to, statuses, before, limit });
     const more = rows.length > limit;
     const items = rows.slice(0, limit).map((r) => {
       const d = (r.detail ?? {}) as Record<string, unknown>;
