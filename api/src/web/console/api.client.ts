@@ -19,7 +19,8 @@ export type Query = Record<string, string | number | boolean | undefined | null>
 export class ApiClient {
   constructor(
     private readonly token: () => string | undefined,
-    private readonly unauthorized: () => void,
+    /** Called with the API's message (expired, revoked, unknown credential) when a request answers 401. */
+    private readonly unauthorized: (message: string) => void,
   ) {}
 
   /** The Authorization header for a request (also used by the live-update stream). */
@@ -60,8 +61,9 @@ export class ApiClient {
     const text = await response.text();
     const parsed = text ? safeJson(text) : undefined;
     if (response.status === 401) {
-      this.unauthorized();
-      throw new ApiError(401, 'unauthorized', problemMessage(parsed) ?? 'Your sign-in has expired; sign in again.');
+      const message = problemMessage(parsed) ?? 'Your sign-in has expired; sign in again.';
+      this.unauthorized(message);
+      throw new ApiError(401, 'unauthorized', message);
     }
     if (!response.ok) {
       const problem = (parsed ?? {}) as { code?: string; detail?: string; title?: string; errors?: Array<{ pointer?: string; message: string }> };
