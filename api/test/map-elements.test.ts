@@ -64,18 +64,23 @@ test('an edge no monitor checks is unknown, drawn as unmonitored, and not listed
 
 test('the root cause of an open incident gets its own class and label; what it impacts is marked', () => {
   const g = fleet();
-  g.nodes.find((n) => n.id === 'web')!.open_incident = { id: 'inc_1', number: 3, state: 'identified' };
-  const m = buildMapModel(g, [incident]);
+  // carrier is involved in incident #3 (the cut edge's target) but not impacted by it; web is
+  // involved in #4, whose detail was not read: counted as impacted.
+  g.nodes.find((n) => n.id === 'carrier')!.open_incident = { id: 'inc_1', number: 3, state: 'identified' };
+  g.nodes.find((n) => n.id === 'web')!.open_incident = { id: 'inc_4', number: 4, state: 'investigating' };
+  const m = buildMapModel(g, [incident, { id: 'inc_4', number: 4, title: '', root_cause: null }]);
   const root = el(m, 'e:e3');
   assert.ok(root.classes.includes('root-cause'));
   assert.ok(!root.classes.includes('impacted'));
-  assert.equal(root.data.label, 'root cause · down');
+  assert.equal(root.data.label, 'root cause');
   assert.equal(root.data.root_cause_of, 3);
   assert.equal(root.data.incident_id, 'inc_1');
   assert.ok(el(m, 's:shipping').classes.includes('impacted'));
   assert.ok(el(m, 's:fulfillment-api').classes.includes('impacted'), 'impacted though up');
   assert.ok(el(m, 's:web').classes.includes('impacted'), 'a service the incident involves (open_incident) is impacted');
-  assert.ok(!el(m, 's:carrier').classes.includes('impacted'));
+  assert.ok(!el(m, 's:carrier').classes.includes('impacted'), 'involved, not impacted');
+  assert.equal(el(m, 's:carrier').data.incident_id, 'inc_1', 'still linked to its incident');
+  assert.equal(el(m, 's:web').data.incident_number, 4);
   assert.ok(!el(m, 's:pay').classes.includes('impacted'));
   assert.deepEqual(m.failing.map((i) => [i.label, i.note]), [['shipping → carrier', 'root cause of incident #3'], ['shipping', 'impacted by incident #3']]);
   assert.equal(m.summary, 'Dependency map: 5 services in 3 teams, 4 dependencies; failing: shipping → carrier (down, root cause of incident #3), shipping (down, impacted by incident #3).');

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
-import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import cytoscape, { type BoundingBox12, type BoundingBoxWH, type Core, type ElementDefinition } from 'cytoscape';
 import dagre from 'cytoscape-dagre';
 import type { MapElement, MapModel } from './map-elements.ts';
+import { packRows, teamOrder, type TeamBox } from './map-layout.ts';
 import { mapStyle } from './map-style.ts';
 
 cytoscape.use(dagre);
@@ -27,11 +28,13 @@ export interface MapCanvasProps {
 
 const definition = (e: MapElement): ElementDefinition => ({ group: e.group, data: { ...e.data }, classes: e.classes });
 
-function layoutOptions(fit: boolean) {
-  // Left to right: a service on the left depends on what is to its right. Team boxes are compound
-  // nodes, which dagre keeps together; sizes include the labels so none overlap.
-  return { name: 'dagre', rankDir: 'LR', nodeSep: 14, rankSep: 64, edgeSep: 8, ranker: 'network-simplex', nodeDimensionsIncludeLabels: true, fit, padding: 24, animate: false } as cytoscape.LayoutOptions;
-}
+// Each team's services left to right: a service on the left depends on what is to its right.
+// Sizes include the labels so none overlap.
+const dagreOptions = { name: 'dagre', rankDir: 'LR', nodeSep: 12, rankSep: 110, edgeSep: 8, ranker: 'network-simplex', nodeDimensionsIncludeLabels: true, fit: false, animate: false } as cytoscape.LayoutOptions;
+/** A team box's padding (as in map-style.ts) and the height its label takes above the box. */
+const TEAM_PADDING = 14;
+const TEAM_LABEL = 22;
+const TEAM_GAP = { x: 90, y: 30 };
 
 /** The Cytoscape canvas of the dependency map, with fit and zoom buttons. */
 export function MapCanvas({ model, visible, selected, onSelect }: MapCanvasProps) {
@@ -115,12 +118,33 @@ export function MapCanvas({ model, visible, selected, onSelect }: MapCanvasProps
   );
 }
 
+/**
+ * Lays the map out: dagre within each team, then the team boxes in dependency order, packed in rows
+ * to the canvas's shape (map-layout.ts says why), then fits it. Sets LAYOUT_MARK when done.
+ */
 function runLayout(instance: Core, fit: boolean, started: number): void {
-  const layout = instance.layout(layoutOptions(fit));
-  layout.one('layoutstop', () => {
-    performance.mark(LAYOUT_MARK, { detail: { services: instance.nodes('.service').length, edges: instance.edges().length, layout_ms: Math.round(performance.now() - started) } });
+  const boxes: TeamBox[] = [];
+  const origins = new Map<string, BoundingBox12 & BoundingBoxWH>();
+  instance.nodes('.team').forEach((team) => {
+    const children = team.children();
+    if (children.empty()) return;
+    const inner = children.union(children.edgesWith(children));
+    inner.layout(dagreOptions).run();
+    const bb = children.boundingBox({ includeLabels: true, includeOverlays: false, includeUnderlays: false });
+    origins.set(team.id(), bb);
+    boxes.push({ id: team.id(), w: bb.w + 2 * TEAM_PADDING, h: bb.h + 2 * TEAM_PADDING + TEAM_LABEL });
   });
-  layout.run();
+  const order = teamOrder(boxes.map((b) => b.id), instance.edges().map((e) => [e.source().data('parent') as string, e.target().data('parent') as string] as const));
+  const byId = new Map(boxes.map((b) => [b.id, b]));
+  const at = packRows(order.map((id) => byId.get(id)!), instance.width() / Math.max(1, instance.height()), TEAM_GAP);
+  instance.batch(() => {
+    for (const [id, pos] of at) {
+      const bb = origins.get(id)!;
+      instance.getElementById(id).children().shift({ x: pos.x + TEAM_PADDING - bb.x1, y: pos.y + TEAM_PADDING + TEAM_LABEL - bb.y1 });
+    }
+  });
+  if (fit) instance.fit(instance.elements(':visible'), 24);
+  performance.mark(LAYOUT_MARK, { detail: { services: instance.nodes('.service').length, edges: instance.edges().length, layout_ms: Math.round(performance.now() - started) } });
 }
 
 /** Brings the canvas to `model`: data and classes in place; added or removed elements relayout. */

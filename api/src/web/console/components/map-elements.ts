@@ -122,7 +122,7 @@ export function serviceLabel(name: string, state: State, rootCause: boolean): st
 
 /** An edge's label, shown on hover and selection (always for a root cause). */
 export function edgeLabel(state: State, rootCause: boolean, monitored: boolean): string {
-  if (rootCause) return `root cause · ${state}`;
+  if (rootCause) return 'root cause';
   return monitored ? state : 'not monitored';
 }
 
@@ -153,15 +153,19 @@ export function buildMapModel(graph: DependencyGraph, incidents: readonly MapInc
   const elements: MapElement[] = teamList.map((t) => ({ group: 'nodes', data: { id: teamElementId(t.id), ref: t.id, kind: 'team', label: t.name }, classes: ['team'] }));
   const all: MapListItem[] = [];
 
+  // Impact comes from an incident's detail (its impacted list); for an incident whose detail was not
+  // read, every element it involves (open_incident) counts as impacted. An element an incident
+  // involves without impact (e.g. the healthy target of a cut edge) links to it, unmarked.
   const involvement = (elementId: string, own: GraphNode['open_incident']) => {
     const root = roots.get(elementId);
-    const hit = root ?? impacted.get(elementId) ?? (own ? byId.get(own.id) ?? { id: own.id, number: own.number, title: '', root_cause: null } : undefined);
-    return { root, hit, isImpacted: !root && hit !== undefined };
+    const ownIncident = own ? byId.get(own.id) ?? { id: own.id, number: own.number, title: '', root_cause: null } : undefined;
+    const impactedBy = root ? undefined : impacted.get(elementId) ?? (ownIncident && !ownIncident.impacted ? ownIncident : undefined);
+    return { root, hit: root ?? impactedBy ?? ownIncident, impactedBy };
   };
 
   for (const n of graph.nodes) {
     const id = serviceElementId(n.id);
-    const { root, hit, isImpacted } = involvement(id, n.open_incident);
+    const { root, hit, impactedBy } = involvement(id, n.open_incident);
     const label = serviceLabel(n.name, n.state, Boolean(root));
     elements.push({
       group: 'nodes',
@@ -169,9 +173,9 @@ export function buildMapModel(graph: DependencyGraph, incidents: readonly MapInc
         id, ref: n.id, kind: 'service', label, w: nodeWidth(label), h: nodeHeight(label), parent: teamElementId(n.team_id), state: n.state, team_id: n.team_id, team: n.team,
         ...(hit ? { incident_id: hit.id, incident_number: hit.number } : {}), ...(root ? { root_cause_of: root.number } : {}),
       },
-      classes: classesOf('service', n.state, { rootCause: Boolean(root), impacted: isImpacted, external: n.kind === 'external', outOfScope: !n.in_scope }),
+      classes: classesOf('service', n.state, { rootCause: Boolean(root), impacted: impactedBy !== undefined, external: n.kind === 'external', outOfScope: !n.in_scope }),
     });
-    all.push(listItem(id, 'service', n.name, n.team, n.state, root, isImpacted ? hit : undefined));
+    all.push(listItem(id, 'service', n.name, n.team, n.state, root, impactedBy));
   }
 
   let edgeCount = 0;
@@ -179,16 +183,16 @@ export function buildMapModel(graph: DependencyGraph, incidents: readonly MapInc
     if (!nodeIds.has(e.service_id) || !nodeIds.has(e.depends_on_service_id)) continue;
     edgeCount++;
     const id = edgeElementId(e.id);
-    const { root, hit, isImpacted } = involvement(id, e.open_incident);
+    const { root, hit, impactedBy } = involvement(id, e.open_incident);
     elements.push({
       group: 'edges',
       data: {
         id, ref: e.id, kind: 'edge', label: edgeLabel(e.state, Boolean(root), e.monitored), source: serviceElementId(e.service_id), target: serviceElementId(e.depends_on_service_id),
         state: e.state, team_id: e.team_id, ...(hit ? { incident_id: hit.id, incident_number: hit.number } : {}), ...(root ? { root_cause_of: root.number } : {}),
       },
-      classes: classesOf('edge', e.state, { rootCause: Boolean(root), impacted: isImpacted, monitored: e.monitored }),
+      classes: classesOf('edge', e.state, { rootCause: Boolean(root), impacted: impactedBy !== undefined, monitored: e.monitored }),
     });
-    all.push(listItem(id, 'edge', edgeName(e, names), teamOf.get(e.service_id) ?? '', e.state, root, isImpacted ? hit : undefined));
+    all.push(listItem(id, 'edge', edgeName(e, names), teamOf.get(e.service_id) ?? '', e.state, root, impactedBy));
   }
 
   all.sort((a, b) => (a.kind === b.kind ? a.label.localeCompare(b.label) : a.kind === 'service' ? -1 : 1));

@@ -29,7 +29,7 @@ export function MapList({ failing, all, visible, selected, onSelect }: MapListPr
       {items.length === 0 ? (
         <p>{showAll ? 'No services to list.' : 'Nothing is failing.'}</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="map-list-title">
           <table>
             <thead>
               <tr><th scope="col">Service or dependency</th><th scope="col">Kind</th><th scope="col">Team</th><th scope="col">State</th><th scope="col">Incident</th></tr>

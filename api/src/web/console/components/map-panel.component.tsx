@@ -122,9 +122,8 @@ function MonitorBlock({ detail, graph, names }: { detail: MonitorDetail; graph: 
       {results.length === 0 ? (
         <p>No results yet.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0} role="region" aria-label={`Last results of ${monitor.name}`}>
           <table>
-            <caption class="visually-hidden">Last results of {monitor.name}</caption>
             <thead>
               <tr><th scope="col">When</th><th scope="col">Region</th><th scope="col">Result</th><th scope="col">Code</th><th scope="col">Latency</th><th scope="col">Error</th></tr>
             </thead>
