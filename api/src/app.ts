@@ -113,6 +113,9 @@ import { StatusService } from './modules/state/status.service.ts';
 import { statusRoutes } from './modules/state/status.routes.ts';
 import { LatencyService } from './modules/latency/latency.service.ts';
 import { latencyRoutes } from './modules/latency/latency.routes.ts';
+import { LiveHub, defaultLiveSettings, type LiveSettings } from './modules/live/live.hub.ts';
+import { LiveRepository } from './modules/live/live.repository.ts';
+import { liveRoutes } from './modules/live/live.routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -150,6 +153,8 @@ export interface AppOptions {
   notifications?: Partial<DispatcherSettings> & { enabled?: boolean; pollMs?: number };
   /** POST /v1/channels/{id}/test: deadline (default 10 s) and sender transport options (tests point them at local receivers). */
   channelTest?: Partial<ChannelTestSettings>;
+  /** GET /v1/stream: poll and flush intervals, limits (tests shorten them). */
+  live?: Partial<LiveSettings>;
 }
 
 export interface App {
@@ -162,6 +167,8 @@ export interface App {
   consumers: readonly EventConsumerRunner[];
   /** Alert rule evaluation (the consumer and the tick call it; tests and benchmarks may too). */
   alerts: AlertEvaluationService;
+  /** The live stream's tailer and open streams (started and stopped by background). */
+  live: LiveHub;
   /** Settles scheduled slot rebalances (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -231,21 +238,27 @@ export function createApp(options: AppOptions): App {
   }, options.logger, notifyPollMs);
 
   const consumerSettings = { ...defaultConsumerSettings, ...(options.consumerSettings ?? {}) };
+  // The live stream reads the event log; what this process commits to it is read at once.
+  const live = new LiveHub(db, new LiveRepository(), options.logger, { ...defaultLiveSettings, ...(options.live ?? {}) });
+  const nudgesLive = (c: EventConsumer): EventConsumer => ({ ...c, afterCommit: () => { c.afterCommit?.(); live.nudge(); } });
   const incidentSettings = new IncidentSettingsRepository();
   // Correlation runs in the router's batch, before routing: a page it holds back is never sent.
   const correlator = new IncidentCorrelator(eventLog, (trx, orgId) => incidentSettings.get(trx, orgId));
   const router = notificationRouterConsumer({ repo: notificationRepo, routing: routingRepo, instances: alertInstances, flusher, incidents: correlator, wrote: () => dispatchLoop.nudge() });
-  const routerRunner = new EventConsumerRunner(db, eventLog, router, options.logger, consumerSettings);
+  const routerRunner = new EventConsumerRunner(db, eventLog, nudgesLive(router), options.logger, consumerSettings);
   // Alert changes committed by the evaluator are routed at once (not at the router's next poll).
   const evaluator = evaluating ? (['states', 'metrics'] as const).map((feed) => ({ ...alertEvaluatorConsumer(alertEvaluation, alertInstances, feed), afterCommit: () => routerRunner.nudge() })) : [];
-  const consumers = [...[...evaluator, ...(options.consumers ?? [])].map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings)), routerRunner];
+  const consumers = [...[...evaluator.map(nudgesLive), ...(options.consumers ?? [])].map((c) => new EventConsumerRunner(db, eventLog, c, options.logger, consumerSettings)), routerRunner];
   // An ingest that stored results may have appended state transitions: consumers look now instead of
   // at their next poll. The poll still finds whatever a nudge missed (another replica's ingest); an
   // ingest that accepted nothing (every result rejected, or it failed) appended nothing to look at.
   const nudgingIngest = {
     ingest: async (...args: Parameters<IngestService['ingest']>) => {
       const outcome = await ingest.ingest(...args);
-      if (outcome.accepted.length > 0) for (const c of consumers) c.nudge();
+      if (outcome.accepted.length > 0) {
+        for (const c of consumers) c.nudge();
+        live.nudge();
+      }
       return outcome;
     },
   };
@@ -280,6 +293,7 @@ export function createApp(options: AppOptions): App {
     ...channelTestRoutes(new ChannelTestService(db, senders, { timeoutMs: 10_000, ...(options.channelTest ?? {}) })),
     ...heartbeatRoutes(heartbeats),
     ...runnerRoutes(runnerService, nudgingIngest, runnerSettings.maxBatch),
+    ...liveRoutes(live),
   );
 
   const sweepEvery = options.sweepEveryMs ?? 2_000;
@@ -317,7 +331,7 @@ export function createApp(options: AppOptions): App {
     ],
     options.logger,
     { db, repository: new JobLeaseRepository(), holder: options.leaseHolder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` },
-    [...consumers, flushLoop, ...(notifying ? [{ start: () => dispatchLoop.start(), stop: async () => { await dispatchLoop.stop(); await dispatcher.drain(); } }] : [])],
+    [...consumers, flushLoop, live, ...(notifying ? [{ start: () => dispatchLoop.start(), stop: async () => { await dispatchLoop.stop(); await dispatcher.drain(); } }] : [])],
   );
 
   const app = express();
@@ -331,5 +345,5 @@ export function createApp(options: AppOptions): App {
   app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), transactions: { run: (work) => options.database.withAmbientTransaction(work) }, logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
   app.use(problemErrors({ logger: options.logger }));
-  return { express: app, routes, metrics, background, consumers, alerts: alertEvaluation, settle: () => assignments.settle() };
+  return { express: app, routes, metrics, background, consumers, alerts: alertEvaluation, live, settle: () => assignments.settle() };
 }

@@ -8,7 +8,7 @@ import type { ApiMetrics } from '../observability/metrics.ts';
 import type { IdempotencyRepository, StoredResponse } from './idempotency.repository.ts';
 import { MAX_JSON_DEPTH, guardJson, stringProblem } from './json-guard.ts';
 import { sendProblem, toProblem } from './problem.ts';
-import type { AnyRoute, HandlerResult } from './route.ts';
+import type { AnyRoute, HandlerResult, StreamBody } from './route.ts';
 import type { Validator } from './validator.ts';
 import { redactPath } from '../observability/path-redaction.ts';
 
@@ -149,6 +149,7 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
     const key = route.idempotent ? req.header('idempotency-key') : undefined;
     if (key === undefined || !principal) {
       const result = await run();
+      if (result.stream) return await sendStream(res, result, result.stream, controller.signal, deps.logger);
       return sendStored(res, toStored(result), result.contentType);
     }
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new PharosError('bad_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
@@ -244,4 +245,34 @@ function sendStored(res: Response, stored: StoredResponse, contentType?: string)
   if (stored.body === undefined || stored.status === 204) return void res.end();
   if (contentType) return void res.type(contentType).send(stored.body);
   res.type('application/json').send(JSON.stringify(stored.body));
+}
+
+/** Most bytes a streamed response may have waiting in its socket before `write` tells the stream to stop. */
+export const STREAM_MAX_BUFFERED = 1024 * 1024;
+
+/**
+ * Sends a streamed body: status and headers at once (no proxy buffering, no caching), then the
+ * stream's chunks until it returns or the client leaves. A stream that fails after the headers
+ * went out cannot answer a problem any more: it is logged and the response ends.
+ */
+async function sendStream(res: Response, result: HandlerResult, stream: StreamBody, signal: AbortSignal, logger: Logger): Promise<void> {
+  for (const [name, value] of Object.entries(toStored(result).headers)) res.setHeader(name, value);
+  res.status(result.status);
+  res.setHeader('Content-Type', result.contentType ?? 'text/event-stream');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  res.socket?.setNoDelay(true);
+  const write = (chunk: string): boolean => {
+    if (res.writableEnded || res.destroyed) return false;
+    res.write(chunk);
+    return res.writableLength <= STREAM_MAX_BUFFERED;
+  };
+  try {
+    await stream(write, signal);
+  } catch (error) {
+    logger.error({ err: error, request_id: requestIdOf(res) }, 'stream failed');
+  } finally {
+    if (!res.writableEnded) res.end();
+  }
 }

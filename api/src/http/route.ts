@@ -39,7 +39,18 @@ export interface HandlerResult {
    * sent once and never written to the idempotency store; declare them with shownOnce().
    */
   secretFields?: readonly string[];
+  /**
+   * A body written over time (server-sent events): the adapter sends the status and headers, then
+   * calls it; the response ends when it returns. `signal` aborts when the client goes away.
+   */
+  stream?: StreamBody;
 }
+
+/**
+ * Writes a streamed response. `write` returns false once the client's socket holds more than it
+ * has taken (a slow reader): the stream should end rather than buffer without bound.
+ */
+export type StreamBody = (write: (chunk: string) => boolean, signal: AbortSignal) => Promise<void>;
 
 /** Declares which fields of a response body are secrets shown once; the names are checked against the body's type. */
 export function shownOnce<B extends Record<string, unknown>>(body: B, fields: readonly [Extract<keyof B, string>, ...Extract<keyof B, string>[]]): { body: B; secretFields: readonly string[] } {

@@ -67,6 +67,11 @@ export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettin
         headers['content-type'] ??= 'application/json';
       }
       const res = await fetch(url + path, { method, headers, body });
+      // A stream (GET /v1/stream) never ends by itself: answer its status and headers, and hang up.
+      if (res.ok && res.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await res.body?.cancel();
+        return { status: res.status, body: undefined, headers: res.headers };
+      }
       const text = await res.text();
       let parsed: unknown = text;
       try {
