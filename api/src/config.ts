@@ -31,6 +31,8 @@ export interface ApiConfig {
   /** Tries of one notification before it is dead, and the deadline of one try (ms). */
   notifyMaxAttempts: number;
   notifyTimeoutMs: number;
+  /** Most live streams (GET /v1/stream) this process holds open, all principals together. */
+  liveMaxStreams: number;
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -89,5 +91,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     notifications: onOff(env, 'PHAROS_NOTIFICATIONS', true),
     notifyMaxAttempts: integer(env, 'PHAROS_NOTIFY_MAX_ATTEMPTS', 10, 1, 100),
     notifyTimeoutMs: integer(env, 'PHAROS_NOTIFY_TIMEOUT_MS', 10_000, 500, 120_000),
+    liveMaxStreams: integer(env, 'PHAROS_LIVE_MAX_STREAMS', 1_000, 1, 100_000),
   };
 }

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     runner: { leaseSeconds: config.runnerLeaseSeconds }, resultRetentionDays: config.resultRetentionDays,
     healthTimeoutMs: config.healthTimeoutMs, alertEvaluation: config.alertEvaluation, alertTickMs: config.alertTickMs,
     notifications: { enabled: config.notifications, retry: { ...defaultRetryPolicy, maxAttempts: config.notifyMaxAttempts }, sendTimeoutMs: config.notifyTimeoutMs },
+    live: { maxStreams: config.liveMaxStreams },
   });
   app.background.start();
   const server = createApiServer(app.express);

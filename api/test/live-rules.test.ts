@@ -7,6 +7,7 @@ import { LiveOwnersCache } from '../src/modules/live/live-owners.cache.ts';
 import type { LiveRepository, OwnedKind } from '../src/modules/live/live.repository.ts';
 import type { StoredEvent } from '../src/modules/events/event.types.ts';
 import { SseParser } from '../src/web/console/sse.parser.ts';
+import { loadApiConfig } from '../src/config.ts';
 
 const at = new Date('2026-12-01T18:00:00.000Z');
 const state = (seq: number, subject_type: 'slot' | 'monitor' | 'service' | 'edge', subject_id: string, from: 'up' | 'down', to: 'up' | 'down', region: string | null = null): StoredEvent =>
@@ -123,4 +124,10 @@ test('the owners cache reads each kind once per batch, again when stale, and inc
   now = 2_000;
   await cache.load('org_1', [{ kind: 'monitor', id: 'm1' }]);
   assert.deepEqual(queries, [['monitor', ['m1']]], 'stale entries are read again');
+});
+
+test('PHAROS_LIVE_MAX_STREAMS sets the global cap of open streams (default 1,000); a bad value names the variable', () => {
+  assert.equal(loadApiConfig({}).liveMaxStreams, 1_000);
+  assert.equal(loadApiConfig({ PHAROS_LIVE_MAX_STREAMS: '50' }).liveMaxStreams, 50);
+  assert.throws(() => loadApiConfig({ PHAROS_LIVE_MAX_STREAMS: 'many' }), /PHAROS_LIVE_MAX_STREAMS/);
 });

@@ -204,6 +204,22 @@ describe('live stream', { skip: postgresSkip() }, () => {
     assert.equal(reopened.status, 200);
   });
 
+  test('over the server-wide cap of open streams, any principal gets 429 until one closes', async () => {
+    const replica = await startTestApi({ database: api.database, app: { runner: { leaseSeconds: 600 }, live: { maxStreams: 2 } } });
+    try {
+      const first = await openStream(replica.url, team.a.viewer);
+      const second = await openStream(replica.url, team.b.viewer);
+      const third = await openStream(replica.url, api.adminToken);
+      assert.deepEqual([first.status, second.status, third.status], [200, 200, 429]);
+      assert.equal(third.problem.code, 'rate_limited');
+      assert.match(third.problem.detail, /2 live streams open, its limit; try again later/);
+      await first.close();
+      await second.close();
+    } finally {
+      await replica.close();
+    }
+  });
+
   test('a closed connection is removed at once, and the tailer stops reading an organization with no stream left', async () => {
     const other = await createOrganization(api);
     const before = api.app.live.stats().streams;
