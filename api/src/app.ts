@@ -64,6 +64,9 @@ import { defaultRetryPolicy } from './modules/notifications/retry.policy.ts';
 import { maintenanceWindowKind } from './modules/maintenance-windows/maintenance-window.kind.ts';
 import { sloKind } from './modules/slos/slo.kind.ts';
 import { statusPageKind } from './modules/status-pages/status-page.kind.ts';
+import { StatusPageRepository } from './modules/status-pages/status-page.repository.ts';
+import { StatusPageSummaryService } from './modules/status-pages/status-page-summary.service.ts';
+import { statusPageRoutes } from './web/status-page.routes.ts';
 import { RoutingRepository } from './modules/routing/routing.repository.ts';
 import { RoutingTestService } from './modules/routing/routing-test.service.ts';
 import { routingTestRoutes } from './modules/routing/routing-test.routes.ts';
@@ -283,6 +286,8 @@ export function createApp(options: AppOptions): App {
     ...incidentSettingsRoutes(new IncidentSettingsService(db, new IncidentSettingsRepository(), audit)),
     ...auditRoutes(db, audit),
     ...slaRoutes(sla),
+    // The status pages' readers: the public page and its summary, and any page's summary for the console.
+    ...statusPageRoutes(new StatusPageSummaryService(db, new StatusPageRepository(), sla)),
     ...sloStatusRoutes(new SloStatusService(db, sla)),
     ...statusRoutes(new StatusService(db, results)),
     ...latencyRoutes(new LatencyService(db)),

@@ -137,6 +137,7 @@ const matrix: Record<string, Row> = {
   ...specRows('maintenance-windows', 'window', (f) => bodies.window(f.team), { description: 'patched' }),
   ...specRows('slos', 'slo', (f) => bodies.slo(f.team, f.service), { target_percent: 99.5 }),
   ...specRows('status-pages', 'statusPage', (f) => bodies.statusPage(f.team, f.service), { title: 'Patched status' }),
+  'GET /v1/status-pages/{id}/summary': { path: (f) => `/v1/status-pages/${f.statusPage}/summary`, expect: read },
 
   'POST /v1/routing-policies/test': { path: () => '/v1/routing-policies/test', body: (f) => ({ labels: { severity: 'critical' }, team_id: f.team }), expect: read },
 

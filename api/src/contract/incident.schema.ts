@@ -79,7 +79,7 @@ export const IncidentTimelineEntry = Type.Object({
   at: Timestamp,
   kind: Type.String({ description: 'opened, alert_added, alert_refired, alert_resolved, root_cause, state, resolved, notification_held, notification_released, notice_sent (written by the correlator); acknowledged, resolved, note, state, updated (written by people through the API).' }),
   actor: Type.Union([IncidentActor, Type.Null()], { description: 'Who did it; null for the correlator.' }),
-  payload: Type.Object({ text: Type.Optional(Type.String()) }, { additionalProperties: true, description: 'What changed; a note has its text.' }),
+  payload: Type.Object({ text: Type.Optional(Type.String()), public: Type.Optional(Type.Boolean({ description: 'A note: true when it is a public update shown on status pages.' })) }, { additionalProperties: true, description: 'What changed; a note has its text and whether it is public.' }),
 });
 
 export const IncidentChange = Type.Object({
@@ -154,7 +154,10 @@ export const IncidentPatch = Type.Object(
 );
 
 export const IncidentNoteInput = Type.Object(
-  { text: Type.String({ minLength: 1, maxLength: INCIDENT_NOTE_MAX, pattern: '\\S', description: `The note, 1 to ${INCIDENT_NOTE_MAX} characters.`, errorMessage: `Must be 1 to ${INCIDENT_NOTE_MAX} characters with some text (not only spaces).` }) },
+  {
+    text: Type.String({ minLength: 1, maxLength: INCIDENT_NOTE_MAX, pattern: '\\S', description: `The note, 1 to ${INCIDENT_NOTE_MAX} characters.`, errorMessage: `Must be 1 to ${INCIDENT_NOTE_MAX} characters with some text (not only spaces).` }),
+    public: Type.Optional(Type.Boolean({ default: false, description: 'true: the note is a public update, shown on the status pages whose components the incident touches; false (default): only responders see it.' })),
+  },
   { additionalProperties: false },
 );
 

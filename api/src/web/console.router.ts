@@ -30,11 +30,16 @@ const notBuilt = `<!doctype html>
  * with them; inline scripts are not.
  */
 export function consoleSecurityHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
+  for (const [name, value] of Object.entries(consoleSecurityHeaderValues)) res.setHeader(name, value);
 }
+
+/** The headers consoleSecurityHeaders sets, for pages answered through the route table (the public status pages). */
+export const consoleSecurityHeaderValues: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
 
 /**
  * The web console: its page at every console path and its bundle under /console/. The console is a

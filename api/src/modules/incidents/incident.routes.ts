@@ -56,7 +56,7 @@ export function incidentRoutes(incidents: IncidentService): AnyRoute[] {
       method: 'post', path: '/v1/incidents/{id}/notes', operationId: 'add_incident_note', summary: `Add a note to an incident's timeline${responder}`, tag, auth: 'principal',
       params: Params, body: IncidentNoteInput, idempotent: true,
       responses: { 201: { description: 'The timeline entry of the note.', schema: IncidentTimelineEntry } },
-      handle: async (req) => ({ status: 201, body: await incidents.addNote(callerOf(req), req.params.id, req.body.text) }),
+      handle: async (req) => ({ status: 201, body: await incidents.addNote(callerOf(req), req.params.id, req.body.text, req.body.public === true) }),
     }),
   ];
 }

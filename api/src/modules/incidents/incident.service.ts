@@ -97,10 +97,10 @@ export class IncidentService {
     });
   }
 
-  /** Adds a note to the timeline. */
-  async addNote(caller: Caller, idOrNumber: string, text: string): Promise<IncidentTimelineEntry> {
+  /** Adds a note to the timeline; a public one is also an update on the status pages showing the incident's services. */
+  async addNote(caller: Caller, idOrNumber: string, text: string, isPublic = false): Promise<IncidentTimelineEntry> {
     let entry: IncidentTimelineEntry | undefined;
-    await this.write(caller, idOrNumber, undefined, () => ({ set: {}, entries: [{ kind: 'note', payload: { text } }], change: 'note' }), (e) => {
+    await this.write(caller, idOrNumber, undefined, () => ({ set: {}, entries: [{ kind: 'note', payload: { text, public: isPublic } }], change: 'note' }), (e) => {
       entry = presentEntry(e);
     });
     return entry!;
