@@ -2,9 +2,11 @@ import { CALLER_HEADER, dependencyEdges, HEALTH_PATH, type EndpointModel, type F
 import { PharosApiError, PharosClient } from './pharos.client.ts';
 import { blocks, DeclareConflictError, DEMO_TAG, isSubset, type Conflict } from './fleet.preflight.ts';
 import { declarePagers, pagerConflicts, readPagerObjects, type PagerCounts, type PagerTargets } from './pager.declare.ts';
+import { declareStatusPage, type StatusPageReport } from './status-page.declare.ts';
 
 // Declares the fleet in Pharos through the REST API: teams, services, dependency edges, monitors
-// (each edge monitor names its edge: dependency_id) and the organization's incident settings.
+// (each edge monitor names its edge: dependency_id), the organization's incident settings and the
+// public status page "Acme status" (/status/acme).
 // Idempotent: existing objects are found by name and left alone (or replaced when they differ
 // from what the fleet needs, e.g. new ports, or an edge monitor without its edge), creates carry
 // an Idempotency-Key. Objects of the same name that the demo did not declare are found before
@@ -47,6 +49,8 @@ export interface DeclareReport {
    * `unchanged` (already the demo's) or `kept` (someone set others; the demo leaves them).
    */
   incidentSettings: 'written' | 'unchanged' | 'kept';
+  /** The public status page of the shop's customer-facing services. */
+  statusPage: StatusPageReport;
 }
 
 export type MonitorRole = 'health' | 'business' | 'edge';
@@ -171,7 +175,7 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   await client.checkToken();
   const { model } = options;
   const monitors = desiredMonitors(model, options.urls, options);
-  const report: DeclareReport = { teams: counts(), services: counts(), dependencies: counts(), monitors: counts(), monitorIds: new Map(), incidentSettings: 'unchanged' };
+  const report: DeclareReport = { teams: counts(), services: counts(), dependencies: counts(), monitors: counts(), monitorIds: new Map(), incidentSettings: 'unchanged', statusPage: { state: 'unchanged' } };
 
   // Preflight: read what exists and refuse before the first write if anything is in the way.
   const teams = await client.list<Team>('/v1/teams');
@@ -264,6 +268,9 @@ export async function declareFleet(options: DeclareOptions): Promise<DeclareRepo
   report.incidentSettings = await declareIncidentSettings(client);
   log(`incident settings: ${report.incidentSettings === 'kept' ? 'kept as you set them (not the demo\'s)' : report.incidentSettings}`);
 
+  report.statusPage = await declareStatusPage(client, teamIds, serviceIds);
+  log(`status page: ${statusPageWords(report.statusPage)}`);
+
   // The teams' pagers, last: a rule pages only once its team's route exists.
   if (options.pagers && pagerObjects) {
     report.pagers = await declarePagers(client, teamIds, options.pagers, pagerObjects);
@@ -292,6 +299,12 @@ async function declareIncidentSettings(client: PharosClient): Promise<DeclareRep
     if (error instanceof PharosApiError && error.status === 412) return 'kept';
     throw error;
   }
+}
+/** The status page's line of the progress log and the summary. */
+export function statusPageWords(page: StatusPageReport): string {
+  if (page.state === 'taken') return 'not declared: the slug "acme" is taken on this Pharos server (by another organization)';
+  if (page.state === 'kept') return `a page at ${page.url} exists that the demo did not declare; kept as it is`;
+  return `${page.state}, ${page.url}`;
 }
 export const describe = (c: Counts) => `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;
 

@@ -1,6 +1,6 @@
 import { dependencyEdges, type FleetModel } from './fleet.model.ts';
 import type { RunningService } from './fleet.server.ts';
-import { describe, type DeclareReport } from './fleet.declare.ts';
+import { describe, statusPageWords, type DeclareReport } from './fleet.declare.ts';
 
 // The text `npm run demo` prints once the fleet runs (and is declared).
 
@@ -27,6 +27,7 @@ export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, Ru
       `Declared in Pharos: teams ${describe(declared.teams)}; services ${describe(declared.services)};`,
       `  dependencies ${describe(declared.dependencies)}; monitors ${describe(declared.monitors)}.`,
       'Monitors run on runners; edge monitors only on runners labelled with the caller team\'s zone (see docs/demo.md#runners).',
+      `Status page "Acme status" (public, no sign-in): ${statusPageWords(declared.statusPage)}.`,
       `Edge monitors name their edge (dependency_id); incident settings ${declared.incidentSettings === 'kept' ? 'kept as you set them' : `${declared.incidentSettings} (an incident resolves itself 20 s after its alerts resolved)`}; incidents: GET /v1/incidents (docs/demo.md#incidents).`,
     );
     if (declared.pagers) {

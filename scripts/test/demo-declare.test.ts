@@ -109,6 +109,22 @@ describe('declaring the demo fleet', { skip }, () => {
     assert.equal(report.incidentSettings, 'written');
     const settings = (await api.call('GET', '/v1/incident-settings')).body;
     assert.deepEqual({ ...settings, updated_at: undefined }, { ...demoIncidentSettings, resolve_after_seconds: 20, updated_at: undefined, version: 1 });
+
+    // The public status page: the shop's customer-facing services under friendly names, grouped.
+    assert.deepEqual(report.statusPage, { state: 'created', url: `${api.url}/status/acme` });
+    const [page, ...others] = await list('/v1/status-pages');
+    assert.equal(others.length, 0);
+    assert.deepEqual([page.title, page.slug, page.visibility, page.team_id], ['Acme status', 'acme', 'public', [...teams].find(([, name]) => name === 'storefront')![0]]);
+    const byId = new Map(services.map((s) => [s.id, s.name]));
+    assert.deepEqual(
+      page.components.map((c: any) => [c.group, c.display_name, byId.get(c.service_id)]),
+      [
+        ['Shop', 'Website', 'storefront-web'], ['Shop', 'Mobile apps', 'api-gateway'], ['Shop', 'Search', 'search-api'], ['Shop', 'Sign-in', 'identity'],
+        ['Ordering', 'Shopping cart', 'cart'], ['Ordering', 'Checkout', 'checkout-api'], ['Ordering', 'Payments', 'payments-api'], ['Ordering', 'Order processing', 'orders'],
+        ['Delivery', 'Shipping and tracking', 'fulfillment-api'], ['Delivery', 'Returns', 'returns'],
+        ['Messages', 'E-mails and push notifications', 'notifications'],
+      ],
+    );
   });
 
   test('a second run declares nothing twice; new ports update the monitors in place', { timeout: 25_000 }, async () => {
@@ -119,6 +135,7 @@ describe('declaring the demo fleet', { skip }, () => {
     );
     assert.equal(again.monitors.unchanged, monitorCount);
     assert.equal(again.incidentSettings, 'unchanged');
+    assert.equal(again.statusPage.state, 'unchanged');
     assert.equal((await api.call('GET', '/v1/incident-settings')).body.version, 1, 'the settings were not written again');
 
     // An edge monitor that exists without its edge (declared before monitors named edges, or cleared by hand) gets it back.
