@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { monotonicFactory } from 'ulid';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { browserSkip, launchBrowser } from '../../scripts/test/support/browser.ts';
 import { accessibilityViolations, describeViolations, openConsole, type ConsolePage } from '../../scripts/test/support/console.ts';
 import { waitFor } from '../../scripts/test/support/processes.ts';
@@ -58,6 +58,10 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     tab.page.on('console', (m) => m.type() === 'error' && m.location().url.endsWith('/favicon.ico') && icon.push(m.text()));
     favicons.set(tab, icon);
     return tab;
+  };
+  /** Waits for `locator` (under a busy machine's pace); on timeout fails with what the page says instead. */
+  const see = async (page: Page, locator: Locator, timeout = 20_000) => {
+    await locator.waitFor({ timeout }).catch(async (e: Error) => assert.fail(`${e.message.split('\n')[0]}\nThe page says:\n${await page.locator('body').innerText()}`));
   };
   const assertAccessible = async (page: Page, what: string) => {
     const violations = await accessibilityViolations(page);
@@ -119,7 +123,7 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     const tab = await open(api.adminToken, '/incidents');
     const { page } = tab;
     const row = page.locator('table.incident-table tbody tr', { hasText: incident.title });
-    await row.waitFor({ timeout: 15_000 });
+    await see(page, row);
     const cells = await row.locator('td').allInnerTexts();
     assert.equal(cells[0], `#${incident.number}`);
     assert.match(cells[2]!, /investigating|identified|monitoring/);
@@ -133,16 +137,16 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
 
     // Filters: state resolved hides it and lands in the URL; the team filter finds it again.
     await page.getByLabel('State').selectOption('resolved');
-    await page.getByText('No incident matches these filters.').waitFor({ timeout: 10_000 });
+    await see(page, page.getByText('No incident matches these filters.'));
     assert.match(page.url(), /\?state=resolved$/);
     await page.getByLabel('State').selectOption('open');
     await page.getByLabel('Team').selectOption(teams.payments.id);
-    await row.waitFor({ timeout: 10_000 });
+    await see(page, row);
     assert.equal(new URL(page.url()).searchParams.get('team_id'), teams.payments.id);
     assert.equal(new URL(page.url()).searchParams.get('state'), 'open');
     // A link with the filters in its query opens the list filtered.
     const linked = await open(api.adminToken, `/incidents?team_id=${teams.search.id}`);
-    await linked.page.getByText('No incident matches these filters.').waitFor({ timeout: 10_000 });
+    await see(linked.page, linked.page.getByText('No incident matches these filters.'));
     assert.equal(await linked.page.getByLabel('Team').inputValue(), teams.search.id);
     assertClean(tab);
     assertClean(linked);
@@ -151,7 +155,7 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
   test('a viewer sees the whole detail and no control that writes', { timeout: 60_000 }, async () => {
     const tab = await open(tokens.viewer, `/incidents/${incident.number}`);
     const { page } = tab;
-    await page.getByRole('heading', { level: 1, name: `#${incident.number} ${incident.title}` }).waitFor({ timeout: 15_000 });
+    await see(page, page.getByRole('heading', { level: 1, name: `#${incident.number} ${incident.title}` }));
     const cause = page.locator('.incident-cause');
     assert.match(await cause.innerText(), new RegExp(services.db.name));
     assert.match(await cause.locator('table').innerText(), /http_status · HTTP 503/, 'evidence names the error code');
@@ -178,20 +182,20 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
   test('a team dashboard lists its services, its open incident, its SLO; another team\'s answers not found', { timeout: 60_000 }, async () => {
     const tab = await open(tokens.viewer, `/teams/${teams.payments.id}`);
     const { page } = tab;
-    await page.getByRole('heading', { level: 1, name: `Team ${teams.payments.name}` }).waitFor({ timeout: 15_000 });
+    await see(page, page.getByRole('heading', { level: 1, name: `Team ${teams.payments.name}` }));
     const servicesTable = page.getByRole('table', { name: 'Services' });
-    await servicesTable.waitFor({ timeout: 10_000 });
+    await see(page, servicesTable);
     const serviceRows = await servicesTable.locator('tbody tr').allInnerTexts();
     assert.equal(serviceRows.length, 2, serviceRows.join('\n'));
     assert.ok(serviceRows.some((r) => r.includes(services.db.name) && /down/.test(r)), serviceRows.join('\n'));
     assert.ok(!serviceRows.some((r) => r.includes(services.search.name)), 'only the team\'s services');
-    await page.getByRole('table', { name: `Open incidents of ${teams.payments.name}` }).getByRole('link', { name: incident.title, exact: true }).waitFor({ timeout: 10_000 });
+    await see(page, page.getByRole('table', { name: `Open incidents of ${teams.payments.name}` }).getByRole('link', { name: incident.title, exact: true }));
     const slo = page.getByRole('table', { name: 'SLOs' }).locator('tbody tr', { hasText: sloName });
-    await slo.waitFor({ timeout: 10_000 });
+    await see(page, slo);
     assert.equal(await page.getByRole('table', { name: 'SLOs' }).locator('tbody tr').count(), 1, 'only the team\'s SLOs');
     assert.match(await slo.innerText(), /99\.9 %/);
     const firing = page.getByRole('table', { name: 'Firing alerts' });
-    await firing.waitFor({ timeout: 10_000 });
+    await see(page, firing);
     assert.match(await firing.innerText(), new RegExp(ruleName));
     await assertAccessible(page, 'team dashboard');
     assertClean(tab);
@@ -209,7 +213,7 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     const tab = await open(api.adminToken, '/overview');
     const { page } = tab;
     const tiles = page.locator('.team-tile');
-    await tiles.first().waitFor({ timeout: 15_000 });
+    await see(page, tiles.first());
     assert.equal(await tiles.count(), 2);
     const payments = await tiles.filter({ hasText: teams.payments.name }).innerText();
     assert.match(payments, /Services up\s*0/);
@@ -221,12 +225,12 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     assert.match(search, /Services up\s*1/);
     assert.match(search, /Open incidents\s*0/);
     assert.equal(await tiles.filter({ hasText: teams.payments.name }).getByRole('link').getAttribute('href'), `/teams/${teams.payments.id}`);
-    await page.getByRole('table', { name: 'Open incidents of the organization' }).getByRole('link', { name: incident.title, exact: true }).waitFor({ timeout: 10_000 });
+    await see(page, page.getByRole('table', { name: 'Open incidents of the organization' }).getByRole('link', { name: incident.title, exact: true }));
     await assertAccessible(page, 'overview (admin)');
     assertClean(tab);
 
     const viewer = await open(tokens.viewer, '/overview');
-    await viewer.page.getByText('needs the org admin role').waitFor({ timeout: 10_000 });
+    await see(viewer.page, viewer.page.getByText('needs the org admin role'));
     assert.equal(await viewer.page.locator('main').getByRole('link', { name: `Team ${teams.payments.name}` }).getAttribute('href'), `/teams/${teams.payments.id}`);
     assert.equal(await viewer.page.locator('.team-tile').count(), 0);
     await assertAccessible(viewer.page, 'overview (viewer)');
@@ -238,8 +242,9 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     const { page } = tab;
     const facts = page.locator('.incident-facts');
     const timelineKinds = () => page.locator('.incident-timeline li').evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')));
+    await see(page, page.getByRole('button', { name: 'Acknowledge' }));
     await page.getByRole('button', { name: 'Acknowledge' }).click();
-    await page.locator('.incident-timeline li[data-kind=acknowledged]').waitFor({ timeout: 10_000 });
+    await see(page, page.locator('.incident-timeline li[data-kind=acknowledged]'));
     assert.match(await facts.innerText(), /Acknowledged\s*\n?.*by editor-/);
     assert.equal(await page.getByRole('button', { name: 'Acknowledge' }).count(), 0, 'acknowledged once');
     assert.doesNotMatch(await facts.innerText(), /not acknowledged yet/, 'MTTA known');
@@ -247,26 +252,26 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
 
     await page.locator('.incident-state-form').getByLabel('State').selectOption('monitoring');
     await page.getByRole('button', { name: 'Change state' }).click();
-    await page.locator('.incident-timeline li[data-kind=state]', { hasText: '→ monitoring' }).waitFor({ timeout: 10_000 });
+    await see(page, page.locator('.incident-timeline li[data-kind=state]', { hasText: '→ monitoring' }));
     assert.equal(await facts.locator('.badge').first().innerText(), 'monitoring');
 
     const text = `Failed over to the replica ${unique('n')}`;
     await page.getByLabel('Note').fill(text);
     await page.getByRole('button', { name: 'Add note' }).click();
-    await page.locator('.incident-timeline li[data-kind=note]', { hasText: text }).waitFor({ timeout: 10_000 });
+    await see(page, page.locator('.incident-timeline li[data-kind=note]', { hasText: text }));
     assert.equal(await page.getByLabel('Note').inputValue(), '', 'the form empties once the note is saved');
     // A note published on the status pages is marked so on the timeline (and stored as public).
     const update = `We are restoring the ledger ${unique('u')}`;
     await page.getByLabel('Note').fill(update);
     await page.getByLabel('Publish on status pages').check();
     await page.getByRole('button', { name: 'Add note' }).click();
-    await page.locator('.incident-timeline li[data-kind=note]', { hasText: update }).waitFor({ timeout: 10_000 });
+    await see(page, page.locator('.incident-timeline li[data-kind=note]', { hasText: update }));
     assert.match(await page.locator('.incident-timeline li[data-kind=note]', { hasText: update }).innerText(), /Public update/);
     assert.doesNotMatch(await page.locator('.incident-timeline li[data-kind=note]', { hasText: text }).innerText(), /Public update/);
     assert.equal(await page.getByLabel('Publish on status pages').isChecked(), false, 'the next note is private again');
 
     await page.getByRole('button', { name: 'Resolve' }).click();
-    await page.locator('.incident-timeline li[data-kind=resolved]').waitFor({ timeout: 10_000 });
+    await see(page, page.locator('.incident-timeline li[data-kind=resolved]'));
     assert.equal(await facts.locator('.badge').first().innerText(), 'resolved');
     assert.equal(await page.getByRole('button', { name: 'Resolve' }).count(), 0);
     assert.match(await facts.innerText(), /MTTR\s*\n?\s*\d/);
@@ -283,7 +288,7 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     // An empty note is refused by the API and its message shown; nothing is written.
     await page.getByLabel('Note').fill('   ');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await page.locator('.incident-actions [role=alert]').waitFor({ timeout: 10_000 });
+    await see(page, page.locator('.incident-actions [role=alert]'));
     assert.match(await page.locator('.incident-actions [role=alert]').innerText(), /Must be 1 to 4000 characters/);
     assert.equal((await api.call('GET', `/v1/incidents/${incident.id}`)).body.timeline.filter((e: { kind: string }) => e.kind === 'note').length, 2);
     assertClean(tab, [/status of 422|status of 400/]);
@@ -292,7 +297,7 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
   test('the detail reads at a phone\'s width without scrolling the page sideways', { timeout: 60_000 }, async () => {
     const tab = await open(tokens.editor, `/incidents/${incident.number}`, { width: 390, height: 844 });
     const { page } = tab;
-    await page.locator('.incident-timeline li').first().waitFor({ timeout: 15_000 });
+    await see(page, page.locator('.incident-timeline li').first());
     const widths = await page.evaluate(() => {
       const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
       return { scroll: root.scrollWidth, client: root.clientWidth };

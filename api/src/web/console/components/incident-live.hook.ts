@@ -1,29 +1,23 @@
 import { useCallback, useEffect, useRef } from 'preact/hooks';
 import { useLive, type LiveEvent, type LiveStatus } from '../live.ts';
+import { throttle } from './incident-logic.ts';
 
 /** Least time between two reloads caused by live changes. */
 export const LIVE_RELOAD_MS = 1000;
 
 /**
  * Reloads a view when the live stream reports a change it shows (`matters` picks the events; a
- * reset always counts), at most once per second: a change within a second of the last reload
- * schedules one more reload at the end of that second.
+ * reset always counts), at most once per second: changes within a second of the last reload cause
+ * one more reload at the end of that second.
  */
 export function useLiveReload(reload: () => void, matters: (event: LiveEvent) => boolean): LiveStatus {
-  const last = useRef(0);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef({ reload, matters });
   latest.current = { reload, matters };
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const throttled = useRef<ReturnType<typeof throttle> | undefined>(undefined);
+  throttled.current ??= throttle(() => latest.current.reload(), LIVE_RELOAD_MS);
+  useEffect(() => () => throttled.current?.dispose(), []);
   const onBatch = useCallback((events: LiveEvent[]) => {
-    if (!events.some((e) => e.type === 'reset' || latest.current.matters(e))) return;
-    if (timer.current !== undefined) return;
-    const wait = Math.max(0, last.current + LIVE_RELOAD_MS - Date.now());
-    timer.current = setTimeout(() => {
-      timer.current = undefined;
-      last.current = Date.now();
-      latest.current.reload();
-    }, wait);
+    if (events.some((e) => e.type === 'reset' || latest.current.matters(e))) throttled.current?.request();
   }, []);
   return useLive(onBatch);
 }

@@ -28,7 +28,7 @@ export type IncidentRange = keyof typeof incidentRanges;
 
 /** The API's `from` for a range choice ("24h" → 24 hours before now); undefined for any time or an unknown choice. */
 export function rangeFrom(range: string | undefined, now = Date.now()): string | undefined {
-  const span = range ? incidentRanges[range as IncidentRange] : undefined;
+  const span = range && Object.hasOwn(incidentRanges, range) ? incidentRanges[range as IncidentRange] : undefined;
   return span === undefined ? undefined : new Date(now - span).toISOString();
 }
 
@@ -76,4 +76,46 @@ export function describeEntry(entry: Pick<IncidentTimelineEntry, 'kind' | 'paylo
   if (Array.isArray(p.services) && p.services.length) parts.push(`services ${p.services.map((s) => named(s) ?? String(s)).join(', ')}`);
   for (const key of ['reason', 'why', 'description', 'title']) if (text(key)) parts.push(text(key)!);
   return { title: labels[entry.kind] ?? entry.kind.replace(/_/g, ' '), detail: parts.join(' · ') };
+}
+
+/** The clock and timer a throttle uses (the browser's by default; a test passes its own). */
+export interface ThrottleTimers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const browserTimers: ThrottleTimers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Runs `run` at most once per `gapMs`: the first request runs at once; requests within the gap
+ * after a run cause one more run at the gap's end, however many they are.
+ */
+export function throttle(run: () => void, gapMs: number, timers: ThrottleTimers = browserTimers): { request(): void; dispose(): void } {
+  let last = -Infinity;
+  let scheduled: unknown;
+  let disposed = false;
+  const fire = () => {
+    scheduled = undefined;
+    if (disposed) return;
+    last = timers.now();
+    run();
+  };
+  return {
+    request() {
+      if (disposed || scheduled !== undefined) return;
+      const wait = last + gapMs - timers.now();
+      if (wait <= 0) fire();
+      else scheduled = timers.setTimeout(fire, wait);
+    },
+    dispose() {
+      disposed = true;
+      if (scheduled !== undefined) timers.clearTimeout(scheduled);
+      scheduled = undefined;
+    },
+  };
 }
