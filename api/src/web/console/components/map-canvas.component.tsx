@@ -64,7 +64,12 @@ export function MapCanvas({ model, visible, selected, onSelect }: MapCanvasProps
     instance.on('mouseover', 'edge', (event) => event.target.addClass('hover'));
     instance.on('mouseout', 'edge', (event) => event.target.removeClass('hover'));
     runLayout(instance, true, started);
+    // The canvas changes size when the details panel opens or closes and on rotation: Cytoscape
+    // follows window resizes only, so it is told.
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(container.current!);
     return () => {
+      observer.disconnect();
       instance.destroy();
       cy.current = undefined;
     };

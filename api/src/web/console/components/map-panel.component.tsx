@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { DependencyGraph } from '../../../contract/dependency-graph.schema.ts';
 import type { Monitor } from '../../../contract/monitor.schema.ts';
@@ -125,18 +126,23 @@ function MonitorBlock({ detail, graph, names }: { detail: MonitorDetail; graph: 
         <div class="table-scroll" tabIndex={0} role="region" aria-label={`Last results of ${monitor.name}`}>
           <table>
             <thead>
-              <tr><th scope="col">When</th><th scope="col">Region</th><th scope="col">Result</th><th scope="col">Code</th><th scope="col">Latency</th><th scope="col">Error</th></tr>
+              <tr><th scope="col">When, region</th><th scope="col">Result</th><th scope="col">Code</th><th scope="col">Latency</th></tr>
             </thead>
             <tbody>
               {results.map((r) => (
-                <tr key={r.id}>
-                  <td title={when(r.started_at)}>{ago(r.started_at)}</td>
-                  <td>{r.region}</td>
-                  <td><StateBadge state={r.status} /></td>
-                  <td>{r.status_code ?? '—'}</td>
-                  <td>{ms(r.duration_ms)}</td>
-                  <td>{r.error ? `${r.error.code}: ${r.error.message}` : '—'}</td>
-                </tr>
+                <Fragment key={r.id}>
+                  <tr class={r.error ? 'with-error' : undefined}>
+                    <td title={when(r.started_at)}>{ago(r.started_at)}, {r.region}</td>
+                    <td><StateBadge state={r.status} /></td>
+                    <td>{r.status_code ?? '—'}</td>
+                    <td>{ms(r.duration_ms)}</td>
+                  </tr>
+                  {r.error ? (
+                    <tr class="result-error">
+                      <td colSpan={4}>Error {r.error.code}: {r.error.message}</td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>

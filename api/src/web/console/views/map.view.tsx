@@ -117,7 +117,10 @@ export function MapView(_props: Record<string, unknown>) {
     <div class="map-view">
       <div class="map-title">
         <h1>Dependency map</h1>
-        <p class="muted">Arrows point from a service to what it depends on. Live: {live}.</p>
+        <p class="muted">
+          Arrows point from a service to what it depends on.{' '}
+          {live === 'live' ? 'Changes appear as they happen.' : `Live updates are ${live}; the map refreshes every ${POLL_MS / 1000} s until they are back.`}
+        </p>
       </div>
       {error ? <Problem error={error} retry={refetch} /> : null}
       <div class="map-controls">
