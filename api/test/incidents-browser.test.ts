@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { monotonicFactory } from 'ulid';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -35,6 +35,8 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
   const failures = new WeakMap<ConsolePage, string[]>();
   /** Console errors about the browser's own /favicon.ico request (the console declares no icon; Playwright does not report that request). */
   const favicons = new WeakMap<ConsolePage, string[]>();
+  /** The tabs a test opened, closed after it. */
+  let tabs: ConsolePage[] = [];
 
   const push = async (statuses: Record<keyof typeof monitors, 'up' | 'down'>) => {
     current = statuses;
@@ -57,6 +59,7 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     const icon: string[] = [];
     tab.page.on('console', (m) => m.type() === 'error' && m.location().url.endsWith('/favicon.ico') && icon.push(m.text()));
     favicons.set(tab, icon);
+    tabs.push(tab);
     return tab;
   };
   /** Waits for `locator` (under a busy machine's pace); on timeout fails with what the page says instead. */
@@ -112,6 +115,10 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     // A live runner keeps reporting (and keeps its lease) while the pages are looked at.
     keepAlive = setInterval(() => void push(current).catch(() => undefined), 2000);
     browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const tab of tabs) await tab.page.context().close().catch(() => undefined);
+    tabs = [];
   });
   after(async () => {
     clearInterval(keepAlive);
@@ -294,15 +301,22 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     assertClean(tab, [/status of 422|status of 400/]);
   });
 
-  test('the detail reads at a phone\'s width without scrolling the page sideways', { timeout: 60_000 }, async () => {
-    const tab = await open(tokens.editor, `/incidents/${incident.number}`, { width: 390, height: 844 });
-    const { page } = tab;
-    await see(page, page.locator('.incident-timeline li').first());
-    const widths = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return { scroll: root.scrollWidth, client: root.clientWidth };
-    });
-    assert.ok(widths.scroll <= widths.client, `page is ${widths.scroll} px wide in a ${widths.client} px window`);
-    assertClean(tab);
+  test('every view reads at a phone\'s width without scrolling the page sideways', { timeout: 90_000 }, async () => {
+    const pages: Array<[string, string]> = [
+      [`/incidents/${incident.number}`, '.incident-timeline li'],
+      ['/incidents', 'table.incident-table tbody tr'],
+      [`/teams/${teams.payments.id}`, '.team-dashboard table'],
+      ['/overview', '.team-tile'],
+    ];
+    for (const [path, ready] of pages) {
+      const tab = await open(api.adminToken, path, { width: 390, height: 844 });
+      await see(tab.page, tab.page.locator(ready).first());
+      const widths = await tab.page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return { scroll: root.scrollWidth, client: root.clientWidth };
+      });
+      assert.ok(widths.scroll <= widths.client, `${path} is ${widths.scroll} px wide in a ${widths.client} px window`);
+      assertClean(tab);
+    }
   });
 });
