@@ -53,7 +53,7 @@ before(async () => {
       })),
   );
   // Tables a request writes to (rows and versions); background jobs do not touch them.
-  const tables = ['teams', 'memberships', 'api_tokens', 'runner_tokens', 'services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos', 'dependencies', 'audit_entries', 'check_results'];
+  const tables = ['teams', 'memberships', 'api_tokens', 'runner_tokens', 'services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos', 'status_pages', 'dependencies', 'audit_entries', 'check_results'];
   const versioned = new Set(
     (await sql<{ table_name: string }>`select table_name from information_schema.columns where column_name = 'version' and table_schema = current_schema()`.execute(api.database.db)).rows.map((r) => r.table_name),
   );
@@ -70,7 +70,7 @@ async function snapshot(): Promise<unknown> {
 function concrete(template: string, id?: string): string {
   const owners: Record<string, string> = {
     teams: own.team, tokens: own.token, 'runner-tokens': own.runnerToken, services: own.service, monitors: own.monitor, 'alert-rules': own.alertRule,
-    'routing-policies': own.routingPolicy, channels: own.channel, 'maintenance-windows': own.window, slos: own.slo, members: own.member, dependencies: own.dependency,
+    'routing-policies': own.routingPolicy, channels: own.channel, 'maintenance-windows': own.window, slos: own.slo, 'status-pages': own.statusPage, members: own.member, dependencies: own.dependency,
     sla: own.monitor,
   };
   const parts = template.split('/');
@@ -94,6 +94,7 @@ function validBody(op: Operation): unknown {
     channels: () => bodies.channel(own.team),
     'maintenance-windows': () => bodies.window(own.team),
     slos: () => bodies.slo(own.team, own.service),
+    'status-pages': () => bodies.statusPage(own.team, own.service),
     silences: () => ({ team_id: own.team, matchers: [{ label: 'service', operator: '=~', value: 'checkout|cart' }], starts_at: new Date().toISOString(), ends_at: new Date(Date.now() + 3_600_000).toISOString(), comment: 'fuzzed' }),
   };
   if (op.path === '/v1/routing-policies/test') return { labels: { team: 'fuzz', severity: 'critical', service: 'checkout' }, at: new Date().toISOString() };
