@@ -78,11 +78,13 @@ const titleCases: Array<[ComponentStatus, string[], string]> = [
 ];
 for (const [impact, names, expected] of titleCases) test(`incidentTitle(${impact}, ${names.length} names) = "${expected}"`, () => assert.equal(incidentTitle(impact, names), expected));
 
-test('incidentImpact: the worst status seen, at least degraded performance', () => {
-  assert.equal(incidentImpact(['operational', 'partial_outage', 'major_outage']), 'major_outage');
-  assert.equal(incidentImpact(['operational']), 'degraded_performance');
-  assert.equal(incidentImpact(['unknown', 'under_maintenance']), 'degraded_performance');
-  assert.equal(incidentImpact([]), 'degraded_performance');
+test('incidentImpact: the worst status now while open, else the worst of its days; at least degraded performance', () => {
+  assert.equal(incidentImpact(['operational', 'partial_outage'], ['major_outage']), 'partial_outage', 'open: how it is now');
+  assert.equal(incidentImpact(['operational'], ['operational', 'major_outage']), 'major_outage', 'recovering: the worst of its days');
+  assert.equal(incidentImpact([], ['partial_outage', 'operational']), 'partial_outage', 'resolved: the worst of its days');
+  assert.equal(incidentImpact(['operational'], ['operational']), 'degraded_performance');
+  assert.equal(incidentImpact(['unknown', 'under_maintenance'], ['unknown']), 'degraded_performance');
+  assert.equal(incidentImpact([], []), 'degraded_performance');
 });
 
 test('publicIncidentId: stable, per page, and neither the internal id nor the number', () => {

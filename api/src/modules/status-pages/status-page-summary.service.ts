@@ -136,8 +136,8 @@ export class StatusPageSummaryService {
     const publicIncident = (row: PageIncidentRow): PublicIncident => {
       const touched = components.filter((c) => row.service_ids.includes(c.spec.service_id));
       const during = new Set(daysBetween(row.first_failure_at.getTime(), row.resolved_at?.getTime() ?? now));
-      const statuses: ComponentStatus[] = touched.flatMap((c) => [...c.days.filter((d) => during.has(d.date)).map((d) => d.status), ...(row.resolved_at ? [] : [c.status])]);
-      const impact = incidentImpact(statuses);
+      const dayStatuses: ComponentStatus[] = touched.flatMap((c) => c.days.filter((d) => during.has(d.date)).map((d) => d.status));
+      const impact = incidentImpact(row.resolved_at ? [] : touched.map((c) => c.status), dayStatuses);
       const names = touched.map((c) => c.spec.display_name);
       return {
         id: publicIncidentId(page.id, row.id),

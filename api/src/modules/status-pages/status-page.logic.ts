@@ -131,12 +131,15 @@ export function incidentTitle(impact: ComponentStatus, components: readonly stri
 }
 
 /**
- * An incident's impact on the page: the worst status its components had while it lasted (their day
- * bars over its days, and their status now while it is open). An incident always means something was
- * wrong, so one whose components looked fine on the page counts as degraded performance.
+ * An incident's impact on the page. While it is open: the worst status its components have now; when
+ * they look fine now (it is recovering), or once it is resolved, the worst of their day bars over its
+ * days. An incident always means something was wrong, so one whose components looked fine on the page
+ * counts as degraded performance.
  */
-export function incidentImpact(statuses: readonly ComponentStatus[]): ComponentStatus {
-  const worst = worstStatus(statuses.filter((s) => s !== 'unknown' && s !== 'under_maintenance'));
+export function incidentImpact(now: readonly ComponentStatus[], during: readonly ComponentStatus[]): ComponentStatus {
+  const trouble = (statuses: readonly ComponentStatus[]) => worstStatus(statuses.filter((s) => s !== 'unknown' && s !== 'under_maintenance'));
+  const current = trouble(now);
+  const worst = current === 'operational' ? trouble(during) : current;
   return worst === 'operational' ? 'degraded_performance' : worst;
 }
 
