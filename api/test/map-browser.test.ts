@@ -36,7 +36,8 @@ const ariaLabel = (page: Page) => page.locator('.map-canvas').getAttribute('aria
 const pageErrors = (tab: ConsolePage) => tab.errors.filter((e) => !e.startsWith('Failed to load resource: the server responded with a status of 404'));
 /** Scripts, styles and API calls of the page that answered 4xx/5xx (from the page's resource timing). */
 const badResponses = (page: Page) => page.evaluate(() => (performance.getEntriesByType('resource') as unknown as Array<{ name: string; responseStatus?: number }>).filter((e) => (e.responseStatus ?? 0) >= 400 && !e.name.endsWith('/favicon.ico')).map((e) => `${e.responseStatus} ${e.name}`));
-const layoutEnded = (page: Page) => page.waitForFunction(() => performance.getEntriesByName('pharos:map-layout-end').length > 0, undefined, { timeout: 60_000 });
+// Generous: the machine running the suite may be busy with other work.
+const layoutEnded = (page: Page, timeout = 60_000) => page.waitForFunction(() => performance.getEntriesByName('pharos:map-layout-end').length > 0, undefined, { timeout });
 
 describe('the dependency map', { skip }, () => {
   let api: TestApi;
@@ -200,7 +201,7 @@ describe('the dependency map', { skip }, () => {
     assert.deepEqual(await badResponses(page), [], 'no failed request');
   });
 
-  test('at phone width the page does not scroll sideways and axe finds nothing', { timeout: 60_000 }, async () => {
+  test('at phone width the page does not scroll sideways and axe finds nothing', { timeout: 120_000 }, async () => {
     const phone = await openConsole(browser, api.url, api.adminToken, '/map', { width: 390, height: 844 });
     await layoutEnded(phone.page);
     const widths = await phone.page.evaluate(() => {
@@ -215,7 +216,7 @@ describe('the dependency map', { skip }, () => {
     await phone.page.context().close();
   });
 
-  test('300 services (~450 edges) load, lay out and can be searched', { timeout: 240_000 }, async () => {
+  test('300 services (~450 edges) load, lay out and can be searched', { timeout: 400_000 }, async () => {
     const org = await createOrganization(api);
     const teamIds: string[] = [];
     for (let t = 0; t < 12; t++) teamIds.push((await expectOk(api, 'POST', '/v1/teams', org.adminToken, { name: `team-${String(t).padStart(2, '0')}` })).id);
@@ -243,7 +244,9 @@ describe('the dependency map', { skip }, () => {
 
     const big = await openConsole(browser, api.url, org.adminToken, '/map');
     const { page } = big;
-    await layoutEnded(page);
+    await layoutEnded(page, 150_000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}; page errors: ${big.errors.join(' | ')}; page: ${(await page.locator('main').innerText()).slice(0, 500)}`);
+    });
     const figures = await page.evaluate(() => {
       const perf = globalThis.performance;
       const mark = perf.getEntriesByName('pharos:map-layout-end')[0] as PerformanceMark & { detail: { services: number; edges: number; layout_ms: number } };
@@ -270,6 +273,21 @@ describe('the dependency map', { skip }, () => {
     process.stdout.write(`# map 300: layout ended ${figures.layoutEndMs} ms after navigation (dagre layout ${figures.layoutMs} ms), ${figures.services} services, ${figures.edges} edges\n`);
     process.stdout.write(`# map 300: transferred ${kb(figures.transferred)} in ${figures.requests} requests (scripts ${kb(figures.scripts)}, API data ${kb(figures.data)})\n`);
 
+    // Panning with the viewport options of a large map (edges hidden, a texture moved): 30 frames.
+    const pan = await page.evaluate(async () => {
+      const container = (globalThis as unknown as { document: { querySelector(s: string): { _cyreg?: { cy: { panBy(p: { x: number; y: number }): void } } } | null } }).document.querySelector('.map-canvas');
+      const cy = container!._cyreg!.cy;
+      const raf = (globalThis as unknown as { requestAnimationFrame(cb: (t: number) => void): void }).requestAnimationFrame;
+      const started = performance.now();
+      for (let i = 0; i < 30; i++) {
+        cy.panBy({ x: i % 2 ? -15 : 15, y: 5 });
+        await new Promise<void>((resolve) => raf(() => resolve()));
+      }
+      return Math.round(((performance.now() - started) / 30) * 10) / 10;
+    });
+    process.stdout.write(`# map 300: panning ${pan} ms a frame (30 frames)\n`);
+    await page.screenshot({ path: join(screens, 'map-300.png') });
+
     // Search centres and selects a service and opens its panel; a team filter narrows the map.
     await page.getByLabel('Find a service').fill('svc-123');
     await page.getByRole('button', { name: 'Find' }).click();
@@ -280,7 +298,7 @@ describe('the dependency map', { skip }, () => {
     await page.getByRole('button', { name: 'List all services and dependencies' }).click();
     const rows = await page.locator('.map-list tbody tr').count();
     assert.ok(rows >= 25 && rows < 300, `team-04 and its neighbours: ${rows} rows`);
-    await page.screenshot({ path: join(screens, 'map-300.png') });
+    await page.screenshot({ path: join(screens, 'map-300-team.png') });
     assert.deepEqual(big.foreign, []);
     assert.deepEqual(pageErrors(big), []);
     assert.deepEqual(await badResponses(page), []);

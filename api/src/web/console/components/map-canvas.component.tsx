@@ -164,6 +164,9 @@ function patch(instance: Core, model: MapModel): void {
         structural = true;
         return;
       }
+      // Keys the new data lacks (an incident that resolved) are removed, not kept from before.
+      const stale = Object.keys(el.data()).filter((k) => !(k in next.data));
+      if (stale.length) el.removeData(stale.join(' '));
       el.data(next.data);
       const hidden = el.hasClass('hidden');
       const hover = el.hasClass('hover');

@@ -75,10 +75,13 @@ export const teamElementId = (id: string) => `t:${id}`;
 const failingStates: ReadonlySet<State> = new Set<State>(['down', 'degraded']);
 const rank = (i: MapListItem) => (i.note.startsWith('root cause') ? 0 : i.state === 'down' ? 1 : 2);
 
-/** Width of a service node, from its longest label line (13 px system font ≈ 7.4 px a character). */
+/**
+ * Width of a service node, from its longest label line (13 px system font ≈ 7.4 px a character),
+ * at least what "degraded" needs, so a live state change does not widen the node into its neighbours.
+ */
 export function nodeWidth(label: string): number {
-  const longest = Math.max(...label.split('\n').map((l) => l.length));
-  return Math.round(Math.max(60, longest * 7.4 + 24));
+  const longest = Math.max('degraded'.length, ...label.split('\n').map((l) => l.length));
+  return Math.round(longest * 7.4 + 24);
 }
 
 /** Height of a service node: 16 px a label line plus padding. */

@@ -123,6 +123,7 @@ export function MapView(_props: Record<string, unknown>) {
         </p>
       </div>
       {error ? <Problem error={error} retry={refetch} /> : null}
+      {model.all.length === 0 ? <p>No services to show yet: services and their dependencies declared through the API or Terraform (pharos_service, pharos_service_dependency) appear here.</p> : null}
       <div class="map-controls">
         <label>
           Team{' '}
