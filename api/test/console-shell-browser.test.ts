@@ -1,13 +1,16 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { monotonicFactory } from 'ulid';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { browserSkip, launchBrowser } from '../../scripts/test/support/browser.ts';
 import { accessibilityViolations, describeViolations } from '../../scripts/test/support/console.ts';
 import { postgresSkip, startTestApi, type TestApi } from './support/harness.ts';
-import { pollRunner, registerRunner } from './support/simulated-runner.ts';
+import { pollRunner, registerRunner, type SimulatedRunner } from './support/simulated-runner.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
 
 // The console's shell (sign-in, sign-out, expiry and revocation, the identity an auth proxy adds,
@@ -22,6 +25,8 @@ const issuer = 'https://idp.test/';
 const audience = 'pharos';
 const desktop = { width: 1400, height: 1000 };
 const phone = { width: 390, height: 844 };
+// Screenshots of what the test saw, for a person to look at (not compared).
+const screens = join(tmpdir(), 'pharos-screens');
 
 interface Tab {
   page: Page;
@@ -44,6 +49,12 @@ describe('console shell and system health', { skip }, () => {
   const svc = {} as Record<'ledger' | 'checkout' | 'shipping', { id: string; name: string }>;
   const mon = {} as Record<'ledger' | 'checkout' | 'edge' | 'shipping', { id: string; name: string }>;
   let viewerToken = '';
+  let runner: SimulatedRunner;
+  /** A check result of `m` in the test's region, up or failing with connection_refused. */
+  const resultOf = (m: { id: string }, up: boolean, at = new Date().toISOString()) => ({
+    id: `res_${ulid()}`, monitor_id: m.id, region, started_at: at, status: up ? 'up' : 'down', duration_ms: 12,
+    ...(up ? { status_code: 200 } : { error: { code: 'connection_refused', message: 'connect ECONNREFUSED 10.0.0.7:5432' } }),
+  });
   const tabs: Tab[] = [];
 
   /** A tab with nothing in its sessionStorage, at `path` of `base` (the API, or the auth proxy). */
@@ -67,7 +78,10 @@ describe('console shell and system health', { skip }, () => {
     assert.deepEqual(unexpected, [], 'no page errors');
   };
   const see = async (page: Page, locator: Locator, timeout = 20_000) => {
-    await locator.first().waitFor({ timeout }).catch(async (e: Error) => assert.fail(`${e.message.split('\n')[0]}\nThe page says:\n${await page.locator('body').innerText()}`));
+    await locator.first().waitFor({ timeout }).catch(async (e: Error) => {
+      const errors = tabs.find((t) => t.page === page)?.errors ?? [];
+      assert.fail(`${e.message.split('\n')[0]}\nThe page says:\n${await page.locator('body').innerText()}\nPage errors: ${errors.join('\n') || 'none'}`);
+    });
   };
   const signInHeading = (page: Page) => page.getByRole('heading', { level: 1, name: 'Sign in to Pharos' });
   const healthHeading = (page: Page) => page.getByRole('heading', { level: 1, name: 'System health' });
@@ -108,14 +122,11 @@ describe('console shell and system health', { skip }, () => {
     mon.edge = await monitor(svc.checkout.id, { dependency_id: edge });
     mon.shipping = await monitor(svc.shipping.id);
 
-    const runner = await registerRunner(api, (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, labels: {} })).token as string);
+    runner = await registerRunner(api, (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region, labels: {} })).token as string);
     await pollRunner(api, runner);
     await api.app.settle();
     const at = new Date().toISOString();
-    const result = (m: { id: string }, up: boolean) => ({
-      id: `res_${ulid()}`, monitor_id: m.id, region, started_at: at, status: up ? 'up' : 'down', duration_ms: 12,
-      ...(up ? { status_code: 200 } : { error: { code: 'connection_refused', message: 'connect ECONNREFUSED 10.0.0.7:5432' } }),
-    });
+    const result = (m: { id: string }, up: boolean) => resultOf(m, up, at);
     const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results: [result(mon.ledger, false), result(mon.edge, false), result(mon.checkout, true), result(mon.shipping, true)] } });
     assert.equal(res.body.accepted?.length, 4, JSON.stringify(res.body));
     await api.app.settle();
@@ -305,6 +316,34 @@ describe('console shell and system health', { skip }, () => {
     assertClean(tab);
   });
 
+  test('the health page follows a state change without a reload', { timeout: 60_000 }, async () => {
+    const tab = await open('/', { token: api.adminToken });
+    const { page } = tab;
+    const shipping = teamSection(page, team.fulfillment.name).locator('li.service', { hasText: svc.shipping.name });
+    await see(page, shipping);
+    assert.equal(await shipping.locator('h3 .badge').innerText(), 'up');
+    await see(page, page.getByRole('banner').getByText('Live', { exact: true }));
+    await mark(page);
+    const pushDown = async () => {
+      await pollRunner(api, runner);
+      const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results: [resultOf(mon.shipping, false)] } });
+      assert.equal(res.body.accepted?.length, 1, JSON.stringify(res.body));
+    };
+    const changedAt = Date.now();
+    await pushDown();
+    await see(page, shipping.locator('h3 .badge', { hasText: 'down' }), 15_000);
+    const reached = Date.now() - changedAt;
+    assert.ok(await marked(page), 'the same page, not a reload');
+    assert.equal(await shipping.locator('.errors code').innerText(), 'connection_refused');
+    assert.match(await page.locator('.summary strong').innerText(), /^3 services: 0 up, 0 degraded, 3 down$/);
+    // Put it back for the tests that follow.
+    await pollRunner(api, runner);
+    await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results: [resultOf(mon.shipping, true)] } });
+    await see(page, shipping.locator('h3 .badge', { hasText: 'up' }), 15_000);
+    process.stdout.write(`# a state change reached the open health page in ${reached} ms\n`);
+    assertClean(tab);
+  });
+
   test('a viewer sees the health page of the team it may read', { timeout: 60_000 }, async () => {
     const tab = await open('/', { token: viewerToken });
     await see(tab.page, healthHeading(tab.page));
@@ -323,6 +362,9 @@ describe('console shell and system health', { skip }, () => {
       const { page } = tab;
       await see(page, page.locator('section.health-team'));
       await assertAccessible(page, `health, ${label}`);
+      mkdirSync(screens, { recursive: true });
+      await signIn.page.screenshot({ path: join(screens, `sign-in-${viewport.width}.png`) });
+      await page.screenshot({ path: join(screens, `health-${viewport.width}.png`), fullPage: true });
       // The skip link is the first thing Tab reaches and shows itself when focused.
       await page.keyboard.press('Tab');
       const skipLink = page.getByRole('link', { name: 'Skip to content' });
