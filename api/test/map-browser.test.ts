@@ -179,6 +179,7 @@ describe('the dependency map', { skip }, () => {
 
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
+    assert.ok(await page.locator('.map-list').getByRole('button', { name: 'shipping-integration', exact: true }).evaluate((b) => b === (b.ownerDocument as unknown as { activeElement: unknown }).activeElement), 'focus returns to the button that opened the panel');
     await page.getByRole('button', { name: 'List failing only' }).click();
   });
 

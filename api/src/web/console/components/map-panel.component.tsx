@@ -58,7 +58,21 @@ export function MapPanel({ element, graph, version, onClose }: MapPanelProps) {
     [element.id, version],
   );
 
-  useEffect(() => heading.current?.focus(), [element.id]);
+  // Focus moves to the panel when it opens or shows another element, and back to where it was
+  // (the list's button, the search box) when it closes.
+  const opener = useRef<Element | null>(null);
+  useEffect(() => {
+    const active = document.activeElement;
+    if (active && !heading.current?.closest('.map-panel')?.contains(active)) opener.current = active;
+    heading.current?.focus();
+  }, [element.id]);
+  useEffect(
+    () => () => {
+      const back = opener.current;
+      if (back instanceof HTMLElement && back.isConnected) back.focus();
+    },
+    [],
+  );
 
   const names = new Map(graph.nodes.map((n) => [n.id, n.name]));
   const title = edge ? edgeName(edge, names) : node?.name ?? element.label;
