@@ -2,6 +2,7 @@ import { StateBadge } from './common.component.tsx';
 import { errorCode, lastCheck, type StatusMonitor } from '../health-filter.ts';
 import { ago, when } from '../format.ts';
 
+const columns = ['Monitor', 'State', 'Regions', 'Last check', 'Errors'] as const;
 const causeText: Record<string, string> = { no_runner: 'no runner', no_data: 'no data' };
 
 function LastCheck({ at }: { at: string | undefined }) {
@@ -44,28 +45,25 @@ export function HealthMonitors({ monitors, caption }: { monitors: StatusMonitor[
   if (monitors.length === 0) return <p class="muted">No monitor checks this service.</p>;
   return (
     <div class="table-wrap">
-      <table class="monitors">
+      {/* The explicit roles keep the table a table for assistive technology when a narrow screen lays its rows out as cards. */}
+      <table class="monitors" role="table">
         <caption class="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Monitor</th>
-            <th scope="col">State</th>
-            <th scope="col">Regions</th>
-            <th scope="col">Last check</th>
-            <th scope="col">Errors</th>
+        <thead role="rowgroup">
+          <tr role="row">
+            {columns.map((c) => <th key={c} scope="col" role="columnheader">{c}</th>)}
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {monitors.map((m) => (
-            <tr key={m.id}>
-              <th scope="row">
+            <tr key={m.id} role="row">
+              <th scope="row" role="rowheader">
                 <a href={`/monitors/${m.id}`}>{m.name}</a>
                 <span class="muted"> {m.type}{m.enabled ? '' : ', paused'}</span>
               </th>
-              <td><StateBadge state={m.state} /></td>
-              <td><Regions monitor={m} /></td>
-              <td><LastCheck at={lastCheck(m)} /></td>
-              <td><Errors monitor={m} /></td>
+              <td role="cell" data-label="State"><StateBadge state={m.state} /></td>
+              <td role="cell" data-label="Regions"><Regions monitor={m} /></td>
+              <td role="cell" data-label="Last check"><LastCheck at={lastCheck(m)} /></td>
+              <td role="cell" data-label="Errors"><Errors monitor={m} /></td>
             </tr>
           ))}
         </tbody>
