@@ -32,6 +32,8 @@ export interface TestApi {
   database: Database;
   orgId: string;
   app: App;
+  /** The HTTP server (tests that cut connections close and re-listen it). */
+  server: Server;
   /** JSON request helper: returns status, parsed body and headers. */
   call(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
@@ -82,6 +84,7 @@ export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettin
       return { status: res.status, body: parsed, headers: res.headers };
     },
     app,
+    server,
     async close() {
       await app.background.stop();
       await app.settle();

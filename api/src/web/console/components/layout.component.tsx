@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { useSession } from '../session.ts';
+import { LiveIndicator } from './live-indicator.component.tsx';
 
 const links = [
   { href: '/', label: 'Health' },
@@ -50,6 +51,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           </ul>
         </nav>
         <div class="who">
+          <LiveIndicator />
           <span class="who-name">
             {me.name} <span class="muted">({roleText(me)})</span>
           </span>
