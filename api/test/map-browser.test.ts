@@ -37,6 +37,20 @@ const pageErrors = (tab: ConsolePage) => tab.errors.filter((e) => !e.startsWith(
 /** Scripts, styles and API calls of the page that answered 4xx/5xx (from the page's resource timing). */
 const badResponses = (page: Page) => page.evaluate(() => (performance.getEntriesByType('resource') as unknown as Array<{ name: string; responseStatus?: number }>).filter((e) => (e.responseStatus ?? 0) >= 400 && !e.name.endsWith('/favicon.ico')).map((e) => `${e.responseStatus} ${e.name}`));
 // Generous: the machine running the suite may be busy with other work.
+/**
+ * Positions of the map's services, from the Cytoscape instance on the map's container (`_cyreg.cy`):
+ * on the map itself (`model`), or on the page's viewport, for clicks (`viewport`).
+ */
+const positions = (page: Page, at: 'model' | 'viewport') => page.evaluate((where: string) => {
+  type Point = { x: number; y: number };
+  type Cy = { nodes(s: string): Array<{ id(): string; position(): Point; renderedPosition(): Point }> };
+  const container = (globalThis as unknown as { document: { querySelector(s: string): { _cyreg?: { cy: Cy }; getBoundingClientRect(): { left: number; top: number } } | null } }).document.querySelector('.map-canvas')!;
+  const origin = container.getBoundingClientRect();
+  return Object.fromEntries(container._cyreg!.cy.nodes('.service').map((n) => {
+    const p = where === 'model' ? n.position() : n.renderedPosition();
+    return [n.id(), where === 'model' ? { x: Math.round(p.x), y: Math.round(p.y) } : { x: Math.round(p.x + origin.left), y: Math.round(p.y + origin.top) }];
+  }));
+}, at);
 const layoutEnded = (page: Page, timeout = 60_000) => page.waitForFunction(() => performance.getEntriesByName('pharos:map-layout-end').length > 0, undefined, { timeout });
 
 describe('the dependency map', { skip }, () => {
@@ -177,6 +191,14 @@ describe('the dependency map', { skip }, () => {
     const violations = await accessibilityViolations(page);
     assert.deepEqual(violations, [], describeViolations(violations));
 
+    // A click on the canvas opens a service too.
+    const carrier = (await positions(page, 'viewport'))[`s:${services.get('carrier-api')}`]!;
+    await page.mouse.click(carrier.x, carrier.y);
+    await panel.getByRole('heading', { name: 'carrier-api', exact: true }).waitFor();
+    await page.locator('.map-list').getByRole('button', { name: 'shipping-integration', exact: true }).focus();
+    await page.locator('.map-list').getByRole('button', { name: 'shipping-integration', exact: true }).press('Enter');
+    await panel.getByRole('heading', { name: 'shipping-integration', exact: true }).waitFor();
+
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
     assert.ok(await page.locator('.map-list').getByRole('button', { name: 'shipping-integration', exact: true }).evaluate((b) => b === (b.ownerDocument as unknown as { activeElement: unknown }).activeElement), 'focus returns to the button that opened the panel');
@@ -186,6 +208,7 @@ describe('the dependency map', { skip }, () => {
   test('a recovering edge turns up on the open page without a reload', { timeout: 60_000 }, async () => {
     const { page } = tab;
     await page.evaluate(() => ((globalThis as unknown as { mapTestMarker: number }).mapTestMarker = 1));
+    const before = await positions(page, 'model');
     const started = Date.now();
     await push();
     // The edge reads up (while its incident is open it stays listed, as the root cause that recovered).
@@ -195,6 +218,7 @@ describe('the dependency map', { skip }, () => {
     }, edgeKey, { timeout: 40_000 });
     process.stdout.write(`# map live: the recovered edge reached the open page ${Date.now() - started} ms after its result was pushed\n`);
     assert.equal(await page.evaluate(() => (globalThis as unknown as { mapTestMarker?: number }).mapTestMarker), 1, 'the page was not reloaded');
+    assert.deepEqual(await positions(page, 'model'), before, 'nothing moved: the change was drawn in place');
     const listed = await text(page, '.map-list');
     assert.ok(!/\bdown\b/.test(listed), `nothing is listed down: ${listed}`);
     assert.deepEqual(tab.foreign, [], 'every request stays on the server');
