@@ -23,6 +23,7 @@ test('toLiveItem: what the stream sends of each kind, and what it leaves out', (
       { type: 'alert', alert_id: 'alr_1', rule_id: 'arl_1', team_id: 'tea_1', from: 'pending', to: 'firing', at: at.toISOString() }],
     ['an incident change', { seq: 5, orgId: 'org_1', kind: 'incident.changed', at, payload: { incident_id: 'inc_1', number: 7, state: 'identified', change: 'root_cause' } },
       { type: 'incident', incident_id: 'inc_1', number: 7, state: 'identified', change: 'root_cause', at: at.toISOString() }],
+    ['the sweep\'s wake-up of an incident is not a change', { seq: 8, orgId: 'org_1', kind: 'incident.changed', at, payload: { incident_id: 'inc_1', number: 7, state: 'identified', change: 'due' } }, undefined],
     ['metrics are not sent', { seq: 6, orgId: 'org_1', kind: 'metrics.recorded', at, payload: { monitor_ids: ['mon_1'] } }, undefined],
     ['rule changes are not sent', { seq: 7, orgId: 'org_1', kind: 'alert_rule.changed', at, payload: { rule_id: 'arl_1' } }, undefined],
   ];

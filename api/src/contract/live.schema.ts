@@ -19,7 +19,7 @@ const LiveIncidentEvent = Type.Object({
   incident_id: Id,
   number: Type.Integer(),
   state: StringEnum(['investigating', 'identified', 'monitoring', 'resolved'] as const),
-  change: Type.String({ description: 'What changed: opened, alerts, root_cause, acknowledged, note, resolved, …' }),
+  change: Type.String({ description: 'What changed, as timeline kinds joined by commas, e.g. "opened", "root_cause", "acknowledged", "note", "resolved".' }),
   at: Timestamp,
 });
 

@@ -43,6 +43,8 @@ export function toLiveItem(e: StoredEvent): LiveItem | undefined {
     }
     case 'incident.changed': {
       const p = e.payload;
+      // 'due' wakes the correlator when a held page falls due; the incident itself did not change.
+      if (p.change === 'due') return undefined;
       return {
         seq: e.seq,
         subject: { kind: 'incident', id: p.incident_id },
