@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 /** Where the console's sources are and where their bundle goes (served by the console router). */
 export const consoleSourceDir = join(import.meta.dirname, 'console');
@@ -56,6 +56,13 @@ export async function buildConsole(): Promise<ConsoleBuild> {
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
   });
+  // esbuild writes the stylesheets that lazily loaded views import (uPlot's, by the chart views)
+  // beside their chunk but never loads them, and the page links one stylesheet: they are appended to
+  // console.css, so a chart is styled however the view was reached.
+  const consoleCss = join(consoleDistDir, 'console.css');
+  for (const name of Object.keys(result.metafile.outputs).filter((n) => n.endsWith('.css') && resolve(n) !== consoleCss).sort()) {
+    appendFileSync(consoleCss, `\n/* ${relative(consoleDistDir, name)} */\n${readFileSync(name, 'utf8').replace(/\/\*# sourceMappingURL=.*\*\/\s*$/, '')}`);
+  }
   const files = Object.entries(result.metafile.outputs)
     .filter(([name]) => !name.endsWith('.map'))
     .map(([name, out]) => ({ name: relative(consoleDistDir, name), bytes: out.bytes }));
