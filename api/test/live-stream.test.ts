@@ -4,6 +4,7 @@ import { monotonicFactory } from 'ulid';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LiveBatch } from '../src/contract/live.schema.ts';
 import { EventLogRepository } from '../src/modules/events/event-log.repository.ts';
+import { newId } from '../src/shared/ids.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
 import { bodies, createOrganization, expectOk, unique } from './support/world.ts';
 import { pollRunner, registerRunner, type SimulatedRunner } from './support/simulated-runner.ts';
@@ -99,6 +100,29 @@ describe('live stream', { skip: postgresSkip() }, () => {
     assert.ok(!subjectsIn(viewerB).includes(team.a.monitor) && !subjectsIn(viewerB).includes(team.a.service), `team B's viewer got team A's changes: ${subjectsIn(viewerB)}`);
     assert.match(admin.raw(), /^retry: 3000\n\n/, 'the stream starts by telling the client its reconnect delay');
     assert.match(admin.raw(), /\n: keepalive\n\n/, 'keepalive comments flow');
+  });
+
+  test('edges, alerts and incidents reach the viewers of the teams that own them (an edge: its dependent service\'s team), and org admins', async () => {
+    const dependency = (await expectOk(api, 'POST', `/v1/services/${team.b.service}/dependencies`, api.adminToken, { depends_on_service_id: team.a.service })).id as string;
+    const incident = newId('incident');
+    const now = new Date();
+    const { n } = await api.database.db.selectFrom('incidents').select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(0)).as('n')).where('org_id', '=', api.orgId).executeTakeFirstOrThrow();
+    await api.database.db.insertInto('incidents').values({ id: incident, org_id: api.orgId, number: Number(n) + 1, title: 'live', state: 'investigating', severity: 'error', team_id: null, team_ids: [team.b.id], service_ids: [], candidates: '[]', impacted: '[]', evidence: '[]', opened_at: now, first_failure_at: now, last_alert_at: now, auto_resolve: false, updated_at: now }).execute();
+    const alert = newId('alert');
+    const admin = await open(api.adminToken);
+    const viewerA = await open(team.a.viewer);
+    const viewerB = await open(team.b.viewer);
+    await api.database.db.transaction().execute((trx) => new EventLogRepository().append(trx, [
+      { orgId: api.orgId, kind: 'state.transition', at: now, payload: { subject_type: 'edge', subject_id: dependency, region: null, from: 'up', to: 'down', cause: {} } },
+      { orgId: api.orgId, kind: 'alert.state_changed', at: now, payload: { rule_id: newId('alert_rule'), alert_id: alert, team_id: team.b.id, severity: 'critical', labels: {}, from: 'pending', to: 'firing', reason: 'test', value: 1 } },
+      { orgId: api.orgId, kind: 'incident.changed', at: now, payload: { incident_id: incident, number: Number(n) + 1, state: 'investigating', change: 'opened' } },
+    ]));
+    const ids = (m: SseMessage) => eventsOf(m).map((e) => (e.subject_id ?? e.alert_id ?? e.incident_id) as string);
+    const all = (s: TestStream) => (m: SseMessage) => m.event === 'batch' && [dependency, alert, incident].every((id) => s.messages.filter((x) => x.event === 'batch').flatMap(ids).includes(id));
+    await admin.next(all(admin), 2_000);
+    await viewerB.next(all(viewerB), 2_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(viewerA.messages.filter((m) => m.event === 'batch').flatMap(ids).filter((id) => [dependency, alert, incident].includes(id)), [], 'team A sees none of them');
   });
 
   test('on another replica (no nudge, its poll alone), many transitions of one subject within the window arrive as one event with the latest state', async () => {
