@@ -188,7 +188,12 @@ test('the SLA page shows the service\'s uptime and the SLO\'s budget with its bu
   const status = await tab.answer(`/v1/slos/${ids.slo}/status`);
   assert.equal(await slo.locator('[data-figure="budget"]').innerText(), `${status.error_budget.remaining_percent.toFixed(2)} %`);
   assert.match(await slo.locator('figcaption').innerText(), /budget left -?[\d.]+ % after 7 days/);
-  const violations = await accessibilityViolations(page);
+  let violations = await accessibilityViolations(page);
+  assert.deepEqual(violations, [], describeViolations(violations));
+  // On a phone the tables scroll in their own boxes, never the page.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(() => (globalThis as any).document.documentElement.scrollWidth <= (globalThis as any).innerWidth, null, { timeout: 5_000 });
+  violations = await accessibilityViolations(page);
   assert.deepEqual(violations, [], describeViolations(violations));
   assert.deepEqual(tab.foreign, []);
   assert.deepEqual(tab.errors, []);

@@ -15,7 +15,7 @@ export function BudgetChart({ points, target, name }: { points: readonly BudgetP
       scales: { x: { time: true }, budget: { range: (_u, min) => [Math.min(0, min), 100] }, uptime: { range: [Math.max(0, low - (100 - low) * 0.5 - 0.01), 100] } },
       axes: [
         { label: 'day (UTC)' },
-        { scale: 'budget', label: 'budget left (%)', values: (_u, s) => s.map((v) => `${v} %`), size: 60 },
+        { scale: 'budget', label: 'budget left (%)', values: (_u, s) => s.map((v) => `${v} %`), size: 80 },
         { scale: 'uptime', side: 1, label: 'uptime (%)', values: (_u, s) => s.map((v) => `${v} %`), size: 70, grid: { show: false } },
       ],
       series: [

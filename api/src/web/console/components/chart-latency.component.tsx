@@ -35,7 +35,10 @@ function markerPlugin(markers: readonly Marker[]): uPlot.Plugin {
           const label = document.createElement('span');
           label.className = 'chart-marker';
           label.textContent = m.label;
-          label.style.left = `${u.valToPos(m.at, 'x')}px`;
+          const left = u.valToPos(m.at, 'x');
+          label.style.left = `${left}px`;
+          // Near the right edge the label reads leftwards from its line, so it is never cut off.
+          if (left > u.over.clientWidth - 160) label.classList.add('chart-marker-end');
           return label;
         }));
       },
