@@ -243,6 +243,7 @@ export function createApp(options: AppOptions): App {
   const consumerSettings = { ...defaultConsumerSettings, ...(options.consumerSettings ?? {}) };
   // The live stream reads the event log; what this process commits to it is read at once.
   const live = new LiveHub(db, new LiveRepository(), options.logger, { ...defaultLiveSettings, ...(options.live ?? {}) });
+  metrics.observeLive(() => live.stats().streams);
   const nudgesLive = (c: EventConsumer): EventConsumer => ({ ...c, afterCommit: () => { c.afterCommit?.(); live.nudge(); } });
   const incidentSettings = new IncidentSettingsRepository();
   // Correlation runs in the router's batch, before routing: a page it holds back is never sent.

@@ -252,6 +252,7 @@ describe('live stream', { skip: postgresSkip() }, () => {
     await s.next(() => false, 100).catch(() => undefined);
     assert.ok(api.app.live.stats().tailed.includes(other.orgId));
     assert.equal(api.app.live.stats().streams, before + 1);
+    assert.match((await api.call('GET', '/metrics')).body, new RegExp(`\\npharos_live_streams ${before + 1}\\n`), 'the gauge counts open streams');
     await s.close();
     const deadline = Date.now() + 1_000;
     while (api.app.live.stats().tailed.includes(other.orgId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

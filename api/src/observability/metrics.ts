@@ -50,6 +50,11 @@ export class ApiMetrics {
     this.notificationSendSeconds.observe({ channel_type: channelType }, seconds);
   }
 
+  /** Registers the gauge of open live streams (GET /v1/stream) of this process. */
+  observeLive(streams: () => number): void {
+    new Gauge({ name: 'pharos_live_streams', help: 'Open live update streams (GET /v1/stream) of this process.', registers: [this.registry], collect() { this.set(streams()); } });
+  }
+
   /**
    * Registers the alerting gauges, read from the database at scrape time: firing alerts by severity
    * and team, and the state of each monitor and service (1 on the series of its current state).
