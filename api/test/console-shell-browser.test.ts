@@ -361,6 +361,13 @@ describe('console shell and system health', { skip }, () => {
       const tab = await open('/', { token: api.adminToken, viewport });
       const { page } = tab;
       await see(page, page.locator('section.health-team'));
+      // First load of the health page: bytes over the wire (page, bundle, stylesheet, API answers) and the time until its services show.
+      const load = await page.evaluate(() => {
+        const perf = (globalThis as unknown as { performance: { now(): number; getEntriesByType(t: string): Array<{ name: string; transferSize: number; encodedBodySize: number }> } }).performance;
+        const entries = [...perf.getEntriesByType('navigation'), ...perf.getEntriesByType('resource')];
+        return { shownMs: Math.round(perf.now()), bytes: entries.reduce((n, e) => n + (e.transferSize || e.encodedBodySize), 0), requests: entries.length, scripts: entries.filter((e) => /\.js$/.test(e.name)).reduce((n, e) => n + e.encodedBodySize, 0) };
+      });
+      process.stdout.write(`# health page first load (${label}): ${(load.bytes / 1024).toFixed(1)} KiB in ${load.requests} requests (scripts ${(load.scripts / 1024).toFixed(1)} KiB), services shown ${load.shownMs} ms after navigation\n`);
       await assertAccessible(page, `health, ${label}`);
       mkdirSync(screens, { recursive: true });
       await signIn.page.screenshot({ path: join(screens, `sign-in-${viewport.width}.png`) });

@@ -19,8 +19,12 @@ export type Query = Record<string, string | number | boolean | undefined | null>
 export class ApiClient {
   constructor(
     private readonly token: () => string | undefined,
-    /** Called with the API's message (expired, revoked, unknown credential) when a request answers 401. */
-    private readonly unauthorized: (message: string) => void,
+    /**
+     * Called with the API's message (expired, revoked, unknown credential) when a request answers 401,
+     * and the token that request carried (undefined: none), so that the answer to a request sent
+     * before a sign-out or a new sign-in does not end the session that came after it.
+     */
+    private readonly unauthorized: (message: string, sentToken: string | undefined) => void,
   ) {}
 
   /** The Authorization header for a request (also used by the live-update stream). */
@@ -55,14 +59,15 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...this.headers() };
+    const sentToken = this.token();
+    const headers: Record<string, string> = { accept: 'application/json', ...(sentToken ? { authorization: `Bearer ${sentToken}` } : {}) };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
     const text = await response.text();
     const parsed = text ? safeJson(text) : undefined;
     if (response.status === 401) {
       const message = problemMessage(parsed) ?? 'Your sign-in has expired; sign in again.';
-      this.unauthorized(message);
+      this.unauthorized(message, sentToken);
       throw new ApiError(401, 'unauthorized', message);
     }
     if (!response.ok) {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ErrorBoundary, LocationProvider, Route, Router, lazy } from 'preact-iso';
 import type { Whoami } from '../../contract/whoami.schema.ts';
 import { ApiClient, ApiError } from './api.client.ts';
@@ -39,8 +39,16 @@ export function App() {
     forgetToken();
     setPhase({ kind: 'signed-out', ...(reason ? { reason } : {}), ...(proxied ? { proxied } : {}) });
   }, []);
-  // A 401 from any request (expired, revoked, unknown credential) ends the session with the API's reason.
-  const api = useMemo(() => new ApiClient(storedToken, (message) => signOut(`You were signed out: ${message}`)), [signOut]);
+  // A 401 (expired, revoked, unknown credential) ends the session with the API's reason, if that
+  // session is still the one the request was sent in: signed in, with the same token (or none).
+  const signedIn = useRef(false);
+  signedIn.current = phase.kind === 'signed-in';
+  const api = useMemo(
+    () => new ApiClient(storedToken, (message, sentToken) => {
+      if (signedIn.current && sentToken === storedToken()) signOut(`You were signed out: ${message}`);
+    }),
+    [signOut],
+  );
 
   /**
    * Asks GET /v1/me who the credentials are: the tab's token, or none (an auth proxy may add one).
@@ -52,6 +60,7 @@ export function App() {
       setPhase({ kind: 'signed-in', me: await api.get<Whoami>('/v1/me'), proxied });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
+        forgetToken();
         setPhase({ kind: 'signed-out', ...(firstLoad && proxied ? {} : { reason: error.message }) });
       } else if (error instanceof ApiError && error.status === 403) {
         // A valid identity with no role in Pharos (the message says whom to ask).

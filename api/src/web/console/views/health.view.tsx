@@ -40,22 +40,28 @@ export function HealthView(_props: Record<string, unknown>) {
   const namesRef = useRef(names);
   namesRef.current = names;
 
+  // A read still in flight when the view goes away (sign-out, another view) stops there.
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
+
   const loadNames = useCallback(async () => {
     const [teams, services] = await Promise.all([api.all<Team>('/v1/teams'), api.all<Service>('/v1/services')]);
-    setNames({ teams: new Map(teams.map((t) => [t.id, t.name])), tags: new Map(services.map((s) => [s.id, s.tags ?? {}])) });
+    if (mounted.current) setNames({ teams: new Map(teams.map((t) => [t.id, t.name])), tags: new Map(services.map((s) => [s.id, s.tags ?? {}])) });
   }, [api]);
 
   const load = useCallback(async () => {
     try {
       const next = await api.get<Status>('/v1/status');
+      if (!mounted.current) return;
       // A service or team created since the names were read: read them again.
       const known = namesRef.current;
       const stale = next.services.some((s) => !known.tags.has(s.id) || !known.teams.has(s.team_id));
       if (stale) await loadNames().catch(() => undefined);
+      if (!mounted.current) return;
       setStatus(next);
       setError(undefined);
     } catch (e) {
-      setError(e as Error);
+      if (mounted.current) setError(e as Error);
     }
   }, [api, loadNames]);
 
