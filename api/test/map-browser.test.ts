@@ -118,6 +118,7 @@ describe('the dependency map', { skip }, () => {
     tab = await openConsole(browser, api.url, api.adminToken, '/map');
     const { page } = tab;
     await layoutEnded(page);
+    await page.screenshot({ path: join(screens, 'map.png') });
     const label = await ariaLabel(page);
     assert.match(label ?? '', /^Dependency map: 31 services in 6 teams, 55 dependencies; failing: /);
     assert.ok(label!.includes(`${edgeKey} (down, root cause of incident #${incidentNumber})`), label!);
@@ -157,7 +158,6 @@ describe('the dependency map', { skip }, () => {
     assert.ok(geometry.zoom * 13 >= 9, `labels are drawn at ${(geometry.zoom * 13).toFixed(1)} px at the fitted zoom`);
     assert.deepEqual(geometry.rootCause, [`e:${edges.get(edgeKey)}`]);
     process.stdout.write(`# map 31: zoom ${geometry.zoom.toFixed(2)} (labels at ${(geometry.zoom * 13).toFixed(1)} px), no overlapping labels\n`);
-    await page.screenshot({ path: join(screens, 'map.png') });
   });
 
   test('a list item opens the details panel with the monitors and their last results; Esc closes it', { timeout: 60_000 }, async () => {
@@ -229,6 +229,7 @@ describe('the dependency map', { skip }, () => {
   test('at phone width the page does not scroll sideways and axe finds nothing', { timeout: 120_000 }, async () => {
     const phone = await openConsole(browser, api.url, api.adminToken, '/map', { width: 390, height: 844 });
     await layoutEnded(phone.page);
+    await phone.page.screenshot({ path: join(screens, 'map-phone.png') });
     const widths = await phone.page.evaluate(() => {
       const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
       return { scroll: root.scrollWidth, client: root.clientWidth };

@@ -42,6 +42,8 @@ export function MapView(_props: Record<string, unknown>) {
   const [searchNote, setSearchNote] = useState('');
   const [version, setVersion] = useState(0);
   const lastFetch = useRef(0);
+  const current = useRef<MapData | undefined>(undefined);
+  current.current = data;
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const refetch = useCallback(() => {
@@ -74,8 +76,11 @@ export function MapView(_props: Record<string, unknown>) {
     (events: LiveEvent[]) => {
       const states = events.filter((e): e is Extract<LiveEvent, { type: 'state' }> => e.type === 'state');
       // Service and edge states are patched at once; incidents (root cause, impact) come with a refetch.
+      // A service or edge the map does not have yet (declared since it loaded) comes with a refetch too.
+      const graph = current.current?.graph;
+      const known = (e: (typeof states)[number]) => e.subject_type === 'monitor' || !graph || (e.subject_type === 'service' ? graph.nodes.some((n) => n.id === e.subject_id) : graph.edges.some((g) => g.id === e.subject_id));
       if (states.length) setData((d) => (d && applyStates(d.graph, states) ? { ...d } : d));
-      if (events.some((e) => e.type === 'incident' || e.type === 'reset' || (e.type === 'state' && e.subject_type !== 'monitor'))) scheduleRefetch();
+      if (events.some((e) => e.type === 'incident' || e.type === 'reset') || !states.every(known)) scheduleRefetch();
       if (states.length) setVersion((v) => v + 1);
     },
     [scheduleRefetch],
