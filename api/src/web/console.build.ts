@@ -60,8 +60,13 @@ export async function buildConsole(): Promise<ConsoleBuild> {
   // beside their chunk but never loads them, and the page links one stylesheet: they are appended to
   // console.css, so a chart is styled however the view was reached.
   const consoleCss = join(consoleDistDir, 'console.css');
+  // Two views importing the same stylesheet get a copy each: it is appended once.
+  const appended = new Set<string>();
   for (const name of Object.keys(result.metafile.outputs).filter((n) => n.endsWith('.css') && resolve(n) !== consoleCss).sort()) {
-    appendFileSync(consoleCss, `\n/* ${relative(consoleDistDir, name)} */\n${readFileSync(name, 'utf8').replace(/\/\*# sourceMappingURL=.*\*\/\s*$/, '')}`);
+    const css = readFileSync(name, 'utf8').replace(/\/\*# sourceMappingURL=.*\*\/\s*$/, '').trim();
+    if (appended.has(css)) continue;
+    appended.add(css);
+    appendFileSync(consoleCss, `\n/* ${relative(consoleDistDir, name)} */\n${css}\n`);
   }
   const files = Object.entries(result.metafile.outputs)
     .filter(([name]) => !name.endsWith('.map'))
