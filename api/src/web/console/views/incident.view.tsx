@@ -1,6 +1,5 @@
 import type { IncidentDetail } from '../../../contract/incident.schema.ts';
-import { Loaded } from '../components/common.component.tsx';
-import { StateBadge } from '../components/common.component.tsx';
+import { Loaded, StateBadge } from '../components/common.component.tsx';
 import { IncidentActions } from '../components/incident-actions.component.tsx';
 import { IncidentAlerts } from '../components/incident-alerts.component.tsx';
 import { IncidentCause } from '../components/incident-cause.component.tsx';
