@@ -19,6 +19,8 @@ const today = Math.floor(Date.now() / D) * D;
 const base = today - 5 * D;
 const t = (ms: number) => new Date(base + ms);
 const date = (ms: number) => t(ms).toISOString().slice(0, 10);
+/** A time relative to today's 00:00 UTC. */
+const t0 = (ms: number) => new Date(today + ms);
 
 let seq = 0;
 const ids = { team: '', service: '', quiet: '', monitor: '', team2: '', service2: '', viewer2: '' };
@@ -151,4 +153,36 @@ test('dailyForServices: every service of the organization at once, the same days
   const fixed = await sla.dailyForServices(api.orgId, [ids.service], 3, t(2 * D + 12 * H));
   assert.deepEqual(fixed.get(ids.service)!.map((d) => d.date), [date(0), date(D), date(2 * D)]);
   assert.equal(fixed.get(ids.service)!.at(-1)!.observed_seconds, 10 * 3600, 'the last day ends at now: 12 h minus 2 h of maintenance');
+});
+
+test('dailyForServices answers 300 services × 90 days in one go', { skip, timeout: 120_000 }, async (t) => {
+  const team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('daily-fleet') })).id;
+  const services: string[] = [];
+  for (let batch = 0; batch < 30; batch++) {
+    services.push(...(await Promise.all(Array.from({ length: 10 }, async () => (await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team))).id))));
+  }
+  await api.database.db.updateTable('services').set({ created_at: t0(-200 * D) }).where('id', 'in', services).execute();
+  // Each service: up since 100 days ago, one 10-minute outage on each of the 30 days before today.
+  const rows = services.flatMap((id) => [
+    { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service', subject_id: id, region: null, from_state: 'unknown', to_state: 'up', at: t0(-100 * D), cause: null },
+    ...Array.from({ length: 30 }, (_, day) => [
+      { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service', subject_id: id, region: null, from_state: 'up', to_state: 'down', at: t0(-(day + 1) * D + 3 * H), cause: null },
+      { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service', subject_id: id, region: null, from_state: 'down', to_state: 'up', at: t0(-(day + 1) * D + 3 * H + 10 * M), cause: null },
+    ]).flat(),
+  ]);
+  for (let i = 0; i < rows.length; i += 1000) await api.database.db.insertInto('state_transitions').values(rows.slice(i, i + 1000)).execute();
+  const sla = new SlaService(api.database.db);
+  const started = performance.now();
+  const map = await sla.dailyForServices(api.orgId, services, 90);
+  const elapsed = performance.now() - started;
+  t.diagnostic(`dailyForServices: ${services.length} services × 90 days (${rows.length} transitions) in ${elapsed.toFixed(0)} ms`);
+  assert.equal(map.size, 300);
+  const one = map.get(services[0]!)!;
+  assert.equal(one.length, 90);
+  assert.equal(one.filter((d) => d.downtime_seconds === 600).length, 30, 'one 10-minute outage on each of the 30 days before today');
+  assert.equal(one.filter((d) => d.downtime_seconds > 0).length, 30);
+  assert.equal(one[58]!.downtime_seconds, 0, '31 days ago');
+  assert.equal(one[59]!.downtime_seconds, 600, '30 days ago');
+  assert.equal(one[89]!.downtime_seconds, 0, 'today');
+  assert.ok(elapsed < 20_000, `${elapsed} ms`);
 });

@@ -31,6 +31,23 @@ export function utcDays(count: number, now: number): Interval[] {
   });
 }
 
+/**
+ * The intervals of a sorted, disjoint list that overlap the day (binary search), so each day costs
+ * what falls in it rather than the whole range's intervals.
+ */
+function within(list: readonly Interval[], day: Interval): Interval[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.end <= day.start) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < list.length && list[end]!.start < day.end) end++;
+  return list.slice(lo, end);
+}
+
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
@@ -40,12 +57,12 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
  */
 export function dailyFigures(line: DayLine, time: { existence: readonly Interval[]; excluded: readonly Interval[] }, days: readonly Interval[]): SlaDay[] {
   return days.map((day) => {
-    const existence = intersect(time.existence, [day]);
-    const excluded = intersect(time.excluded, existence);
+    const existence = intersect(within(time.existence, day), [day]);
+    const excluded = intersect(within(time.excluded, day), existence);
     const counted = subtract(existence, excluded);
-    const observedMs = measure(intersect(line.observed, counted));
-    const downMs = measure(intersect(line.down, counted));
-    const degradedMs = measure(intersect(line.degraded, counted));
+    const observedMs = measure(intersect(within(line.observed, day), counted));
+    const downMs = measure(intersect(within(line.down, day), counted));
+    const degradedMs = measure(intersect(within(line.degraded, day), counted));
     const worst: State = downMs > 0 ? 'down' : degradedMs > 0 ? 'degraded' : observedMs > 0 ? 'up' : 'unknown';
     return {
       date: new Date(day.start).toISOString().slice(0, 10),

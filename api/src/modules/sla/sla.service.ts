@@ -231,7 +231,11 @@ export class SlaService {
       this.repo.transitions(this.db, orgId, type, rows.map((r) => r.id), new Date(range.start), new Date(range.end)),
     ]);
     const points = new Map<string, TransitionPoint[]>();
-    for (const t of transitions) points.set(t.subject_id, [...(points.get(t.subject_id) ?? []), { at: t.at.getTime(), to: t.to_state }]);
+    for (const t of transitions) {
+      const list = points.get(t.subject_id) ?? [];
+      list.push({ at: t.at.getTime(), to: t.to_state });
+      points.set(t.subject_id, list);
+    }
     for (const row of rows) {
       const time = account(row.created_at, range, excludedWindows(windows, (w) => covers(w, row), range));
       out.set(row.id, dailyFigures(dayLine('unknown', points.get(row.id) ?? [], range), time, days));
