@@ -17,6 +17,8 @@ const slugPattern = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 const html = 'text/html; charset=utf-8';
 const publicCache = 'public, max-age=30';
+/** Rendered pages kept (one per page whose summary is current, in practice). */
+const RENDERED_MAX = 100;
 
 /** No public page here: one answer for unknown slugs and internal pages alike, so an internal page's existence does not show. */
 const noPublicPage = () => new PharosError('not_found', 'No public status page has this address; check the link, or sign in to the console for internal pages.');
@@ -40,6 +42,21 @@ function summaryResponse(found: ComputedSummary, headers: Record<string, string 
 export function statusPageRoutes(summaries: StatusPageSummaryService): AnyRoute[] {
   const stylesheet = readFileSync(join(import.meta.dirname, 'status-page.css'), 'utf8');
   const find = (slug: string) => (slugPattern.test(slug) && slug.length <= 63 ? summaries.publicSummary(slug) : Promise.resolve(undefined));
+  // Rendering costs far more than serving (tens of ms for 10 components × 90 days): a page is
+  // rendered once per computed summary (named by its ETag), bounded to the most recent ones.
+  const rendered = new Map<string, string>();
+  const htmlOf = (found: ComputedSummary): string => {
+    let html = rendered.get(found.etag);
+    if (html === undefined) {
+      html = renderStatusPage(found.summary);
+      rendered.set(found.etag, html);
+      for (const key of rendered.keys()) {
+        if (rendered.size <= RENDERED_MAX) break;
+        rendered.delete(key);
+      }
+    }
+    return html;
+  };
   return [
     defineRoute({
       method: 'get', path: '/status/{slug}', operationId: 'public_status_page', summary: 'A public status page (HTML, no sign-in)', tag: 'Status pages', auth: 'public',
@@ -53,7 +70,7 @@ export function statusPageRoutes(summaries: StatusPageSummaryService): AnyRoute[
         if (!found) return { status: 404, body: renderStatusPageNotFound(), contentType: html, headers: { ...consoleSecurityHeaderValues, 'Cache-Control': 'no-store' } };
         const headers = { ...consoleSecurityHeaderValues, 'Cache-Control': publicCache, ETag: found.etag };
         if (notModified(req.headers, found.etag)) return { status: 304, headers };
-        return { status: 200, body: renderStatusPage(found.summary), contentType: html, headers };
+        return { status: 200, body: htmlOf(found), contentType: html, headers };
       },
     }),
     defineRoute({
