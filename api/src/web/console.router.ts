@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import express, { type Response, type Router } from 'express';
+import { extname, join } from 'node:path';
+import express, { type RequestHandler, type Response, type Router } from 'express';
 import { consoleDistDir } from './console.build.ts';
 import { consolePaths } from './console/routes.ts';
 
@@ -10,6 +10,7 @@ const page = `<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Pharos</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/console/console.css">
   <script type="module" src="/console/console.js"></script>
 </head>
@@ -53,6 +54,7 @@ export function consoleRouter(distDir = consoleDistDir): Router {
     const built = existsSync(join(distDir, 'console.js'));
     res.status(built ? 200 : 503).type('html').send(built ? page : notBuilt);
   });
+  router.get('/console/*path', precompressed(distDir));
   // Chunks carry a content hash in their name and never change; the entry files are revalidated.
   router.use('/console/chunks', express.static(join(distDir, 'chunks'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }));
   router.use('/console', (_req, res, next) => {
@@ -60,4 +62,28 @@ export function consoleRouter(distDir = consoleDistDir): Router {
     next();
   }, express.static(distDir, { index: false, maxAge: 0, fallthrough: true }));
   return router;
+}
+
+const types: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+/**
+ * Sends the build's brotli or gzip copy of a script or stylesheet to a browser that accepts it
+ * (Vary: Accept-Encoding); anything else falls through to the static files.
+ */
+function precompressed(distDir: string): RequestHandler {
+  return (req, res, next) => {
+    const relativePath = req.path.replace(/^\/console\//, '');
+    const type = types[extname(relativePath)];
+    if (!type || relativePath.split('/').includes('..')) return next();
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined;
+    const file = encoding && join(distDir, `${relativePath}.${encoding === 'br' ? 'br' : 'gz'}`);
+    if (!file || !existsSync(file)) return next();
+    consoleSecurityHeaders(res);
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Encoding', encoding);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.setHeader('Cache-Control', relativePath.startsWith('chunks/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    res.sendFile(file, { dotfiles: 'deny', lastModified: true, etag: true });
+  };
 }
