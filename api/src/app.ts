@@ -13,6 +13,7 @@ import { ApiMetrics } from './observability/metrics.ts';
 import { buildOpenApi } from './openapi/openapi.document.ts';
 import { docsRouter } from './openapi/docs-page.ts';
 import { consoleRouter } from './web/console.router.ts';
+import { faviconRouter } from './web/favicon.router.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
@@ -348,6 +349,7 @@ export function createApp(options: AppOptions): App {
   app.use(jsonBody({ maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use(docsRouter());
   app.use(consoleRouter());
+  app.use(faviconRouter());
   app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), transactions: { run: (work) => options.database.withAmbientTransaction(work) }, logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
   app.use(problemErrors({ logger: options.logger }));
