@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Pharos control plane: ${base}`,
+    `  Console:        ${base}/   (sign in with an API token)`,
     `  API reference:  ${base}/docs`,
     `  OpenAPI:        ${base}/openapi.json`,
     `  Health:         ${base}/healthz    Metrics: ${base}/metrics`,
