@@ -4,7 +4,7 @@ import type { ChangeEvent } from '../src/contract/change-event.schema.ts';
 import type { SlaDay } from '../src/contract/sla.schema.ts';
 import { alignLatency, markersOf } from '../src/web/console/components/chart-latency.data.ts';
 import { budgetSeries, mapLimited, sloWindowDays } from '../src/web/console/components/sla-budget.ts';
-import { dayLabel } from '../src/web/console/components/monitor-uptime.component.tsx';
+import { dayLabel } from '../src/web/console/components/monitor-uptime.label.ts';
 
 // The pure parts of the console's charts: aligned columns, markers, the budget burn per day.
 

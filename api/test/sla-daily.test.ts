@@ -164,10 +164,10 @@ test('dailyForServices answers 300 services × 90 days in one go', { skip, timeo
   await api.database.db.updateTable('services').set({ created_at: t0(-200 * D) }).where('id', 'in', services).execute();
   // Each service: up since 100 days ago, one 10-minute outage on each of the 30 days before today.
   const rows = services.flatMap((id) => [
-    { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service', subject_id: id, region: null, from_state: 'unknown', to_state: 'up', at: t0(-100 * D), cause: null },
+    { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service' as const, subject_id: id, region: null, from_state: 'unknown', to_state: 'up', at: t0(-100 * D), cause: null },
     ...Array.from({ length: 30 }, (_, day) => [
-      { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service', subject_id: id, region: null, from_state: 'up', to_state: 'down', at: t0(-(day + 1) * D + 3 * H), cause: null },
-      { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service', subject_id: id, region: null, from_state: 'down', to_state: 'up', at: t0(-(day + 1) * D + 3 * H + 10 * M), cause: null },
+      { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service' as const, subject_id: id, region: null, from_state: 'up', to_state: 'down', at: t0(-(day + 1) * D + 3 * H), cause: null },
+      { id: `trd_${String(++seq).padStart(6, '0')}`, org_id: api.orgId, subject_type: 'service' as const, subject_id: id, region: null, from_state: 'down', to_state: 'up', at: t0(-(day + 1) * D + 3 * H + 10 * M), cause: null },
     ]).flat(),
   ]);
   for (let i = 0; i < rows.length; i += 1000) await api.database.db.insertInto('state_transitions').values(rows.slice(i, i + 1000)).execute();
