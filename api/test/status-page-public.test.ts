@@ -233,7 +233,7 @@ describe('public status pages', { skip: postgresSkip() }, () => {
 
   test('an internal page and an unknown slug answer the same 404, as HTML for the page and problem+json for summary.json', async () => {
     const pageOf = async (s: string) => {
-      const res = await fetch(`${api.url}/status/${s}`);
+      const res = await fetch(`${api.url}/status/${s}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
       return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
     };
     const internalPage = await pageOf(internalSlug);
@@ -249,6 +249,13 @@ describe('public status pages', { skip: postgresSkip() }, () => {
       const { instance: _i, request_id: _r, ...rest } = res.body;
       return { status: res.status, type: res.headers.get('content-type'), body: rest, cors: res.headers.get('access-control-allow-origin') };
     };
+    // An API client (no text/html in Accept) gets the page's 404 as problem+json, the same for both.
+    const pageProblem = async (s: string) => {
+      const res = await api.call('GET', `/status/${s}`, { token: null });
+      return { status: res.status, type: res.headers.get('content-type'), code: res.body.code, detail: res.body.detail };
+    };
+    assert.deepEqual(await pageProblem(internalSlug), { status: 404, type: 'application/problem+json; charset=utf-8', code: 'not_found', detail: (await pageProblem(unique('nope'))).detail });
+
     const internalJson = await jsonOf(internalSlug);
     assert.equal(internalJson.status, 404);
     assert.equal(internalJson.type, 'application/problem+json; charset=utf-8');

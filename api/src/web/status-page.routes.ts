@@ -23,6 +23,12 @@ const RENDERED_MAX = 100;
 /** No public page here: one answer for unknown slugs and internal pages alike, so an internal page's existence does not show. */
 const noPublicPage = () => new PharosError('not_found', 'No public status page has this address; check the link, or sign in to the console for internal pages.');
 
+/** Whether the client asked for HTML (a browser following a link does). */
+function wantsHtml(headers: Record<string, string | string[] | undefined>): boolean {
+  const accept = headers.accept;
+  return /\btext\/html\b/i.test(Array.isArray(accept) ? accept.join(',') : (accept ?? ''));
+}
+
 /** 304 when the client's If-None-Match names the current summary. */
 function notModified(headers: Record<string, string | string[] | undefined>, etag: string): boolean {
   const header = headers['if-none-match'];
@@ -63,11 +69,15 @@ export function statusPageRoutes(summaries: StatusPageSummaryService): AnyRoute[
       params: SlugParams,
       responses: {
         200: { description: 'The page: overall status, components with daily uptime bars, open incidents and maintenance with their public updates, past incidents.', contentType: 'text/html' },
-        404: { description: 'No public page has this slug (internal pages answer the same).', contentType: 'text/html' },
+        404: { description: 'No public page has this slug (internal pages answer the same): an HTML page when the request accepts text/html (browsers), else problem+json.', contentType: 'text/html' },
       },
       handle: async (req) => {
         const found = await find(req.params.slug);
-        if (!found) return { status: 404, body: renderStatusPageNotFound(), contentType: html, headers: { ...consoleSecurityHeaderValues, 'Cache-Control': 'no-store' } };
+        if (!found) {
+          // Browsers (they ask for text/html) get a page; API clients the problem+json every other route answers.
+          if (!wantsHtml(req.headers)) throw noPublicPage();
+          return { status: 404, body: renderStatusPageNotFound(), contentType: html, headers: { ...consoleSecurityHeaderValues, 'Cache-Control': 'no-store' } };
+        }
         const headers = { ...consoleSecurityHeaderValues, 'Cache-Control': publicCache, ETag: found.etag };
         if (notModified(req.headers, found.etag)) return { status: 304, headers };
         return { status: 200, body: htmlOf(found), contentType: html, headers };
