@@ -154,6 +154,11 @@ test('the monitor page draws latency, timings, 90 uptime bars and the failures f
 
   const violations = await accessibilityViolations(page);
   assert.deepEqual(violations, [], describeViolations(violations));
+
+  // A new failure shows in the open page without a reload (the live stream reports the state change).
+  await push(west, [{ status: 'down', duration_ms: 12, trace_id: 'b'.repeat(32), error: { code: 'timeout', message: 'no answer within 10 s' } }]);
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('table.failures tbody tr').length === 2, null, { timeout: 15_000 });
+  assert.match(await failures.first().innerText(), /timeout no answer within 10 s/);
   assert.deepEqual(tab.foreign, []);
   assert.deepEqual(tab.errors, [], tab.failed.join(', '));
 });

@@ -11,6 +11,7 @@ import { LatencyChart } from '../components/chart-latency.component.tsx';
 import { TimingsChart } from '../components/chart-timings.component.tsx';
 import { WindowPicker } from '../components/chart-window.component.tsx';
 import { Loaded } from '../components/common.component.tsx';
+import { useLiveReload } from '../components/incident-live.hook.ts';
 import { MonitorFailures } from '../components/monitor-failures.component.tsx';
 import { MonitorHeader } from '../components/monitor-header.component.tsx';
 import { UptimeBars } from '../components/monitor-uptime.component.tsx';
@@ -36,6 +37,14 @@ export function MonitorView({ id }: { id?: string }) {
   const recent = useApi((api) => api.get<{ items: CheckResult[] }>(`/v1/monitors/${monitorId}/results`, { limit: 50 }), [monitorId]);
   const failures = useApi((api) => api.get<{ items: CheckResult[] }>(`/v1/monitors/${monitorId}/results`, { status: 'down,degraded', limit: 10 }), [monitorId]);
   const daily = useApi((api) => api.get<SlaDaily>(`/v1/sla/monitors/${monitorId}/daily`, { days: 90 }), [monitorId]);
+  // A state change of this monitor (or of one of its regions) brings new results and failures:
+  // what changes with it is reloaded without a page reload (at most once a second).
+  useLiveReload(() => {
+    state.reload();
+    recent.reload();
+    failures.reload();
+    daily.reload();
+  }, (e) => e.type === 'state' && e.subject_type === 'monitor' && e.subject_id === id);
 
   return (
     <Loaded
