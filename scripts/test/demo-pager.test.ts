@@ -7,7 +7,10 @@ import { Webhook } from 'standardwebhooks';
 import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
 import { createFleetModel, DeclareConflictError, declareFleet, PharosClient, startFleet, type RunningFleet } from '../demo/demo.api.ts';
 import { formatPage, generateWebhookSecret, pagesOf, type Page } from '../demo/pager.inbox.ts';
+import type { Browser } from 'playwright-core';
 import { freePort, isAlive, startRunnerProcess, waitFor, type Proc } from './support/processes.ts';
+import { browserSkip, launchBrowser } from './support/browser.ts';
+import { openConsole, type ConsolePage } from './support/console.ts';
 
 // Who gets paged: `npm run demo` declares a signed webhook pager, a routing policy and alert rules
 // per team. Replaying the reference outage pages the owning team (fulfillment) and no other, and
@@ -177,6 +180,7 @@ describe('npm run demo: the reference outage pages the owning team only', { skip
   let demo: ChildProcess | undefined;
   let controlPort = 0;
   let out = '';
+  let browser: Browser | undefined;
 
   before(async () => {
     api = await startTestApi();
@@ -191,6 +195,7 @@ describe('npm run demo: the reference outage pages the owning team only', { skip
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       if (demo.exitCode === null && demo.signalCode === null) demo.kill('SIGKILL');
     }
+    await browser?.close();
     await localRunner?.stop();
     await api?.close();
   });
@@ -225,10 +230,32 @@ describe('npm run demo: the reference outage pages the owning team only', { skip
     }, 1000).catch(() => assert.fail(`not up: ${JSON.stringify(last.filter((m) => m.state !== 'up'))}\n${out}`));
     const ready = Date.now();
 
+    // The console's dependency map, open before the cut: it must show the cut edge failing and as
+    // the incident's root cause by itself (live updates), without a reload.
+    let map: ConsolePage | undefined;
+    if (!browserSkip()) {
+      browser = await launchBrowser();
+      map = await openConsole(browser, api.url, api.adminToken, '/map');
+      await map.page.getByRole('heading', { name: 'Failing now' }).waitFor({ timeout: 30_000 });
+      await map.page.evaluate('globalThis.__sameDocument = true');
+    }
+
+    const cutAt = Date.now();
     assert.match(await cli('cut', 'shipping-integration', 'carrier-api'), /shipping-integration/);
     const firing = /PAGE → fulfillment {2}FIRING {4}critical {2}fulfillment-path-blocked: shipping-integration → carrier-api {2}\(\d\d:\d\d:\d\d\)/;
     await waitFor('the fulfillment pager to print the page', 100_000, async () => firing.test(out), 250).catch(async () => assert.fail(`no page; ${await diagnosis()}\n${out}`));
     const paged = Date.now();
+    if (map) {
+      // The map shows what the page says, within a few seconds of the page and without a reload.
+      const row = map.page.locator('.map-list tbody tr', { hasText: 'shipping-integration → carrier-api' });
+      await row.filter({ hasText: /root cause of incident #\d+/ }).waitFor({ timeout: 10_000 }).catch(async () => assert.fail(`the map did not show the root cause: ${await map!.page.locator('.map-list').innerText().catch(() => '?')}`));
+      const onMap = Date.now();
+      assert.match(await row.innerText(), /down/);
+      assert.equal(await map.page.evaluate('globalThis.__sameDocument === true'), true, 'the map updated in place, not by reloading');
+      assert.deepEqual(map.errors, [], 'no page errors');
+      assert.deepEqual(map.foreign, [], 'no request to another host');
+      process.stdout.write(`# map: cut → root cause on the open map ${((onMap - cutAt) / 1000).toFixed(1)} s (the page arrived after ${((paged - cutAt) / 1000).toFixed(1)} s)\n`);
+    }
     // The symptom climbed the graph: checkout's business monitor is down too, yet checkout is not paged.
     await waitFor('checkout-api\'s shipping options monitor to be down', 30_000, async () => (await monitors()).find((m) => m.name === 'checkout-api-get-checkout-shipping-options')?.state === 'down', 1000);
     await new Promise((r) => setTimeout(r, 6000)); // longer than the policy's group_wait
