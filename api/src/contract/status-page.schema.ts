@@ -30,7 +30,7 @@ export const StatusPageInput = Type.Object(
     description: Type.Optional(Description),
     title: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S', description: 'The page\'s heading, e.g. "Acme status".', errorMessage: 'Must be 1 to 120 characters with some text.' }),
     slug: Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$', description: 'The page\'s address: /status/{slug}. Unique on this Pharos server.', errorMessage: 'Must be lower-case letters, digits and "-" (not at either end), at most 63 characters, e.g. "acme".' }),
-    visibility: StringEnum(statusPageVisibilities, { description: 'public: anyone with the link, no sign-in; internal: signed-in principals who may read every component\'s service.' }),
+    visibility: StringEnum(statusPageVisibilities, { description: 'public: anyone with the link, no sign-in; internal: signed-in principals who may read the page\'s team (its members and org admins), in the console.' }),
     components: Type.Array(StatusPageComponent, { minItems: 1, maxItems: STATUS_PAGE_MAX_COMPONENTS, description: 'The services the page shows, in this order; components with the same group are shown together.' }),
     history_days: Type.Optional(Type.Integer({ minimum: 7, maximum: 365, default: 90, description: 'Days of daily uptime bars and of resolved incidents the page shows.' })),
     custom_text: Type.Optional(Type.String({ maxLength: STATUS_PAGE_TEXT_MAX, description: 'Text shown under the title (plain text; line breaks kept).' })),

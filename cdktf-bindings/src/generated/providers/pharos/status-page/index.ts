@@ -38,7 +38,7 @@ export interface StatusPageConfig extends cdktf.TerraformMetaArguments {
   */
   readonly slug: string;
   /**
-  * public: anyone with the link, no sign-in; internal: signed-in principals who may read every component's service. One of: public, internal.
+  * public: anyone with the link, no sign-in; internal: signed-in principals who may read the page's team (its members and org admins), in the console. One of: public, internal.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/pharos/pharos/latest/docs/resources/status_page#visibility StatusPage#visibility}
   */
