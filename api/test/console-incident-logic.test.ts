@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Whoami } from '../src/contract/whoami.schema.ts';
-import { describeEntry, mayRespond, openFirst, rangeFrom, throttle, timelineItems, type ThrottleTimers } from '../src/web/console/components/incident-logic.ts';
+import { describeEntry, mayRespond, openFirst, rangeFrom, timelineItems } from '../src/web/console/components/incident-logic.ts';
 import { sloAtRisk, type SloWithStatus } from '../src/web/console/components/team-data.ts';
 
 // The incident and team views' pure part: ordering, who may act, time ranges, the timeline's
-// order and wording, SLOs at risk, and the throttle of live reloads (with a hand-driven clock).
+// order and wording, SLOs at risk.
 
 const me = (org_admin: boolean, teams: Array<[string, 'team_admin' | 'team_editor' | 'viewer']>): Whoami => ({
   kind: 'api_token', id: 'tok_1', name: 'me', org_id: 'org_1', org_admin, teams: teams.map(([id, role]) => ({ id, name: id, role })), expires_at: null,
@@ -88,43 +88,3 @@ test('an SLO is at risk under a quarter of its budget left, or when the API says
   for (const [input, expected] of cases) assert.equal(sloAtRisk(input), expected, JSON.stringify(input.status ?? input.error));
 });
 
-test('live reloads: the first runs at once, a burst within the second runs once more at its end, none after dispose', () => {
-  let now = 0;
-  const pending: Array<{ at: number; fn: () => void; handle: number }> = [];
-  let handles = 0;
-  const timers: ThrottleTimers = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      pending.push({ at: now + ms, fn, handle: ++handles });
-      return handles;
-    },
-    clearTimeout: (handle) => void pending.splice(pending.findIndex((p) => p.handle === handle), 1),
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const due of pending.filter((p) => p.at <= now)) {
-      pending.splice(pending.indexOf(due), 1);
-      due.fn();
-    }
-  };
-  const runs: number[] = [];
-  const t = throttle(() => runs.push(now), 1000, timers);
-  t.request();
-  assert.deepEqual(runs, [0], 'the first change reloads at once');
-  for (let i = 0; i < 20; i++) {
-    advance(30);
-    t.request();
-  }
-  assert.deepEqual(runs, [0], 'a burst within the second waits');
-  advance(400);
-  assert.deepEqual(runs, [0, 1000], 'one reload at the end of the second');
-  advance(5000);
-  t.request();
-  assert.deepEqual(runs, [0, 1000, 6000], 'a change after a quiet time reloads at once');
-  advance(100);
-  t.request();
-  t.dispose();
-  advance(5000);
-  assert.deepEqual(runs, [0, 1000, 6000], 'nothing runs after dispose');
-  assert.equal(pending.length, 0);
-});

@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { latencyBucketCount } from '../../contract/latency-buckets.ts';
 import type { Db } from '../../db/database.ts';
 import type { StepTotals } from './latency.series.ts';
+import { rollupTotals } from '../sla/sla.repository.ts';
 
 /** A Postgres bigint[] as numbers, whether the driver parsed it or left it as text ("{1,2,3}"). */
-const parseIntArray = (v: Array<number | string> | string): number[] => (typeof v === 'string' ? v.replace(/[{}]/g, '').split(',').filter(Boolean) : v).map(Number);
 
 /** SQL of the latency series: result_rollups only, never raw results; scoped by organization. */
 export class LatencyRepository {
@@ -35,13 +35,7 @@ export class LatencyRepository {
     return result.rows.map((r) => ({
       region: r.region,
       stepStart: Number(r.slot) * stepSeconds * 1000,
-      checks: Number(r.checks),
-      up: Number(r.up),
-      degraded: Number(r.degraded),
-      down: Number(r.down),
-      sumMs: Number(r.sum_ms),
-      maxMs: Number(r.max_ms),
-      histogram: parseIntArray(r.histogram),
+      ...rollupTotals(r),
     }));
   }
 }

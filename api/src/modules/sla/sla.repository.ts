@@ -47,6 +47,11 @@ const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 /** A Postgres bigint[] as numbers, whether the driver parsed it or left it as text ("{1,2,3}"). */
 const parseIntArray = (v: Array<number | string> | string): number[] => (typeof v === 'string' ? v.replace(/[{}]/g, '').split(',').filter(Boolean) : v).map(Number);
 
+/** The figures of summed rollup rows as numbers (pg answers bigint sums as strings, arrays as text on PGlite). */
+export function rollupTotals(r: { checks: unknown; up: unknown; degraded: unknown; down: unknown; sum_ms: unknown; max_ms: unknown; histogram: Array<number | string> | string }) {
+  return { checks: Number(r.checks), up: Number(r.up), degraded: Number(r.degraded), down: Number(r.down), sumMs: Number(r.sum_ms), maxMs: Number(r.max_ms), histogram: parseIntArray(r.histogram) };
+}
+
 export class SlaRepository {
   async monitor(db: Db, orgId: string, id: string): Promise<SlaMonitorRow | undefined> {
     return (await this.monitorsWhere(db, orgId, 'id', [id]))[0];
@@ -195,13 +200,7 @@ export class SlaRepository {
     return result.rows.map((r) => ({
       monitorId: r.monitor_id,
       region: r.region,
-      checks: Number(r.checks),
-      up: Number(r.up),
-      degraded: Number(r.degraded),
-      down: Number(r.down),
-      sumMs: Number(r.sum_ms),
-      maxMs: Number(r.max_ms),
-      histogram: parseIntArray(r.histogram),
+      ...rollupTotals(r),
     }));
   }
 }

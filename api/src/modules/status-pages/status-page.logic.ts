@@ -57,16 +57,6 @@ const descriptions: Record<ComponentStatus, string> = {
   unknown: 'Status unknown',
 };
 
-/** A status in words, as the page shows it next to a component. */
-export const statusWords: Record<ComponentStatus, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-  unknown: 'No data',
-};
-
 /**
  * The page's overall indicator: the worst component. A page whose components all have no data says
  * so instead of claiming all is well; some unknown among operational ones does not spoil the banner.

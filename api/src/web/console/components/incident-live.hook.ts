@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from 'preact/hooks';
 import { useLive, type LiveEvent, type LiveStatus } from '../live.ts';
-import { throttle } from './incident-logic.ts';
+import { coalescedReload, type CoalescedReload } from '../coalesced-reload.ts';
 
 /** Least time between two reloads caused by live changes. */
 export const LIVE_RELOAD_MS = 1000;
@@ -13,8 +13,8 @@ export const LIVE_RELOAD_MS = 1000;
 export function useLiveReload(reload: () => void, matters: (event: LiveEvent) => boolean): LiveStatus {
   const latest = useRef({ reload, matters });
   latest.current = { reload, matters };
-  const throttled = useRef<ReturnType<typeof throttle> | undefined>(undefined);
-  throttled.current ??= throttle(() => latest.current.reload(), LIVE_RELOAD_MS);
+  const throttled = useRef<CoalescedReload | undefined>(undefined);
+  throttled.current ??= coalescedReload(async () => latest.current.reload(), LIVE_RELOAD_MS);
   useEffect(() => () => throttled.current?.dispose(), []);
   const onBatch = useCallback((events: LiveEvent[]) => {
     if (events.some((e) => e.type === 'reset' || latest.current.matters(e))) throttled.current?.request();
