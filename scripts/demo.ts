@@ -126,7 +126,7 @@ async function runFleet(config: Config, withDeclaration: boolean): Promise<void>
       }
     }
   }
-  process.stdout.write(fleetSummary(fleet.model, fleet.services, fleet.controlUrl, declared));
+  process.stdout.write(fleetSummary(fleet.model, fleet.services, fleet.controlUrl, declared, config.apiUrl));
   process.stdout.write('Ctrl-C stops the fleet.\n');
 }
 

@@ -4,7 +4,7 @@ import { describe, statusPageWords, type DeclareReport } from './fleet.declare.t
 
 // The text `npm run demo` prints once the fleet runs (and is declared).
 
-export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, RunningService>, controlUrl: string | undefined, declared?: DeclareReport): string {
+export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, RunningService>, controlUrl: string | undefined, declared?: DeclareReport, consoleUrl?: string): string {
   const list = [...services.values()];
   const internal = list.filter((s) => s.kind === 'internal');
   const endpoints = list.reduce((n, s) => n + s.endpoints.length, 0);
@@ -45,6 +45,7 @@ export function fleetSummary(model: FleetModel, services: ReadonlyMap<string, Ru
     '  curl -i ' + `${services.get('shipping-integration')?.url ?? ''}/health` + '    # 200: /health stays green',
     '  Pharos: monitors shipping-integration-get-rates and shipping-integration-reaches-carrier-api go down; shipping-integration-health stays up.',
     ...(declared?.pagers ? ['  Paged: fulfillment only (PAGE → fulfillment  FIRING  critical  fulfillment-path-blocked …); heal all brings its RESOLVED page.', '  The incident: npm run demo -- incidents (root cause the cut edge; the dependents\' pages held).'] : []),
+    ...(declared && consoleUrl ? [`  Watch it in the console: ${consoleUrl}/map (sign in with the admin token): the cut edge is drawn down and named the incident's root cause.`] : []),
     '  npm run demo -- heal all',
     'Other commands: npm run demo -- break <service> | slow <service> <ms> | heal [<service>|all] | status',
     '',

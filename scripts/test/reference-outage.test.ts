@@ -93,6 +93,7 @@ describe('the reference outage on the demo fleet', { skip }, () => {
     demo.stderr!.on('data', (d) => (out += d));
     await waitFor('the demo to declare its fleet', 60_000, async () => out.includes('Ctrl-C stops the fleet') || (demo!.exitCode !== null && assert.fail(out)), 250);
     assert.match(out, /The incident: npm run demo -- incidents/, 'the summary points at the incidents command');
+    assert.match(out, /Watch it in the console: http:\/\/127\.0\.0\.1:\d+\/map/, 'the summary points at the console\'s map');
     let last: Array<{ name: string; state: string }> = [];
     await waitFor('every monitor up', 90_000, async () => {
       const status = (await api.call('GET', '/v1/status')).body;
