@@ -1,6 +1,6 @@
 resource "pharos_status_page" "acme" {
   name         = "acme-public"
-  team_id      = pharos_team.storefront.id
+  team_id      = pharos_team.fulfillment.id
   title        = "Acme status"
   slug         = "acme"
   visibility   = "public"
@@ -8,20 +8,15 @@ resource "pharos_status_page" "acme" {
   custom_text  = "Planned maintenance is announced here a week ahead."
 
   component {
-    service_id   = pharos_service.storefront.id
-    display_name = "Website"
+    service_id   = pharos_service.fulfillment.id
+    display_name = "Orders"
     group        = "Shop"
-  }
-
-  component {
-    service_id   = pharos_service.checkout.id
-    display_name = "Checkout"
-    group        = "Shop"
-    description  = "Cart, payment and order confirmation."
+    description  = "Placing and tracking orders."
   }
 
   component {
     service_id   = pharos_service.shipping.id
     display_name = "Delivery tracking"
+    group        = "Shop"
   }
 }
