@@ -1,4 +1,8 @@
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
+
+// Monotonic within the process: ids made in the same millisecond still sort in the order they were
+// made, so rows written together (an incident's timeline entries of one change) read back in order.
+const ulid = monotonicFactory();
 
 /** Type prefixes of opaque ids; the prefix tells a reader what an id points at. */
 export const idPrefixes = {
