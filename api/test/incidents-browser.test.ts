@@ -216,7 +216,7 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     assertClean(other, [/status of 404/]);
   });
 
-  test('the overview has a tile per team for an org admin and says what it needs to a viewer', { timeout: 60_000 }, async () => {
+  test('the overview has a tile per team for an org admin, and for a viewer the tiles of their own teams only', { timeout: 60_000 }, async () => {
     const tab = await open(api.adminToken, '/overview');
     const { page } = tab;
     const tiles = page.locator('.team-tile');
@@ -237,9 +237,14 @@ describe('console: incidents, team dashboard, overview', { skip }, () => {
     assertClean(tab);
 
     const viewer = await open(tokens.viewer, '/overview');
-    await see(viewer.page, viewer.page.getByText('needs the org admin role'));
-    assert.equal(await viewer.page.locator('main').getByRole('link', { name: `Team ${teams.payments.name}` }).getAttribute('href'), `/teams/${teams.payments.id}`);
-    assert.equal(await viewer.page.locator('.team-tile').count(), 0);
+    const own = viewer.page.locator('.team-tile');
+    await see(viewer.page, own.first());
+    await see(viewer.page, viewer.page.getByText('The teams you have a role in; org admins see every team'));
+    assert.equal(await own.count(), 1, 'only the viewer\'s own team');
+    assert.match(await own.first().innerText(), new RegExp(teams.payments.name));
+    assert.equal(await viewer.page.locator('main').getByText(teams.search.name).count(), 0, 'no tile or name of another team');
+    assert.equal(await own.first().getByRole('link').getAttribute('href'), `/teams/${teams.payments.id}`);
+    await see(viewer.page, viewer.page.getByRole('table', { name: 'Open incidents of your teams' }).getByRole('link', { name: incident.title, exact: true }));
     await assertAccessible(viewer.page, 'overview (viewer)');
     assertClean(viewer);
   });

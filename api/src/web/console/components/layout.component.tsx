@@ -46,7 +46,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <nav id="main-nav" aria-label="Main" class={open ? 'open' : undefined}>
           <ul>
             {links.map((l) => item(l.href, l.label))}
-            {me.org_admin ? item('/overview', 'Overview') : null}
+            {me.org_admin || me.teams.length > 0 ? item('/overview', 'Overview') : null}
             {me.teams.map((t) => item(`/teams/${t.id}`, `Team ${t.name}`))}
           </ul>
         </nav>

@@ -35,31 +35,31 @@ async function loadOverview(api: ApiClient): Promise<{ tiles: TeamTileFigures[];
   return { tiles, incidents: openFirst(incidents), names: new Map(teams.map((t) => [t.id, t.name])) };
 }
 
-/** /overview: one tile per team and the organization's open incidents (org admins). */
+/**
+ * /overview: one tile per team and the open incidents. Org admins see the whole organization; anyone
+ * else sees the teams they have a role in (an SRE given a viewer role in every team sees them all),
+ * because the overview reads the same API, scoped to the principal.
+ */
 export function OverviewView(_props: Record<string, unknown>) {
   const { me } = useSession();
-  if (!me.org_admin) {
+  if (!me.org_admin && me.teams.length === 0) {
     return (
       <section class="overview">
         <h1>Overview</h1>
-        <p role="status">The organization-wide overview needs the org admin role; you have {me.teams.length ? 'a role in these teams' : 'no role in any team yet'}.</p>
-        {me.teams.length ? (
-          <ul>
-            {me.teams.map((t) => <li key={t.id}><a href={`/teams/${t.id}`}>Team {t.name}</a> ({t.role.replace(/_/g, ' ')})</li>)}
-          </ul>
-        ) : <p>Ask an org admin to add you to a team.</p>}
+        <p role="status">You have no role in any team yet, so there is nothing to show. Ask an org admin to add you to a team (or for the org admin role to see the whole organization).</p>
       </section>
     );
   }
-  return <OrgOverview />;
+  return <OrgOverview orgWide={me.org_admin} />;
 }
 
-function OrgOverview() {
+function OrgOverview({ orgWide }: { orgWide: boolean }) {
   const overview = useApi((api) => loadOverview(api), []);
   useLiveReload(overview.reload, (e) => e.type === 'incident' || e.type === 'alert' || (e.type === 'state' && e.subject_type === 'service'));
   return (
     <section class="overview">
       <h1>Overview</h1>
+      {orgWide ? null : <p class="muted" role="note">The teams you have a role in; org admins see every team of the organization here.</p>}
       <Loaded
         loaded={overview}
         what="the overview"
@@ -72,7 +72,7 @@ function OrgOverview() {
             </section>
             <section aria-labelledby="overview-incidents-heading">
               <h2 id="overview-incidents-heading">Open incidents</h2>
-              <IncidentTable items={incidents} teamNames={names} caption="Open incidents of the organization" empty="No open incident." />
+              <IncidentTable items={incidents} teamNames={names} caption={orgWide ? 'Open incidents of the organization' : 'Open incidents of your teams'} empty="No open incident." />
             </section>
           </>
         )}
