@@ -1,8 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { IncidentAlertsTable, IncidentsTable, IncidentState } from '../../db/tables.ts';
-import { monotonicFactory } from 'ulid';
-import { idPrefixes } from '../../shared/ids.ts';
+import { newId } from '../../shared/ids.ts';
 
 export type IncidentRow = Selectable<IncidentsTable>;
 export type IncidentAlertRow = Selectable<IncidentAlertsTable>;
@@ -39,8 +38,6 @@ const json = (v: unknown) => JSON.stringify(v);
 
 /** SQL of the incident correlator: open incidents and their alerts, and the writes correlation makes. */
 export class IncidentCorrelationRepository {
-  private readonly ids = monotonicFactory();
-
   /** The organization's incidents that are not resolved, locked (a human action on one waits for the batch). */
   async openIncidents(db: Db, orgId: string): Promise<IncidentRow[]> {
     return db.selectFrom('incidents').selectAll().where('org_id', '=', orgId).where('state', '<>', 'resolved').orderBy('opened_at').orderBy('id').forUpdate().execute();
@@ -115,7 +112,7 @@ export class IncidentCorrelationRepository {
     await db
       .insertInto('incident_timeline')
       // Monotonic ids: entries of one moment keep the order they were written in.
-      .values(entries.map((e) => ({ id: `${idPrefixes.incident_timeline}_${this.ids()}`, incident_id: e.incidentId, org_id: e.orgId, at: e.at, kind: e.kind, actor: e.actor ? json(e.actor) : null, payload: json(e.payload) })))
+      .values(entries.map((e) => ({ id: newId('incident_timeline'), incident_id: e.incidentId, org_id: e.orgId, at: e.at, kind: e.kind, actor: e.actor ? json(e.actor) : null, payload: json(e.payload) })))
       .execute();
   }
 
