@@ -83,6 +83,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
     logger,
     onPushError: () => metrics.recordPushError(),
     onPushed: (accepted, rejected) => protocolMetrics.recordPushed(accepted, rejected),
+    flushIntervalMs: config.pushIntervalMs,
   });
   let engine: Engine | undefined;
   let healthServer: HealthServer | undefined;
@@ -97,6 +98,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       spool_dir: config.spool?.dir,
       spool_max_bytes: config.spool?.maxBytes,
       concurrency: config.concurrency,
+      push_interval_ms: config.pushIntervalMs,
       capabilities: Object.keys(checks),
     },
     'pharos runner starting',
@@ -124,7 +126,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       maxConcurrent: config.concurrency,
       sink: (result) => {
         buffer.push({ runnerId: session.current?.runner_id ?? registered.runner_id, result });
-        pushLoop.notify();
+        pushLoop.notify(result);
       },
     });
     const onPollSucceeded = (): void => {

@@ -42,7 +42,7 @@ function stubClient(answer: (batch: readonly CheckResult[], runnerId: string) =>
   return { client, batches, pushedAs, registrations: () => registrations };
 }
 
-async function setup(answer: Parameters<typeof stubClient>[0], maxBatch?: number) {
+async function setup(answer: Parameters<typeof stubClient>[0], maxBatch?: number, flushIntervalMs?: number) {
   const stub = stubClient(answer, maxBatch);
   const { logger, lines } = memoryLogger();
   const session = new RunnerSession({ client: stub.client, registration: { protocol_version: 1, version: 't', capabilities: ['http'] }, expectedRegion: undefined, logger });
@@ -51,18 +51,34 @@ async function setup(answer: Parameters<typeof stubClient>[0], maxBatch?: number
   const buffer = createMemoryQueue(100);
   const queue = (r: CheckResult) => buffer.push({ runnerId: session.current!.runner_id, result: r });
   let pushErrors = 0;
-  const loop = new PushLoop({ client: stub.client, session, buffer, logger, onPushError: () => (pushErrors += 1) });
+  const loop = new PushLoop({ client: stub.client, session, buffer, logger, onPushError: () => (pushErrors += 1), ...(flushIntervalMs === undefined ? {} : { flushIntervalMs }) });
   const running = loop.run(lifetime.signal);
   const add = (...ns: number[]) => {
     ns.forEach((n) => queue(result(n)));
     loop.notify();
   };
+  /** Queues results as the engine's sink does: each one announced with notify(result). */
+  const check = (...results: CheckResult[]) =>
+    results.forEach((r) => {
+      queue(r);
+      loop.notify(r);
+    });
   const stop = async () => {
     lifetime.abort();
     await running;
   };
-  return { ...stub, buffer, queue, loop, add, stop, lines, pushErrors: () => pushErrors };
+  return { ...stub, buffer, queue, loop, add, check, stop, lines, pushErrors: () => pushErrors };
 }
+
+let seq = 1000;
+/** A result of `monitor` with `status`, as the engine would produce it. */
+const checked = (monitor: string, status: CheckResult['status'], confirmation = false): CheckResult => ({
+  ...result((seq += 1)),
+  monitor_id: `mon_01J0000000000000000000000${monitor}`,
+  status,
+  ...(confirmation ? { confirmation: true } : {}),
+});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const acceptAll = (batch: readonly CheckResult[]): ResultBatchOutcome => ({ accepted: batch.map((r) => r.id), duplicates: 0, rejected: [] });
 
@@ -146,5 +162,107 @@ describe('push loop', () => {
     t.queue(result(2));
     assert.equal(await t.loop.flush(1_000), 0);
     assert.equal(t.buffer.depth, 0);
+  });
+
+  describe('coalescing', () => {
+    it('pushes results that repeat their monitor\'s status together, once per flush interval', async () => {
+      const t = await setup(acceptAll, 100, 400);
+      const first = [checked('A', 'up'), checked('B', 'up'), checked('C', 'up')];
+      t.check(...first);
+      await until(() => t.buffer.depth === 0, 'the first results of each monitor sent');
+      const afterFirst = t.batches.length;
+      const repeats = [checked('A', 'up'), checked('B', 'up'), checked('C', 'up'), checked('A', 'up'), checked('B', 'up')];
+      const queuedAt = Date.now();
+      for (const r of repeats) {
+        t.check(r);
+        await sleep(20);
+      }
+      await sleep(150);
+      assert.equal(t.batches.length, afterFirst, 'repeats wait for the interval instead of a push each');
+      await until(() => t.buffer.depth === 0, 'the repeats sent', 2_000);
+      assert.ok(Date.now() - queuedAt >= 390, 'sent when the interval of the oldest repeat ran out');
+      assert.deepEqual(t.batches.slice(afterFirst), [repeats.map((r) => r.id)], 'all repeats in one batch, oldest first');
+      await t.stop();
+    });
+
+    it('sends a status change at once, together with the repeats waiting before it', async () => {
+      const t = await setup(acceptAll, 100, 10_000);
+      t.check(checked('A', 'up'), checked('B', 'up'));
+      await until(() => t.buffer.depth === 0, 'the first results sent');
+      const waiting = [checked('A', 'up'), checked('B', 'up')];
+      t.check(...waiting);
+      await sleep(100);
+      assert.equal(t.buffer.depth, 2, 'repeats wait');
+      const down = checked('A', 'down');
+      const changedAt = Date.now();
+      t.check(down);
+      await until(() => t.buffer.depth === 0, 'the status change sent', 2_000);
+      assert.ok(Date.now() - changedAt < 1_000, 'the change did not wait for the 10 s interval');
+      assert.deepEqual(t.batches.at(-1), [...waiting, down].map((r) => r.id));
+      // Down again is a repeat and waits; back up is a change and does not.
+      t.check(checked('A', 'down'));
+      await sleep(100);
+      assert.equal(t.buffer.depth, 1);
+      t.check(checked('A', 'up'));
+      await until(() => t.buffer.depth === 0, 'the recovery sent', 2_000);
+      await t.stop();
+    });
+
+    it('sends a confirmation run, a full batch and results nobody announced without waiting', async () => {
+      const t = await setup(acceptAll, 4, 10_000);
+      t.check(checked('A', 'down'));
+      await until(() => t.buffer.depth === 0, 'the first result sent');
+      t.check(checked('A', 'down', true));
+      await until(() => t.buffer.depth === 0, 'the confirmation sent', 2_000);
+      const full = [checked('A', 'down'), checked('A', 'down'), checked('A', 'down'), checked('A', 'down')];
+      t.check(...full);
+      await until(() => t.buffer.depth === 0, 'the full batch sent', 2_000);
+      assert.deepEqual(t.batches.at(-1), full.map((r) => r.id));
+      await t.stop();
+
+      // Results already buffered when the loop starts (read back from the spool) go out at once.
+      const u = await setup(acceptAll, 4, 10_000);
+      await u.stop();
+      u.queue(checked('B', 'up'));
+      const lifetime = new AbortController();
+      const running = u.loop.run(lifetime.signal);
+      await until(() => u.buffer.depth === 0, 'the recovered result sent', 2_000);
+      lifetime.abort();
+      await running;
+    });
+
+    it('retries repeats that failed to go out without waiting for another interval', async () => {
+      let down = false;
+      const t = await setup((batch) => (down ? new ProtocolError('unavailable', 'down', 503) : acceptAll(batch)), 100, 300);
+      t.check(checked('A', 'up'));
+      await until(() => t.buffer.depth === 0, 'the first result sent');
+      down = true;
+      t.check(checked('A', 'up'));
+      await until(() => t.pushErrors() >= 1, 'a failed push');
+      down = false;
+      t.loop.nudge();
+      await until(() => t.buffer.depth === 0, 'the repeat sent after the failure', 1_000);
+      await t.stop();
+    });
+
+    it('with an interval of 0 pushes every result as it comes', async () => {
+      const t = await setup(acceptAll, 100, 0);
+      t.check(checked('A', 'up'));
+      await until(() => t.buffer.depth === 0, 'the first result sent');
+      t.check(checked('A', 'up'));
+      await until(() => t.buffer.depth === 0, 'the repeat sent at once', 200);
+      assert.equal(t.batches.length, 2);
+      await t.stop();
+    });
+
+    it('flush at shutdown sends waiting repeats at once', async () => {
+      const t = await setup(acceptAll, 100, 10_000);
+      t.check(checked('A', 'up'));
+      await until(() => t.buffer.depth === 0, 'the first result sent');
+      t.check(checked('A', 'up'), checked('A', 'up'));
+      await t.stop();
+      assert.equal(t.buffer.depth, 2);
+      assert.equal(await t.loop.flush(1_000), 0);
+    });
   });
 });

@@ -12,6 +12,7 @@ describe('runner config', () => {
     assert.equal(config.metricsPort, 9464);
     assert.equal(config.bufferCapacity, 50_000);
     assert.equal(config.concurrency, 256);
+    assert.equal(config.pushIntervalMs, 300);
     assert.equal(config.logLevel, 'info');
   });
 
@@ -23,6 +24,7 @@ describe('runner config', () => {
       PHAROS_RUNNER_METRICS_PORT: '0',
       PHAROS_RUNNER_BUFFER: '1000',
       PHAROS_RUNNER_CONCURRENCY: '32',
+      PHAROS_RUNNER_PUSH_INTERVAL_MS: '0',
       LOG_LEVEL: 'DEBUG',
     });
     assert.equal(config.apiUrl.pathname, '/pharos');
@@ -30,6 +32,7 @@ describe('runner config', () => {
     assert.equal(config.metricsPort, 0);
     assert.equal(config.bufferCapacity, 1000);
     assert.equal(config.concurrency, 32);
+    assert.equal(config.pushIntervalMs, 0);
     assert.equal(config.logLevel, 'debug');
   });
 
@@ -55,6 +58,7 @@ describe('runner config', () => {
     ['spool budget too small', { ...base, PHAROS_RUNNER_SPOOL_DIR: 'spool', PHAROS_RUNNER_SPOOL_MAX_BYTES: '1000' }, /^PHAROS_RUNNER_SPOOL_MAX_BYTES: must be a whole number from 1048576/],
     ['buffer of zero', { ...base, PHAROS_RUNNER_BUFFER: '0' }, /^PHAROS_RUNNER_BUFFER: must be a whole number from 1/],
     ['fractional concurrency', { ...base, PHAROS_RUNNER_CONCURRENCY: '1.5' }, /^PHAROS_RUNNER_CONCURRENCY: must be a whole number/],
+    ['push interval past 10 s', { ...base, PHAROS_RUNNER_PUSH_INTERVAL_MS: '60000' }, /^PHAROS_RUNNER_PUSH_INTERVAL_MS: must be a whole number from 0 to 10000/],
     ['unknown log level', { ...base, LOG_LEVEL: 'loud' }, /^LOG_LEVEL: must be one of fatal, error/],
   ];
   for (const [name, env, message] of bad) {

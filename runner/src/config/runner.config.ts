@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { defaultMaxConcurrent } from '../engine.ts';
+import { defaultPushIntervalMs } from '../protocol/push.loop.ts';
 import { defaultResultBufferCapacity } from '../results/result.buffer.ts';
 import { defaultSpoolMaxBytes, minSpoolMaxBytes } from '../results/result.spool.ts';
 
@@ -23,6 +24,8 @@ export interface RunnerConfig {
   /** On-disk spool of unsent results (PHAROS_RUNNER_SPOOL_DIR); undefined = memory only. */
   spool: { dir: string; maxBytes: number } | undefined;
   concurrency: number;
+  /** Longest wait of a result that repeats its monitor's status before it is pushed (PHAROS_RUNNER_PUSH_INTERVAL_MS). */
+  pushIntervalMs: number;
   logLevel: LogLevel;
 }
 
@@ -97,6 +100,7 @@ export function loadRunnerConfig(env: Env): RunnerConfig {
   const spoolMaxBytes = integer('PHAROS_RUNNER_SPOOL_MAX_BYTES', defaultSpoolMaxBytes, minSpoolMaxBytes, Number.MAX_SAFE_INTEGER, 'disk the spool may use, in bytes');
   const bufferCapacity = integer('PHAROS_RUNNER_BUFFER', defaultResultBufferCapacity, 1, 10_000_000, 'results kept while the API is unreachable');
   const concurrency = integer('PHAROS_RUNNER_CONCURRENCY', defaultMaxConcurrent, 1, 100_000, 'checks running at once');
+  const pushIntervalMs = integer('PHAROS_RUNNER_PUSH_INTERVAL_MS', defaultPushIntervalMs, 0, 10_000, 'how long a result that repeats its monitor\'s status may wait to share a push; 0 pushes every result at once');
 
   const rawLevel = value('LOG_LEVEL')?.toLowerCase() ?? 'info';
   const logLevel = (logLevels as readonly string[]).includes(rawLevel) ? (rawLevel as LogLevel) : undefined;
@@ -104,5 +108,5 @@ export function loadRunnerConfig(env: Env): RunnerConfig {
 
   if (problems.length > 0 || !apiUrl || !token || !logLevel) throw new ConfigError(problems);
   const spool = spoolDir === undefined ? undefined : { dir: spoolDir, maxBytes: spoolMaxBytes };
-  return { apiUrl, token, expectedRegion: region, metricsPort, metricsHost, bufferCapacity, spool, concurrency, logLevel };
+  return { apiUrl, token, expectedRegion: region, metricsPort, metricsHost, bufferCapacity, spool, concurrency, pushIntervalMs, logLevel };
 }

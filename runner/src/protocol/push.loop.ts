@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import type { CheckResult } from '../../../api/src/contract/index.ts';
 import type { QueuedResult, ResultQueue } from '../results/result.queue.ts';
 import { Backoff, pause } from './backoff.policy.ts';
 import type { ProtocolClient } from './protocol.client.ts';
@@ -14,7 +16,16 @@ export interface PushLoopOptions {
   onPushError: () => void;
   onPushed?: (accepted: number, rejected: number) => void;
   backoff?: Backoff;
+  /**
+   * How long a result whose status repeats its monitor's previous one may wait to share a batch
+   * (PHAROS_RUNNER_PUSH_INTERVAL_MS); 0 sends every result at once. Status changes, a monitor's
+   * first result and confirmation runs never wait.
+   */
+  flushIntervalMs?: number;
 }
+
+/** Default of PushLoopOptions.flushIntervalMs. */
+export const defaultPushIntervalMs = 300;
 
 /** The contract's largest batch. */
 const contractMaxBatch = 1000;
@@ -23,13 +34,23 @@ const neverAborted = new AbortController().signal;
 type Attempt = 'sent' | 'retry_now' | 'retry_later' | 'aborted';
 
 /**
- * Sends buffered results to the control plane: one batch in flight at a time, sent the moment
- * results exist (no timer when the buffer was empty: detection latency is the point), the next
- * batch right after the answer, so batches grow by themselves under load. A result leaves the
- * buffer only when the API answered for it (accepted or rejected); failures keep it for a retry.
+ * Sends buffered results to the control plane, one batch in flight at a time. A result that
+ * changes what the control plane knows (its monitor's status differs from that monitor's previous
+ * result, the first result of a monitor, a confirmation run) is sent at once, with whatever else is
+ * buffered: detection latency is the point. Results that only repeat their monitor's status wait
+ * up to flushIntervalMs so that they go out together: one push per interval (or per full batch)
+ * instead of one per check. A result leaves the buffer only when the API answered for it
+ * (accepted or rejected); failures keep it for a retry.
  */
 export class PushLoop {
   #wake: (() => void) | undefined;
+  /** Something buffered must go out now. */
+  #urgent = false;
+  /** When the oldest waiting repeat result is due (performance.now() ms); undefined: none waits. */
+  #dueAt: number | undefined;
+  /** Each monitor's last status seen by notify(), to tell a change from a repeat. */
+  readonly #lastStatus = new Map<string, CheckResult['status']>();
+  readonly #intervalMs: number;
   #batchLimit = contractMaxBatch;
   #failingSince: number | undefined;
   #lastError: unknown;
@@ -40,13 +61,40 @@ export class PushLoop {
 
   constructor(private readonly options: PushLoopOptions) {
     this.#backoff = options.backoff ?? new Backoff();
+    this.#intervalMs = Math.max(0, options.flushIntervalMs ?? defaultPushIntervalMs);
   }
 
-  /** Call after every buffer.push: wakes the loop when it was idle. Cheap; never throws. */
-  notify(): void {
+  /**
+   * Call after every buffer.push, with the result pushed: wakes the loop when that result must go
+   * out now (or the batch is full), else makes sure it goes out within the flush interval. Without
+   * a result, whatever is buffered is sent at once. Cheap; never throws.
+   */
+  notify(result?: CheckResult): void {
+    if (result === undefined || this.#intervalMs === 0 || this.#changes(result)) this.#urgent = true;
+    else if (this.#dueAt === undefined) this.#dueAt = performance.now() + this.#intervalMs;
+    else if (this.options.buffer.depth < this.#limit()) return; // already waiting for the interval
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
+  }
+
+  /** True when the control plane should hear this result without delay; remembers its status. */
+  #changes(result: CheckResult): boolean {
+    const previous = this.#lastStatus.get(result.monitor_id);
+    if (previous !== result.status) this.#lastStatus.set(result.monitor_id, result.status);
+    return previous !== result.status || result.confirmation === true;
+  }
+
+  /** Results due now: something urgent, a full batch, or a repeat result that waited its interval. */
+  #due(): boolean {
+    if (this.#urgent || this.options.buffer.depth >= this.#limit()) return true;
+    // Results nobody announced (read back from the spool, or left after a retry) go at once.
+    if (this.#dueAt === undefined) return true;
+    return performance.now() >= this.#dueAt;
+  }
+
+  #limit(): number {
+    return Math.min(this.#batchLimit, this.options.session.current?.max_batch ?? contractMaxBatch, contractMaxBatch);
   }
 
   /**
@@ -61,11 +109,22 @@ export class PushLoop {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       if (this.options.buffer.depth === 0) {
-        await this.#idle(signal);
+        this.#urgent = false;
+        this.#dueAt = undefined;
+        await this.#idle(signal, undefined);
         continue;
       }
+      if (!this.#due()) {
+        await this.#idle(signal, this.#dueAt);
+        continue;
+      }
+      // What is buffered now goes in this batch; results arriving while it is in flight set these again.
+      this.#urgent = false;
+      this.#dueAt = undefined;
       const outcome = await this.#attempt(signal);
       if (outcome === 'aborted') return;
+      // Unsent results were due already: retry them without waiting for another interval.
+      if (outcome !== 'sent') this.#urgent = true;
       if (outcome === 'retry_later') {
         const backoffPause = requestSignal(signal);
         this.#backoffPause = backoffPause;
@@ -95,17 +154,21 @@ export class PushLoop {
     return Math.max(this.#backoff.next(), retryAfterMs(this.#lastError));
   }
 
-  #idle(signal: AbortSignal): Promise<void> {
+  /** Waits for notify(), the abort, or `until` (performance.now() ms) when given. */
+  #idle(signal: AbortSignal, until: number | undefined): Promise<void> {
     return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
       const done = (): void => {
         signal.removeEventListener('abort', done);
+        clearTimeout(timer);
         this.#wake = undefined;
         resolve();
       };
       this.#wake = done;
       signal.addEventListener('abort', done, { once: true });
+      if (until !== undefined) timer = setTimeout(done, Math.max(0, until - performance.now()));
       // A result may have arrived between the depth check and now.
-      if (this.options.buffer.depth > 0) done();
+      else if (this.options.buffer.depth > 0) done();
     });
   }
 
@@ -114,8 +177,7 @@ export class PushLoop {
    * registration that owned their slots when they ran, and ingest checks ownership against it.
    */
   #nextBatch(current: string): { runnerId: string; batch: QueuedResult['result'][] } {
-    const runner = this.options.session.current;
-    const limit = Math.min(this.#batchLimit, runner?.max_batch ?? contractMaxBatch, contractMaxBatch);
+    const limit = this.#limit();
     const owner = (e: QueuedResult): string => (this.#forgotten.has(e.runnerId) ? current : e.runnerId);
     const queued = this.options.buffer.peek(limit);
     if (queued.length === 0) return { runnerId: current, batch: [] };
@@ -134,6 +196,8 @@ export class PushLoop {
     if (!runner) return 'retry_later';
     const { runnerId, batch } = this.#nextBatch(runner.runner_id);
     if (batch.length === 0) return 'sent';
+    // More than one batch was due (a full batch, or results of another registration): no waiting.
+    if (batch.length < buffer.depth) this.#urgent = true;
     try {
       const outcome = await client.pushResults(runnerId, batch, signal);
       const done = new Set(outcome.accepted);
