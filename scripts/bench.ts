@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   alerts: () => import('./bench/alerts.bench.ts'),
   alerting: () => import('./bench/alerting.bench.ts'),
   incidents: () => import('./bench/incidents.bench.ts'),
+  scale: () => import('./bench/scale.bench.ts'),
 };
 
 const name = process.argv[2];

@@ -38,12 +38,15 @@ export const GraphEdge = Type.Object({
 export const DependencyGraph = Type.Object({
   generated_at: Timestamp,
   nodes: Type.Array(GraphNode, { description: 'Services, by name.' }),
-  edges: Type.Array(GraphEdge, { description: 'Dependency edges between the nodes: service_id depends on depends_on_service_id.' }),
+  edges: Type.Array(GraphEdge, { description: 'Dependency edges between the nodes: service_id depends on depends_on_service_id. With limit: the edges whose service_id is on this page.' }),
+  next_cursor: Type.Optional(Type.String({ description: 'With limit: pass as `cursor` to fetch the next page of nodes.' })),
 });
 
 export const DependencyGraphQuery = Type.Object(
   {
     team: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Nodes per page (with the edges leaving them); absent, the whole graph in one answer.' })),
+    cursor: Type.Optional(Type.String({ maxLength: 400, description: 'next_cursor of the previous page.' })),
   },
   { additionalProperties: false },
 );

@@ -77,6 +77,7 @@ export const Status = Type.Object({
   services: Type.Array(StatusService),
   edge_summary: Type.Record(StateEnum, Type.Integer(), { description: 'Dependency edges per state (an edge no monitor checks counts as unknown).' }),
   edges: Type.Array(StatusEdge, { description: 'The dependency edges of the services shown, by service and target name.' }),
+  next_cursor: Type.Optional(Type.String({ description: 'With limit: pass as `cursor` to fetch the next page of services.' })),
 });
 
 export type RegionState = Static<typeof RegionState>;

@@ -14,9 +14,13 @@ export function statusRoutes(status: StatusService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/v1/status', operationId: 'get_status', summary: 'Every service and monitor you can see, with its state', tag, auth: 'principal',
-      query: Type.Object({ team_id: Type.Optional(Id) }, { additionalProperties: false }),
-      responses: { 200: { description: 'The status board.', schema: Status } },
-      handle: async (req) => ({ status: 200, body: await status.status(callerOf(req).principal, req.query.team_id), headers: { 'Cache-Control': 'no-store' } }),
+      query: Type.Object({
+        team_id: Type.Optional(Id),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Services per page (with their monitors and edges); absent, the whole board in one answer.' })),
+        cursor: pageQuery.cursor,
+      }, { additionalProperties: false }),
+      responses: { 200: { description: 'The status board, or one page of it by service name (summaries count the whole board).', schema: Status } },
+      handle: async (req) => ({ status: 200, body: await status.status(callerOf(req).principal, req.query.team_id, req.query), headers: { 'Cache-Control': 'no-store' } }),
     }),
     defineRoute({
       method: 'get', path: '/v1/monitors/{id}/state', operationId: 'get_monitor_state', summary: 'State of a monitor, overall and per region', tag, auth: 'principal',

@@ -52,42 +52,69 @@ export class StatusService {
     };
   }
 
-  async status(p: Principal, teamId: string | undefined) {
+  /**
+   * The status board: services by name with their monitors, and the edges of those services. With
+   * `page.limit`, one page of services after the cursor (the edges of that page's services), with
+   * next_cursor while more follow; the summaries always count the whole board.
+   */
+  async status(p: Principal, teamId: string | undefined, page: { limit?: number | undefined; cursor?: string | undefined } = {}) {
     const teams = visibleTeamIds(p);
     const none = () => ({ up: 0, degraded: 0, down: 0, unknown: 0 });
     if (teams && teams.length === 0) return { generated_at: new Date().toISOString(), summary: none(), services: [], edge_summary: none(), edges: [] };
-    const services = await this.repo.services(this.db, p.orgId, { teams, teamId });
+    const paged = page.limit !== undefined;
+    const fetched = await this.repo.services(this.db, p.orgId, { teams, teamId, after: decodeCursor(page.cursor), limit: paged ? page.limit! + 1 : undefined });
+    const more = paged && fetched.length > page.limit!;
+    const services = more ? fetched.slice(0, page.limit) : fetched;
+    const serviceIds = services.map((s) => s.id);
     // An edge belongs to its dependent service's team, so its monitors are among those of the services shown.
-    const edges = await this.repo.edges(this.db, p.orgId, { teams, teamId });
-    const monitors = await this.repo.monitorsOfServices(this.db, services.map((s) => s.id));
-    const slots = await this.repo.slotsOf(this.db, monitors.map((m) => m.id));
+    const edges = await this.repo.edges(this.db, p.orgId, { teams, teamId, serviceIds: paged || page.cursor !== undefined ? serviceIds : undefined });
+    const monitors = await this.repo.monitorsOfServices(this.db, serviceIds);
+    // Grouped once: filtering the whole list per service and per monitor grows with the square of the board.
+    const slotsOf = new Map<string, SlotRow[]>();
+    for (const r of await this.repo.slotsOfServices(this.db, serviceIds)) {
+      const list = slotsOf.get(r.monitor_id);
+      if (list) list.push(r);
+      else slotsOf.set(r.monitor_id, [r]);
+    }
     const present = (m: (typeof monitors)[number]) => ({
       id: m.id, name: m.name, type: m.type ?? '', enabled: monitorSpec(m.spec).enabled,
       state: (m.state ?? 'unknown') as State, ...(m.since ? { since: iso(m.since) } : {}),
-      regions: slots.filter((r) => r.monitor_id === m.id).map((r) => regionState(r, undefined)),
+      regions: (slotsOf.get(m.id) ?? []).map((r) => regionState(r, undefined)),
     });
-    const summary: Record<State, number> = none();
+    const monitorsOf = new Map<string, Array<(typeof monitors)[number]>>();
+    for (const m of monitors) {
+      const list = m.service_id ? monitorsOf.get(m.service_id) : undefined;
+      if (list) list.push(m);
+      else if (m.service_id) monitorsOf.set(m.service_id, [m]);
+    }
+    const counted = (rows: Array<{ state: string; n: string | number | bigint }>) => {
+      const counts: Record<State, number> = none();
+      for (const r of rows) counts[r.state as State] += Number(r.n);
+      return counts;
+    };
+    const summary: Record<State, number> = paged ? counted(await this.repo.serviceCounts(this.db, p.orgId, { teams, teamId })) : none();
     const body = services.map((s) => {
       const state = (s.state ?? 'unknown') as State;
-      summary[state] += 1;
+      if (!paged) summary[state] += 1;
       return {
         id: s.id, name: s.name, team_id: s.team_id, kind: s.type ?? 'internal', state, ...(s.since ? { since: iso(s.since) } : {}),
-        monitors: monitors.filter((m) => m.service_id === s.id).map(present),
+        monitors: (monitorsOf.get(s.id) ?? []).map(present),
       };
     });
     const ofEdge = new Map<string, Array<(typeof monitors)[number]>>();
     for (const m of monitors) if (m.dependency_id) ofEdge.set(m.dependency_id, [...(ofEdge.get(m.dependency_id) ?? []), m]);
-    const edgeSummary: Record<State, number> = none();
+    const edgeSummary: Record<State, number> = paged ? counted(await this.repo.edgeCounts(this.db, p.orgId, { teams, teamId })) : none();
     const edgeBody = edges.map((e) => {
       const state = (e.state ?? 'unknown') as State;
-      edgeSummary[state] += 1;
+      if (!paged) edgeSummary[state] += 1;
       return {
         id: e.id, service_id: e.service_id, service: e.service, depends_on_service_id: e.depends_on_service_id, depends_on: e.depends_on, team_id: e.team_id,
         state, ...(e.since ? { since: iso(e.since) } : {}),
         monitors: (ofEdge.get(e.id) ?? []).map(present),
       };
     });
-    return { generated_at: new Date().toISOString(), summary, services: body, edge_summary: edgeSummary, edges: edgeBody };
+    const last = services.at(-1);
+    return { generated_at: new Date().toISOString(), summary, services: body, edge_summary: edgeSummary, edges: edgeBody, ...(more && last ? { next_cursor: encodeCursor(last.name) } : {}) };
   }
 
   async resultPage(p: Principal, id: string, q: { region?: string | undefined; from?: string | undefined; to?: string | undefined; status?: string | undefined; limit?: number | undefined; cursor?: string | undefined }) {

@@ -1,0 +1,54 @@
+import { Pool } from 'undici';
+
+// The bench's HTTP client to the control plane: one keep-alive pool, JSON in and out, the answer's
+// size and time with every call (the figures of bench:scale are sizes and times of real answers).
+
+export interface Answer {
+  status: number;
+  body: any;
+  bytes: number;
+  ms: number;
+}
+
+export interface ScaleHttp {
+  /** A call with a bearer token; throws on a status ≥ 300 unless `allow` lists it. */
+  call(token: string, method: string, path: string, body?: unknown, allow?: number[]): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export function scaleHttp(url: string, connections = 32): ScaleHttp {
+  const pool = new Pool(url, { connections, headersTimeout: 120_000, bodyTimeout: 120_000 });
+  return {
+    async call(token, method, path, body, allow = []) {
+      const t = performance.now();
+      const res = await pool.request({
+        method: method as 'GET',
+        path,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      const ms = performance.now() - t;
+      if (res.statusCode >= 300 && !allow.includes(res.statusCode)) throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 400)}`);
+      return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, bytes: Buffer.byteLength(text), ms };
+    },
+    close: () => pool.close(),
+  };
+}
+
+/** Runs `work(i)` for i in [0, count) with at most `concurrency` in flight; resolves with each call's ms. */
+export async function inParallel(count: number, concurrency: number, work: (i: number) => Promise<unknown>): Promise<number[]> {
+  const times = new Array<number>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await work(i);
+        times[i] = performance.now() - t;
+      }
+    }),
+  );
+  return times;
+}
