@@ -199,7 +199,7 @@ export function createApp(options: AppOptions): App {
   const state = new StateService(stateRepo);
   const assignments = new AssignmentService(db, runnerRepo, state, bus, options.logger);
   const runnerSettings = { ...defaultRunnerSettings, ...(options.runner ?? {}) };
-  const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings);
+  const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings, options.logger);
   const metricRollups = new MetricRollupRepository();
   const results = new ResultRepository(metricRollups);
   const partitions = new PartitionManager(db, options.resultRetentionDays ?? 14);

@@ -14,6 +14,8 @@ export interface ApiConfig {
   logLevel: string;
   maxBodyBytes: number;
   runnerLeaseSeconds: number;
+  /** Seconds after a runner's long poll is cut before its answer until it is presumed gone (0: the lease only). */
+  runnerDisconnectGraceSeconds: number;
   resultRetentionDays: number;
   /** Runner token to install for the local runner `npm start` launches (region "local"). */
   localRunnerToken: string | undefined;
@@ -81,6 +83,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: env.LOG_LEVEL || 'info',
     maxBodyBytes: integer(env, 'PHAROS_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     runnerLeaseSeconds: integer(env, 'PHAROS_RUNNER_LEASE_SECONDS', 10, 3, 300),
+    runnerDisconnectGraceSeconds: integer(env, 'PHAROS_RUNNER_DISCONNECT_GRACE_SECONDS', 3, 0, 300),
     resultRetentionDays: integer(env, 'PHAROS_RESULT_RETENTION_DAYS', 14, 1, 400),
     localRunnerToken: env.PHAROS_LOCAL_RUNNER_TOKEN || undefined,
     databaseConnectTimeoutMs: integer(env, 'PHAROS_DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const boot = await bootstrap(database.db, config.adminToken, { localRunnerToken: config.localRunnerToken });
   const app = createApp({
     database, logger, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes,
-    runner: { leaseSeconds: config.runnerLeaseSeconds }, resultRetentionDays: config.resultRetentionDays,
+    runner: { leaseSeconds: config.runnerLeaseSeconds, disconnectGraceSeconds: config.runnerDisconnectGraceSeconds }, resultRetentionDays: config.resultRetentionDays,
     healthTimeoutMs: config.healthTimeoutMs, alertEvaluation: config.alertEvaluation, alertTickMs: config.alertTickMs,
     notifications: { enabled: config.notifications, retry: { ...defaultRetryPolicy, maxAttempts: config.notifyMaxAttempts }, sendTimeoutMs: config.notifyTimeoutMs },
     live: { maxStreams: config.liveMaxStreams },

@@ -8,6 +8,7 @@ import { monitorFacts, monitorSpec } from '../monitors/monitor-spec.ts';
 import type { StateService } from '../state/state.service.ts';
 import type { PlacementWarning } from '../../contract/monitor.schema.ts';
 import type { RunnerRepository } from './runner.repository.ts';
+import { overdueTakeovers } from './takeover.policy.ts';
 import type { WakeupBus } from './wakeup.bus.ts';
 
 
@@ -105,8 +106,9 @@ export class AssignmentService {
 
   /**
    * A slot taken over from a runner that died is probably overdue: its new owner checks it at once
-   * (through the confirmation channel) instead of at its next phase, so a dead runner costs at most
-   * the lease time. Slots moved for balance keep their cadence (phases are derived from monitor ids).
+   * (through the confirmation channel) instead of at its next phase, so a dead runner costs the time
+   * until it was presumed gone, not a skipped interval (see overdueTakeovers for "due"). Slots moved
+   * for balance keep their cadence (phases are derived from monitor ids).
    */
   private async runTakeoversNow(
     trx: Db,
@@ -123,9 +125,8 @@ export class AssignmentService {
     if (orphaned.length === 0) return;
     const interval = new Map(monitors.map((m) => [m.id, monitorSpec(m.spec).intervalSeconds * 1000]));
     const last = await trx.selectFrom('slot_states').select(['monitor_id', 'region', 'last_result_at']).where('monitor_id', 'in', orphaned.map((o) => o.monitor_id)).execute();
-    const lastAt = new Map(last.map((l) => [slotKey(l.monitor_id, l.region), l.last_result_at ? new Date(l.last_result_at).getTime() : 0]));
-    const now = Date.now();
-    const due = orphaned.filter((o) => now - (lastAt.get(slotKey(o.monitor_id, o.region)) ?? 0) >= interval.get(o.monitor_id)!);
+    const lastAt = new Map(last.flatMap((l) => (l.last_result_at ? [[slotKey(l.monitor_id, l.region), new Date(l.last_result_at).getTime()] as const] : [])));
+    const due = overdueTakeovers(orphaned, lastAt, interval, Date.now());
     if (due.length === 0) return;
     await trx
       .insertInto('confirmation_requests')

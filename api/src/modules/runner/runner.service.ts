@@ -2,6 +2,7 @@ import { PharosError } from '../../contract/errors.ts';
 import { RUNNER_PROTOCOL_VERSION, type Assignments, type RunnerRegistered, type RunnerRegistration } from '../../contract/runner-protocol.schema.ts';
 import type { RunnerPrincipal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
+import type { Logger } from '../../observability/logger.ts';
 import type { SpecRow } from '../../db/tables.ts';
 import { newId } from '../../shared/ids.ts';
 import { monitorKind } from '../monitors/monitor.kind.ts';
@@ -17,9 +18,14 @@ export interface RunnerSettings {
   maxBatch: number;
   /** How often a waiting poll re-reads PostgreSQL (changes made by other replicas). */
   recheckMs: number;
+  /**
+   * A runner whose long poll's connection closes before the answer is presumed gone this many
+   * seconds later unless it polls again (0: only the lease counts).
+   */
+  disconnectGraceSeconds: number;
 }
 
-export const defaultRunnerSettings: RunnerSettings = { leaseSeconds: 10, pollWaitSeconds: 20, maxBatch: 250, recheckMs: 500 };
+export const defaultRunnerSettings: RunnerSettings = { leaseSeconds: 10, pollWaitSeconds: 20, maxBatch: 250, recheckMs: 500, disconnectGraceSeconds: 3 };
 
 /** Registration, the long-poll assignment feed and deregistration of runners. */
 export class RunnerService {
@@ -31,6 +37,7 @@ export class RunnerService {
     private readonly assignments: AssignmentService,
     private readonly bus: WakeupBus,
     private readonly settings: RunnerSettings,
+    private readonly logger: Logger,
   ) {}
 
   async register(principal: RunnerPrincipal, body: RunnerRegistration): Promise<RunnerRegistered> {
@@ -64,16 +71,28 @@ export class RunnerService {
     await this.assignments.rebalance(principal.orgId);
   }
 
-  /** Long poll: answers when the runner's assignments changed, a confirmation is due, or after `wait` s. */
+  /**
+   * Long poll: answers when the runner's assignments changed, a confirmation is due, or after `wait` s.
+   * `signal` aborts when the connection closes before the answer was sent (a runner killed, its
+   * host rebooted, a proxy hanging up): the runner is then presumed gone after the disconnect grace.
+   */
   async poll(principal: RunnerPrincipal, q: { runner_id: string; revision?: number; wait?: number }, signal: AbortSignal, baseUrl: string): Promise<Assignments> {
     const known = q.revision ?? 0;
     await this.own(principal, q.runner_id);
     if (known > 0) await this.runners.acknowledge(this.db, q.runner_id, known);
     const deadline = Date.now() + Math.min(q.wait ?? this.settings.pollWaitSeconds, 60) * 1000;
     let lastRenew = 0;
+    let seenMark: string | undefined;
+    let renewing: Promise<unknown> = Promise.resolve();
+    // Also after this method returned: the answer may still be on its way when the connection closes.
+    signal.addEventListener('abort', () => void renewing.then(() => (seenMark === undefined ? undefined : this.dropped(principal.orgId, q.runner_id, seenMark))), { once: true });
     for (;;) {
+      if (signal.aborted) throw new PharosError('request_timeout', 'The runner closed its long poll before the answer.');
       if (Date.now() - lastRenew >= 1000) {
-        const wasLive = await this.runners.renew(this.db, q.runner_id, this.settings.leaseSeconds);
+        const renewal = this.runners.renew(this.db, q.runner_id, this.settings.leaseSeconds);
+        renewing = renewal.catch(() => undefined);
+        const { wasLive, seenMark: mark } = await renewal;
+        seenMark = mark;
         // A runner back from a lapsed lease (e.g. after an API outage) takes slots again.
         if (!wasLive) await this.assignments.rebalance(principal.orgId);
         lastRenew = Date.now();
@@ -81,10 +100,40 @@ export class RunnerService {
       await this.reapLapsed(principal.orgId);
       const runner = (await this.runners.get(this.db, principal.orgId, q.runner_id))!;
       const confirmationDue = await this.runners.hasPendingConfirmation(this.db, q.runner_id);
-      if (known === 0 || runner.revision !== known || confirmationDue || Date.now() >= deadline || signal.aborted) {
+      // Aborted: no answer is built, so waiting confirmations stay for the runner's next poll.
+      if (signal.aborted) throw new PharosError('request_timeout', 'The runner closed its long poll before the answer.');
+      if (known === 0 || runner.revision !== known || confirmationDue || Date.now() >= deadline) {
         return this.answer(runner, known, baseUrl);
       }
       await this.bus.wait(q.runner_id, Math.min(this.settings.recheckMs, deadline - Date.now()), signal);
+    }
+  }
+
+  /**
+   * The connection of a long poll closed before its answer. The drop is written to the runner's row
+   * (any replica's reaper acts on it) as a lease ending after the grace, unless the runner polled
+   * again since this poll's last renewal; this replica also reaps at the grace's end, so the slots
+   * move at once instead of at the reaper's next tick. A runner that polls within the grace renews
+   * its full lease and keeps its slots. Never throws: on failure the full lease still applies.
+   */
+  private async dropped(orgId: string, runnerId: string, seenMark: string): Promise<void> {
+    const grace = this.settings.disconnectGraceSeconds;
+    if (grace <= 0 || grace >= this.settings.leaseSeconds) return;
+    try {
+      if (!(await this.runners.presumeGone(this.db, runnerId, seenMark, grace))) return;
+      this.logger.info({ runner_id: runnerId, grace_seconds: grace }, 'runner long poll dropped: presumed gone unless it polls again within the grace');
+      // The lease was set from PostgreSQL's clock before this timer started, so it has ended when it fires.
+      setTimeout(() => void this.reapAfterGrace(orgId), grace * 1000 + 20).unref();
+    } catch (error) {
+      this.logger.warn({ err: error, runner_id: runnerId }, 'long poll drop not recorded; the runner keeps its slots until its lease ends');
+    }
+  }
+
+  private async reapAfterGrace(orgId: string): Promise<void> {
+    try {
+      if (await this.runners.hasLapsedOwners(this.db, orgId)) this.assignments.schedule(orgId);
+    } catch (error) {
+      this.logger.warn({ err: error, org_id: orgId }, 'reaping after a dropped long poll failed; the lease reaper retries');
     }
   }
 
