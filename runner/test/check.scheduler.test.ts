@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CheckScheduler, type ScheduledJob, type SchedulerOptions, type SkipReason } from '../src/schedule/check.scheduler.ts';
+import { createHash } from 'node:crypto';
+import { CheckScheduler, maxRoundsPerWake, type ScheduledJob, type SchedulerOptions, type SkipReason } from '../src/schedule/check.scheduler.ts';
 import { nextSlotAt, phaseOffsetMs } from '../src/schedule/phase.spread.ts';
 import { MinHeap } from '../src/schedule/schedule.heap.ts';
 import { createSystemClock } from '../src/schedule/clock.port.ts';
@@ -53,6 +54,13 @@ describe('phase spread', () => {
     assert.equal(nextSlotAt(1_000, 30_000, 500), 30_500);
     assert.equal(nextSlotAt(30_500, 30_000, 500), 30_500, 'a slot exactly now is taken now');
     assert.equal(nextSlotAt(30_501, 30_000, 500), 60_500);
+  });
+
+  it('is the first 48 bits of the id\'s SHA-256 modulo the interval, so every runner version agrees', () => {
+    const reference = (id: string, intervalMs: number) => createHash('sha256').update(id).digest().readUIntBE(0, 6) % intervalMs;
+    const cases: Array<[string, number]> = [['mon_a', 30_000], ['mon_b', 60_000], ['', 5_000], ['mon_01JABCDEFGHJKMNPQRSTVWXYZ0', 86_400_000], ['mön_ünïcode', 10_000]];
+    for (let i = 0; i < 200; i++) cases.push([`mon_${i.toString(36)}`, 5_000 + i * 997]);
+    for (const [id, interval] of cases) assert.equal(phaseOffsetMs(id, interval), reference(id, interval), `${id} at ${interval} ms`);
   });
 
   it('spreads 1,000 monitors at 30 s over the interval instead of firing them together', async () => {
@@ -116,6 +124,47 @@ describe('check scheduler', () => {
     assert.equal(clock.fired, 2, 'a, b and c share a wake-up; d gets its own');
     assert.equal(jobs[1]!.startedAt, jobs[0]!.startedAt);
     assert.equal(jobs[2]!.startedAt, jobs[0]!.startedAt);
+    void scheduler.stop();
+  });
+
+  it('takes slots that fall due while a wake-up starts its batch in that same wake-up', async () => {
+    // Each start holds the (fake) loop for 8 ms, like checks whose synchronous part is slow.
+    const phases: Record<string, number> = { a: 1000, b: 1010, c: 1020, d: 1040 };
+    const holder: { clock?: FakeClock } = {};
+    const { clock, jobs, lateness, scheduler } = setup({
+      phaseOf: (id) => phases[id]!,
+      execute: async (job) => {
+        jobs.push(job);
+        holder.clock!.jump(8);
+      },
+    });
+    holder.clock = clock;
+    for (const id of Object.keys(phases)) scheduler.upsert(id, 60_000, { v: 0 });
+    await clock.advance(scheduler.nextDueAt('a')! - clock.now() + 100);
+    assert.deepEqual(jobs.map((j) => j.id), ['a', 'b', 'c', 'd']);
+    // a starts at 1000 and holds until 1008: b (due 1010) is within the window then, c once b is done.
+    assert.equal(clock.fired, 2, 'a, b and c share one wake-up; d, due 12 ms after c started, gets its own');
+    assert.deepEqual(lateness, [0, 0, 0, 0], 'nothing waited for a second wake-up');
+    assert.deepEqual(jobs.map((j) => j.scheduledAt % 60_000), [1000, 1010, 1020, 1040], 'due times stay on their phases');
+    void scheduler.stop();
+  });
+
+  it(`hands the loop back after ${maxRoundsPerWake} rounds of starting work, and loses nothing`, async () => {
+    const holder: { clock?: FakeClock } = {};
+    const { clock, jobs, scheduler } = setup({
+      phaseOf: (id) => 1000 + Number(id.slice(1)) * 10,
+      execute: async (job) => {
+        jobs.push(job);
+        holder.clock!.jump(10);
+      },
+    });
+    holder.clock = clock;
+    const count = 2 * maxRoundsPerWake + 3;
+    for (let i = 0; i < count; i++) scheduler.upsert(`m${i}`, 60_000, { v: i });
+    await clock.advance(scheduler.nextDueAt('m0')! - clock.now() + 1000);
+    assert.equal(jobs.length, count, 'every monitor ran once');
+    assert.deepEqual(jobs.map((j) => j.id), Array.from({ length: count }, (_, i) => `m${i}`), 'in due order');
+    assert.equal(clock.fired, 3, 'a wake-up ends after its last round; the next one continues');
     void scheduler.stop();
   });
 

@@ -59,6 +59,9 @@ interface Pending<T> {
 /** Default coalescing window: Node timers are ~1 ms precise, and a few ms of earliness costs nothing. */
 export const defaultCoalesceMs = 5;
 
+/** Rounds of "take what is due, start it" one wake-up does before handing the loop back. */
+export const maxRoundsPerWake = 8;
+
 /**
  * Runs every monitor at its interval from one min-heap and one timer.
  *
@@ -187,12 +190,25 @@ export class CheckScheduler<T> {
     this.#timer = undefined;
     this.#timerDue = Infinity;
     if (this.#stopped) return;
-    const now = this.#clock.now();
-    // The window also absorbs Node timers firing up to 1 ms early: the slot is still taken now.
-    const horizon = now + this.#coalesceMs;
+    // Starting a batch runs its checks' synchronous parts. Slots that fall due meanwhile are taken
+    // in this wake-up, not after a trip through the event loop's I/O phase (which a busy runner fills
+    // with responses); bounded, so the I/O of checks in flight still gets its turn.
+    for (let round = 0; round < maxRoundsPerWake; round++) {
+      // The window also absorbs Node timers firing up to 1 ms early: the slot is still taken now.
+      const taken = this.#takeDue(this.#clock.now() + this.#coalesceMs);
+      this.#pump();
+      if (taken === 0) break;
+    }
+    this.#arm();
+  }
+
+  /** Moves every slot due by `horizon` to the queue (or skips it) and re-inserts it at its next due time. */
+  #takeDue(horizon: number): number {
+    let taken = 0;
     for (let top = this.#heap.peek(); top && top.due <= horizon; top = this.#heap.peek()) {
       this.#heap.pop();
       if (top.removed) continue;
+      taken++;
       this.#enqueue(top);
       let next = top.due + top.intervalMs;
       if (next <= horizon) {
@@ -205,8 +221,7 @@ export class CheckScheduler<T> {
       top.seq = this.#seq++;
       this.#heap.push(top);
     }
-    this.#pump();
-    this.#arm();
+    return taken;
   }
 
   #enqueue(slot: Slot<T>): void {
