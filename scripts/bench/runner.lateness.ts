@@ -23,11 +23,11 @@ const INTERVAL_MS = Number(intervalArg);
 const RUN_MS = Number(runArg);
 
 // Lateness samples with the time they were taken (ms since the monitors were handed over).
-function summarize(samples: Array<[number, number]>, t0: number): Pick<Lateness, 'samples' | 'p50' | 'p99' | 'max' | 'lateFirst2s' | 'lateAfter'> {
+function summarize(samples: Array<[number, number]>, t0: number): Pick<Lateness, 'values' | 'samples' | 'p50' | 'p99' | 'max' | 'lateFirst2s' | 'lateAfter'> {
   const sorted = samples.map((s) => s[1]).sort((a, b) => a - b);
   const late = samples.filter((s) => s[1] > 20);
   return {
-    samples: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN,
+    values: sorted, samples: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN,
     lateFirst2s: late.filter((s) => s[0] - t0 < 2000).length, lateAfter: late.filter((s) => s[0] - t0 >= 2000).length,
   };
 }
