@@ -199,22 +199,27 @@ describe('push loop', () => {
       await until(() => t.buffer.depth === 0, 'the status change sent', 2_000);
       assert.ok(Date.now() - changedAt < 1_000, 'the change did not wait for the 10 s interval');
       assert.deepEqual(t.batches.at(-1), [...waiting, down].map((r) => r.id));
-      // Down again is a repeat and waits; back up is a change and does not.
+      // Down again counts towards failure_threshold: it goes at once too, and so does the recovery.
       t.check(checked('A', 'down'));
-      await sleep(100);
-      assert.equal(t.buffer.depth, 1);
+      await until(() => t.buffer.depth === 0, 'the second failure sent', 1_000);
       t.check(checked('A', 'up'));
-      await until(() => t.buffer.depth === 0, 'the recovery sent', 2_000);
+      await until(() => t.buffer.depth === 0, 'the recovery sent', 1_000);
+      // Degraded after degraded is a repeat and waits, like up after up.
+      t.check(checked('B', 'degraded'));
+      await until(() => t.buffer.depth === 0, 'the change to degraded sent', 1_000);
+      t.check(checked('B', 'degraded'));
+      await sleep(100);
+      assert.equal(t.buffer.depth, 1, 'a repeated degraded waits');
       await t.stop();
     });
 
     it('sends a confirmation run, a full batch and results nobody announced without waiting', async () => {
       const t = await setup(acceptAll, 4, 10_000);
-      t.check(checked('A', 'down'));
+      t.check(checked('A', 'up'));
       await until(() => t.buffer.depth === 0, 'the first result sent');
-      t.check(checked('A', 'down', true));
+      t.check(checked('A', 'up', true));
       await until(() => t.buffer.depth === 0, 'the confirmation sent', 2_000);
-      const full = [checked('A', 'down'), checked('A', 'down'), checked('A', 'down'), checked('A', 'down')];
+      const full = [checked('A', 'up'), checked('A', 'up'), checked('A', 'up'), checked('A', 'up')];
       t.check(...full);
       await until(() => t.buffer.depth === 0, 'the full batch sent', 2_000);
       assert.deepEqual(t.batches.at(-1), full.map((r) => r.id));

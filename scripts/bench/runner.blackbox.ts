@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeControlPlane } from '../../runner/test/support/control-plane.fake.ts';
@@ -71,15 +71,25 @@ function which(candidates: string[]): string | undefined {
   return undefined;
 }
 
-/** The runner as operators start it: the production bundle when one was built, else the source under tsx. */
-function runnerEntry(): { args: string[]; label: string } {
-  // BENCH_RUNNER_ROOT measures the runner of another checkout (e.g. the commit before a change).
-  const from = process.env.BENCH_RUNNER_ROOT ?? root;
-  const where = from === root ? '' : ` in ${from}`;
-  for (const bundle of ['dist/runner/main.js', 'dist/runner.js', 'dist/runner.mjs', 'runner/dist/main.js']) {
-    if (existsSync(join(from, bundle))) return { args: [join(from, bundle)], label: `node ${bundle}${where} (the production bundle)` };
+/**
+ * The runner as operators start it: the production bundle, built by `npm run build` from this
+ * checkout into the figure's temp dir (a dist/ left by an earlier build may be older than the
+ * sources), or the source under tsx when there is no build script or the build fails.
+ * BENCH_RUNNER_ROOT measures the runner of another checkout under tsx (e.g. the commit before a change).
+ */
+function runnerEntry(dir: string): { args: string[]; label: string } {
+  const other = process.env.BENCH_RUNNER_ROOT;
+  if (other) return { args: ['--import', 'tsx', join(other, 'runner/src/main.ts')], label: `node --import tsx runner/src/main.ts in ${other}` };
+  const tsx = { args: ['--import', 'tsx', join(root, 'runner/src/main.ts')], label: 'node --import tsx runner/src/main.ts (no production build)' };
+  if (!existsSync(join(root, 'scripts/build.ts'))) return tsx;
+  // npm packages stay external to the bundle: they resolve from a node_modules beside it.
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  const built = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts'), '--outdir', join(dir, 'dist')], { cwd: root, encoding: 'utf8' });
+  if (built.status !== 0 || !existsSync(join(dir, 'dist/runner.js'))) {
+    out(`npm run build failed, measuring the runner under tsx instead:\n${built.stdout}${built.stderr}`);
+    return tsx;
   }
-  return { args: ['--import', 'tsx', join(from, 'runner/src/main.ts')], label: `node --import tsx runner/src/main.ts${where} (no production bundle found)` };
+  return { args: [join(dir, 'dist/runner.js')], label: 'node dist/runner.js (the production bundle, built by npm run build from this checkout for the figure)' };
 }
 
 /** Pins every thread of a running process to these cores. */
@@ -104,8 +114,7 @@ function started(child: ChildProcess, what: string): { output: () => string; sto
   };
 }
 
-async function runnerWindow(fake: FakeControlPlane, core: string): Promise<Window> {
-  const entry = runnerEntry();
+async function runnerWindow(fake: FakeControlPlane, core: string, entry: { args: string[] }): Promise<Window> {
   const child = track(spawn('taskset', ['-c', core, process.execPath, ...RUNNER_FLAGS, ...entry.args], {
     cwd: root,
     env: { ...process.env, PHAROS_API_URL: fake.url, PHAROS_RUNNER_TOKEN: fake.token, PHAROS_RUNNER_METRICS_PORT: '0', LOG_LEVEL: 'warn' },
@@ -209,11 +218,11 @@ export async function benchBlackbox(target: Target): Promise<Figure> {
   const n = cpus().length;
   const measured = String(n - 1);
   const helpers = n > 2 ? `0-${n - 2}` : '0';
-  const entry = runnerEntry();
+  const dir = mkdtempSync(join(tmpdir(), 'pharos-bench-blackbox-'));
+  const entry = runnerEntry(dir);
   out(`runner: ${entry.label}; blackbox_exporter: ${exporter} (${/version (\S+)/.exec(`${version.stdout}${version.stderr}`)?.[1] ?? 'version unknown'}), module http_get (GET, 2xx, 10 s timeout)`);
   out(`measured process on core ${measured}; this process (fake control plane), the target and the probe driver on core ${helpers}`);
 
-  const dir = mkdtempSync(join(tmpdir(), 'pharos-bench-blackbox-'));
   const config = join(dir, 'blackbox.yml');
   writeFileSync(config, exporterModule);
   const all = `0-${n - 1}`;
@@ -235,7 +244,7 @@ export async function benchBlackbox(target: Target): Promise<Figure> {
     const row = (label: string, w: Window, extra: string) =>
       out(`${label.padEnd(28)} ${perCheck(w).toFixed(3).padStart(6)} CPU-ms/check  ${((w.cpuMs / (w.seconds * 1000)) * 100).toFixed(1).padStart(5)} % of a core  ${(w.done / w.seconds).toFixed(0).padStart(4)} checks/s  RSS peak ${w.peakMb.toFixed(0).padStart(4)} MB  ${extra}`);
     for (let round = 1; round <= ROUNDS; round++) {
-      const r = await runnerWindow(fake, measured);
+      const r = await runnerWindow(fake, measured, entry);
       runner.push(r);
       row(`round ${round}: runner`, r, `${(r.pushes / r.seconds).toFixed(1)} pushes/s for ${(r.done / r.seconds).toFixed(0)} results/s (${(r.done / Math.max(1, r.pushes)).toFixed(1)} per batch), ${r.notUp} not up`);
       const b = await exporterWindow(exporter, config, target, measured, helpers);

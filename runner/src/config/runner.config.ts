@@ -24,7 +24,7 @@ export interface RunnerConfig {
   /** On-disk spool of unsent results (PHAROS_RUNNER_SPOOL_DIR); undefined = memory only. */
   spool: { dir: string; maxBytes: number } | undefined;
   concurrency: number;
-  /** Longest wait of a result that repeats its monitor's status before it is pushed (PHAROS_RUNNER_PUSH_INTERVAL_MS). */
+  /** Longest wait of a result that repeats its monitor's up or degraded status before it is pushed (PHAROS_RUNNER_PUSH_INTERVAL_MS). */
   pushIntervalMs: number;
   logLevel: LogLevel;
 }

@@ -210,6 +210,15 @@ async function executeHop(
 }
 
 /**
+ * The reason handed to undici when a check that finished closes its connection. undici builds an
+ * Error for every connection that closes (SocketError "closed" when the socket goes,
+ * ClientDestroyedError when the Client does), even when no request is left to fail; capturing
+ * their stack traces was 9 % of a check's CPU at 333 checks/s. A finished exchange has no request
+ * left for the reason to reach, so one shared instance serves every check.
+ */
+const finishedExchange = Object.assign(new Error('the check finished and closed its connection'), { code: 'UND_ERR_INFO' });
+
+/**
  * Closes the check's connection. We end the socket ourselves, without an error, before
  * destroying the Client: undici's own paths (reset: true, destroy on an open socket) hand an
  * error to socket.destroy(), and Node then renders its stack trace (source-mapped under tsx),
@@ -218,15 +227,31 @@ async function executeHop(
  */
 async function closeQuietly(client: Client, socket: Socket | undefined, finished: boolean): Promise<void> {
   if (socket && !socket.closed) {
+    // undici reads the reason a socket closed from its own error slot and makes a SocketError only
+    // when that is empty: after a finished exchange the reason is known and needs no new Error.
+    if (finished) markClosedBy(socket, finishedExchange);
     const closed = once(socket, 'close').catch(() => {});
     socket.destroy();
     await closed;
   }
-  // An exchange that finished leaves an idle Client without a socket: close() just settles, where
-  // destroy() would build a ClientDestroyedError with its stack trace (3 % of a check's CPU).
-  // Anything else (aborted, failed) may still hold a request: destroy() errors it out.
-  if (finished) await client.close().catch(() => {});
+  // An exchange that finished leaves an idle Client without a socket: destroying it with the shared
+  // reason settles it without building a ClientDestroyedError. Anything else (aborted, failed)
+  // may still hold a request: destroy() errors it out with undici's own error.
+  if (finished) await client.destroy(finishedExchange).catch(() => {});
   else await client.destroy().catch(() => {});
+}
+
+/** undici's per-socket error slot: the same Symbol('error') on every socket it drives, found once. */
+let errorSlot: symbol | undefined;
+
+/** Sets undici's per-socket error slot when it is empty; does nothing on a socket without one. */
+function markClosedBy(socket: Socket, reason: Error): void {
+  const slots = socket as unknown as Record<symbol, unknown>;
+  if (errorSlot === undefined || !Object.hasOwn(socket, errorSlot)) {
+    errorSlot = Object.getOwnPropertySymbols(socket).find((key) => key.description === 'error');
+    if (errorSlot === undefined) return;
+  }
+  if (slots[errorSlot] === null || slots[errorSlot] === undefined) slots[errorSlot] = reason;
 }
 
 async function readCapped(

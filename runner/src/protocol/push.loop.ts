@@ -18,8 +18,8 @@ export interface PushLoopOptions {
   backoff?: Backoff;
   /**
    * How long a result whose status repeats its monitor's previous one may wait to share a batch
-   * (PHAROS_RUNNER_PUSH_INTERVAL_MS); 0 sends every result at once. Status changes, a monitor's
-   * first result and confirmation runs never wait.
+   * (PHAROS_RUNNER_PUSH_INTERVAL_MS); 0 sends every result at once. Status changes, failures, a
+   * monitor's first result and confirmation runs never wait.
    */
   flushIntervalMs?: number;
 }
@@ -35,10 +35,11 @@ type Attempt = 'sent' | 'retry_now' | 'retry_later' | 'aborted';
 
 /**
  * Sends buffered results to the control plane, one batch in flight at a time. A result that
- * changes what the control plane knows (its monitor's status differs from that monitor's previous
- * result, the first result of a monitor, a confirmation run) is sent at once, with whatever else is
- * buffered: detection latency is the point. Results that only repeat their monitor's status wait
- * up to flushIntervalMs so that they go out together: one push per interval (or per full batch)
+ * changes what the control plane knows or may act on (its monitor's status differs from that
+ * monitor's previous result, any down result — consecutive failures count towards
+ * failure_threshold —, the first result of a monitor, a confirmation run) is sent at once, with
+ * whatever else is buffered: detection latency is the point. Results that only repeat an up or
+ * degraded status wait up to flushIntervalMs so that they go out together: one push per interval (or per full batch)
  * instead of one per check. A result leaves the buffer only when the API answered for it
  * (accepted or rejected); failures keep it for a retry.
  */
@@ -82,7 +83,7 @@ export class PushLoop {
   #changes(result: CheckResult): boolean {
     const previous = this.#lastStatus.get(result.monitor_id);
     if (previous !== result.status) this.#lastStatus.set(result.monitor_id, result.status);
-    return previous !== result.status || result.confirmation === true;
+    return previous !== result.status || result.status === 'down' || result.confirmation === true;
   }
 
   /** Results due now: something urgent, a full batch, or a repeat result that waited its interval. */
