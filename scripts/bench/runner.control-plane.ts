@@ -48,11 +48,16 @@ export async function benchControlPlane(target: Target, sample: CheckResult, whi
   let runner: Proc | undefined;
   try {
     const dbUrl = await createDatabase(cluster.url, 'pharos_bench');
-    // BENCH_PG_LOG=<file>: every statement's duration is logged, and the server log copied there at the end.
+    // BENCH_PG_LOG=<file>: every statement's duration is logged, with the plan (EXPLAIN ANALYZE) of
+    // those over 20 ms, and the server log copied there at the end.
     if (process.env.BENCH_PG_LOG) {
       const admin = new pg.Client({ connectionString: cluster.url });
       await admin.connect();
       await admin.query('ALTER DATABASE pharos_bench SET log_min_duration_statement = 0');
+      await admin.query(`ALTER DATABASE pharos_bench SET session_preload_libraries = 'auto_explain'`);
+      for (const [name, value] of [['log_min_duration', '20'], ['log_analyze', 'on'], ['log_buffers', 'on'], ['log_nested_statements', 'on']]) {
+        await admin.query(`ALTER DATABASE pharos_bench SET auto_explain.${name} = '${value}'`);
+      }
       await admin.end();
     }
     // BENCH_API_PROFILE=<dir>: the control plane writes a CPU profile there when it stops.

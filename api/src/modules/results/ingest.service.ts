@@ -93,9 +93,8 @@ export class IngestService {
     await this.partitions.ensure(Math.min(...times), Math.max(...times));
     const wake = new Set<string>();
     const fresh = await this.db.transaction().execute(async (trx) => {
-      const newIds = await this.results.insert(trx, accepted);
+      const newIds = await this.results.insertWithRollups(trx, accepted);
       const stored = accepted.filter((a) => newIds.has(a.result.id));
-      await this.results.addRollups(trx, stored);
       const applied = await this.state.apply(
         trx,
         principal.orgId,

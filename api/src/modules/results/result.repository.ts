@@ -41,37 +41,106 @@ export function rollupsOf(inputs: readonly StoredResultInput[]): Rollup[] {
   return [...map.values()];
 }
 
+/** The columns of a result row as ingest sends them (jsonb_to_recordset's column list). */
+const RESULT_COLUMNS = sql.raw(`id text, org_id text, monitor_id text, region text, runner_id text, started_at timestamptz, status text,
+  duration_ms double precision, status_code integer, error_code text, trace_id text, confirmation boolean, detail jsonb, received_at timestamptz`);
+
+/** SQL's 1-based bucket numbers. */
+const buckets = Array.from({ length: latencyBucketCount }, (_, i) => i + 1);
+
+/**
+ * A rollup row met again adds into it; histograms are summed element-wise, spelled out per bucket
+ * (a generate_series subquery per row cost more than the rest of the update); a stored histogram of
+ * another length (the bucket list only grows at the end) takes the general path, shorter counting as zeros.
+ */
+const ROLLUP_CONFLICT = sql.raw(`ON CONFLICT (monitor_id, region, resolution, bucket_start) DO UPDATE SET
+        checks = result_rollups.checks + excluded.checks,
+        up = result_rollups.up + excluded.up,
+        degraded = result_rollups.degraded + excluded.degraded,
+        down = result_rollups.down + excluded.down,
+        sum_ms = result_rollups.sum_ms + excluded.sum_ms,
+        max_ms = greatest(result_rollups.max_ms, excluded.max_ms),
+        histogram = CASE WHEN cardinality(result_rollups.histogram) = ${latencyBucketCount} AND cardinality(excluded.histogram) = ${latencyBucketCount}
+          THEN ARRAY[${buckets.map((i) => `result_rollups.histogram[${i}] + excluded.histogram[${i}]`).join(', ')}]
+          ELSE ARRAY(SELECT coalesce(result_rollups.histogram[i], 0) + coalesce(excluded.histogram[i], 0)
+                     FROM generate_series(1, greatest(cardinality(result_rollups.histogram), cardinality(excluded.histogram))) AS i) END`);
+
+/** A histogram aggregated from the 1-based bucket numbers b of a group's rows: one count per bucket, in one pass. */
+const HISTOGRAM_OF_B = sql.raw(`ARRAY[${buckets.map((i) => `count(*) FILTER (WHERE x.b = ${i})`).join(', ')}]::integer[]`);
+
+/**
+ * Results as check_results rows, ready for JSON. The batch travels as one JSON parameter
+ * (jsonb_to_recordset) rather than 14 bound values per row: a batch of 250 was 3,500 parameters for
+ * the query builder to compile and for PostgreSQL to bind.
+ */
+function resultRows(inputs: readonly StoredResultInput[]) {
+  const receivedAt = new Date().toISOString();
+  return inputs.map(({ orgId, runnerId, result: r }) => ({
+    id: r.id, org_id: orgId, monitor_id: r.monitor_id, region: r.region, runner_id: runnerId, started_at: r.started_at, status: r.status,
+    duration_ms: r.duration_ms, status_code: r.status_code ?? null, error_code: r.error?.code ?? null, trace_id: r.trace_id ?? null,
+    confirmation: r.confirmation ?? false,
+    detail: {
+      ...(r.timings ? { timings: r.timings } : {}), ...(r.error ? { error: r.error } : {}), ...(r.assertions ? { assertions: r.assertions } : {}),
+      ...(r.steps ? { steps: r.steps } : {}), ...(r.metrics ? { metrics: r.metrics } : {}), ...(r.details ? { details: r.details } : {}),
+    },
+    received_at: receivedAt,
+  }));
+}
+
 /** SQL for raw results and their rollups. */
 export class ResultRepository {
   constructor(private readonly metricRollups: MetricRollupRepository = new MetricRollupRepository()) {}
 
-  /**
-   * Inserts results; returns the ids that were new (a repeated id is skipped, never stored twice).
-   * The batch travels as one JSON parameter (jsonb_to_recordset, like the other ingest statements)
-   * rather than 14 bound values per row: a batch of 250 was 3,500 parameters for the query builder
-   * to compile and for PostgreSQL to bind.
-   */
+  /** Inserts results; returns the ids that were new (a repeated id is skipped, never stored twice). */
   async insert(db: Db, inputs: readonly StoredResultInput[]): Promise<Set<string>> {
     if (inputs.length === 0) return new Set();
-    const receivedAt = new Date().toISOString();
-    const rows = inputs.map(({ orgId, runnerId, result: r }) => ({
-      id: r.id, org_id: orgId, monitor_id: r.monitor_id, region: r.region, runner_id: runnerId, started_at: r.started_at, status: r.status,
-      duration_ms: r.duration_ms, status_code: r.status_code ?? null, error_code: r.error?.code ?? null, trace_id: r.trace_id ?? null,
-      confirmation: r.confirmation ?? false,
-      detail: {
-        ...(r.timings ? { timings: r.timings } : {}), ...(r.error ? { error: r.error } : {}), ...(r.assertions ? { assertions: r.assertions } : {}),
-        ...(r.steps ? { steps: r.steps } : {}), ...(r.metrics ? { metrics: r.metrics } : {}), ...(r.details ? { details: r.details } : {}),
-      },
-      received_at: receivedAt,
-    }));
     const { rows: inserted } = await sql<{ id: string }>`
       INSERT INTO check_results (id, org_id, monitor_id, region, runner_id, started_at, status, duration_ms, status_code, error_code, trace_id, confirmation, detail, received_at)
       SELECT x.id, x.org_id, x.monitor_id, x.region, x.runner_id, x.started_at, x.status, x.duration_ms, x.status_code, x.error_code, x.trace_id, x.confirmation, x.detail, x.received_at
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, org_id text, monitor_id text, region text, runner_id text, started_at timestamptz, status text,
-           duration_ms real, status_code integer, error_code text, trace_id text, confirmation boolean, detail jsonb, received_at timestamptz)
+      FROM jsonb_to_recordset(${JSON.stringify(resultRows(inputs))}::jsonb) AS x(${RESULT_COLUMNS})
       ON CONFLICT (started_at, id) DO NOTHING
       RETURNING id`.execute(db);
     return new Set(inserted.map((r) => r.id));
+  }
+
+  /**
+   * Inserts results and adds the new ones into their minute and hour rollups in one statement (the
+   * rollups are aggregated in SQL from the rows the insert returned, so a repeated id adds nothing);
+   * returns the ids that were new. What ingest runs per batch: one round trip and one JSON document
+   * instead of an insert, a rollup document of two rows per result and a second upsert. Health
+   * metrics of the new results go to their own rollups in the same transaction.
+   */
+  async insertWithRollups(db: Db, inputs: readonly StoredResultInput[]): Promise<Set<string>> {
+    if (inputs.length === 0) return new Set();
+    // b: the latency bucket of each result, 1-based like SQL arrays.
+    const rows = resultRows(inputs).map((row) => ({ ...row, b: bucketIndex(row.duration_ms) + 1 }));
+    const { rows: inserted } = await sql<{ id: string }>`
+      WITH x AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(${RESULT_COLUMNS}, b integer)
+      ), ins AS (
+        INSERT INTO check_results (id, org_id, monitor_id, region, runner_id, started_at, status, duration_ms, status_code, error_code, trace_id, confirmation, detail, received_at)
+        SELECT x.id, x.org_id, x.monitor_id, x.region, x.runner_id, x.started_at, x.status, x.duration_ms, x.status_code, x.error_code, x.trace_id, x.confirmation, x.detail, x.received_at
+        FROM x
+        ON CONFLICT (started_at, id) DO NOTHING
+        RETURNING id, started_at
+      ), g AS (
+        SELECT min(x.org_id) AS org_id, x.monitor_id, x.region, r.resolution, date_bin(r.size, x.started_at, timestamptz '1970-01-01 00:00:00+00') AS bucket_start,
+               count(*)::integer AS checks, (count(*) FILTER (WHERE x.status = 'up'))::integer AS up, (count(*) FILTER (WHERE x.status = 'degraded'))::integer AS degraded,
+               (count(*) FILTER (WHERE x.status = 'down'))::integer AS down, sum(x.duration_ms) AS sum_ms, max(x.duration_ms)::real AS max_ms, ${HISTOGRAM_OF_B} AS histogram
+        FROM x JOIN ins ON ins.id = x.id AND ins.started_at = x.started_at
+        CROSS JOIN (VALUES ('minute', interval '1 minute'), ('hour', interval '1 hour')) AS r(resolution, size)
+        GROUP BY x.monitor_id, x.region, r.resolution, 5
+      ), roll AS (
+        INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
+        SELECT g.org_id, g.monitor_id, g.region, g.resolution, g.bucket_start, g.checks, g.up, g.degraded, g.down, g.sum_ms, g.max_ms, g.histogram
+        FROM g
+        ${ROLLUP_CONFLICT}
+      )
+      SELECT id FROM ins`.execute(db);
+    const fresh = new Set(inserted.map((r) => r.id));
+    const metered = inputs.filter((i) => i.result.metrics && fresh.has(i.result.id));
+    if (metered.length) await this.metricRollups.add(db, metered);
+    return fresh;
   }
 
   /**
@@ -91,15 +160,7 @@ export class ResultRepository {
       SELECT x.org_id, x.monitor_id, x.region, x.resolution, x.bucket_start, x.checks, x.up, x.degraded, x.down, x.sum_ms, x.max_ms, x.histogram
       FROM jsonb_to_recordset(${JSON.stringify(rollups)}::jsonb) AS x(org_id text, monitor_id text, region text, resolution text, bucket_start timestamptz,
            checks integer, up integer, degraded integer, down integer, sum_ms double precision, max_ms real, histogram integer[])
-      ON CONFLICT (monitor_id, region, resolution, bucket_start) DO UPDATE SET
-        checks = result_rollups.checks + excluded.checks,
-        up = result_rollups.up + excluded.up,
-        degraded = result_rollups.degraded + excluded.degraded,
-        down = result_rollups.down + excluded.down,
-        sum_ms = result_rollups.sum_ms + excluded.sum_ms,
-        max_ms = greatest(result_rollups.max_ms, excluded.max_ms),
-        histogram = ARRAY(SELECT coalesce(result_rollups.histogram[i], 0) + coalesce(excluded.histogram[i], 0)
-                          FROM generate_series(1, greatest(cardinality(result_rollups.histogram), cardinality(excluded.histogram))) AS i)`.execute(db);
+      ${ROLLUP_CONFLICT}`.execute(db);
   }
 
   /** A page of a monitor's results, newest first. */
