@@ -1,0 +1,129 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { monotonicFactory } from 'ulid';
+import type { CheckResult } from '../src/contract/result.schema.ts';
+import { rollupsOf } from '../src/modules/results/result.repository.ts';
+import { startTestApi, postgresSkip, type Backend, type TestApi } from './support/harness.ts';
+import { bodies, expectOk, unique } from './support/world.ts';
+import { pollRunner, registerRunner } from './support/simulated-runner.ts';
+
+// One pushed batch is stored with one statement for the results and their rollups: these tests
+// mix in one batch what a runner really sends (several results of one monitor across a state
+// change and a minute boundary, out of order, repeats, results stored before, rejected items) and
+// compare what was stored with what the results say.
+
+const ulid = monotonicFactory();
+const MINUTE = 60_000;
+
+for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] as Array<[Backend, string | false]>) {
+  describe(`batched ingest on ${backend}`, { skip }, () => {
+    let api: TestApi;
+    let service: string;
+    before(async () => {
+      api = await startTestApi({ backend, app: { runner: { leaseSeconds: 3, recheckMs: 100 } } });
+      const team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('t') })).id;
+      service = (await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team))).id;
+    });
+    after(async () => api?.close());
+
+    const result = (monitorId: string, region: string, status: 'up' | 'down', at: number, durationMs: number): CheckResult => ({
+      id: `res_${ulid()}`, monitor_id: monitorId, region, started_at: new Date(at).toISOString(), status, duration_ms: durationMs, status_code: status === 'up' ? 200 : 500,
+      timings: { connect_ms: 1, first_byte_ms: 2, total_ms: durationMs }, ...(status === 'down' ? { error: { code: 'http_error', message: 'HTTP 500' } } : {}),
+    }) as CheckResult;
+    const rollupRows = async (monitorId: string) =>
+      (await api.database.db.selectFrom('result_rollups').selectAll().where('monitor_id', '=', monitorId).orderBy('resolution').orderBy('bucket_start').execute()).map((r) => ({
+        resolution: r.resolution, bucket_start: new Date(r.bucket_start).toISOString(), checks: Number(r.checks), up: Number(r.up), degraded: Number(r.degraded), down: Number(r.down),
+        sum_ms: Number(r.sum_ms), max_ms: Number(r.max_ms), histogram: r.histogram.map(Number),
+      }));
+    const expectedRollups = (orgId: string, results: CheckResult[]) =>
+      rollupsOf(results.map((result) => ({ orgId, runnerId: null, result })))
+        .map(({ resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram }) => ({ resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram }))
+        .sort((a, b) => a.resolution.localeCompare(b.resolution) || a.bucket_start.localeCompare(b.bucket_start));
+
+    test('a mixed batch: each result stored once, rollups per minute and hour of the stored ones, transitions in time order with their events', async () => {
+      const region = unique('r');
+      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], failure_threshold: 2, recovery_threshold: 1 })).id as string;
+      const other = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [unique('elsewhere')] })).id as string;
+      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
+      const runner = await registerRunner(api, token);
+      await pollRunner(api, runner, 0);
+      const push = async (results: unknown[]) => {
+        const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        return res.body as { accepted: string[]; duplicates: number; rejected: Array<{ index: number; id?: string; code: string }> };
+      };
+
+      // Four checks in one minute (up stored before, up, down, down: down at the second failure), a recovery in the next.
+      const minute = Math.ceil((Date.now() + 1000) / MINUTE) * MINUTE;
+      const storedBefore = result(m, region, 'up', minute + 500, 40);
+      assert.deepEqual((await push([storedBefore])).duplicates, 0);
+      const up = result(m, region, 'up', minute + 1_000, 0.5);
+      const firstFailure = result(m, region, 'down', minute + 11_000, 120);
+      const secondFailure = result(m, region, 'down', minute + 21_000, 70_000);
+      const recovery = result(m, region, 'up', minute + MINUTE + 1_000, 5);
+      const elsewhere = result(other, region, 'up', minute + 2_000, 9);
+      const batch = [recovery, up, { ...up }, storedBefore, { id: 'res_broken', monitor_id: m }, secondFailure, elsewhere, firstFailure, { ...firstFailure }];
+      const out = await push(batch);
+
+      assert.deepEqual(out.accepted, [recovery.id, up.id, storedBefore.id, secondFailure.id, firstFailure.id], 'every valid id once, in batch order');
+      assert.equal(out.duplicates, 3, 'two repeats in the batch and one stored before');
+      assert.deepEqual(out.rejected.map(({ index, id, code }) => ({ index, id, code })), [
+        { index: 4, id: 'res_broken', code: 'invalid_result' },
+        { index: 6, id: elsewhere.id, code: 'not_assigned' },
+      ]);
+
+      const stored = await api.database.db.selectFrom('check_results').select(['id', 'duration_ms']).where('monitor_id', '=', m).orderBy('started_at').execute();
+      assert.deepEqual(stored.map((r) => r.id), [storedBefore.id, up.id, firstFailure.id, secondFailure.id, recovery.id]);
+      assert.equal(await api.database.db.selectFrom('check_results').select('id').where('monitor_id', '=', other).execute().then((r) => r.length), 0, 'nothing of the rejected result');
+
+      const orgId = (await api.database.db.selectFrom('monitors').select('org_id').where('id', '=', m).executeTakeFirstOrThrow()).org_id;
+      const all = [storedBefore, up, firstFailure, secondFailure, recovery];
+      const rollups = await rollupRows(m);
+      assert.deepEqual(rollups, expectedRollups(orgId, all), 'minute and hour rollups of the five stored results, repeats not counted');
+      const minuteRow = rollups.find((r) => r.resolution === 'minute' && r.bucket_start === new Date(minute).toISOString())!;
+      assert.deepEqual({ checks: minuteRow.checks, up: minuteRow.up, down: minuteRow.down, max_ms: minuteRow.max_ms }, { checks: 4, up: 2, down: 2, max_ms: 70_000 });
+      assert.equal(minuteRow.histogram.at(-1), 1, 'the 70 s check is counted in the last (+Inf) bucket');
+
+      const slotTransitions = await api.database.db.selectFrom('state_transitions').select(['from_state', 'to_state', 'cause']).where('subject_type', '=', 'slot').where('subject_id', '=', m).orderBy('at').execute();
+      const changes = slotTransitions.map((t) => `${t.from_state}→${t.to_state}`);
+      assert.deepEqual(changes.slice(-2), ['up→down', 'down→up'], 'down at the second failure, up at the recovery, whatever the order in the batch');
+      const causeOf = (t: (typeof slotTransitions)[number]) => (typeof t.cause === 'string' ? JSON.parse(t.cause) : t.cause).result_id;
+      assert.deepEqual(slotTransitions.slice(-2).map(causeOf), [secondFailure.id, recovery.id]);
+      const state = await api.database.db.selectFrom('slot_states').selectAll().where('monitor_id', '=', m).executeTakeFirstOrThrow();
+      assert.equal(state.state, 'up');
+      assert.equal(state.last_result_id, recovery.id);
+      const events = await api.database.db.selectFrom('events').select(['kind', 'payload']).where('org_id', '=', orgId).where('kind', '=', 'state.transition').orderBy('seq').execute();
+      const slotEvents = events.map((e) => (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) as { subject_type: string; subject_id: string; from: string; to: string }).filter((p) => p.subject_type === 'slot' && p.subject_id === m);
+      assert.deepEqual(slotEvents.slice(-2).map((p) => `${p.from}→${p.to}`), ['up→down', 'down→up'], 'each transition is in the event log');
+
+      // The same batch again stores nothing and changes no rollup.
+      const again = await push(batch);
+      assert.equal(again.duplicates, 7);
+      assert.deepEqual(again.accepted, out.accepted);
+      assert.deepEqual(await rollupRows(m), rollups);
+      assert.equal((await api.database.db.selectFrom('state_transitions').select('id').where('subject_type', '=', 'slot').where('subject_id', '=', m).execute()).length, slotTransitions.length);
+    });
+
+    test('many monitors in one batch: one rollup row per monitor, minute and hour, summed with what was there', async () => {
+      const region = unique('r');
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) ids.push((await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region] })).id as string);
+      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
+      const runner = await registerRunner(api, token);
+      await pollRunner(api, runner, 0);
+      const at = Math.ceil((Date.now() + 1000) / MINUTE) * MINUTE + 5_000;
+      const first = ids.map((m, i) => result(m, region, 'up', at, 10 * (i + 1)));
+      const second = ids.flatMap((m, i) => [result(m, region, i % 2 ? 'down' : 'up', at + 10_000, 3), result(m, region, 'up', at + 20_000, 1_000 + i)]);
+      for (const results of [first, second]) {
+        const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(res.body.rejected.length, 0, JSON.stringify(res.body.rejected));
+      }
+      const orgId = (await api.database.db.selectFrom('monitors').select('org_id').where('id', '=', ids[0]!).executeTakeFirstOrThrow()).org_id;
+      for (const m of ids) {
+        const mine = [...first, ...second].filter((r) => r.monitor_id === m);
+        assert.deepEqual(await rollupRows(m), expectedRollups(orgId, mine), `rollups of ${m}`);
+      }
+    });
+  });
+}
