@@ -17,7 +17,7 @@ import { scaleHttp } from './scale.http.ts';
 const SERVICES = 20;
 const HOURS = 30 * 24;
 /** Hour-rollup rows seeded at most (the measured services' are always seeded in full). */
-const ROW_BUDGET = Number(process.env.BENCH_SCALE_SLA_ROWS ?? 15_000_000);
+const ROW_BUDGET = Number(process.env.BENCH_SCALE_SLA_ROWS ?? 6_000_000);
 const HOURS_PER_STATEMENT = 24;
 const TARGET_MS = 200;
 
