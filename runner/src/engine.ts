@@ -114,21 +114,27 @@ export function createEngine(options: EngineOptions): Engine {
   });
   metrics?.setGaugeSources({ inFlight: () => scheduler.stats().inFlight, scheduled: () => scheduler.stats().scheduled });
 
-  const upsert = (monitor: RunnerMonitor): void => {
+  // Disabled and heartbeat monitors are removed; the rest become scheduler entries.
+  const entryOf = (monitor: RunnerMonitor) => {
     if (monitor.enabled === false || monitor.type === 'heartbeat') {
       scheduler.remove(monitor.id);
-      return;
+      return undefined;
     }
     // The contract's floor is 5 s; the clamp only keeps a malformed assignment from throwing here.
     const intervalMs = Math.max(minIntervalMs, Math.round((monitor.interval_seconds ?? defaultIntervalSeconds) * 1000));
-    scheduler.upsert(monitor.id, intervalMs, { monitor, confirmation: false });
+    return { id: monitor.id, intervalMs, payload: { monitor, confirmation: false } };
+  };
+  const upsert = (monitor: RunnerMonitor): void => {
+    const entry = entryOf(monitor);
+    if (entry) scheduler.upsert(entry.id, entry.intervalMs, entry.payload);
   };
 
   return {
     setMonitors(monitors) {
       const keep = new Set(monitors.map((m) => m.id));
       for (const id of [...scheduler.ids()]) if (!keep.has(id)) scheduler.remove(id);
-      monitors.forEach(upsert);
+      // One batch, so handing over a large set never makes the runs due meanwhile late.
+      scheduler.upsertMany(monitors.map(entryOf).filter((e) => e !== undefined));
     },
     upsertMonitor: upsert,
     removeMonitor: (id) => scheduler.remove(id),

@@ -168,6 +168,61 @@ describe('check scheduler', () => {
     void scheduler.stop();
   });
 
+  it('places a batch of monitors after computing every phase, so a long hand-over makes no run late', async () => {
+    // Each phase computation holds the (fake) loop for 10 ms: 100 monitors take 1 s to hand over,
+    // and each monitor's phase comes up 5 ms after its own computation ended.
+    const holder: { clock?: FakeClock } = {};
+    const handOver = (batch: boolean) => {
+      const { clock, jobs, lateness, scheduler } = setup({
+        phaseOf: (id) => {
+          holder.clock!.jump(10);
+          return (holder.clock!.now() + 5) % 60_000;
+        },
+      });
+      holder.clock = clock;
+      const entries = Array.from({ length: 100 }, (_, i) => ({ id: `m${i}`, intervalMs: 60_000, payload: { v: i } }));
+      const start = clock.now();
+      if (batch) scheduler.upsertMany(entries);
+      else entries.forEach((e) => scheduler.upsert(e.id, e.intervalMs, e.payload));
+      return { clock, jobs, lateness, scheduler, start, end: clock.now() };
+    };
+
+    const one = handOver(false);
+    await one.clock.advance(120_000);
+    assert.ok(Math.max(...one.lateness) >= 900, 'one at a time: the first monitors\' slots pass while the rest are hashed');
+    void one.scheduler.stop();
+
+    const batch = handOver(true);
+    assert.equal(batch.end - batch.start, 1000);
+    await batch.clock.advance(120_000);
+    assert.deepEqual(new Set(batch.lateness), new Set([0]), 'no run started late');
+    assert.equal(new Set(batch.jobs.map((j) => j.id)).size, 100, 'every monitor ran');
+    assert.ok(batch.jobs.every((j) => j.scheduledAt >= batch.end), 'first runs are due after the hand-over');
+    for (let i = 0; i < 100; i++) {
+      const first = batch.jobs.find((j) => j.id === `m${i}`)!;
+      assert.equal(first.scheduledAt % 60_000, (batch.start + 10 * (i + 1) + 5) % 60_000, `m${i} is on its phase`);
+    }
+    void batch.scheduler.stop();
+  });
+
+  it('applies upsert\'s rules to each entry of a batch: same interval keeps the cadence, a new one moves it', async () => {
+    const { clock, jobs, scheduler } = setup();
+    scheduler.upsert('a', 10_000, { v: 1 });
+    scheduler.upsert('b', 10_000, { v: 1 });
+    const dueA = scheduler.nextDueAt('a');
+    scheduler.upsertMany([{ id: 'a', intervalMs: 10_000, payload: { v: 2 } }, { id: 'b', intervalMs: 20_000, payload: { v: 2 } }, { id: 'c', intervalMs: 10_000, payload: { v: 2 } }]);
+    assert.equal(scheduler.nextDueAt('a'), dueA, 'same interval: same next due');
+    assert.equal(scheduler.nextDueAt('b')! % 20_000, phaseOffsetMs('b', 20_000));
+    assert.equal(scheduler.nextDueAt('c')! % 10_000, phaseOffsetMs('c', 10_000));
+    assert.throws(() => scheduler.upsertMany([{ id: 'd', intervalMs: 10_000, payload: { v: 3 } }, { id: 'e', intervalMs: 1, payload: { v: 3 } }]), RangeError);
+    assert.equal(scheduler.nextDueAt('d'), undefined, 'a rejected batch changes nothing');
+    await clock.advance(40_000);
+    assert.equal(jobs.filter((j) => j.id === 'b').length, 2, 'b runs on the 20 s cadence only');
+    assert.ok(jobs.every((j) => j.payload.v === 2));
+    assert.equal(clock.pending, 1);
+    void scheduler.stop();
+  });
+
   it('keeps cadence when a monitor is updated, replaced or re-added, and moves it on an interval change', async () => {
     const { clock, jobs, scheduler } = setup();
     scheduler.upsert('mon_a', 10_000, { v: 1 });

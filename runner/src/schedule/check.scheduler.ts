@@ -101,18 +101,36 @@ export class CheckScheduler<T> {
 
   /** Adds or updates a monitor. Same interval: only the payload changes and the cadence is kept. */
   upsert(id: string, intervalMs: number, payload: T): void {
+    this.upsertMany([{ id, intervalMs, payload }]);
+  }
+
+  /**
+   * Adds or updates many monitors at once (an assignment set), with upsert's rules for each. The
+   * phases, the costly part, are all computed before any slot is placed, so each new slot's first due
+   * time is taken after that work: a slot whose phase went by while 100,000 ids were hashed waits
+   * for its next one instead of starting late because of the hand-over.
+   */
+  upsertMany(entries: ReadonlyArray<{ id: string; intervalMs: number; payload: T }>): void {
     if (this.#stopped) return;
-    if (!(intervalMs > this.#coalesceMs)) throw new RangeError(`interval must exceed the ${this.#coalesceMs} ms coalescing window`);
-    const existing = this.#slots.get(id);
-    if (existing && existing.intervalMs === intervalMs) {
-      existing.payload = payload;
-      return;
+    for (const { intervalMs } of entries) {
+      if (!(intervalMs > this.#coalesceMs)) throw new RangeError(`interval must exceed the ${this.#coalesceMs} ms coalescing window`);
     }
-    if (existing) existing.removed = true;
-    const phaseMs = this.#phaseOf(id, intervalMs);
-    const slot: Slot<T> = { id, intervalMs, phaseMs, due: nextSlotAt(this.#clock.now(), intervalMs, phaseMs), payload, removed: false, seq: this.#seq++ };
-    this.#slots.set(id, slot);
-    this.#heap.push(slot);
+    const phases = entries.map(({ id, intervalMs }) => {
+      const existing = this.#slots.get(id);
+      return existing && existing.intervalMs === intervalMs ? existing.phaseMs : this.#phaseOf(id, intervalMs);
+    });
+    entries.forEach(({ id, intervalMs, payload }, i) => {
+      const existing = this.#slots.get(id);
+      if (existing && existing.intervalMs === intervalMs) {
+        existing.payload = payload;
+        return;
+      }
+      if (existing) existing.removed = true;
+      const phaseMs = phases[i]!;
+      const slot: Slot<T> = { id, intervalMs, phaseMs, due: nextSlotAt(this.#clock.now(), intervalMs, phaseMs), payload, removed: false, seq: this.#seq++ };
+      this.#slots.set(id, slot);
+      this.#heap.push(slot);
+    });
     this.#arm();
   }
 
