@@ -70,8 +70,14 @@ export class IngestService {
     const monitors = await this.monitors.stateFacts(this.db, principal.orgId, monitorIds);
     const facts = new Map(monitors.map((m) => [m.id, monitorFacts(m)]));
     const history = await this.runners.ownership(this.db, runner.id, runner.region, monitorIds);
-    const owned = (monitorId: string, at: number) =>
-      history.some((h) => h.monitor_id === monitorId && h.from_at.getTime() - CLOCK_SLACK_MS <= at && (h.to_at === null || h.to_at.getTime() + CLOCK_SLACK_MS >= at));
+    // Each monitor's ownership periods, looked up once per result (not a scan of the batch's history per result).
+    const periods = new Map<string, Array<{ from: number; to: number }>>();
+    for (const h of history) {
+      const list = periods.get(h.monitor_id) ?? [];
+      list.push({ from: h.from_at.getTime() - CLOCK_SLACK_MS, to: h.to_at === null ? Infinity : h.to_at.getTime() + CLOCK_SLACK_MS });
+      periods.set(h.monitor_id, list);
+    }
+    const owned = (monitorId: string, at: number) => (periods.get(monitorId) ?? []).some((p) => p.from <= at && at <= p.to);
 
     const accepted: StoredResultInput[] = [];
     const seen = new Set<string>();
