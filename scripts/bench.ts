@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   alerting: () => import('./bench/alerting.bench.ts'),
   incidents: () => import('./bench/incidents.bench.ts'),
   scale: () => import('./bench/scale.bench.ts'),
+  build: () => import('./bench/build.bench.ts'),
 };
 
 const name = process.argv[2];

@@ -85,6 +85,8 @@ export interface BuildOptions {
   outDir?: string;
   entries?: readonly ProcessEntry[];
   root?: string;
+  /** Bundle npm packages too (the benchmark's comparison; PGlite and swagger-ui-dist do not survive it, the runner does). */
+  inlinePackages?: boolean;
 }
 
 /** Bundles every process into `outDir` (built beside it and swapped in whole) and returns what it wrote. */
@@ -107,7 +109,9 @@ export async function buildProduction(options: BuildOptions = {}): Promise<Build
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      packages: 'external',
+      packages: options.inlinePackages ? 'bundle' : 'external',
+      // Bundled CommonJS packages (pino) call require() for node's own modules.
+      banner: options.inlinePackages ? { js: "import { createRequire as __pharosCreateRequire } from 'node:module'; const require = __pharosCreateRequire(import.meta.url);" } : undefined,
       sourcemap: 'linked',
       metafile: true,
       logLevel: 'warning',
