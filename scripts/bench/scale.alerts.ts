@@ -165,6 +165,16 @@ export const alertEvaluationLag: ScaleMeasurement = async (ctx) => {
       `alerts: ${lags.length} of ${pushedAt.size} flipped monitors' alerts seen firing (${recorded} recorded, ${rejected} results rejected); lag push → firing p50 ${percentile(lags, 50).toFixed(0)} ms, p95 ${percentile(lags, 95).toFixed(0)} ms, max ${(lags.at(-1) ?? NaN).toFixed(0)} ms; ` +
         `${evaluated} rule evaluations in ${(phaseMs / 1000).toFixed(1)} s, control-plane CPU ${cpuMs.toFixed(0)} ms (${(cpuMs / Math.max(1, evaluated)).toFixed(2)} ms per evaluated rule, ingest included)`,
     );
+    // Where evaluation time goes: each rule's last evaluation, by kind of rule.
+    const kinds = new Map<string, number[]>();
+    for (const row of (await db.query(`SELECT r.spec->>'expression' AS e, s.duration_ms FROM alert_rule_status s JOIN alert_rules r ON r.id = s.rule_id WHERE r.name LIKE 'scale-rule-%'`)).rows) {
+      const kind = String(row.e).replace(/\(".*?"\)|"[^"]*"/g, '…').replace(/ > .*$/, '');
+      kinds.set(kind, [...(kinds.get(kind) ?? []), Number(row.duration_ms)]);
+    }
+    for (const [kind, ds] of [...kinds].sort()) {
+      ds.sort((a, b) => a - b);
+      ctx.out(`  ${kind.padEnd(36)} ${String(ds.length).padStart(4)} rules, last evaluation p50 ${percentile(ds, 50).toFixed(1)} ms, p99 ${percentile(ds, 99).toFixed(1)} ms`);
+    }
     if (lags.length < pushedAt.size || rejected > 0) throw new Error(`alerts: ${pushedAt.size - lags.length} flipped monitors never alerted, ${rejected} results rejected`);
     const note = `${specs.length} rules, ${lags.length} flips, max ${(lags.at(-1) ?? NaN).toFixed(0)} ms`;
     const figures: ScaleFigure[] = [
