@@ -36,12 +36,15 @@ async function runWithBudget(monitor: RunnerMonitor, registry: CheckRegistry, op
     return failedOutcome(clock, new CheckFailure('invalid_monitor', `runners do not execute ${monitor.type} monitors`), ctx);
   }
   const check = registry[monitor.type];
-  let budgetTimer: NodeJS.Timeout | undefined;
-  let hardStop: NodeJS.Timeout | undefined;
+  // One timer per check: the budget timer aborts, and only then arms the hard stop (a check that
+  // finishes in time never creates the second timer).
+  let timer: NodeJS.Timeout | undefined;
   try {
-    budgetTimer = setTimeout(() => controller.abort(new CheckFailure('timeout', `check exceeded ${timeoutMs} ms`)), timeoutMs);
     const stopped = new Promise<CheckOutcome>((resolve) => {
-      hardStop = setTimeout(() => resolve(failedOutcome(clock, new CheckFailure('timeout', `check exceeded ${timeoutMs} ms`), ctx)), timeoutMs + hardStopGraceMs);
+      timer = setTimeout(() => {
+        controller.abort(new CheckFailure('timeout', `check exceeded ${timeoutMs} ms`));
+        timer = setTimeout(() => resolve(failedOutcome(clock, new CheckFailure('timeout', `check exceeded ${timeoutMs} ms`), ctx)), hardStopGraceMs);
+      }, timeoutMs);
     });
     return await Promise.race([check.run(monitor, ctx), stopped]);
   } catch (err) {
@@ -49,8 +52,7 @@ async function runWithBudget(monitor: RunnerMonitor, registry: CheckRegistry, op
     const message = err instanceof Error ? err.message : String(err);
     return { ...failedOutcome(clock, err, ctx), error: toCheckError(new CheckFailure('internal_error', message)) };
   } finally {
-    clearTimeout(budgetTimer);
-    clearTimeout(hardStop);
+    clearTimeout(timer);
   }
 }
 

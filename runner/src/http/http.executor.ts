@@ -254,32 +254,58 @@ function markClosedBy(socket: Socket, reason: Error): void {
   if (slots[errorSlot] === null || slots[errorSlot] === undefined) slots[errorSlot] = reason;
 }
 
-async function readCapped(
-  stream: AsyncIterable<Uint8Array> & { destroy(): void },
+// decode() without { stream: true } keeps no state between calls, so one instance serves every check.
+const utf8 = new TextDecoder();
+
+/**
+ * Reads the body up to maxBytes from 'data' events (no async iterator: for await built an
+ * iterator, an end-of-stream watcher and a promise per chunk for every check). Past the cap the
+ * stream is destroyed: the rest is never read, let alone buffered.
+ */
+function readCapped(
+  stream: NodeJS.ReadableStream & { destroy(): void },
   maxBytes: number,
   skip: boolean,
 ): Promise<Pick<HopResult, 'body' | 'bodyBytes' | 'bodyTruncated'>> {
   if (skip) {
     stream.destroy();
-    return { body: '', bodyBytes: 0, bodyTruncated: false };
+    return Promise.resolve({ body: '', bodyBytes: 0, bodyTruncated: false });
   }
-  const chunks: Uint8Array[] = [];
-  let kept = 0;
-  let truncated = false;
-  for await (const chunk of stream) {
-    const room = maxBytes - kept;
-    if (chunk.byteLength > room) {
-      if (room > 0) chunks.push(chunk.subarray(0, room));
-      kept += Math.max(room, 0);
-      truncated = true;
-      // Leaving the loop destroys the stream: the rest is never read, let alone buffered.
-      break;
-    }
-    chunks.push(chunk);
-    kept += chunk.byteLength;
-  }
-  const bytes = Buffer.concat(chunks, kept);
-  return { body: new TextDecoder().decode(bytes), bodyBytes: kept, bodyTruncated: truncated };
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let kept = 0;
+    let settled = false;
+    const settle = (truncated: boolean): void => {
+      settled = true;
+      stream.removeListener('data', onData);
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, kept);
+      resolve({ body: utf8.decode(bytes), bodyBytes: kept, bodyTruncated: truncated });
+    };
+    const onData = (chunk: Uint8Array): void => {
+      const room = maxBytes - kept;
+      if (chunk.byteLength > room) {
+        if (room > 0) chunks.push(chunk.subarray(0, room));
+        kept += Math.max(room, 0);
+        settle(true);
+        stream.destroy();
+        return;
+      }
+      chunks.push(chunk);
+      kept += chunk.byteLength;
+    };
+    stream.on('data', onData);
+    stream.once('end', () => {
+      if (!settled) settle(false);
+    });
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      reject(err);
+    };
+    stream.once('error', fail);
+    // Closed with neither 'end' nor 'error': what for await reported as a premature close.
+    stream.once('close', () => fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
+  });
 }
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -91,13 +91,22 @@ export function createRunnerMetrics(options: { prefix?: string; defaultLabels?: 
     },
   });
 
+  // Children per label set, looked up once: prom-client hashes the label object on every
+  // inc/observe otherwise (once per check, at hundreds of checks per second).
+  const checkChildren = new Map<string, ReturnType<typeof checks.labels>>();
+  const durationChildren = new Map<string, ReturnType<typeof duration.labels>>();
+  const failureChildren = new Map<string, ReturnType<typeof failures.labels>>();
+
   return {
     registry,
     contentType: registry.contentType,
     recordResult(type, result) {
-      checks.inc({ type, status: result.status });
-      duration.observe({ type }, result.duration_ms / 1000);
-      if (result.status === 'down') failures.inc({ type, code: result.error?.code ?? 'unknown' });
+      child(checkChildren, `${type}\0${result.status}`, () => checks.labels({ type, status: result.status })).inc();
+      child(durationChildren, type, () => duration.labels({ type })).observe(result.duration_ms / 1000);
+      if (result.status === 'down') {
+        const code = result.error?.code ?? 'unknown';
+        child(failureChildren, `${type}\0${code}`, () => failures.labels({ type, code })).inc();
+      }
     },
     recordLateness: (ms) => lateness.observe(ms / 1000),
     recordSkip: (reason, count) => skips.inc({ reason }, count),
@@ -107,4 +116,14 @@ export function createRunnerMetrics(options: { prefix?: string; defaultLabels?: 
     setGaugeSources: (next) => Object.assign(sources, next),
     render: () => registry.metrics(),
   };
+}
+
+/** The cached child metric for one label set, made on first use. */
+function child<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = make();
+    cache.set(key, found);
+  }
+  return found;
 }
