@@ -117,7 +117,7 @@ export const alertEvaluationLag: ScaleMeasurement = async (ctx) => {
     t = performance.now();
     while ((await behind()) > 0 && performance.now() - t < 600_000) await sleep(250);
     const catchUpMs = performance.now() - t;
-    ctx.out(`alerts: the alert evaluator was ${backlog} events behind the log (mostly the placement's slot.cause_changed), caught up in ${(catchUpMs / 1000).toFixed(1)} s`);
+    ctx.out(`alerts: the alert evaluator was ${backlog} events behind the log (the placement writes a slot.cause_changed per moved slot), caught up in ${(catchUpMs / 1000).toFixed(1)} s`);
 
     // Flips: FLIP_SIZE monitors every FLIP_EVERY_MS, each two down results in one push.
     const newId = createResultIdFactory();
