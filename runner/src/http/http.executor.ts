@@ -304,7 +304,10 @@ function readCapped(
     };
     stream.once('error', fail);
     // Closed with neither 'end' nor 'error': what for await reported as a premature close.
-    stream.once('close', () => fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
+    // The Error is built only then: capturing its stack on every close would cost more than the read.
+    stream.once('close', () => {
+      if (!settled) fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
   });
 }
 
