@@ -68,7 +68,12 @@ export function planAssignments(slots: readonly PlannedSlot[], runners: readonly
   const plan = new Map<string, string>();
   const load = new Map(runners.map((r) => [r.id, otherLoad?.get(r.id) ?? 0]));
   const byRegion = new Map<string, PlannedSlot[]>();
-  for (const slot of slots) byRegion.set(slot.region, [...(byRegion.get(slot.region) ?? []), slot]);
+  // Appended in place: copying the region's list per slot made a plan quadratic in the fleet.
+  for (const slot of slots) {
+    const list = byRegion.get(slot.region);
+    if (list) list.push(slot);
+    else byRegion.set(slot.region, [slot]);
+  }
 
   for (const [region, regionSlots] of byRegion) {
     const regionRunners = runners.filter((r) => r.region === region);
