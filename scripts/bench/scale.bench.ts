@@ -83,6 +83,9 @@ async function atSize(size: number): Promise<ScaleFigure[]> {
       for (const f of figures) out(`  ${f.name}: ${format(f.value)} ${f.unit}${f.note ? ` (${f.note})` : ''}`);
       out(`${size.toLocaleString('en-US')} monitors done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       return figures;
+    } catch (error) {
+      out(`control plane's last output:\n${api.output().slice(-4000)}`);
+      throw error;
     } finally {
       await runnersStop?.();
       await db.end();

@@ -109,15 +109,19 @@ export async function incrementalPoll(http: ScaleHttp, adminToken: string, pool:
   await http.call(adminToken, 'PATCH', `/v1/monitors/${monitorId}`, { tags: { env: 'prod', edited: 'yes' } });
   const deadline = t0 + 15_000;
   let answer: Awaited<ReturnType<typeof poll>> | undefined;
+  let polls = 0;
+  let lastSeen = '';
   while (performance.now() < deadline) {
     answer = await poll(http, r, 0);
+    polls++;
     if (answer.body.monitors.some((m) => m.id === monitorId)) break;
+    lastSeen = `revision ${answer.body.revision}, full ${answer.body.full}, ${answer.body.monitors.length} monitors, ${answer.body.removed.length} removed, owns it ${r.monitors.has(monitorId)}`;
     answer = undefined;
     await new Promise((res) => setTimeout(res, 20));
   }
   const seen = performance.now() - t0;
   startLoop(http, r);
-  if (!answer) throw new Error(`the edit of ${monitorId} never reached its runner`);
+  if (!answer) throw new Error(`the edit of ${monitorId} never reached its runner after ${polls} polls (last: ${lastSeen})`);
   return [
     { name: 'incremental poll after one edit: time', size, value: answer.ms, unit: 'ms', note: `edit → runner has it ${seen.toFixed(0)} ms` },
     { name: 'incremental poll after one edit: size', size, value: answer.bytes, unit: 'B', note: `${answer.body.monitors.length} monitor(s), full=${answer.body.full}` },
