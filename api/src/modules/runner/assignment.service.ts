@@ -25,7 +25,7 @@ const poolOf = (spec: PlacementSpec) => {
  * records per-runner change logs that the assignment feed serves.
  */
 export class AssignmentService {
-  private readonly pending = new Map<string, { touched: Set<string>; full: boolean; timer?: NodeJS.Timeout; running?: Promise<void> }>();
+  private readonly pending = new Map<string, { touched: Set<string>; full: boolean; timer?: NodeJS.Timeout; running?: Promise<void>; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
   // A scheduled rebalance runs in the async context the service was built in, never in that of the
   // request that asked for it: a timer inherits its creator's context, and with it the request's
   // ambient transaction (Idempotency-Key writes), which the rebalance must not join.
@@ -45,7 +45,7 @@ export class AssignmentService {
    * monitor ids only those monitors are placed; without, every slot is reconsidered.
    */
   schedule(orgId: string, touchedMonitorIds?: Iterable<string>): void {
-    const entry = this.pending.get(orgId) ?? { touched: new Set<string>(), full: false };
+    const entry = this.pending.get(orgId) ?? { touched: new Set<string>(), full: false, waiters: [] };
     if (touchedMonitorIds === undefined) entry.full = true;
     for (const id of touchedMonitorIds ?? []) entry.touched.add(id);
     this.pending.set(orgId, entry);
@@ -54,11 +54,13 @@ export class AssignmentService {
       entry.timer = undefined;
       const touched = [...entry.touched];
       const full = entry.full;
+      const waiters = entry.waiters.splice(0);
       entry.touched.clear();
       entry.full = false;
       const previous = entry.running ?? Promise.resolve();
-      const run: Promise<void> = previous
-        .then(() => this.rebalance(orgId, touched, !full))
+      const work = previous.then(() => this.rebalance(orgId, touched, !full));
+      work.then(() => waiters.forEach((w) => w.resolve()), (error: unknown) => waiters.forEach((w) => w.reject(error)));
+      const run: Promise<void> = work
         .catch((error: unknown) => this.logger.error({ err: error, org_id: orgId }, 'rebalance failed'))
         .finally(() => {
           // Only the last run of the chain may forget the entry: an earlier one that did left the
@@ -68,6 +70,19 @@ export class AssignmentService {
         });
       entry.running = run;
     }), this.debounceMs);
+  }
+
+  /**
+   * A full rebalance of the organization that the caller waits for without holding a database
+   * connection: requests arriving together (a pool of runners starting at once) join one coalesced
+   * replan per organization instead of each queueing on the organization's advisory lock with a
+   * pooled connection held. Rejects when that replan failed.
+   */
+  rebalanceSoon(orgId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.schedule(orgId);
+      this.pending.get(orgId)!.waiters.push({ resolve, reject });
+    });
   }
 
   /** Waits for scheduled rebalances (tests and shutdown). */

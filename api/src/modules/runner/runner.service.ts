@@ -49,7 +49,8 @@ export class RunnerService {
       id, org_id: principal.orgId, runner_token_id: principal.id, region: principal.region, labels: principal.labels,
       version: body.version, hostname: body.hostname ?? null, capabilities: body.capabilities, leaseSeconds: this.settings.leaseSeconds,
     });
-    await this.assignments.rebalance(principal.orgId);
+    // Joins the organization's next coalesced replan (no connection held while it waits its turn).
+    await this.assignments.rebalanceSoon(principal.orgId);
     return {
       runner_id: id, region: principal.region, labels: principal.labels, protocol_version: RUNNER_PROTOCOL_VERSION,
       lease_seconds: this.settings.leaseSeconds, poll_wait_seconds: this.settings.pollWaitSeconds, max_batch: this.settings.maxBatch,
