@@ -1,5 +1,6 @@
 import type { ChangeEventKind } from '../../contract/change-event.schema.ts';
 import { weekdays } from '../../contract/outage-analysis.schema.ts';
+import { groupBy } from '../../shared/group-by.ts';
 
 // Pure: outages of services, what happened around them, and the plain statements their figures
 // support. No I/O; times are epoch milliseconds, calendar figures are UTC.
@@ -133,17 +134,6 @@ function latestBefore(changes: readonly ChangePoint[], at: number, withinMs: num
   }
   const found = lo > 0 ? changes[lo - 1]! : null;
   return found && at - found.at <= withinMs ? found : null;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list) list.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
 }
 
 /**

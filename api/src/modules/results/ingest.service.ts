@@ -4,6 +4,7 @@ import type { RunnerPrincipal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import type { Validator } from '../../http/validator.ts';
 import { newId } from '../../shared/ids.ts';
+import { groupBy } from '../../shared/group-by.ts';
 import { DependencyRepository } from '../dependencies/dependency.repository.ts';
 import { EventLogRepository } from '../events/event-log.repository.ts';
 import { MonitorRepository } from '../monitors/monitor.repository.ts';
@@ -71,12 +72,10 @@ export class IngestService {
     const facts = new Map(monitors.map((m) => [m.id, monitorFacts(m)]));
     const history = await this.runners.ownership(this.db, runner.id, runner.region, monitorIds);
     // Each monitor's ownership periods, looked up once per result (not a scan of the batch's history per result).
-    const periods = new Map<string, Array<{ from: number; to: number }>>();
-    for (const h of history) {
-      const list = periods.get(h.monitor_id) ?? [];
-      list.push({ from: h.from_at.getTime() - CLOCK_SLACK_MS, to: h.to_at === null ? Infinity : h.to_at.getTime() + CLOCK_SLACK_MS });
-      periods.set(h.monitor_id, list);
-    }
+    const periods = groupBy(
+      history.map((h) => ({ monitorId: h.monitor_id, from: h.from_at.getTime() - CLOCK_SLACK_MS, to: h.to_at === null ? Infinity : h.to_at.getTime() + CLOCK_SLACK_MS })),
+      (p) => p.monitorId,
+    );
     const owned = (monitorId: string, at: number) => (periods.get(monitorId) ?? []).some((p) => p.from <= at && at <= p.to);
 
     const accepted: StoredResultInput[] = [];

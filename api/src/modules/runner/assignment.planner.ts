@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MonitorSpec } from '../monitors/monitor-spec.ts';
+import { groupBy } from '../../shared/group-by.ts';
 
 // Pure assignment planning: which live runner owns each monitor×region slot. Sticky (a slot stays
 // with its runner while that runner is live, eligible and not overloaded) and balanced (new and
@@ -67,13 +68,7 @@ const score = (slot: string, runner: string) => createHash('sha1').update(`${slo
 export function planAssignments(slots: readonly PlannedSlot[], runners: readonly PlannerRunner[], current: ReadonlyMap<string, string>, otherLoad?: ReadonlyMap<string, number>): Map<string, string> {
   const plan = new Map<string, string>();
   const load = new Map(runners.map((r) => [r.id, otherLoad?.get(r.id) ?? 0]));
-  const byRegion = new Map<string, PlannedSlot[]>();
-  // Appended in place: copying the region's list per slot made a plan quadratic in the fleet.
-  for (const slot of slots) {
-    const list = byRegion.get(slot.region);
-    if (list) list.push(slot);
-    else byRegion.set(slot.region, [slot]);
-  }
+  const byRegion = groupBy(slots, (slot) => slot.region);
 
   for (const [region, regionSlots] of byRegion) {
     const regionRunners = runners.filter((r) => r.region === region);

@@ -3,6 +3,7 @@ import type { SlotCause, State } from '../../contract/state.schema.ts';
 import { requireTeamAccess, visibleTeamIds, type Principal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { groupBy } from '../../shared/group-by.ts';
 import { monitorSpec } from '../monitors/monitor-spec.ts';
 import type { ResultRepository } from '../results/result.repository.ts';
 import { iso } from '../resources/versioning.ts';
@@ -70,23 +71,13 @@ export class StatusService {
     const edges = await this.repo.edges(this.db, p.orgId, { teams, teamId, serviceIds: paged || page.cursor !== undefined ? serviceIds : undefined });
     const monitors = await this.repo.monitorsOfServices(this.db, serviceIds);
     // Grouped once: filtering the whole list per service and per monitor grows with the square of the board.
-    const slotsOf = new Map<string, SlotRow[]>();
-    for (const r of await this.repo.slotsOfServices(this.db, serviceIds)) {
-      const list = slotsOf.get(r.monitor_id);
-      if (list) list.push(r);
-      else slotsOf.set(r.monitor_id, [r]);
-    }
+    const slotsOf = groupBy(await this.repo.slotsOfServices(this.db, serviceIds), (r) => r.monitor_id);
     const present = (m: (typeof monitors)[number]) => ({
       id: m.id, name: m.name, type: m.type ?? '', enabled: monitorSpec(m.spec).enabled,
       state: (m.state ?? 'unknown') as State, ...(m.since ? { since: iso(m.since) } : {}),
       regions: (slotsOf.get(m.id) ?? []).map((r) => regionState(r, undefined)),
     });
-    const monitorsOf = new Map<string, Array<(typeof monitors)[number]>>();
-    for (const m of monitors) {
-      const list = m.service_id ? monitorsOf.get(m.service_id) : undefined;
-      if (list) list.push(m);
-      else if (m.service_id) monitorsOf.set(m.service_id, [m]);
-    }
+    const monitorsOf = groupBy(monitors.filter((m) => m.service_id), (m) => m.service_id!);
     const counted = (rows: Array<{ state: string; n: string | number | bigint }>) => {
       const counts: Record<State, number> = none();
       for (const r of rows) counts[r.state as State] += Number(r.n);
@@ -101,8 +92,7 @@ export class StatusService {
         monitors: (monitorsOf.get(s.id) ?? []).map(present),
       };
     });
-    const ofEdge = new Map<string, Array<(typeof monitors)[number]>>();
-    for (const m of monitors) if (m.dependency_id) ofEdge.set(m.dependency_id, [...(ofEdge.get(m.dependency_id) ?? []), m]);
+    const ofEdge = groupBy(monitors.filter((m) => m.dependency_id), (m) => m.dependency_id!);
     const edgeSummary: Record<State, number> = paged ? counted(await this.repo.edgeCounts(this.db, p.orgId, { teams, teamId })) : none();
     const edgeBody = edges.map((e) => {
       const state = (e.state ?? 'unknown') as State;
