@@ -16,3 +16,5 @@ export * from './latency-buckets.ts';
 export * from './message-template.ts';
 export * as alertExpression from './alert-expression/index.ts';
 export { analyzeAlertExpression, alertExpressionErrors, ruleReferences, AlertExpressionError } from './alert-expression/index.ts';
+export * from './load-test.schema.ts';
+export * as loadTestHistogram from './load-test-histogram.ts';
