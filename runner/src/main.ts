@@ -8,8 +8,10 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { destination as pinoDestination, pino, type Logger } from 'pino';
-import { RUNNER_PROTOCOL_VERSION } from '../../api/src/contract/runner-protocol.schema.ts';
+import { LOAD_TEST_CAPABILITY } from '../../api/src/contract/load-test.schema.ts';
+import { RUNNER_PROTOCOL_VERSION, type RunnerRegistration } from '../../api/src/contract/runner-protocol.schema.ts';
 import { ConfigError, loadRunnerConfig, type RunnerConfig } from './config/runner.config.ts';
 import { createCheckRegistry, createEngine, createRunnerMetrics, type Engine, type RunnerMetrics } from './engine.ts';
 import { listenFailureMessage, startHealthServer, type HealthServer } from './health/health.server.ts';
@@ -23,6 +25,8 @@ import { RunnerSession } from './protocol/runner.session.ts';
 import { createMemoryQueue, type ResultQueue } from './results/result.queue.ts';
 import { ResultSpool } from './results/result.spool.ts';
 import { createSpoolMetrics } from './metrics/spool.metrics.ts';
+import { loadLoadTestConfig, type LoadTestConfig } from './load-test/load-test.config.ts';
+import { LoadTestManager } from './load-test/load-test.manager.ts';
 
 /** Time budgets of a graceful shutdown; the sum stays well below Kubernetes' default 30 s grace period. */
 export interface ShutdownBudget {
@@ -49,8 +53,9 @@ export function runnerVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-/** Wires and starts every part of the runner. */
-export function startRunner(config: RunnerConfig, logger: Logger, budget: ShutdownBudget = defaultShutdownBudget): RunnerProcess {
+/** Wires and starts every part of the runner; load tests run unless `config.loadTests` turns them off. */
+export function startRunner(config: RunnerConfig & { loadTests?: LoadTestConfig }, logger: Logger, budget: ShutdownBudget = defaultShutdownBudget): RunnerProcess {
+  const loadTestConfig = config.loadTests ?? loadLoadTestConfig({});
   const version = runnerVersion();
   const lifetime = new AbortController();
   const metrics = createRunnerMetrics();
@@ -66,7 +71,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       protocol_version: RUNNER_PROTOCOL_VERSION,
       version,
       hostname: os.hostname().slice(0, 255),
-      capabilities: Object.keys(checks) as (keyof typeof checks)[],
+      capabilities: [...Object.keys(checks), ...(loadTestConfig.enabled ? [LOAD_TEST_CAPABILITY] : [])] as RunnerRegistration['capabilities'],
     },
     expectedRegion: config.expectedRegion,
     logger,
@@ -85,6 +90,9 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
     onPushed: (accepted, rejected) => protocolMetrics.recordPushed(accepted, rejected),
     flushIntervalMs: config.pushIntervalMs,
   });
+  const loadTests = loadTestConfig.enabled
+    ? new LoadTestManager({ client, runnerId: () => session.current?.runner_id, logger, maxConcurrency: loadTestConfig.maxConcurrency })
+    : undefined;
   let engine: Engine | undefined;
   let healthServer: HealthServer | undefined;
 
@@ -100,6 +108,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       concurrency: config.concurrency,
       push_interval_ms: config.pushIntervalMs,
       capabilities: Object.keys(checks),
+      load_tests: loadTestConfig.enabled ? { max_concurrency: loadTestConfig.maxConcurrency } : 'off',
     },
     'pharos runner starting',
   );
@@ -134,7 +143,7 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       pushLoop.nudge(); // the API is back: do not wait out the push backoff
     };
     const loops = [
-      runPollLoop({ client, session, engine, logger, onPollSucceeded, onPollError: () => metrics.recordPollError() }, lifetime.signal),
+      runPollLoop({ client, session, engine, logger, ...(loadTests ? { loadTests } : {}), onPollSucceeded, onPollError: () => metrics.recordPollError() }, lifetime.signal),
       pushLoop.run(lifetime.signal),
     ];
     await Promise.all(loops);
@@ -148,11 +157,14 @@ export function startRunner(config: RunnerConfig, logger: Logger, budget: Shutdo
       health.stopping();
       lifetime.abort();
       if (graceful) logger.info({ reason }, 'shutting down: stopping checks');
+      // Load tests stop at once; their final reports go out while the checks in flight finish.
+      const loadTestsStopped = loadTests?.stop(graceful ? 3_000 : 500);
       if (engine) {
         const stopped = await within(engine.stop(), graceful ? budget.checksMs : 1_000);
         if (!stopped) logger.warn({ waited_ms: budget.checksMs }, 'checks still running at shutdown; not waiting for them');
       }
       await within(loopsSettled, 2_000);
+      await loadTestsStopped;
       const current = session.current;
       if (graceful && current) {
         const depth = buffer.depth;
@@ -255,8 +267,10 @@ async function main(): Promise<void> {
   const destination = pinoDestination({ dest: 1, sync: true });
   const base = { service: 'pharos-runner' };
   let config: RunnerConfig;
+  let loadTests: LoadTestConfig;
   try {
     config = loadRunnerConfig(process.env);
+    loadTests = loadLoadTestConfig(process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     pino({ base, timestamp: pino.stdTimeFunctions.isoTime }, destination).fatal({ code: err.code, problems: err.problems }, `invalid configuration: ${err.message}`);
@@ -267,7 +281,7 @@ async function main(): Promise<void> {
     logger.fatal({ error: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled rejection');
     process.exit(1);
   });
-  const runner = startRunner(config, logger);
+  const runner = startRunner({ ...config, loadTests }, logger);
   let signalled = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -283,4 +297,5 @@ async function main(): Promise<void> {
 }
 
 const entry = process.argv[1];
-if (entry && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) await main();
+// In a load-test worker thread of the bundled runner, the bundle is the thread's entry too: not a second runner.
+if (isMainThread && entry && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) await main();

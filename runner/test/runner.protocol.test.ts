@@ -55,7 +55,7 @@ describe('runner protocol client against a fake control plane', { timeout: 60_00
     assert.equal(body.protocol_version, RUNNER_PROTOCOL_VERSION);
     assert.match(body.version, /^\d+\.\d+\.\d+/);
     assert.ok(body.hostname);
-    assert.deepEqual([...body.capabilities].sort(), ['dns', 'http', 'multistep', 'tcp', 'tls']);
+    assert.deepEqual([...body.capabilities].sort(), ['dns', 'http', 'load_test', 'multistep', 'tcp', 'tls']);
   });
 
   it('runs the full assignment set against the real target and pushes results for the token region', async () => {

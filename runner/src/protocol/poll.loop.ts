@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Assignments } from '../../../api/src/contract/index.ts';
 import type { Engine } from '../engine.ts';
+import type { LoadTestManager } from '../load-test/load-test.manager.ts';
 import { Backoff, pause } from './backoff.policy.ts';
 import type { ProtocolClient } from './protocol.client.ts';
 import { ProtocolError, isFatal } from './protocol.errors.ts';
@@ -11,6 +12,8 @@ export interface PollLoopOptions {
   session: RunnerSession;
   engine: Pick<Engine, 'setMonitors' | 'upsertMonitor' | 'removeMonitor' | 'runNow'>;
   logger: Logger;
+  /** Receives the load-test shares and aborts of each answer (runners with the load_test capability). */
+  loadTests?: Pick<LoadTestManager, 'apply'>;
   onPollSucceeded: () => void;
   onPollError: () => void;
   backoff?: Backoff;
@@ -71,6 +74,7 @@ export async function runPollLoop(options: PollLoopOptions, signal: AbortSignal)
     try {
       const answer = await client.pollAssignments({ runnerId: runner.runner_id, revision, waitSeconds: runner.poll_wait_seconds }, signal);
       applyAssignments(engine, answer, logger);
+      options.loadTests?.apply(answer.load_tests, answer.aborted_load_tests);
       revision = answer.revision;
       options.onPollSucceeded();
       unknownInARow = 0;

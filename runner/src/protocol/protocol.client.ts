@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { Assignments, CheckResult, ResultBatchOutcome, RunnerRegistered, RunnerRegistration } from '../../../api/src/contract/index.ts';
+import type { LoadTestProgress, LoadTestShare } from '../../../api/src/contract/load-test.schema.ts';
 import { ProtocolError } from './protocol.errors.ts';
 import { requestSignal } from './request.signal.ts';
 
@@ -20,15 +21,23 @@ export interface PollQuery {
   waitSeconds: number;
 }
 
+/** An assignments answer with the load-test shares of a runner that registered the `load_test` capability. */
+export type AssignmentsAnswer = Assignments & { load_tests: LoadTestShare[]; aborted_load_tests: string[] };
+
 /** The runner side of /v1/runner/…; every failure is a ProtocolError with a stable code. */
 export interface ProtocolClient {
   register(registration: RunnerRegistration, signal: AbortSignal): Promise<RunnerRegistered>;
   /** Long poll; answers at once when something changed, else after `waitSeconds`. */
-  pollAssignments(query: PollQuery, signal: AbortSignal): Promise<Assignments>;
+  pollAssignments(query: PollQuery, signal: AbortSignal): Promise<AssignmentsAnswer>;
   pushResults(runnerId: string, results: readonly CheckResult[], signal: AbortSignal): Promise<ResultBatchOutcome>;
   /** Releases the runner's slots at once. False when the API does not know the runner or the route. */
   deregister(runnerId: string, signal: AbortSignal): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** POST /v1/runner/load-tests/{id}/progress: a share's progress; the answer says whether to abort it. */
+export interface LoadTestProgressClient {
+  reportLoadTest(loadTestId: string, progress: LoadTestProgress, signal: AbortSignal): Promise<{ abort: boolean }>;
 }
 
 interface Problemish {
@@ -41,7 +50,7 @@ interface Problemish {
 const pollGraceMs = 15_000;
 
 /** Creates the client on one keep-alive undici Pool to the API's origin. */
-export function createProtocolClient(options: ProtocolClientOptions): ProtocolClient {
+export function createProtocolClient(options: ProtocolClientOptions): ProtocolClient & LoadTestProgressClient {
   const pool = new Pool(options.apiUrl.origin, {
     connections: options.connections ?? 4,
     // Below Node's default server keep-alive (5 s) so we rarely reuse a socket the server is closing.
@@ -152,7 +161,14 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         removed: list(body.removed),
         confirmations: list(body.confirmations),
         lease_expires_at: typeof body.lease_expires_at === 'string' ? body.lease_expires_at : '',
+        load_tests: list(body.load_tests),
+        aborted_load_tests: list(body.aborted_load_tests),
       };
+    },
+
+    async reportLoadTest(loadTestId, progress, signal) {
+      const body = await call('POST', `/v1/runner/load-tests/${encodeURIComponent(loadTestId)}/progress`, { body: progress, signal, timeoutMs: 5_000, runnerScoped: false });
+      return { abort: typeof body === 'object' && body !== null && (body as { abort?: unknown }).abort === true };
     },
 
     async pushResults(runnerId, results, signal) {
