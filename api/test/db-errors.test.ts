@@ -20,6 +20,7 @@ const cases: Array<[string, unknown, boolean]> = [
   ['too many connections', withCode('53300'), true],
   ['connection exception class 08', withCode('08006'), true],
   ['connection does not exist', withCode('08003'), true],
+  ['protocol violation (e.g. too many bind parameters) is a bug, not an outage', withCode('08P01'), false],
   ['pg: connection terminated', new Error('Connection terminated unexpectedly'), true],
   ['pg: connection timeout', new Error('Connection terminated due to connection timeout'), true],
   ['pg-pool: acquire timeout', new Error('timeout exceeded when trying to connect'), true],

@@ -12,7 +12,9 @@ const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIM
 
 // Server-side states that mean "the database is going away or not there yet", not "your query is wrong":
 // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up / shutting down),
-// 57014 query canceled (our statement_timeout), 53300 too many connections; class 08 = connection exception.
+// 57014 query canceled (our statement_timeout), 53300 too many connections; class 08 = connection exception,
+// except 08P01 protocol violation: the server refused what this process sent (e.g. more than 65,535
+// bind parameters), a bug to answer 500 and log, not an outage to retry.
 const unavailableStates = new Set(['57P01', '57P02', '57P03', '57014', '53300']);
 
 // pg and pg-pool report timeouts and dead sockets with plain Errors and these messages.
@@ -31,7 +33,7 @@ const unavailableMessages = [
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const code = sqlState(error);
-  if (typeof code === 'string' && (socketCodes.has(code) || unavailableStates.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  if (typeof code === 'string' && (socketCodes.has(code) || unavailableStates.has(code) || (/^08[0-9A-Z]{3}$/.test(code) && code !== '08P01'))) return true;
   const message = (error as { message?: unknown }).message;
   if (typeof message === 'string' && unavailableMessages.some((pattern) => pattern.test(message))) return true;
   // Node reports a refused dual-stack connect as an AggregateError of one error per address.
