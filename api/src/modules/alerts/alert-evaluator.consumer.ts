@@ -3,18 +3,21 @@ import type { EventConsumer } from '../events/event.consumer.ts';
 import type { StoredEvent } from '../events/event.types.ts';
 import type { AlertEvaluationService, AlertStateChange } from './alert-evaluation.service.ts';
 import type { AlertInstanceRepository } from './alert-instance.repository.ts';
+import { SlotCauseReaders } from './slot-cause.rules.ts';
 
 type ChangedSubject = { type: 'monitor' | 'service' | 'edge'; id: string };
 type Subjects = Map<string, ChangedSubject>;
 
 /**
  * What a batch of events asks the evaluator to look at: the monitors, services and dependency
- * edges whose state changed (or whose unknown state changed cause), the monitors that only reported
- * health metrics, as `monitor:<id>` / `service:<id>` / `edge:<dependency id>`, and the rules that
- * were created or changed. A slot's transition is its monitor's.
+ * edges whose state changed, the monitors whose unknown slots only changed cause, the monitors that
+ * only reported health metrics, as `monitor:<id>` / `service:<id>` / `edge:<dependency id>`, and the
+ * rules that were created or changed. A slot's transition is its monitor's. Many events about one
+ * subject are one entry.
  */
-export function changesOf(events: readonly StoredEvent[]): { states: Subjects; metrics: Subjects; rules: Set<string> } {
+export function changesOf(events: readonly StoredEvent[]): { states: Subjects; causes: Map<string, { type: 'monitor'; id: string }>; metrics: Subjects; rules: Set<string> } {
   const states: Subjects = new Map();
+  const causes = new Map<string, { type: 'monitor'; id: string }>();
   const metrics: Subjects = new Map();
   const rules = new Set<string>();
   const add = (to: Subjects, type: ChangedSubject['type'], id: string) => to.set(`${type}:${id}`, { type, id });
@@ -24,7 +27,7 @@ export function changesOf(events: readonly StoredEvent[]): { states: Subjects; m
         add(states, e.payload.subject_type === 'service' || e.payload.subject_type === 'edge' ? e.payload.subject_type : 'monitor', e.payload.subject_id);
         break;
       case 'slot.cause_changed':
-        add(states, 'monitor', e.payload.monitor_id);
+        causes.set(`monitor:${e.payload.monitor_id}`, { type: 'monitor', id: e.payload.monitor_id });
         break;
       case 'metrics.recorded':
         for (const id of e.payload.monitor_ids) add(metrics, 'monitor', id);
@@ -36,8 +39,11 @@ export function changesOf(events: readonly StoredEvent[]): { states: Subjects; m
         break;
     }
   }
-  for (const key of states.keys()) metrics.delete(key);
-  return { states, metrics, rules };
+  for (const key of states.keys()) {
+    metrics.delete(key);
+    causes.delete(key);
+  }
+  return { states, causes, metrics, rules };
 }
 
 /** Which events an evaluator consumer takes: state changes and rule changes, or recorded health metrics. */
@@ -53,10 +59,14 @@ export type EvaluatorFeed = 'states' | 'metrics';
  *   over states does not change with a metric);
  * - every selector rule over an affected kind of subject (alert_rule_traits), for the affected
  *   subjects only (time-based ones only for metrics): the other subjects' instances did not change,
- *   and the tick evaluates them all.
+ *   and the tick evaluates them all;
+ * - for a monitor whose unknown slots only changed cause, only the rules above that read the cause
+ *   (no_data(…)): the placement of a fleet writes one such event per slot, and no other rule can
+ *   change with them (slot-cause.rules.ts).
  * The batch's alert state changes are appended to the log once, at the end.
  */
-export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, instances: AlertInstanceRepository, feed: EvaluatorFeed = 'states', now: () => number = Date.now): EventConsumer {
+export function alertEvaluatorConsumer(evaluation: Pick<AlertEvaluationService, 'evaluateIn' | 'flushChanges'>, instances: AlertInstanceRepository, feed: EvaluatorFeed = 'states', now: () => number = Date.now): EventConsumer {
+  const causeReaders = new SlotCauseReaders();
   return {
     name: feed === 'states' ? 'alert-evaluator' : 'alert-metric-evaluator',
     start: 'latest',
@@ -67,8 +77,10 @@ export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, insta
       const states = feed === 'states' ? all.states : new Map<string, ChangedSubject>();
       const metrics = feed === 'metrics' ? all.metrics : new Map<string, ChangedSubject>();
       const rules = feed === 'states' ? all.rules : new Set<string>();
-      if (states.size === 0 && metrics.size === 0 && rules.size === 0) return;
-      const whole = new Set([...rules, ...(await instances.rulesNaming(trx, orgId, [...states.values()])), ...(await instances.rulesNaming(trx, orgId, [...metrics.values()], true))]);
+      const causes = feed === 'states' ? all.causes : new Map<string, { type: 'monitor'; id: string }>();
+      if (states.size === 0 && causes.size === 0 && metrics.size === 0 && rules.size === 0) return;
+      const byCause = await causeReaders.rulesFor(trx, orgId, instances, [...causes.values()]);
+      const whole = new Set([...rules, ...byCause.naming, ...(await instances.rulesNaming(trx, orgId, [...states.values()])), ...(await instances.rulesNaming(trx, orgId, [...metrics.values()], true))]);
       const scoped = new Map<string, Set<string>>();
       const addScoped = (ids: string[], subjects: Subjects) => {
         // An array, not subjects.keys(): an iterator would be spent by the first rule.
@@ -78,6 +90,7 @@ export function alertEvaluatorConsumer(evaluation: AlertEvaluationService, insta
       const kinds = (s: Subjects) => [...new Set([...s.values()].map((x) => x.type))];
       addScoped(await instances.rulesSelecting(trx, orgId, kinds(states)), states);
       addScoped(await instances.rulesSelecting(trx, orgId, kinds(metrics), true), metrics);
+      addScoped(byCause.selecting, causes);
       const changes: AlertStateChange[] = [];
       // The clock is read per rule, as the tick does: a batch can take a while, and an instance must
       // not be stamped earlier than the results that changed it.

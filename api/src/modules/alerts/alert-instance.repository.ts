@@ -82,6 +82,13 @@ export class AlertInstanceRepository {
     return (await q.execute()).map((r) => r.rule_id);
   }
 
+  /** The expression text of each of these rules (of the organization), by rule id. */
+  async ruleExpressions(db: Db, orgId: string, ruleIds: readonly string[]): Promise<Map<string, string>> {
+    if (ruleIds.length === 0) return new Map();
+    const rows = await db.selectFrom('alert_rules').select(['id', sql<string | null>`spec ->> 'expression'`.as('expression')]).where('org_id', '=', orgId).where('id', 'in', [...ruleIds]).execute();
+    return new Map(rows.map((r) => [r.id, r.expression ?? '']));
+  }
+
   /** The team's name (for instance labels). */
   async teamName(db: Db, orgId: string, teamId: string): Promise<string | undefined> {
     const row = await db.selectFrom('teams').select('name').where('org_id', '=', orgId).where('id', '=', teamId).executeTakeFirst();
