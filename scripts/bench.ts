@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   incidents: () => import('./bench/incidents.bench.ts'),
   scale: () => import('./bench/scale.bench.ts'),
   build: () => import('./bench/build.bench.ts'),
+  loadtest: () => import('./bench/loadtest.bench.ts'),
 };
 
 const name = process.argv[2];
