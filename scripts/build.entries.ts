@@ -28,6 +28,12 @@ export const processEntries: readonly ProcessEntry[] = [
     // The runner reports the version in its package.json when it registers.
     assets: ['runner/package.json'],
   },
+  {
+    name: 'discovery',
+    source: 'runner/src/discovery/main.ts',
+    // The agent reports the runner package's version in its source report.
+    assets: ['runner/package.json'],
+  },
 ];
 
 /** The bundle's path relative to the output directory. */
