@@ -60,6 +60,8 @@ const codeByErrno: Record<string, FailureCode> = {
   ECONNRESET: 'connection_reset',
   EPIPE: 'connection_reset',
   UND_ERR_SOCKET: 'connection_reset',
+  // The server hung up before its response was complete.
+  HPE_CLOSED_EARLY: 'connection_reset',
   EHOSTUNREACH: 'host_unreachable',
   ENETUNREACH: 'host_unreachable',
   EADDRNOTAVAIL: 'host_unreachable',
@@ -75,7 +77,7 @@ const codeByErrno: Record<string, FailureCode> = {
   CERT_HAS_EXPIRED: 'certificate_expired',
 };
 
-/** Maps any error thrown by undici, node:net, node:tls or node:dns to a stable failure. */
+/** Maps any error thrown by the HTTP/1.1 exchange, undici, node:net, node:tls or node:dns to a stable failure. */
 export function toCheckFailure(err: unknown, signal?: AbortSignal): CheckFailure {
   if (err instanceof CheckFailure) return err;
   // The budget running out surfaces as many different errors (AbortError, socket destroyed…);
@@ -89,6 +91,8 @@ export function toCheckFailure(err: unknown, signal?: AbortSignal): CheckFailure
     if (certificateCodes.has(code)) return new CheckFailure('certificate_invalid', `${code}: ${e.message}`, { cause: err });
     const mapped = codeByErrno[code];
     if (mapped) return new CheckFailure(mapped, `${code}: ${e.message}`, { cause: err });
+    // Any other HTTP/1.1 framing error is a malformed response: the server's fault.
+    if (code.startsWith('HPE_')) return new CheckFailure('http_error', `malformed response (${code}): ${e.message}`, { cause: err });
     if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO') {
       return new CheckFailure('tls_error', `${code}: ${e.message}`, { cause: err });
     }

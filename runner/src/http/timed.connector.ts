@@ -1,7 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import type { buildConnector } from 'undici';
 
 /** Connection phase durations of one socket, in ms; a phase that did not happen stays undefined. */
 export interface ConnectTimings {
@@ -12,77 +11,74 @@ export interface ConnectTimings {
   readyAt?: number;
 }
 
-export interface TimedConnectorOptions {
+export interface TimedSocketOptions {
+  /** A URL hostname (IPv6 brackets allowed), port and scheme. */
+  hostname: string;
+  port: number;
+  secure: boolean;
   verifyTls: boolean;
   trustedCa?: readonly string[];
-  /** Receives the phase timings of every socket this connector opens. */
-  onTimings: (timings: ConnectTimings) => void;
-  /** Receives every socket this connector opens, so the caller can close it itself. */
-  onSocket?: (socket: net.Socket) => void;
+}
+
+// Extra trust roots arrive as the same array for every check of a runner: one SecureContext each,
+// instead of parsing the system roots and the extra ones again on every handshake.
+const contexts = new WeakMap<readonly string[], tls.SecureContext>();
+
+function secureContextFor(trustedCa: readonly string[]): tls.SecureContext {
+  let context = contexts.get(trustedCa);
+  if (!context) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ...trustedCa] });
+    contexts.set(trustedCa, context);
+  }
+  return context;
 }
 
 /**
- * An undici connector that opens exactly one fresh socket per call and measures DNS, TCP and TLS
- * phases from the socket's own events — no monkey-patching, no global subscription, so timings
- * belong unambiguously to this check. No TLS session cache: every check does a full handshake,
- * which is what a user's first visit does.
+ * Opens one fresh socket (TLS for https) and measures DNS, TCP and TLS phases from the socket's
+ * own events: no monkey-patching, no global subscription, so timings belong to this check alone.
+ * `onReady` runs once when the socket is usable; errors arrive as the socket's 'error' event,
+ * which the caller listens to. No TLS session cache: every check does a full handshake, which is
+ * what a user's first visit does.
  */
-export function createTimedConnector(options: TimedConnectorOptions): buildConnector.connector {
-  return (opts, callback) => {
-    const secure = opts.protocol === 'https:';
-    // URL hostnames keep IPv6 brackets; sockets want the bare address.
-    const host = opts.hostname.replace(/^\[(.*)\]$/, '$1');
-    const port = Number(opts.port) || (secure ? 443 : 80);
-    const startedAt = performance.now();
-    const timings: ConnectTimings = {};
-    let lookedUpAt = startedAt;
-    let connectedAt = startedAt;
+export function openTimedSocket(options: TimedSocketOptions, onReady: (timings: ConnectTimings) => void): net.Socket {
+  // URL hostnames keep IPv6 brackets; sockets want the bare address.
+  const host = options.hostname.charCodeAt(0) === 0x5b ? options.hostname.slice(1, -1) : options.hostname;
+  const startedAt = performance.now();
+  const timings: ConnectTimings = {};
+  let lookedUpAt = startedAt;
+  let connectedAt = startedAt;
 
-    const socket = secure
-      ? tls.connect({
-          host,
-          port,
-          // SNI must not carry an IP address (RFC 6066).
-          servername: net.isIP(host) ? undefined : (opts.servername ?? host),
-          rejectUnauthorized: options.verifyTls,
-          ca: options.trustedCa ? [...tls.rootCertificates, ...options.trustedCa] : undefined,
-          ALPNProtocols: ['http/1.1'],
-        })
-      : net.connect({ host, port });
+  const socket = options.secure
+    ? tls.connect({
+        host,
+        port: options.port,
+        // SNI must not carry an IP address (RFC 6066).
+        servername: net.isIP(host) ? undefined : host,
+        rejectUnauthorized: options.verifyTls,
+        secureContext: options.trustedCa ? secureContextFor(options.trustedCa) : undefined,
+        ALPNProtocols: ['http/1.1'],
+      })
+    : net.connect({ host, port: options.port });
 
-    socket.setNoDelay(true);
-    options.onSocket?.(socket);
-    socket.once('lookup', () => {
-      lookedUpAt = performance.now();
-      timings.dnsMs = lookedUpAt - startedAt;
+  socket.setNoDelay(true);
+  socket.once('lookup', () => {
+    lookedUpAt = performance.now();
+    timings.dnsMs = lookedUpAt - startedAt;
+  });
+  socket.once('connect', () => {
+    connectedAt = performance.now();
+    timings.connectMs = connectedAt - lookedUpAt;
+    if (!options.secure) ready();
+  });
+  if (options.secure) {
+    socket.once('secureConnect', () => {
+      timings.tlsMs = performance.now() - connectedAt;
+      ready();
     });
-    socket.once('connect', () => {
-      connectedAt = performance.now();
-      timings.connectMs = connectedAt - lookedUpAt;
-      if (!secure) finish(null);
-    });
-    if (secure) {
-      socket.once('secureConnect', () => {
-        timings.tlsMs = performance.now() - connectedAt;
-        finish(null);
-      });
-    }
-    const onError = (err: Error): void => finish(err);
-    socket.once('error', onError);
-
-    let done = false;
-    function finish(err: Error | null): void {
-      if (done) return;
-      done = true;
-      socket.off('error', onError);
-      timings.readyAt = performance.now();
-      options.onTimings(timings);
-      if (err) {
-        socket.destroy();
-        callback(err, null);
-      } else {
-        callback(null, socket);
-      }
-    }
-  };
+  }
+  function ready(): void {
+    timings.readyAt = performance.now();
+    onReady(timings);
+  }
+  return socket;
 }
