@@ -30,6 +30,12 @@ export interface EngineOptions {
   trustedCa?: readonly string[];
   clock?: Clock;
   checks?: CheckRegistry;
+  /**
+   * Called with the id of every monitor the engine stops running (absent from setMonitors, removed,
+   * disabled, turned heartbeat), and again when a check of it was in flight and its result arrived
+   * after the removal, so per-monitor memory elsewhere (the push loop's last statuses) can follow.
+   */
+  onMonitorRemoved?: (id: string) => void;
 }
 
 export interface RunNowOptions {
@@ -101,8 +107,10 @@ export function createEngine(options: EngineOptions): Engine {
         metrics?.recordResult(monitor.type, result);
         try {
           sink(result);
+          // Removed while this check ran (or run now without being scheduled): forget it again.
+          if (scheduler.payloadOf(monitor.id) === undefined) options.onMonitorRemoved?.(monitor.id);
         } catch {
-          // A throwing sink loses this one result, never the schedule.
+          // A throwing sink or hook loses this one result, never the schedule.
         }
         pending.forEach((w) => w.resolve(result));
       } catch (err) {
@@ -114,10 +122,14 @@ export function createEngine(options: EngineOptions): Engine {
   });
   metrics?.setGaugeSources({ inFlight: () => scheduler.stats().inFlight, scheduled: () => scheduler.stats().scheduled });
 
+  const remove = (id: string): void => {
+    scheduler.remove(id);
+    options.onMonitorRemoved?.(id);
+  };
   // Disabled and heartbeat monitors are removed; the rest become scheduler entries.
   const entryOf = (monitor: RunnerMonitor) => {
     if (monitor.enabled === false || monitor.type === 'heartbeat') {
-      scheduler.remove(monitor.id);
+      remove(monitor.id);
       return undefined;
     }
     // The contract's floor is 5 s; the clamp only keeps a malformed assignment from throwing here.
@@ -132,12 +144,12 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     setMonitors(monitors) {
       const keep = new Set(monitors.map((m) => m.id));
-      for (const id of [...scheduler.ids()]) if (!keep.has(id)) scheduler.remove(id);
+      for (const id of [...scheduler.ids()]) if (!keep.has(id)) remove(id);
       // One batch, so handing over a large set never makes the runs due meanwhile late.
       scheduler.upsertMany(monitors.map(entryOf).filter((e) => e !== undefined));
     },
     upsertMonitor: upsert,
-    removeMonitor: (id) => scheduler.remove(id),
+    removeMonitor: remove,
     runNow(target, runOptions = {}) {
       return new Promise<CheckResult>((resolve, reject) => {
         if (stopped) return reject(new Error('engine is stopped'));

@@ -137,6 +137,7 @@ export function startRunner(config: RunnerConfig & { loadTests?: LoadTestConfig 
         buffer.push({ runnerId: session.current?.runner_id ?? registered.runner_id, result });
         pushLoop.notify(result);
       },
+      onMonitorRemoved: (id) => pushLoop.forget(id),
     });
     const onPollSucceeded = (): void => {
       health.pollSucceeded();

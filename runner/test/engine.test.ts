@@ -108,6 +108,28 @@ describe('engine', () => {
     await assert.rejects(engine.runNow(m), /stopped/);
   });
 
+  it('tells onMonitorRemoved about every monitor it stops running, including one removed mid-check', async () => {
+    const clock = new FakeClock();
+    const removed: string[] = [];
+    const sink: CheckResult[] = [];
+    const engine = createEngine({ region: 'r', sink: (r) => sink.push(r), clock, onMonitorRemoved: (mid) => removed.push(mid) });
+    const m = (n: number, extra: Partial<RunnerMonitor> = {}): RunnerMonitor => ({ id: id(n), type: 'http', interval_seconds: 30, timeout_seconds: 2, http: { url: `${fx.baseUrl}/json` }, ...extra });
+    engine.setMonitors([m(30), m(31), m(32), m(33)]);
+    assert.deepEqual(removed, []);
+    engine.setMonitors([m(30), m(31), m(32)]);
+    engine.removeMonitor(id(31));
+    engine.upsertMonitor(m(32, { enabled: false }));
+    assert.deepEqual(removed, [id(33), id(31), id(32)]);
+    // A check in flight when its monitor goes: its result still reaches the sink, then the hook again.
+    engine.setMonitors([m(30, { http: { url: `${fx.baseUrl}/slow?ms=200` } })]);
+    await clock.advance(30_000);
+    await until(() => engine.stats().inFlight === 1, 'the slow check started');
+    engine.setMonitors([]);
+    await until(() => sink.length === 1, 'the in-flight result');
+    assert.deepEqual(removed.slice(3), [id(30), id(30)]);
+    await engine.stop();
+  });
+
   it('never has more than maxConcurrent checks in flight against a slow target', async () => {
     let open = 0;
     let maxOpen = 0;

@@ -260,6 +260,25 @@ describe('push loop', () => {
       await t.stop();
     });
 
+    it('forgets a removed monitor: memory follows the assignment set, and its next result counts as a first', async () => {
+      const t = await setup(acceptAll, 100, 10_000);
+      t.check(checked('A', 'up'), checked('B', 'up'), checked('C', 'up'));
+      await until(() => t.buffer.depth === 0, 'the first results sent');
+      assert.equal(t.loop.remembered, 3);
+      t.loop.forget(checked('A', 'up').monitor_id);
+      t.loop.forget(checked('B', 'up').monitor_id);
+      t.loop.forget('mon_never_seen');
+      assert.equal(t.loop.remembered, 1, 'only C is remembered');
+      // C repeats and waits for the 10 s interval; A, back again, goes at once as a first result.
+      t.check(checked('C', 'up'));
+      await sleep(100);
+      assert.equal(t.buffer.depth, 1, "C's repeat waits");
+      t.check(checked('A', 'up'));
+      await until(() => t.buffer.depth === 0, 'the returning monitor sent at once', 1_000);
+      assert.equal(t.loop.remembered, 2);
+      await t.stop();
+    });
+
     it('flush at shutdown sends waiting repeats at once', async () => {
       const t = await setup(acceptAll, 100, 10_000);
       t.check(checked('A', 'up'));

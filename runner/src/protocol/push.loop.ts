@@ -79,6 +79,20 @@ export class PushLoop {
     wake?.();
   }
 
+  /**
+   * Forgets a monitor this runner no longer runs (the engine's onMonitorRemoved), so the memory of
+   * last statuses follows the assignment set instead of growing with every monitor ever seen. If
+   * the monitor comes back, its first result goes out at once, as a first result does.
+   */
+  forget(monitorId: string): void {
+    this.#lastStatus.delete(monitorId);
+  }
+
+  /** Monitors whose last status is remembered (for tests and introspection). */
+  get remembered(): number {
+    return this.#lastStatus.size;
+  }
+
   /** True when the control plane should hear this result without delay; remembers its status. */
   #changes(result: CheckResult): boolean {
     const previous = this.#lastStatus.get(result.monitor_id);
