@@ -17,6 +17,7 @@ import { faviconRouter } from './web/favicon.router.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
+import { rollupDaysJob } from './modules/sla/rollup-days.job.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { DependencyService } from './modules/dependencies/dependency.service.ts';
 import { dependencyRoutes } from './modules/dependencies/dependency.routes.ts';
@@ -331,6 +332,8 @@ export function createApp(options: AppOptions): App {
         },
       },
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },
+      // Day rollups for SLA windows over whole days (a closed day once, late writes again).
+      { name: 'result-rollup-days', everyMs: 60_000, run: rollupDaysJob(db) },
       { name: 'incident-sweep', everyMs: options.incidentSweepMs ?? 2_000, run: incidentSweep(db, eventLog, () => routerRunner.nudge()) },
       ...(evaluating ? [{ name: 'alert-evaluation-tick', everyMs: options.alertTickMs ?? 5_000, run: nudgeAfter(alertEvaluationTick(db, alertEvaluation, alertInstances, options.logger, { tickMs: options.alertTickMs ?? 5_000 }), () => routerRunner.nudge()) }] : []),
       { name: 'event-retention', everyMs: 3_600_000, run: () => eventLog.prune(db, new Date(Date.now() - (options.eventRetentionDays ?? 7) * 86_400_000)) },

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { latencyBucketCount } from '../../contract/latency-buckets.ts';
 import type { State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
 import type { MaintenanceWindowDoc } from './maintenance.expand.ts';
-import type { RollupTotals } from './sla.math.ts';
+import type { Interval, RollupTotals } from './sla.math.ts';
+import { oldestWholeDay, rollupPlan } from './rollup-days.plan.ts';
+import { histogramSums } from './rollup-sums.sql.ts';
 
 // SQL of the SLA queries. Figures come from state_transitions and result_rollups only; raw
 // check_results are never scanned. Every query is scoped by organization.
@@ -51,6 +52,13 @@ const parseIntArray = (v: Array<number | string> | string): number[] => (typeof 
 export function rollupTotals(r: { checks: unknown; up: unknown; degraded: unknown; down: unknown; sum_ms: unknown; max_ms: unknown; histogram: Array<number | string> | string }) {
   return { checks: Number(r.checks), up: Number(r.up), degraded: Number(r.degraded), down: Number(r.down), sumMs: Number(r.sum_ms), maxMs: Number(r.max_ms), histogram: parseIntArray(r.histogram) };
 }
+
+/** The hour (or minute) rows of the `spans` CTE, minus excluded buckets. */
+const hourRows = (resolution: 'minute' | 'hour', orgId: string, excluding: ReturnType<typeof sql>) => sql`
+          SELECT r.monitor_id, r.region, r.checks, r.up, r.degraded, r.down, r.sum_ms, r.max_ms, r.histogram
+          FROM spans q
+          JOIN result_rollups r ON r.monitor_id = q.monitor_id AND r.resolution = ${resolution} AND r.bucket_start >= q.s AND r.bucket_start < q.e
+          WHERE r.org_id = ${orgId}${excluding}`;
 
 export class SlaRepository {
   async monitor(db: Db, orgId: string, id: string): Promise<SlaMonitorRow | undefined> {
@@ -177,25 +185,52 @@ export class SlaRepository {
   /**
    * Rollup totals per monitor and region for buckets starting in [from, to), leaving out buckets
    * that start inside a monitor's excluded spans. The histogram is summed element-wise in SQL.
+   * Over hour rollups, whole days are read from day rollups where they answer the same hours
+   * (rollup-days.plan.ts): a day the job derived and no late write marked since; one statement, so
+   * one snapshot of the rollups and of the bookkeeping that says which rows answer.
    */
-  async rollups(db: Db, orgId: string, monitorIds: string[], resolution: 'minute' | 'hour', from: Date, to: Date, exclusions: RollupExclusion[]): Promise<RegionTotals[]> {
+  async rollups(db: Db, orgId: string, monitorIds: string[], resolution: 'minute' | 'hour', from: Date, to: Date, exclusions: RollupExclusion[], now: number = Date.now()): Promise<RegionTotals[]> {
     if (monitorIds.length === 0) return [];
+    const excluded = new Map<string, Interval[]>();
+    for (const e of exclusions) excluded.set(e.monitorId, [...(excluded.get(e.monitorId) ?? []), { start: e.start.getTime(), end: e.end.getTime() }]);
+    const plan = resolution === 'hour'
+      ? rollupPlan(monitorIds, from.getTime(), to.getTime(), excluded, oldestWholeDay(now))
+      : { hours: monitorIds.map((monitorId) => ({ monitorId, start: from.getTime(), end: to.getTime() })), candidates: [] };
+    const iso = (ms: number) => new Date(ms).toISOString();
     const excluding = exclusions.length === 0 ? sql`` : sql`
-        AND NOT EXISTS (
-          SELECT 1 FROM unnest(${exclusions.map((e) => e.monitorId)}::text[], ${exclusions.map((e) => e.start.toISOString())}::timestamptz[], ${exclusions.map((e) => e.end.toISOString())}::timestamptz[]) AS x(monitor_id, s, e)
-          WHERE x.monitor_id = r.monitor_id AND r.bucket_start >= x.s AND r.bucket_start < x.e
+          AND NOT EXISTS (
+            SELECT 1 FROM unnest(${exclusions.map((e) => e.monitorId)}::text[], ${exclusions.map((e) => e.start.toISOString())}::timestamptz[], ${exclusions.map((e) => e.end.toISOString())}::timestamptz[]) AS x(monitor_id, s, e)
+            WHERE x.monitor_id = r.monitor_id AND r.bucket_start >= x.s AND r.bucket_start < x.e
+          )`;
+    const hourSpans = sql`SELECT q.monitor_id, q.s, q.e FROM unnest(${plan.hours.map((h) => h.monitorId)}::text[], ${plan.hours.map((h) => iso(h.start))}::timestamptz[], ${plan.hours.map((h) => iso(h.end))}::timestamptz[]) AS q(monitor_id, s, e)`;
+    const body = plan.candidates.length === 0
+      ? sql`
+        WITH spans AS (${hourSpans}),
+        rows AS (${hourRows(resolution, orgId, excluding)})`
+      : sql`
+        WITH candidates AS (
+          SELECT c.monitor_id, c.day FROM unnest(${plan.candidates.map((c) => c.monitorId)}::text[], ${plan.candidates.map((c) => iso(c.day))}::timestamptz[]) AS c(monitor_id, day)
+        ), answered AS (
+          SELECT c.monitor_id, c.day FROM candidates c
+          WHERE EXISTS (SELECT 1 FROM result_rollup_days_derived k WHERE k.day = c.day)
+            AND NOT EXISTS (SELECT 1 FROM result_rollup_days_dirty x WHERE x.monitor_id = c.monitor_id AND x.day = c.day)
+        ), spans AS (
+          ${hourSpans}
+          UNION ALL
+          SELECT c.monitor_id, c.day, c.day + interval '1 day' FROM candidates c
+          WHERE NOT EXISTS (SELECT 1 FROM answered a WHERE a.monitor_id = c.monitor_id AND a.day = c.day)
+        ), rows AS (
+          ${hourRows(resolution, orgId, excluding)}
+          UNION ALL
+          SELECT d.monitor_id, d.region, d.checks, d.up, d.degraded, d.down, d.sum_ms, d.max_ms, d.histogram
+          FROM answered a JOIN result_rollup_days d ON d.monitor_id = a.monitor_id AND d.day = a.day
+          WHERE d.org_id = ${orgId}
         )`;
-    // One sum per histogram bucket keeps this a single pass over the rollup rows (no unnest).
-    const buckets = sql.join(Array.from({ length: latencyBucketCount }, (_, i) => sql`coalesce(sum(r.histogram[${sql.lit(i + 1)}]), 0)`));
     const result = await sql<{ monitor_id: string; region: string; checks: string; up: string; degraded: string; down: string; sum_ms: number | string; max_ms: number | string; histogram: Array<number | string> | string }>`
+      ${body}
       SELECT r.monitor_id, r.region, sum(r.checks) AS checks, sum(r.up) AS up, sum(r.degraded) AS degraded, sum(r.down) AS down,
-             sum(r.sum_ms) AS sum_ms, max(r.max_ms) AS max_ms, ARRAY[${buckets}]::bigint[] AS histogram
-      FROM result_rollups r
-      WHERE r.org_id = ${orgId}
-        AND r.monitor_id = ANY(${monitorIds}::text[])
-        AND r.resolution = ${resolution}
-        AND r.bucket_start >= ${from.toISOString()}::timestamptz
-        AND r.bucket_start < ${to.toISOString()}::timestamptz${excluding}
+             sum(r.sum_ms) AS sum_ms, max(r.max_ms) AS max_ms, ARRAY[${histogramSums('r')}]::bigint[] AS histogram
+      FROM rows r
       GROUP BY r.monitor_id, r.region`.execute(db);
     return result.rows.map((r) => ({
       monitorId: r.monitor_id,
