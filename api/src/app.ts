@@ -121,6 +121,9 @@ import { latencyRoutes } from './modules/latency/latency.routes.ts';
 import { LiveHub, defaultLiveSettings, type LiveSettings } from './modules/live/live.hub.ts';
 import { LiveRepository } from './modules/live/live.repository.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
+import { DiscoverySourceRepository } from './modules/discovery/discovery-source.repository.ts';
+import { DiscoverySourceService } from './modules/discovery/discovery-source.service.ts';
+import { discoverySourceRoutes } from './modules/discovery/discovery-source.routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -287,6 +290,7 @@ export function createApp(options: AppOptions): App {
     ...changeEventRoutes(new ChangeEventService(db, changeEvents, audit)),
     ...outageAnalysisRoutes(new OutageAnalysisService(db, new OutageAnalysisRepository(), changeEvents)),
     ...incidentSettingsRoutes(new IncidentSettingsService(db, new IncidentSettingsRepository(), audit)),
+    ...discoverySourceRoutes(new DiscoverySourceService(db, new DiscoverySourceRepository(), audit)),
     ...auditRoutes(db, audit),
     ...slaRoutes(sla),
     // The status pages' readers: the public page and its summary, and any page's summary for the console.

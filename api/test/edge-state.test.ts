@@ -120,7 +120,7 @@ describe('dependency edges as monitored things', { skip: postgresSkip() }, () =>
 
     // A PUT without the field (or with null) clears it like PATCH null.
     const current = (await api.call('GET', `/v1/monitors/${edgeMonitor.id}`)).body;
-    const { id: _id, team_id: _t, created_at: _c, updated_at: _u, version: _v, configured_secrets: _s, ...doc } = current;
+    const { id: _id, team_id: _t, created_at: _c, updated_at: _u, version: _v, configured_secrets: _s, managed_by: _m, ...doc } = current;
     res = await api.call('PUT', `/v1/monitors/${edgeMonitor.id}`, { body: { ...doc, dependency_id: null } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.dependency_id, undefined);

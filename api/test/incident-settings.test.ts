@@ -56,7 +56,7 @@ describe('incident settings over HTTP', { skip }, () => {
     for (const token of [api.adminToken, ...Object.values(tokens)]) {
       const res = await api.call('GET', '/v1/incident-settings', { token });
       assert.equal(res.status, 200);
-      assert.deepEqual(res.body, { ...defaultIncidentSettings, version: 0 });
+      assert.deepEqual(res.body, { ...defaultIncidentSettings, version: 0, managed_by: 'api' });
       assert.equal(res.headers.get('etag'), '"0"');
     }
     assert.deepEqual(await repo.get(api.database.db, api.orgId), defaultIncidentSettings);
@@ -98,7 +98,7 @@ describe('incident settings over HTTP', { skip }, () => {
       assert.equal(res.body.code, 'forbidden');
       assert.match(res.body.detail, /Only an org admin can change the incident settings/);
     }
-    assert.deepEqual((await api.call('GET', '/v1/incident-settings')).body, { ...defaultIncidentSettings, version: 0 });
+    assert.deepEqual((await api.call('GET', '/v1/incident-settings')).body, { ...defaultIncidentSettings, version: 0, managed_by: 'api' });
   });
 
   test('PUT replaces the whole document (a missing field takes its default), versioned, audited, read by the repository', async () => {
@@ -106,7 +106,7 @@ describe('incident settings over HTTP', { skip }, () => {
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.equal(first.headers.get('etag'), '"1"');
     const { updated_at, ...written } = first.body;
-    assert.deepEqual(written, { correlation_window_seconds: 120, auto_resolve: false, resolve_after_seconds: 30, root_cause_grace_seconds: 120, version: 1 });
+    assert.deepEqual(written, { correlation_window_seconds: 120, auto_resolve: false, resolve_after_seconds: 30, root_cause_grace_seconds: 120, version: 1, managed_by: 'api' });
     assert.ok(Math.abs(Date.parse(updated_at) - Date.now()) < 60_000);
     assert.deepEqual((await api.call('GET', '/v1/incident-settings', { token: tokens.viewer })).body, first.body);
     await api.database.db.transaction().execute(async (trx) => {
@@ -115,14 +115,14 @@ describe('incident settings over HTTP', { skip }, () => {
 
     const second = await api.call('PUT', '/v1/incident-settings', { body: { root_cause_grace_seconds: 0 } });
     assert.equal(second.status, 200);
-    assert.deepEqual({ ...second.body, updated_at: undefined }, { ...defaultIncidentSettings, root_cause_grace_seconds: 0, version: 2, updated_at: undefined });
+    assert.deepEqual({ ...second.body, updated_at: undefined }, { ...defaultIncidentSettings, root_cause_grace_seconds: 0, version: 2, updated_at: undefined, managed_by: 'api' });
     assert.deepEqual(await repo.get(api.database.db, api.orgId), { ...defaultIncidentSettings, root_cause_grace_seconds: 0 });
 
     const entries = await auditEntries();
     assert.equal(entries.length, 2);
     const [latest, earliest] = entries;
     assert.deepEqual([earliest.action, earliest.resource_type, earliest.resource_id, earliest.actor.type], ['update', 'incident_settings', api.orgId, 'api_token']);
-    assert.deepEqual(earliest.before, { ...defaultIncidentSettings, version: 0 });
+    assert.deepEqual(earliest.before, { ...defaultIncidentSettings, version: 0, managed_by: 'api' });
     assert.deepEqual(earliest.after, first.body);
     assert.deepEqual(latest.before, first.body);
     assert.deepEqual(latest.after, second.body);
@@ -144,7 +144,7 @@ describe('incident settings over HTTP', { skip }, () => {
 
   test('each organization has its own settings; two first writes with If-Match "0" at once: one wins, the other gets 412', async () => {
     const other = await createOrganization(api);
-    assert.deepEqual((await api.call('GET', '/v1/incident-settings', { token: other.adminToken })).body, { ...defaultIncidentSettings, version: 0 });
+    assert.deepEqual((await api.call('GET', '/v1/incident-settings', { token: other.adminToken })).body, { ...defaultIncidentSettings, version: 0, managed_by: 'api' });
     const writes = await Promise.all([60, 90].map((seconds) => api.call('PUT', '/v1/incident-settings', { token: other.adminToken, body: { correlation_window_seconds: seconds }, headers: { 'if-match': '"0"' } })));
     assert.deepEqual(writes.map((w) => w.status).sort(), [200, 412]);
     const winner = writes.find((w) => w.status === 200)!.body;

@@ -84,7 +84,7 @@ describe('monitor secret headers on postgres', { skip: postgresSkip() }, () => {
 
   test('PUT and PATCH keep an omitted secret; null (PATCH) or {} removes it', async () => {
     const created = await expectOk(api, 'POST', '/v1/monitors', api.adminToken, httpMonitor({ http: { url: `${targetUrl}/health`, secret_headers: { Authorization: secret, 'X-Api-Key': 'k1-secret' } } }));
-    const { id, created_at: _c, updated_at: _u, version: _v, team_id: _t, configured_secrets: _s, warnings: _w, ...doc } = created;
+    const { id, created_at: _c, updated_at: _u, version: _v, team_id: _t, configured_secrets: _s, warnings: _w, managed_by: _m, ...doc } = created;
     const put = await api.call('PUT', `/v1/monitors/${id}`, { body: { ...doc, description: 'put without secrets' } });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.deepEqual(put.body.configured_secrets, ['http.secret_headers.Authorization', 'http.secret_headers.X-Api-Key'], 'a PUT that omits secret_headers keeps them');

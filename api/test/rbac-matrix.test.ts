@@ -42,7 +42,7 @@ function specRows(path: string, key: keyof TeamFixture, create: (f: TeamFixture)
       path: (f) => `/v1/${path}/${f[key]}`,
       body: async (f, api) => {
         const current = (await api.call('GET', `/v1/${path}/${f[key]}`, { token: f.adminToken })).body;
-        const { id: _i, created_at: _c, updated_at: _u, version: _v, configured_secrets: _s, ...input } = current;
+        const { id: _i, created_at: _c, updated_at: _u, version: _v, configured_secrets: _s, managed_by: _m, ...input } = current;
         if (path === 'monitors') delete input.team_id;
         if (path === 'status-pages') delete input.url;
         return input;
@@ -83,6 +83,9 @@ async function insertIncident(api: TestApi, orgId: string, team: string): Promis
 }
 /** One change event per fixture team (a deploy of the team's service), set up in before(). */
 const changeEventOfTeam = new Map<string, string>();
+/** One discovery source per fixture team (named after it, in the team's organization), set up in before(). */
+const sourceOfTeam = new Map<string, string>();
+const discoveryReport = () => ({ agent_version: '0.1.0', last_sync_at: new Date().toISOString(), synced: true, objects_seen: 1, monitors_managed: 1, actions: { created: 1, updated: 0, deleted: 0, unchanged: 0 }, errors: [] });
 const silenceBody = (team: string) => ({ team_id: team, matchers: [{ label: 'service', operator: '=', value: 'checkout' }], starts_at: new Date().toISOString(), ends_at: new Date(Date.now() + 3_600_000).toISOString(), comment: 'matrix' });
 
 const matrix: Record<string, Row> = {
@@ -147,7 +150,7 @@ const matrix: Record<string, Row> = {
   'PUT /v1/silences/{id}': {
     path: (f) => `/v1/silences/${silenceOfTeam.get(f.team)}`,
     body: async (f, api) => {
-      const { id: _i, created_at: _c, updated_at: _u, version: _v, state: _s, created_by: _b, ...input } = (await api.call('GET', `/v1/silences/${silenceOfTeam.get(f.team)}`, { token: f.adminToken })).body;
+      const { id: _i, created_at: _c, updated_at: _u, version: _v, state: _s, created_by: _b, managed_by: _m, ...input } = (await api.call('GET', `/v1/silences/${silenceOfTeam.get(f.team)}`, { token: f.adminToken })).body;
       return input;
     },
     expect: write(200),
@@ -225,6 +228,24 @@ const matrix: Record<string, Row> = {
   'GET /v1/incident-settings': { path: () => '/v1/incident-settings', expect: listAll },
   'PUT /v1/incident-settings': { path: () => '/v1/incident-settings', body: () => ({ correlation_window_seconds: 300 }), expect: orgOnly(200, 200) },
 
+  // Organization-wide status reports of discovery agents: every role reads, team editors and above report, org admins delete.
+  'GET /v1/discovery/sources': { path: () => '/v1/discovery/sources?limit=200', expect: listAll },
+  'GET /v1/discovery/sources/{name}': { path: (f) => `/v1/discovery/sources/${sourceOfTeam.get(f.team)}`, expect: same([200, 200, 404]) },
+  'PUT /v1/discovery/sources/{name}': {
+    path: () => `/v1/discovery/sources/${unique('src')}`,
+    body: () => discoveryReport(),
+    expect: { org_admin: [201, 201, 201], team_admin: [201, 201, 201], team_editor: [201, 201, 201], viewer: [403, 403, 403] },
+  },
+  'DELETE /v1/discovery/sources/{name}': {
+    path: (f) => `/v1/discovery/sources/${(f as TeamFixture & { source?: string }).source ?? sourceOfTeam.get(f.team)}`,
+    expect: orgOnly(204),
+    fresh: async (f, api) => {
+      const source = unique('src');
+      await expectOk(api, 'PUT', `/v1/discovery/sources/${source}`, f.adminToken, discoveryReport());
+      return { ...f, source };
+    },
+  },
+
   // The caller's own organization's stream, filtered to what it may see (api/test/live-stream.test.ts checks the filtering).
   'GET /v1/stream': { path: () => '/v1/stream', expect: listAll },
 };
@@ -251,6 +272,8 @@ before(async () => {
     silenceOfTeam.set(f.team, (await expectOk(api, 'POST', '/v1/silences', f.adminToken, silenceBody(f.team))).id);
     incidentOfTeam.set(f.team, await insertIncident(api, org_id, f.team));
     changeEventOfTeam.set(f.team, (await expectOk(api, 'POST', '/v1/events', f.adminToken, { service: f.service, kind: 'deploy' })).id);
+    sourceOfTeam.set(f.team, `src-${f.team.toLowerCase()}`);
+    await expectOk(api, 'PUT', `/v1/discovery/sources/${sourceOfTeam.get(f.team)}`, f.adminToken, discoveryReport());
   }
 });
 after(async () => api?.close());

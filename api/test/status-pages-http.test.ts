@@ -57,7 +57,7 @@ test('create, read, list, replace, patch and delete a page; the id stays and the
   assert.deepEqual(list.body.items.map((p: { id: string }) => p.id), [id]);
 
   // Add a component and rename one: same page, new version.
-  const { id: _i, created_at: _c, updated_at: _u, version: _v, url: _url, ...input } = read.body;
+  const { id: _i, created_at: _c, updated_at: _u, version: _v, url: _url, managed_by: _m, ...input } = read.body;
   input.components = [{ ...input.components[0], display_name: 'Checkout and payments' }, { service_id: f.search.id, display_name: 'Search' }];
   const replaced = await api.call('PUT', `/v1/status-pages/${id}`, { token: f.editor, body: input });
   assert.equal(replaced.status, 200, JSON.stringify(replaced.body));

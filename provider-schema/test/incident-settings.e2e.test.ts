@@ -22,7 +22,7 @@ const expectOk = (r: TfResult, what: string) => assert.equal(r.code, 0, `${what}
 const apply = () => tf(['apply', '-no-color', '-input=false', '-auto-approve']);
 const plan = (...args: string[]) => tf(['plan', '-no-color', '-input=false', ...args]);
 const settings = async () => {
-  const { updated_at: _u, version: _v, ...rest } = (await api.call('GET', '/v1/incident-settings')).body;
+  const { updated_at: _u, version: _v, managed_by: _m, ...rest } = (await api.call('GET', '/v1/incident-settings')).body;
   return rest;
 };
 

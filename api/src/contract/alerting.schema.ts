@@ -1,3 +1,4 @@
+import { Managed } from './managed-by.schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { ClosedMap, Description, HeaderValue, Id, Meta, Name, StringEnum, Tags, Timestamp, headerName } from './common.schema.ts';
 
@@ -31,7 +32,7 @@ export const AlertRuleInput = Type.Object(
   },
   { additionalProperties: false },
 );
-export const AlertRule = Type.Object({ ...Meta, ...AlertRuleInput.properties });
+export const AlertRule = Type.Object({ ...Meta, ...Managed, ...AlertRuleInput.properties });
 
 export const Matcher = Type.Object(
   {
@@ -64,7 +65,7 @@ export const RoutingPolicyInput = Type.Object(
   },
   { additionalProperties: false },
 );
-export const RoutingPolicy = Type.Object({ ...Meta, ...RoutingPolicyInput.properties });
+export const RoutingPolicy = Type.Object({ ...Meta, ...Managed, ...RoutingPolicyInput.properties });
 
 export const channelTypes = ['slack', 'pagerduty', 'datadog', 'webhook', 'email'] as const;
 
@@ -132,6 +133,7 @@ export const ChannelInput = Type.Object(
 );
 export const Channel = Type.Object({
   ...Meta,
+  ...Managed,
   ...ChannelInput.properties,
   configured_secrets: Type.Array(Type.String(), { description: 'Secret fields that are set, e.g. "slack.webhook_url". Secrets are never returned.' }),
 });
@@ -155,7 +157,7 @@ export const MaintenanceWindowInput = Type.Object(
   },
   { additionalProperties: false },
 );
-export const MaintenanceWindow = Type.Object({ ...Meta, ...MaintenanceWindowInput.properties });
+export const MaintenanceWindow = Type.Object({ ...Meta, ...Managed, ...MaintenanceWindowInput.properties });
 
 export const AuditEntry = Type.Object({
   id: Id,

@@ -16,6 +16,8 @@ export const errorCodes = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  invalid_managed_by: 400,
+  managed_elsewhere: 409,
   precondition_failed: 412,
   precondition_required: 428,
   idempotency_key_reused: 422,

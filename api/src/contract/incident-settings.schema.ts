@@ -1,3 +1,4 @@
+import { Managed } from './managed-by.schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 
 // The defaults here are the ones of api/src/modules/incidents/incident-settings.ts
@@ -29,5 +30,6 @@ export const IncidentSettingsDocument = Type.Object({
   root_cause_grace_seconds: Type.Integer({ minimum: 0, maximum: 3600 }),
   updated_at: Type.Optional(Type.String({ format: 'date-time', description: 'When the settings last changed (RFC 3339, UTC); absent while they were never written.' })),
   version: Type.Integer({ minimum: 0, description: 'Incremented on every PUT; 0 while the settings were never written. The ETag is derived from it.' }),
+  ...Managed,
 });
 export type IncidentSettingsDocument = Static<typeof IncidentSettingsDocument>;

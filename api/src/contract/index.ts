@@ -18,3 +18,5 @@ export * as alertExpression from './alert-expression/index.ts';
 export { analyzeAlertExpression, alertExpressionErrors, ruleReferences, AlertExpressionError } from './alert-expression/index.ts';
 export * from './load-test.schema.ts';
 export * as loadTestHistogram from './load-test-histogram.ts';
+export * from './managed-by.schema.ts';
+export * from './discovery.schema.ts';

@@ -1,3 +1,4 @@
+import { Managed } from './managed-by.schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { ClosedMap, Description, HeaderValue, Id, Meta, Name, Region, StringEnum, Tags, headerName, labelKey } from './common.schema.ts';
 
@@ -185,6 +186,7 @@ export const PlacementWarning = Type.Object({
 
 export const Monitor = Type.Object({
   ...Meta,
+  ...Managed,
   team_id: Id,
   ...MonitorInput.properties,
   heartbeat_url: Type.Optional(Type.String({ description: 'For heartbeat monitors: the URL the job calls.' })),

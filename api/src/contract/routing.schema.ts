@@ -1,3 +1,4 @@
+import { Managed } from './managed-by.schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { ClosedMap, Id, Meta, StringEnum, Timestamp, labelKey } from './common.schema.ts';
 import { Matcher, policyScopes } from './alerting.schema.ts';
@@ -26,6 +27,7 @@ export const Principal = Type.Object({
 
 export const Silence = Type.Object({
   ...Meta,
+  ...Managed,
   ...SilenceInput.properties,
   scope: StringEnum(policyScopes),
   state: StringEnum(silenceStates, { description: 'pending before starts_at, active until ends_at, expired after.' }),

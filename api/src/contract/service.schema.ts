@@ -1,3 +1,4 @@
+import { Managed } from './managed-by.schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { Description, Id, Meta, Name, StringEnum, Tags } from './common.schema.ts';
 
@@ -12,7 +13,7 @@ export const ServiceInput = Type.Object(
   },
   { additionalProperties: false },
 );
-export const Service = Type.Object({ ...Meta, ...ServiceInput.properties });
+export const Service = Type.Object({ ...Meta, ...Managed, ...ServiceInput.properties });
 
 export const DependencyInput = Type.Object(
   {
@@ -23,6 +24,7 @@ export const DependencyInput = Type.Object(
 );
 export const Dependency = Type.Object({
   ...Meta,
+  ...Managed,
   team_id: Id,
   service_id: Id,
   ...DependencyInput.properties,

@@ -1,3 +1,4 @@
+import { Managed } from './managed-by.schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldError } from './errors.ts';
 import { Description, Id, Meta, Name, StringEnum, Tags } from './common.schema.ts';
@@ -23,7 +24,7 @@ export const SloInput = Type.Object(
   },
   { additionalProperties: false, description: 'Subject: monitor_id or service_id; neither means every service of the team.' },
 );
-export const Slo = Type.Object({ ...Meta, ...SloInput.properties });
+export const Slo = Type.Object({ ...Meta, ...Managed, ...SloInput.properties });
 
 export type SloInput = Static<typeof SloInput>;
 export type Slo = Static<typeof Slo>;

@@ -1,3 +1,4 @@
+import { Managed } from './managed-by.schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FieldError } from './errors.ts';
 import { Description, Id, Meta, Name, StringEnum, Tags, Timestamp } from './common.schema.ts';
@@ -38,7 +39,7 @@ export const StatusPageInput = Type.Object(
   },
   { additionalProperties: false },
 );
-export const StatusPage = Type.Object({ ...Meta, ...StatusPageInput.properties, url: Type.String({ description: 'Where readers find the page.' }) });
+export const StatusPage = Type.Object({ ...Meta, ...Managed, ...StatusPageInput.properties, url: Type.String({ description: 'Where readers find the page.' }) });
 
 export type StatusPageInput = Static<typeof StatusPageInput>;
 export type StatusPage = Static<typeof StatusPage>;

@@ -1,8 +1,9 @@
+import { Managed } from './managed-by.schema.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { ClosedMap, Description, Id, Meta, Name, StringEnum, Timestamp, labelKey } from './common.schema.ts';
 
 export const TeamInput = Type.Object({ name: Name, description: Type.Optional(Description) }, { additionalProperties: false });
-export const Team = Type.Object({ ...Meta, ...TeamInput.properties });
+export const Team = Type.Object({ ...Meta, ...Managed, ...TeamInput.properties });
 
 export const memberRoles = ['team_admin', 'team_editor', 'viewer'] as const;
 export const MemberInput = Type.Object(
@@ -14,7 +15,7 @@ export const MemberInput = Type.Object(
   },
   { additionalProperties: false },
 );
-export const Member = Type.Object({ ...Meta, team_id: Id, user_id: Id, ...MemberInput.properties });
+export const Member = Type.Object({ ...Meta, ...Managed, team_id: Id, user_id: Id, ...MemberInput.properties });
 
 export const tokenRoles = ['org_admin', 'team_admin', 'team_editor', 'viewer'] as const;
 export const TokenInput = Type.Object(
@@ -51,6 +52,7 @@ export const RunnerTokenInput = Type.Object(
 );
 export const RunnerToken = Type.Object({
   ...Meta,
+  ...Managed,
   ...RunnerTokenInput.properties,
   token_hint: Type.String(),
   last_used_at: Type.Optional(Timestamp),

@@ -17,6 +17,7 @@ export interface TeamsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
+  managed_by: Generated<string>;
 }
 
 export interface UsersTable {
@@ -39,6 +40,7 @@ export interface MembershipsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
+  managed_by: Generated<string>;
 }
 
 export interface ApiTokensTable {
@@ -72,6 +74,7 @@ export interface RunnerTokensTable {
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
   serves_general_pool: Generated<boolean>;
+  managed_by: Generated<string>;
 }
 
 /** Shape shared by every team-owned configuration resource (services, monitors, rules, …). */
@@ -88,6 +91,8 @@ export interface SpecTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
+  /** Who manages the row: terraform, discovery or api (modules/resources/managed-by.ts). */
+  managed_by: Generated<string>;
 }
 
 /** A status page: a spec row whose slug (unique on the server: public addresses carry no organization) has its own column. */
@@ -107,6 +112,7 @@ export interface SilencesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
+  managed_by: Generated<string>;
 }
 
 export interface DependenciesTable {
@@ -119,6 +125,7 @@ export interface DependenciesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
+  managed_by: Generated<string>;
 }
 
 export interface AuditEntriesTable {
@@ -466,6 +473,7 @@ export interface IncidentSettingsTable {
   spec: Json<Record<string, unknown>>;
   updated_at: Timestamp;
   version: Generated<number>;
+  managed_by: Generated<string>;
 }
 
 export type IncidentState = 'investigating' | 'identified' | 'monitoring' | 'resolved';
@@ -556,6 +564,24 @@ export interface ChangeEventsTable {
 export const specTables = ['services', 'monitors', 'alert_rules', 'routing_policies', 'channels', 'maintenance_windows', 'slos', 'status_pages'] as const;
 export type SpecTableName = (typeof specTables)[number];
 
+/** What a discovery agent last reported (one row per organization and source name). */
+export interface DiscoverySourcesTable {
+  org_id: string;
+  name: string;
+  cluster: string | null;
+  agent_version: string;
+  last_sync_at: Timestamp;
+  synced: boolean;
+  objects_seen: number;
+  monitors_managed: number;
+  actions: Json<{ created: number; updated: number; deleted: number; unchanged: number }>;
+  errors: Json<Array<{ kind: string; namespace: string; name: string; code: string; message: string }>>;
+  reported_by: Json<{ type: string; id: string; name: string }>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   teams: TeamsTable;
@@ -605,6 +631,7 @@ export interface Tables {
   events: EventsTable;
   event_cursors: EventCursorsTable;
   job_leases: JobLeasesTable;
+  discovery_sources: DiscoverySourcesTable;
 }
 
 /** A row of any spec table; monitors add their heartbeat token. */

@@ -17,6 +17,8 @@ const titles: Record<ErrorCode, string> = {
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
+  invalid_managed_by: 'Invalid Pharos-Managed-By header',
+  managed_elsewhere: 'Managed elsewhere',
   precondition_failed: 'Precondition failed',
   precondition_required: 'Precondition required',
   idempotency_key_reused: 'Idempotency key reused',

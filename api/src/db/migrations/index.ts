@@ -18,6 +18,7 @@ import * as alertRuleEdgeSubjects from './2026-12-01T1410-alert-rule-edge-subjec
 import * as statusPages from './2026-12-01T1500-status-pages.ts';
 import * as ingestFillfactor from './2026-12-01T2200-ingest-fillfactor.ts';
 import * as resultRollupDays from './2026-12-02T0130-result-rollup-days.ts';
+import * as managedBy from './2026-12-02T0110-managed-by.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1500-status-pages': statusPages,
   '2026-12-01T2200-ingest-fillfactor': ingestFillfactor,
   '2026-12-02T0130-result-rollup-days': resultRollupDays,
+  '2026-12-02T0110-managed-by': managedBy,
 };

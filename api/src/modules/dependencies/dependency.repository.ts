@@ -66,15 +66,15 @@ export class DependencyRepository {
     return query.orderBy('id').limit(q.limit).execute();
   }
 
-  async insert(db: Db, row: { id: string; org_id: string; team_id: string; service_id: string; depends_on_service_id: string; description: string | null; created_at: Date; updated_at: Date }): Promise<DependencyRow> {
+  async insert(db: Db, row: { id: string; org_id: string; team_id: string; service_id: string; depends_on_service_id: string; description: string | null; created_at: Date; updated_at: Date; managed_by: string }): Promise<DependencyRow> {
     return db.insertInto('dependencies').values(row).returningAll().executeTakeFirstOrThrow();
   }
 
   /** Rewrites an edge's target and description and bumps its version. */
-  async update(db: Db, orgId: string, id: string, next: { depends_on_service_id: string; description: string | null }): Promise<DependencyRow> {
+  async update(db: Db, orgId: string, id: string, next: { depends_on_service_id: string; description: string | null; managed_by: string }): Promise<DependencyRow> {
     return db
       .updateTable('dependencies')
-      .set((eb) => ({ depends_on_service_id: next.depends_on_service_id, description: next.description, updated_at: new Date(), version: eb('version', '+', 1) }))
+      .set((eb) => ({ depends_on_service_id: next.depends_on_service_id, description: next.description, managed_by: next.managed_by, updated_at: new Date(), version: eb('version', '+', 1) }))
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .returningAll()

@@ -1,3 +1,4 @@
+import { managerOnCreate, managerOnUpdate, requireWritableBy, storedManager } from '../resources/managed-by.ts';
 import { PharosError, notFound } from '../../contract/errors.ts';
 import { DependencyInput, type DependencyInput as Input } from '../../contract/service.schema.ts';
 import { requireTeamAccess } from '../../auth/principal.ts';
@@ -28,7 +29,10 @@ export const presentDependency = (row: DependencyRow) => ({
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
   version: row.version,
+  managed_by: storedManager(row),
 });
+
+const managedEdge = (row: DependencyRow) => ({ what: 'dependency', name: row.id, managedBy: storedManager(row) });
 
 export interface DependencyWarning {
   code: 'dependency_cycle';
@@ -82,7 +86,7 @@ export class DependencyService {
       const target = await this.checkTarget(trx, caller, service.id, input.depends_on_service_id);
       await this.refuseDuplicate(trx, service, target, caller.principal.orgId);
       const now = new Date();
-      const row = await this.edges.insert(trx, { id: newId('dependency'), org_id: caller.principal.orgId, team_id: service.team_id, service_id: serviceId, depends_on_service_id: input.depends_on_service_id, description: input.description ?? null, created_at: now, updated_at: now });
+      const row = await this.edges.insert(trx, { id: newId('dependency'), org_id: caller.principal.orgId, team_id: service.team_id, service_id: serviceId, depends_on_service_id: input.depends_on_service_id, description: input.description ?? null, created_at: now, updated_at: now, managed_by: managerOnCreate(caller.managedBy) });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'dependency', resourceId: row.id, teamId: row.team_id, before: undefined, after: presentDependency(row) });
       return { row, warnings: await this.cycleWarnings(trx, caller.principal.orgId, row) };
     });
@@ -91,6 +95,7 @@ export class DependencyService {
   async update(caller: Caller, serviceId: string, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined) {
     return inTransaction(this.db, 'Dependency', async (trx) => {
       const current = await this.load(trx, caller, serviceId, id, 'write', true);
+      requireWritableBy(caller.managedBy, managedEdge(current));
       checkVersion('Dependency', id, current.version, ifMatch);
       const stored = presentDependency(current);
       const base = { depends_on_service_id: stored.depends_on_service_id, ...(stored.description !== undefined ? { description: stored.description } : {}) };
@@ -101,7 +106,7 @@ export class DependencyService {
         const target = await this.checkTarget(trx, caller, serviceId, next.depends_on_service_id);
         await this.refuseDuplicate(trx, await this.service(trx, caller, serviceId, 'read'), target, caller.principal.orgId);
       }
-      const row = await this.edges.update(trx, caller.principal.orgId, id, { depends_on_service_id: next.depends_on_service_id, description: next.description ?? null });
+      const row = await this.edges.update(trx, caller.principal.orgId, id, { depends_on_service_id: next.depends_on_service_id, description: next.description ?? null, managed_by: managerOnUpdate(caller.managedBy, storedManager(current)) });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'dependency', resourceId: id, teamId: row.team_id, before: stored, after: presentDependency(row) });
       return row;
     });
@@ -110,6 +115,7 @@ export class DependencyService {
   async delete(caller: Caller, serviceId: string, id: string, ifMatch: number | undefined) {
     await inTransaction(this.db, 'Dependency', async (trx) => {
       const current = await this.load(trx, caller, serviceId, id, 'write', true);
+      requireWritableBy(caller.managedBy, managedEdge(current));
       checkVersion('Dependency', id, current.version, ifMatch);
       const named = await this.edges.named(trx, caller.principal.orgId, id);
       // Alert rules name edges by their two services (`edge("a", "b")`): deleting one they name is refused, listing them.

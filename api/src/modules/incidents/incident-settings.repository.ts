@@ -7,6 +7,8 @@ export interface StoredIncidentSettings {
   settings: IncidentSettings;
   version: number;
   updatedAt: Date | undefined;
+  /** Who manages the settings ("api" while they were never written). */
+  managedBy: string;
 }
 
 const bounds: Record<Exclude<keyof IncidentSettings, 'auto_resolve'>, number> = {
@@ -40,11 +42,11 @@ export class IncidentSettingsRepository {
 
   /** The settings with their version; `forUpdate` locks the row (when there is one) until the transaction ends. */
   async stored(db: Db, orgId: string, forUpdate = false): Promise<StoredIncidentSettings> {
-    let query = db.selectFrom('incident_settings').select(['spec', 'version', 'updated_at']).where('org_id', '=', orgId);
+    let query = db.selectFrom('incident_settings').select(['spec', 'version', 'updated_at', 'managed_by']).where('org_id', '=', orgId);
     if (forUpdate) query = query.forUpdate();
     const row = await query.executeTakeFirst();
-    if (!row) return { settings: { ...defaultIncidentSettings }, version: 0, updatedAt: undefined };
-    return { settings: incidentSettingsOf(row.spec), version: row.version, updatedAt: new Date(row.updated_at) };
+    if (!row) return { settings: { ...defaultIncidentSettings }, version: 0, updatedAt: undefined, managedBy: 'api' };
+    return storedOf(row);
   }
 
   /**
@@ -52,30 +54,37 @@ export class IncidentSettingsRepository {
    * happens when the stored version is that one (0: never written), atomically, so two first
    * writes cannot both pass; undefined is returned when it was not.
    */
-  async replace(db: Db, orgId: string, settings: IncidentSettings, expectedVersion: number | undefined): Promise<StoredIncidentSettings | undefined> {
+  async replace(db: Db, orgId: string, settings: IncidentSettings, expectedVersion: number | undefined, managedBy: string): Promise<StoredIncidentSettings | undefined> {
     const now = new Date();
     const spec = JSON.stringify(settings);
     if (expectedVersion === 0) {
       const row = await db
         .insertInto('incident_settings')
-        .values({ org_id: orgId, spec, updated_at: now })
+        .values({ org_id: orgId, spec, updated_at: now, managed_by: managedBy })
         .onConflict((oc) => oc.column('org_id').doNothing())
-        .returning(['spec', 'version', 'updated_at'])
+        .returning(['spec', 'version', 'updated_at', 'managed_by'])
         .executeTakeFirst();
-      return row && { settings: incidentSettingsOf(row.spec), version: row.version, updatedAt: new Date(row.updated_at) };
+      return row && storedOf(row);
     }
     const row = await db
       .insertInto('incident_settings')
-      .values({ org_id: orgId, spec, updated_at: now })
+      .values({ org_id: orgId, spec, updated_at: now, managed_by: managedBy })
       .onConflict((oc) => {
-        const update = oc.column('org_id').doUpdateSet({ spec, updated_at: now, version: sql<number>`incident_settings.version + 1` });
+        const update = oc.column('org_id').doUpdateSet({ spec, updated_at: now, managed_by: managedBy, version: sql<number>`incident_settings.version + 1` });
         return expectedVersion === undefined ? update : update.where('incident_settings.version', '=', expectedVersion);
       })
-      .returning(['spec', 'version', 'updated_at'])
+      .returning(['spec', 'version', 'updated_at', 'managed_by'])
       .executeTakeFirst();
     // A version > 0 was expected but there was no row, so this inserted version 1: not the write
     // that was asked for (the caller's transaction rolls it back).
     if (row && expectedVersion !== undefined && row.version !== expectedVersion + 1) return undefined;
-    return row && { settings: incidentSettingsOf(row.spec), version: row.version, updatedAt: new Date(row.updated_at) };
+    return row && storedOf(row);
   }
 }
+
+const storedOf = (row: { spec: unknown; version: number; updated_at: Date | string; managed_by: string }): StoredIncidentSettings => ({
+  settings: incidentSettingsOf(row.spec),
+  version: row.version,
+  updatedAt: new Date(row.updated_at),
+  managedBy: row.managed_by,
+});

@@ -1,3 +1,4 @@
+import { managerOnCreate, managerOnUpdate, requireWritableBy, storedManager } from '../resources/managed-by.ts';
 import { requireOrgAdmin } from '../../auth/principal.ts';
 import type { IncidentSettingsDocument, IncidentSettingsInput } from '../../contract/incident-settings.schema.ts';
 import { PharosError } from '../../contract/errors.ts';
@@ -21,6 +22,7 @@ export function presentIncidentSettings(stored: StoredIncidentSettings): Inciden
     root_cause_grace_seconds: s.root_cause_grace_seconds,
     ...(stored.updatedAt ? { updated_at: stored.updatedAt.toISOString() } : {}),
     version: stored.version,
+    managed_by: storedManager({ managed_by: stored.managedBy }),
   };
 }
 
@@ -43,9 +45,12 @@ export class IncidentSettingsService {
     return inTransaction(this.db, 'incident settings', async (trx) => {
       const orgId = caller.principal.orgId;
       const current = await this.repo.stored(trx, orgId, true);
+      // Never written (version 0): the first PUT creates the settings.
+      if (current.version > 0) requireWritableBy(caller.managedBy, { what: 'incident settings', name: orgId, managedBy: storedManager({ managed_by: current.managedBy }) });
       if (ifMatch !== undefined && ifMatch !== current.version) throw changed(current.version, ifMatch);
+      const managedBy = current.version > 0 ? managerOnUpdate(caller.managedBy, storedManager({ managed_by: current.managedBy })) : managerOnCreate(caller.managedBy);
       // With If-Match the write is conditional: a concurrent first write (no row to lock yet) fails it.
-      const written = await this.repo.replace(trx, orgId, next, ifMatch === undefined ? undefined : current.version);
+      const written = await this.repo.replace(trx, orgId, next, ifMatch === undefined ? undefined : current.version, managedBy);
       if (!written) throw changed(current.version + 1, ifMatch!);
       await this.audit.record(trx, caller.principal, caller.requestId, {
         action: 'update',

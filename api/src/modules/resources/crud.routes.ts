@@ -3,6 +3,7 @@ import { Page } from '../../contract/common.schema.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { defineRoute, type AnyRoute, type HandlerRequest } from '../../http/route.ts';
 import type { Caller } from './spec.service.ts';
+import { managerOfHeaders } from './managed-by.ts';
 
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 /** Body of a PATCH: any object, merged into the stored document (RFC 7396) and then validated whole. */
@@ -14,7 +15,10 @@ export const pageQuery = {
 };
 
 /** The caller of a principal route, as services expect it. */
-export const callerOf = (req: HandlerRequest<'principal', unknown, unknown, unknown>): Caller => ({ principal: req.principal as Principal, requestId: req.requestId, baseUrl: req.baseUrl });
+export const callerOf = (req: HandlerRequest<'principal', unknown, unknown, unknown>): Caller => {
+  const managedBy = managerOfHeaders(req.headers);
+  return { principal: req.principal as Principal, requestId: req.requestId, baseUrl: req.baseUrl, ...(managedBy ? { managedBy } : {}) };
+};
 
 type Req = HandlerRequest<'principal', Record<string, string>, Record<string, unknown>, Record<string, unknown>>;
 

@@ -10,6 +10,7 @@ export interface SpecListFilter {
   serviceId?: string | undefined;
   type?: string | undefined;
   tags?: Record<string, string> | undefined;
+  managedBy?: string | undefined;
   after?: string | undefined;
   limit: number;
 }
@@ -48,6 +49,7 @@ export class SpecRepository {
     if (f.serviceId) query = query.where('service_id', '=', f.serviceId);
     if (f.type) query = query.where('type', '=', f.type);
     if (f.tags && Object.keys(f.tags).length) query = query.where(sql<boolean>`spec -> 'tags' @> ${JSON.stringify(f.tags)}::jsonb`);
+    if (f.managedBy) query = query.where('managed_by', '=', f.managedBy);
     if (f.after) query = query.where('id', '>', f.after);
     return query.orderBy('id').limit(f.limit + 1).execute();
   }

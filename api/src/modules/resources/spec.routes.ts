@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Id } from '../../contract/common.schema.ts';
+import { ManagedByFilter } from '../../contract/managed-by.schema.ts';
 import type { AnyRoute } from '../../http/route.ts';
 import { crudRoutes } from './crud.routes.ts';
 import { nameScopes, scopeWords } from './name-scope.ts';
@@ -23,6 +24,7 @@ export function specRoutes(service: SpecService): AnyRoute[] {
       tag: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Filter by tag "key:value"; repeat for several.' })),
       ...(kind.filters.includes('service_id') ? { service_id: Type.Optional(Id) } : {}),
       ...(kind.filters.includes('type') ? { type: Type.Optional(Type.String({ maxLength: 32 })) } : {}),
+      managed_by: ManagedByFilter,
     },
     list: (req, caller) => service.list(caller, req.query as never),
     create: async (req, caller) => present(await service.create(caller, req.body)),

@@ -13,11 +13,15 @@ import { SpecRepository, type SpecWrite } from './spec.repository.ts';
 import { nameScopes, nameTaken } from './name-scope.ts';
 import { inTransaction } from './transaction.ts';
 import { checkVersion, iso } from './versioning.ts';
+import { managerOnCreate, managerOnUpdate, requireWritableBy, storedManager, type ManagedObject } from './managed-by.ts';
+import type { Manager } from '../../contract/managed-by.schema.ts';
 
 export interface Caller {
   principal: Principal;
   requestId: string;
   baseUrl: string;
+  /** The writer named by the Pharos-Managed-By header (see managed-by.ts); absent: "api". */
+  managedBy?: Manager;
 }
 
 export interface ListOptions {
@@ -28,6 +32,7 @@ export interface ListOptions {
   service_id?: string | undefined;
   type?: string | undefined;
   tag?: string | string[] | undefined;
+  managed_by?: Manager | undefined;
 }
 
 export interface Versioned<T> {
@@ -71,6 +76,7 @@ export function presentSpec(kind: SpecKind, row: SpecRow, baseUrl: string): Reco
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
     version: row.version,
+    managed_by: storedManager(row),
   };
   if (kind.secrets) doc.configured_secrets = kind.secrets.configured(row.secrets as Record<string, unknown> | null);
   return inSchemaOrder(kind.output.properties, { ...doc, ...(kind.present?.(row, { baseUrl }) ?? {}) });
@@ -113,6 +119,7 @@ export class SpecService {
       serviceId: options.service_id,
       type: options.type,
       tags: parseTagFilter(options.tag),
+      managedBy: options.managed_by,
       after: decodeCursor(options.cursor),
       limit: options.limit,
     });
@@ -128,7 +135,7 @@ export class SpecService {
 
   async create(caller: Caller, input: Record<string, unknown>): Promise<Versioned<Record<string, unknown>>> {
     return this.write(caller, 'create', async (trx, ctx, attempt) => {
-      const write = await this.prepare(ctx, input, undefined);
+      const write = { ...(await this.prepare(ctx, input, undefined)), managed_by: managerOnCreate(caller.managedBy) };
       attempt.write = write;
       const row = await this.repo.insert(trx, caller.principal.orgId, newId(this.kind.idKind), write);
       await this.kind.afterWrite?.(ctx, row);
@@ -145,6 +152,7 @@ export class SpecService {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(this.kind.label);
       requireOwnerAccess(caller.principal, ownerOf(current), 'write', this.kind.label);
+      requireWritableBy(caller.managedBy, this.managed(current));
       checkVersion(this.kind.label, id, current.version, ifMatch);
       const stored = current.spec as Record<string, unknown>;
       const storedSecrets = current.secrets as Record<string, unknown> | null;
@@ -154,7 +162,8 @@ export class SpecService {
       if (this.kind.secrets && !patch) next = this.kind.secrets.merge(next, storedSecrets);
       // A PUT body was validated by the route already; a patched or secret-merged document is new.
       if (patch || this.kind.secrets) next = this.validator.body(this.kind.input, structuredClone(next), patch ? 'The patched document' : 'The request body');
-      const write = await this.prepare(ctx, next, current);
+      // A Terraform write claims the object (import adoption); the audit entry's before and after show the change of manager.
+      const write = { ...(await this.prepare(ctx, next, current)), managed_by: managerOnUpdate(caller.managedBy, storedManager(current)) };
       attempt.write = write;
       const before = this.present(current, caller.baseUrl);
       const row = await this.repo.update(trx, caller.principal.orgId, id, write);
@@ -164,6 +173,10 @@ export class SpecService {
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: this.kind.type, resourceId: id, teamId: row.team_id, before, after: doc });
       return { id, doc, version: row.version, ...(await this.warn(trx, row)) };
     });
+  }
+
+  private managed(row: SpecRow): ManagedObject {
+    return { what: this.kind.type.replaceAll('_', ' '), name: row.name, managedBy: storedManager(row) };
   }
 
   private async warn(trx: Db, row: SpecRow): Promise<{ warnings?: ReadonlyArray<Record<string, unknown>> }> {
@@ -177,6 +190,7 @@ export class SpecService {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(this.kind.label);
       requireOwnerAccess(caller.principal, ownerOf(current), 'write', this.kind.label);
+      requireWritableBy(caller.managedBy, this.managed(current));
       checkVersion(this.kind.label, id, current.version, ifMatch);
       const cascaded = (await this.kind.beforeDelete?.(ctx, current, options)) ?? [];
       for (const c of cascaded) {

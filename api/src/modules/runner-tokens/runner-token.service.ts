@@ -1,3 +1,4 @@
+import { managerOnCreate, managerOnUpdate, requireWritableBy, storedManager } from '../resources/managed-by.ts';
 import { Type } from '@sinclair/typebox';
 import { notFound } from '../../contract/errors.ts';
 import { RunnerTokenInput, type RunnerTokenInput as Input } from '../../contract/team.schema.ts';
@@ -26,7 +27,10 @@ export const presentRunnerToken = (row: RunnerTokenRow) => ({
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
   version: row.version,
+  managed_by: storedManager(row),
 });
+
+const managedToken = (row: RunnerTokenRow) => ({ what: 'runner token', name: row.name, managedBy: storedManager(row) });
 
 const Update = Type.Object(RunnerTokenInput.properties, { additionalProperties: false });
 
@@ -71,7 +75,7 @@ export class RunnerTokenService {
       const now = new Date();
       const row = await trx
         .insertInto('runner_tokens')
-        .values({ id: newId('runner_token'), org_id: caller.principal.orgId, name: input.name, region: input.region, labels: JSON.stringify(input.labels ?? {}), serves_general_pool: input.serves_general_pool ?? false, token_hash: secret.hash, token_hint: secret.hint, created_at: now, updated_at: now })
+        .values({ id: newId('runner_token'), org_id: caller.principal.orgId, name: input.name, region: input.region, labels: JSON.stringify(input.labels ?? {}), serves_general_pool: input.serves_general_pool ?? false, token_hash: secret.hash, token_hint: secret.hint, created_at: now, updated_at: now, managed_by: managerOnCreate(caller.managedBy) })
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'runner_token', resourceId: row.id, teamId: null, before: undefined, after: presentRunnerToken(row) });
@@ -82,13 +86,14 @@ export class RunnerTokenService {
   async update(caller: Caller, id: string, body: Record<string, unknown>, patch: boolean, ifMatch: number | undefined) {
     const row = await inTransaction(this.db, 'Runner token', async (trx) => {
       const current = await this.load(trx, caller, id, true);
+      requireWritableBy(caller.managedBy, managedToken(current));
       checkVersion('Runner token', id, current.version, ifMatch);
       const stored = presentRunnerToken(current);
       const base = { name: stored.name, region: stored.region, labels: stored.labels, serves_general_pool: stored.serves_general_pool };
       const next = this.validator.body<Input>(Update, patch ? mergePatch(base, body) : body, patch ? 'The patched document' : 'The request body');
       const row = await trx
         .updateTable('runner_tokens')
-        .set((eb) => ({ name: next.name, region: next.region, labels: JSON.stringify(next.labels ?? {}), serves_general_pool: next.serves_general_pool ?? false, updated_at: new Date(), version: eb('version', '+', 1) }))
+        .set((eb) => ({ name: next.name, region: next.region, labels: JSON.stringify(next.labels ?? {}), serves_general_pool: next.serves_general_pool ?? false, managed_by: managerOnUpdate(caller.managedBy, storedManager(current)), updated_at: new Date(), version: eb('version', '+', 1) }))
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -103,6 +108,7 @@ export class RunnerTokenService {
   async revoke(caller: Caller, id: string, ifMatch: number | undefined) {
     await inTransaction(this.db, 'Runner token', async (trx) => {
       const current = await this.load(trx, caller, id, true);
+      requireWritableBy(caller.managedBy, managedToken(current));
       checkVersion('Runner token', id, current.version, ifMatch);
       await trx.updateTable('runner_tokens').set({ revoked_at: new Date() }).where('id', '=', id).execute();
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: 'runner_token', resourceId: id, teamId: null, before: presentRunnerToken(current), after: undefined });

@@ -10,6 +10,7 @@ export interface SilenceWrite {
   spec: Record<string, unknown>;
   starts_at: Date;
   ends_at: Date;
+  managed_by: string;
 }
 
 /** SQL for silences. Every query is scoped by organization. */
@@ -37,7 +38,7 @@ export class SilenceRepository {
     const now = new Date();
     return db
       .insertInto('silences')
-      .values({ id, org_id: orgId, team_id: w.team_id, spec: JSON.stringify(w.spec), starts_at: w.starts_at, ends_at: w.ends_at, created_by: JSON.stringify(createdBy), created_at: now, updated_at: now })
+      .values({ id, org_id: orgId, team_id: w.team_id, spec: JSON.stringify(w.spec), starts_at: w.starts_at, ends_at: w.ends_at, created_by: JSON.stringify(createdBy), created_at: now, updated_at: now, managed_by: w.managed_by })
       .returningAll()
       .executeTakeFirstOrThrow();
   }
@@ -46,7 +47,7 @@ export class SilenceRepository {
   async update(db: Db, orgId: string, id: string, w: SilenceWrite): Promise<SilenceRow> {
     return db
       .updateTable('silences')
-      .set((eb) => ({ team_id: w.team_id, spec: JSON.stringify(w.spec), starts_at: w.starts_at, ends_at: w.ends_at, updated_at: new Date(), version: eb('version', '+', 1) }))
+      .set((eb) => ({ team_id: w.team_id, spec: JSON.stringify(w.spec), starts_at: w.starts_at, ends_at: w.ends_at, managed_by: w.managed_by, updated_at: new Date(), version: eb('version', '+', 1) }))
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .returningAll()

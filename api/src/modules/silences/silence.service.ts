@@ -1,3 +1,4 @@
+import { managerOnCreate, managerOnUpdate, requireWritableBy, storedManager } from '../resources/managed-by.ts';
 import { Type } from '@sinclair/typebox';
 import { PharosError, notFound } from '../../contract/errors.ts';
 import { SilenceInput, type SilenceInput as Input } from '../../contract/routing.schema.ts';
@@ -36,8 +37,12 @@ export function presentSilence(row: SilenceRow, now: number): Record<string, unk
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
     version: row.version,
+    managed_by: storedManager(row),
   };
 }
+
+// A silence has no name: messages name it by its comment.
+const managedSilence = (row: SilenceRow) => ({ what: 'silence', name: String((row.spec as Input).comment ?? row.id), managedBy: storedManager(row) });
 
 /** Silences: matchers and a span that mute notifications of a team's alerts, or (org admins) of every team's. */
 export class SilenceService {
@@ -64,7 +69,7 @@ export class SilenceService {
 
   async create(caller: Caller, input: Input): Promise<SilenceRow> {
     return inTransaction(this.db, label, async (trx) => {
-      const write = await this.prepare(trx, caller, input);
+      const write = { ...(await this.prepare(trx, caller, input)), managed_by: managerOnCreate(caller.managedBy) };
       const row = await this.repo.insert(trx, caller.principal.orgId, newId('silence'), write, { type: caller.principal.kind, id: caller.principal.id, name: caller.principal.name });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'silence', resourceId: row.id, teamId: row.team_id, before: undefined, after: presentSilence(row, this.clock()) });
       return row;
@@ -77,11 +82,12 @@ export class SilenceService {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(label);
       requireOwnerAccess(caller.principal, ownerOf(current), 'write', label);
+      requireWritableBy(caller.managedBy, managedSilence(current));
       checkVersion(label, id, current.version, ifMatch);
       const stored = presentSilence(current, this.clock());
       const base = { scope: stored.scope, ...(current.team_id !== null ? { team_id: current.team_id } : {}), matchers: stored.matchers, starts_at: stored.starts_at, ends_at: stored.ends_at, comment: stored.comment };
       const next = patch ? this.validator.body<Input>(Type.Object(SilenceInput.properties, { additionalProperties: false }), mergePatch(base, body), 'The patched document') : (body as Input);
-      const write = await this.prepare(trx, caller, next);
+      const write = { ...(await this.prepare(trx, caller, next)), managed_by: managerOnUpdate(caller.managedBy, storedManager(current)) };
       if (ownerOf(current) !== write.team_id) requireOwnerAccess(caller.principal, ownerOf(current), 'write', label);
       const row = await this.repo.update(trx, caller.principal.orgId, id, write);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'silence', resourceId: id, teamId: row.team_id, before: stored, after: presentSilence(row, this.clock()) });
@@ -95,13 +101,14 @@ export class SilenceService {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound(label);
       requireOwnerAccess(caller.principal, ownerOf(current), 'write', label);
+      requireWritableBy(caller.managedBy, managedSilence(current));
       checkVersion(label, id, current.version, ifMatch);
       await this.repo.delete(trx, caller.principal.orgId, id);
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: 'silence', resourceId: id, teamId: current.team_id, before: presentSilence(current, this.clock()), after: undefined });
     });
   }
 
-  private async prepare(trx: Db, caller: Caller, doc: Input): Promise<SilenceWrite> {
+  private async prepare(trx: Db, caller: Caller, doc: Input): Promise<Omit<SilenceWrite, 'managed_by'>> {
     const errors = silenceErrors(doc);
     if (errors.length) throw new PharosError('validation_failed', `The silence is not consistent: ${errors.map((e) => `${e.pointer} ${e.message}`).join(' ')}`, errors);
     let teamId: string | null = null;

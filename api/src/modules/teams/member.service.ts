@@ -1,3 +1,4 @@
+import { managerOnCreate, managerOnUpdate, requireWritableBy, storedManager } from '../resources/managed-by.ts';
 import { Type } from '@sinclair/typebox';
 import { PharosError, notFound } from '../../contract/errors.ts';
 import { MemberInput, type MemberInput as Input } from '../../contract/team.schema.ts';
@@ -23,6 +24,7 @@ interface MemberRow {
   created_at: Date | string;
   updated_at: Date | string;
   version: number;
+  managed_by: string;
 }
 
 /** Presents a membership joined with its user. */
@@ -37,7 +39,10 @@ export const presentMember = (row: MemberRow) => ({
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
   version: row.version,
+  managed_by: storedManager(row),
 });
+
+const managedMember = (row: MemberRow) => ({ what: 'team member', name: row.subject, managedBy: storedManager(row) });
 
 const MemberUpdate = Type.Object({ ...MemberInput.properties }, { additionalProperties: false });
 
@@ -53,7 +58,7 @@ export class MemberService {
     return db
       .selectFrom('memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['m.id', 'm.team_id', 'm.user_id', 'm.role', 'u.subject', 'u.email', 'u.display_name', 'm.created_at', 'm.updated_at', 'm.version'])
+      .select(['m.id', 'm.team_id', 'm.user_id', 'm.role', 'u.subject', 'u.email', 'u.display_name', 'm.created_at', 'm.updated_at', 'm.version', 'm.managed_by'])
       .where('m.org_id', '=', orgId);
   }
 
@@ -87,7 +92,7 @@ export class MemberService {
       if (exists) throw new PharosError('conflict', `"${input.subject}" is already a member of this team (member ${exists.id}); change its role instead.`);
       const now = new Date();
       const id = newId('membership');
-      await trx.insertInto('memberships').values({ id, org_id: caller.principal.orgId, team_id: teamId, user_id: user.id, role: input.role, created_at: now, updated_at: now }).execute();
+      await trx.insertInto('memberships').values({ id, org_id: caller.principal.orgId, team_id: teamId, user_id: user.id, role: input.role, created_at: now, updated_at: now, managed_by: managerOnCreate(caller.managedBy) }).execute();
       const row = await this.select(trx, caller.principal.orgId).where('m.id', '=', id).executeTakeFirstOrThrow();
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'member', resourceId: id, teamId, before: undefined, after: presentMember(row) });
       return row;
@@ -100,6 +105,7 @@ export class MemberService {
       const current = await this.select(trx, caller.principal.orgId).where('m.team_id', '=', teamId).where('m.id', '=', id).executeTakeFirst();
       if (!current) throw notFound('Member');
       requireTeamAccess(caller.principal, teamId, 'admin', 'Team');
+      requireWritableBy(caller.managedBy, managedMember(current));
       checkVersion('Member', id, current.version, ifMatch);
       const stored = presentMember(current);
       const base = { subject: stored.subject, role: stored.role, ...(stored.email ? { email: stored.email } : {}), ...(stored.display_name ? { display_name: stored.display_name } : {}) };
@@ -108,7 +114,7 @@ export class MemberService {
         throw new PharosError('validation_failed', '/subject cannot change; remove the member and add the new subject.', [{ pointer: '/subject', message: 'The subject of a member cannot change; delete the member and add the new subject instead.' }]);
       }
       await trx.updateTable('users').set({ email: next.email ?? null, display_name: next.display_name ?? null }).where('id', '=', current.user_id).execute();
-      await trx.updateTable('memberships').set((eb) => ({ role: next.role, updated_at: new Date(), version: eb('version', '+', 1) })).where('id', '=', id).execute();
+      await trx.updateTable('memberships').set((eb) => ({ role: next.role, managed_by: managerOnUpdate(caller.managedBy, storedManager(current)), updated_at: new Date(), version: eb('version', '+', 1) })).where('id', '=', id).execute();
       const row = await this.select(trx, caller.principal.orgId).where('m.id', '=', id).executeTakeFirstOrThrow();
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'member', resourceId: id, teamId, before: stored, after: presentMember(row) });
       return row;
@@ -121,6 +127,7 @@ export class MemberService {
       const current = await this.select(trx, caller.principal.orgId).where('m.team_id', '=', teamId).where('m.id', '=', id).executeTakeFirst();
       if (!current) throw notFound('Member');
       requireTeamAccess(caller.principal, teamId, 'admin', 'Team');
+      requireWritableBy(caller.managedBy, managedMember(current));
       checkVersion('Member', id, current.version, ifMatch);
       await trx.deleteFrom('memberships').where('id', '=', id).execute();
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'delete', resourceType: 'member', resourceId: id, teamId, before: presentMember(current), after: undefined });

@@ -22,12 +22,12 @@ export class TeamRepository {
     return query.orderBy('id').limit(limit + 1).execute();
   }
 
-  async insert(db: Db, row: { id: string; org_id: string; name: string; description: string | null }): Promise<TeamRow> {
+  async insert(db: Db, row: { id: string; org_id: string; name: string; description: string | null; managed_by: string }): Promise<TeamRow> {
     const now = new Date();
     return db.insertInto('teams').values({ ...row, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
   }
 
-  async update(db: Db, orgId: string, id: string, values: { name: string; description: string | null }): Promise<TeamRow> {
+  async update(db: Db, orgId: string, id: string, values: { name: string; description: string | null; managed_by: string }): Promise<TeamRow> {
     return db
       .updateTable('teams')
       .set((eb) => ({ ...values, updated_at: new Date(), version: eb('version', '+', 1) }))

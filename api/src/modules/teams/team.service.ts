@@ -1,3 +1,4 @@
+import { managerOnCreate, managerOnUpdate, requireWritableBy, storedManager } from '../resources/managed-by.ts';
 import { PharosError, notFound } from '../../contract/errors.ts';
 import type { TeamInput } from '../../contract/team.schema.ts';
 import { requireOrgAdmin, requireTeamAccess, visibleTeamIds } from '../../auth/principal.ts';
@@ -23,6 +24,7 @@ export const presentTeam = (row: TeamRow) => ({
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
   version: row.version,
+  managed_by: storedManager(row),
 });
 
 /** Teams: created and deleted by org admins, edited by their team admins, read by their members. */
@@ -49,7 +51,7 @@ export class TeamService {
   async create(caller: Caller, input: TeamInput) {
     requireOrgAdmin(caller.principal, 'create teams');
     return inTransaction(this.db, 'Team', async (trx) => {
-      const row = await this.repo.insert(trx, { id: newId('team'), org_id: caller.principal.orgId, name: input.name, description: input.description ?? null });
+      const row = await this.repo.insert(trx, { id: newId('team'), org_id: caller.principal.orgId, name: input.name, description: input.description ?? null, managed_by: managerOnCreate(caller.managedBy) });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'create', resourceType: 'team', resourceId: row.id, teamId: row.id, before: undefined, after: presentTeam(row) });
       return row;
     }, { nameTaken: () => this.nameTaken(caller.principal.orgId, input.name) });
@@ -67,11 +69,12 @@ export class TeamService {
       const current = await this.repo.get(trx, caller.principal.orgId, id, true);
       if (!current) throw notFound('Team');
       requireTeamAccess(caller.principal, id, 'admin', 'Team');
+      requireWritableBy(caller.managedBy, { what: 'team', name: current.name, managedBy: storedManager(current) });
       checkVersion('Team', id, current.version, ifMatch);
       const stored = { name: current.name, ...(current.description !== null ? { description: current.description } : {}) };
       const next = this.validator.body<TeamInput>(TeamInputSchema, patch ? mergePatch(stored, body) : body, patch ? 'The patched document' : 'The request body');
       wanted = next.name;
-      const row = await this.repo.update(trx, caller.principal.orgId, id, { name: next.name, description: next.description ?? null });
+      const row = await this.repo.update(trx, caller.principal.orgId, id, { name: next.name, description: next.description ?? null, managed_by: managerOnUpdate(caller.managedBy, storedManager(current)) });
       await this.audit.record(trx, caller.principal, caller.requestId, { action: 'update', resourceType: 'team', resourceId: id, teamId: id, before: presentTeam(current), after: presentTeam(row) });
       return row;
     }, { nameTaken: () => this.nameTaken(caller.principal.orgId, wanted, id) });
@@ -83,6 +86,7 @@ export class TeamService {
       if (!current) throw notFound('Team');
       requireTeamAccess(caller.principal, id, 'read', 'Team');
       requireOrgAdmin(caller.principal, 'delete teams');
+      requireWritableBy(caller.managedBy, { what: 'team', name: current.name, managedBy: storedManager(current) });
       checkVersion('Team', id, current.version, ifMatch);
       const owned = await this.repo.ownedResources(trx, caller.principal.orgId, id);
       if (owned.length) throw new PharosError('conflict', `Team "${current.name}" still owns ${owned.join(', ')}; delete or move them first.`);
