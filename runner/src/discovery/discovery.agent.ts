@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DISCOVERY_MAX_ERRORS } from '../../../api/src/contract/discovery.schema.ts';
 import type { HealthVerdict } from '../health/runner.health.ts';
 import type { DiscoveryConfig } from './discovery.config.ts';
 import type { DiscoveryMetrics } from './discovery.metrics.ts';
@@ -36,7 +37,6 @@ export interface AgentDeps {
   now?: () => Date;
 }
 
-const maxReportedErrors = 500;
 
 export class DiscoveryAgent {
   #timer: NodeJS.Timeout | undefined;
@@ -178,7 +178,7 @@ export class DiscoveryAgent {
       objects_seen: report.objectsSeen,
       monitors_managed: report.monitorsManaged,
       actions: report.actions,
-      errors: report.problems.slice(0, maxReportedErrors).map((p) => ({ kind: p.object.kind, namespace: p.object.namespace, name: p.object.name, code: p.code, message: p.message.slice(0, 1000) })),
+      errors: report.problems.slice(0, DISCOVERY_MAX_ERRORS).map((p) => ({ kind: p.object.kind, namespace: p.object.namespace, name: p.object.name, code: p.code, message: p.message.slice(0, 1000) })),
     };
     try {
       await client.call('PUT', `/v1/discovery/sources/${encodeURIComponent(config.source)}`, body);
@@ -196,7 +196,7 @@ export class DiscoveryAgent {
       monitorsManaged: last?.monitorsManaged ?? 0,
       actions: { created: 0, updated: 0, deleted: 0, unchanged: 0 },
       writes: 0,
-      problems: [{ object: { kind: 'Service', namespace: '', name: '' }, code: 'api_error', message: `sync failed: ${message}` }],
+      problems: [{ object: { kind: 'Agent', namespace: '', name: this.#deps.config.source }, code: 'sync_failed', message: `sync failed: ${message}` }],
     });
   }
 }

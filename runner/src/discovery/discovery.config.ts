@@ -120,7 +120,7 @@ export function loadDiscoveryConfig(env: Env): DiscoveryConfig {
   const labelSelector = selector('PHAROS_DISCOVERY_LABEL_SELECTOR');
   const deleteGraceSeconds = integer('PHAROS_DISCOVERY_DELETE_GRACE_SECONDS', 300, 0, 30 * 86400, 'how long a monitor outlives its deleted Kubernetes object');
   const defaultIntervalSeconds = integer('PHAROS_DISCOVERY_DEFAULT_INTERVAL_SECONDS', 60, 5, 86400, 'check interval of objects without pharos.dev/interval');
-  const resyncSeconds = integer('PHAROS_DISCOVERY_RESYNC_SECONDS', 300, 5, 86400, 'full reconcile period');
+  const resyncSeconds = integer('PHAROS_DISCOVERY_RESYNC_SECONDS', 60, 5, 240, 'full reconcile period; below 300 s, after which Pharos shows the source as stale');
   const debounceMs = integer('PHAROS_DISCOVERY_DEBOUNCE_MS', 1000, 0, 60_000, 'quiet time after a cluster change before syncing');
   const apiConcurrency = integer('PHAROS_DISCOVERY_API_CONCURRENCY', 4, 1, 64, 'Pharos API calls in flight at once');
   const apiRatePerSecond = integer('PHAROS_DISCOVERY_API_RATE', 20, 1, 1000, 'Pharos API calls per second');

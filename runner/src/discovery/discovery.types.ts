@@ -2,7 +2,8 @@ import type { Assertion } from '../../../api/src/contract/index.ts';
 
 /** The Kubernetes object a monitor comes from. */
 export interface ObjectRef {
-  kind: 'Service' | 'Ingress';
+  /** Service and Ingress are Kubernetes objects; PharosService names a Pharos service (dependency edges, clean-up); Agent the agent itself. */
+  kind: 'Service' | 'Ingress' | 'PharosService' | 'Agent';
   namespace: string;
   name: string;
   /** metadata.uid, for the Event's involvedObject. */
@@ -20,7 +21,8 @@ export type ProblemCode =
   | 'unknown_dependency'
   | 'team_mismatch'
   | 'managed_elsewhere'
-  | 'api_error';
+  | 'api_error'
+  | 'sync_failed';
 
 /** Something wrong with one object: it is left as it is (its monitors are neither changed nor deleted) and reported. */
 export interface ObjectProblem {

@@ -1,4 +1,5 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeClient } from './kube.client.ts';
 import type { Logger } from 'pino';
 import type { ObjectProblem } from './discovery.types.ts';
 
@@ -18,6 +19,7 @@ const reasons: Record<ObjectProblem['code'], string> = {
   team_mismatch: 'PharosInvalidAnnotation',
   managed_elsewhere: 'PharosManagedElsewhere',
   api_error: 'PharosSyncFailed',
+  sync_failed: 'PharosSyncFailed',
 };
 
 export interface EventRecorder {
@@ -26,7 +28,8 @@ export interface EventRecorder {
   readonly forbidden: boolean;
 }
 
-export function createEventRecorder(kc: KubeConfig, options: { source: string; instance: string; logger: Logger }): EventRecorder {
+export async function createEventRecorder(kc: KubeConfig, options: { source: string; instance: string; logger: Logger }): Promise<EventRecorder> {
+  const { CoreV1Api } = await loadKubeClient();
   const core = kc.makeApiClient(CoreV1Api);
   let reported = new Set<string>();
   let forbidden = false;
@@ -37,7 +40,7 @@ export function createEventRecorder(kc: KubeConfig, options: { source: string; i
     async report(problems) {
       const current = new Set<string>();
       for (const p of problems) {
-        if (!p.object.uid) continue;
+        if (!p.object.uid || (p.object.kind !== 'Service' && p.object.kind !== 'Ingress')) continue;
         const key = `${p.object.uid}\u0000${p.code}\u0000${p.message}`;
         current.add(key);
         if (reported.has(key) || forbidden) continue;
@@ -46,8 +49,11 @@ export function createEventRecorder(kc: KubeConfig, options: { source: string; i
           await core.createNamespacedEvent({
             namespace: p.object.namespace,
             body: {
+              apiVersion: 'v1',
+              kind: 'Event',
               metadata: { generateName: `${p.object.name}.pharos-`, namespace: p.object.namespace },
-              involvedObject: { apiVersion: p.object.kind === 'Ingress' ? 'networking.k8s.io/v1' : 'v1', kind: p.object.kind, name: p.object.name, namespace: p.object.namespace, uid: p.object.uid },
+              involvedObject: {
+                apiVersion: p.object.kind === 'Ingress' ? 'networking.k8s.io/v1' : 'v1', kind: p.object.kind, name: p.object.name, namespace: p.object.namespace, uid: p.object.uid },
               type: 'Warning',
               reason: reasons[p.code],
               message: `${p.message} (${p.code}, discovery source "${options.source}")`.slice(0, 1024),
@@ -66,6 +72,7 @@ export function createEventRecorder(kc: KubeConfig, options: { source: string; i
             forbidden = true;
             options.logger.info('not allowed to create Events (RBAC): problems are reported in Pharos only; grant "create" on events to see them with kubectl describe');
           } else {
+            reported.add(key); // once per problem, not on every sync
             options.logger.warn({ object: `${p.object.kind}/${p.object.namespace}/${p.object.name}`, error: (err as Error).message }, 'could not post a Kubernetes Event');
           }
         }

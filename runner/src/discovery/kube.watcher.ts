@@ -1,4 +1,5 @@
-import { CoreV1Api, KubeConfig, makeInformer, NetworkingV1Api, type Informer, type KubernetesObject, type ObjectCache, type V1Ingress, type V1Namespace, type V1Service } from '@kubernetes/client-node';
+import type { Informer, KubeConfig, KubernetesObject, ObjectCache, V1Ingress, V1Namespace, V1Service } from '@kubernetes/client-node';
+import { loadKubeClient } from './kube.client.ts';
 import type { Logger } from 'pino';
 
 // The agent's view of the cluster: @kubernetes/client-node informers (list, then watch from the
@@ -30,7 +31,8 @@ export interface ClusterView {
 }
 
 /** Loads the kubeconfig: the file named, else KUBECONFIG / ~/.kube/config / the in-cluster service account. */
-export function loadKubeConfig(file: string | undefined): KubeConfig {
+export async function loadKubeConfig(file: string | undefined): Promise<KubeConfig> {
+  const { KubeConfig } = await loadKubeClient();
   const kc = new KubeConfig();
   if (file) kc.loadFromFile(file);
   else kc.loadFromDefault();
@@ -42,6 +44,7 @@ type Watched<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
 /** Starts the informers; resolves once each has made its first list attempt. */
 export async function watchCluster(kc: KubeConfig, options: WatchOptions): Promise<ClusterView> {
+  const { CoreV1Api, NetworkingV1Api, makeInformer } = await loadKubeClient();
   const core = kc.makeApiClient(CoreV1Api);
   const networking = kc.makeApiClient(NetworkingV1Api);
   const label = options.labelSelector;

@@ -32,7 +32,7 @@ export interface DiscoveryProcess {
 export async function startDiscovery(config: DiscoveryConfig, logger: Logger): Promise<DiscoveryProcess> {
   const version = agentVersion();
   const lifetime = new AbortController();
-  const kc = loadKubeConfig(config.kubeconfig);
+  const kc = await loadKubeConfig(config.kubeconfig);
   const cluster = kc.getCurrentCluster();
   const metrics = createDiscoveryMetrics();
   const limiter = createCallLimiter({ concurrency: config.apiConcurrency, ratePerSecond: config.apiRatePerSecond });
@@ -56,7 +56,7 @@ export async function startDiscovery(config: DiscoveryConfig, logger: Logger): P
     logger,
   });
   metrics.setWatchedSource(() => view.counts());
-  const events = createEventRecorder(kc, { source: config.source, instance: os.hostname(), logger });
+  const events = await createEventRecorder(kc, { source: config.source, instance: os.hostname(), logger });
   agent = new DiscoveryAgent({ config, view, client, events, metrics, logger, version, cluster: cluster?.name });
   const running = agent;
   if (config.metricsPort !== 0) {

@@ -115,7 +115,7 @@ export async function executePlan(client: PharosClient, plan: Plan, current: Cur
     }),
   ]);
 
-  const serviceRef = (name: string): ObjectRef => ({ kind: 'Service', namespace: '', name });
+  const serviceRef = (name: string): ObjectRef => ({ kind: 'PharosService', namespace: '', name });
   await Promise.all([
     ...plan.createEdges.map(async (e) => {
       const from = serviceIds.get(e.service);

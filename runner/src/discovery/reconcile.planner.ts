@@ -198,6 +198,7 @@ export function planReconcile(desired: DesiredSet, current: Current, options: Pl
 
   // Monitors whose object is gone: tag, wait out the grace, delete.
   const remaining = new Set<string>(); // service ids still holding a monitor of ours after this plan
+  const heldServices = new Set<string>(); // services of held objects' monitors: their edges are kept as they are
   for (const [key, m] of ours) {
     if (wanted.has(key)) {
       remaining.add(m.service_id);
@@ -207,6 +208,7 @@ export function planReconcile(desired: DesiredSet, current: Current, options: Pl
     if (held.has(ownerId)) {
       plan.unchanged += 1;
       remaining.add(m.service_id);
+      heldServices.add(m.service_id);
       continue;
     }
     const since = Date.parse(m.tags?.[missingSinceTag] ?? '');
@@ -227,7 +229,6 @@ export function planReconcile(desired: DesiredSet, current: Current, options: Pl
   }
 
   // Edges of discovery-managed services: add what is asked for; on this source's own services, remove what is no longer asked for.
-  const nothingHeld = held.size === 0;
   for (const [serviceName, deps] of wantedEdges) {
     const service = services.get(serviceName);
     const edges = service ? current.edges.get(service.id) ?? [] : [];
@@ -235,7 +236,7 @@ export function planReconcile(desired: DesiredSet, current: Current, options: Pl
     for (const dep of deps) if (!present.has(dep)) plan.createEdges.push({ service: serviceName, dependsOn: dep });
   }
   for (const service of current.services) {
-    if (managerOf(service) !== 'discovery' || service.tags?.[sourceTag] !== options.source || !nothingHeld) continue;
+    if (managerOf(service) !== 'discovery' || service.tags?.[sourceTag] !== options.source || heldServices.has(service.id)) continue;
     const deps = wantedEdges.get(service.name) ?? new Set<string>();
     const used = finalLive.some((m) => m.service === service.name);
     for (const e of current.edges.get(service.id) ?? []) {
