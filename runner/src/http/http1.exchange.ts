@@ -41,12 +41,18 @@ const badValue = /[\x00-\x08\x0a-\x1f\x7f]/;
 // decode() without { stream: true } keeps no state between calls, so one instance serves every exchange.
 const utf8 = new TextDecoder();
 
+/** A request as written: the head goes out as latin1, as with any Node HTTP client; the body as UTF-8. */
+export interface SerializedRequest {
+  head: string;
+  body?: string;
+}
+
 /**
- * The request head and body as bytes. Connection: close because every check measures a fresh
- * connection and closes it after the response; Content-Length from the body's UTF-8 length.
- * Header values go out as latin1, as they would with any Node HTTP client.
+ * The request head and body. Connection: close because every check measures a fresh connection
+ * and closes it after the response; Content-Length from the body's UTF-8 length. Throws
+ * invalid_monitor for a header HTTP cannot carry (a line break in a value would inject headers).
  */
-export function serializeRequest(url: URL, method: string, headers: Readonly<Record<string, string>>, body: string | undefined): Buffer {
+export function serializeRequest(url: URL, method: string, headers: Readonly<Record<string, string>>, body: string | undefined): SerializedRequest {
   let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${headers['host'] ?? url.host}\r\nconnection: close\r\n`;
   for (const name in headers) {
     if (framingHeaders.has(name)) continue;
@@ -55,10 +61,8 @@ export function serializeRequest(url: URL, method: string, headers: Readonly<Rec
     if (badValue.test(value)) throw new CheckFailure('invalid_monitor', `request header ${name} has a line break or control character in its value`);
     head += `${name}: ${value}\r\n`;
   }
-  if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
-  else head += payloadMethods.has(method) ? 'content-length: 0\r\n\r\n' : '\r\n';
-  const headBytes = Buffer.from(head, 'latin1');
-  return body ? Buffer.concat([headBytes, Buffer.from(body, 'utf8')]) : headBytes;
+  if (body !== undefined) return { head: `${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n`, body };
+  return { head: payloadMethods.has(method) ? `${head}content-length: 0\r\n\r\n` : `${head}\r\n` };
 }
 
 /**
@@ -88,7 +92,12 @@ export function exchangeHttp1(request: Http1Request): Promise<Http1Response> {
       { hostname: url.hostname, port: Number(url.port) || (secure ? 443 : 80), secure, verifyTls: request.verifyTls, trustedCa: request.trustedCa },
       (timings) => {
         connect = timings;
-        socket.write(payload);
+        // No Buffer of our own: the strings go to the socket as they are, head and body in one writev.
+        if (!payload.body) return void socket.write(payload.head, 'latin1');
+        socket.cork();
+        socket.write(payload.head, 'latin1');
+        socket.write(payload.body, 'utf8');
+        socket.uncork();
       },
     );
 

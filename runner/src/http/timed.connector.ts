@@ -43,6 +43,7 @@ function secureContextFor(trustedCa: readonly string[]): tls.SecureContext {
 export function openTimedSocket(options: TimedSocketOptions, onReady: (timings: ConnectTimings) => void): net.Socket {
   // URL hostnames keep IPv6 brackets; sockets want the bare address.
   const host = options.hostname.charCodeAt(0) === 0x5b ? options.hostname.slice(1, -1) : options.hostname;
+  const literal = net.isIP(host) !== 0;
   const startedAt = performance.now();
   const timings: ConnectTimings = {};
   let lookedUpAt = startedAt;
@@ -53,18 +54,24 @@ export function openTimedSocket(options: TimedSocketOptions, onReady: (timings: 
         host,
         port: options.port,
         // SNI must not carry an IP address (RFC 6066).
-        servername: net.isIP(host) ? undefined : host,
+        servername: literal ? undefined : host,
         rejectUnauthorized: options.verifyTls,
         secureContext: options.trustedCa ? secureContextFor(options.trustedCa) : undefined,
         ALPNProtocols: ['http/1.1'],
       })
     : net.connect({ host, port: options.port });
 
-  socket.setNoDelay(true);
-  socket.once('lookup', () => {
-    lookedUpAt = performance.now();
-    timings.dnsMs = lookedUpAt - startedAt;
-  });
+  // TLS writes its Finished and then the request at once: without NODELAY the request could wait
+  // for the Finished's ACK. A plain request is the connection's first and only write, which Nagle
+  // never holds back, so it is spared the system call.
+  if (options.secure) socket.setNoDelay(true);
+  // An IP literal is not looked up: no 'lookup' event, no DNS phase.
+  if (!literal) {
+    socket.once('lookup', () => {
+      lookedUpAt = performance.now();
+      timings.dnsMs = lookedUpAt - startedAt;
+    });
+  }
   socket.once('connect', () => {
     connectedAt = performance.now();
     timings.connectMs = connectedAt - lookedUpAt;
