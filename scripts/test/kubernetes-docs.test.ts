@@ -12,7 +12,7 @@ import { bundleFile, processEntries } from '../build.entries.ts';
 const root = join(import.meta.dirname, '..', '..');
 const page = readFileSync(join(root, 'docs/kubernetes.md'), 'utf8');
 const blocks = (lang: string) => [...page.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
-const configCode = ['api/src/config.ts', 'runner/src/config/runner.config.ts'].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
+const configCode = ['api/src/config.ts', 'runner/src/config/runner.config.ts', 'runner/src/discovery/discovery.config.ts'].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
 const bundles = new Set(processEntries.map((e) => `dist/${bundleFile(e)}`));
 
 /** Top-level keys of one YAML document, after checking every line is of the subset's forms. */
@@ -52,7 +52,7 @@ test('every container starts a bundle the build produces, with plain node; the c
     assert.equal(command.length, 2, `no loader flags (tsx): ${command.join(' ')}`);
     assert.ok(bundles.has(command[1]!), `${command[1]} is one of ${[...bundles].join(', ')}`);
   }
-  assert.deepEqual(new Set(commands.map((c) => c[1])), new Set(['dist/control-plane.js', 'dist/runner.js']));
+  assert.deepEqual(new Set(commands.map((c) => c[1])), new Set(['dist/control-plane.js', 'dist/runner.js', 'dist/discovery.js']));
   const dockerfile = blocks('dockerfile').join('\n');
   assert.match(dockerfile, /RUN npm ci && npm run build/);
   assert.match(dockerfile, /npm ci --omit=dev/);
@@ -66,6 +66,20 @@ test('every environment variable set on the page is read by the configuration co
   const secretKeys = documents.flatMap((d) => [...d.matchAll(/^\s+key: ([A-Z][A-Z0-9_]*)$/gm)].map((m) => m[1]!));
   assert.ok(names.has('DATABASE_URL') && names.has('PHAROS_RUNNER_TOKEN'));
   for (const name of [...names, ...secretKeys]) {
-    assert.match(configCode, new RegExp(`(env\\.${name}\\b|'${name}')`), `${name} is read in api/src/config.ts or runner/src/config/runner.config.ts`);
+    assert.match(configCode, new RegExp(`(env\\.${name}\\b|'${name}')`), `${name} is read in api/src/config.ts, runner/src/config/runner.config.ts or runner/src/discovery/discovery.config.ts`);
   }
+});
+
+test('the discovery ClusterRole grants what the agent watches and posts; the annotations table lists what the agent reads', () => {
+  const role = documents.find((d) => /^kind: ClusterRole$/m.test(d) && /name: pharos-discovery/.test(d));
+  assert.ok(role, 'a ClusterRole for the discovery agent');
+  const rules = [...role.matchAll(/resources: (\[.*\])\n\s+verbs: (\[.*\])/g)].map((m) => ({ resources: JSON.parse(m[1]!) as string[], verbs: JSON.parse(m[2]!) as string[] }));
+  const allowed = (resource: string, verb: string) => rules.some((r) => r.resources.includes(resource) && r.verbs.includes(verb));
+  for (const resource of ['services', 'ingresses', 'namespaces']) for (const verb of ['get', 'list', 'watch']) assert.ok(allowed(resource, verb), `${verb} ${resource}`);
+  assert.ok(allowed('events', 'create'), 'create events');
+  const parser = readFileSync(join(root, 'runner/src/discovery/annotations.parser.ts'), 'utf8');
+  const read = new Set([...parser.matchAll(/\$\{prefix\}([a-z-]+)|pick\('([a-z-]+)'\)/g)].map((m) => `pharos.dev/${m[1] ?? m[2]}`));
+  const documented = new Set([...page.matchAll(/^\| `(pharos\.dev\/[a-z-]+)` \|/gm)].map((m) => m[1]!));
+  for (const name of read) if (name !== 'pharos.dev/monitor') assert.ok(documented.has(name), `${name} is in the annotations table`);
+  for (const name of documented) assert.ok(read.has(name), `${name} in the table is read by the agent`);
 });
