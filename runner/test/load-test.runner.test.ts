@@ -98,8 +98,8 @@ describe('runner load tests', { timeout: 60_000 }, () => {
     const final = reports.at(-1)!;
     assert.ok(final.final);
     assert.ok(final.elapsed_ms >= 2_900 && final.elapsed_ms < 10_000, `elapsed ${final.elapsed_ms} ms for a 3 s share`);
-    // 200/s for 3 s: 600, with room for the burst and a loaded machine falling short.
-    assert.ok(final.requests >= 300 && final.requests <= 610, `${final.requests} requests at 200/s for 3 s`);
+    // 200/s for 3 s: 600 at most (the rate holds), fewer on a machine too busy to keep up.
+    assert.ok(final.requests >= 50 && final.requests <= 610, `${final.requests} requests at 200/s for 3 s`);
   });
 
   it('stops within about a second when the assignments name the test in aborted_load_tests', async () => {

@@ -14,7 +14,11 @@ export interface LoadRunEnd {
 
 interface Lane {
   startedAt: number;
-  controller: AbortController | undefined;
+  /** Whether a request is in flight (the sweep times out only those). */
+  busy: boolean;
+  /** Reused request after request until it is aborted (a timeout), then replaced. */
+  controller: AbortController;
+  options: Dispatcher.RequestOptions;
   timedOut: boolean;
 }
 
@@ -41,14 +45,22 @@ export async function runLoad(plan: LoadPlan, tally: LoadTally, signal: AbortSig
     keepAliveTimeout: 4_000,
   });
   const limiter = plan.ratePerSecond === null ? undefined : new RateLimiter(plan.ratePerSecond);
-  const lanes: Lane[] = Array.from({ length: plan.concurrency }, () => ({ startedAt: 0, controller: undefined, timedOut: false }));
+  const base: Dispatcher.RequestOptions = { path, method: plan.method as Dispatcher.HttpMethod, headers: plan.headers, body: plan.body };
+  const armed = (lane: Lane): void => {
+    lane.controller = new AbortController();
+    lane.options = { ...base, signal: lane.controller.signal };
+  };
+  const lanes: Lane[] = Array.from({ length: plan.concurrency }, () => {
+    const controller = new AbortController();
+    return { startedAt: 0, busy: false, controller, options: { ...base, signal: controller.signal }, timedOut: false };
+  });
   let issued = 0;
   let stopping = false;
   const done = (): boolean => stopping || signal.aborted || performance.now() >= endAt || (plan.requests !== null && issued >= plan.requests);
   const wake = new Set<() => void>();
   const onAbort = (): void => {
     stopping = true;
-    for (const lane of lanes) lane.controller?.abort();
+    for (const lane of lanes) lane.controller.abort();
     for (const w of wake) w();
   };
   signal.addEventListener('abort', onAbort, { once: true });
@@ -57,7 +69,7 @@ export async function runLoad(plan: LoadPlan, tally: LoadTally, signal: AbortSig
   const sweeper = setInterval(() => {
     const now = performance.now();
     for (const lane of lanes) {
-      if (lane.controller && !lane.timedOut && now - lane.startedAt >= plan.timeoutMs) {
+      if (lane.busy && !lane.timedOut && now - lane.startedAt >= plan.timeoutMs) {
         lane.timedOut = true;
         lane.controller.abort();
       }
@@ -80,23 +92,22 @@ export async function runLoad(plan: LoadPlan, tally: LoadTally, signal: AbortSig
       wake.add(finish);
     });
 
-  const options: Dispatcher.RequestOptions = { path, method: plan.method as Dispatcher.HttpMethod, headers: plan.headers, body: plan.body };
   let fatal: string | undefined;
 
   const send = async (lane: Lane): Promise<void> => {
-    const controller = new AbortController();
-    lane.controller = controller;
     lane.timedOut = false;
+    lane.busy = true;
     lane.startedAt = performance.now();
     try {
-      const res = await pool.request({ ...options, signal: controller.signal });
+      const res = await pool.request(lane.options);
       await drain(res.body);
       recordAnswer(tally, res.statusCode, (performance.now() - lane.startedAt) * 1000);
     } catch (err) {
       if (lane.timedOut) recordFailure(tally, 'timeout');
       else if (!stopping && !signal.aborted) recordFailure(tally, toCheckFailure(err).code);
     } finally {
-      lane.controller = undefined;
+      lane.busy = false;
+      if (lane.controller.signal.aborted && !stopping && !signal.aborted) armed(lane);
     }
   };
 
