@@ -111,6 +111,7 @@ import { RunnerRepository } from './modules/runner/runner.repository.ts';
 import { runnerRoutes } from './modules/runner/runner.routes.ts';
 import { RunnerService, defaultRunnerSettings, type RunnerSettings } from './modules/runner/runner.service.ts';
 import { WakeupBus } from './modules/runner/wakeup.bus.ts';
+import { loadTestsModule, type LoadTestTimings } from './modules/load-tests/load-tests.module.ts';
 import { StateRepository } from './modules/state/state.repository.ts';
 import { StateService } from './modules/state/state.service.ts';
 import { NoDataService } from './modules/state/no-data.service.ts';
@@ -163,6 +164,8 @@ export interface AppOptions {
   channelTest?: Partial<ChannelTestSettings>;
   /** GET /v1/stream: poll and flush intervals, limits (tests shorten them). */
   live?: Partial<LiveSettings>;
+  /** Load tests: start allowance and deadline grace (tests shorten them). */
+  loadTests?: Partial<LoadTestTimings>;
 }
 
 export interface App {
@@ -203,7 +206,8 @@ export function createApp(options: AppOptions): App {
   const state = new StateService(stateRepo);
   const assignments = new AssignmentService(db, runnerRepo, state, bus, options.logger);
   const runnerSettings = { ...defaultRunnerSettings, ...(options.runner ?? {}) };
-  const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings, options.logger);
+  const loadTests = loadTestsModule({ db, registry: metrics.registry, runners: runnerRepo, audit, bus, logger: options.logger, timings: options.loadTests, sweepEveryMs: options.sweepEveryMs ?? 2_000 });
+  const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings, options.logger, loadTests.feed);
   const metricRollups = new MetricRollupRepository();
   const results = new ResultRepository(metricRollups);
   const partitions = new PartitionManager(db, options.resultRetentionDays ?? 14);
@@ -305,6 +309,7 @@ export function createApp(options: AppOptions): App {
     ...channelTestRoutes(new ChannelTestService(db, senders, { timeoutMs: 10_000, ...(options.channelTest ?? {}) })),
     ...heartbeatRoutes(heartbeats),
     ...runnerRoutes(runnerService, nudgingIngest, runnerSettings.maxBatch),
+    ...loadTests.routes((principal, runnerId) => runnerService.own(principal, runnerId)),
     ...liveRoutes(live),
   );
 
@@ -336,6 +341,7 @@ export function createApp(options: AppOptions): App {
         },
       },
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },
+      loadTests.job,
       // Day rollups for SLA windows over whole days (a closed day once, late writes again).
       { name: 'result-rollup-days', everyMs: 60_000, run: rollupDaysJob(db) },
       { name: 'incident-sweep', everyMs: options.incidentSweepMs ?? 2_000, run: incidentSweep(db, eventLog, () => routerRunner.nudge()) },

@@ -81,6 +81,21 @@ async function insertIncident(api: TestApi, orgId: string, team: string): Promis
     }
   }
 }
+/** One running load test per fixture team (on the team's monitor), set up in before(). */
+const loadTestOfTeam = new Map<string, string>();
+async function insertLoadTest(api: TestApi, f: TeamFixture): Promise<string> {
+  const { org_id } = await api.database.db.selectFrom('teams').select('org_id').where('id', '=', f.team).executeTakeFirstOrThrow();
+  const id = newId('load_test');
+  const spec = { request: { method: 'GET', url: 'http://127.0.0.1:9/health' }, regions: ['us-east-1'], requests: 10, duration_seconds: null, concurrency: 1, rate_per_second: 10, timeout_ms: 1000, criteria: {} };
+  await api.database.db.insertInto('load_tests').values({ id, org_id, team_id: f.team, service_id: f.service, monitor_id: f.monitor, target_key: `matrix:${id}`, state: 'running', spec: JSON.stringify(spec), secrets: null, verdict_reasons: '[]', created_by: JSON.stringify({ name: 'matrix' }), deadline: new Date(Date.now() + 3_600_000) }).execute();
+  // The share's runner is a row that stays live for the whole run and can run no check (so it takes
+  // no slots): the load-test sweep does not end the test while the matrix uses it.
+  const runnerId = newId('runner');
+  const now = new Date();
+  await api.database.db.insertInto('runners').values({ id: runnerId, org_id, runner_token_id: f.runnerToken, region: 'us-east-1', labels: '{}', version: 'matrix', hostname: null, capabilities: '[]', registered_at: now, last_seen_at: now, lease_expires_at: new Date(Date.now() + 3_600_000) }).execute();
+  await api.database.db.insertInto('load_test_shares').values({ load_test_id: id, org_id, region: 'us-east-1', runner_id: runnerId, state: 'running', requests: 10 }).execute();
+  return id;
+}
 /** One change event per fixture team (a deploy of the team's service), set up in before(). */
 const changeEventOfTeam = new Map<string, string>();
 /** One discovery source per fixture team (named after it, in the team's organization), set up in before(). */
@@ -246,6 +261,23 @@ const matrix: Record<string, Row> = {
     },
   },
 
+  // Load tests: editors start and abort on their teams' targets, every role of the team reads. Without a
+  // live load_test runner an authorized start ends at no_load_test_runner (422), after the access checks.
+  'GET /v1/load-tests': { path: () => '/v1/load-tests?limit=200', expect: listAll, listed: (f) => loadTestOfTeam.get(f.team)! },
+  'POST /v1/load-tests': {
+    path: () => '/v1/load-tests',
+    body: (f) => ({ monitor_id: f.monitor, regions: ['us-east-1'], requests: 10, concurrency: 1, rate_per_second: 10 }),
+    expect: { org_admin: [422, 422, 422], team_admin: [422, 422, 422], team_editor: [422, 422, 422], viewer: [403, 422, 422] },
+  },
+  'GET /v1/load-tests/{id}': { path: (f) => `/v1/load-tests/${loadTestOfTeam.get(f.team)}`, expect: read },
+  'DELETE /v1/load-tests/{id}': {
+    path: (f) => `/v1/load-tests/${(f as TeamFixture & { loadTest?: string }).loadTest ?? loadTestOfTeam.get(f.team)}`,
+    expect: write(200),
+    fresh: async (f, api) => ({ ...f, loadTest: await insertLoadTest(api, f) }),
+  },
+  'GET /v1/load-test-settings': { path: () => '/v1/load-test-settings', expect: listAll },
+  'PUT /v1/load-test-settings': { path: () => '/v1/load-test-settings', body: () => ({ max_concurrency: 50 }), expect: orgOnly(200, 200) },
+
   // The caller's own organization's stream, filtered to what it may see (api/test/live-stream.test.ts checks the filtering).
   'GET /v1/stream': { path: () => '/v1/stream', expect: listAll },
 };
@@ -271,6 +303,7 @@ before(async () => {
     notificationOfTeam.set(f.team, id);
     silenceOfTeam.set(f.team, (await expectOk(api, 'POST', '/v1/silences', f.adminToken, silenceBody(f.team))).id);
     incidentOfTeam.set(f.team, await insertIncident(api, org_id, f.team));
+    loadTestOfTeam.set(f.team, await insertLoadTest(api, f));
     changeEventOfTeam.set(f.team, (await expectOk(api, 'POST', '/v1/events', f.adminToken, { service: f.service, kind: 'deploy' })).id);
     sourceOfTeam.set(f.team, `src-${f.team.toLowerCase()}`);
     await expectOk(api, 'PUT', `/v1/discovery/sources/${sourceOfTeam.get(f.team)}`, f.adminToken, discoveryReport());

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Region, StringEnum, Timestamp } from './common.schema.ts';
+import { ClosedMap, Id, Region, StringEnum, Timestamp } from './common.schema.ts';
+import { maxBucket } from './load-test-histogram.ts';
 import { HttpCheck } from './monitor.schema.ts';
 
 /**
@@ -27,6 +28,12 @@ export const LoadTestCriteria = Type.Object(
   { additionalProperties: false },
 );
 
+const statusKey = { pattern: '^[1-5][0-9]{2}$', rule: 'Keys are HTTP status codes, e.g. "200".' };
+const errorKey = { pattern: '^[a-z0-9_]{1,64}$', rule: 'Keys are error codes: 1 to 64 lower-case letters, digits and "_", e.g. "timeout".' };
+const bucketKey = { pattern: '^[0-9]{1,4}$', rule: 'Keys are bucket indexes of load-test-histogram.ts, e.g. "512".' };
+const StatusCounts = (description: string) => ClosedMap(statusKey, Type.Integer({ minimum: 0 }), { description, maxProperties: 500 });
+const ErrorCounts = (description: string) => ClosedMap(errorKey, Type.Integer({ minimum: 0 }), { description, maxProperties: 200 });
+
 export const LoadTestInput = Type.Object(
   {
     monitor_id: Type.Optional(Id),
@@ -36,7 +43,7 @@ export const LoadTestInput = Type.Object(
     requests: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Total requests over all regions (split evenly). Give requests or duration_seconds.' })),
     duration_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, description: 'Run for this long in every region. Give requests or duration_seconds.' })),
     concurrency: Type.Integer({ minimum: 1, maximum: 1000, description: 'Requests in flight at once, per region.' }),
-    rate_per_second: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100000, description: 'Target request rate per region; unlimited (as fast as concurrency allows) when absent.' })),
+    rate_per_second: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100000, description: "Target request rate per region; when absent, the organization's max_rate_per_second (GET /v1/load-test-settings)." })),
     timeout_ms: Type.Optional(Type.Integer({ minimum: 1, maximum: 60000, default: 10000, description: 'Per-request timeout.' })),
     criteria: Type.Optional(LoadTestCriteria),
   },
@@ -59,8 +66,8 @@ export const LoadTestFigures = Type.Object({
   error_rate: Type.Union([Type.Number(), Type.Null()]),
   requests_per_second: Type.Union([Type.Number(), Type.Null()]),
   latency: LatencySummary,
-  status_codes: Type.Record(Type.String(), Type.Integer(), { description: 'Answers by HTTP status code, e.g. {"200": 9950, "503": 50}.' }),
-  errors_by_code: Type.Record(Type.String(), Type.Integer(), { description: 'Transport failures by result error code (timeout, connection_refused, …) plus "http_<status>" for status ≥ 400.' }),
+  status_codes: StatusCounts('Answers by HTTP status code, e.g. {"200": 9950, "503": 50}.'),
+  errors_by_code: ErrorCounts('Transport failures by result error code (timeout, connection_refused, …) plus "http_<status>" for status ≥ 400.'),
 });
 
 export const LoadTestRegion = Type.Object({
@@ -128,9 +135,9 @@ export const LoadTestProgress = Type.Object(
     elapsed_ms: Type.Integer({ minimum: 0 }),
     requests: Type.Integer({ minimum: 0 }),
     errors: Type.Integer({ minimum: 0 }),
-    status_codes: Type.Record(Type.String({ pattern: '^[1-5][0-9]{2}$' }), Type.Integer({ minimum: 0 })),
-    errors_by_code: Type.Record(Type.String({ pattern: '^[a-z0-9_]{1,64}$' }), Type.Integer({ minimum: 0 })),
-    histogram: Type.Record(Type.String({ pattern: '^[0-9]{1,4}$' }), Type.Integer({ minimum: 0 }), { description: 'Latency histogram (microsecond buckets of load-test-histogram.ts), cumulative.' }),
+    status_codes: StatusCounts('Answers by HTTP status code, cumulative.'),
+    errors_by_code: ErrorCounts('Failed requests by error code (transport codes and "http_<status>"), cumulative.'),
+    histogram: ClosedMap(bucketKey, Type.Integer({ minimum: 0 }), { description: 'Latency histogram (microsecond buckets of load-test-histogram.ts), cumulative.', maxProperties: maxBucket + 1 }),
     max_us: Type.Integer({ minimum: 0 }),
     error: Type.Optional(Type.String({ maxLength: 1000, description: 'Why the share could not run (final only).' })),
   },
@@ -139,3 +146,36 @@ export const LoadTestProgress = Type.Object(
 export type LoadTestProgress = Static<typeof LoadTestProgress>;
 
 export const LoadTestProgressAnswer = Type.Object({ abort: Type.Boolean() });
+
+/* ---------- organization settings (GET/PUT /v1/load-test-settings) ---------- */
+
+/** A host name, or "*.<domain>" for every host under that domain. */
+const AllowedHost = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$|^\\[[0-9A-Fa-f:.]+\\]$',
+  errorMessage: 'Must be a host name such as "api.example.com", "*.example.com" for every host under a domain, or an IP address (IPv6 in brackets); no scheme, port or path.',
+});
+
+export const LoadTestSettingsInput = Type.Object(
+  {
+    allowed_hosts: Type.Optional(Type.Array(AllowedHost, { maxItems: 200, uniqueItems: true, default: [], description: 'Hosts load tests may target besides those of the monitors of the target service.' })),
+    max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Largest concurrency (requests in flight per region) a load test may ask for.' })),
+    max_rate_per_second: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100000, default: 500, description: 'Largest target rate per region; a test without rate_per_second runs at this rate.' })),
+    max_duration_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 300, description: 'Longest test: duration_seconds, or how long a requests-bounded test may run before it is cut off.' })),
+    max_requests: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000, description: 'Most requests (over all regions) a requests-bounded test may ask for.' })),
+  },
+  { additionalProperties: false },
+);
+export type LoadTestSettingsInput = Static<typeof LoadTestSettingsInput>;
+
+export const LoadTestSettings = Type.Object({
+  allowed_hosts: Type.Array(Type.String()),
+  max_concurrency: Type.Integer(),
+  max_rate_per_second: Type.Number(),
+  max_duration_seconds: Type.Integer(),
+  max_requests: Type.Integer(),
+  updated_at: Type.Optional(Timestamp),
+  version: Type.Integer({ description: '0 until an org admin writes the settings.' }),
+});
+export type LoadTestSettings = Static<typeof LoadTestSettings>;

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ClosedMap, Id, Region, StringEnum, Timestamp, labelKey } from './common.schema.ts';
 import { Monitor, checkTypes } from './monitor.schema.ts';
 import { CheckResult } from './result.schema.ts';
+import { LOAD_TEST_CAPABILITY, LoadTestShare } from './load-test.schema.ts';
 
 /**
  * The runner protocol (/v1/runner/…), authenticated by a runner token.
@@ -13,15 +14,24 @@ import { CheckResult } from './result.schema.ts';
  * 3. POST /v1/runner/results with batches of results; each is accepted, or rejected with a reason,
  *    and a result id seen before (in an earlier batch or earlier in the same one) is accepted again
  *    without being stored twice.
+ * 4. Load tests (runners that list `load_test` in capabilities): the assignments answer also carries
+ *    `load_tests` (shares to run) and `aborted_load_tests`, and the runner reports each share's
+ *    progress to POST /v1/runner/load-tests/{load_test_id}/progress (see load-test.schema.ts).
  */
 export const RUNNER_PROTOCOL_VERSION = 1;
+
+/**
+ * What a runner may list in `capabilities`: the check types it executes, and `load_test`. The
+ * planner matches capabilities against a monitor's check type, so `load_test` never places a monitor.
+ */
+export const runnerCapabilities = [...checkTypes, LOAD_TEST_CAPABILITY] as const;
 
 export const RunnerRegistration = Type.Object(
   {
     protocol_version: Type.Integer({ minimum: 1, maximum: 65535, description: 'Protocol version the runner speaks.' }),
     version: Type.String({ maxLength: 64, description: 'Runner software version.' }),
     hostname: Type.Optional(Type.String({ maxLength: 255 })),
-    capabilities: Type.Array(StringEnum(checkTypes), { maxItems: checkTypes.length, uniqueItems: true, description: 'Check types the runner can execute.' }),
+    capabilities: Type.Array(StringEnum(runnerCapabilities), { maxItems: runnerCapabilities.length, uniqueItems: true, description: 'Check types the runner can execute, plus "load_test" when it runs load-test shares.' }),
   },
   { additionalProperties: false },
 );
@@ -65,6 +75,8 @@ export const Assignments = Type.Object({
   monitors: Type.Array(AssignedMonitor, { description: 'full: every assigned monitor; otherwise monitors added or changed.' }),
   removed: Type.Array(Id, { description: 'Monitors no longer assigned (only when full is false).' }),
   confirmations: Type.Array(ConfirmationRequest, { description: 'Run these now, once, with confirmation = true.' }),
+  load_tests: Type.Optional(Type.Array(LoadTestShare, { description: 'Only for runners with the load_test capability: the load-test shares this runner runs now (repeated while they run; start a given load_test_id once).' })),
+  aborted_load_tests: Type.Optional(Type.Array(Id, { description: 'Only for runners with the load_test capability: load tests to stop at once (aborted, or their deadline passed).' })),
   lease_expires_at: Timestamp,
 });
 

@@ -582,6 +582,49 @@ export interface DiscoverySourcesTable {
   version: Generated<number>;
 }
 
+/** An on-demand load test; spec holds the request (no secret headers) and the plan. */
+export interface LoadTestsTable {
+  id: string;
+  org_id: string;
+  team_id: string;
+  service_id: string;
+  monitor_id: string | null;
+  target_key: string;
+  state: string;
+  spec: Json<Record<string, unknown>>;
+  secrets: Json<Record<string, string>> | null;
+  verdict: string | null;
+  verdict_reasons: ColumnType<string[], string | undefined, string>;
+  created_by: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  deadline: Timestamp;
+}
+
+/** One region's share of a load test, with its runner's latest cumulative report. */
+export interface LoadTestSharesTable {
+  load_test_id: string;
+  region: string;
+  org_id: string;
+  runner_id: string;
+  state: string;
+  requests: number | null;
+  seq: Generated<number>;
+  report: Json<Record<string, unknown>> | null;
+  message: string | null;
+  delivered_at: Timestamp | null;
+  abort_delivered_at: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+export interface LoadTestSettingsTable {
+  org_id: string;
+  spec: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   teams: TeamsTable;
@@ -631,6 +674,9 @@ export interface Tables {
   events: EventsTable;
   event_cursors: EventCursorsTable;
   job_leases: JobLeasesTable;
+  load_tests: LoadTestsTable;
+  load_test_shares: LoadTestSharesTable;
+  load_test_settings: LoadTestSettingsTable;
   discovery_sources: DiscoverySourcesTable;
 }
 

@@ -35,6 +35,7 @@ export const idPrefixes = {
   incident: 'inc',
   incident_timeline: 'itl',
   change_event: 'chg',
+  load_test: 'lt',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

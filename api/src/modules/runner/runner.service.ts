@@ -12,6 +12,13 @@ import type { AssignmentService } from './assignment.service.ts';
 import type { RunnerRepository, RunnerRow } from './runner.repository.ts';
 import type { WakeupBus } from './wakeup.bus.ts';
 
+/** What the feed asks of load tests (modules/load-tests/load-test.feed.ts) for runners with the load_test capability. */
+export interface LoadTestFeedPort {
+  serves(runner: { capabilities: readonly string[] }): boolean;
+  due(db: Db, runnerId: string): Promise<boolean>;
+  assignments(db: Db, runnerId: string): Promise<Pick<Assignments, 'load_tests' | 'aborted_load_tests'>>;
+}
+
 export interface RunnerSettings {
   leaseSeconds: number;
   pollWaitSeconds: number;
@@ -38,6 +45,7 @@ export class RunnerService {
     private readonly bus: WakeupBus,
     private readonly settings: RunnerSettings,
     private readonly logger: Logger,
+    private readonly loadTests?: LoadTestFeedPort,
   ) {}
 
   async register(principal: RunnerPrincipal, body: RunnerRegistration): Promise<RunnerRegistered> {
@@ -101,9 +109,11 @@ export class RunnerService {
       await this.reapLapsed(principal.orgId);
       const runner = (await this.runners.get(this.db, principal.orgId, q.runner_id))!;
       const confirmationDue = await this.runners.hasPendingConfirmation(this.db, q.runner_id);
+      // A load-test share handed to this runner, or one it runs stopped, answers at once.
+      const loadTestDue = this.loadTests?.serves(runner) ? await this.loadTests.due(this.db, runner.id) : false;
       // Aborted: no answer is built, so waiting confirmations stay for the runner's next poll.
       if (signal.aborted) throw new PharosError('request_timeout', 'The runner closed its long poll before the answer.');
-      if (known === 0 || runner.revision !== known || confirmationDue || Date.now() >= deadline) {
+      if (known === 0 || runner.revision !== known || confirmationDue || loadTestDue || Date.now() >= deadline) {
         return this.answer(runner, known, baseUrl);
       }
       await this.bus.wait(q.runner_id, Math.min(this.settings.recheckMs, deadline - Date.now()), signal);
@@ -164,12 +174,15 @@ export class RunnerService {
       removed = [...changes.keys()].filter((id) => !kept.has(id));
     }
     const confirmations = await this.runners.takeConfirmations(this.db, runner.id);
+    // Only runners that registered the load_test capability see the load-test fields.
+    const loadTests = this.loadTests?.serves(runner) ? await this.loadTests.assignments(this.db, runner.id) : {};
     return {
       revision: runner.revision,
       full,
       monitors: monitors as Assignments['monitors'],
       removed,
       confirmations: confirmations.map((c) => ({ monitor_id: c.monitor_id, requested_at: c.requested_at.toISOString(), reason: c.reason })),
+      ...loadTests,
       lease_expires_at: new Date(Date.now() + this.settings.leaseSeconds * 1000).toISOString(),
     };
   }
