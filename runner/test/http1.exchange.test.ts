@@ -118,6 +118,13 @@ describe('http check on the runner HTTP/1.1 exchange', () => {
     assert.equal(result.details?.body_truncated, true);
   });
 
+  it('with max_body_bytes 0 reads no body but says there was one', async () => {
+    const result = await run(monitor({ type: 'http', http: { url: url('/until-close'), max_body_bytes: 0 } }));
+    assert.equal(result.status, 'up');
+    assert.equal(result.details?.body_bytes, 0);
+    assert.equal(result.details?.body_truncated, true);
+  });
+
   it('skips 1xx interim responses and judges the final one', async () => {
     const result = await run(monitor({ type: 'http', http: { url: url('/early-hints') }, assertions: [{ source: 'header', path: 'x-final', operator: 'equals', target: '1' }] }));
     assert.equal(result.status, 'up', JSON.stringify(result.error ?? result.assertions));

@@ -153,7 +153,7 @@ async function executeHop(
       verifyTls: spec.verifyTls,
       trustedCa: ctx.trustedCa,
       // A redirect we are about to follow has a body nobody will look at.
-      bodyLimit: (head) => (spec.followRedirects && redirectStatuses.has(head.statusCode) && head.headers['location'] !== undefined ? 0 : spec.maxBodyBytes),
+      bodyLimit: (head) => (spec.followRedirects && redirectStatuses.has(head.statusCode) && head.headers['location'] !== undefined ? -1 : spec.maxBodyBytes),
       signal: ctx.signal,
     });
   } catch (err) {

@@ -13,7 +13,7 @@ export interface Http1Request {
   body?: string;
   verifyTls: boolean;
   trustedCa?: readonly string[];
-  /** Body bytes to keep for this response, decided from its head (0: do not read the body). */
+  /** Body bytes to keep for this response, decided from its head (-1: do not read the body at all). */
   bodyLimit: (head: ResponseHead) => number;
   signal: AbortSignal;
 }
@@ -109,7 +109,7 @@ export function exchangeHttp1(request: Http1Request): Promise<Http1Response> {
           statusCode = head.statusCode;
           headers = head.headers;
           limit = request.bodyLimit(head);
-          if (limit <= 0) {
+          if (limit < 0) {
             parser.halt();
             succeed();
           }
