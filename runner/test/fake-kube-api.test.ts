@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { V1Service } from '@kubernetes/client-node';
+import { loadKubeClient } from '../src/discovery/kube.client.ts';
 import { until } from './support/control-plane.fake.ts';
 import { FakeKubeApi, type KubeList, type KubeObject } from './support/fake-kube-api.ts';
 import { loadKubeFixtures } from './support/fake-kube-api.fixtures.ts';
@@ -123,6 +124,25 @@ describe('fake Kubernetes API: paging', () => {
     assert.equal(expired.body.code, 410);
     assert.equal((await request('/api/v1/services?limit=1&continue=garbage')).status, 400);
     api.remove('Service', 'staging', 'after-first-page');
+  });
+});
+
+describe('fake Kubernetes API: resourceVersion on lists', () => {
+  it('reads the state at an Exact resourceVersion, and refuses one from the future with 504 Too large', async () => {
+    const rv0 = String(api.resourceVersion);
+    api.apply(service('exact-later', 'staging'));
+    const now = await getJson('/api/v1/namespaces/staging/services');
+    assert.ok(names(now.body).includes('staging/exact-later'));
+    const then = await getJson(`/api/v1/namespaces/staging/services?resourceVersion=${rv0}&resourceVersionMatch=Exact`);
+    assert.equal(then.body.metadata.resourceVersion, rv0);
+    assert.ok(!names(then.body).includes('staging/exact-later'));
+    const notOlder = await getJson(`/api/v1/namespaces/staging/services?resourceVersion=${rv0}`);
+    assert.equal(notOlder.body.metadata.resourceVersion, String(api.resourceVersion), 'NotOlderThan semantics: the current state');
+    const future = await getJson<Record<string, unknown>>(`/api/v1/services?resourceVersion=${api.resourceVersion + 100}`);
+    assert.equal(future.status, 504);
+    assert.equal(future.body.reason, 'Timeout');
+    assert.equal((await request('/api/v1/services?resourceVersion=abc')).status, 400);
+    api.remove('Service', 'staging', 'exact-later');
   });
 });
 
@@ -261,6 +281,43 @@ describe('fake Kubernetes API: watch', () => {
   });
 });
 
+describe('fake Kubernetes API: cutting watches and deleting namespaces', () => {
+  it('dropWatches("reset") cuts the connection without the terminating chunk; "end" finishes the body', async () => {
+    const cut = await request('/api/v1/services?watch=true');
+    await until(() => api.openWatches('services') === 1, 'the watch open');
+    assert.equal(api.dropWatches('reset'), 1);
+    await assert.rejects(cut.text(), 'a reset stream is an error to the client');
+    const ended = await request('/api/v1/services?watch=true');
+    await until(() => api.openWatches('services') === 1, 'the second watch open');
+    api.dropWatches('end');
+    const events = (await ended.text()).split('\n').filter(Boolean);
+    assert.equal(events.length, 4, 'the initial ADDED events, then a clean end');
+    assert.equal(api.openWatches(), 0);
+  });
+
+  it('a deleted Namespace takes its objects with it, each sent as DELETED', async () => {
+    api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
+    api.apply(service('a', 'doomed'));
+    api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'b', namespace: 'doomed' }, spec: {} });
+    const rv0 = api.resourceVersion;
+    assert.equal(api.remove('Namespace', undefined, 'doomed'), true);
+    const events = await watchToEnd(`/api/v1/services?watch=true&resourceVersion=${rv0}&timeoutSeconds=1`);
+    assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.namespace}/${e.object.metadata.name}`), ['DELETED doomed/a']);
+    assert.equal(api.object('Ingress', 'doomed', 'b'), undefined);
+    assert.throws(() => api.apply(service('c', 'doomed')), /namespaces "doomed" not found/);
+  });
+
+  it('logs every request with its method, path, query and answered status', async () => {
+    const from = api.requests.length;
+    await request('/api/v1/namespaces/shop/services?labelSelector=tier%3Dfrontend&limit=5');
+    await request('/api/v1/services', {}, null);
+    assert.deepEqual(api.requests.slice(from), [
+      { method: 'GET', path: '/api/v1/namespaces/shop/services', query: { labelSelector: 'tier=frontend', limit: '5' }, status: 200 },
+      { method: 'GET', path: '/api/v1/services', query: {}, status: 401 },
+    ]);
+  });
+});
+
 describe('fake Kubernetes API: authentication, authorization and Events', () => {
   it('answers 401 Unauthorized without the Bearer token or with a wrong one', async () => {
     for (const token of [null, 'wrong']) {
@@ -348,16 +405,9 @@ describe('fake Kubernetes API: authentication, authorization and Events', () => 
 });
 
 describe('fake Kubernetes API: a real @kubernetes/client-node informer', () => {
-  it('follows add, update and delete, and after a compaction and dropped watches relists and converges', async (t) => {
-    let client: typeof import('@kubernetes/client-node');
-    try {
-      client = await import('@kubernetes/client-node');
-    } catch (error) {
-      // @kubernetes/client-node 2.0.1 bundles undici 8, which needs Node.js >= 22.19 and throws at import on older ones.
-      t.skip(`@kubernetes/client-node cannot load on Node.js ${process.version}: ${(error as Error).message}`);
-      return;
-    }
-    const { CoreV1Api, KubeConfig, makeInformer } = client;
+  it('follows add, update and delete, and after a compaction and dropped watches relists and converges', async () => {
+    // The discovery agent's loader: on Node.js < 22.19 it points the client's undici at undici 7.
+    const { CoreV1Api, KubeConfig, makeInformer } = await loadKubeClient();
     const kc = new KubeConfig();
     kc.loadFromFile(api.kubeconfigPath);
     const core = kc.makeApiClient(CoreV1Api);
