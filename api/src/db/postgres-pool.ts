@@ -1,6 +1,7 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { isDatabaseUnavailable } from './db-errors.ts';
+import { preparedName } from './prepared-statements.ts';
 
 /** Connection settings of the PostgreSQL pool; every wait on the database is bounded. */
 export interface PostgresPoolOptions {
@@ -52,7 +53,11 @@ export function createPostgresPool(options: PostgresPoolOptions): { pool: Postgr
         };
         client.on('error', onError);
         const query = ((text: unknown, parameters?: unknown) => {
-          const result = (client.query as (a: unknown, b?: unknown) => unknown)(text, parameters);
+          // A statement marked `prepared` runs as a named statement: parsed once per connection.
+          const name = typeof text === 'string' ? preparedName(text) : undefined;
+          const result = name
+            ? (client.query as (config: unknown) => unknown)({ name, text, values: parameters })
+            : (client.query as (a: unknown, b?: unknown) => unknown)(text, parameters);
           if (!(result instanceof Promise)) return result;
           return result.catch((error: unknown) => {
             if (isDatabaseUnavailable(error)) broken ??= error as Error;
