@@ -125,5 +125,56 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
         assert.deepEqual(await rollupRows(m), expectedRollups(orgId, mine), `rollups of ${m}`);
       }
     });
+
+    test('batch after batch: ownership from the runner\'s assignment (with clock slack), each slot read back as the previous batch left it, late results stored without rewriting state', async () => {
+      const region = unique('r');
+      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], failure_threshold: 2, recovery_threshold: 2 })).id as string;
+      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
+      const runner = await registerRunner(api, token);
+      await pollRunner(api, runner, 0);
+      const push = async (results: unknown[]) => {
+        const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        return res.body as { accepted: string[]; duplicates: number; rejected: Array<{ index: number; code: string }> };
+      };
+      const owner = await api.database.db.selectFrom('assignment_history').select(['from_at']).where('monitor_id', '=', m).where('runner_id', '=', runner.id).executeTakeFirstOrThrow();
+      const from = new Date(owner.from_at).getTime();
+
+      // Before the runner owned the monitor: refused; a little before (a runner clock running behind): accepted.
+      const tooEarly = result(m, region, 'up', from - 60_000, 5);
+      const slightlyEarly = result(m, region, 'up', from - 2_000, 5);
+      const missing = result(`mon_${ulid()}`, region, 'up', from + 50, 5);
+      const first = await push([tooEarly, slightlyEarly, missing]);
+      assert.deepEqual(first.rejected.map(({ index, code }) => ({ index, code })), [{ index: 0, code: 'not_assigned' }, { index: 2, code: 'unknown_monitor' }]);
+      assert.deepEqual(first.accepted, [slightlyEarly.id]);
+
+      // One result per batch, more batches than PostgreSQL executes a prepared statement before it
+      // keeps a generic plan: each batch must see the counters the previous one stored.
+      const statuses = ['down', 'down', 'up', 'up', 'down', 'up', 'up', 'down', 'down'] as const;
+      const sent: CheckResult[] = [slightlyEarly];
+      for (const [i, status] of statuses.entries()) {
+        const r = result(m, region, status, from + 100 * (i + 1), 10 + i);
+        sent.push(r);
+        assert.deepEqual((await push([r])).accepted, [r.id]);
+        await pollRunner(api, runner, 0); // the lease (3 s here) holds
+      }
+      const changes = (await api.database.db.selectFrom('state_transitions').select(['from_state', 'to_state']).where('subject_type', '=', 'slot').where('subject_id', '=', m).orderBy('at').execute()).map((t) => `${t.from_state}→${t.to_state}`);
+      // Thresholds of 2: one success leaves the new slot unknown; down at the 2nd failure in a row, up at the 2nd success, down again.
+      assert.deepEqual(changes, ['unknown→down', 'down→up', 'up→down']);
+
+      // A late result (older than the slot's last one) is stored and counted, and changes no state.
+      const before = await api.database.db.selectFrom('slot_states').selectAll().where('monitor_id', '=', m).executeTakeFirstOrThrow();
+      const late = result(m, region, 'up', from + 50, 7);
+      sent.push(late);
+      assert.deepEqual((await push([late])).accepted, [late.id]);
+      const after = await api.database.db.selectFrom('slot_states').selectAll().where('monitor_id', '=', m).executeTakeFirstOrThrow();
+      assert.deepEqual(after, before, 'the slot is as the newest result left it');
+      assert.equal(after.state, 'down');
+      assert.equal(after.last_result_id, sent.at(-2)!.id);
+      assert.equal(Number(after.failures), 2);
+
+      const orgId = (await api.database.db.selectFrom('monitors').select('org_id').where('id', '=', m).executeTakeFirstOrThrow()).org_id;
+      assert.deepEqual(await rollupRows(m), expectedRollups(orgId, sent), 'every stored result in the rollups once');
+    });
   });
 }

@@ -4,7 +4,6 @@ import type { RunnerPrincipal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import type { Validator } from '../../http/validator.ts';
 import { newId } from '../../shared/ids.ts';
-import { groupBy } from '../../shared/group-by.ts';
 import { DependencyRepository } from '../dependencies/dependency.repository.ts';
 import { EventLogRepository } from '../events/event-log.repository.ts';
 import { MonitorRepository } from '../monitors/monitor.repository.ts';
@@ -12,6 +11,7 @@ import { RunnerRepository, type RunnerRow } from '../runner/runner.repository.ts
 import type { WakeupBus } from '../runner/wakeup.bus.ts';
 import { monitorFacts } from '../monitors/monitor-spec.ts';
 import type { AppliedState, MonitorFacts, StateService } from '../state/state.service.ts';
+import { IngestRepository } from './ingest.repository.ts';
 import type { PartitionManager } from './partition.manager.ts';
 import type { ResultRepository, StoredResultInput } from './result.repository.ts';
 
@@ -49,6 +49,7 @@ export class IngestService {
     private readonly monitors: MonitorRepository = new MonitorRepository(),
     private readonly events: EventLogRepository = new EventLogRepository(),
     private readonly dependencies: DependencyRepository = new DependencyRepository(),
+    private readonly batchReads: IngestRepository = new IngestRepository(),
   ) {}
 
   async ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<ResultBatchOutcome> {
@@ -68,14 +69,10 @@ export class IngestService {
     });
 
     const monitorIds = [...new Set(candidates.map((c) => c.result.monitor_id))];
-    const monitors = await this.monitors.stateFacts(this.db, principal.orgId, monitorIds);
+    // The batch's monitors with the runner's ownership periods of each: one statement.
+    const monitors = await this.batchReads.monitorsOfBatch(this.db, principal.orgId, runner.id, runner.region, monitorIds);
     const facts = new Map(monitors.map((m) => [m.id, monitorFacts(m)]));
-    const history = await this.runners.ownership(this.db, runner.id, runner.region, monitorIds);
-    // Each monitor's ownership periods, looked up once per result (not a scan of the batch's history per result).
-    const periods = groupBy(
-      history.map((h) => ({ monitorId: h.monitor_id, from: h.from_at.getTime() - CLOCK_SLACK_MS, to: h.to_at === null ? Infinity : h.to_at.getTime() + CLOCK_SLACK_MS })),
-      (p) => p.monitorId,
-    );
+    const periods = new Map(monitors.map((m) => [m.id, m.owned.map(([from, to]) => ({ from: from - CLOCK_SLACK_MS, to: to === null ? Infinity : to + CLOCK_SLACK_MS }))]));
     const owned = (monitorId: string, at: number) => (periods.get(monitorId) ?? []).some((p) => p.from <= at && at <= p.to);
 
     const accepted: StoredResultInput[] = [];
@@ -98,13 +95,14 @@ export class IngestService {
     await this.partitions.ensure(Math.min(...times), Math.max(...times));
     const wake = new Set<string>();
     const fresh = await this.db.transaction().execute(async (trx) => {
-      const newIds = await this.results.insertWithRollups(trx, accepted);
+      const { fresh: newIds, slots } = await this.results.insertWithRollups(trx, accepted);
       const stored = accepted.filter((a) => newIds.has(a.result.id));
       const applied = await this.state.apply(
         trx,
         principal.orgId,
         stored.map(({ result: r }) => ({ monitorId: r.monitor_id, region: r.region, resultId: r.id, at: new Date(r.started_at), status: r.status, error: r.error ? `${r.error.code}: ${r.error.message}` : undefined })),
         facts,
+        slots,
       );
       for (const want of applied.wantConfirmation) {
         const target = await this.requestConfirmation(trx, principal.orgId, want.monitorId, want.region);

@@ -5,6 +5,8 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { ResultRollupsTable } from '../../db/tables.ts';
 import { MetricRollupRepository } from '../metrics/metric-rollup.repository.ts';
+import { prepared } from '../../db/prepared-statements.ts';
+import { slotStatesByKey, type SlotStateRow } from '../state/state.repository.ts';
 
 export interface StoredResultInput {
   orgId: string;
@@ -104,17 +106,19 @@ export class ResultRepository {
   }
 
   /**
-   * Inserts results and adds the new ones into their minute and hour rollups in one statement (the
-   * rollups are aggregated in SQL from the rows the insert returned, so a repeated id adds nothing);
-   * returns the ids that were new. What ingest runs per batch: one round trip and one JSON document
-   * instead of an insert, a rollup document of two rows per result and a second upsert. Health
+   * Inserts results, adds the new ones into their minute and hour rollups and locks the state rows
+   * of the batch's slots, in one statement (the rollups are aggregated in SQL from the rows the
+   * insert returned, so a repeated id adds nothing; the slot rows are locked in the order
+   * StateRepository.lockSlots takes them); returns the ids that were new and the locked slot
+   * states. What ingest runs per batch: one round trip of a prepared statement with one JSON
+   * document, instead of an insert, a rollup upsert and a slot lock with a document each. Health
    * metrics of the new results go to their own rollups in the same transaction.
    */
-  async insertWithRollups(db: Db, inputs: readonly StoredResultInput[]): Promise<Set<string>> {
-    if (inputs.length === 0) return new Set();
+  async insertWithRollups(db: Db, inputs: readonly StoredResultInput[]): Promise<{ fresh: Set<string>; slots: Map<string, SlotStateRow> }> {
+    if (inputs.length === 0) return { fresh: new Set(), slots: new Map() };
     // b: the latency bucket of each result, 1-based like SQL arrays.
     const rows = resultRows(inputs).map((row) => ({ ...row, b: bucketIndex(row.duration_ms) + 1 }));
-    const { rows: inserted } = await sql<{ id: string }>`
+    const { rows: [out] } = await sql<{ ids: string[]; slots: Array<Record<string, unknown>> }>`${prepared}
       WITH x AS (
         SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(${RESULT_COLUMNS}, b integer)
       ), ins AS (
@@ -135,12 +139,17 @@ export class ResultRepository {
         SELECT g.org_id, g.monitor_id, g.region, g.resolution, g.bucket_start, g.checks, g.up, g.degraded, g.down, g.sum_ms, g.max_ms, g.histogram
         FROM g
         ${ROLLUP_CONFLICT}
+      ), locked AS (
+        SELECT s.* FROM slot_states s
+        WHERE (s.monitor_id, s.region) IN (SELECT DISTINCT x.monitor_id, x.region FROM x)
+        ORDER BY s.monitor_id, s.region FOR UPDATE OF s
       )
-      SELECT id FROM ins`.execute(db);
-    const fresh = new Set(inserted.map((r) => r.id));
+      SELECT (SELECT coalesce(jsonb_agg(ins.id), '[]'::jsonb) FROM ins) AS ids,
+             (SELECT coalesce(jsonb_agg(to_jsonb(l)), '[]'::jsonb) FROM locked l) AS slots`.execute(db);
+    const fresh = new Set(out!.ids);
     const metered = inputs.filter((i) => i.result.metrics && fresh.has(i.result.id));
     if (metered.length) await this.metricRollups.add(db, metered);
-    return fresh;
+    return { fresh, slots: slotStatesByKey(out!.slots) };
   }
 
   /**

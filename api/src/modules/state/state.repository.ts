@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SlotCause, State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
+import { prepared } from '../../db/prepared-statements.ts';
 import { newId } from '../../shared/ids.ts';
 import { EventLogRepository } from '../events/event-log.repository.ts';
 import type { SlotCounters } from './state.machine.ts';
@@ -64,6 +65,19 @@ export interface CauseChange {
   at: Date;
 }
 
+/**
+ * slot_states rows (as the driver returns them, or as JSON: timestamps as text) by slot key; what
+ * lockSlots returns, and what ingest's store statement returns of the slots it locked.
+ */
+export function slotStatesByKey(rows: ReadonlyArray<Record<string, unknown>>): Map<string, SlotStateRow> {
+  return new Map(rows.map((r) => [slotStateKey({ monitorId: String(r.monitor_id), region: String(r.region) }), {
+    monitorId: String(r.monitor_id), region: String(r.region), state: r.state as State, since: new Date(r.since as string),
+    failures: Number(r.failures), degraded: Number(r.degraded), successes: Number(r.successes),
+    lastResultId: (r.last_result_id as string | null) ?? null, lastResultAt: r.last_result_at ? new Date(r.last_result_at as string) : null, lastError: (r.last_error as string | null) ?? null,
+    cause: (r.cause as SlotCause | null) ?? null,
+  }]));
+}
+
 export class StateRepository {
   // Repositories hold no state: a default instance is as good as a shared one.
   constructor(private readonly events: EventLogRepository = new EventLogRepository()) {}
@@ -71,16 +85,11 @@ export class StateRepository {
   /** Slot states, locked for update, in a stable order (no deadlocks between concurrent batches). */
   async lockSlots(db: Db, slots: ReadonlyArray<{ monitorId: string; region: string }>): Promise<Map<string, SlotStateRow>> {
     if (slots.length === 0) return new Map();
-    const { rows } = await sql<Record<string, unknown>>`
+    const { rows } = await sql<Record<string, unknown>>`${prepared}
       SELECT s.* FROM slot_states s JOIN jsonb_to_recordset(${pairs(slots)}::jsonb) AS x(monitor_id text, region text)
         ON s.monitor_id = x.monitor_id AND s.region = x.region
       ORDER BY s.monitor_id, s.region FOR UPDATE OF s`.execute(db);
-    return new Map(rows.map((r) => [slotStateKey({ monitorId: String(r.monitor_id), region: String(r.region) }), {
-      monitorId: String(r.monitor_id), region: String(r.region), state: r.state as State, since: new Date(r.since as string),
-      failures: Number(r.failures), degraded: Number(r.degraded), successes: Number(r.successes),
-      lastResultId: (r.last_result_id as string | null) ?? null, lastResultAt: r.last_result_at ? new Date(r.last_result_at as string) : null, lastError: (r.last_error as string | null) ?? null,
-      cause: (r.cause as SlotCause | null) ?? null,
-    }]));
+    return slotStatesByKey(rows);
   }
 
   async saveSlots(db: Db, orgId: string, slots: readonly SlotStateRow[]): Promise<void> {
@@ -89,7 +98,7 @@ export class StateRepository {
       org_id: orgId, monitor_id: s.monitorId, region: s.region, state: s.state, since: s.since.toISOString(), failures: s.failures, degraded: s.degraded,
       successes: s.successes, last_result_id: s.lastResultId, last_result_at: s.lastResultAt?.toISOString() ?? null, last_error: s.lastError, cause: s.cause,
     }));
-    await sql`
+    await sql`${prepared}
       INSERT INTO slot_states (org_id, monitor_id, region, state, since, failures, degraded, successes, last_result_id, last_result_at, last_error, cause)
       SELECT x.org_id, x.monitor_id, x.region, x.state, x.since, x.failures, x.degraded, x.successes, x.last_result_id, x.last_result_at, x.last_error, x.cause
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(org_id text, monitor_id text, region text, state text, since timestamptz, failures integer,

@@ -52,7 +52,11 @@ const keyOf = slotStateKey;
 export class StateService {
   constructor(private readonly repo: StateRepository) {}
 
-  async apply(trx: Db, orgId: string, observations: readonly Observation[], monitors: ReadonlyMap<string, MonitorFacts>): Promise<AppliedState> {
+  /**
+   * `locked`: the slot states, already locked in this transaction, of at least the observations'
+   * slots (ingest locks them in the statement that stores the results); absent, they are locked here.
+   */
+  async apply(trx: Db, orgId: string, observations: readonly Observation[], monitors: ReadonlyMap<string, MonitorFacts>, locked?: ReadonlyMap<string, SlotStateRow>): Promise<AppliedState> {
     const bySlot = new Map<string, Observation[]>();
     for (const o of observations) {
       const same = bySlot.get(keyOf(o));
@@ -60,7 +64,7 @@ export class StateService {
       else bySlot.set(keyOf(o), [o]);
     }
     const slotKeys = [...bySlot.values()].map((list) => ({ monitorId: list[0]!.monitorId, region: list[0]!.region }));
-    const stored = await this.repo.lockSlots(trx, slotKeys);
+    const stored = locked ?? (await this.repo.lockSlots(trx, slotKeys));
     const transitions: TransitionRecord[] = [];
     const wantConfirmation: AppliedState['wantConfirmation'] = [];
     const saved: SlotStateRow[] = [];
