@@ -132,4 +132,17 @@ describe('reconcile planner', () => {
     assert.equal(plan.createMonitors.length, 1);
     assert.equal(plan.deleteMonitors.length + plan.markMissing.length, 0);
   });
+
+  it('a held object keeps its own service and edges but does not block the clean-up of others', () => {
+    const d = desired(svc('checkout'), svc('cart'));
+    const services = [service('svc_1', 'checkout'), service('svc_2', 'cart')];
+    const edges = new Map([['svc_1', [{ id: 'dep_1', depends_on_service_id: 'svc_2', managed_by: 'discovery' as const }]]]);
+    const cartGone = stored(d, 'cart', 'mon_2', 'svc_2', { tags: { 'pharos.dev/missing-since': '2026-12-01T00:00:00Z' } });
+    const plan = planReconcile(desired(svc('checkout', { 'pharos.dev/interval': 'bad' })), current([stored(d, 'checkout', 'mon_1', 'svc_1'), cartGone], services, edges), opts);
+    assert.deepEqual(plan.problems.map((p) => [p.object.name, p.code]), [['checkout', 'invalid_annotation']]);
+    assert.deepEqual(plan.deleteMonitors.map((m) => m.id), ['mon_2']);
+    assert.deepEqual(plan.deleteServices.map((s) => s.id), ['svc_2']);
+    assert.deepEqual(plan.deleteEdges, [], 'the held checkout keeps its edges');
+    assert.equal(plan.updateMonitors.length, 0);
+  });
 });

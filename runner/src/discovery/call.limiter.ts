@@ -12,19 +12,27 @@ export function createCallLimiter(options: { concurrency: number; ratePerSecond:
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const spacing = 1000 / options.ratePerSecond;
   let active = 0;
-  let nextStart = 0;
+  let lastStart = -Infinity;
+  // Starts are serialized through one chain and each measures its gap from the previous actual
+  // start, so late timers on a loaded machine cannot bunch starts together.
+  let starts: Promise<void> = Promise.resolve();
   const waiting: (() => void)[] = [];
   const acquire = async (): Promise<void> => {
+    // A released slot is handed to the first waiter as is (active unchanged), so a newcomer cannot take it in between.
     if (active >= options.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    active += 1;
-    const at = Math.max(now(), nextStart);
-    nextStart = at + spacing;
-    const wait = at - now();
-    if (wait > 0) await sleep(wait);
+    else active += 1;
+    const turn = starts.then(async () => {
+      const wait = lastStart + spacing - now();
+      if (wait > 0) await sleep(wait);
+      lastStart = now();
+    });
+    starts = turn;
+    await turn;
   };
   const release = (): void => {
-    active -= 1;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
   };
   return {
     async run(fn) {
