@@ -11,7 +11,11 @@ export interface Answer {
 }
 
 export interface ScaleHttp {
-  /** A call with a bearer token; throws on a status ≥ 300 unless `allow` lists it. */
+  /**
+   * A call with a bearer token; throws on a status ≥ 300 unless `allow` lists it. A read answered
+   * 503 (the control plane's pool saturated on a loaded machine) is retried after its Retry-After,
+   * at most twice, as a runner does; `ms` is then the last attempt's.
+   */
   call(token: string, method: string, path: string, body?: unknown, allow?: number[]): Promise<Answer>;
   close(): Promise<void>;
 }
@@ -20,20 +24,29 @@ export function scaleHttp(url: string, connections = 32): ScaleHttp {
   const pool = new Pool(url, { connections, headersTimeout: 120_000, bodyTimeout: 120_000 });
   return {
     async call(token, method, path, body, allow = []) {
-      const t = performance.now();
-      const res = await pool.request({
-        method: method as 'GET',
-        path,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.body.text();
-      const ms = performance.now() - t;
-      if (res.statusCode >= 300 && !allow.includes(res.statusCode)) throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 400)}`);
-      return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, bytes: Buffer.byteLength(text), ms };
+      for (let attempt = 1; ; attempt++) {
+        const answer = await once(token, method, path, body, allow, attempt < 3 && method === 'GET');
+        if (answer !== 'retry') return answer;
+        await new Promise((r) => setTimeout(r, 5_000));
+      }
     },
     close: () => pool.close(),
   };
+
+  async function once(token: string, method: string, path: string, body: unknown, allow: number[], retry: boolean): Promise<Answer | 'retry'> {
+    const t = performance.now();
+    const res = await pool.request({
+      method: method as 'GET',
+      path,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    const ms = performance.now() - t;
+    if (retry && res.statusCode === 503 && !allow.includes(503)) return 'retry';
+    if (res.statusCode >= 300 && !allow.includes(res.statusCode)) throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 400)}`);
+    return { status: res.statusCode, body: text ? JSON.parse(text) : undefined, bytes: Buffer.byteLength(text), ms };
+  }
 }
 
 /** Runs `work(i)` for i in [0, count) with at most `concurrency` in flight; resolves with each call's ms. */

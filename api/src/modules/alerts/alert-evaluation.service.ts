@@ -162,6 +162,16 @@ export class AlertEvaluationService {
     const existing = scope
       ? await this.instances.instancesByKeys(trx, orgId, ruleId, scope.map((subject) => instanceKey(ruleId, { subject })))
       : await this.instances.instancesOfRule(trx, orgId, ruleId);
+    const port = analyzed?.ok ? databasePort(trx, orgId, row.team_id, now, this.sources) : undefined;
+    // A state change of subjects this selector does not match, and has no instance for, changes
+    // nothing: no write and no status (a changed monitor is offered to every selector rule over
+    // monitors, most of which select other services' monitors).
+    const scopedBindings = scope && port && analyzed?.ok ? await this.bindings(trx, orgId, row.team_id, port, analyzed.expression.subjects, analyzed.expression.selector, scope) : undefined;
+    if (scopedBindings?.length === 0 && existing.length === 0) {
+      const durationMs = performance.now() - started;
+      this.observe(durationMs / 1000);
+      return { ruleId, evaluated: 0, changes: [], error: null, durationMs };
+    }
     const team = (await this.instances.teamName(trx, orgId, row.team_id)) ?? row.team_id;
     const base: Record<string, string> = { ...(spec.labels ?? {}), alertname: row.name, severity: spec.severity ?? 'error', team };
 
@@ -171,12 +181,11 @@ export class AlertEvaluationService {
     if (analyzed) {
       if (!analyzed.ok) error = `the stored expression does not check: ${analyzed.problems.map((p) => p.message).join(' ')}`;
       else {
-        const port = databasePort(trx, orgId, row.team_id, now, this.sources);
-        const bindings = await this.bindings(trx, orgId, row.team_id, port, analyzed.expression.subjects, analyzed.expression.selector, scope);
+        const bindings = scopedBindings ?? (await this.bindings(trx, orgId, row.team_id, port!, analyzed.expression.subjects, analyzed.expression.selector, scope));
         // A selector's subjects: their states in two queries, not two per subject.
-        if (bindings.length > 1) await port.prime?.(bindings.flatMap((b) => (b.subject ? [b.subject] : [])));
+        if (bindings.length > 1) await port!.prime?.(bindings.flatMap((b) => (b.subject ? [b.subject] : [])));
         for (const binding of bindings) {
-          const result = await evaluateExpression(analyzed.expression.ast, spec.expression, { port, now, binding: binding.subject });
+          const result = await evaluateExpression(analyzed.expression.ast, spec.expression, { port: port!, now, binding: binding.subject });
           if (result.outcome === 'error' && result.value.kind === 'error') error ??= `${binding.subject ? `${binding.subject.name}: ` : ''}${result.value.message}`;
           if (result.value.kind === 'no_data') noDataReason ??= result.value.reason;
           results.set(instanceKey(ruleId, binding.identity), { binding, outcome: result.outcome, measurements: result.measurements });
