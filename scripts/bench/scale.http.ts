@@ -12,9 +12,9 @@ export interface Answer {
 
 export interface ScaleHttp {
   /**
-   * A call with a bearer token; throws on a status ≥ 300 unless `allow` lists it. A read answered
-   * 503 (the control plane's pool saturated on a loaded machine) is retried after its Retry-After,
-   * at most twice, as a runner does; `ms` is then the last attempt's.
+   * A call with a bearer token; throws on a status ≥ 300 unless `allow` lists it. A read or a runner
+   * registration answered 503 (the control plane's pool saturated on a loaded machine) is retried
+   * after its Retry-After, at most three times, as a runner does; `ms` is then the last attempt's.
    */
   call(token: string, method: string, path: string, body?: unknown, allow?: number[]): Promise<Answer>;
   close(): Promise<void>;
@@ -25,7 +25,7 @@ export function scaleHttp(url: string, connections = 32): ScaleHttp {
   return {
     async call(token, method, path, body, allow = []) {
       for (let attempt = 1; ; attempt++) {
-        const answer = await once(token, method, path, body, allow, attempt < 3 && method === 'GET');
+        const answer = await once(token, method, path, body, allow, attempt < 4 && (method === 'GET' || path === '/v1/runner/register'));
         if (answer !== 'retry') return answer;
         await new Promise((r) => setTimeout(r, 5_000));
       }
