@@ -80,6 +80,7 @@ describe('fake Kubernetes API: lists and single objects', () => {
     assert.equal(missing.status, 404);
     assert.deepEqual(missing.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'services "nope" not found', reason: 'NotFound', details: { name: 'nope', group: '', kind: 'services' }, code: 404 });
     assert.equal((await request('/api/v1/widgets')).status, 404);
+    assert.equal((await request('/api/v1/namespaces/%E0%A4%A/services')).status, 400);
   });
 
   it('fills what the API server defaults: ClusterIP, port protocol and targetPort', () => {

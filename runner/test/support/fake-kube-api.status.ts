@@ -1,7 +1,7 @@
 // metav1.Status objects, shaped as kube-apiserver sends them for failures (HTTP bodies and watch
 // ERROR events alike).
 
-export type StatusReason = 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'AlreadyExists' | 'Invalid' | 'Expired' | 'Gone' | 'MethodNotAllowed' | 'Timeout' | 'UnsupportedMediaType' | 'InternalError';
+export type StatusReason = 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'AlreadyExists' | 'Invalid' | 'Expired' | 'Gone' | 'MethodNotAllowed' | 'Timeout' | 'UnsupportedMediaType' | 'InternalError' | 'RequestEntityTooLarge';
 
 export interface StatusDetails {
   name?: string;

@@ -57,7 +57,12 @@ const notFoundPath = () => new KubeStatusError(404, 'NotFound', 'the server coul
 
 /** Maps a request path to a resource, namespace and name, as kube-apiserver's REST mapping does. */
 function resolvePath(pathname: string): Target {
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw badRequest(`the request path ${pathname} is not valid percent-encoding`);
+  }
   let group: string;
   let version: string;
   let rest: string[];
@@ -357,7 +362,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new KubeStatusError(413, 'BadRequest', 'Request entity too large: limit is 3145728');
+    if (size > maxBodyBytes) throw new KubeStatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
     chunks.push(chunk as Buffer);
   }
   try {
