@@ -164,4 +164,15 @@ describe('discovery agent against a fake cluster and a real control plane', { sk
     const health = await fetch(`http://127.0.0.1:${agent!.metricsPort}/healthz`);
     assert.equal(health.status, 200);
   });
+
+  it('without RBAC permission to create Events, problems still reach the source report and the sync goes on', async () => {
+    kube.forbid('events', ['create']);
+    kube.apply(annotated('broken', { 'pharos.dev/interval': 'often' }));
+    kube.apply(annotated('reports', {}));
+    await syncUntil(async (r) => Boolean(r?.problems.some((p) => p.object.name === 'broken' && p.code === 'invalid_annotation')) && (await byObject('service/shop/reports')) !== undefined, 'broken reported and reports created');
+    assert.ok(!kube.events().some((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === 'broken'), 'no Event was stored');
+    const report = (await api.call('GET', `/v1/discovery/sources/${source}`)).body;
+    assert.ok(report.errors.some((e: { name: string; code: string; message: string }) => e.name === 'broken' && /pharos\.dev\/interval: "often"/.test(e.message)));
+    assert.ok(lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('not allowed to create Events')));
+  });
 });
