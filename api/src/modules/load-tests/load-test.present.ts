@@ -4,8 +4,6 @@ import { overallFigures, regionFigures, regionProgress, type Report } from './lo
 import { loadTestSpecOf } from './load-test-spec.ts';
 import type { LoadTestRow, ShareRow } from './load-test.repository.ts';
 
-const finalShare = (state: string) => state === 'done' || state === 'aborted' || state === 'error';
-
 /** The report stored on a share, or null before the first one. */
 export const reportOf = (share: ShareRow): Report | null => (share.report ? (share.report as unknown as LoadTestProgress) : null);
 
@@ -23,10 +21,10 @@ export function presentLoadTest(row: LoadTestRow, shares: readonly ShareRow[]): 
       ...regionFigures(share ? reportOf(share) : null),
     };
   });
-  const perRegionRequests = (s: ShareRow) => s.requests;
+  // A region counts as complete once done; an aborted or failed one as far as its last report got.
   const progress = row.state === 'passed' || row.state === 'failed'
     ? 1
-    : shares.length === 0 ? 0 : shares.reduce((a, s) => a + regionProgress({ requests: perRegionRequests(s), durationSeconds: spec.durationSeconds }, reportOf(s), finalShare(s.state) && s.state === 'done'), 0) / shares.length;
+    : shares.length === 0 ? 0 : shares.reduce((a, s) => a + regionProgress({ requests: s.requests, durationSeconds: spec.durationSeconds }, reportOf(s), s.state === 'done'), 0) / shares.length;
   const createdBy = row.created_by as { name?: unknown };
   return {
     id: row.id,
