@@ -68,7 +68,7 @@ describe('discovery agent against a fake cluster and a real control plane', { sk
     kube = await startFakeKubeApi({
       fixtures: [
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-        annotated('inventory', {}),
+        annotated('inventory', { 'pharos.dev/expect-status': '200-299', 'pharos.dev/zone': 'shop-net', 'pharos.dev/timeout': '3s', 'pharos.dev/regions': 'us-east-1,eu-west-1' }),
         annotated('checkout', { 'pharos.dev/depends-on': 'inventory', 'pharos.dev/path': '/ready', 'pharos.dev/regions': 'eu-west-1' }),
         annotated('cart', {}),
         annotated('ledger', { 'pharos.dev/team': 'no-such-team' }),
