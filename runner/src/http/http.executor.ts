@@ -36,8 +36,8 @@ export interface HttpExchange {
 }
 
 export interface HttpExecutionContext {
+  /** The check's budget: aborting it ends the exchange at once (the exchange keeps no timers of its own). */
   signal: AbortSignal;
-  deadline: number;
   trustedCa?: readonly string[];
 }
 
