@@ -144,7 +144,7 @@ export class DiscoveryAgent {
       defaultIntervalSeconds: config.defaultIntervalSeconds,
       clusterDomain: config.clusterDomain,
     });
-    const current = await readCurrent(client, config.source);
+    const current = await readCurrent(client, config.source, new Set(desired.monitors.map((m) => m.service)));
     const plan = planReconcile(desired, current, { source: config.source, graceSeconds: config.deleteGraceSeconds, now: (this.#deps.now ?? (() => new Date()))() });
     const result = planWrites(plan) > 0 ? await executePlan(client, plan, current) : { actions: { created: 0, updated: 0, deleted: 0, unchanged: plan.unchanged }, problems: [], writes: 0, monitorsCreated: 0, monitorsDeleted: 0 };
     const problems = [...plan.problems, ...result.problems];

@@ -15,14 +15,14 @@ export interface ExecutionResult {
   monitorsDeleted: number;
 }
 
-/** Reads teams, services, this source's monitors and the edges of discovery-managed services. */
-export async function readCurrent(client: PharosClient, source: string): Promise<Current> {
+/** Reads teams, services, this source's monitors, and the edges of the discovery-managed services this source created or its objects name. */
+export async function readCurrent(client: PharosClient, source: string, wantedServices: ReadonlySet<string>): Promise<Current> {
   const [teams, services, monitors] = await Promise.all([
     client.listAll<{ id: string; name: string }>('/v1/teams'),
     client.listAll<CurrentService>('/v1/services'),
     client.listAll<CurrentMonitor>('/v1/monitors', { tag: `${sourceTag}:${source}` }),
   ]);
-  const managed = services.filter((s) => s.managed_by === 'discovery');
+  const managed = services.filter((s) => s.managed_by === 'discovery' && (s.tags?.[sourceTag] === source || wantedServices.has(s.name)));
   const edgeLists = await Promise.all(managed.map((s) => client.listAll<CurrentEdge>(`/v1/services/${s.id}/dependencies`)));
   return { teams, services, monitors, edges: new Map(managed.map((s, i) => [s.id, edgeLists[i]!])) };
 }
