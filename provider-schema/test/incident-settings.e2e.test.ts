@@ -122,6 +122,6 @@ test('pharos_incident_settings with real terraform', { skip }, async (t) => {
     assert.match(r.stdout, /Resources: 1 destroyed\./);
     assert.deepEqual(await settings(), defaults);
     const entries = (await api.call('GET', '/v1/audit?resource_type=incident_settings&limit=50')).body.items;
-    assert.deepEqual(entries[0].after, { ...defaults, updated_at: entries[0].after.updated_at, version: entries[0].after.version });
+    assert.deepEqual(entries[0].after, { ...defaults, updated_at: entries[0].after.updated_at, version: entries[0].after.version, managed_by: 'terraform' });
   });
 });

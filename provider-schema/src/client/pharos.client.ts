@@ -80,6 +80,9 @@ export class PharosClient {
     if (config.token) headers['authorization'] = `Bearer ${config.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && method !== 'DELETE') headers['idempotency-key'] = randomUUID();
+    // Every write names Terraform as its manager: what the provider creates is managed by terraform, and
+    // an object it writes (after `terraform import`) is claimed, so the discovery agent leaves it alone.
+    if (method !== 'GET') headers['pharos-managed-by'] = 'terraform';
     const payload = body === undefined ? undefined : JSON.stringify(body);
 
     for (let attempt = 1; ; attempt++) {

@@ -41,7 +41,12 @@ export class IncidentSettingsResource implements ResourceHandler<PharosClient> {
     await ctx.client.put(path, {}, this.options('Deleting', ctx));
   }
 
-  async importState(): Promise<JsonObject> {
+  /** Any import id adopts the settings: when another writer manages them, they are written back as they are, which makes Terraform their manager. */
+  async importState(_req?: { id: string }, ctx?: HandlerContext<PharosClient>): Promise<JsonObject> {
+    if (ctx) {
+      const current = await ctx.client.get<JsonObject>(path, this.options('Importing', ctx));
+      if (current['managed_by'] !== 'terraform') await this.put(current, 'Importing', ctx);
+    }
     return { id: incidentSettingsId };
   }
 

@@ -98,15 +98,29 @@ export class RestResource<N extends string> implements ResourceHandler<PharosCli
 
   async importState(req: { id: string }, ctx?: HandlerContext<PharosClient>): Promise<JsonObject> {
     const found = ctx && this.opts.lookupImportId ? await this.opts.lookupImportId(req.id, ctx) : undefined;
-    if (found) return found;
-    if (!this.opts.parseImportId) return { id: req.id };
-    return this.opts.parseImportId(req.id);
+    const values = found ?? (this.opts.parseImportId ? this.opts.parseImportId(req.id) : { id: req.id });
+    if (ctx) await this.claim(values, ctx);
+    return values;
+  }
+
+  /**
+   * `terraform import` adopts the object: one empty merge patch, sent like every write with
+   * Pharos-Managed-By: terraform, makes Terraform its manager (the discovery agent stops reconciling
+   * it), so the state read after the import and the next plan show managed_by = "terraform".
+   */
+  private async claim(values: JsonObject, ctx: HandlerContext<PharosClient>): Promise<void> {
+    const current = await ctx.client.getOrNull<JsonObject>(this.itemPath(values), this.requestOptions('Importing', ctx));
+    // A missing object is reported by the read that follows the import.
+    if (current === null || current['managed_by'] === 'terraform') return;
+    await ctx.client.patch<JsonObject>(this.itemPath(values), {}, this.requestOptions('Importing', ctx));
   }
 
   /** Terraform values → request body: the hook, path fields removed, REST names. */
   private body(values: JsonObject, op: 'create' | 'update', block: BlockJson): JsonObject {
     const shaped = { ...(this.opts.toRequest ? this.opts.toRequest(emptyBlockListsAsNull(block, values), op) : emptyBlockListsAsNull(block, values)) };
     for (const name of this.opts.pathFields ?? []) delete shaped[name];
+    // Read-only: the manager is set by the Pharos-Managed-By header the client sends, never by a field.
+    delete shaped['managed_by'];
     return this.fields.toRest(shaped);
   }
 

@@ -1145,6 +1145,11 @@ export class Channel extends cdktf.TerraformResource {
     return this.getListAttribute('configured_secrets');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // slack - computed: false, optional: true, required: false
   private _slack = new ChannelSlackOutputReference(this, "slack");
   public get slack() {

@@ -1194,6 +1194,11 @@ export class DataPharosMonitor extends cdktf.TerraformDataSource {
     return this.getListAttribute('configured_secrets');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // =========
   // SYNTHESIS
   // =========

@@ -155,6 +155,11 @@ export class DataPharosService extends cdktf.TerraformDataSource {
     return this._tags;
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // =========
   // SYNTHESIS
   // =========

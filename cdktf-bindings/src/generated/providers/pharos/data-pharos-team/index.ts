@@ -134,6 +134,11 @@ export class DataPharosTeam extends cdktf.TerraformDataSource {
     return this.getStringAttribute('description');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // =========
   // SYNTHESIS
   // =========

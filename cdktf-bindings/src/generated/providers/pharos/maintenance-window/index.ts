@@ -447,6 +447,11 @@ export class MaintenanceWindow extends cdktf.TerraformResource {
     return this.getNumberAttribute('version');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // recurrence - computed: false, optional: true, required: false
   private _recurrence = new MaintenanceWindowRecurrenceOutputReference(this, "recurrence");
   public get recurrence() {

@@ -2984,6 +2984,11 @@ export class Monitor extends cdktf.TerraformResource {
     return this.getListAttribute('configured_secrets');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // run_from - computed: false, optional: true, required: false
   private _runFrom = new MonitorRunFromOutputReference(this, "run_from");
   public get runFrom() {

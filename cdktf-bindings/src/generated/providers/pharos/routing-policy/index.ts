@@ -567,6 +567,11 @@ export class RoutingPolicy extends cdktf.TerraformResource {
     return this.getNumberAttribute('version');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // matcher - computed: false, optional: true, required: false
   private _matcher = new RoutingPolicyMatcherList(this, "matcher", false);
   public get matcher() {

@@ -186,6 +186,11 @@ export class RunnerToken extends cdktf.TerraformResource {
     return this.getStringAttribute('last_used_at');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // =========
   // SYNTHESIS
   // =========

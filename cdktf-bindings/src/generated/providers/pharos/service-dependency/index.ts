@@ -153,6 +153,11 @@ export class ServiceDependency extends cdktf.TerraformResource {
     return this.getStringAttribute('team_id');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // =========
   // SYNTHESIS
   // =========

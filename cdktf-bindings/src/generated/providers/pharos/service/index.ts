@@ -217,6 +217,11 @@ export class Service extends cdktf.TerraformResource {
     return this.getNumberAttribute('version');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // =========
   // SYNTHESIS
   // =========

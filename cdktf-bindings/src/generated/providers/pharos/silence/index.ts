@@ -452,6 +452,11 @@ export class Silence extends cdktf.TerraformResource {
     return this.getNumberAttribute('version');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // matcher - computed: false, optional: false, required: true
   private _matcher = new SilenceMatcherList(this, "matcher", false);
   public get matcher() {

@@ -506,6 +506,11 @@ export class StatusPage extends cdktf.TerraformResource {
     return this.getNumberAttribute('version');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // component - computed: false, optional: false, required: true
   private _component = new StatusPageComponentList(this, "component", false);
   public get component() {

@@ -196,6 +196,11 @@ export class TeamMember extends cdktf.TerraformResource {
     return this.getStringAttribute('user_id');
   }
 
+  // managed_by - computed: true, optional: false, required: false
+  public get managedBy() {
+    return this.getStringAttribute('managed_by');
+  }
+
   // =========
   // SYNTHESIS
   // =========
