@@ -64,6 +64,10 @@ export async function runLoad(plan: LoadPlan, tally: LoadTally, signal: AbortSig
     for (const w of wake) w();
   };
   signal.addEventListener('abort', onAbort, { once: true });
+  // The duration is over: requests in flight may finish (they are counted) but no new one starts.
+  const onAbortAtEnd = (): void => {
+    for (const w of wake) w();
+  };
   // One sweep for every lane's timeout, instead of a timer per request.
   const sweepMs = Math.max(5, Math.min(100, Math.floor(plan.timeoutMs / 4)));
   const sweeper = setInterval(() => {
@@ -76,10 +80,6 @@ export async function runLoad(plan: LoadPlan, tally: LoadTally, signal: AbortSig
     }
     if (now >= endAt) onAbortAtEnd();
   }, sweepMs);
-  // The duration is over: requests in flight may finish (they are counted) but no new one starts.
-  const onAbortAtEnd = (): void => {
-    for (const w of wake) w();
-  };
 
   const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {

@@ -21,9 +21,9 @@ async function serve(start: WorkerStart): Promise<void> {
   port.on('message', (message: { stop?: boolean }) => {
     if (message.stop) stop.abort();
   });
+  const post = (message: WorkerMessage): void => port.postMessage(message);
   const startedAt = Date.now();
   const timer = setInterval(() => post({ kind: 'tally', tally: copyTally(tally), elapsedMs: Date.now() - startedAt }), start.tallyEveryMs);
-  const post = (message: WorkerMessage): void => port.postMessage(message);
   const end = await runLoad(plan, tally, stop.signal);
   clearInterval(timer);
   post({ kind: 'done', tally, ...end });
