@@ -40,5 +40,15 @@ for (const backend of ['postgres', 'pglite'] as const) {
         SELECT sum(v::integer)::integer AS total, count(*)::integer AS n FROM jsonb_array_elements_text(${'not json'}::jsonb) AS x(v)`.execute(database.db));
       assert.deepEqual(await sum([1, 2, 3]), { total: 6, n: 3 });
     });
+
+    test('a statement with named output columns keeps working after a migration adds a column to the table it reads', async () => {
+      const table = `prepared_probe_${backend}`;
+      await sql.raw(`CREATE TABLE ${table} (a integer)`).execute(database.db);
+      await sql.raw(`INSERT INTO ${table} VALUES (1)`).execute(database.db);
+      const rows = async () => (await sql<{ rows: unknown }>`${prepared}SELECT (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.a) FROM ${sql.table(table)} t) AS rows`.execute(database.db)).rows[0]!.rows;
+      for (let i = 0; i < 6; i++) assert.deepEqual(await rows(), [{ a: 1 }]);
+      await sql.raw(`ALTER TABLE ${table} ADD COLUMN b text DEFAULT 'x'`).execute(database.db);
+      assert.deepEqual(await rows(), [{ a: 1, b: 'x' }]);
+    });
   });
 }

@@ -85,7 +85,7 @@ export class StateRepository {
   /** Slot states, locked for update, in a stable order (no deadlocks between concurrent batches). */
   async lockSlots(db: Db, slots: ReadonlyArray<{ monitorId: string; region: string }>): Promise<Map<string, SlotStateRow>> {
     if (slots.length === 0) return new Map();
-    const { rows } = await sql<Record<string, unknown>>`${prepared}
+    const { rows } = await sql<Record<string, unknown>>`
       SELECT s.* FROM slot_states s JOIN jsonb_to_recordset(${pairs(slots)}::jsonb) AS x(monitor_id text, region text)
         ON s.monitor_id = x.monitor_id AND s.region = x.region
       ORDER BY s.monitor_id, s.region FOR UPDATE OF s`.execute(db);
