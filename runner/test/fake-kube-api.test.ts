@@ -407,7 +407,7 @@ describe('fake Kubernetes API: authentication, authorization and Events', () => 
 
 describe('fake Kubernetes API: a real @kubernetes/client-node informer', () => {
   it('follows add, update and delete, and after a compaction and dropped watches relists and converges', async () => {
-    // The discovery agent's loader: on Node.js < 22.19 it points the client's undici at undici 7.
+    // The discovery agent's loader (the same @kubernetes/client-node the agent runs).
     const { CoreV1Api, KubeConfig, makeInformer } = await loadKubeClient();
     const kc = new KubeConfig();
     kc.loadFromFile(api.kubeconfigPath);
