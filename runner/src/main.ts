@@ -9,10 +9,11 @@ import { readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
-import { destination as pinoDestination, pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { LOAD_TEST_CAPABILITY } from '../../api/src/contract/load-test.schema.ts';
 import { RUNNER_PROTOCOL_VERSION, type RunnerRegistration } from '../../api/src/contract/runner-protocol.schema.ts';
-import { ConfigError, loadRunnerConfig, type RunnerConfig } from './config/runner.config.ts';
+import { configuredProcess } from './config/process.logger.ts';
+import { loadRunnerConfig, type RunnerConfig } from './config/runner.config.ts';
 import { createCheckRegistry, createEngine, createRunnerMetrics, type Engine, type RunnerMetrics } from './engine.ts';
 import { listenFailureMessage, startHealthServer, type HealthServer } from './health/health.server.ts';
 import { RunnerHealth } from './health/runner.health.ts';
@@ -265,24 +266,12 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
 
 /** The process entry: config errors and fatal protocol errors exit 1, a graceful stop exits 0. */
 async function main(): Promise<void> {
-  const destination = pinoDestination({ dest: 1, sync: true });
-  const base = { service: 'pharos-runner' };
-  let config: RunnerConfig;
-  let loadTests: LoadTestConfig;
-  try {
-    config = loadRunnerConfig(process.env);
-    loadTests = loadLoadTestConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    pino({ base, timestamp: pino.stdTimeFunctions.isoTime }, destination).fatal({ code: err.code, problems: err.problems }, `invalid configuration: ${err.message}`);
-    process.exit(1);
-  }
-  const logger = pino({ level: config.logLevel, base, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const { config, logger } = configuredProcess('pharos-runner', () => ({ ...loadRunnerConfig(process.env), loadTests: loadLoadTestConfig(process.env) }));
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ error: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled rejection');
     process.exit(1);
   });
-  const runner = startRunner({ ...config, loadTests }, logger);
+  const runner = startRunner(config, logger);
   let signalled = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {

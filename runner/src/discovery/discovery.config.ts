@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import { ConfigError, logLevels, type LogLevel } from '../config/runner.config.ts';
+import { ConfigError, EnvReader, type Env, type LogLevel } from '../config/env.reader.ts';
 
 /** The discovery agent's settings, read once from the environment by its composition root. */
 export interface DiscoveryConfig {
@@ -45,31 +44,17 @@ export interface DiscoveryConfig {
 
 export const defaultDiscoveryMetricsPort = 9465;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const sourcePattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const hostnamePattern = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
 const selectorPattern = /^[A-Za-z0-9 _.\-/=!,()]*$/;
 const domainPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Reads and checks every discovery variable; throws one ConfigError listing all problems. */
 export function loadDiscoveryConfig(env: Env): DiscoveryConfig {
-  const problems: { variable: string; message: string }[] = [];
-  const value = (name: string): string | undefined => {
-    const raw = env[name]?.trim();
-    return raw ? raw : undefined;
-  };
-  const integer = (name: string, fallback: number, min: number, max: number, what: string): number => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      problems.push({ variable: name, message: `must be a whole number from ${min} to ${max} (${what}); got "${raw}".` });
-      return fallback;
-    }
-    return n;
-  };
+  const read = new EnvReader(env);
+  const problems = read.problems;
+  const value = (name: string) => read.value(name);
+  const integer = read.integer.bind(read);
   const namespaceList = (name: string, fallback: readonly string[]): string[] => {
     const raw = env[name];
     if (raw === undefined) return [...fallback];
@@ -87,20 +72,7 @@ export function loadDiscoveryConfig(env: Env): DiscoveryConfig {
     return raw;
   };
 
-  let apiUrl: URL | undefined;
-  const rawUrl = value('PHAROS_API_URL');
-  if (rawUrl === undefined) {
-    problems.push({ variable: 'PHAROS_API_URL', message: 'is required: the control plane base URL, e.g. https://pharos.example.com.' });
-  } else {
-    try {
-      apiUrl = new URL(rawUrl);
-      if (apiUrl.protocol !== 'http:' && apiUrl.protocol !== 'https:') throw new Error('not http');
-      if (apiUrl.username || apiUrl.password || apiUrl.search || apiUrl.hash) throw new Error('extra parts');
-    } catch {
-      apiUrl = undefined;
-      problems.push({ variable: 'PHAROS_API_URL', message: `must be an http(s) URL without credentials, query or fragment, e.g. https://pharos.example.com; got "${rawUrl}".` });
-    }
-  }
+  const apiUrl = read.apiUrl('PHAROS_API_URL');
 
   const token = value('PHAROS_DISCOVERY_TOKEN');
   if (token === undefined) {
@@ -134,16 +106,11 @@ export function loadDiscoveryConfig(env: Env): DiscoveryConfig {
   const clusterDomain = (value('PHAROS_DISCOVERY_CLUSTER_DOMAIN') ?? '').replace(/\.$/, '');
   if (clusterDomain && !domainPattern.test(clusterDomain)) problems.push({ variable: 'PHAROS_DISCOVERY_CLUSTER_DOMAIN', message: `must be a DNS domain such as "cluster.local" (or unset for <name>.<namespace>.svc); got "${clusterDomain}".` });
 
-  const metricsPort = value('PHAROS_DISCOVERY_METRICS_PORT')?.toLowerCase() === 'auto' ? 'auto' : integer('PHAROS_DISCOVERY_METRICS_PORT', defaultDiscoveryMetricsPort, 0, 65535, '0 disables /metrics and /healthz, "auto" picks a free port');
-  const metricsHost = value('PHAROS_DISCOVERY_METRICS_HOST');
-  if (metricsHost !== undefined && !isIP(metricsHost) && !hostnamePattern.test(metricsHost)) {
-    problems.push({ variable: 'PHAROS_DISCOVERY_METRICS_HOST', message: `must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0; got "${metricsHost}".` });
-  }
+  const metricsPort = read.metricsPort('PHAROS_DISCOVERY_METRICS_PORT', defaultDiscoveryMetricsPort);
+  const metricsHost = read.listenHost('PHAROS_DISCOVERY_METRICS_HOST');
   const kubeconfig = value('KUBECONFIG');
 
-  const rawLevel = value('LOG_LEVEL')?.toLowerCase() ?? 'info';
-  const logLevel = (logLevels as readonly string[]).includes(rawLevel) ? (rawLevel as LogLevel) : undefined;
-  if (!logLevel) problems.push({ variable: 'LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}; got "${value('LOG_LEVEL')}".` });
+  const logLevel = read.logLevel();
 
   if (problems.length > 0 || !apiUrl || !token || !source || !logLevel) throw new ConfigError(problems);
   return {

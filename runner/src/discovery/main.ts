@@ -8,8 +8,8 @@
 import os from 'node:os';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { destination as pinoDestination, pino, type Logger } from 'pino';
-import { ConfigError } from '../config/runner.config.ts';
+import type { Logger } from 'pino';
+import { configuredProcess } from '../config/process.logger.ts';
 import { listenFailureMessage, startHealthServer, type HealthServer } from '../health/health.server.ts';
 import { agentVersion } from './agent.version.ts';
 import { createCallLimiter } from './call.limiter.ts';
@@ -90,17 +90,7 @@ export async function startDiscovery(config: DiscoveryConfig, logger: Logger): P
 
 /** The process entry: configuration and start-up errors exit 1, a signal stops it with 0. */
 async function main(): Promise<void> {
-  const destination = pinoDestination({ dest: 1, sync: true });
-  const base = { service: 'pharos-discovery' };
-  let config: DiscoveryConfig;
-  try {
-    config = loadDiscoveryConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    pino({ base, timestamp: pino.stdTimeFunctions.isoTime }, destination).fatal({ code: err.code, problems: err.problems }, `invalid configuration: ${err.message}`);
-    process.exit(1);
-  }
-  const logger = pino({ level: config.logLevel, base, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const { config, logger } = configuredProcess('pharos-discovery', () => loadDiscoveryConfig(process.env));
   process.on('unhandledRejection', (reason) => {
     logger.error({ error: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled rejection (the agent carries on)');
   });
