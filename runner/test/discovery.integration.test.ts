@@ -50,6 +50,7 @@ describe('discovery agent against a fake cluster and a real control plane', { sk
   const start = async () => (agent = await startDiscovery(loadDiscoveryConfig(env()), logger));
   const monitors = async (): Promise<ApiMonitor[]> => (await api.call('GET', `/v1/monitors?tag=pharos.dev/source:${source}&limit=200`)).body.items;
   const byObject = async (key: string) => (await monitors()).find((m) => m.tags['pharos.dev/object'] === key);
+  const serviceLists = () => kube.requests.filter((r) => r.method === 'GET' && /\/services$/.test(r.path) && r.query.watch === undefined).length;
   /** Waits for the agent's next sync that satisfies `done`, at most 30 of them. */
   const syncUntil = async (done: (r: SyncReport | undefined) => boolean | Promise<boolean>, what: string): Promise<SyncReport | undefined> => {
     let last: SyncReport | undefined;
@@ -154,10 +155,14 @@ describe('discovery agent against a fake cluster and a real control plane', { sk
   });
 
   it('after a compaction and dropped watches (410 Gone, relist) the agent converges on a new object', async () => {
-    kube.compact();
+    // In one tick: the watches end, a change happens while they are down, and the history is
+    // compacted past the agent's resourceVersion, so its re-watch gets 410 Expired and it must relist.
+    const listsBefore = serviceLists();
     kube.dropWatches();
     kube.apply(annotated('search', {}));
+    kube.compact();
     await syncUntil(async () => (await byObject('service/shop/search'))?.http.url === 'http://search.shop.svc:8080/healthz', 'the search monitor after the relist');
+    assert.ok(serviceLists() > listsBefore, 'the agent listed Services again after the 410');
     const metrics = await fetch(`http://127.0.0.1:${agent!.metricsPort}/metrics`).then((r) => r.text());
     assert.match(metrics, /pharos_discovery_actions_total\{action="created"\} [1-9]/);
     assert.match(metrics, /pharos_discovery_objects_watched\{kind="service"\} [1-9]/);
