@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { RunnerRegistered, RunnerRegistration } from '../../../api/src/contract/index.ts';
+import { LOAD_TEST_CAPABILITY } from '../../../api/src/contract/load-test.schema.ts';
 import { Backoff, pause } from './backoff.policy.ts';
 import type { ProtocolClient } from './protocol.client.ts';
 import { ProtocolError, isFatal } from './protocol.errors.ts';
@@ -27,8 +28,17 @@ export class RunnerSession {
   #inFlight: Promise<RunnerRegistered> | undefined;
   /** Region of the first registration: results carry it, so it must not change under us. */
   #region: string | undefined;
+  /** What the runner registers with; loses `load_test` when the control plane predates load tests. */
+  #registration: RunnerRegistration;
 
-  constructor(private readonly options: RunnerSessionOptions) {}
+  constructor(private readonly options: RunnerSessionOptions) {
+    this.#registration = options.registration;
+  }
+
+  /** The capabilities the control plane accepted (without `load_test` on a control plane that predates it). */
+  get capabilities(): readonly string[] {
+    return this.#registration.capabilities;
+  }
 
   /** The current registration, once there is one. */
   get current(): RunnerRegistered | undefined {
@@ -49,11 +59,11 @@ export class RunnerSession {
   }
 
   async #registerWithRetry(signal: AbortSignal): Promise<RunnerRegistered> {
-    const { client, registration, logger } = this.options;
+    const { client, logger } = this.options;
     const backoff = this.options.backoff ?? new Backoff();
     for (;;) {
       try {
-        const registered = await client.register(registration, signal);
+        const registered = await client.register(this.#registration, signal);
         this.#checkRegion(registered);
         this.#current = registered;
         logger.info(
@@ -72,6 +82,12 @@ export class RunnerSession {
         return registered;
       } catch (err) {
         if (isFatal(err) || (err instanceof ProtocolError && err.code === 'aborted') || signal.aborted) throw err;
+        if (err instanceof ProtocolError && err.status === 422 && this.#registration.capabilities.includes(LOAD_TEST_CAPABILITY)) {
+          // A control plane older than load tests refuses the capability it does not know: keep checking without it.
+          this.#registration = { ...this.#registration, capabilities: this.#registration.capabilities.filter((c) => c !== LOAD_TEST_CAPABILITY) };
+          logger.warn({ error: describeError(err) }, 'the control plane refused the load_test capability (it predates load tests); registering without it, so this runner runs no load tests');
+          continue;
+        }
         this.options.onError?.();
         const delay = Math.max(backoff.next(), retryAfterMs(err));
         // First failure and every 30th at warn: an outage of minutes should not flood the log.
