@@ -94,6 +94,7 @@ export function startRunner(config: RunnerConfig & { loadTests?: LoadTestConfig 
   const loadTests = loadTestConfig.enabled
     ? new LoadTestManager({ client, runnerId: () => session.current?.runner_id, logger, maxConcurrency: loadTestConfig.maxConcurrency })
     : undefined;
+  if (loadTests) metrics.setGaugeSources({ loadTestsRunning: () => loadTests.running, loadTestConcurrency: () => loadTests.concurrencyInUse });
   let engine: Engine | undefined;
   let healthServer: HealthServer | undefined;
 

@@ -32,6 +32,18 @@ describe('runner metrics', () => {
     assert.match(metrics.contentType, /text\/plain/);
   });
 
+  it('shows the load-test shares running and the concurrency they hold, read at scrape time', async () => {
+    const metrics = createRunnerMetrics();
+    assert.match(await metrics.render(), /^pharos_runner_load_tests_running 0$/m, 'zero before a load-test manager is wired');
+    let running = 2;
+    metrics.setGaugeSources({ loadTestsRunning: () => running, loadTestConcurrency: () => running * 25 });
+    const text = await metrics.render();
+    assert.match(text, /^pharos_runner_load_tests_running 2$/m);
+    assert.match(text, /^pharos_runner_load_test_concurrency 50$/m);
+    running = 0;
+    assert.match(await metrics.render(), /^pharos_runner_load_test_concurrency 0$/m);
+  });
+
   it('uses its own registry: two instances do not collide and the global one stays empty', async () => {
     const a = createRunnerMetrics();
     const b = createRunnerMetrics();

@@ -7,6 +7,10 @@ export interface GaugeSources {
   bufferDepth: () => number;
   inFlight: () => number;
   scheduled: () => number;
+  /** Load-test shares running now. */
+  loadTestsRunning: () => number;
+  /** Requests in flight the running load-test shares may have. */
+  loadTestConcurrency: () => number;
 }
 
 /** The runner's Prometheus metrics, in their own Registry (no global default registry). */
@@ -88,6 +92,23 @@ export function createRunnerMetrics(options: { prefix?: string; defaultLabels?: 
     registers,
     collect() {
       this.set(sources.scheduled?.() ?? 0);
+    },
+  });
+
+  new Gauge({
+    name: `${prefix}load_tests_running`,
+    help: 'Load-test shares this runner runs now.',
+    registers,
+    collect() {
+      this.set(sources.loadTestsRunning?.() ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}load_test_concurrency`,
+    help: 'Requests in flight the running load-test shares may have (capped by PHAROS_RUNNER_LOAD_TEST_MAX_CONCURRENCY).',
+    registers,
+    collect() {
+      this.set(sources.loadTestConcurrency?.() ?? 0);
     },
   });
 
