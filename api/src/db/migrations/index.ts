@@ -17,9 +17,9 @@ import * as edgesAndIncidents from './2026-12-01T1400-edges-and-incidents.ts';
 import * as alertRuleEdgeSubjects from './2026-12-01T1410-alert-rule-edge-subjects.ts';
 import * as statusPages from './2026-12-01T1500-status-pages.ts';
 import * as ingestFillfactor from './2026-12-01T2200-ingest-fillfactor.ts';
+import * as managedBy from './2026-12-02T0110-managed-by.ts';
 import * as loadTests from './2026-12-02T0120-load-tests.ts';
 import * as resultRollupDays from './2026-12-02T0130-result-rollup-days.ts';
-import * as managedBy from './2026-12-02T0110-managed-by.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -41,7 +41,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1410-alert-rule-edge-subjects': alertRuleEdgeSubjects,
   '2026-12-01T1500-status-pages': statusPages,
   '2026-12-01T2200-ingest-fillfactor': ingestFillfactor,
+  '2026-12-02T0110-managed-by': managedBy,
   '2026-12-02T0120-load-tests': loadTests,
   '2026-12-02T0130-result-rollup-days': resultRollupDays,
-  '2026-12-02T0110-managed-by': managedBy,
 };
