@@ -34,8 +34,13 @@ export interface ClusterView {
 export async function loadKubeConfig(file: string | undefined): Promise<KubeConfig> {
   const { KubeConfig } = await loadKubeClient();
   const kc = new KubeConfig();
-  if (file) kc.loadFromFile(file);
-  else kc.loadFromDefault();
+  if (file) {
+    try {
+      kc.loadFromFile(file);
+    } catch (err) {
+      throw new Error(`cannot load the kubeconfig ${file} (KUBECONFIG): ${(err as Error).message}. Point KUBECONFIG at a readable kubeconfig file, or unset it in a pod to use its service account.`);
+    }
+  } else kc.loadFromDefault();
   if (!kc.getCurrentCluster()) throw new Error('no Kubernetes cluster configured: set KUBECONFIG to a kubeconfig file, or run in a pod with a service account.');
   return kc;
 }
