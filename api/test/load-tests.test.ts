@@ -266,7 +266,11 @@ describe('load tests on postgres', { skip }, () => {
     assert.equal(aborted.body.state, 'aborted');
     assert.equal(aborted.body.by_region[0].state, 'aborted');
     assert.equal(aborted.body.verdict, null);
-    const answer = await waiting;
+    let answer = await waiting;
+    // The waiting poll may have answered first for another change of this runner's assignments (the
+    // test's monitor placed on it by a rebalance that lands late on a busy machine); then the next
+    // poll must carry the abort at once.
+    if (!answer.aborted_load_tests?.includes(made.body.id)) answer = await poll(x, 20);
     assert.deepEqual(answer.aborted_load_tests, [made.body.id]);
     assert.deepEqual(answer.load_tests, []);
     assert.ok(Date.now() - started < 5_000, 'the long poll answered on the abort, not at its 20 s wait');
