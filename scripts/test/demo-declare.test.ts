@@ -108,7 +108,7 @@ describe('declaring the demo fleet', { skip }, () => {
     // The incident settings: a healed cut resolves its incident after 20 quiet seconds.
     assert.equal(report.incidentSettings, 'written');
     const settings = (await api.call('GET', '/v1/incident-settings')).body;
-    assert.deepEqual({ ...settings, updated_at: undefined }, { ...demoIncidentSettings, resolve_after_seconds: 20, updated_at: undefined, version: 1 });
+    assert.deepEqual({ ...settings, updated_at: undefined }, { ...demoIncidentSettings, resolve_after_seconds: 20, updated_at: undefined, version: 1, managed_by: 'api' });
 
     // The public status page: the shop's customer-facing services under friendly names, grouped.
     assert.deepEqual(report.statusPage, { state: 'created', url: `${api.url}/status/acme` });
@@ -210,7 +210,7 @@ describe('declaring the demo fleet', { skip }, () => {
 
   test('an object of the same name that the demo did not declare is left alone, with a clear error', async () => {
     const monitor = (await list('/v1/monitors')).find((m) => m.name === 'carrier-api-health');
-    const { id, team_id, created_at, updated_at, version, heartbeat_url, configured_secrets, ...input } = monitor;
+    const { id, team_id, created_at, updated_at, version, managed_by, heartbeat_url, configured_secrets, ...input } = monitor;
     const handmade = await api.call('PUT', `/v1/monitors/${id}`, { body: { ...input, tags: { owner: 'someone' } } });
     assert.equal(handmade.status, 200, JSON.stringify(handmade.body));
     await assert.rejects(declareFleet({ apiUrl: api.url, token: api.adminToken, model, urls: urls() }), (e: unknown) => e instanceof PharosApiError && e.message.includes(`monitor "carrier-api/carrier-api-health" (${id}, team "fulfillment")`) && /were not declared by it/.test(e.message));
@@ -286,7 +286,7 @@ describe('the documented order: the README tour, then the demo', { skip }, () =>
       assert.deepEqual(await list('/v1/monitors'), [], 'no monitor created');
       // Tagged for the demo, the objects are taken over and the fleet is declared.
       for (const s of [carrier, ledger]) {
-        const { id, created_at, updated_at, version, ...input } = s;
+        const { id, created_at, updated_at, version, managed_by, ...input } = s;
         assert.equal((await other.call('PUT', `/v1/services/${id}`, { body: { ...input, tags: { source: 'pharos-demo' } } })).status, 200);
       }
       const report = await declareFleet({ apiUrl: other.url, token: other.adminToken, model, urls: urls() });

@@ -138,7 +138,7 @@ describe('declaring the teams\' pagers', { skip }, () => {
 
     // A rule declared by an earlier demo (over the team's monitors) is brought up to date in place.
     const previous = (await list('/v1/alert-rules')).find((r) => r.name === 'fulfillment-path-blocked');
-    const { id, created_at, updated_at, version, ...input } = previous;
+    const { id, created_at, updated_at, version, managed_by, ...input } = previous;
     assert.equal((await api.call('PUT', `/v1/alert-rules/${id}`, { body: { ...input, expression: 'down(monitors(team="fulfillment", tag="check:edge"))' } })).status, 200);
     const third = await declare();
     assert.deepEqual(third.pagers!.rules, { created: 0, updated: 1, unchanged: 11 });
@@ -163,7 +163,7 @@ describe('declaring the teams\' pagers', { skip }, () => {
     assert.deepEqual(policy.channel_ids, [channel.id], 'the team\'s policy still pages through it');
 
     const rule = (await list('/v1/alert-rules')).find((r) => r.name === 'checkout-path-blocked');
-    const { id, created_at, updated_at, version, ...input } = rule;
+    const { id, created_at, updated_at, version, managed_by, ...input } = rule;
     assert.equal((await api.call('PUT', `/v1/alert-rules/${id}`, { body: { ...input, labels: {}, expression: 'down(service("checkout-api"))' } })).status, 200);
     const before = (await list('/v1/channels')).map((c) => c.version);
     const error = await declare().then(() => assert.fail('declared over the handmade rule'), (e: unknown) => e);
