@@ -2,6 +2,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { runLoad } from './load.generator.ts';
 import type { LoadPlan } from './load.plan.ts';
 import { copyTally, emptyTally } from './load.tally.ts';
+import { lowerThreadPriority } from './thread.priority.ts';
 import type { WorkerMessage, WorkerStart } from './load.messages.ts';
 
 /**
@@ -14,6 +15,8 @@ import type { WorkerMessage, WorkerStart } from './load.messages.ts';
 export const workerMarker = 'pharos-load-test-worker';
 
 async function serve(start: WorkerStart): Promise<void> {
+  // Checks come first: on a busy host the kernel runs the main thread before this one.
+  lowerThreadPriority();
   const port = parentPort!;
   const plan: LoadPlan = start.plan;
   const tally = emptyTally();
