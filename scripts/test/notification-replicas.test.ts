@@ -79,7 +79,12 @@ test('two replicas and 200 alerts at once: every page and every resolution deliv
     const fired = await query(`SELECT id FROM alert_instances WHERE rule_id = $1 AND state = 'firing'`, [rule.id]);
     assert.equal(fired.length, ALERTS);
     assert.deepEqual([...pages].sort(), fired.map((r) => r.id).sort(), 'one page for each alert');
-    const pageRows = await query(`SELECT state, count(*)::int AS n FROM notifications WHERE kind = 'firing' GROUP BY state`);
+    // The receiver has every page; a replica marks its row delivered when the answer reaches it, a
+    // moment after the receiver counted the page.
+    const pageRows = await waitFor('every page row marked delivered', 10_000, async () => {
+      const rows = await query(`SELECT state, count(*)::int AS n FROM notifications WHERE kind = 'firing' GROUP BY state`);
+      return rows.length === 1 && rows[0]!.state === 'delivered' ? rows : rows.some((r) => r.state === 'sending' || r.state === 'pending') ? undefined : rows;
+    }, 100);
     assert.deepEqual(pageRows, [{ state: 'delivered', n: ALERTS }], 'one outbox row per alert, each delivered');
     const firingRate = await throughput('firing');
     const firingSplit = await Promise.all(replicas.map(deliveredBy));
