@@ -218,6 +218,10 @@ describe('console shell and system health', { skip }, () => {
     const created = await expectOk(api, 'POST', '/v1/tokens', api.adminToken, { name: unique('revoked'), role: 'viewer', team_id: team.payments.id });
     const tab = await open('/', { token: created.token });
     await see(tab.page, healthHeading(tab.page));
+    // Revoke once the page has its data: the heading can show before the teams and services the
+    // filters need have loaded, and those would then be refused too.
+    const loaded = (path: string) => tab.received.some((r) => new URL(r.url).pathname === path);
+    for (const deadline = Date.now() + 20_000; !(loaded('/v1/teams') && loaded('/v1/services')) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
     await mark(tab.page);
     assert.equal((await api.call('DELETE', `/v1/tokens/${created.id}`)).status, 204);
     // The console asks GET /v1/me again whenever the tab comes back into view (and every minute).
