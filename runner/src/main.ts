@@ -5,13 +5,14 @@
  *
  *   PHAROS_API_URL=https://pharos.example.com PHAROS_RUNNER_TOKEN=phr_… node --import tsx runner/src/main.ts
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { LOAD_TEST_CAPABILITY } from '../../api/src/contract/load-test.schema.ts';
 import { RUNNER_PROTOCOL_VERSION, type RunnerRegistration } from '../../api/src/contract/runner-protocol.schema.ts';
+import { packageVersion } from './config/package.version.ts';
 import { configuredProcess } from './config/process.logger.ts';
 import { loadRunnerConfig, type RunnerConfig } from './config/runner.config.ts';
 import { createCheckRegistry, createEngine, createRunnerMetrics, type Engine, type RunnerMetrics } from './engine.ts';
@@ -48,16 +49,10 @@ export interface RunnerProcess {
   shutdown(reason: string): Promise<number>;
 }
 
-/** Software version reported at registration. */
-export function runnerVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
-}
-
 /** Wires and starts every part of the runner; load tests run unless `config.loadTests` turns them off. */
 export function startRunner(config: RunnerConfig & { loadTests?: LoadTestConfig }, logger: Logger, budget: ShutdownBudget = defaultShutdownBudget): RunnerProcess {
   const loadTestConfig = config.loadTests ?? loadLoadTestConfig({});
-  const version = runnerVersion();
+  const version = packageVersion();
   const lifetime = new AbortController();
   const metrics = createRunnerMetrics();
   const health = new RunnerHealth();

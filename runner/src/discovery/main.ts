@@ -9,9 +9,9 @@ import os from 'node:os';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { packageVersion } from '../config/package.version.ts';
 import { configuredProcess } from '../config/process.logger.ts';
 import { listenFailureMessage, startHealthServer, type HealthServer } from '../health/health.server.ts';
-import { agentVersion } from './agent.version.ts';
 import { createCallLimiter } from './call.limiter.ts';
 import { DiscoveryAgent } from './discovery.agent.ts';
 import { loadDiscoveryConfig, type DiscoveryConfig } from './discovery.config.ts';
@@ -30,7 +30,7 @@ export interface DiscoveryProcess {
 
 /** Wires and starts every part of the agent; rejects when the kubeconfig cannot be read or the metrics port cannot be bound. */
 export async function startDiscovery(config: DiscoveryConfig, logger: Logger): Promise<DiscoveryProcess> {
-  const version = agentVersion();
+  const version = packageVersion();
   const lifetime = new AbortController();
   const kc = await loadKubeConfig(config.kubeconfig);
   const cluster = kc.getCurrentCluster();
