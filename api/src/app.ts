@@ -323,7 +323,7 @@ export function createApp(options: AppOptions): App {
         name: 'lease-reaper',
         everyMs: sweepEvery,
         run: async () => {
-          for (const orgId of await runnerRepo.orgsWithLapsedOwners(db)) await assignments.rebalance(orgId);
+          for (const orgId of await runnerRepo.orgsWithLapsedOwners(db)) await assignments.rebalanceSoon(orgId);
         },
       },
       {
@@ -337,7 +337,7 @@ export function createApp(options: AppOptions): App {
         everyMs: options.reconcileEveryMs ?? 60_000,
         firstRunEverywhere: true,
         run: async () => {
-          for (const orgId of await runnerRepo.orgsWithMonitors(db)) await assignments.rebalance(orgId);
+          for (const orgId of await runnerRepo.orgsWithMonitors(db)) await assignments.rebalanceSoon(orgId);
         },
       },
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },

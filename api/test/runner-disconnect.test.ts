@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { openDatabase } from '../src/db/database.ts';
 import { RunnerRepository } from '../src/modules/runner/runner.repository.ts';
 import { createTestDatabase, postgresSkip, startTestApi, type Backend, type TestApi } from './support/harness.ts';
@@ -22,6 +24,30 @@ async function cutPoll(api: TestApi, r: SimulatedRunner, ms = 300): Promise<void
   await new Promise((resolve) => setTimeout(resolve, ms));
   controller.abort();
   await pending.then(() => assert.fail('the poll answered before it was cut'), () => undefined);
+}
+
+/**
+ * A poll answered at once on a connection of its own, which is then closed with no poll open: a
+ * runner killed after reading an answer and before its next poll.
+ */
+async function answeredThenGone(api: TestApi, r: SimulatedRunner): Promise<void> {
+  const { port } = new URL(api.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(`GET /v1/runner/assignments?runner_id=${r.id}&revision=${r.revision}&wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${r.token}\r\nConnection: keep-alive\r\n\r\n`);
+  let text = '';
+  socket.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      const head = text.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(text)?.[1];
+      if (head >= 0 && length !== undefined && Buffer.byteLength(text.slice(head + 4)) >= Number(length)) resolve();
+    });
+    socket.on('error', reject);
+  });
+  assert.match(text, /^HTTP\/1\.1 200/, 'the poll was answered');
+  socket.destroy();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -91,6 +117,30 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       for (const id of victimSlots) assert.ok(heard.has(id), `the survivor got ${id}`);
       assert.deepEqual(new Set(answer.confirmations.map((c: { monitor_id: string }) => c.monitor_id)), new Set(victimSlots), 'the taken-over slots are checked at once');
       assert.ok(answer.confirmations.every((c: { reason: string }) => /lease lapsed/.test(c.reason)));
+    });
+
+    test('a runner gone between two polls (its answered poll\'s connection closes before the next poll) is presumed gone after the grace', async () => {
+      const { ids, a, b } = await pair(6);
+      const goneAt = Date.now();
+      await answeredThenGone(api, b);
+      await until('the lease to be shortened', 2_000, async () => (await leaseLeftMs(b.id)) <= graceSeconds * 1000);
+      const moved = await until('the slots to move to the live runner', 5_000, async () => (await owned(a.id)).length === ids.length && Date.now());
+      assert.ok(moved - goneAt < (graceSeconds + 1.5) * 1000, `moved ${moved - goneAt} ms after the connection closed (grace ${graceSeconds} s, lease ${leaseSeconds} s)`);
+    });
+
+    test('an answered poll\'s connection closing after the runner polled again elsewhere shortens nothing', async () => {
+      const { b } = await pair(4);
+      const { port } = new URL(api.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(`GET /v1/runner/assignments?runner_id=${b.id}&revision=${b.revision}&wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${b.token}\r\n\r\n`);
+      await once(socket, 'data');
+      // The runner's next poll comes on another connection (as a pool of connections does) before the first closes.
+      await pollRunner(api, b);
+      socket.destroy();
+      await sleep((graceSeconds + 1) * 1000);
+      assert.ok((await owned(b.id)).length > 0, 'still owns its slots');
+      assert.ok((await leaseLeftMs(b.id)) > (leaseSeconds - graceSeconds - 3) * 1000, 'the full lease stands');
     });
 
     test('a runner whose poll is cut and that polls again within the grace keeps its slots and its full lease', async () => {

@@ -6,6 +6,7 @@ import type { Principal, RunnerPrincipal } from '../auth/principal.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ApiMetrics } from '../observability/metrics.ts';
 import type { IdempotencyRepository, StoredResponse } from './idempotency.repository.ts';
+import { connectionSignal } from './connection-signal.ts';
 import { MAX_JSON_DEPTH, guardJson, stringProblem } from './json-guard.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import type { AnyRoute, HandlerResult, StreamBody } from './route.ts';
@@ -144,6 +145,9 @@ async function handle(route: AnyRoute, req: Request, res: Response, deps: Adapte
         headers: req.headers,
         baseUrl: deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
         signal: controller.signal,
+        get connection() {
+          return connectionSignal(req.socket);
+        },
       });
 
     const key = route.idempotent ? req.header('idempotency-key') : undefined;

@@ -23,6 +23,8 @@ export interface HandlerRequest<A extends RouteAuth = RouteAuth, P = Record<stri
   baseUrl: string;
   /** Aborted when the client goes away (long polls stop waiting). */
   signal: AbortSignal;
+  /** Aborted when the client's connection ends, also after this request was answered (keep-alive). */
+  readonly connection: AbortSignal;
 }
 
 /** What a handler returns; the adapter turns it into HTTP. */

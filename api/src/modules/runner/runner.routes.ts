@@ -22,7 +22,7 @@ export function runnerRoutes(runners: RunnerService, ingest: Pick<IngestService,
       method: 'get', path: '/v1/runner/assignments', operationId: 'poll_assignments', summary: 'Long-poll the monitors this runner owns', tag, auth: 'runner',
       query: AssignmentsQuery,
       responses: { 200: { description: 'The full set, or the changes since the revision sent, plus confirmation requests.', schema: Assignments } },
-      handle: async (req) => ({ status: 200, body: await runners.poll(req.principal as RunnerPrincipal, req.query, req.signal, req.baseUrl), headers: { 'Cache-Control': 'no-store' } }),
+      handle: async (req) => ({ status: 200, body: await runners.poll(req.principal as RunnerPrincipal, req.query, req.signal, req.baseUrl, req.connection), headers: { 'Cache-Control': 'no-store' } }),
     }),
     defineRoute({
       method: 'post', path: '/v1/runner/results', operationId: 'push_results', summary: 'Push a batch of check results', tag, auth: 'runner',

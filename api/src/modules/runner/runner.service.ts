@@ -9,6 +9,7 @@ import { monitorKind } from '../monitors/monitor.kind.ts';
 import { monitorSecrets } from '../monitors/monitor.secrets.ts';
 import { presentSpec } from '../resources/spec.service.ts';
 import type { AssignmentService } from './assignment.service.ts';
+import { BetweenPolls } from './between-polls.watch.ts';
 import type { RunnerRepository, RunnerRow } from './runner.repository.ts';
 import type { WakeupBus } from './wakeup.bus.ts';
 
@@ -37,6 +38,7 @@ export const defaultRunnerSettings: RunnerSettings = { leaseSeconds: 10, pollWai
 /** Registration, the long-poll assignment feed and deregistration of runners. */
 export class RunnerService {
   private readonly lastReap = new Map<string, number>();
+  private readonly betweenPolls = new BetweenPolls();
 
   constructor(
     private readonly db: Db,
@@ -76,22 +78,26 @@ export class RunnerService {
 
   async deregister(principal: RunnerPrincipal, runnerId: string): Promise<void> {
     await this.own(principal, runnerId);
+    this.betweenPolls.resume(runnerId);
     await this.runners.stop(this.db, principal.orgId, runnerId);
-    await this.assignments.rebalance(principal.orgId);
+    await this.assignments.rebalanceSoon(principal.orgId);
   }
 
   /**
    * Long poll: answers when the runner's assignments changed, a confirmation is due, or after `wait` s.
    * `signal` aborts when the connection closes before the answer was sent (a runner killed, its
    * host rebooted, a proxy hanging up): the runner is then presumed gone after the disconnect grace.
+   * `connection` (the connection the poll came on) is watched after the answer, until the next poll:
+   * a runner killed between two polls is presumed gone the same way.
    */
-  async poll(principal: RunnerPrincipal, q: { runner_id: string; revision?: number; wait?: number }, signal: AbortSignal, baseUrl: string): Promise<Assignments> {
+  async poll(principal: RunnerPrincipal, q: { runner_id: string; revision?: number; wait?: number }, signal: AbortSignal, baseUrl: string, connection?: AbortSignal): Promise<Assignments> {
     const known = q.revision ?? 0;
+    // Until this poll's first renewal, the previous poll's mark stands for it.
+    let seenMark: string | undefined = this.betweenPolls.resume(q.runner_id);
     await this.own(principal, q.runner_id);
     if (known > 0) await this.runners.acknowledge(this.db, q.runner_id, known);
     const deadline = Date.now() + Math.min(q.wait ?? this.settings.pollWaitSeconds, 60) * 1000;
     let lastRenew = 0;
-    let seenMark: string | undefined;
     let renewing: Promise<unknown> = Promise.resolve();
     // Also after this method returned: the answer may still be on its way when the connection closes.
     signal.addEventListener('abort', () => void renewing.then(() => (seenMark === undefined ? undefined : this.dropped(principal.orgId, q.runner_id, seenMark))), { once: true });
@@ -102,8 +108,9 @@ export class RunnerService {
         renewing = renewal.catch(() => undefined);
         const { wasLive, seenMark: mark } = await renewal;
         seenMark = mark;
-        // A runner back from a lapsed lease (e.g. after an API outage) takes slots again.
-        if (!wasLive) await this.assignments.rebalance(principal.orgId);
+        // A runner back from a lapsed lease (e.g. after an API outage) takes slots again; it waits
+        // for the organization's coalesced replan without holding a database connection.
+        if (!wasLive) await this.assignments.rebalanceSoon(principal.orgId);
         lastRenew = Date.now();
       }
       await this.reapLapsed(principal.orgId);
@@ -114,7 +121,10 @@ export class RunnerService {
       // Aborted: no answer is built, so waiting confirmations stay for the runner's next poll.
       if (signal.aborted) throw new PharosError('request_timeout', 'The runner closed its long poll before the answer.');
       if (known === 0 || runner.revision !== known || confirmationDue || loadTestDue || Date.now() >= deadline) {
-        return this.answer(runner, known, baseUrl);
+        const answer = await this.answer(runner, known, baseUrl);
+        const mark = seenMark;
+        if (connection && mark !== undefined) this.betweenPolls.watch(q.runner_id, mark, connection, () => void this.dropped(principal.orgId, q.runner_id, mark));
+        return answer;
       }
       await this.bus.wait(q.runner_id, Math.min(this.settings.recheckMs, deadline - Date.now()), signal);
     }
@@ -149,11 +159,13 @@ export class RunnerService {
   }
 
   // Every poll doubles as a watchdog: slots of runners whose lease lapsed move within about a second.
+  // The replan is scheduled, not awaited: a poll never waits on the organization's assignment lock
+  // (a large replan holds it for seconds) and never holds a pooled connection while another does.
   private async reapLapsed(orgId: string): Promise<void> {
     const last = this.lastReap.get(orgId) ?? 0;
     if (Date.now() - last < 1000) return;
     this.lastReap.set(orgId, Date.now());
-    if (await this.runners.hasLapsedOwners(this.db, orgId)) await this.assignments.rebalance(orgId);
+    if (await this.runners.hasLapsedOwners(this.db, orgId)) this.assignments.schedule(orgId);
   }
 
   private async answer(runner: RunnerRow, known: number, baseUrl: string): Promise<Assignments> {
