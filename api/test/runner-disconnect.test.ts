@@ -143,6 +143,20 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       assert.ok((await leaseLeftMs(b.id)) > (leaseSeconds - graceSeconds - 3) * 1000, 'the full lease stands');
     });
 
+    test('a connection reused for another request (a pooling proxy) and then closed says nothing about the runner it answered first', async () => {
+      const { b } = await pair(4);
+      const { port } = new URL(api.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(`GET /v1/runner/assignments?runner_id=${b.id}&revision=${b.revision}&wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${b.token}\r\n\r\n`);
+      await once(socket, 'data');
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await once(socket, 'data');
+      socket.destroy();
+      await sleep(500);
+      assert.ok((await leaseLeftMs(b.id)) > (leaseSeconds - 3) * 1000, 'the full lease stands');
+    });
+
     test('a runner whose poll is cut and that polls again within the grace keeps its slots and its full lease', async () => {
       const { a, b } = await pair(6);
       const before = { a: (await owned(a.id)).sort(), b: (await owned(b.id)).sort() };

@@ -23,7 +23,7 @@ export interface HandlerRequest<A extends RouteAuth = RouteAuth, P = Record<stri
   baseUrl: string;
   /** Aborted when the client goes away (long polls stop waiting). */
   signal: AbortSignal;
-  /** Aborted when the client's connection ends, also after this request was answered (keep-alive). */
+  /** Aborted when the client ends its connection before another request comes on it, also after this request was answered (keep-alive). */
   readonly connection: AbortSignal;
 }
 
