@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import type { SecretBox } from './crypto/secret-box.ts';
 import type { Database } from './db/database.ts';
 import { Authenticator, type JwtSettings } from './auth/authenticator.ts';
 import { jsonBody, mountRoutes, problemErrors, requestContext } from './http/express-adapter.ts';
@@ -134,6 +135,8 @@ export const specKinds: readonly SpecKind[] = [serviceKind, monitorKind, alertRu
 export interface AppOptions {
   database: Database;
   logger: Logger;
+  /** Encrypts and decrypts the secrets columns (api/src/crypto/; keys from PHAROS_SECRET_KEYS). */
+  secrets: SecretBox;
   jwt?: JwtSettings | undefined;
   publicUrl?: string | undefined;
   maxBodyBytes?: number;
@@ -200,13 +203,13 @@ export function createApp(options: AppOptions): App {
   const authenticator = new Authenticator(db, options.jwt, (error) => options.logger.warn({ err: error }, 'token last-used update failed'));
 
   const bus = new WakeupBus();
-  const runnerRepo = new RunnerRepository();
+  const runnerRepo = new RunnerRepository(options.secrets);
   const eventLog = new EventLogRepository();
   const stateRepo = new StateRepository(eventLog);
   const state = new StateService(stateRepo);
   const assignments = new AssignmentService(db, runnerRepo, state, bus, options.logger);
   const runnerSettings = { ...defaultRunnerSettings, ...(options.runner ?? {}) };
-  const loadTests = loadTestsModule({ db, registry: metrics.registry, runners: runnerRepo, audit, bus, logger: options.logger, timings: options.loadTests, sweepEveryMs: options.sweepEveryMs ?? 2_000 });
+  const loadTests = loadTestsModule({ db, registry: metrics.registry, runners: runnerRepo, audit, bus, logger: options.logger, secrets: options.secrets, timings: options.loadTests, sweepEveryMs: options.sweepEveryMs ?? 2_000 });
   const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings, options.logger, loadTests.feed);
   const metricRollups = new MetricRollupRepository();
   const results = new ResultRepository(metricRollups);
@@ -241,7 +244,7 @@ export function createApp(options: AppOptions): App {
   const notifying = options.notifications?.enabled !== false;
   const notifySettings: DispatcherSettings = { retry: defaultRetryPolicy, claimMs: 60_000, batchSize: 20, sendTimeoutMs: 10_000, ...(options.notifications ?? {}) };
   const notifyPollMs = options.notifications?.pollMs ?? 250;
-  const dispatcher = new NotificationDispatcher(db, notificationRepo, senders, notifySettings, options.logger, { attempt: (type, outcome, seconds) => metrics.notificationAttempt(type, outcome, seconds) });
+  const dispatcher = new NotificationDispatcher(db, notificationRepo, senders, options.secrets, notifySettings, options.logger, { attempt: (type, outcome, seconds) => metrics.notificationAttempt(type, outcome, seconds) });
   const dispatchLoop = new PollingLoop('notification-dispatcher', () => dispatcher.pass(), options.logger, notifyPollMs);
   const flushLoop = new PollingLoop('notification-flush', async () => {
     const { flushed, written } = await flusher.flushDue(db, Date.now());
@@ -287,7 +290,7 @@ export function createApp(options: AppOptions): App {
     ...memberRoutes(new MemberService(db, audit, validator)),
     ...tokenRoutes(new TokenService(db, audit, validator)),
     ...runnerTokenRoutes(new RunnerTokenService(db, audit, validator, (orgId) => assignments.schedule(orgId))),
-    ...specKinds.flatMap((kind) => specRoutes(kind === monitorKind ? new SpecService(kind, db, validator, audit, onMonitorChange, monitorWarnings) : new SpecService(kind, db, validator, audit))),
+    ...specKinds.flatMap((kind) => specRoutes(kind === monitorKind ? new SpecService(kind, db, validator, audit, options.secrets, onMonitorChange, monitorWarnings) : new SpecService(kind, db, validator, audit, options.secrets))),
     ...silenceRoutes(new SilenceService(db, new SilenceRepository(), audit, validator)),
     ...dependencyRoutes(new DependencyService(db, audit, validator)),
     ...dependencyGraphRoutes(new DependencyGraphService(db)),
@@ -306,7 +309,7 @@ export function createApp(options: AppOptions): App {
     ...alertRoutes(new AlertService(db, alertInstances)),
     ...incidentRoutes(new IncidentService(db, incidents, eventLog, audit)),
     ...notificationRoutes(new NotificationService(db, notificationRepo)),
-    ...channelTestRoutes(new ChannelTestService(db, senders, { timeoutMs: 10_000, ...(options.channelTest ?? {}) })),
+    ...channelTestRoutes(new ChannelTestService(db, senders, options.secrets, { timeoutMs: 10_000, ...(options.channelTest ?? {}) })),
     ...heartbeatRoutes(heartbeats),
     ...runnerRoutes(runnerService, nudgingIngest, runnerSettings.maxBatch),
     ...loadTests.routes((principal, runnerId) => runnerService.own(principal, runnerId)),

@@ -35,6 +35,9 @@ export interface ApiConfig {
   notifyTimeoutMs: number;
   /** Most live streams (GET /v1/stream) this process holds open, all principals together. */
   liveMaxStreams: number;
+  /** PHAROS_SECRET_KEYS and PHAROS_SECRET_KEY_FILE: the keys that encrypt secrets at rest (docs/security.md). */
+  secretKeys: string | undefined;
+  secretKeyFile: string | undefined;
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -95,5 +98,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     notifyMaxAttempts: integer(env, 'PHAROS_NOTIFY_MAX_ATTEMPTS', 10, 1, 100),
     notifyTimeoutMs: integer(env, 'PHAROS_NOTIFY_TIMEOUT_MS', 10_000, 500, 120_000),
     liveMaxStreams: integer(env, 'PHAROS_LIVE_MAX_STREAMS', 1_000, 1, 100_000),
+    secretKeys: env.PHAROS_SECRET_KEYS || undefined,
+    secretKeyFile: env.PHAROS_SECRET_KEY_FILE ? resolve(env.PHAROS_SECRET_KEY_FILE) : undefined,
   };
 }

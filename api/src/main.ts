@@ -5,11 +5,19 @@ import { createLogger } from './observability/logger.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createApp } from './app.ts';
 import { createApiServer } from './http/api.server.ts';
+import { loadKeyring } from './crypto/key-source.ts';
+import { SecretBox } from './crypto/secret-box.ts';
+import { resealSecrets } from './crypto/secret-reseal.ts';
 
 /** Composition root of the control plane process. */
 async function main(): Promise<void> {
   const config = loadApiConfig();
   const logger = createLogger(config.logLevel);
+  // Before the database: a missing key on an external PostgreSQL refuses to start with what to set.
+  const keys = loadKeyring({ keys: config.secretKeys, keyFile: config.secretKeyFile, embeddedDataDir: config.databaseUrl ? undefined : config.dataDir });
+  if (keys.from === 'generated') logger.warn({ key_file: keys.path }, 'generated the key that encrypts secrets at rest; keep this file with backups of the data directory (docs/security.md)');
+  logger.info({ from: keys.from, ...(keys.path ? { key_file: keys.path } : {}), key_ids: keys.keyring.kids(), primary_key_id: keys.keyring.primary.kid }, 'secret keys loaded');
+  const secrets = new SecretBox(keys.keyring, (slot, kid, reason) => logger.warn({ table: slot.table, id: slot.id, key_id: kid, reason }, 'stored secrets cannot be decrypted with the configured keys; add the key they were written with to PHAROS_SECRET_KEYS (docs/security.md)'));
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -20,9 +28,11 @@ async function main(): Promise<void> {
   });
   const applied = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied }, 'database ready');
+  // Rows from before encryption at rest, and rows under an older key, move to the primary key.
+  await resealSecrets(database.db, secrets, logger).catch((error: unknown) => logger.warn({ err: error }, 'encrypting stored secrets failed; reads still accept them, the next start tries again'));
   const boot = await bootstrap(database.db, config.adminToken, { localRunnerToken: config.localRunnerToken });
   const app = createApp({
-    database, logger, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes,
+    database, logger, secrets, jwt: config.jwt, publicUrl: config.publicUrl, maxBodyBytes: config.maxBodyBytes,
     runner: { leaseSeconds: config.runnerLeaseSeconds, disconnectGraceSeconds: config.runnerDisconnectGraceSeconds }, resultRetentionDays: config.resultRetentionDays,
     healthTimeoutMs: config.healthTimeoutMs, alertEvaluation: config.alertEvaluation, alertTickMs: config.alertTickMs,
     notifications: { enabled: config.notifications, retry: { ...defaultRetryPolicy, maxAttempts: config.notifyMaxAttempts }, sendTimeoutMs: config.notifyTimeoutMs },

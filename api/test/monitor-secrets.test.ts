@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { startRunnerProcess, waitFor, type Proc } from '../../scripts/test/support/processes.ts';
-import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
+import { startTestApi, postgresSkip, storedSecrets as decryptedSecrets, type TestApi } from './support/harness.ts';
 import { expectOk, unique } from './support/world.ts';
 
 // Monitor credentials are write-only secret headers: never shown to anyone who reads the monitor
@@ -52,7 +52,7 @@ describe('monitor secret headers on postgres', { skip: postgresSkip() }, () => {
     ],
   });
   const count = async () => Number((await api.database.db.selectFrom('monitors').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-  const storedSecrets = async (id: string) => (await api.database.db.selectFrom('monitors').select(['spec', 'secrets']).where('id', '=', id).executeTakeFirstOrThrow());
+  const storedSecrets = async (id: string) => ({ ...(await api.database.db.selectFrom('monitors').select(['spec']).where('id', '=', id).executeTakeFirstOrThrow()), secrets: await decryptedSecrets(api.database, 'monitors', id) });
 
   test('secret headers are never returned to viewers or admins, nor written to the audit log', async () => {
     const created = await api.call('POST', '/v1/monitors', { body: httpMonitor() });

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
+import { startTestApi, postgresSkip, testSecretBox, type TestApi } from './support/harness.ts';
 import { toExpressPath } from '../src/http/express-adapter.ts';
 import { createApp } from '../src/app.ts';
 import { consolePaths } from '../src/web/console/routes.ts';
@@ -43,7 +43,7 @@ test('/openapi.json documents exactly the routes the server answers', { skip }, 
     assert.ok(!(r.status === 404 && /^No route/.test(r.body?.detail ?? '')), `${op} is documented but not served`);
   }
   // Every route express serves (read from its router table, not from ours) is documented.
-  const app = createApp({ database: api.database, logger: { info() {}, warn() {}, error() {} } as never });
+  const app = createApp({ database: api.database, secrets: testSecretBox(), logger: { info() {}, warn() {}, error() {} } as never });
   const served = servedRoutes((app.express as unknown as { router: Layerish }).router).filter((r) => !r.includes(' /docs') && !r.includes(' /favicon.') && !r.includes(' /console/'))
     // The console's pages are HTML for people (one page, many paths), not API operations.
     .filter((r) => !(consolePaths as readonly string[]).includes(r.replace(/^get /, '')));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createApp } from '../src/app.ts';
 import { NotificationRepository } from '../src/modules/notifications/notification.repository.ts';
 import { newId } from '../src/shared/ids.ts';
-import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
+import { startTestApi, postgresSkip, testSecretBox, type TestApi } from './support/harness.ts';
 import { bodies, createWorld, expectOk, roles, targets, unique, type Role, type Target, type TeamFixture, type World } from './support/world.ts';
 
 // Every route × every role × own team / other team / other organization, with the exact status of
@@ -312,7 +312,7 @@ before(async () => {
 after(async () => api?.close());
 
 test('every API route has a row in the access matrix, and every row names a route', { skip }, () => {
-  const routes = api ? createApp({ database: api.database, logger: { info() {}, warn() {}, error() {} } as never }).routes : [];
+  const routes = api ? createApp({ database: api.database, secrets: testSecretBox(), logger: { info() {}, warn() {}, error() {} } as never }).routes : [];
   const principalRoutes = routes.filter((r) => r.auth === 'principal').map((r) => `${r.method.toUpperCase()} ${r.path}`);
   assert.deepEqual(principalRoutes.filter((r) => !matrix[r]), [], 'routes without a matrix row');
   assert.deepEqual(Object.keys(matrix).filter((r) => !principalRoutes.includes(r)), [], 'matrix rows without a route');

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApi, postgresSkip, type Backend, type TestApi } from './support/harness.ts';
+import { startTestApi, postgresSkip, storedSecrets, type Backend, type TestApi } from './support/harness.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
 
 // Behaviour of the configuration resources, on real PostgreSQL and on the embedded database.
@@ -210,7 +210,7 @@ for (const [backend, skip] of backends) {
       assert.equal(patched.status, 200, JSON.stringify(patched.body));
       assert.deepEqual(patched.body.configured_secrets, ['slack.webhook_url'], 'the secret is kept');
       const row = await api.database.db.selectFrom('channels').select(['secrets', 'spec']).where('id', '=', created.body.id).executeTakeFirstOrThrow();
-      assert.equal((row.secrets as { webhook_url: string }).webhook_url, secret);
+      assert.equal((await storedSecrets(api.database, 'channels', created.body.id) as { webhook_url: string }).webhook_url, secret);
       const everything = JSON.stringify([created.body, patched.body, (await api.call('GET', `/v1/channels/${created.body.id}`)).body, (await api.call('GET', '/v1/channels')).body, (await api.call('GET', '/v1/audit?limit=200')).body, row.spec]);
       assert.ok(!everything.includes('very-secret-path'), 'the secret never leaves the server');
       const switched = await api.call('PATCH', `/v1/channels/${created.body.id}`, { body: { type: 'pagerduty', slack: null } });

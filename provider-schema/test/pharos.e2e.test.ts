@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { postgresSkip, startTestApi, type TestApi } from '../../api/test/support/harness.ts';
+import { postgresSkip, startTestApi, storedSecrets, type TestApi } from '../../api/test/support/harness.ts';
 import { buildProvider, cliConfigSnippet } from '../scripts/build-provider.ts';
 import { fileURLToPath } from 'node:url';
 import { fleet, fleetResources, header, invalidMonitors, type FleetOptions } from './fixtures/fleet.config.ts';
@@ -155,7 +155,7 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     assert.deepEqual(health['configured_secrets'], ['http.secret_headers.authorization']);
     assert.equal(health['http']['secret_headers'], undefined, 'the API never returns secret headers');
     assert.deepEqual((s.get('pharos_monitor.health')?.['http'] as Record<string, unknown>)['secret_headers'], { authorization: 'Bearer fleet-health-secret-0001' }, 'Terraform keeps them');
-    const monitorSecrets = async (address: string) => (await api.database.db.selectFrom('monitors').select('secrets').where('id', '=', id(address)).executeTakeFirstOrThrow()).secrets;
+    const monitorSecrets = async (address: string) => storedSecrets(api.database, 'monitors', id(address));
     assert.deepEqual(await monitorSecrets('pharos_monitor.health'), { http: { authorization: 'Bearer fleet-health-secret-0001' } });
     assert.deepEqual(health['assertions'][1], { source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy', severity: 'down' });
     assert.equal(health['assertions'][2]['severity'], 'degraded');
@@ -219,8 +219,8 @@ test('the shipped provider against a control plane on PostgreSQL', { skip }, asy
     const channel = await get(`/v1/channels/${String(after.get('pharos_channel.slack')?.['id'])}`);
     assert.equal(channel['slack']['channel'], '#fulfillment-alerts');
     assert.deepEqual(channel['configured_secrets'], ['slack.webhook_url'], 'the secret survived the update');
-    const rotated = await api.database.db.selectFrom('monitors').select('secrets').where('id', '=', String(after.get('pharos_monitor.health')?.['id'])).executeTakeFirstOrThrow();
-    assert.deepEqual(rotated.secrets, { http: { authorization: 'Bearer fleet-health-secret-0002' } }, 'a rotated secret header reaches the API');
+    const rotated = await storedSecrets(api.database, 'monitors', String(after.get('pharos_monitor.health')?.['id']));
+    assert.deepEqual(rotated, { http: { authorization: 'Bearer fleet-health-secret-0002' } }, 'a rotated secret header reaches the API');
     await assertCleanPlan('after update');
   });
 

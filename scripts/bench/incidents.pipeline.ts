@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createApp } from '../../api/src/app.ts';
+import { loadKeyring } from '../../api/src/crypto/key-source.ts';
+import { SecretBox } from '../../api/src/crypto/secret-box.ts';
 import { bootstrap } from '../../api/src/bootstrap.ts';
 import { migrateToLatest, openDatabase, type Db } from '../../api/src/db/database.ts';
 import { failureReach } from '../../api/src/modules/dependencies/correlation.ts';
@@ -156,7 +158,7 @@ export async function measurePipeline(clusterUrl: string, services: number, seed
     await insertFleet(database.db, orgId, fleet, Date.now() - lastAlert);
     await pool.query('ANALYZE');
     out(`pipeline: ${services} services' rows inserted in ${((performance.now() - t) / 1000).toFixed(1)} s; burst of ${figures.alerts} firing alert.state_changed events (and ${changes.length - figures.alerts} resolution) in ${BATCHES} transactions over ${SPREAD_MS} ms, no routing policy`);
-    const app = createApp({ database, logger, alertEvaluation: false, notifications: { enabled: false } });
+    const app = createApp({ database, logger, secrets: new SecretBox(loadKeyring({ keys: undefined, keyFile: undefined, embeddedDataDir: 'memory://' }).keyring), alertEvaluation: false, notifications: { enabled: false } });
     const runner = app.consumers.find((c) => c.name === 'notification-router');
     if (!runner) throw new Error('the app has no notification-router consumer');
     await runner.drain(); // its cursor starts after the newest event

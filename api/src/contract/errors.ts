@@ -28,6 +28,7 @@ export const errorCodes = {
   idempotency_key_reused: 422,
   idempotency_key_in_flight: 409,
   secret_shown_once: 409,
+  secret_undecryptable: 409,
   incompatible_runner: 426,
   rate_limited: 429,
   unavailable: 503,

@@ -29,6 +29,7 @@ const titles: Record<ErrorCode, string> = {
   idempotency_key_reused: 'Idempotency key reused',
   idempotency_key_in_flight: 'Idempotency key in flight',
   secret_shown_once: 'Secret shown once',
+  secret_undecryptable: 'Secret cannot be decrypted',
   incompatible_runner: 'Incompatible runner',
   rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',

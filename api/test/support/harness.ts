@@ -8,6 +8,8 @@ import { bootstrap } from '../../src/bootstrap.ts';
 import { createApiServer } from '../../src/http/api.server.ts';
 import { migrateToLatest, openDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { Keyring, parseSecretKeys } from '../../src/crypto/keyring.ts';
+import { SecretBox } from '../../src/crypto/secret-box.ts';
 
 export type Backend = 'postgres' | 'pglite';
 
@@ -41,6 +43,20 @@ export interface TestApi {
 
 const quiet = () => createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
 
+/** The secret key of test control planes (in-process and spawned): PHAROS_SECRET_KEYS form; a test value, never a real key. */
+export const testSecretKeys = 'test-key:dGVzdC1vbmx5LXNlY3JldC1rZXktMzItYnl0ZXMhISE=';
+
+/** A SecretBox over testSecretKeys (or other PHAROS_SECRET_KEYS text). */
+export function testSecretBox(keys: string = testSecretKeys): SecretBox {
+  return new SecretBox(new Keyring(parseSecretKeys(keys, 'test keys')));
+}
+
+/** A row's secrets column decrypted with the test key (the column itself holds an envelope): what the API stored. */
+export async function storedSecrets(database: Database, table: 'monitors' | 'channels' | 'load_tests', id: string): Promise<Record<string, unknown> | null> {
+  const row = await database.db.selectFrom(table as 'monitors').select('secrets').where('id', '=', id).executeTakeFirstOrThrow();
+  return testSecretBox().open({ table, id }, row.secrets);
+}
+
 /** Starts a control plane on 127.0.0.1:0 against a fresh database of the given backend. */
 export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettings; database?: Database; app?: Partial<AppOptions> } = {}): Promise<TestApi> {
   const backend = options.backend ?? 'postgres';
@@ -48,7 +64,7 @@ export async function startTestApi(options: { backend?: Backend; jwt?: JwtSettin
   await migrateToLatest(database.db);
   const adminToken = `phs_${randomBytes(24).toString('base64url')}`;
   const boot = await bootstrap(database.db, adminToken);
-  const app = createApp({ database, logger: quiet(), jwt: options.jwt, sweepEveryMs: 250, ...(options.app ?? {}) });
+  const app = createApp({ database, logger: quiet(), secrets: testSecretBox(), jwt: options.jwt, sweepEveryMs: 250, ...(options.app ?? {}) });
   app.background.start();
   const server: Server = createApiServer(app.express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { testSecretKeys } from '../../../api/test/support/harness.ts';
 
 // Real processes for system tests: the control plane and runners started the way operators run them.
 
@@ -72,7 +73,7 @@ export interface ApiProc extends Proc {
 export async function startApiProcess(databaseUrl: string, env: NodeJS.ProcessEnv = {}, port?: number, token?: string): Promise<ApiProc> {
   const p = port ?? (await freePort());
   const adminToken = token ?? `phs_${randomBytes(24).toString('base64url')}`;
-  const proc = launch('api/src/main.ts', { DATABASE_URL: databaseUrl, PORT: String(p), HOST: '127.0.0.1', PHAROS_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', ...env });
+  const proc = launch('api/src/main.ts', { DATABASE_URL: databaseUrl, PORT: String(p), HOST: '127.0.0.1', PHAROS_ADMIN_TOKEN: adminToken, PHAROS_SECRET_KEYS: testSecretKeys, LOG_LEVEL: 'warn', ...env });
   const url = `http://127.0.0.1:${p}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

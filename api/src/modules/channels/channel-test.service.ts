@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import type { ChannelTestResult } from '../../contract/channel-test.schema.ts';
 import { PharosError, notFound } from '../../contract/errors.ts';
 import { requireTeamAccess } from '../../auth/principal.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import { channelSendConfig } from '../notifications/senders/channel-config.ts';
 import { sendThrough, type SenderRegistry } from '../notifications/senders/sender.registry.ts';
@@ -37,14 +38,17 @@ export function testMessage(channel: { id: string; name: string; type: string },
 
 /** POST /v1/channels/{id}/test: sends a test notification with the stored secrets and reports the vendor's answer. */
 export class ChannelTestService {
-  private readonly channels = new SpecRepository('channels');
+  private readonly channels: SpecRepository;
   private readonly teams = new TeamRepository();
 
   constructor(
     private readonly db: Db,
     private readonly senders: SenderRegistry,
+    secrets: SecretBox,
     private readonly settings: ChannelTestSettings,
-  ) {}
+  ) {
+    this.channels = new SpecRepository('channels', secrets);
+  }
 
   async test(caller: Caller, id: string): Promise<ChannelTestResult> {
     const row = await this.channels.get(this.db, caller.principal.orgId, id);

@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { LoadTestSharesTable, LoadTestsTable } from '../../db/tables.ts';
 
@@ -20,9 +21,13 @@ export interface LoadTestFilter {
 
 /** SQL for load tests and their per-region shares. */
 export class LoadTestRepository {
-  /** The monitor a test targets, with its stored request and secret headers. */
+  /** Encrypts load_tests.secrets on write and decrypts it (and monitors' secrets) on read. */
+  constructor(private readonly secrets: SecretBox) {}
+
+  /** The monitor a test targets, with its stored request and secret headers (decrypted; `secret_undecryptable` when no key opens them). */
   async monitor(db: Db, orgId: string, id: string) {
-    return db.selectFrom('monitors').select(['id', 'team_id', 'service_id', 'type', 'spec', 'secrets']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    const row = await db.selectFrom('monitors').select(['id', 'team_id', 'service_id', 'type', 'spec', 'secrets']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return row && { ...row, secrets: this.secrets.open({ table: 'monitors', id: row.id }, row.secrets) };
   }
 
   /** The service a test targets. */
@@ -54,7 +59,7 @@ export class LoadTestRepository {
   }
 
   async insert(db: Db, row: { id: string; org_id: string; team_id: string; service_id: string; monitor_id: string | null; target_key: string; spec: Record<string, unknown>; secrets: Record<string, string> | null; created_by: Record<string, unknown>; deadline: Date }, shares: ReadonlyArray<{ region: string; runner_id: string; requests: number | null }>): Promise<void> {
-    await db.insertInto('load_tests').values({ ...row, state: 'queued', spec: JSON.stringify(row.spec), secrets: row.secrets ? JSON.stringify(row.secrets) : null, created_by: JSON.stringify(row.created_by), verdict_reasons: '[]', created_at: new Date() }).execute();
+    await db.insertInto('load_tests').values({ ...row, state: 'queued', spec: JSON.stringify(row.spec), secrets: row.secrets ? JSON.stringify(this.secrets.seal({ table: 'load_tests', id: row.id }, row.secrets)) : null, created_by: JSON.stringify(row.created_by), verdict_reasons: '[]', created_at: new Date() }).execute();
     await db.insertInto('load_test_shares').values(shares.map((s) => ({ load_test_id: row.id, org_id: row.org_id, region: s.region, runner_id: s.runner_id, requests: s.requests, state: 'queued' }))).execute();
   }
 
@@ -127,7 +132,7 @@ export class LoadTestRepository {
   /** The runner's unfinished shares of unfinished tests with their test's plan; marks them delivered. */
   async takeShares(db: Db, runnerId: string) {
     await db.updateTable('load_test_shares').set({ delivered_at: sql`now()` }).where('runner_id', '=', runnerId).where('state', 'in', [...activeShareStates]).where('delivered_at', 'is', null).execute();
-    return db
+    const rows = await db
       .selectFrom('load_test_shares as s')
       .innerJoin('load_tests as t', 't.id', 's.load_test_id')
       .select(['s.load_test_id', 's.requests', 't.spec', 't.secrets', 't.deadline'])
@@ -136,6 +141,8 @@ export class LoadTestRepository {
       .where('t.state', 'in', [...activeTestStates])
       .orderBy('s.load_test_id')
       .execute();
+    // Secret headers no configured key opens are left out (the box logs the test's id); the test runs without them.
+    return rows.map((row) => ({ ...row, secrets: this.secrets.openOrNull<Record<string, string>>({ table: 'load_tests', id: row.load_test_id }, row.secrets) }));
   }
 
   /** Shares of this runner that were stopped (aborted, or ended in error) since it last heard; marks them told. */

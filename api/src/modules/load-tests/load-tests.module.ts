@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { RunnerPrincipal } from '../../auth/principal.ts';
 import type { BackgroundJob } from '../../background.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { AnyRoute } from '../../http/route.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -21,9 +22,9 @@ import { loadTestSweep } from './load-test.sweep.ts';
 export type { LoadTestTimings };
 
 /** The load-test module's parts, built once by the composition root (api/src/app.ts). */
-export function loadTestsModule(deps: { db: Db; registry: Registry; runners: RunnerRepository; audit: AuditRepository; bus: WakeupBus; logger: Logger; timings?: Partial<LoadTestTimings> | undefined; sweepEveryMs: number }) {
+export function loadTestsModule(deps: { db: Db; registry: Registry; runners: RunnerRepository; audit: AuditRepository; bus: WakeupBus; logger: Logger; secrets: SecretBox; timings?: Partial<LoadTestTimings> | undefined; sweepEveryMs: number }) {
   const timings = { ...defaultLoadTestTimings, ...(deps.timings ?? {}) };
-  const repo = new LoadTestRepository();
+  const repo = new LoadTestRepository(deps.secrets);
   const settings = new LoadTestSettingsRepository();
   const metrics = new LoadTestMetrics(deps.registry);
   const feed = new LoadTestFeed(deps.db, repo, metrics);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { ChannelType } from '../../contract/alerting.schema.ts';
+import { PharosError } from '../../contract/errors.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { newId } from '../../shared/ids.ts';
@@ -41,18 +43,21 @@ export const claimMarginMs = 5_000;
  */
 export class NotificationDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly channels = new SpecRepository('channels');
+  private readonly channels: SpecRepository;
 
   constructor(
     private readonly db: Db,
     private readonly repo: NotificationRepository,
     private readonly senders: SenderRegistry,
+    secrets: SecretBox,
     private readonly settings: DispatcherSettings,
     private readonly logger: Logger,
     private readonly observer: DispatchObserver = { attempt: () => {} },
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.channels = new SpecRepository('channels', secrets);
+  }
 
   /**
    * One pass: claims what is due, up to the room left among the sends in flight, and starts sending
@@ -112,7 +117,14 @@ export class NotificationDispatcher {
   private async send(row: NotificationRow): Promise<SendOutcome> {
     const channel = await this.channels.get(this.db, row.org_id, row.channel_id);
     if (!channel) return { ok: false, retryable: false, error: `Channel ${row.channel_id} no longer exists.` };
-    const config = channelSendConfig(channel);
+    let config: ReturnType<typeof channelSendConfig>;
+    try {
+      config = channelSendConfig(channel);
+    } catch (error) {
+      // A wrong or missing key is the operator's to fix (docs/security.md): retried with backoff, so a restart with the right key still delivers.
+      if (error instanceof PharosError && error.code === 'secret_undecryptable') return { ok: false, retryable: true, error: `secret_undecryptable: ${error.message}` };
+      throw error;
+    }
     if (!config) return { ok: false, retryable: false, error: `Channel ${row.channel_id} has no known type.` };
     const message = row.message as unknown as NotificationMessage;
     return sendThrough(this.senders, config.type as ChannelType, config.config, message, {

@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import type { PharosError } from '../../contract/errors.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { SpecRow, SpecTableName } from '../../db/tables.ts';
 import type { NameHolder, NameScope } from './name-scope.ts';
@@ -27,15 +29,26 @@ export interface SpecWrite {
   [column: string]: unknown;
 }
 
-/** SQL for spec tables. Every query is scoped by organization. */
+/** A spec row as the repository returns it: secrets decrypted, or null with the reason when no configured key opens them. */
+export type SpecRecord = SpecRow & { secrets_error?: PharosError };
+
+/**
+ * SQL for spec tables. Every query is scoped by organization. With a SecretBox the secrets column is
+ * encrypted on every write and decrypted on every read, so callers see plain documents; without one
+ * (kinds that have no secrets) a write with secrets is refused rather than stored in clear.
+ */
 export class SpecRepository {
-  constructor(private readonly table: SpecTableName) {}
+  constructor(
+    private readonly table: SpecTableName,
+    private readonly box?: SecretBox,
+  ) {}
 
   /** One row, optionally locked for update. */
-  async get(db: Db, orgId: string, id: string, forUpdate = false): Promise<SpecRow | undefined> {
+  async get(db: Db, orgId: string, id: string, forUpdate = false): Promise<SpecRecord | undefined> {
     let query = db.selectFrom(this.table).selectAll().where('org_id', '=', orgId).where('id', '=', id);
     if (forUpdate) query = query.forUpdate();
-    return query.executeTakeFirst();
+    const row = await query.executeTakeFirst();
+    return row && this.opened(row);
   }
 
   /** A page in id order; fetches limit + 1 rows so the caller knows whether more exist. */
@@ -51,26 +64,27 @@ export class SpecRepository {
     if (f.tags && Object.keys(f.tags).length) query = query.where(sql<boolean>`spec -> 'tags' @> ${JSON.stringify(f.tags)}::jsonb`);
     if (f.managedBy) query = query.where('managed_by', '=', f.managedBy);
     if (f.after) query = query.where('id', '>', f.after);
-    return query.orderBy('id').limit(f.limit + 1).execute();
+    return (await query.orderBy('id').limit(f.limit + 1).execute()).map((row) => this.opened(row));
   }
 
-  async insert(db: Db, orgId: string, id: string, w: SpecWrite): Promise<SpecRow> {
+  async insert(db: Db, orgId: string, id: string, w: SpecWrite): Promise<SpecRecord> {
     const now = new Date();
-    return db
+    const row = await db
       .insertInto(this.table)
-      .values({ id, org_id: orgId, ...w, spec: JSON.stringify(w.spec), secrets: w.secrets ? JSON.stringify(w.secrets) : null, created_at: now, updated_at: now } as never)
+      .values({ id, org_id: orgId, ...w, spec: JSON.stringify(w.spec), secrets: this.sealed(id, w.secrets), created_at: now, updated_at: now } as never)
       .returningAll()
       .executeTakeFirstOrThrow();
+    return { ...row, secrets: w.secrets };
   }
 
   /** Writes a new version; the caller holds the row lock and has checked the expected version. */
-  async update(db: Db, orgId: string, id: string, w: SpecWrite): Promise<SpecRow> {
-    return db
+  async update(db: Db, orgId: string, id: string, w: SpecWrite): Promise<SpecRecord> {
+    const row = await db
       .updateTable(this.table)
       .set((eb) => ({
         ...w,
         spec: JSON.stringify(w.spec),
-        secrets: w.secrets ? JSON.stringify(w.secrets) : null,
+        secrets: this.sealed(id, w.secrets),
         updated_at: new Date(),
         version: eb('version', '+', 1),
       }) as never)
@@ -78,6 +92,7 @@ export class SpecRepository {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    return { ...row, secrets: w.secrets };
   }
 
   /** The row other than `exceptId` that holds `w.name` in the scope, with its team's and service's names. */
@@ -95,5 +110,22 @@ export class SpecRepository {
 
   async delete(db: Db, orgId: string, id: string): Promise<void> {
     await db.deleteFrom(this.table).where('org_id', '=', orgId).where('id', '=', id).execute();
+  }
+
+  /** The stored (encrypted) form of a row's secrets. */
+  private sealed(id: string, secrets: Record<string, unknown> | null): string | null {
+    if (!secrets) return null;
+    if (!this.box) throw new Error(`SpecRepository(${this.table}) was given secrets to write without a SecretBox: secrets are never stored in clear.`);
+    return JSON.stringify(this.box.seal({ table: this.table, id }, secrets));
+  }
+
+  private opened(row: SpecRow): SpecRecord {
+    if (row.secrets === null || !this.box) return row;
+    try {
+      return { ...row, secrets: this.box.open({ table: this.table, id: row.id }, row.secrets) };
+    } catch (error) {
+      if ((error as PharosError).code !== 'secret_undecryptable') throw error;
+      return { ...row, secrets: null, secrets_error: error as PharosError };
+    }
   }
 }

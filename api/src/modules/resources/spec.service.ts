@@ -2,6 +2,7 @@ import { PharosError, notFound } from '../../contract/errors.ts';
 import { requireTeamAccess, visibleTeamIds, type Principal } from '../../auth/principal.ts';
 import { ownerOf, requireOwnerAccess } from './owner.ts';
 import type { Db } from '../../db/database.ts';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { SpecRow } from '../../db/tables.ts';
 import { decodeCursor, toPage } from '../../http/cursor.ts';
 import type { Validator } from '../../http/validator.ts';
@@ -100,10 +101,11 @@ export class SpecService {
     private readonly db: Db,
     private readonly validator: Validator,
     private readonly audit: AuditRepository,
+    secrets: SecretBox,
     private readonly onChange?: SpecChangeListener,
     private readonly warnings?: SpecWarnings,
   ) {
-    this.repo = new SpecRepository(kind.table);
+    this.repo = new SpecRepository(kind.table, secrets);
   }
 
   /** The response document of a row. */
@@ -155,6 +157,9 @@ export class SpecService {
       requireWritableBy(caller.managedBy, this.managed(current));
       checkVersion(this.kind.label, id, current.version, ifMatch);
       const stored = current.spec as Record<string, unknown>;
+      // Stored secrets no configured key opens: a PUT states the whole object, so it replaces them
+      // (Terraform re-sends the secrets it holds); a PATCH would keep them, so it cannot go on.
+      if (current.secrets_error && patch) throw current.secrets_error;
       const storedSecrets = current.secrets as Record<string, unknown> | null;
       // Secrets are write-only: a PUT that omits one keeps the stored value. A PATCH applies to the
       // whole document, secrets included, so a secret member set to null is removed (RFC 7396).

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { SpecRow } from '../../db/tables.ts';
 
@@ -31,6 +32,9 @@ const toRow = (r: Record<string, unknown>): RunnerRow => ({
 
 /** SQL for runner instances, their leases and their change log. */
 export class RunnerRepository {
+  /** `secrets` decrypts monitors' secret headers for the assignment feed (ownedMonitors); other queries do not need it. */
+  constructor(private readonly secrets?: SecretBox) {}
+
   async insert(db: Db, row: { id: string; org_id: string; runner_token_id: string; region: string; labels: Record<string, string>; version: string; hostname: string | null; capabilities: string[]; leaseSeconds: number }): Promise<void> {
     const now = new Date();
     await db
@@ -161,7 +165,10 @@ export class RunnerRepository {
     if (ids && ids.length === 0) return [];
     let query = db.selectFrom('monitors as m').innerJoin('slot_assignments as s', 's.monitor_id', 'm.id').selectAll('m').where('s.runner_id', '=', runnerId);
     if (ids) query = query.where('m.id', 'in', [...ids]);
-    return (await query.execute()) as SpecRow[];
+    const box = this.secrets;
+    if (!box) throw new Error('RunnerRepository reads the assignment feed only with a SecretBox.');
+    // A monitor whose secret headers no configured key opens runs without them (the box logs its id).
+    return ((await query.execute()) as SpecRow[]).map((row) => ({ ...row, secrets: box.openOrNull({ table: 'monitors', id: row.id }, row.secrets) }));
   }
 
   /** Whether a confirmation check waits for this runner. */
