@@ -70,34 +70,44 @@ export async function startRunners(http: ScaleHttp, regions: Array<{ name: strin
     startLoop(http, r);
     return performance.now() - t;
   };
-  const all = regions.flatMap((region) => Array.from({ length: RUNNERS_PER_REGION }, () => region));
-  const t0 = performance.now();
-  await Promise.all(all.slice(0, -1).map(register));
-  while ((await countAssigned()) < slots && performance.now() - t0 < 600_000) await new Promise((r) => setTimeout(r, 100));
-  const initial = performance.now() - t0;
-  figures.push({ name: 'initial placement (all slots, 19 runners)', size, value: initial, unit: 'ms', note: `${slots} slots` });
-  out(`initial placement: ${all.length - 1} runners registered at once, all ${slots} slots owned after ${(initial / 1000).toFixed(2)} s`);
-  const reconcile = await register(all.at(-1)!);
-  figures.push({ name: 'full reconcile (register 20th runner)', size, value: reconcile, unit: 'ms', note: `${slots} slots over ${all.length} runners` });
-  out(`full reconcile: registering runner ${all.length} (every slot replanned, ~1/${RUNNERS_PER_REGION} of a region's slots move to it) took ${reconcile.toFixed(0)} ms`);
-
-  // Full polls: each runner asks for its whole set (revision 0), one at a time.
-  await new Promise((r) => setTimeout(r, 500));
-  const full: Array<{ ms: number; bytes: number; monitors: number }> = [];
-  for (const r of runners) {
-    await pause(r);
-    r.revision = 0;
-    const answer = await poll(http, r, 0);
-    full.push({ ms: answer.ms, bytes: answer.bytes, monitors: answer.body.monitors.length });
-    startLoop(http, r);
+  try {
+    return await placeAndPoll();
+  } catch (error) {
+    // Started loops would keep polling (and the bench process alive) after the failure is reported.
+    await Promise.all(runners.map(pause));
+    throw error;
   }
-  const ms = full.map((f) => f.ms).sort((a, b) => a - b);
-  const bytes = full.map((f) => f.bytes).sort((a, b) => a - b);
-  const owned = full.map((f) => f.monitors).sort((a, b) => a - b);
-  figures.push({ name: 'full poll: p50 time', size, value: percentile(ms, 50), unit: 'ms', note: `max ${ms.at(-1)!.toFixed(0)} ms` });
-  figures.push({ name: 'full poll: p50 size', size, value: percentile(bytes, 50) / 1024, unit: 'KiB', note: `${percentile(owned, 50)} monitors per runner (${owned[0]}–${owned.at(-1)})` });
-  out(`full poll (revision 0), each of ${runners.length} runners: p50 ${percentile(ms, 50).toFixed(0)} ms, max ${ms.at(-1)!.toFixed(0)} ms; p50 ${(percentile(bytes, 50) / 1024).toFixed(0)} KiB for ${percentile(owned, 50)} monitors`);
-  return { runners, figures, stop: async () => void (await Promise.all(runners.map(pause))) };
+
+  async function placeAndPoll(): Promise<RunnerPool> {
+    const all = regions.flatMap((region) => Array.from({ length: RUNNERS_PER_REGION }, () => region));
+    const t0 = performance.now();
+    await Promise.all(all.slice(0, -1).map(register));
+    while ((await countAssigned()) < slots && performance.now() - t0 < 600_000) await new Promise((r) => setTimeout(r, 100));
+    const initial = performance.now() - t0;
+    figures.push({ name: 'initial placement (all slots, 19 runners)', size, value: initial, unit: 'ms', note: `${slots} slots` });
+    out(`initial placement: ${all.length - 1} runners registered at once, all ${slots} slots owned after ${(initial / 1000).toFixed(2)} s`);
+    const reconcile = await register(all.at(-1)!);
+    figures.push({ name: 'full reconcile (register 20th runner)', size, value: reconcile, unit: 'ms', note: `${slots} slots over ${all.length} runners` });
+    out(`full reconcile: registering runner ${all.length} (every slot replanned, ~1/${RUNNERS_PER_REGION} of a region's slots move to it) took ${reconcile.toFixed(0)} ms`);
+
+    // Full polls: each runner asks for its whole set (revision 0), one at a time.
+    await new Promise((r) => setTimeout(r, 500));
+    const full: Array<{ ms: number; bytes: number; monitors: number }> = [];
+    for (const r of runners) {
+      await pause(r);
+      r.revision = 0;
+      const answer = await poll(http, r, 0);
+      full.push({ ms: answer.ms, bytes: answer.bytes, monitors: answer.body.monitors.length });
+      startLoop(http, r);
+    }
+    const ms = full.map((f) => f.ms).sort((a, b) => a - b);
+    const bytes = full.map((f) => f.bytes).sort((a, b) => a - b);
+    const owned = full.map((f) => f.monitors).sort((a, b) => a - b);
+    figures.push({ name: 'full poll: p50 time', size, value: percentile(ms, 50), unit: 'ms', note: `max ${ms.at(-1)!.toFixed(0)} ms` });
+    figures.push({ name: 'full poll: p50 size', size, value: percentile(bytes, 50) / 1024, unit: 'KiB', note: `${percentile(owned, 50)} monitors per runner (${owned[0]}–${owned.at(-1)})` });
+    out(`full poll (revision 0), each of ${runners.length} runners: p50 ${percentile(ms, 50).toFixed(0)} ms, max ${ms.at(-1)!.toFixed(0)} ms; p50 ${(percentile(bytes, 50) / 1024).toFixed(0)} KiB for ${percentile(owned, 50)} monitors`);
+    return { runners, figures, stop: async () => void (await Promise.all(runners.map(pause))) };
+  }
 }
 
 /** Edits one monitor (PATCH) and measures the incremental poll of a runner that owns it. */
