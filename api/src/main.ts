@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     `  OpenAPI:        ${base}/openapi.json`,
     `  Health:         ${base}/healthz    Metrics: ${base}/metrics`,
     `  Database:       ${database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'postgres'}`,
+    `  Secret key:     ${keys.path ? `${keys.path}${keys.from === 'generated' ? ' (created now; back it up with the data)' : ''}` : keys.from}`,
   ];
   if (boot.generatedToken) lines.push('', `Admin token (shown once, store it now): ${boot.generatedToken}`, `  export PHAROS_TOKEN=${boot.generatedToken}`);
   else if (boot.created && config.adminToken) lines.push('', 'Admin token: the value of PHAROS_ADMIN_TOKEN.');

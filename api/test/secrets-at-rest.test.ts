@@ -197,3 +197,27 @@ test('with an external PostgreSQL and no key, the control plane refuses to start
   assert.match(output, /PHAROS_SECRET_KEYS=/);
   assert.match(output, /openssl rand -base64 32/);
 });
+
+test('embedded database (PGlite): rows hold envelopes, the feed decrypts, the start-up pass encrypts clear rows', { timeout: 60_000 }, async () => {
+  const api = await startTestApi({ backend: 'pglite' });
+  try {
+    const team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('t') })).id;
+    const service = (await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team))).id;
+    const region = unique('r');
+    const monitor = await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], http: { url: 'http://127.0.0.1:9/health', secret_headers: { Authorization: 'Bearer embedded-secret' } } });
+    const raw = async () => (await sql<{ secrets: unknown }>`SELECT secrets FROM monitors WHERE id = ${monitor.id}`.execute(api.database.db)).rows[0]!.secrets;
+    assert.ok(isSealed(await raw()) && !JSON.stringify(await raw()).includes('embedded-secret'));
+    const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
+    const reg = await api.call('POST', '/v1/runner/register', { token, body: { protocol_version: 1, version: 'test', capabilities: ['http'] } });
+    await api.app.settle();
+    const feed = await api.call('GET', `/v1/runner/assignments?runner_id=${reg.body.runner_id}&revision=0&wait=0`, { token });
+    assert.deepEqual(feed.body.monitors.find((m: { id: string }) => m.id === monitor.id)?.http.secret_headers, { Authorization: 'Bearer embedded-secret' });
+    await sql`UPDATE monitors SET secrets = ${JSON.stringify({ http: { Authorization: 'Bearer embedded-secret' } })}::jsonb WHERE id = ${monitor.id}`.execute(api.database.db);
+    const pass = await resealSecrets(api.database.db, testSecretBox(), quiet());
+    assert.equal(pass.resealed, 1);
+    assert.ok(isSealed(await raw()));
+    assert.deepEqual(await storedSecrets(api.database, 'monitors', monitor.id), { http: { Authorization: 'Bearer embedded-secret' } });
+  } finally {
+    await api.close();
+  }
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { embeddedKeyFile } from '../../api/src/crypto/key-source.ts';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,7 @@ test('a local runner whose metrics port is taken is restarted with backoff; the 
     squatter.close();
     await pharos.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(embeddedKeyFile(dataDir), { force: true });
   }
 });
 
@@ -100,6 +102,7 @@ test('by default the local runner serves metrics on loopback on a port of its ow
     otel?.close();
     await pharos.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(embeddedKeyFile(dataDir), { force: true });
   }
 });
 
@@ -132,5 +135,6 @@ test('when the control plane dies, npm start says so, stops the runner and exits
   } finally {
     await pharos.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(embeddedKeyFile(dataDir), { force: true });
   }
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { embeddedKeyFile } from '../../api/src/crypto/key-source.ts';
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -62,7 +63,11 @@ test('npm start: embedded database, printed admin token, data survives a restart
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started: ChildProcess[] = [];
-  const target = createHttpServer((_req, res) => res.setHeader('content-type', 'application/json').end('{"status":"healthy"}'));
+  const authorizations: string[] = [];
+  const target = createHttpServer((req, res) => {
+    authorizations.push(String(req.headers.authorization));
+    res.setHeader('content-type', 'application/json').end('{"status":"healthy"}');
+  });
   try {
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
     const targetAddress = target.address();
@@ -83,7 +88,7 @@ test('npm start: embedded database, printed admin token, data survives a restart
     const ext = await call('POST', '/v1/services', { name: 'carrier', team_id: team.body.id, kind: 'external' });
     const dep = await call('POST', `/v1/services/${svc.body.id}/dependencies`, { depends_on_service_id: ext.body.id });
     const mon = await call('POST', '/v1/monitors', {
-      name: 'health', service_id: svc.body.id, type: 'http', interval_seconds: 5, timeout_seconds: 2, http: { url: targetUrl },
+      name: 'health', service_id: svc.body.id, type: 'http', interval_seconds: 5, timeout_seconds: 2, http: { url: targetUrl, secret_headers: { Authorization: 'Bearer start-secret' } },
       assertions: [{ source: 'json_body', path: '$.status', operator: 'equals', target: 'healthy' }],
     });
     assert.deepEqual([svc.status, ext.status, dep.status, mon.status], [201, 201, 201, 201]);
@@ -98,6 +103,13 @@ test('npm start: embedded database, printed admin token, data survives a restart
     const results = await call('GET', `/v1/monitors/${mon.body.id}/results`);
     assert.equal(results.body.items[0].region, 'local');
     assert.match(results.body.items[0].trace_id, /^[0-9a-f]{32}$/);
+    assert.ok(authorizations.includes('Bearer start-secret'), 'the runner sent the (encrypted at rest) secret header');
+    // The key that encrypts secrets at rest was created beside the data directory, readable by its owner only.
+    const keyFile = embeddedKeyFile(dataDir);
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+    assert.ok(first.output().includes(`Secret key:     ${keyFile} (created now`), 'the banner says where the key is');
+    const key = readFileSync(keyFile, 'utf8');
+    assert.ok(!first.output().includes(key.trim().split('\n').at(-1)!.split(':')[1]!), 'the key itself is never printed');
     assert.equal(await stop(first.child), 0, 'a clean shutdown');
 
     const second = startPharos({ PORT: String(port), PHAROS_DATA_DIR: dataDir, PHAROS_ADMIN_TOKEN: '', PHAROS_RUNNER_METRICS_PORT: '0' });
@@ -109,9 +121,16 @@ test('npm start: embedded database, printed admin token, data survives a restart
     assert.deepEqual(monitors.body.items.map((m: { id: string }) => m.id), [mon.body.id]);
     const deps = await call('GET', `/v1/services/${svc.body.id}/dependencies`);
     assert.equal(deps.body.items[0].depends_on_service_id, ext.body.id);
+    // The restart reused the key file: the stored secret header still decrypts and is sent.
+    assert.equal(readFileSync(keyFile, 'utf8'), key);
+    authorizations.length = 0;
+    const resent = Date.now() + 30_000;
+    while (Date.now() < resent && !authorizations.includes('Bearer start-secret')) await new Promise((r) => setTimeout(r, 250));
+    assert.ok(authorizations.includes('Bearer start-secret'), `after the restart the runner still sends the secret header:\n${second.output().slice(-3000)}`);
   } finally {
     await Promise.all(started.map(stop));
     target.close();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(embeddedKeyFile(dataDir), { force: true });
   }
 });
