@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { SecretBox } from './crypto/secret-box.ts';
+import { KeyedDigest } from './crypto/keyed-digest.ts';
 import type { Database } from './db/database.ts';
 import { Authenticator, type JwtSettings } from './auth/authenticator.ts';
 import { jsonBody, mountRoutes, problemErrors, requestContext } from './http/express-adapter.ts';
@@ -366,7 +367,7 @@ export function createApp(options: AppOptions): App {
   app.use(docsRouter());
   app.use(consoleRouter());
   app.use(faviconRouter());
-  app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db), transactions: { run: (work) => options.database.withAmbientTransaction(work) }, logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
+  app.use(mountRoutes(routes, { authenticator, validator, idempotency: new IdempotencyRepository(db, new KeyedDigest(options.secrets.keyring, 'idempotency-request')), transactions: { run: (work) => options.database.withAmbientTransaction(work) }, logger: options.logger, metrics, publicUrl: options.publicUrl, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }));
   app.use((req, res) => sendProblem(res, toProblem(new PharosError('not_found', `No route ${req.method} ${redactPath(req.path)}; see /openapi.json for the API.`), String(res.getHeader('X-Request-Id') ?? ''), req.originalUrl)));
   app.use(problemErrors({ logger: options.logger }));
   return { express: app, routes, metrics, background, consumers, alerts: alertEvaluation, live, settle: () => assignments.settle() };

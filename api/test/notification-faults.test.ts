@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { NotificationRepository } from '../src/modules/notifications/notification.repository.ts';
 import { waitFor } from '../../scripts/test/support/processes.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
@@ -98,6 +99,24 @@ describe('notification delivery faults', { skip }, () => {
     assert.ok(Date.parse(history[1]!.at) - Date.parse(history[0]!.at) >= 2_000, `retried ${Date.parse(history[1]!.at) - Date.parse(history[0]!.at)} ms after the 429`);
     assert.equal(team.receiver.deliveredIds().size, 1);
     assert.equal(team.receiver.accepted.length, 1, 'delivered once');
+  });
+
+  test('a channel whose stored secrets no key opens: tries fail with secret_undecryptable, nothing is sent without them; with the secrets back the next page goes out', { timeout: 30_000 }, async () => {
+    const team = await pagedTeam(api);
+    const other = await pagedTeam(api);
+    receivers.push(team.receiver, other.receiver);
+    const stored = await api.database.db.selectFrom('channels').select('secrets').where('id', '=', team.channelId).executeTakeFirstOrThrow();
+    // Another row's ciphertext: bound to that row (AAD), so it does not decrypt here.
+    await sql`UPDATE channels SET secrets = (SELECT secrets FROM channels WHERE id = ${other.channelId}) WHERE id = ${team.channelId}`.execute(api.database.db);
+    const { alertId } = await team.fire();
+    const dead = await waitFor('the notification dead', 20_000, async () => (await listed(api, alertId)).find((n) => n.state === 'dead'), 100);
+    assert.equal(dead.attempts, retry.maxAttempts, 'retried: a key put back in time still delivers');
+    assert.match(dead.last_error ?? '', /^secret_undecryptable: The stored secrets of channels .* cannot be decrypted/);
+    assert.equal(team.receiver.requests.length, 0, 'nothing was sent without the secrets');
+    await sql`UPDATE channels SET secrets = ${JSON.stringify(stored.secrets)}::jsonb WHERE id = ${team.channelId}`.execute(api.database.db);
+    const next = await team.fire();
+    await waitFor('the next page delivered', 10_000, async () => (await listed(api, next.alertId)).find((n) => n.state === 'delivered'), 100);
+    assert.ok(team.receiver.accepted.length >= 1, 'signed with the decrypted secret and verified by the receiver');
   });
 
   for (const status of [400, 404]) {

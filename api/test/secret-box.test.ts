@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Keyring, parseSecretKeys } from '../src/crypto/keyring.ts';
 import { SecretBox, isSealed } from '../src/crypto/secret-box.ts';
 import { embeddedKeyFile, loadKeyring, missingKeyMessage } from '../src/crypto/key-source.ts';
 import { PharosError } from '../src/contract/errors.ts';
+import { KeyedDigest } from '../src/crypto/keyed-digest.ts';
 
 // The crypto module on its own: envelopes, AAD binding to the row, key rotation, key parsing and
 // the embedded key file. The database paths are in secrets-at-rest.test.ts.
@@ -137,4 +138,18 @@ test('embedded database: a key file is created beside the data directory with mo
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('keyed digests: not the plain hash, stable per key, still matched after a rotation', () => {
+  const oldKey = `old:${key()}`;
+  const text = 'POST /v1/channels\n{"email":{"smtp_password":"hunter2"}}';
+  const before = new KeyedDigest(new Keyring(parseSecretKeys(oldKey, 'test')), 'idempotency-request');
+  const stored = before.digest(text);
+  assert.notEqual(stored, createHash('sha256').update(text).digest('hex'));
+  assert.equal(before.digest(text), stored);
+  assert.notEqual(new KeyedDigest(new Keyring(parseSecretKeys(oldKey, 'test')), 'other-purpose').digest(text), stored, 'one digest key per purpose');
+  const rotated = new KeyedDigest(new Keyring(parseSecretKeys(`new:${key()},${oldKey}`, 'test')), 'idempotency-request');
+  assert.notEqual(rotated.digest(text), stored, 'new digests use the new primary');
+  assert.equal(rotated.matches(stored, text), true);
+  assert.equal(rotated.matches(stored, text.replace('hunter2', 'hunter3')), false);
 });

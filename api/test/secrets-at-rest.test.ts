@@ -1,13 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { SecretBox, isSealed } from '../src/crypto/secret-box.ts';
 import { resealSecrets } from '../src/crypto/secret-reseal.ts';
 import { createLogger } from '../src/observability/logger.ts';
+import { canonicalJson } from '../src/shared/json.ts';
 import { startTestApi, postgresSkip, storedSecrets, testSecretBox, testSecretKeys, type TestApi } from './support/harness.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
 import { webhookReceiver } from './support/vendor-receivers/index.ts';
@@ -91,6 +92,21 @@ describe('secrets at rest on postgres', { skip }, () => {
     const share = await api.call('GET', `/v1/runner/assignments?runner_id=${lt.body.runner_id}&revision=0&wait=0`, { token: ltToken });
     assert.equal(share.body.load_tests[0].request.secret_headers.Authorization, monitorSecret, 'the runner gets the load test\'s secret headers');
     await api.call('DELETE', `/v1/load-tests/${made.body.id}`);
+  });
+
+  test('idempotency records keep a keyed hash of the request body (which holds the secret), not a plain one; replays still work', async () => {
+    const body = { name: unique('hook'), team_id: team, type: 'webhook', webhook: { url: `${hook.url}/pharos`, signing_secret: whsec } };
+    const key = unique('idem');
+    const first = await api.call('POST', '/v1/channels', { body, headers: { 'idempotency-key': key } });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const replay = await api.call('POST', '/v1/channels', { body, headers: { 'idempotency-key': key } });
+    assert.deepEqual([replay.status, replay.body.id], [201, first.body.id]);
+    const row = await api.database.db.selectFrom('idempotency_keys').select(['request_hash', 'response']).where('key', '=', key).executeTakeFirstOrThrow();
+    const plain = createHash('sha256').update(`POST /v1/channels\n${canonicalJson(body)}`).digest('hex');
+    assert.notEqual(row.request_hash, plain, 'a plain hash would let a database reader test guesses of the secret');
+    assert.ok(!JSON.stringify(row).includes(whsec), 'the stored response holds no secret');
+    const other = await api.call('POST', '/v1/channels', { body: { ...body, webhook: { ...body.webhook, signing_secret: `whsec_${randomBytes(32).toString('base64')}` } }, headers: { 'idempotency-key': key } });
+    assert.equal(other.body.code, 'idempotency_key_reused', 'another secret is another request');
   });
 
   test('a channel still delivers to a local receiver with its (decrypted) signing secret', async () => {

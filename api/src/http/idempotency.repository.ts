@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { PharosError } from '../contract/errors.ts';
+import type { KeyedDigest } from '../crypto/keyed-digest.ts';
 import type { Db } from '../db/database.ts';
 import { canonicalJson } from '../shared/json.ts';
 
@@ -26,14 +27,23 @@ const EARLIER_CLAIM_RUNNING_SECONDS = 60;
  * response, or not at all, so a request that died leaves no claim and its retry executes once.
  */
 export class IdempotencyRepository {
-  constructor(private readonly db: Db) {}
+  /**
+   * `digests` keys the request hash: bodies carry secrets (channel credentials, secret headers), so
+   * a plain hash would let a database reader test guesses. Without it the hash is plain SHA-256.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly digests?: KeyedDigest,
+  ) {}
 
   /**
    * Claims the key for this transaction, or returns the stored response of an earlier identical
    * request. Must run inside the request's transaction: the claim's lock lasts until it ends.
    */
   async claim(orgId: string, principalId: string, key: string, method: string, path: string, body: unknown): Promise<StoredResponse | undefined> {
-    const requestHash = createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+    const request = `${method} ${path}\n${canonicalJson(body)}`;
+    const plainHash = () => createHash('sha256').update(request).digest('hex');
+    const requestHash = this.digests ? this.digests.digest(request) : plainHash();
     // A transaction-scoped advisory lock marks the key as running without waiting for it: a second
     // request with the key while the first runs answers in-flight at once.
     const locked = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${lockId(orgId, principalId, key)}::bigint) AS locked`.execute(this.db);
@@ -52,7 +62,9 @@ export class IdempotencyRepository {
       .where('principal_id', '=', principalId)
       .where('key', '=', key)
       .executeTakeFirst();
-    if (existing && existing.request_hash !== requestHash) {
+    // Keys claimed before request hashes were keyed (within the key TTL) carry the plain hash.
+    const same = (stored: string) => stored === requestHash || (this.digests ? this.digests.matches(stored, request) || stored === plainHash() : false);
+    if (existing && !same(existing.request_hash)) {
       throw new PharosError('idempotency_key_reused', `The Idempotency-Key "${key}" was already used for a different request; use a new key for a new request.`);
     }
     if (!existing) {
