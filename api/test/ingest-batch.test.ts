@@ -1,8 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import type { CheckResult } from '../src/contract/result.schema.ts';
 import { rollupsOf } from '../src/modules/results/result.repository.ts';
+import { histogramSums } from '../src/modules/sla/rollup-sums.sql.ts';
 import { startTestApi, postgresSkip, type Backend, type TestApi } from './support/harness.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
 import { pollRunner, registerRunner } from './support/simulated-runner.ts';
@@ -30,8 +32,15 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       id: `res_${ulid()}`, monitor_id: monitorId, region, started_at: new Date(at).toISOString(), status, duration_ms: durationMs, status_code: status === 'up' ? 200 : 500,
       timings: { connect_ms: 1, first_byte_ms: 2, total_ms: durationMs }, ...(status === 'down' ? { error: { code: 'http_error', message: 'HTTP 500' } } : {}),
     }) as CheckResult;
+    /** Minute rows, and hour figures as readers see them (result_rollup_hours: hour rows before the watermark, minute rows after, summed per hour). */
     const rollupRows = async (monitorId: string) =>
-      (await api.database.db.selectFrom('result_rollups').selectAll().where('monitor_id', '=', monitorId).orderBy('resolution').orderBy('bucket_start').execute()).map((r) => ({
+      (await sql<{ resolution: string; bucket_start: Date | string; checks: number; up: number; degraded: number; down: number; sum_ms: number; max_ms: number; histogram: Array<number | string> }>`
+        SELECT * FROM (
+          SELECT resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram FROM result_rollups WHERE monitor_id = ${monitorId} AND resolution = 'minute'
+          UNION ALL
+          SELECT 'hour', r.bucket_start, sum(r.checks), sum(r.up), sum(r.degraded), sum(r.down), sum(r.sum_ms), max(r.max_ms), ARRAY[${histogramSums('r')}]::integer[]
+          FROM result_rollup_hours r WHERE r.monitor_id = ${monitorId} GROUP BY r.bucket_start
+        ) x ORDER BY resolution, bucket_start`.execute(api.database.db)).rows.map((r) => ({
         resolution: r.resolution, bucket_start: new Date(r.bucket_start).toISOString(), checks: Number(r.checks), up: Number(r.up), degraded: Number(r.degraded), down: Number(r.down),
         sum_ms: Number(r.sum_ms), max_ms: Number(r.max_ms), histogram: r.histogram.map(Number),
       }));

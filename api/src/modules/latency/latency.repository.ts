@@ -14,7 +14,8 @@ export class LatencyRepository {
   }
 
   /**
-   * Rollup sums per region and step for buckets starting in [from, to): steps are aligned to
+   * Rollup sums per region and step for buckets starting in [from, to) (hours from the view
+   * result_rollup_hours, which counts minute rows of hours not built yet): steps are aligned to
    * multiples of the step since the epoch, histograms summed element-wise in one pass.
    */
   async steps(db: Db, orgId: string, monitorId: string, resolution: 'minute' | 'hour', from: Date, to: Date, stepMs: number, region?: string): Promise<StepTotals[]> {
@@ -24,10 +25,8 @@ export class LatencyRepository {
       SELECT r.region, floor(extract(epoch FROM r.bucket_start) / ${sql.lit(stepSeconds)})::bigint AS slot,
              sum(r.checks) AS checks, sum(r.up) AS up, sum(r.degraded) AS degraded, sum(r.down) AS down,
              sum(r.sum_ms) AS sum_ms, max(r.max_ms) AS max_ms, ARRAY[${buckets}]::bigint[] AS histogram
-      FROM result_rollups r
-      WHERE r.org_id = ${orgId}
+      FROM ${resolution === 'hour' ? sql`result_rollup_hours r WHERE` : sql`result_rollups r WHERE r.resolution = 'minute' AND`} r.org_id = ${orgId}
         AND r.monitor_id = ${monitorId}
-        AND r.resolution = ${resolution}
         AND r.bucket_start >= ${from.toISOString()}::timestamptz
         AND r.bucket_start < ${to.toISOString()}::timestamptz
         ${region === undefined ? sql`` : sql`AND r.region = ${region}`}

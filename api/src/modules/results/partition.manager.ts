@@ -59,7 +59,8 @@ export class PartitionManager {
       }
     }
     // Minute rollups serve windows up to two days; hour rollups serve SLA windows up to 400 days.
-    await this.db.deleteFrom('result_rollups').where('resolution', '=', 'minute').where('bucket_start', '<', new Date(now - 8 * DAY)).execute();
+    // Never those of an hour the rollup job has not built from them yet (it was stopped for days).
+    await sql`DELETE FROM result_rollups WHERE resolution = 'minute' AND bucket_start < least(${new Date(now - 8 * DAY).toISOString()}::timestamptz, (SELECT built_through FROM result_rollup_hours_built))`.execute(this.db);
     // Health-endpoint metrics are rolled up per minute only, kept as long as the latency minute rollups.
     await this.db.deleteFrom('metric_rollups').where('bucket_start', '<', new Date(now - 8 * DAY)).execute();
     await this.db.deleteFrom('result_rollups').where('resolution', '=', 'hour').where('bucket_start', '<', new Date(now - 400 * DAY)).execute();

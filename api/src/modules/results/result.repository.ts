@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { ResultRollupsTable } from '../../db/tables.ts';
 import { MetricRollupRepository } from '../metrics/metric-rollup.repository.ts';
 import { prepared } from '../../db/prepared-statements.ts';
+import { HOURS_BUILT_FOR_SHARE } from './rollup-hours.repository.ts';
 import { slotStatesByKey, type SlotStateRow } from '../state/state.repository.ts';
 
 export interface StoredResultInput {
@@ -106,7 +107,8 @@ export class ResultRepository {
   }
 
   /**
-   * Inserts results, adds the new ones into their minute and hour rollups and locks the state rows
+   * Inserts results, adds the new ones into their minute rollups (and into their hour rollups when
+   * they are older than the hour-rollup watermark: the job builds the other hours from the minute rows) and locks the state rows
    * of the batch's slots, in one statement (the rollups are aggregated in SQL from the rows the
    * insert returned, so a repeated id adds nothing; the slot rows are locked in the order
    * StateRepository.lockSlots takes them); returns the ids that were new and the locked slot
@@ -127,12 +129,14 @@ export class ResultRepository {
         FROM x
         ON CONFLICT (started_at, id) DO NOTHING
         RETURNING id, started_at
+      ), built AS (${HOURS_BUILT_FOR_SHARE}
       ), g AS (
         SELECT min(x.org_id) AS org_id, x.monitor_id, x.region, r.resolution, date_bin(r.size, x.started_at, timestamptz '1970-01-01 00:00:00+00') AS bucket_start,
                count(*)::integer AS checks, (count(*) FILTER (WHERE x.status = 'up'))::integer AS up, (count(*) FILTER (WHERE x.status = 'degraded'))::integer AS degraded,
                (count(*) FILTER (WHERE x.status = 'down'))::integer AS down, sum(x.duration_ms) AS sum_ms, max(x.duration_ms)::real AS max_ms, ${HISTOGRAM_OF_B} AS histogram
         FROM x JOIN ins ON ins.id = x.id AND ins.started_at = x.started_at
-        CROSS JOIN (VALUES ('minute', interval '1 minute'), ('hour', interval '1 hour')) AS r(resolution, size)
+        CROSS JOIN built
+        JOIN (VALUES ('minute', interval '1 minute'), ('hour', interval '1 hour')) AS r(resolution, size) ON r.resolution = 'minute' OR x.started_at < built.built_through
         GROUP BY x.monitor_id, x.region, r.resolution, 5
       ), roll AS (
         INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
@@ -164,11 +168,15 @@ export class ResultRepository {
     if (rollups.length === 0) return;
     // Health-endpoint metrics of the same results, in the same transaction (one more statement per batch).
     await this.metricRollups.add(db, inputs);
+    // Hour rows only of hours before the watermark (see insertWithRollups); the job builds the others.
     await sql`
+      WITH built AS (${HOURS_BUILT_FOR_SHARE})
       INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
       SELECT x.org_id, x.monitor_id, x.region, x.resolution, x.bucket_start, x.checks, x.up, x.degraded, x.down, x.sum_ms, x.max_ms, x.histogram
       FROM jsonb_to_recordset(${JSON.stringify(rollups)}::jsonb) AS x(org_id text, monitor_id text, region text, resolution text, bucket_start timestamptz,
            checks integer, up integer, degraded integer, down integer, sum_ms double precision, max_ms real, histogram integer[])
+      CROSS JOIN built
+      WHERE x.resolution = 'minute' OR x.bucket_start < built.built_through
       ${ROLLUP_CONFLICT}`.execute(db);
   }
 

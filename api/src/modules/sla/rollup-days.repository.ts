@@ -22,7 +22,8 @@ const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 export class RollupDaysRepository {
   /**
    * Closed days not derived yet, oldest first, at most `limit`: from the oldest day hour rollups are
-   * kept for to the last day that ended `settleMs` ago (a write begun before midnight commits after it).
+   * kept for to the last day that ended `settleMs` ago (a write begun before midnight commits after it)
+   * and whose hours are all built (before the hour-rollup watermark).
    */
   async pendingDays(db: Db, settleMs: number, limit: number): Promise<Date[]> {
     const { rows } = await sql<{ day: Date | string }>`
@@ -31,6 +32,7 @@ export class RollupDaysRepository {
         date_bin('1 day', now() - make_interval(secs => ${settleMs / 1000}), ${EPOCH}) - interval '1 day',
         interval '1 day') AS g(day)
       WHERE NOT EXISTS (SELECT 1 FROM result_rollup_days_derived d WHERE d.day = g.day)
+        AND g.day + interval '1 day' <= (SELECT w.built_through FROM result_rollup_hours_built w)
       ORDER BY g.day
       LIMIT ${limit}`.execute(db);
     return rows.map((r) => asDate(r.day));

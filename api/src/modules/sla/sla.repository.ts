@@ -6,8 +6,8 @@ import type { Interval, RollupTotals } from './sla.math.ts';
 import { oldestWholeDay, rollupPlan } from './rollup-days.plan.ts';
 import { histogramSums } from './rollup-sums.sql.ts';
 
-// SQL of the SLA queries. Figures come from state_transitions and result_rollups only; raw
-// check_results are never scanned. Every query is scoped by organization.
+// SQL of the SLA queries. Figures come from state_transitions and the rollups only (result_rollups,
+// result_rollup_hours, result_rollup_days); raw check_results are never scanned. Every query is scoped by organization.
 
 export interface SlaMonitorRow {
   id: string;
@@ -53,11 +53,15 @@ export function rollupTotals(r: { checks: unknown; up: unknown; degraded: unknow
   return { checks: Number(r.checks), up: Number(r.up), degraded: Number(r.degraded), down: Number(r.down), sumMs: Number(r.sum_ms), maxMs: Number(r.max_ms), histogram: parseIntArray(r.histogram) };
 }
 
-/** The hour (or minute) rows of the `spans` CTE, minus excluded buckets. */
+/**
+ * The hour (or minute) rows of the `spans` CTE, minus excluded buckets. Hours come from the view
+ * result_rollup_hours: hour rows of the hours the rollup job built, minute rows (placed in their
+ * hour) of the others, so the open hour counts and a figure does not depend on the job being current.
+ */
 const hourRows = (resolution: 'minute' | 'hour', orgId: string, excluding: ReturnType<typeof sql>) => sql`
           SELECT r.monitor_id, r.region, r.checks, r.up, r.degraded, r.down, r.sum_ms, r.max_ms, r.histogram
           FROM spans q
-          JOIN result_rollups r ON r.monitor_id = q.monitor_id AND r.resolution = ${resolution} AND r.bucket_start >= q.s AND r.bucket_start < q.e
+          JOIN ${resolution === 'hour' ? sql`result_rollup_hours r ON` : sql`result_rollups r ON r.resolution = 'minute' AND`} r.monitor_id = q.monitor_id AND r.bucket_start >= q.s AND r.bucket_start < q.e
           WHERE r.org_id = ${orgId}${excluding}`;
 
 export class SlaRepository {
@@ -213,6 +217,7 @@ export class SlaRepository {
         ), answered AS (
           SELECT c.monitor_id, c.day FROM candidates c
           WHERE EXISTS (SELECT 1 FROM result_rollup_days_derived k WHERE k.day = c.day)
+            AND c.day + interval '1 day' <= (SELECT w.built_through FROM result_rollup_hours_built w)
             AND NOT EXISTS (SELECT 1 FROM result_rollup_days_dirty x WHERE x.monitor_id = c.monitor_id AND x.day = c.day)
         ), spans AS (
           ${hourSpans}
