@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   scale: () => import('./bench/scale.bench.ts'),
   build: () => import('./bench/build.bench.ts'),
   loadtest: () => import('./bench/loadtest.bench.ts'),
+  secrets: () => import('./bench/secrets.bench.ts'),
 };
 
 const name = process.argv[2];
