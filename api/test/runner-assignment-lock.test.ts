@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.ts';
 import { createTestDatabase, postgresSkip, startTestApi, type TestApi } from './support/harness.ts';
 import { expectOk, unique } from './support/world.ts';
@@ -45,13 +46,20 @@ describe('while the assignment lock is held, with a pool of 4 connections', { sk
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock(hashtext($1))', [`pharos-assign:${orgId}`]);
-      const heldUntil = Date.now() + 4_000;
+      const heldUntil = Date.now() + 6_000;
       const answers: number[] = [];
-      // A registration waits for the replan (it answers once placed) but must not hold a connection meanwhile.
-      const registering = api.call('POST', '/v1/runner/register', { token, body: { protocol_version: 1, version: 'test', capabilities: ['http'] } });
+      // A registration waits for the replan (it answers once placed), at most a third of the lease,
+      // and holds no connection meanwhile.
+      let registered: number | undefined;
+      const registering = api.call('POST', '/v1/runner/register', { token, body: { protocol_version: 1, version: 'test', capabilities: ['http'] } }).then((res) => {
+        registered = Date.now();
+        return res;
+      });
       const leaving = api.call('POST', '/v1/runner/deregister', { token, body: { runner_id: live[1]!.id } });
       for (let round = 0; Date.now() < heldUntil && round < 40; round++) {
         const calls = [
+          // The lapsed runner itself: its poll renews its lease and answers without waiting for the replan.
+          api.call('GET', `/v1/runner/assignments?runner_id=${lapsed.id}&revision=${lapsed.revision}&wait=0`, { token: lapsed.token }),
           ...live.slice(2).map((r) => api.call('GET', `/v1/runner/assignments?runner_id=${r.id}&revision=${r.revision}&wait=0`, { token: r.token })),
           ...live.slice(2).map((r) => api.call('GET', `/v1/runner/assignments?runner_id=${r.id}&revision=0&wait=0`, { token: r.token })),
           api.call('GET', '/v1/monitors?limit=5', { token: api.adminToken }),
@@ -63,21 +71,26 @@ describe('while the assignment lock is held, with a pool of 4 connections', { sk
       const refused = answers.filter((s) => s !== 200);
       assert.ok(answers.length >= 40, `${answers.length} calls made while the lock was held`);
       assert.deepEqual(refused, [], `every call answered 200 while the lock was held (${refused.length} of ${answers.length} did not)`);
+      assert.ok(registered !== undefined && registered < heldUntil, 'the registration answered while the replan was still waiting for the lock');
       await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [`pharos-assign:${orgId}`]);
-      assert.equal((await registering).status, 201, 'the registration answers once the replan ran');
+      assert.equal((await registering).status, 201, 'the registration answers');
       assert.ok([200, 204].includes((await leaving).status), 'the deregistration answers');
     } finally {
       await holder.end();
     }
-    // The replan ran: no slot is left with the lapsed or the departed runner.
+    // The replan ran: every slot is owned by a live runner, none by the departed one (the lapsed
+    // runner polled again, so it is live and may own slots again).
     const deadline = Date.now() + 10_000;
-    let owners: string[] = [];
+    let owners: Array<{ runner_id: string; live: boolean }> = [];
+    const read = async () => (await api.database.db.selectFrom('slot_assignments as s').innerJoin('runners as r', 'r.id', 's.runner_id')
+      .select(['s.runner_id', sql<boolean>`r.lease_expires_at > now() AND r.stopped_at IS NULL`.as('live')]).where('s.region', '=', region).execute());
     while (Date.now() < deadline) {
-      owners = (await api.database.db.selectFrom('slot_assignments').select('runner_id').where('region', '=', region).execute()).map((r) => r.runner_id);
-      if (owners.length === 12 && !owners.includes(lapsed.id) && !owners.includes(live[1]!.id)) break;
+      owners = await read();
+      if (owners.length === 12 && owners.every((o) => o.live && o.runner_id !== live[1]!.id)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(owners.length, 12);
-    assert.ok(!owners.includes(lapsed.id) && !owners.includes(live[1]!.id), 'the lapsed and the departed runner own nothing');
+    assert.ok(owners.every((o) => o.live), 'every slot is owned by a live runner');
+    assert.ok(!owners.some((o) => o.runner_id === live[1]!.id), 'the departed runner owns nothing');
   });
 });

@@ -76,13 +76,22 @@ export class AssignmentService {
    * A full rebalance of the organization that the caller waits for without holding a database
    * connection: requests arriving together (a pool of runners starting at once) join one coalesced
    * replan per organization instead of each queueing on the organization's advisory lock with a
-   * pooled connection held. Rejects when that replan failed.
+   * pooled connection held. Rejects when that replan failed. With `maxWaitMs`, resolves at the
+   * latest then (the replan goes on): a caller whose lease runs meanwhile must not wait it out.
    */
-  rebalanceSoon(orgId: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  rebalanceSoon(orgId: string, maxWaitMs?: number): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
       this.schedule(orgId);
       this.pending.get(orgId)!.waiters.push({ resolve, reject });
     });
+    if (maxWaitMs === undefined) return done;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+      timer.unref();
+    });
+    done.catch(() => undefined);
+    return Promise.race([done, bound]).finally(() => clearTimeout(timer));
   }
 
   /** Waits for scheduled rebalances (tests and shutdown). */

@@ -59,8 +59,10 @@ export class RunnerService {
       id, org_id: principal.orgId, runner_token_id: principal.id, region: principal.region, labels: principal.labels,
       version: body.version, hostname: body.hostname ?? null, capabilities: body.capabilities, leaseSeconds: this.settings.leaseSeconds,
     });
-    // Joins the organization's next coalesced replan (no connection held while it waits its turn).
-    await this.assignments.rebalanceSoon(principal.orgId);
+    // Joins the organization's next coalesced replan (no connection held while it waits its turn),
+    // and answers once placed, or after a third of the lease: a replan of a large fleet on a busy
+    // database can outlast the lease, which would lapse before the runner's first poll renews it.
+    await this.assignments.rebalanceSoon(principal.orgId, (this.settings.leaseSeconds * 1000) / 3);
     return {
       runner_id: id, region: principal.region, labels: principal.labels, protocol_version: RUNNER_PROTOCOL_VERSION,
       lease_seconds: this.settings.leaseSeconds, poll_wait_seconds: this.settings.pollWaitSeconds, max_batch: this.settings.maxBatch,
@@ -108,9 +110,10 @@ export class RunnerService {
         renewing = renewal.catch(() => undefined);
         const { wasLive, seenMark: mark } = await renewal;
         seenMark = mark;
-        // A runner back from a lapsed lease (e.g. after an API outage) takes slots again; it waits
-        // for the organization's coalesced replan without holding a database connection.
-        if (!wasLive) await this.assignments.rebalanceSoon(principal.orgId);
+        // A runner back from a lapsed lease (e.g. after an API outage) takes slots again. The replan
+        // is scheduled, not awaited: a poll waiting for a long replan would not renew its lease
+        // meanwhile, lapse again and ask for the next replan (slots thrashing between runners).
+        if (!wasLive) this.assignments.schedule(principal.orgId);
         lastRenew = Date.now();
       }
       await this.reapLapsed(principal.orgId);
