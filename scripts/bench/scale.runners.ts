@@ -86,7 +86,13 @@ export async function startRunners(http: ScaleHttp, regions: Array<{ name: strin
     const initial = performance.now() - t0;
     figures.push({ name: 'initial placement (all slots, 19 runners)', size, value: initial, unit: 'ms', note: `${slots} slots` });
     out(`initial placement: ${all.length - 1} runners registered at once, all ${slots} slots owned after ${(initial / 1000).toFixed(2)} s`);
-    const reconcile = await register(all.at(-1)!);
+    // Until the new runner has its share: a registration answers once placed or after a third of
+    // the lease, so its answer alone may come before the replan is done.
+    const tReconcile = performance.now();
+    await register(all.at(-1)!);
+    const newcomer = runners.at(-1)!;
+    while (newcomer.monitors.size === 0 && performance.now() - tReconcile < 600_000) await new Promise((r) => setTimeout(r, 20));
+    const reconcile = performance.now() - tReconcile;
     figures.push({ name: 'full reconcile (register 20th runner)', size, value: reconcile, unit: 'ms', note: `${slots} slots over ${all.length} runners` });
     out(`full reconcile: registering runner ${all.length} (every slot replanned, ~1/${RUNNERS_PER_REGION} of a region's slots move to it) took ${reconcile.toFixed(0)} ms`);
 
