@@ -6,7 +6,7 @@ import { bootstrap } from './bootstrap.ts';
 import { createApp } from './app.ts';
 import { createApiServer } from './http/api.server.ts';
 import { loadKeyring } from './crypto/key-source.ts';
-import { SecretBox } from './crypto/secret-box.ts';
+import { SecretBox, throttledObserver } from './crypto/secret-box.ts';
 import { resealSecrets } from './crypto/secret-reseal.ts';
 
 /** Composition root of the control plane process. */
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const keys = loadKeyring({ keys: config.secretKeys, keyFile: config.secretKeyFile, embeddedDataDir: config.databaseUrl ? undefined : config.dataDir });
   if (keys.from === 'generated') logger.warn({ key_file: keys.path }, 'generated the key that encrypts secrets at rest; keep this file with backups of the data directory (docs/security.md)');
   logger.info({ from: keys.from, ...(keys.path ? { key_file: keys.path } : {}), key_ids: keys.keyring.kids(), primary_key_id: keys.keyring.primary.kid }, 'secret keys loaded');
-  const secrets = new SecretBox(keys.keyring, (slot, kid, reason) => logger.warn({ table: slot.table, id: slot.id, key_id: kid, reason }, 'stored secrets cannot be decrypted with the configured keys; add the key they were written with to PHAROS_SECRET_KEYS (docs/security.md)'));
+  const secrets = new SecretBox(keys.keyring, throttledObserver((slot, kid, reason) => logger.warn({ table: slot.table, id: slot.id, key_id: kid, reason }, 'stored secrets cannot be decrypted with the configured keys; add the key they were written with to PHAROS_SECRET_KEYS (docs/security.md)'), 600_000));
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,

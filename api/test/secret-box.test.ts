@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Keyring, parseSecretKeys } from '../src/crypto/keyring.ts';
-import { SecretBox, isSealed } from '../src/crypto/secret-box.ts';
+import { SecretBox, isSealed, throttledObserver } from '../src/crypto/secret-box.ts';
 import { embeddedKeyFile, loadKeyring, missingKeyMessage } from '../src/crypto/key-source.ts';
 import { PharosError } from '../src/contract/errors.ts';
 import { KeyedDigest } from '../src/crypto/keyed-digest.ts';
@@ -152,4 +152,18 @@ test('keyed digests: not the plain hash, stable per key, still matched after a r
   assert.notEqual(rotated.digest(text), stored, 'new digests use the new primary');
   assert.equal(rotated.matches(stored, text), true);
   assert.equal(rotated.matches(stored, text.replace('hunter2', 'hunter3')), false);
+});
+
+test('the unreadable-row observer reports each row once per interval, not on every read', () => {
+  let clock = 0;
+  const seen: string[] = [];
+  const observe = throttledObserver((s, kid) => seen.push(`${s.id}:${kid}`), 1_000, 2, () => clock);
+  observe({ table: 'monitors', id: 'a' }, 'k', 'r');
+  observe({ table: 'monitors', id: 'a' }, 'k', 'r');
+  observe({ table: 'monitors', id: 'b' }, 'k', 'r');
+  clock = 999;
+  observe({ table: 'monitors', id: 'a' }, 'k', 'r');
+  clock = 1_000;
+  observe({ table: 'monitors', id: 'a' }, 'k', 'r');
+  assert.deepEqual(seen, ['a:k', 'b:k', 'a:k']);
 });

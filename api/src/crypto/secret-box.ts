@@ -102,3 +102,21 @@ export class SecretBox {
     return new PharosError('secret_undecryptable', `The stored secrets of ${slot.table} ${slot.id} cannot be decrypted: ${reason}. Add the key they were written with to PHAROS_SECRET_KEYS (see docs/security.md), or send the secrets again.`);
   }
 }
+
+/**
+ * An observer that passes on the first report of each row and then at most one per `everyMs`: a
+ * monitor whose secrets cannot be decrypted is read by every full feed and list, and one log line
+ * per row and interval says enough. Remembers at most `maxRows` rows (then starts over).
+ */
+export function throttledObserver(observer: UnreadableObserver, everyMs: number, maxRows = 10_000, now: () => number = Date.now): UnreadableObserver {
+  const last = new Map<string, number>();
+  return (slot, kid, reason) => {
+    const key = `${slot.table}/${slot.column ?? 'secrets'}/${slot.id}/${kid ?? ''}`;
+    const at = now();
+    const seen = last.get(key);
+    if (seen !== undefined && at - seen < everyMs) return;
+    if (last.size >= maxRows) last.clear();
+    last.set(key, at);
+    observer(slot, kid, reason);
+  };
+}
