@@ -123,21 +123,25 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     let written!: () => void;
     const isWritten = new Promise<void>((r) => (written = r));
     const writer = db.transaction().execute(async (trx) => {
-      // The hour is at the watermark: this write goes to the minute row only, holding the watermark FOR SHARE.
+      // The hour is at the watermark: this write goes to the minute row only (its transaction holds result_rollups).
       await new ResultRepository().addRollups(trx, [{ orgId, runnerId: null, result: inFlight }]);
       written();
       await released;
     });
     await isWritten;
     let jobDone = false;
-    const job = hours.buildNext(db, 0).then((r) => { jobDone = true; return r; });
-    // Ordering, not timing: however long we wait here, the job must still be waiting for the writer.
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(jobDone, false, 'the job waits while a write into its hour is uncommitted');
-    release();
-    await writer;
+    let job: Promise<unknown> = Promise.resolve();
+    try {
+      job = hours.buildNext(db, 0).then((r) => { jobDone = true; return r; });
+      // Ordering, not timing: however long we wait here, the job must still be waiting for the writer.
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(jobDone, false, 'the job waits while a write into its hour is uncommitted');
+    } finally {
+      release();
+      await writer;
+    }
     sent.push(inFlight);
-    assert.equal((await job)?.hour.toISOString(), new Date(thisHour - H).toISOString());
+    assert.equal(((await job) as { hour: Date } | undefined)?.hour.toISOString(), new Date(thisHour - H).toISOString());
     assert.deepEqual(await hourRows(), expectedHours(thisHour), 'the hour row counts the write the job waited for');
   });
 

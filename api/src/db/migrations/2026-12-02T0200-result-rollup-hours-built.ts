@@ -5,9 +5,9 @@ import { sql, type Kysely } from 'kysely';
 // result batch (which wrote an hour row per monitor and region of the batch: as many row writes as
 // the minute rollups). result_rollup_hours_built holds one row, the watermark: every hour before
 // built_through has its hour rows; from built_through on, the minute rows are the only aggregates.
-// A write of a result older than the watermark (a late or spooled one) adds into its hour row too,
-// holding the watermark row FOR SHARE, so the job (which takes it FOR UPDATE before reading minute
-// rows) never builds an hour while a write into it is in flight. The view result_rollup_hours is
+// A write of a result older than the watermark (a late or spooled one) adds into its hour row too;
+// the job locks result_rollups in EXCLUSIVE mode before reading minute rows, so it never builds an
+// hour while a write into it is in flight. The view result_rollup_hours is
 // what readers of hour figures read: hour rows before the watermark, minute rows from it on, each
 // minute row placed in its hour, so a figure is the same whether or not the job has run.
 // The watermark starts at the current hour: ingest wrote every earlier hour row itself.

@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.ts';
 import type { ResultRollupsTable } from '../../db/tables.ts';
 import { MetricRollupRepository } from '../metrics/metric-rollup.repository.ts';
 import { prepared } from '../../db/prepared-statements.ts';
-import { HOURS_BUILT_FOR_SHARE } from './rollup-hours.repository.ts';
+import { HOURS_BUILT_FOR_WRITERS } from './rollup-hours.repository.ts';
 import { slotStatesByKey, type SlotStateRow } from '../state/state.repository.ts';
 
 export interface StoredResultInput {
@@ -129,7 +129,7 @@ export class ResultRepository {
         FROM x
         ON CONFLICT (started_at, id) DO NOTHING
         RETURNING id, started_at
-      ), built AS (${HOURS_BUILT_FOR_SHARE}
+      ), built AS (${HOURS_BUILT_FOR_WRITERS}
       ), g AS (
         SELECT min(x.org_id) AS org_id, x.monitor_id, x.region, r.resolution, date_bin(r.size, x.started_at, timestamptz '1970-01-01 00:00:00+00') AS bucket_start,
                count(*)::integer AS checks, (count(*) FILTER (WHERE x.status = 'up'))::integer AS up, (count(*) FILTER (WHERE x.status = 'degraded'))::integer AS degraded,
@@ -170,7 +170,7 @@ export class ResultRepository {
     await this.metricRollups.add(db, inputs);
     // Hour rows only of hours before the watermark (see insertWithRollups); the job builds the others.
     await sql`
-      WITH built AS (${HOURS_BUILT_FOR_SHARE})
+      WITH built AS (${HOURS_BUILT_FOR_WRITERS})
       INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
       SELECT x.org_id, x.monitor_id, x.region, x.resolution, x.bucket_start, x.checks, x.up, x.degraded, x.down, x.sum_ms, x.max_ms, x.histogram
       FROM jsonb_to_recordset(${JSON.stringify(rollups)}::jsonb) AS x(org_id text, monitor_id text, region text, resolution text, bucket_start timestamptz,

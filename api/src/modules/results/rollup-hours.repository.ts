@@ -7,12 +7,15 @@ import { histogramSums } from '../sla/rollup-sums.sql.ts';
 // the view result_rollup_hours (hour rows before the watermark, minute rows from it on).
 
 /**
- * The watermark as a CTE body, locked FOR SHARE: a writer of rollups reads it so that a result older
- * than the watermark also adds into its hour row, and so that the job cannot move the watermark past
- * an hour while the writer's minute rows of that hour are uncommitted. FOR SHARE (not a plain read)
- * also returns the watermark the job committed while the writer's statement waited for it.
+ * The watermark as a CTE body, for a writer of rollups: a result older than the watermark also adds
+ * into its hour row (the job builds the others from the minute rows). A plain read is enough: the
+ * job builds an hour holding result_rollups in EXCLUSIVE mode, which waits for every transaction
+ * that has written rollups to end and holds off new writers until it commits, and a writer's
+ * statement takes its snapshot after its lock on result_rollups is granted, so it sees either the
+ * old watermark with the job not started or the new one with the hour rows committed. (A row lock
+ * FOR SHARE on the watermark did the same at the cost of a multixact per batch.)
  */
-export const HOURS_BUILT_FOR_SHARE = sql`SELECT built_through FROM result_rollup_hours_built FOR SHARE`;
+export const HOURS_BUILT_FOR_WRITERS = sql`SELECT built_through FROM result_rollup_hours_built`;
 
 /** What building one hour did. */
 export interface BuiltHour {
@@ -31,10 +34,11 @@ export class RollupHoursRepository {
 
   /**
    * Builds the hour at the watermark from its minute rows, if it ended `settleMs` ago (by the
-   * database clock), and moves the watermark past it; one transaction. The watermark row is taken
-   * FOR UPDATE first: that waits for every rollup writer holding it FOR SHARE, so the minute rows
-   * read next include all their writes, and writers that come after see the new watermark and add
-   * their late results into the hour row themselves. Hour rows of the hour are replaced by the sums
+   * database clock), and moves the watermark past it; one transaction. result_rollups is locked in
+   * EXCLUSIVE mode first (readers go on): that waits for every transaction that wrote rollups, so
+   * the minute rows read next include all their writes, and writers that come after see the new
+   * watermark and add their late results into the hour row themselves. Writers wait while the hour
+   * is summed (one pass over the hour's minute rows through the BRIN index). Hour rows of the hour are replaced by the sums
    * of its minute rows (a partial hour row written before the upgrade is made whole).
    * Returns undefined when the next hour is not due yet.
    */
@@ -44,6 +48,7 @@ export class RollupHoursRepository {
       SELECT built_through + interval '1 hour' + make_interval(secs => ${settleMs / 1000}) <= now() AS due FROM result_rollup_hours_built`.execute(db);
     if (!peek?.due) return undefined;
     return db.transaction().execute(async (trx) => {
+      await sql`LOCK TABLE result_rollups IN EXCLUSIVE MODE`.execute(trx);
       const { rows: [w] } = await sql<{ built_through: Date | string; due: boolean }>`
         SELECT built_through, built_through + interval '1 hour' + make_interval(secs => ${settleMs / 1000}) <= now() AS due
         FROM result_rollup_hours_built FOR UPDATE`.execute(trx);
