@@ -38,7 +38,7 @@ export class RollupHoursRepository {
    * EXCLUSIVE mode first (readers go on): that waits for every transaction that wrote rollups, so
    * the minute rows read next include all their writes, and writers that come after see the new
    * watermark and add their late results into the hour row themselves. Writers wait while the hour
-   * is summed (one pass over the hour's minute rows through the BRIN index). Hour rows of the hour are replaced by the sums
+   * is summed (one pass over the hour's minute rows). Hour rows of the hour are replaced by the sums
    * of its minute rows (a partial hour row written before the upgrade is made whole).
    * Returns undefined when the next hour is not due yet.
    */
