@@ -7,6 +7,25 @@ export const isUniqueViolation = (error: unknown) => sqlState(error) === '23505'
 /** A FOREIGN KEY constraint was violated (23503). */
 export const isForeignKeyViolation = (error: unknown) => sqlState(error) === '23503';
 
+/**
+ * The server rolled the transaction back to break a deadlock (40P01) or a serialization conflict
+ * (40001): nothing of it was applied, and running it again is the documented remedy.
+ */
+export const isTransientConflict = (error: unknown) => sqlState(error) === '40P01' || sqlState(error) === '40001';
+
+/** Runs `work` (a whole transaction) again, up to `attempts` times in all, when the server rolled it back for a transient conflict. */
+export async function retryTransientConflicts<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isTransientConflict(error)) throw error;
+      // A little jitter, so the two sides of a deadlock do not meet again at once.
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
 // Socket-level failures reaching or talking to the server (Node system error codes).
 const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 

@@ -92,6 +92,7 @@ export class MetricRollupRepository {
       SELECT x.org_id, x.monitor_id, x.region, x.metric, x.bucket_start, x.min, x.max, x.sum, x.count, x.last_value, x.last_at
       FROM jsonb_to_recordset(${JSON.stringify(rollups)}::jsonb) AS x(org_id text, monitor_id text, region text, metric text, bucket_start timestamptz,
            min double precision, max double precision, sum double precision, count integer, last_value double precision, last_at timestamptz)
+      ORDER BY x.monitor_id, x.metric, x.bucket_start, x.region
       ON CONFLICT (monitor_id, metric, bucket_start, region) DO UPDATE SET
         min = least(metric_rollups.min, excluded.min),
         max = greatest(metric_rollups.max, excluded.max),

@@ -3,6 +3,7 @@ import { CheckResult } from '../../contract/result.schema.ts';
 import type { RunnerPrincipal } from '../../auth/principal.ts';
 import type { Db } from '../../db/database.ts';
 import type { Validator } from '../../http/validator.ts';
+import { retryTransientConflicts } from '../../db/db-errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { DependencyRepository } from '../dependencies/dependency.repository.ts';
 import { EventLogRepository } from '../events/event-log.repository.ts';
@@ -94,7 +95,8 @@ export class IngestService {
     const times = accepted.map((a) => Date.parse(a.result.started_at));
     await this.partitions.ensure(Math.min(...times), Math.max(...times));
     const wake = new Set<string>();
-    const fresh = await this.db.transaction().execute(async (trx) => {
+    // A batch is one transaction: rolled back whole for a deadlock or serialization conflict, and run again.
+    const fresh = await retryTransientConflicts(() => this.db.transaction().execute(async (trx) => {
       const { fresh: newIds, slots } = await this.results.insertWithRollups(trx, accepted);
       const stored = accepted.filter((a) => newIds.has(a.result.id));
       const applied = await this.state.apply(
@@ -113,7 +115,7 @@ export class IngestService {
       const measured = [...new Set(stored.filter((a) => a.result.metrics && Object.keys(a.result.metrics).length > 0).map((a) => a.result.monitor_id))];
       if (measured.length) await this.events.append(trx, [{ orgId: principal.orgId, kind: 'metrics.recorded', at: new Date(), payload: { monitor_ids: measured.sort() } }]);
       return stored.length;
-    });
+    }));
     this.bus.notify(wake);
     return { accepted: accepted.map((a) => a.result.id), duplicates: accepted.length - fresh + repeats, rejected };
   }

@@ -142,6 +142,9 @@ export class ResultRepository {
         INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
         SELECT g.org_id, g.monitor_id, g.region, g.resolution, g.bucket_start, g.checks, g.up, g.degraded, g.down, g.sum_ms, g.max_ms, g.histogram
         FROM g
+        -- Rows locked in key order: two batches holding results of the same slots (the old and the
+        -- new owner while a slot moves) would otherwise deadlock on each other's rollup rows.
+        ORDER BY g.monitor_id, g.region, g.resolution, g.bucket_start
         ${ROLLUP_CONFLICT}
       ), locked AS (
         SELECT s.* FROM slot_states s
@@ -177,6 +180,7 @@ export class ResultRepository {
            checks integer, up integer, degraded integer, down integer, sum_ms double precision, max_ms real, histogram integer[])
       CROSS JOIN built
       WHERE x.resolution = 'minute' OR x.bucket_start < built.built_through
+      ORDER BY x.monitor_id, x.region, x.resolution, x.bucket_start
       ${ROLLUP_CONFLICT}`.execute(db);
   }
 
