@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, postgresSkip } from '../../api/test/support/harness.ts';
+import { createTestDatabase, postgresSkip, testSecretKeys } from '../../api/test/support/harness.ts';
 import { migrations } from '../../api/src/db/migrations/index.ts';
 import { bundleFile, processEntries } from '../build.entries.ts';
 import { callJson, freePort, listenLoopback, waitFor } from './support/processes.ts';
@@ -121,7 +121,8 @@ test('bundled control plane on the embedded database (a PHAROS_DATA_DIR of its o
 
 test('bundled control plane on PostgreSQL, and a bundled runner that registers and checks a monitor', { skip: postgresSkip(), timeout: 60_000 }, async () => {
   const databaseUrl = await createTestDatabase();
-  const { url, token } = await controlPlane({ DATABASE_URL: databaseUrl }, 'postgres');
+  // A control plane on PostgreSQL needs its secret key (docs/security.md), as in production.
+  const { url, token } = await controlPlane({ DATABASE_URL: databaseUrl, PHAROS_SECRET_KEYS: testSecretKeys }, 'postgres');
   const applied = await queryDatabase(databaseUrl, 'select name from kysely_migration order by name');
   assert.deepEqual(applied.map((r: { name: string }) => r.name), Object.keys(migrations).sort(), 'migrations recorded in PostgreSQL');
 
