@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { openDatabase } from '../src/db/database.ts';
 import { RunnerRepository } from '../src/modules/runner/runner.repository.ts';
 import { createTestDatabase, postgresSkip, startTestApi, type Backend, type TestApi } from './support/harness.ts';
@@ -26,11 +26,8 @@ async function cutPoll(api: TestApi, r: SimulatedRunner, ms = 300): Promise<void
   await pending.then(() => assert.fail('the poll answered before it was cut'), () => undefined);
 }
 
-/**
- * A poll answered at once on a connection of its own, which is then closed with no poll open: a
- * runner killed after reading an answer and before its next poll.
- */
-async function answeredThenGone(api: TestApi, r: SimulatedRunner): Promise<void> {
+/** A poll answered at once on a connection of its own, read whole; the connection is left open. */
+async function answeredPoll(api: TestApi, r: SimulatedRunner): Promise<Socket> {
   const { port } = new URL(api.url);
   const socket = connect(Number(port), '127.0.0.1');
   await once(socket, 'connect');
@@ -38,16 +35,25 @@ async function answeredThenGone(api: TestApi, r: SimulatedRunner): Promise<void>
   let text = '';
   socket.setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {
-    socket.on('data', (chunk: string) => {
+    const read = (chunk: string) => {
       text += chunk;
       const head = text.indexOf('\r\n\r\n');
       const length = /content-length: (\d+)/i.exec(text)?.[1];
-      if (head >= 0 && length !== undefined && Buffer.byteLength(text.slice(head + 4)) >= Number(length)) resolve();
-    });
-    socket.on('error', reject);
+      if (head >= 0 && length !== undefined && Buffer.byteLength(text.slice(head + 4)) >= Number(length)) {
+        socket.off('data', read);
+        resolve();
+      }
+    };
+    socket.on('data', read);
+    socket.once('error', reject);
   });
   assert.match(text, /^HTTP\/1\.1 200/, 'the poll was answered');
-  socket.destroy();
+  return socket;
+}
+
+/** A runner killed after reading an answer and before its next poll: the answered poll's connection closes with no poll open. */
+async function answeredThenGone(api: TestApi, r: SimulatedRunner): Promise<void> {
+  (await answeredPoll(api, r)).destroy();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,11 +136,7 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
 
     test('an answered poll\'s connection closing after the runner polled again elsewhere shortens nothing', async () => {
       const { b } = await pair(4);
-      const { port } = new URL(api.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      await once(socket, 'connect');
-      socket.write(`GET /v1/runner/assignments?runner_id=${b.id}&revision=${b.revision}&wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${b.token}\r\n\r\n`);
-      await once(socket, 'data');
+      const socket = await answeredPoll(api, b);
       // The runner's next poll comes on another connection (as a pool of connections does) before the first closes.
       await pollRunner(api, b);
       socket.destroy();
@@ -145,11 +147,7 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
 
     test('a connection reused for another request (a pooling proxy) and then closed says nothing about the runner it answered first', async () => {
       const { b } = await pair(4);
-      const { port } = new URL(api.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      await once(socket, 'connect');
-      socket.write(`GET /v1/runner/assignments?runner_id=${b.id}&revision=${b.revision}&wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${b.token}\r\n\r\n`);
-      await once(socket, 'data');
+      const socket = await answeredPoll(api, b);
       socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       await once(socket, 'data');
       socket.destroy();
