@@ -70,47 +70,24 @@ export function createRunnerMetrics(options: { prefix?: string; defaultLabels?: 
   const dropped = new Counter({ name: `${prefix}results_dropped_total`, help: 'Results evicted unsent because the result buffer was full.', registers });
   const pollErrors = new Counter({ name: `${prefix}poll_errors_total`, help: 'Failed polls of the control plane for assignments.', registers });
   const pushErrors = new Counter({ name: `${prefix}push_errors_total`, help: 'Failed pushes of results to the control plane.', registers });
-  new Gauge({
-    name: `${prefix}result_buffer_depth`,
-    help: 'Results waiting to be pushed.',
-    registers,
-    collect() {
-      this.set(sources.bufferDepth?.() ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}checks_in_flight`,
-    help: 'Checks running now.',
-    registers,
-    collect() {
-      this.set(sources.inFlight?.() ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}monitors_scheduled`,
-    help: 'Monitors this runner schedules.',
-    registers,
-    collect() {
-      this.set(sources.scheduled?.() ?? 0);
-    },
-  });
-
-  new Gauge({
-    name: `${prefix}load_tests_running`,
-    help: 'Load-test shares this runner runs now.',
-    registers,
-    collect() {
-      this.set(sources.loadTestsRunning?.() ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}load_test_concurrency`,
-    help: 'Requests in flight the running load-test shares may have (capped by PHAROS_RUNNER_LOAD_TEST_MAX_CONCURRENCY).',
-    registers,
-    collect() {
-      this.set(sources.loadTestConcurrency?.() ?? 0);
-    },
-  });
+  // Gauges read at scrape time from their source (0 until one is wired).
+  const sourced: Array<[name: string, help: string, source: keyof GaugeSources]> = [
+    ['result_buffer_depth', 'Results waiting to be pushed.', 'bufferDepth'],
+    ['checks_in_flight', 'Checks running now.', 'inFlight'],
+    ['monitors_scheduled', 'Monitors this runner schedules.', 'scheduled'],
+    ['load_tests_running', 'Load-test shares this runner runs now.', 'loadTestsRunning'],
+    ['load_test_concurrency', 'Requests in flight the running load-test shares may have (capped by PHAROS_RUNNER_LOAD_TEST_MAX_CONCURRENCY).', 'loadTestConcurrency'],
+  ];
+  for (const [name, help, source] of sourced) {
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      registers,
+      collect() {
+        this.set(sources[source]?.() ?? 0);
+      },
+    });
+  }
 
   // Children per label set, looked up once: prom-client hashes the label object on every
   // inc/observe otherwise (once per check, at hundreds of checks per second).
