@@ -125,8 +125,7 @@ export class RunnerService {
       if (signal.aborted) throw new PharosError('request_timeout', 'The runner closed its long poll before the answer.');
       if (known === 0 || runner.revision !== known || confirmationDue || loadTestDue || Date.now() >= deadline) {
         const answer = await this.answer(runner, known, baseUrl);
-        const mark = seenMark;
-        if (connection && mark !== undefined) this.betweenPolls.watch(q.runner_id, mark, connection, () => void this.dropped(principal.orgId, q.runner_id, mark));
+        if (connection && seenMark !== undefined) this.betweenPolls.watch(q.runner_id, seenMark, connection, (mark) => void this.dropped(principal.orgId, q.runner_id, mark));
         return answer;
       }
       await this.bus.wait(q.runner_id, Math.min(this.settings.recheckMs, deadline - Date.now()), signal);
