@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   build: () => import('./bench/build.bench.ts'),
   loadtest: () => import('./bench/loadtest.bench.ts'),
   secrets: () => import('./bench/secrets.bench.ts'),
+  'rollup-hours': () => import('./bench/rollup-hours.bench.ts'),
 };
 
 const name = process.argv[2];

@@ -22,6 +22,8 @@ export interface ApiConfig {
   /** PostgreSQL: longest wait for a connection, and longest a statement may run (ms). */
   databaseConnectTimeoutMs: number;
   databaseQueryTimeoutMs: number;
+  /** PostgreSQL: connections this process keeps in its pool. */
+  databasePoolSize: number;
   /** How long /healthz waits for the database before it answers not-ready (ms). */
   healthTimeoutMs: number;
   /** Evaluate alert rules in this process (PHAROS_ALERT_EVALUATION=off turns it off, for baselines). */
@@ -91,6 +93,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     localRunnerToken: env.PHAROS_LOCAL_RUNNER_TOKEN || undefined,
     databaseConnectTimeoutMs: integer(env, 'PHAROS_DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
     databaseQueryTimeoutMs: integer(env, 'PHAROS_DB_QUERY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    databasePoolSize: integer(env, 'PHAROS_DB_POOL_SIZE', 10, 2, 500),
     healthTimeoutMs: integer(env, 'PHAROS_HEALTHZ_TIMEOUT_MS', 1_500, 100, 60_000),
     alertEvaluation: onOff(env, 'PHAROS_ALERT_EVALUATION', true),
     alertTickMs: integer(env, 'PHAROS_ALERT_TICK_MS', 5_000, 200, 600_000),

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     connectTimeoutMs: config.databaseConnectTimeoutMs,
     queryTimeoutMs: config.databaseQueryTimeoutMs,
+    poolSize: config.databasePoolSize,
     // A restart of PostgreSQL ends every pooled connection; the pool reconnects on the next query.
     onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; reconnecting on next use'),
   });

@@ -13,8 +13,9 @@ import { pollRunner, registerRunner, type SimulatedRunner } from './support/simu
 // Hour rollups are built from minute rollups by the rollup job behind a watermark, not written per
 // result batch. Readers of hour figures (SLA over more than 48 h, latency steps of an hour or more)
 // must answer the same figures before and after the job built an hour; a result older than the
-// watermark adds into its hour row; the job never builds an hour while a write into it is in flight;
-// days are derived only from built hours.
+// watermark adds into its hour row; the job never builds an hour while a write into it is in flight,
+// and pushes do not wait while it sums the hour; a build cut short is built again; days are derived
+// only from built hours.
 
 const ulid = monotonicFactory();
 const H = 3_600_000;
@@ -25,7 +26,8 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
   let runner: SimulatedRunner;
   let monitor: string;
   let region: string;
-  const hours = new RollupHoursRepository();
+  let whileSumming: (() => Promise<void>) | undefined;
+  const hours = new RollupHoursRepository({ concurrent: true, whileSumming: async () => whileSumming?.() });
   const thisHour = Math.floor(Date.now() / H) * H;
   const watermark = thisHour - 3 * H;
   const sent: CheckResult[] = [];
@@ -83,7 +85,7 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     await api.database.db.updateTable('assignment_history').set({ from_at: new Date(thisHour - 6 * H) }).where('monitor_id', '=', monitor).execute();
     await api.database.db.updateTable('monitors').set({ created_at: new Date(thisHour - 6 * H) }).where('id', '=', monitor).execute();
     // The job is three hours behind (a control plane that was stopped): those hours have minute rows only.
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(watermark).toISOString()}::timestamptz`.execute(api.database.db);
+    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(watermark).toISOString()}::timestamptz, writers_through = ${new Date(watermark).toISOString()}::timestamptz`.execute(api.database.db);
   });
   after(async () => api?.close());
 
@@ -115,7 +117,7 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
 
   test('the job waits for a rollup write in flight into the hour it builds, and counts it', async () => {
     const db = api.database.db;
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(thisHour - H).toISOString()}::timestamptz`.execute(db);
+    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(thisHour - H).toISOString()}::timestamptz, writers_through = ${new Date(thisHour - H).toISOString()}::timestamptz`.execute(db);
     const orgId = (await db.selectFrom('monitors').select('org_id').where('id', '=', monitor).executeTakeFirstOrThrow()).org_id;
     const inFlight = result(thisHour - 20 * MINUTE, 'up', 7);
     let release!: () => void;
@@ -145,18 +147,57 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     assert.deepEqual(await hourRows(), expectedHours(thisHour), 'the hour row counts the write the job waited for');
   });
 
+  test('pushes go on while the job sums an hour; a late result into that hour is counted once, and read before the hour is whole', async () => {
+    const db = api.database.db;
+    const hour = thisHour - H;
+    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(hour).toISOString()}::timestamptz, writers_through = ${new Date(hour).toISOString()}::timestamptz`.execute(db);
+    const late = result(hour + 40 * MINUTE, 'down', 55);
+    let during: Awaited<ReturnType<typeof figures>> | undefined;
+    whileSumming = async () => {
+      // A push held up by the job would hold up the job too: fail clearly instead of hanging.
+      const inTime = <T>(work: Promise<T>, what: string) => Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} waited for the job`)), 10_000))]);
+      await inTime(push([result(Math.min(Date.now() - 500, thisHour + 1000), 'up', 12)]), 'an on-time push');
+      await inTime(push([late]), 'a late push into the hour being summed');
+      during = await figures();
+    };
+    let built: Awaited<ReturnType<typeof hours.buildNext>>;
+    try {
+      built = await hours.buildNext(db, 0);
+    } finally {
+      whileSumming = undefined;
+    }
+    assert.equal(built?.hour.toISOString(), new Date(hour).toISOString());
+    assert.equal(during!.checks.total, sent.length, 'while the hour is summed, its figures read the minute rows, the late result included');
+    assert.deepEqual(await hourRows(), expectedHours(thisHour), 'the late result is in its hour row once: added by its write, not again by the job');
+    assert.deepEqual(await figures(), during, 'the same figures once the hour is whole');
+    assert.equal((await hours.builtThrough(db)).getTime(), thisHour);
+  });
+
+  test('an hour whose build was cut short is built again, whole, on the next run', async () => {
+    const db = api.database.db;
+    const hour = thisHour - H;
+    // As if the process died after moving the writers' watermark: the readers' still points at the hour.
+    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(hour).toISOString()}::timestamptz, writers_through = ${new Date(thisHour).toISOString()}::timestamptz`.execute(db);
+    await sql`UPDATE result_rollups SET checks = checks + 100 WHERE monitor_id = ${monitor} AND resolution = 'hour' AND bucket_start = ${new Date(hour).toISOString()}::timestamptz`.execute(db);
+    const built = await hours.buildNext(db, 24 * H);
+    assert.equal(built?.hour.toISOString(), new Date(hour).toISOString(), 'built again though not due by the settle time: it was due when it began');
+    assert.deepEqual(await hourRows(), expectedHours(thisHour), 'the hour rows are the sums of the minute rows again');
+    assert.equal((await hours.builtThrough(db)).getTime(), thisHour);
+    assert.equal(await hours.buildNext(db, 0), undefined);
+  });
+
   test('a day is derived only once all its hours are built', async () => {
     const db = api.database.db;
     const days = new RollupDaysRepository();
     const today = Math.floor(Date.now() / (24 * H)) * 24 * H;
     // As if the last two days were not derived yet (the job's first run at start-up derived them).
     await sql`DELETE FROM result_rollup_days_derived WHERE day >= ${new Date(today - 2 * 24 * H).toISOString()}::timestamptz`.execute(db);
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(today - 2 * H).toISOString()}::timestamptz`.execute(db);
+    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(today - 2 * H).toISOString()}::timestamptz, writers_through = ${new Date(today - 2 * H).toISOString()}::timestamptz`.execute(db);
     const pending = (await days.pendingDays(db, 0, 1_000)).map((d) => d.getTime());
     assert.ok(!pending.includes(today - 24 * H), 'yesterday waits for its last hours');
     assert.ok(pending.includes(today - 2 * 24 * H));
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(today).toISOString()}::timestamptz`.execute(db);
+    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(today).toISOString()}::timestamptz, writers_through = ${new Date(today).toISOString()}::timestamptz`.execute(db);
     assert.ok((await days.pendingDays(db, 0, 1_000)).some((d) => d.getTime() === today - 24 * H));
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(thisHour).toISOString()}::timestamptz`.execute(db);
+    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(thisHour).toISOString()}::timestamptz, writers_through = ${new Date(thisHour).toISOString()}::timestamptz`.execute(db);
   });
 });

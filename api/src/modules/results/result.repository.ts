@@ -7,6 +7,7 @@ import type { ResultRollupsTable } from '../../db/tables.ts';
 import { MetricRollupRepository } from '../metrics/metric-rollup.repository.ts';
 import { prepared } from '../../db/prepared-statements.ts';
 import { HOURS_BUILT_FOR_WRITERS } from './rollup-hours.repository.ts';
+import { ROLLUP_CONFLICT, sqlBuckets as buckets } from './rollup-upsert.sql.ts';
 import { slotStatesByKey, type SlotStateRow } from '../state/state.repository.ts';
 
 export interface StoredResultInput {
@@ -47,26 +48,6 @@ export function rollupsOf(inputs: readonly StoredResultInput[]): Rollup[] {
 /** The columns of a result row as ingest sends them (jsonb_to_recordset's column list). */
 const RESULT_COLUMNS = sql.raw(`id text, org_id text, monitor_id text, region text, runner_id text, started_at timestamptz, status text,
   duration_ms double precision, status_code integer, error_code text, trace_id text, confirmation boolean, detail jsonb, received_at timestamptz`);
-
-/** SQL's 1-based bucket numbers. */
-const buckets = Array.from({ length: latencyBucketCount }, (_, i) => i + 1);
-
-/**
- * A rollup row met again adds into it; histograms are summed element-wise, spelled out per bucket
- * (a generate_series subquery per row cost more than the rest of the update); a stored histogram of
- * another length (the bucket list only grows at the end) takes the general path, shorter counting as zeros.
- */
-const ROLLUP_CONFLICT = sql.raw(`ON CONFLICT (monitor_id, region, resolution, bucket_start) DO UPDATE SET
-        checks = result_rollups.checks + excluded.checks,
-        up = result_rollups.up + excluded.up,
-        degraded = result_rollups.degraded + excluded.degraded,
-        down = result_rollups.down + excluded.down,
-        sum_ms = result_rollups.sum_ms + excluded.sum_ms,
-        max_ms = greatest(result_rollups.max_ms, excluded.max_ms),
-        histogram = CASE WHEN cardinality(result_rollups.histogram) = ${latencyBucketCount} AND cardinality(excluded.histogram) = ${latencyBucketCount}
-          THEN ARRAY[${buckets.map((i) => `result_rollups.histogram[${i}] + excluded.histogram[${i}]`).join(', ')}]
-          ELSE ARRAY(SELECT coalesce(result_rollups.histogram[i], 0) + coalesce(excluded.histogram[i], 0)
-                     FROM generate_series(1, greatest(cardinality(result_rollups.histogram), cardinality(excluded.histogram))) AS i) END`);
 
 /** A histogram aggregated from the 1-based bucket numbers b of a group's rows: one count per bucket, in one pass. */
 const HISTOGRAM_OF_B = sql.raw(`ARRAY[${buckets.map((i) => `count(*) FILTER (WHERE x.b = ${i})`).join(', ')}]::integer[]`);
