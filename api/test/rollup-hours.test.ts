@@ -153,12 +153,15 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(hour).toISOString()}::timestamptz, writers_through = ${new Date(hour).toISOString()}::timestamptz`.execute(db);
     const late = result(hour + 40 * MINUTE, 'down', 55);
     let during: Awaited<ReturnType<typeof figures>> | undefined;
+    let second: unknown = 'not run';
     whileSumming = async () => {
       // A push held up by the job would hold up the job too: fail clearly instead of hanging.
       const inTime = <T>(work: Promise<T>, what: string) => Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} waited for the job`)), 10_000))]);
       await inTime(push([result(Math.min(Date.now() - 500, thisHour + 1000), 'up', 12)]), 'an on-time push');
       await inTime(push([late]), 'a late push into the hour being summed');
       during = await figures();
+      // Another builder (another replica whose job lease lapsed meanwhile) leaves the hour alone.
+      second = await hours.buildNext(db, 0);
     };
     let built: Awaited<ReturnType<typeof hours.buildNext>>;
     try {
@@ -167,6 +170,7 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
       whileSumming = undefined;
     }
     assert.equal(built?.hour.toISOString(), new Date(hour).toISOString());
+    assert.equal(second, undefined, 'a second builder during the build builds nothing');
     assert.equal(during!.checks.total, sent.length, 'while the hour is summed, its figures read the minute rows, the late result included');
     assert.deepEqual(await hourRows(), expectedHours(thisHour), 'the late result is in its hour row once: added by its write, not again by the job');
     assert.deepEqual(await figures(), during, 'the same figures once the hour is whole');

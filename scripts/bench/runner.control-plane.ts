@@ -7,6 +7,7 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import type { CheckResult } from '../../api/src/contract/index.ts';
 import { createResultIdFactory } from '../../runner/src/results/result-id.factory.ts';
+import { testSecretKeys } from '../../api/test/support/harness.ts';
 import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
 import { callJson, freePort, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from '../test/support/processes.ts';
 import { percentile } from './load.ts';
@@ -103,7 +104,7 @@ async function profiledApi(dbUrl: string, dir: string): Promise<ApiProc> {
   const port = await freePort();
   const token = `phs_${randomBytes(24).toString('base64url')}`;
   const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', join(root, 'api/src/main.ts')], {
-    cwd: root, env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', PHAROS_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: root, env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', PHAROS_ADMIN_TOKEN: token, PHAROS_SECRET_KEYS: testSecretKeys, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = `http://127.0.0.1:${port}`;

@@ -120,75 +120,88 @@ export class RollupHoursRepository {
    */
   private async buildFromSnapshot(db: Db, settleMs: number): Promise<BuiltHour | undefined> {
     return db.connection().execute(async (sums) => {
-      await sql`DROP TABLE IF EXISTS pg_temp.pharos_hour_parts, pg_temp.pharos_hour_sums`.execute(sums);
-      const hour = await db.connection().execute(async (lock) => {
-        await sql`BEGIN ISOLATION LEVEL REPEATABLE READ`.execute(lock);
+      // One builder at a time, also across replicas (the job's lease can lapse during a long build):
+      // two adding their sums into the same hour would count it twice. Held by the session, so a
+      // builder that dies lets go with its connection.
+      const { rows: [mine] } = await sql<{ mine: boolean }>`SELECT pg_try_advisory_lock(hashtext('pharos-rollup-hours')) AS mine`.execute(sums);
+      if (!mine?.mine) return undefined;
+      try {
+        return await this.buildHoldingTheBuilderLock(db, sums, settleMs);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtext('pharos-rollup-hours'))`.execute(sums).catch(() => undefined);
+      }
+    });
+  }
+
+  private async buildHoldingTheBuilderLock(db: Db, sums: Db, settleMs: number): Promise<BuiltHour | undefined> {
+    await sql`DROP TABLE IF EXISTS pg_temp.pharos_hour_parts, pg_temp.pharos_hour_sums`.execute(sums);
+    const hour = await db.connection().execute(async (lock) => {
+      await sql`BEGIN ISOLATION LEVEL REPEATABLE READ`.execute(lock);
+      try {
+        await sql`LOCK TABLE result_rollups IN EXCLUSIVE MODE`.execute(lock);
+        const { rows: [w] } = await sql<{ built_through: Date | string; due: boolean; cut: boolean; snapshot: string }>`
+          SELECT built_through, ${DUE(settleMs)} AS due, writers_through > built_through AS cut, pg_export_snapshot() AS snapshot
+          FROM result_rollup_hours_built FOR UPDATE`.execute(lock);
+        if (!w || (!w.due && !w.cut)) {
+          await sql`ROLLBACK`.execute(lock);
+          return undefined;
+        }
+        await sql`UPDATE result_rollup_hours_built SET writers_through = built_through + interval '1 hour'`.execute(lock);
+        await sql`BEGIN ISOLATION LEVEL REPEATABLE READ`.execute(sums);
+        await sql`SET TRANSACTION SNAPSHOT ${sql.lit(w.snapshot)}`.execute(sums);
+        await sql`COMMIT`.execute(lock);
+        return asDate(w.built_through);
+      } catch (error) {
+        await sql`ROLLBACK`.execute(lock).catch(() => undefined);
+        await sql`ROLLBACK`.execute(sums).catch(() => undefined);
+        throw error;
+      }
+    });
+    if (!hour) return undefined;
+    const at = hour.toISOString();
+    try {
+      await this.options.whileSumming?.();
+      // Sums of each slice of minutes, then of the slices, less any hour row the snapshot holds.
+      await sql`CREATE TEMPORARY TABLE pharos_hour_parts (org_id text, monitor_id text, region text, checks integer, up integer, degraded integer, down integer,
+                sum_ms double precision, max_ms real, histogram integer[])`.execute(sums);
+      for (let from = 0; from < 60; from += SLICE_MINUTES) {
+        await sql`
+          INSERT INTO pharos_hour_parts
+          SELECT ${sumsOf('r')} FROM result_rollups r
+          WHERE r.resolution = 'minute' AND r.bucket_start >= ${at}::timestamptz + make_interval(mins => ${from})
+            AND r.bucket_start < ${at}::timestamptz + make_interval(mins => ${Math.min(60, from + SLICE_MINUTES)})
+          GROUP BY r.monitor_id, r.region`.execute(sums);
+      }
+      await sql`
+        CREATE TEMPORARY TABLE pharos_hour_sums AS
+        WITH m AS (SELECT ${sumsOf('p')} FROM pharos_hour_parts p GROUP BY p.monitor_id, p.region)
+        SELECT m.org_id, m.monitor_id, m.region, ${sql.join(COUNTS.map((c) => sql`m.${sql.ref(c)} - coalesce(o.${sql.ref(c)}, 0) AS ${sql.ref(c)}`))},
+               m.sum_ms - coalesce(o.sum_ms, 0) AS sum_ms, m.max_ms, ${histogramLess('m', 'o')} AS histogram
+        FROM m LEFT JOIN result_rollups o ON o.monitor_id = m.monitor_id AND o.region = m.region AND o.resolution = 'hour' AND o.bucket_start = ${at}::timestamptz`.execute(sums);
+      await sql`COMMIT`.execute(sums);
+      const rows = await retryTransientConflicts(async () => {
+        await sql`BEGIN`.execute(sums);
         try {
-          await sql`LOCK TABLE result_rollups IN EXCLUSIVE MODE`.execute(lock);
-          const { rows: [w] } = await sql<{ built_through: Date | string; due: boolean; cut: boolean; snapshot: string }>`
-            SELECT built_through, ${DUE(settleMs)} AS due, writers_through > built_through AS cut, pg_export_snapshot() AS snapshot
-            FROM result_rollup_hours_built FOR UPDATE`.execute(lock);
-          if (!w || (!w.due && !w.cut)) {
-            await sql`ROLLBACK`.execute(lock);
-            return undefined;
-          }
-          await sql`UPDATE result_rollup_hours_built SET writers_through = built_through + interval '1 hour'`.execute(lock);
-          await sql`BEGIN ISOLATION LEVEL REPEATABLE READ`.execute(sums);
-          await sql`SET TRANSACTION SNAPSHOT ${sql.lit(w.snapshot)}`.execute(sums);
-          await sql`COMMIT`.execute(lock);
-          return asDate(w.built_through);
+          const added = await sql`
+            INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
+            SELECT s.org_id, s.monitor_id, s.region, 'hour', ${at}::timestamptz, s.checks, s.up, s.degraded, s.down, s.sum_ms, s.max_ms, s.histogram
+            FROM pharos_hour_sums s ORDER BY s.monitor_id, s.region
+            ${ROLLUP_CONFLICT}`.execute(sums);
+          await sql`UPDATE result_rollup_hours_built SET built_through = writers_through`.execute(sums);
+          await sql`COMMIT`.execute(sums);
+          return Number(added.numAffectedRows ?? 0);
         } catch (error) {
-          await sql`ROLLBACK`.execute(lock).catch(() => undefined);
           await sql`ROLLBACK`.execute(sums).catch(() => undefined);
           throw error;
         }
       });
-      if (!hour) return undefined;
-      const at = hour.toISOString();
-      try {
-        await this.options.whileSumming?.();
-        // Sums of each slice of minutes, then of the slices, less any hour row the snapshot holds.
-        await sql`CREATE TEMPORARY TABLE pharos_hour_parts (org_id text, monitor_id text, region text, checks integer, up integer, degraded integer, down integer,
-                  sum_ms double precision, max_ms real, histogram integer[])`.execute(sums);
-        for (let from = 0; from < 60; from += SLICE_MINUTES) {
-          await sql`
-            INSERT INTO pharos_hour_parts
-            SELECT ${sumsOf('r')} FROM result_rollups r
-            WHERE r.resolution = 'minute' AND r.bucket_start >= ${at}::timestamptz + make_interval(mins => ${from})
-              AND r.bucket_start < ${at}::timestamptz + make_interval(mins => ${Math.min(60, from + SLICE_MINUTES)})
-            GROUP BY r.monitor_id, r.region`.execute(sums);
-        }
-        await sql`
-          CREATE TEMPORARY TABLE pharos_hour_sums AS
-          WITH m AS (SELECT ${sumsOf('p')} FROM pharos_hour_parts p GROUP BY p.monitor_id, p.region)
-          SELECT m.org_id, m.monitor_id, m.region, ${sql.join(COUNTS.map((c) => sql`m.${sql.ref(c)} - coalesce(o.${sql.ref(c)}, 0) AS ${sql.ref(c)}`))},
-                 m.sum_ms - coalesce(o.sum_ms, 0) AS sum_ms, m.max_ms, ${histogramLess('m', 'o')} AS histogram
-          FROM m LEFT JOIN result_rollups o ON o.monitor_id = m.monitor_id AND o.region = m.region AND o.resolution = 'hour' AND o.bucket_start = ${at}::timestamptz`.execute(sums);
-        await sql`COMMIT`.execute(sums);
-        const rows = await retryTransientConflicts(async () => {
-          await sql`BEGIN`.execute(sums);
-          try {
-            const added = await sql`
-              INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
-              SELECT s.org_id, s.monitor_id, s.region, 'hour', ${at}::timestamptz, s.checks, s.up, s.degraded, s.down, s.sum_ms, s.max_ms, s.histogram
-              FROM pharos_hour_sums s ORDER BY s.monitor_id, s.region
-              ${ROLLUP_CONFLICT}`.execute(sums);
-            await sql`UPDATE result_rollup_hours_built SET built_through = writers_through`.execute(sums);
-            await sql`COMMIT`.execute(sums);
-            return Number(added.numAffectedRows ?? 0);
-          } catch (error) {
-            await sql`ROLLBACK`.execute(sums).catch(() => undefined);
-            throw error;
-          }
-        });
-        return { hour, rows };
-      } catch (error) {
-        await sql`ROLLBACK`.execute(sums).catch(() => undefined);
-        throw error;
-      } finally {
-        await sql`DROP TABLE IF EXISTS pg_temp.pharos_hour_parts, pg_temp.pharos_hour_sums`.execute(sums).catch(() => undefined);
-      }
-    });
+      return { hour, rows };
+    } catch (error) {
+      await sql`ROLLBACK`.execute(sums).catch(() => undefined);
+      throw error;
+    } finally {
+      await sql`DROP TABLE IF EXISTS pg_temp.pharos_hour_parts, pg_temp.pharos_hour_sums`.execute(sums).catch(() => undefined);
+    }
   }
 }
 
