@@ -17,7 +17,7 @@ describe('database pool size', () => {
   });
 
   test('the pool opens at most that many connections; more statements wait their turn', { skip: postgresSkip() }, async () => {
-    const database = await openDatabase({ url: await createTestDatabase(), poolSize: 3 });
+    const database = await openDatabase({ url: await createTestDatabase(), dataDir: '', poolSize: 3 });
     try {
       const backends = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()`.execute(database.db)).rows[0]!.n);
       let most = 0;

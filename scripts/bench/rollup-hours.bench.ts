@@ -29,10 +29,10 @@ const cluster = await startPostgresCluster();
 try {
   const url = await createDatabase(cluster.url, 'bench_rollup_hours');
   // The baseline's one statement outlasts the default statement timeout at 100,000 monitors (41 s): it gets 10 minutes.
-  const database = await openDatabase({ url, queryTimeoutMs: 600_000 });
+  const database = await openDatabase({ url, dataDir: '', queryTimeoutMs: 600_000 });
   const db = database.db;
   // The snapshot path runs with the control plane's defaults (PHAROS_DB_QUERY_TIMEOUT_MS 30 s).
-  const production = await openDatabase({ url });
+  const production = await openDatabase({ url, dataDir: '' });
   await migrateToLatest(db);
   const hour = new Date(Math.floor(Date.now() / H) * H - 2 * H).toISOString();
   const histogram = `{${Array.from({ length: latencyBucketCount }, (_, i) => (i === 5 ? 6 : 0)).join(',')}}`;
