@@ -61,6 +61,9 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     }
     return [...map.values()].sort((a, b) => a.hour.localeCompare(b.hour));
   };
+  /** The readers' and the writers' watermarks (equal unless a build was cut short). */
+  const setWatermarks = async (builtThrough: number, writersThrough = builtThrough) =>
+    sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(builtThrough).toISOString()}::timestamptz, writers_through = ${new Date(writersThrough).toISOString()}::timestamptz`.execute(api.database.db);
   const slaFrom = new Date(thisHour - 3 * 24 * H).toISOString();
   const slaTo = new Date(Date.now() + 1000).toISOString();
   const figures = async () => {
@@ -85,7 +88,7 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     await api.database.db.updateTable('assignment_history').set({ from_at: new Date(thisHour - 6 * H) }).where('monitor_id', '=', monitor).execute();
     await api.database.db.updateTable('monitors').set({ created_at: new Date(thisHour - 6 * H) }).where('id', '=', monitor).execute();
     // The job is three hours behind (a control plane that was stopped): those hours have minute rows only.
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(watermark).toISOString()}::timestamptz, writers_through = ${new Date(watermark).toISOString()}::timestamptz`.execute(api.database.db);
+    await setWatermarks(watermark);
   });
   after(async () => api?.close());
 
@@ -106,6 +109,18 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     assert.equal(await hours.buildNext(api.database.db, 0), undefined, 'the current hour is not built before it ends');
   });
 
+  test('the embedded database path (the sum under the lock) builds the same hour rows', async () => {
+    const db = api.database.db;
+    await sql`DELETE FROM result_rollups WHERE monitor_id = ${monitor} AND resolution = 'hour'`.execute(db);
+    await setWatermarks(watermark);
+    const underLock = new RollupHoursRepository();
+    let builds = 0;
+    while (await underLock.buildNext(db, 0)) builds += 1;
+    assert.equal(builds, 3);
+    assert.deepEqual(await hourRows(), expectedHours(thisHour));
+    assert.equal((await hours.builtThrough(db)).getTime(), thisHour);
+  });
+
   test('a result older than the watermark adds into its hour row too (a late or spooled one)', async () => {
     const late = result(watermark + H + 30 * MINUTE, 'down', 99);
     await push([late]);
@@ -117,7 +132,7 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
 
   test('the job waits for a rollup write in flight into the hour it builds, and counts it', async () => {
     const db = api.database.db;
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(thisHour - H).toISOString()}::timestamptz, writers_through = ${new Date(thisHour - H).toISOString()}::timestamptz`.execute(db);
+    await setWatermarks(thisHour - H);
     const orgId = (await db.selectFrom('monitors').select('org_id').where('id', '=', monitor).executeTakeFirstOrThrow()).org_id;
     const inFlight = result(thisHour - 20 * MINUTE, 'up', 7);
     let release!: () => void;
@@ -150,7 +165,7 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
   test('pushes go on while the job sums an hour; a late result into that hour is counted once, and read before the hour is whole', async () => {
     const db = api.database.db;
     const hour = thisHour - H;
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(hour).toISOString()}::timestamptz, writers_through = ${new Date(hour).toISOString()}::timestamptz`.execute(db);
+    await setWatermarks(hour);
     const late = result(hour + 40 * MINUTE, 'down', 55);
     let during: Awaited<ReturnType<typeof figures>> | undefined;
     let second: unknown = 'not run';
@@ -181,7 +196,7 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     const db = api.database.db;
     const hour = thisHour - H;
     // As if the process died after moving the writers' watermark: the readers' still points at the hour.
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(hour).toISOString()}::timestamptz, writers_through = ${new Date(thisHour).toISOString()}::timestamptz`.execute(db);
+    await setWatermarks(hour, thisHour);
     await sql`UPDATE result_rollups SET checks = checks + 100 WHERE monitor_id = ${monitor} AND resolution = 'hour' AND bucket_start = ${new Date(hour).toISOString()}::timestamptz`.execute(db);
     const built = await hours.buildNext(db, 24 * H);
     assert.equal(built?.hour.toISOString(), new Date(hour).toISOString(), 'built again though not due by the settle time: it was due when it began');
@@ -196,12 +211,12 @@ describe('hour rollups built from minute rollups', { skip: postgresSkip() }, () 
     const today = Math.floor(Date.now() / (24 * H)) * 24 * H;
     // As if the last two days were not derived yet (the job's first run at start-up derived them).
     await sql`DELETE FROM result_rollup_days_derived WHERE day >= ${new Date(today - 2 * 24 * H).toISOString()}::timestamptz`.execute(db);
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(today - 2 * H).toISOString()}::timestamptz, writers_through = ${new Date(today - 2 * H).toISOString()}::timestamptz`.execute(db);
+    await setWatermarks(today - 2 * H);
     const pending = (await days.pendingDays(db, 0, 1_000)).map((d) => d.getTime());
     assert.ok(!pending.includes(today - 24 * H), 'yesterday waits for its last hours');
     assert.ok(pending.includes(today - 2 * 24 * H));
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(today).toISOString()}::timestamptz, writers_through = ${new Date(today).toISOString()}::timestamptz`.execute(db);
+    await setWatermarks(today);
     assert.ok((await days.pendingDays(db, 0, 1_000)).some((d) => d.getTime() === today - 24 * H));
-    await sql`UPDATE result_rollup_hours_built SET built_through = ${new Date(thisHour).toISOString()}::timestamptz, writers_through = ${new Date(thisHour).toISOString()}::timestamptz`.execute(db);
+    await setWatermarks(thisHour);
   });
 });

@@ -5,6 +5,7 @@ import { latencyBucketCount } from '../../api/src/contract/latency-buckets.ts';
 import { migrateToLatest, openDatabase } from '../../api/src/db/database.ts';
 import { RollupHoursRepository } from '../../api/src/modules/results/rollup-hours.repository.ts';
 import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
+import { percentile } from './load.ts';
 
 // How long result pushes wait while the rollup job builds an hour from its minute rows, at fleet size.
 // A throwaway PostgreSQL holds one hour of minute rows of SLOTS slots (monitor × region: 20,000 are
@@ -74,7 +75,7 @@ try {
     await writer.end();
     if (built?.rows !== SLOTS) throw new Error(`the job built ${built?.rows ?? 0} hour rows, not ${SLOTS}`);
     const sorted = [...waits].sort((a, b) => a - b);
-    return { buildMs, longest: sorted.at(-1)!, p99: sorted[Math.floor(sorted.length * 0.99)]!, writes: waits.length };
+    return { buildMs, longest: sorted.at(-1)!, p99: percentile(sorted, 99), writes: waits.length };
   };
 
   const paths = [

@@ -42,7 +42,9 @@ export interface RollupHoursOptions {
 
 const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 const COUNTS = ['checks', 'up', 'degraded', 'down'] as const;
-const minuteRowsOf = (at: string) => sql`r.resolution = 'minute' AND r.bucket_start >= ${at}::timestamptz AND r.bucket_start < ${at}::timestamptz + interval '1 hour'`;
+/** Minute rows `r` of the hour starting at `at`, from its minute `from` up to (not including) `to`. */
+const minuteRowsOf = (at: string, from = 0, to = 60) =>
+  sql`r.resolution = 'minute' AND r.bucket_start >= ${at}::timestamptz + make_interval(mins => ${from}) AND r.bucket_start < ${at}::timestamptz + make_interval(mins => ${to})`;
 /**
  * The snapshot path sums an hour a slice of minutes at a time, so no statement scans the whole hour:
  * each must end within PHAROS_DB_QUERY_TIMEOUT_MS (30 s by default), and one statement summing the
@@ -89,9 +91,8 @@ export class RollupHoursRepository {
       if (!w || (!w.due && !w.cut)) return undefined;
       const at = asDate(w.built_through).toISOString();
       const built = await sql`
-        INSERT INTO result_rollups (org_id, monitor_id, region, resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram)
-        SELECT min(r.org_id), r.monitor_id, r.region, 'hour', ${at}::timestamptz, ${sql.join(COUNTS.map((c) => sql`sum(${sql.ref(`r.${c}`)})::integer`))},
-               sum(r.sum_ms), max(r.max_ms), ARRAY[${histogramSums('r')}]::integer[]
+        INSERT INTO result_rollups (org_id, monitor_id, region, checks, up, degraded, down, sum_ms, max_ms, histogram, resolution, bucket_start)
+        SELECT ${sumsOf('r')}, 'hour', ${at}::timestamptz
         FROM result_rollups r WHERE ${minuteRowsOf(at)}
         GROUP BY r.monitor_id, r.region
         ON CONFLICT (monitor_id, region, resolution, bucket_start) DO UPDATE SET
@@ -167,9 +168,7 @@ export class RollupHoursRepository {
       for (let from = 0; from < 60; from += SLICE_MINUTES) {
         await sql`
           INSERT INTO pharos_hour_parts
-          SELECT ${sumsOf('r')} FROM result_rollups r
-          WHERE r.resolution = 'minute' AND r.bucket_start >= ${at}::timestamptz + make_interval(mins => ${from})
-            AND r.bucket_start < ${at}::timestamptz + make_interval(mins => ${Math.min(60, from + SLICE_MINUTES)})
+          SELECT ${sumsOf('r')} FROM result_rollups r WHERE ${minuteRowsOf(at, from, Math.min(60, from + SLICE_MINUTES))}
           GROUP BY r.monitor_id, r.region`.execute(sums);
       }
       await sql`
