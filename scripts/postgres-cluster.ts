@@ -53,8 +53,11 @@ function run(command: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`${command} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
-/** Starts a fresh cluster on 127.0.0.1 with trust authentication; stop() removes it. */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+/**
+ * Starts a fresh cluster on 127.0.0.1 with trust authentication; stop() removes it. `settings`:
+ * more server settings (name → value), e.g. a library to preload.
+ */
+export async function startPostgresCluster(settings: Readonly<Record<string, string>> = {}): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin.');
   const dir = mkdtempSync(join(tmpdir(), 'pharos-pg-'));
@@ -67,7 +70,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   chmodSync(dir, 0o700);
   run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB`;
+  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB${Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join('')}`;
   const start = ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'];
   run(join(bin, 'pg_ctl'), start);
   const pgCtl = async (args: string[]) => {

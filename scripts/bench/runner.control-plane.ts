@@ -30,7 +30,8 @@ import { cpuMs, ms, onInterrupt, out, postgresPids, processCpuMs, root, sleep, t
 //    check_results at the end over the pushing time. Baseline: plain multi-row INSERTs of the same
 //    number of rows, same batch size, same concurrency, with pg into a table shaped like
 //    check_results (same columns, daily partitions, primary key and slot index). Target: a ratio of
-//    at least 0.5 to that baseline.
+//    at least 0.5 to that baseline. BENCH_PG_STATEMENTS=1: where PostgreSQL's time goes while
+//    pushing, per statement (pg_stat_statements: calls, execution time per 1,000 results).
 
 const TRIALS = Number(process.env.BENCH_DETECT_TRIALS ?? 5);
 const INTERVAL_S = 30;
@@ -43,12 +44,14 @@ const INGEST_MAX_RESULTS = 200_000;
 export async function benchControlPlane(target: Target, sample: CheckResult, which = { detect: true, ingest: true }): Promise<Figure[]> {
   out(`\n## 4 and 5 need the control plane: starting PostgreSQL and api/src/main.ts`);
   const t0 = Date.now();
-  const cluster = await startPostgresCluster();
+  const statements = process.env.BENCH_PG_STATEMENTS === '1';
+  const cluster = await startPostgresCluster(statements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' } : {});
   const forget = onInterrupt(() => cluster.stop());
   let api: ApiProc | undefined;
   let runner: Proc | undefined;
   try {
     const dbUrl = await createDatabase(cluster.url, 'pharos_bench');
+    if (statements) await withClient(dbUrl, (c) => c.query('CREATE EXTENSION pg_stat_statements'));
     // BENCH_PG_LOG=<file>: every statement's duration is logged, with the plan (EXPLAIN ANALYZE) of
     // those over 20 ms, and the server log copied there at the end.
     if (process.env.BENCH_PG_LOG) {
@@ -84,7 +87,7 @@ export async function benchControlPlane(target: Target, sample: CheckResult, whi
     if (runner) track(runner.child);
 
     const figures: Figure[] = [];
-    if (which.ingest) figures.push(await benchIngest(api, call, dbUrl, cluster.port, service, sample));
+    if (which.ingest) figures.push(await benchIngest(api, call, dbUrl, cluster.port, service, sample, statements));
     if (which.detect) figures.unshift(await benchDetection(call, target, detectIds));
     return figures;
   } finally {
@@ -167,7 +170,7 @@ interface IngestRunner {
   revision: number;
 }
 
-async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: number, service: string, sample: CheckResult): Promise<Figure> {
+async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: number, service: string, sample: CheckResult, statements: boolean): Promise<Figure> {
   out(`\n## 5. Ingest into PostgreSQL: ${RUNNERS} runners over HTTP owning ${INGEST_MONITORS} monitors, one pusher per runner, ≤ ${INGEST_SECONDS} s`);
   const seedStart = Date.now();
   const monitorIds: string[] = [];
@@ -225,6 +228,7 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: numb
   let rejected = 0;
   let firstRejection = '';
   let errors = 0;
+  if (statements) await withClient(dbUrl, (c) => c.query('SELECT pg_stat_statements_reset()'));
   // Where the CPU goes while pushing: the control plane, PostgreSQL (postmaster and backends), this process.
   const cpuAt = () => ({ api: processCpuMs(api.child.pid!), pg: pgCpu(pgPort), bench: process.cpuUsage() });
   const cpu0 = cpuAt();
@@ -259,6 +263,7 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: numb
 
   const db = new pg.Pool({ connectionString: dbUrl, max: RUNNERS });
   try {
+    if (statements) await printStatements(db, Number((await db.query(`SELECT count(*) AS n FROM check_results WHERE region = 'ingest'`)).rows[0].n));
     const stored = Number((await db.query(`SELECT count(*) AS n FROM check_results WHERE region = 'ingest'`)).rows[0].n);
     const rate = stored / seconds;
     latencies.sort((a, b) => a - b);
@@ -322,6 +327,24 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: numb
     };
   } finally {
     await db.end();
+  }
+}
+
+/** The statements PostgreSQL spent most time on while pushing, per 1,000 stored results. */
+async function printStatements(db: pg.Pool, stored: number): Promise<void> {
+  const { rows } = await db.query(`SELECT calls, total_exec_time AS exec_ms, total_plan_time AS plan_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS text
+                                   FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`);
+  out(`PostgreSQL time per statement while pushing (pg_stat_statements; ms per 1,000 results, wall time in the server):`);
+  for (const r of rows) out(`  exec ${((r.exec_ms * 1000) / stored).toFixed(1).padStart(6)}  plan ${((r.plan_ms * 1000) / stored).toFixed(1).padStart(5)}  ${String(r.calls).padStart(6)} calls  ${r.text}`);
+}
+
+async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
   }
 }
 
