@@ -19,8 +19,7 @@ import { faviconRouter } from './web/favicon.router.ts';
 import { AuditRepository } from './modules/audit/audit.repository.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { SlaService } from './modules/sla/sla.service.ts';
-import { defaultRollupDaysJobOptions, rollupDaysJob } from './modules/sla/rollup-days.job.ts';
-import { RollupDaysRepository } from './modules/sla/rollup-days.repository.ts';
+import { rollupDaysJob } from './modules/sla/rollup-days.job.ts';
 import { RollupHoursRepository } from './modules/results/rollup-hours.repository.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { DependencyService } from './modules/dependencies/dependency.service.ts';
@@ -349,7 +348,7 @@ export function createApp(options: AppOptions): App {
       { name: 'runner-purge', everyMs: 3_600_000, run: () => runnerRepo.purgeGone(db) },
       loadTests.job,
       // Day rollups for SLA windows over whole days (a closed day once, late writes again).
-      { name: 'result-rollup-days', everyMs: 60_000, run: rollupDaysJob(db, defaultRollupDaysJobOptions, new RollupDaysRepository(), new RollupHoursRepository({ concurrent: options.database.kind === 'postgres' })) },
+      { name: 'result-rollup-days', everyMs: 60_000, run: rollupDaysJob(db, { hours: new RollupHoursRepository({ concurrent: options.database.kind === 'postgres' }) }) },
       { name: 'incident-sweep', everyMs: options.incidentSweepMs ?? 2_000, run: incidentSweep(db, eventLog, () => routerRunner.nudge()) },
       ...(evaluating ? [{ name: 'alert-evaluation-tick', everyMs: options.alertTickMs ?? 5_000, run: nudgeAfter(alertEvaluationTick(db, alertEvaluation, alertInstances, options.logger, { tickMs: options.alertTickMs ?? 5_000 }), () => routerRunner.nudge()) }] : []),
       { name: 'event-retention', everyMs: 3_600_000, run: () => eventLog.prune(db, new Date(Date.now() - (options.eventRetentionDays ?? 7) * 86_400_000)) },

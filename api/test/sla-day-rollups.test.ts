@@ -43,7 +43,7 @@ describe('day plan', () => {
 describe('SLA from day and hour rollups', { skip: postgresSkip() }, () => {
   let api: TestApi;
   const repo = new RollupDaysRepository();
-  const job = () => rollupDaysJob(api.database.db, { settleMs: 0, budgetMs: 30_000, batch: 1_000 }, repo)();
+  const job = () => rollupDaysJob(api.database.db, { options: { settleMs: 0, budgetMs: 30_000, batch: 1_000 }, repo })();
   const today = Math.floor(Date.now() / dayMs) * dayMs;
   const ids = { team: '', service: '', m1: '', m2: '', m3: '' };
   const paths: string[] = [];

@@ -32,7 +32,10 @@ export interface RollupDaysRun {
  * late writes marked; drops days past hour retention. Bounded in time per run; readers never wait
  * for it, as they read minute rollups for hours not built and hour rollups for days not derived.
  */
-export function rollupDaysJob(db: Db, options: RollupDaysJobOptions = defaultRollupDaysJobOptions, repo = new RollupDaysRepository(), hours = new RollupHoursRepository()) {
+export function rollupDaysJob(
+  db: Db,
+  { options = defaultRollupDaysJobOptions, repo = new RollupDaysRepository(), hours = new RollupHoursRepository() }: { options?: RollupDaysJobOptions; repo?: RollupDaysRepository; hours?: RollupHoursRepository } = {},
+) {
   return async (): Promise<RollupDaysRun> => {
     const started = Date.now();
     const inBudget = () => Date.now() - started < options.budgetMs;
