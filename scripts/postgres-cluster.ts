@@ -107,16 +107,21 @@ export async function startPostgresCluster(settings: Readonly<Record<string, str
   };
 }
 
-/** Creates an empty database in the cluster at `serverUrl`; returns its URL. */
-export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+/** Runs `use` with a client connected to `url`, closed afterwards. */
+export async function withClient<T>(url: string, use: (client: import('pg').Client) => Promise<T>): Promise<T> {
   const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: serverUrl });
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    return await use(client);
   } finally {
     await client.end();
   }
+}
+
+/** Creates an empty database in the cluster at `serverUrl`; returns its URL. */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();

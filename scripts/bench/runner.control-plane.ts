@@ -8,7 +8,7 @@ import { Pool } from 'undici';
 import type { CheckResult } from '../../api/src/contract/index.ts';
 import { createResultIdFactory } from '../../runner/src/results/result-id.factory.ts';
 import { testSecretKeys } from '../../api/test/support/harness.ts';
-import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
+import { createDatabase, startPostgresCluster, withClient } from '../postgres-cluster.ts';
 import { callJson, freePort, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from '../test/support/processes.ts';
 import { percentile } from './load.ts';
 import { cpuMs, ms, onInterrupt, out, postgresPids, processCpuMs, root, sleep, track, type Figure, type Target } from './runner.support.ts';
@@ -336,16 +336,6 @@ async function printStatements(db: pg.Pool, stored: number): Promise<void> {
                                    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`);
   out(`PostgreSQL time per statement while pushing (pg_stat_statements; ms per 1,000 results, wall time in the server):`);
   for (const r of rows) out(`  exec ${((r.exec_ms * 1000) / stored).toFixed(1).padStart(6)}  plan ${((r.plan_ms * 1000) / stored).toFixed(1).padStart(5)}  ${String(r.calls).padStart(6)} calls  ${r.text}`);
-}
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 const monitorIdsAt = (ids: string[], k: number): string => ids[k % ids.length]!;

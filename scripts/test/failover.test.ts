@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { createTestDatabase, postgresSkip } from '../../api/test/support/harness.ts';
+import { withClient } from '../postgres-cluster.ts';
 import { callJson, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc, listenLoopback } from './support/processes.ts';
 
 // System tests with real processes on a real PostgreSQL: a runner killed with SIGKILL, runners whose
@@ -49,15 +50,7 @@ async function fleet(api: ApiProc, monitors: number, region: string, intervalOf:
   return { ids, token, paths };
 }
 
-const db = async <T>(fn: (c: pg.Client) => Promise<T>) => {
-  const client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-};
+const db = <T>(fn: (c: pg.Client) => Promise<T>) => withClient(dbUrl, fn);
 
 const slots = async (region: string) =>
   (await db((c) => c.query('SELECT monitor_id, runner_id FROM slot_assignments WHERE region = $1 ORDER BY monitor_id', [region]))).rows as Array<{ monitor_id: string; runner_id: string }>;
