@@ -54,6 +54,15 @@ export class IngestService {
   ) {}
 
   async ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<ResultBatchOutcome> {
+    return (await this.ingestReporting(principal, runner, raw)).outcome;
+  }
+
+  /**
+   * As ingest(), and says whether the batch appended to the event log (state transitions, health
+   * metrics recorded): a batch that changed no state gives the log's consumers nothing to read, so
+   * the composition root nudges them only after one that did.
+   */
+  async ingestReporting(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<{ outcome: ResultBatchOutcome; appendedEvents: boolean }> {
     const rejected: Rejection[] = [];
     const candidates: Array<{ index: number; result: CheckResult }> = [];
     const now = Date.now();
@@ -90,13 +99,13 @@ export class IngestService {
         accepted.push({ orgId: principal.orgId, runnerId: runner.id, result });
       }
     }
-    if (accepted.length === 0) return { accepted: [], duplicates: 0, rejected };
+    if (accepted.length === 0) return { outcome: { accepted: [], duplicates: 0, rejected }, appendedEvents: false };
 
     const times = accepted.map((a) => Date.parse(a.result.started_at));
     await this.partitions.ensure(Math.min(...times), Math.max(...times));
     const wake = new Set<string>();
     // A batch is one transaction: rolled back whole for a deadlock or serialization conflict, and run again.
-    const fresh = await retryTransientConflicts(() => this.db.transaction().execute(async (trx) => {
+    const { fresh, appendedEvents } = await retryTransientConflicts(() => this.db.transaction().execute(async (trx) => {
       const { fresh: newIds, slots } = await this.results.insertWithRollups(trx, accepted);
       const stored = accepted.filter((a) => newIds.has(a.result.id));
       const applied = await this.state.apply(
@@ -114,10 +123,11 @@ export class IngestService {
       // Health-endpoint metrics change metric(…) rules without any state changing: say so in the log.
       const measured = [...new Set(stored.filter((a) => a.result.metrics && Object.keys(a.result.metrics).length > 0).map((a) => a.result.monitor_id))];
       if (measured.length) await this.events.append(trx, [{ orgId: principal.orgId, kind: 'metrics.recorded', at: new Date(), payload: { monitor_ids: measured.sort() } }]);
-      return stored.length;
+      // state.apply appends an event per transition and nothing else.
+      return { fresh: stored.length, appendedEvents: applied.transitions.length > 0 || measured.length > 0 };
     }));
     this.bus.notify(wake);
-    return { accepted: accepted.map((a) => a.result.id), duplicates: accepted.length - fresh + repeats, rejected };
+    return { outcome: { accepted: accepted.map((a) => a.result.id), duplicates: accepted.length - fresh + repeats, rejected }, appendedEvents };
   }
 
   /**
