@@ -263,8 +263,8 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: numb
 
   const db = new pg.Pool({ connectionString: dbUrl, max: RUNNERS });
   try {
-    if (statements) await printStatements(db, Number((await db.query(`SELECT count(*) AS n FROM check_results WHERE region = 'ingest'`)).rows[0].n));
     const stored = Number((await db.query(`SELECT count(*) AS n FROM check_results WHERE region = 'ingest'`)).rows[0].n);
+    if (statements) await printStatements(db, stored);
     const rate = stored / seconds;
     latencies.sort((a, b) => a - b);
 
