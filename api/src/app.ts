@@ -273,7 +273,7 @@ export function createApp(options: AppOptions): App {
   // consumer after it cost a transaction each (about 2.4 per batch while pushing, npm run bench:runner).
   const nudgingIngest = {
     ingest: async (...args: Parameters<IngestService['ingest']>) => {
-      const { outcome, appendedEvents } = await ingest.ingestReporting(...args);
+      const { outcome, appendedEvents } = await ingest.ingest(...args);
       if (appendedEvents) {
         for (const c of consumers) c.nudge();
         live.nudge();

@@ -53,16 +53,12 @@ export class IngestService {
     private readonly batchReads: IngestRepository = new IngestRepository(),
   ) {}
 
-  async ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<ResultBatchOutcome> {
-    return (await this.ingestReporting(principal, runner, raw)).outcome;
-  }
-
   /**
-   * As ingest(), and says whether the batch appended to the event log (state transitions, health
-   * metrics recorded): a batch that changed no state gives the log's consumers nothing to read, so
-   * the composition root nudges them only after one that did.
+   * The batch's outcome for the runner, and whether the batch appended to the event log (state
+   * transitions, health metrics recorded): a batch that changed no state gives the log's consumers
+   * nothing to read, so the composition root nudges them only after one that did.
    */
-  async ingestReporting(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<{ outcome: ResultBatchOutcome; appendedEvents: boolean }> {
+  async ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<{ outcome: ResultBatchOutcome; appendedEvents: boolean }> {
     const rejected: Rejection[] = [];
     const candidates: Array<{ index: number; result: CheckResult }> = [];
     const now = Date.now();

@@ -4,13 +4,18 @@ import { Assignments, AssignmentsQuery, ResultBatch, ResultBatchOutcome, RunnerR
 import type { RunnerPrincipal } from '../../auth/principal.ts';
 import { PharosError } from '../../contract/errors.ts';
 import { defineRoute, type AnyRoute } from '../../http/route.ts';
-import type { IngestService } from '../results/ingest.service.ts';
+import type { RunnerRow } from './runner.repository.ts';
 import type { RunnerService } from './runner.service.ts';
 
 const tag = 'Runner protocol';
 
 /** /v1/runner/…: the protocol runners speak (runner tokens only). */
-export function runnerRoutes(runners: RunnerService, ingest: Pick<IngestService, 'ingest'>, maxBatch: number): AnyRoute[] {
+/** Stores a runner's result batch and says what became of each result. */
+export interface ResultIngest {
+  ingest(principal: RunnerPrincipal, runner: RunnerRow, raw: readonly unknown[]): Promise<ResultBatchOutcome>;
+}
+
+export function runnerRoutes(runners: RunnerService, ingest: ResultIngest, maxBatch: number): AnyRoute[] {
   return [
     defineRoute({
       method: 'post', path: '/v1/runner/register', operationId: 'register_runner', summary: 'Register a runner process', tag, auth: 'runner',
