@@ -174,6 +174,10 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
     test('a drop racing a reconnect (the new poll renewed before the old one\'s close was seen) shortens nothing', async () => {
       const { b } = await pair(4);
       const repo = new RunnerRepository();
+      // Renewals back to back (on the embedded database many fall in the same millisecond) each
+      // have their own mark, so the drop of any but the last is told apart from the last.
+      const marks = (await Promise.all(Array.from({ length: 30 }, () => repo.renew(db(), b.id, leaseSeconds)))).map((r) => r.seenMark);
+      assert.equal(new Set(marks).size, marks.length, 'every renewal has its own mark');
       const first = await repo.renew(db(), b.id, leaseSeconds);
       const second = await repo.renew(db(), b.id, leaseSeconds);
       assert.equal(await repo.presumeGone(db(), b.id, first.seenMark, graceSeconds), false, 'a poll renewed after the dropped one');

@@ -177,6 +177,8 @@ export interface RunnersTable {
   registered_at: Timestamp;
   last_seen_at: Timestamp;
   lease_expires_at: Timestamp;
+  /** Renewals of the lease so far: a renewal's mark (presumeGone compares it). */
+  renewals: ColumnType<string, number | string | undefined, number | string>;
   revision: ColumnType<string, number | string | undefined, number | string>;
   acked_revision: ColumnType<string, number | string | undefined, number | string>;
   stopped_at: Timestamp | null;

@@ -22,6 +22,7 @@ import * as loadTests from './2026-12-02T0120-load-tests.ts';
 import * as resultRollupDays from './2026-12-02T0130-result-rollup-days.ts';
 import * as resultRollupHoursBuilt from './2026-12-02T0200-result-rollup-hours-built.ts';
 import * as resultRollupHoursWriters from './2026-12-02T0300-result-rollup-hours-writers.ts';
+import * as runnerRenewals from './2026-12-02T0400-runner-renewals.ts';
 
 /** Every migration, by sortable name. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T0130-result-rollup-days': resultRollupDays,
   '2026-12-02T0200-result-rollup-hours-built': resultRollupHoursBuilt,
   '2026-12-02T0300-result-rollup-hours-writers': resultRollupHoursWriters,
+  '2026-12-02T0400-runner-renewals': runnerRenewals,
 };

@@ -53,17 +53,18 @@ export class RunnerRepository {
 
   /**
    * Extends the lease. Returns whether the runner was live before (false: it had lapsed) and the
-   * renewal's mark: last_seen_at in microseconds since the epoch, exact (a JS Date would round it to
-   * milliseconds), for presumeGone to tell whether the runner polled again since.
+   * renewal's mark: the runner's count of renewals, for presumeGone to tell whether the runner polled
+   * again since (a count, not last_seen_at: the embedded database's clock has millisecond resolution,
+   * so two renewals in the same millisecond had the same time).
    */
   async renew(db: Db, id: string, leaseSeconds: number): Promise<{ wasLive: boolean; seenMark: string }> {
     const row = await db
       .updateTable('runners')
-      .set({ last_seen_at: sql`now()`, lease_expires_at: sql`now() + make_interval(secs => ${leaseSeconds})`, stopped_at: null })
+      .set({ last_seen_at: sql`now()`, lease_expires_at: sql`now() + make_interval(secs => ${leaseSeconds})`, stopped_at: null, renewals: sql`renewals + 1` })
       .where('id', '=', id)
       .returning([
         sql<boolean>`(SELECT r.lease_expires_at > now() AND r.stopped_at IS NULL FROM runners r WHERE r.id = ${id})`.as('was_live'),
-        sql<string>`(extract(epoch FROM last_seen_at) * 1000000)::bigint::text`.as('seen_mark'),
+        sql<string>`renewals::text`.as('seen_mark'),
       ])
       .executeTakeFirst();
     return { wasLive: Boolean(row?.was_live), seenMark: row?.seen_mark ?? '0' };
@@ -72,7 +73,7 @@ export class RunnerRepository {
   /**
    * The runner's long poll was cut before its answer: its lease ends `graceSeconds` from now (never
    * later than it would anyway), unless it polled again since the renewal `seenMark` (a reconnect
-   * on any replica raises last_seen_at, and a renewal after this update restores the full lease).
+   * on any replica counts a renewal, and a renewal after this update restores the full lease).
    * Returns whether the lease was shortened.
    */
   async presumeGone(db: Db, id: string, seenMark: string, graceSeconds: number): Promise<boolean> {
@@ -82,7 +83,7 @@ export class RunnerRepository {
       .where('id', '=', id)
       .where('stopped_at', 'is', null)
       .where('lease_expires_at', '>', sql<Date>`now()`)
-      .where(sql<boolean>`(extract(epoch FROM last_seen_at) * 1000000)::bigint <= ${seenMark}::bigint`)
+      .where(sql<boolean>`renewals <= ${seenMark}::bigint`)
       .returning('id')
       .execute();
     return rows.length > 0;
