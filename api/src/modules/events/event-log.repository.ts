@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { prepared } from '../../db/prepared-statements.ts';
 import type { NewEvent, StoredEvent } from './event.types.ts';
 
 // The two-key advisory lock space is apart from the one-key space other locks use
@@ -48,7 +49,8 @@ export class EventLogRepository {
    * holds (and those in skipOrgs): two replicas never work on the same organization's events at once.
    */
   async claimCursor(trx: Db, consumer: string, skipOrgs: readonly string[] = []): Promise<{ orgId: string; position: number } | undefined> {
-    const { rows } = await sql<{ org_id: string; position: string }>`
+    // Run at every consumer's poll (twice a second each) and nudge: parsed and planned once per connection.
+    const { rows } = await sql<{ org_id: string; position: string }>`${prepared}
       SELECT c.org_id, c.position FROM event_cursors c
       WHERE c.consumer = ${consumer} AND c.org_id NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(skipOrgs)}::jsonb)) AND EXISTS (SELECT 1 FROM events e WHERE e.org_id = c.org_id AND e.seq > c.position)
       ORDER BY c.updated_at
