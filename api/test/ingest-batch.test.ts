@@ -1,9 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import type { CheckResult } from '../src/contract/result.schema.ts';
 import { rollupsOf } from '../src/modules/results/result.repository.ts';
+import type { State } from '../src/contract/state.schema.ts';
+import { evaluateSlot } from '../src/modules/state/state.machine.ts';
 import { histogramSums } from '../src/modules/sla/rollup-sums.sql.ts';
 import { startTestApi, postgresSkip, type Backend, type TestApi } from './support/harness.ts';
 import { bodies, expectOk, unique } from './support/world.ts';
@@ -48,6 +51,23 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       rollupsOf(results.map((result) => ({ orgId, runnerId: null, result })))
         .map(({ resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram }) => ({ resolution, bucket_start, checks, up, degraded, down, sum_ms, max_ms, histogram }))
         .sort((a, b) => a.resolution.localeCompare(b.resolution) || a.bucket_start.localeCompare(b.bucket_start));
+
+    type SlotView = { state: string; since: string; failures: number; degraded: number; successes: number; last_result_id: string | null; last_result_at: string | null; last_error: string | null; cause: string | null };
+    const NEW_SLOT: SlotView = { state: 'unknown', since: '', failures: 0, degraded: 0, successes: 0, last_result_id: null, last_result_at: null, last_error: null, cause: null };
+    const slotOf = async (monitorId: string): Promise<SlotView> => {
+      const r = await api.database.db.selectFrom('slot_states').selectAll().where('monitor_id', '=', monitorId).executeTakeFirstOrThrow();
+      return { state: r.state, since: new Date(r.since).toISOString(), failures: Number(r.failures), degraded: Number(r.degraded), successes: Number(r.successes), last_result_id: r.last_result_id, last_result_at: r.last_result_at && new Date(r.last_result_at).toISOString(), last_error: r.last_error, cause: r.cause };
+    };
+    /** The reference: StateService's rule, result by result in time order, skipping any not newer than the slot's last. */
+    const foldSlot = (from: SlotView, batch: readonly CheckResult[], thresholds: { failure_threshold: number; recovery_threshold: number }): SlotView => {
+      let slot = from;
+      for (const r of [...batch].sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at))) {
+        if (slot.last_result_at && Date.parse(r.started_at) <= Date.parse(slot.last_result_at)) continue;
+        const step = evaluateSlot({ ...slot, state: slot.state as State, since: new Date(slot.since || r.started_at) }, r.status, new Date(r.started_at), thresholds);
+        slot = { ...slot, ...step.next, since: step.next.since.toISOString(), last_result_id: r.id, last_result_at: new Date(r.started_at).toISOString(), last_error: r.status === 'up' ? null : `${r.error!.code}: ${r.error!.message}`, cause: null };
+      }
+      return slot;
+    };
 
     test('a mixed batch: each result stored once, rollups per minute and hour of the stored ones, transitions in time order with their events', async () => {
       const region = unique('r');
@@ -133,6 +153,82 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
         const mine = [...first, ...second].filter((r) => r.monitor_id === m);
         assert.deepEqual(await rollupRows(m), expectedRollups(orgId, mine), `rollups of ${m}`);
       }
+    });
+
+    test('slots that stay up are moved by the store statement exactly as the state machine moves them; the others are evaluated as before', async () => {
+      const region = unique('r');
+      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], failure_threshold: 2, recovery_threshold: 1 })).id as string;
+      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
+      const runner = await registerRunner(api, token);
+      await pollRunner(api, runner, 0);
+      const push = async (results: unknown[]) => {
+        const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        return res.body as { accepted: string[] };
+      };
+      const slot = () => slotOf(m);
+      let expected = NEW_SLOT;
+      const fold = (batch: CheckResult[]) => { expected = foldSlot(expected, batch, { failure_threshold: 2, recovery_threshold: 1 }); };
+      const slotTransitions = async () => Number((await api.database.db.selectFrom('state_transitions').select((eb) => eb.fn.countAll().as('n')).where('subject_id', '=', m).executeTakeFirstOrThrow()).n);
+
+      const owner = await api.database.db.selectFrom('assignment_history').select(['from_at']).where('monitor_id', '=', m).where('runner_id', '=', runner.id).executeTakeFirstOrThrow();
+      const t = new Date(owner.from_at).getTime() + 100;
+      const batches: CheckResult[][] = [
+        [result(m, region, 'up', t, 5)], // a new slot: evaluated in the control plane (unknown → up)
+        [result(m, region, 'up', t + 2_000, 6), result(m, region, 'up', t + 1_000, 7)], // stays up, out of order in the batch
+        [result(m, region, 'down', t + 3_000, 8)], // one failure below the threshold: still up, counters and error move
+        [result(m, region, 'up', t + 5_000, 9), result(m, region, 'up', t + 4_000, 9)], // up again: failures and the error cleared
+        [result(m, region, 'up', t + 4_500, 9)], // late: stored, the slot left alone
+        [result(m, region, 'up', t + 6_000, 9), result(m, region, 'up', t + 6_000, 9)], // two at one instant: the first counts
+        [result(m, region, 'up', t + 6_000, 9)], // at the instant of the slot's last result: not newer, left alone
+      ];
+      for (const [i, batch] of batches.entries()) {
+        const before = await slotTransitions();
+        assert.equal((await push(batch)).accepted.length, batch.length, `batch ${i} stored`);
+        fold(batch);
+        assert.deepEqual(await slot(), expected, `the slot after batch ${i}`);
+        if (i > 0) assert.equal(await slotTransitions(), before, `batch ${i} changes no state`);
+      }
+      assert.equal(expected.successes, 3);
+      assert.equal(expected.state, 'up');
+    });
+
+    test('two pushes of one slot at once (a retried push racing its first attempt): the slot ends as the state machine leaves it after one batch and then the other', async () => {
+      const region = unique('r');
+      const thresholds = { failure_threshold: 3, recovery_threshold: 1 };
+      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], ...thresholds })).id as string;
+      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
+      const runner = await registerRunner(api, token);
+      await pollRunner(api, runner, 0);
+      const push = async (results: CheckResult[]) => {
+        const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal((res.body as { accepted: string[] }).accepted.length, results.length);
+      };
+      const owner = await api.database.db.selectFrom('assignment_history').select(['from_at']).where('monitor_id', '=', m).where('runner_id', '=', runner.id).executeTakeFirstOrThrow();
+      const start = new Date(owner.from_at).getTime() + 100;
+      const first = [result(m, region, 'up', start, 5)];
+      await push(first);
+      let expected = foldSlot(NEW_SLOT, first, thresholds);
+      assert.deepEqual(await slotOf(m), expected);
+      // A fixed pseudo-random sequence: mostly up (the store statement moves those), now and then a
+      // failure (the control plane evaluates those), times overlapping between the two batches.
+      let seed = 12345;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const batch = (base: number) => Array.from({ length: 1 + Math.floor(next() * 4) }, () => result(m, region, next() < 0.85 ? 'up' : 'down', base + Math.floor(next() * 9_000), 5));
+      for (let round = 0; round < 24; round += 1) {
+        const base = start + 1_000 + round * 10_000;
+        const a = batch(base);
+        const b = batch(base);
+        await Promise.all([push(a), push(b)]);
+        const actual = await slotOf(m);
+        const ab = foldSlot(foldSlot(expected, a, thresholds), b, thresholds);
+        const ba = foldSlot(foldSlot(expected, b, thresholds), a, thresholds);
+        assert.ok(isDeepStrictEqual(actual, ab) || isDeepStrictEqual(actual, ba), `round ${round}: the slot is ${JSON.stringify(actual)}, neither ${JSON.stringify(ab)} (first batch first) nor ${JSON.stringify(ba)}`);
+        expected = actual;
+        if (round % 8 === 7) await pollRunner(api, runner, 0); // the lease (3 s here) holds
+      }
+      assert.ok(expected.successes > 0 || expected.failures > 0);
     });
 
     test('batch after batch: ownership from the runner\'s assignment (with clock slack), each slot read back as the previous batch left it, late results stored without rewriting state', async () => {

@@ -12,6 +12,7 @@ import { RunnerRepository, type RunnerRow } from '../runner/runner.repository.ts
 import type { WakeupBus } from '../runner/wakeup.bus.ts';
 import { monitorFacts } from '../monitors/monitor-spec.ts';
 import type { AppliedState, MonitorFacts, StateService } from '../state/state.service.ts';
+import { slotStateKey } from '../state/state.repository.ts';
 import { IngestRepository } from './ingest.repository.ts';
 import type { PartitionManager } from './partition.manager.ts';
 import type { ResultRepository, StoredResultInput } from './result.repository.ts';
@@ -102,12 +103,14 @@ export class IngestService {
     const wake = new Set<string>();
     // A batch is one transaction: rolled back whole for a deadlock or serialization conflict, and run again.
     const { fresh, appendedEvents } = await retryTransientConflicts(() => this.db.transaction().execute(async (trx) => {
-      const { fresh: newIds, slots } = await this.results.insertWithRollups(trx, accepted);
+      const { fresh: newIds, slots, steady } = await this.results.insertWithRollups(trx, accepted);
       const stored = accepted.filter((a) => newIds.has(a.result.id));
+      // Slots that stayed up were moved by the store statement; the others are evaluated here.
+      const evaluated = steady.size ? stored.filter(({ result: r }) => !steady.has(slotStateKey({ monitorId: r.monitor_id, region: r.region }))) : stored;
       const applied = await this.state.apply(
         trx,
         principal.orgId,
-        stored.map(({ result: r }) => ({ monitorId: r.monitor_id, region: r.region, resultId: r.id, at: new Date(r.started_at), status: r.status, error: r.error ? `${r.error.code}: ${r.error.message}` : undefined })),
+        evaluated.map(({ result: r }) => ({ monitorId: r.monitor_id, region: r.region, resultId: r.id, at: new Date(r.started_at), status: r.status, error: r.error ? `${r.error.code}: ${r.error.message}` : undefined })),
         facts,
         slots,
       );

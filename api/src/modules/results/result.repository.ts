@@ -8,7 +8,7 @@ import { MetricRollupRepository } from '../metrics/metric-rollup.repository.ts';
 import { prepared } from '../../db/prepared-statements.ts';
 import { HOURS_BUILT_FOR_WRITERS } from './rollup-hours.repository.ts';
 import { ROLLUP_CONFLICT, sqlBuckets as buckets } from './rollup-upsert.sql.ts';
-import { slotStatesByKey, type SlotStateRow } from '../state/state.repository.ts';
+import { slotStateKey, slotStatesByKey, type SlotStateRow } from '../state/state.repository.ts';
 
 export interface StoredResultInput {
   orgId: string;
@@ -92,16 +92,17 @@ export class ResultRepository {
    * they are older than the hour-rollup watermark: the job builds the other hours from the minute rows) and locks the state rows
    * of the batch's slots, in one statement (the rollups are aggregated in SQL from the rows the
    * insert returned, so a repeated id adds nothing; the slot rows are locked in the order
-   * StateRepository.lockSlots takes them); returns the ids that were new and the locked slot
-   * states. What ingest runs per batch: one round trip of a prepared statement with one JSON
+   * StateRepository.lockSlots takes them), and moves the slots that stay up (up, with only newer up
+   * results) in SQL; returns the ids that were new, the keys of those steady slots and the locked
+   * states of the other slots, which StateService evaluates. What ingest runs per batch: one round trip of a prepared statement with one JSON
    * document, instead of an insert, a rollup upsert and a slot lock with a document each. Health
    * metrics of the new results go to their own rollups in the same transaction.
    */
-  async insertWithRollups(db: Db, inputs: readonly StoredResultInput[]): Promise<{ fresh: Set<string>; slots: Map<string, SlotStateRow> }> {
-    if (inputs.length === 0) return { fresh: new Set(), slots: new Map() };
+  async insertWithRollups(db: Db, inputs: readonly StoredResultInput[]): Promise<{ fresh: Set<string>; slots: Map<string, SlotStateRow>; steady: Set<string> }> {
+    if (inputs.length === 0) return { fresh: new Set(), slots: new Map(), steady: new Set() };
     // b: the latency bucket of each result, 1-based like SQL arrays.
     const rows = resultRows(inputs).map((row) => ({ ...row, b: bucketIndex(row.duration_ms) + 1 }));
-    const { rows: [out] } = await sql<{ ids: string[]; slots: Array<Record<string, unknown>> }>`${prepared}
+    const { rows: [out] } = await sql<{ ids: string[]; slots: Array<Record<string, unknown>>; steady: Array<[string, string]> }>`${prepared}
       WITH x AS (
         SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(${RESULT_COLUMNS}, b integer)
       ), ins AS (
@@ -131,13 +132,29 @@ export class ResultRepository {
         SELECT s.* FROM slot_states s
         WHERE (s.monitor_id, s.region) IN (SELECT DISTINCT x.monitor_id, x.region FROM x)
         ORDER BY s.monitor_id, s.region FOR UPDATE OF s
+      ), obs AS (
+        SELECT x.monitor_id, x.region, count(*)::integer AS n, count(DISTINCT x.started_at)::integer AS distinct_at, bool_and(x.status = 'up') AS all_up,
+               min(x.started_at) AS first_at, max(x.started_at) AS last_at, (array_agg(x.id ORDER BY x.started_at DESC))[1] AS last_id
+        FROM x JOIN ins ON ins.id = x.id AND ins.started_at = x.started_at
+        GROUP BY x.monitor_id, x.region
+      ), steady AS (
+        -- A slot up with only newer up results (the common case) stays up: evaluateSlot would count the
+        -- successes, clear the other counters and the error and move the last result, nothing else. The
+        -- rest (a new slot, another state, a failure, a late or same-instant result) goes to the control plane.
+        UPDATE slot_states s SET successes = s.successes + o.n, failures = 0, degraded = 0, last_result_id = o.last_id, last_result_at = o.last_at, last_error = NULL
+        FROM locked l JOIN obs o ON o.monitor_id = l.monitor_id AND o.region = l.region
+        WHERE s.monitor_id = l.monitor_id AND s.region = l.region AND l.state = 'up' AND l.cause IS NULL AND l.last_result_at IS NOT NULL
+          AND o.all_up AND o.n = o.distinct_at AND o.first_at > l.last_result_at
+        RETURNING s.monitor_id, s.region
       )
       SELECT (SELECT coalesce(jsonb_agg(ins.id), '[]'::jsonb) FROM ins) AS ids,
-             (SELECT coalesce(jsonb_agg(to_jsonb(l)), '[]'::jsonb) FROM locked l) AS slots`.execute(db);
+             (SELECT coalesce(jsonb_agg(to_jsonb(l)), '[]'::jsonb) FROM locked l
+              WHERE NOT EXISTS (SELECT 1 FROM steady st WHERE st.monitor_id = l.monitor_id AND st.region = l.region)) AS slots,
+             (SELECT coalesce(jsonb_agg(jsonb_build_array(st.monitor_id, st.region)), '[]'::jsonb) FROM steady st) AS steady`.execute(db);
     const fresh = new Set(out!.ids);
     const metered = inputs.filter((i) => i.result.metrics && fresh.has(i.result.id));
     if (metered.length) await this.metricRollups.add(db, metered);
-    return { fresh, slots: slotStatesByKey(out!.slots) };
+    return { fresh, slots: slotStatesByKey(out!.slots), steady: new Set(out!.steady.map(([monitorId, region]) => slotStateKey({ monitorId, region }))) };
   }
 
   /**
