@@ -90,7 +90,7 @@ export class ResultRepository {
   /**
    * Inserts results, adds the new ones into their minute rollups (and into their hour rollups when
    * they are older than the hour-rollup watermark: the job builds the other hours from the minute rows) and locks the state rows
-   * of the batch's slots, in one statement (the rollups are aggregated in SQL from the rows the
+   * of the batch's slots that got new results, in one statement (the rollups are aggregated in SQL from the rows the
    * insert returned, so a repeated id adds nothing; the slot rows are locked in the order
    * StateRepository.lockSlots takes them), and moves the slots that stay up (up, with only newer up
    * results) in SQL; returns the ids that were new, the keys of those steady slots and the locked
@@ -128,23 +128,24 @@ export class ResultRepository {
         -- new owner while a slot moves) would otherwise deadlock on each other's rollup rows.
         ORDER BY g.monitor_id, g.region, g.resolution, g.bucket_start
         ${ROLLUP_CONFLICT}
-      ), locked AS (
-        SELECT s.* FROM slot_states s
-        WHERE (s.monitor_id, s.region) IN (SELECT DISTINCT x.monitor_id, x.region FROM x)
-        ORDER BY s.monitor_id, s.region FOR UPDATE OF s
       ), obs AS (
+        -- What the batch's new results say per slot, carried by the slot's locked row (no second join).
         SELECT x.monitor_id, x.region, count(*)::integer AS n, count(DISTINCT x.started_at)::integer AS distinct_at, bool_and(x.status = 'up') AS all_up,
                min(x.started_at) AS first_at, max(x.started_at) AS last_at, (array_agg(x.id ORDER BY x.started_at DESC))[1] AS last_id
         FROM x JOIN ins ON ins.id = x.id AND ins.started_at = x.started_at
         GROUP BY x.monitor_id, x.region
+      ), locked AS (
+        SELECT s.*, o.n AS obs_n, o.distinct_at AS obs_distinct_at, o.all_up AS obs_all_up, o.first_at AS obs_first_at, o.last_at AS obs_last_at, o.last_id AS obs_last_id
+        FROM slot_states s JOIN obs o ON o.monitor_id = s.monitor_id AND o.region = s.region
+        ORDER BY s.monitor_id, s.region FOR UPDATE OF s
       ), steady AS (
         -- A slot up with only newer up results (the common case) stays up: evaluateSlot would count the
         -- successes, clear the other counters and the error and move the last result, nothing else. The
         -- rest (a new slot, another state, a failure, a late or same-instant result) goes to the control plane.
-        UPDATE slot_states s SET successes = s.successes + o.n, failures = 0, degraded = 0, last_result_id = o.last_id, last_result_at = o.last_at, last_error = NULL
-        FROM locked l JOIN obs o ON o.monitor_id = l.monitor_id AND o.region = l.region
+        UPDATE slot_states s SET successes = s.successes + l.obs_n, failures = 0, degraded = 0, last_result_id = l.obs_last_id, last_result_at = l.obs_last_at, last_error = NULL
+        FROM locked l
         WHERE s.monitor_id = l.monitor_id AND s.region = l.region AND l.state = 'up' AND l.cause IS NULL AND l.last_result_at IS NOT NULL
-          AND o.all_up AND o.n = o.distinct_at AND o.first_at > l.last_result_at
+          AND l.obs_all_up AND l.obs_n = l.obs_distinct_at AND l.obs_first_at > l.last_result_at
         RETURNING s.monitor_id, s.region
       )
       SELECT (SELECT coalesce(jsonb_agg(ins.id), '[]'::jsonb) FROM ins) AS ids,
