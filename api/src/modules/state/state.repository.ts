@@ -211,15 +211,22 @@ export class StateRepository {
   }
 
   /** Monitor states of every enabled monitor of these services. */
-  async monitorStatesOfServices(db: Db, serviceIds: readonly string[]) {
-    if (serviceIds.length === 0) return [];
-    return db
+  /**
+   * Each service's worst enabled monitor state, worstState's rule in SQL (down, degraded, up, else
+   * unknown): one row per service rather than one per monitor, as a service may have thousands.
+   * A service without enabled monitors has no entry (unknown).
+   */
+  async worstMonitorStates(db: Db, serviceIds: readonly string[]): Promise<Map<string, State>> {
+    if (serviceIds.length === 0) return new Map();
+    const rows = await db
       .selectFrom('monitors as m')
       .leftJoin('monitor_states as s', 's.monitor_id', 'm.id')
-      .select(['m.service_id', 'm.id', 's.state'])
+      .select(['m.service_id', sql<State>`CASE WHEN bool_or(s.state = 'down') THEN 'down' WHEN bool_or(s.state = 'degraded') THEN 'degraded' WHEN bool_or(s.state = 'up') THEN 'up' ELSE 'unknown' END`.as('state')])
       .where('m.service_id', 'in', [...serviceIds])
       .where(sql<boolean>`coalesce((m.spec ->> 'enabled')::boolean, true)`)
+      .groupBy('m.service_id')
       .execute();
+    return new Map(rows.map((r) => [String(r.service_id), r.state]));
   }
 
   async lockServices(db: Db, ids: readonly string[]): Promise<Map<string, { state: State; since: Date }>> {

@@ -223,9 +223,9 @@ export class StateService {
   async applyServices(trx: Db, orgId: string, changed: ReadonlyMap<string, Date>, transitions: TransitionRecord[]): Promise<void> {
     const ids = [...changed.keys()].sort();
     const current = await this.repo.lockServices(trx, ids);
-    const rows = await this.repo.monitorStatesOfServices(trx, ids);
+    const worst = await this.repo.worstMonitorStates(trx, ids);
     for (const id of ids) {
-      const state = worstState(rows.filter((r) => r.service_id === id).map((r) => (r.state ?? 'unknown') as State));
+      const state = worst.get(id) ?? 'unknown';
       const before = current.get(id);
       const at = changed.get(id)!;
       if (before && before.state === state) continue;
