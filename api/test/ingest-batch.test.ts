@@ -69,18 +69,26 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
       return slot;
     };
 
-    test('a mixed batch: each result stored once, rollups per minute and hour of the stored ones, transitions in time order with their events', async () => {
+    type Outcome = { accepted: string[]; duplicates: number; rejected: Array<{ index: number; id?: string; code: string }> };
+    /** A runner in a new region owning a new monitor with these thresholds; its pushes answer 200 or fail the test. */
+    const runnerOwning = async (thresholds: { failure_threshold: number; recovery_threshold: number }) => {
       const region = unique('r');
-      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], failure_threshold: 2, recovery_threshold: 1 })).id as string;
-      const other = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [unique('elsewhere')] })).id as string;
+      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], ...thresholds })).id as string;
       const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
       const runner = await registerRunner(api, token);
       await pollRunner(api, runner, 0);
-      const push = async (results: unknown[]) => {
+      const push = async (results: unknown[]): Promise<Outcome> => {
         const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
         assert.equal(res.status, 200, JSON.stringify(res.body));
-        return res.body as { accepted: string[]; duplicates: number; rejected: Array<{ index: number; id?: string; code: string }> };
+        return res.body as Outcome;
       };
+      const owner = await api.database.db.selectFrom('assignment_history').select(['from_at']).where('monitor_id', '=', m).where('runner_id', '=', runner.id).executeTakeFirstOrThrow();
+      return { region, m, runner, push, ownedFrom: new Date(owner.from_at).getTime() };
+    };
+
+    test('a mixed batch: each result stored once, rollups per minute and hour of the stored ones, transitions in time order with their events', async () => {
+      const { region, m, push } = await runnerOwning({ failure_threshold: 2, recovery_threshold: 1 });
+      const other = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [unique('elsewhere')] })).id as string;
 
       // Four checks in one minute (up stored before, up, down, down: down at the second failure), a recovery in the next.
       const minute = Math.ceil((Date.now() + 1000) / MINUTE) * MINUTE;
@@ -156,23 +164,13 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
     });
 
     test('slots that stay up are moved by the store statement exactly as the state machine moves them; the others are evaluated as before', async () => {
-      const region = unique('r');
-      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], failure_threshold: 2, recovery_threshold: 1 })).id as string;
-      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
-      const runner = await registerRunner(api, token);
-      await pollRunner(api, runner, 0);
-      const push = async (results: unknown[]) => {
-        const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
-        assert.equal(res.status, 200, JSON.stringify(res.body));
-        return res.body as { accepted: string[] };
-      };
+      const { region, m, push, ownedFrom } = await runnerOwning({ failure_threshold: 2, recovery_threshold: 1 });
       const slot = () => slotOf(m);
       let expected = NEW_SLOT;
       const fold = (batch: CheckResult[]) => { expected = foldSlot(expected, batch, { failure_threshold: 2, recovery_threshold: 1 }); };
       const slotTransitions = async () => Number((await api.database.db.selectFrom('state_transitions').select((eb) => eb.fn.countAll().as('n')).where('subject_id', '=', m).executeTakeFirstOrThrow()).n);
 
-      const owner = await api.database.db.selectFrom('assignment_history').select(['from_at']).where('monitor_id', '=', m).where('runner_id', '=', runner.id).executeTakeFirstOrThrow();
-      const t = new Date(owner.from_at).getTime() + 100;
+      const t = ownedFrom + 100;
       const batches: CheckResult[][] = [
         [result(m, region, 'up', t, 5)], // a new slot: evaluated in the control plane (unknown → up)
         [result(m, region, 'up', t + 2_000, 6), result(m, region, 'up', t + 1_000, 7)], // stays up, out of order in the batch
@@ -194,19 +192,10 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
     });
 
     test('two pushes of one slot at once (a retried push racing its first attempt): the slot ends as the state machine leaves it after one batch and then the other', async () => {
-      const region = unique('r');
       const thresholds = { failure_threshold: 3, recovery_threshold: 1 };
-      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], ...thresholds })).id as string;
-      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
-      const runner = await registerRunner(api, token);
-      await pollRunner(api, runner, 0);
-      const push = async (results: CheckResult[]) => {
-        const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
-        assert.equal(res.status, 200, JSON.stringify(res.body));
-        assert.equal((res.body as { accepted: string[] }).accepted.length, results.length);
-      };
-      const owner = await api.database.db.selectFrom('assignment_history').select(['from_at']).where('monitor_id', '=', m).where('runner_id', '=', runner.id).executeTakeFirstOrThrow();
-      const start = new Date(owner.from_at).getTime() + 100;
+      const { region, m, runner, push: pushOutcome, ownedFrom } = await runnerOwning(thresholds);
+      const push = async (results: CheckResult[]) => assert.equal((await pushOutcome(results)).accepted.length, results.length);
+      const start = ownedFrom + 100;
       const first = [result(m, region, 'up', start, 5)];
       await push(first);
       let expected = foldSlot(NEW_SLOT, first, thresholds);
@@ -232,18 +221,7 @@ for (const [backend, skip] of [['postgres', postgresSkip()], ['pglite', false]] 
     });
 
     test('batch after batch: ownership from the runner\'s assignment (with clock slack), each slot read back as the previous batch left it, late results stored without rewriting state', async () => {
-      const region = unique('r');
-      const m = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: [region], failure_threshold: 2, recovery_threshold: 2 })).id as string;
-      const token = (await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string;
-      const runner = await registerRunner(api, token);
-      await pollRunner(api, runner, 0);
-      const push = async (results: unknown[]) => {
-        const res = await api.call('POST', '/v1/runner/results', { token: runner.token, body: { runner_id: runner.id, results } });
-        assert.equal(res.status, 200, JSON.stringify(res.body));
-        return res.body as { accepted: string[]; duplicates: number; rejected: Array<{ index: number; code: string }> };
-      };
-      const owner = await api.database.db.selectFrom('assignment_history').select(['from_at']).where('monitor_id', '=', m).where('runner_id', '=', runner.id).executeTakeFirstOrThrow();
-      const from = new Date(owner.from_at).getTime();
+      const { region, m, runner, push, ownedFrom: from } = await runnerOwning({ failure_threshold: 2, recovery_threshold: 2 });
 
       // Before the runner owned the monitor: refused; a little before (a runner clock running behind): accepted.
       const tooEarly = result(m, region, 'up', from - 60_000, 5);
