@@ -146,9 +146,12 @@ export async function incrementalPoll(http: ScaleHttp, adminToken: string, pool:
 
 /**
  * Every runner pushes fabricated results for its slots for `seconds`, at the fleet's own rate (each
- * slot once per 60 s interval, so 2 × size / 60 results/s in all), a batch per runner per second.
+ * slot once per 60 s interval, so 2 × size / 60 results/s in all), a batch per runner per second,
+ * always from its first slot on. So the first pass brings slots their first result (each slot and
+ * monitor turns up: transitions, monitor and service states), and a second pass brings the same
+ * slots a newer up result: a running fleet's steady case.
  */
-export async function pushAtFleetRate(http: ScaleHttp, pool: RunnerPool, size: number, seconds: number): Promise<ScaleFigure[]> {
+export async function pushAtFleetRate(http: ScaleHttp, pool: RunnerPool, size: number, seconds: number, pass: 'first' | 'again' = 'first'): Promise<ScaleFigure[]> {
   const newId = createResultIdFactory();
   const perRunnerPerSecond = (2 * size) / 60 / pool.runners.length;
   const latencies: number[] = [];
@@ -184,8 +187,9 @@ export async function pushAtFleetRate(http: ScaleHttp, pool: RunnerPool, size: n
   const wall = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const fleetRate = (2 * size) / 60;
+  const which = pass === 'first' ? 'first results' : 'slots up, a newer result';
   return [
-    { name: 'results pushed at fleet rate: stored/s', size, value: (sent - rejected) / wall, unit: '/s', note: `fleet rate ${fleetRate.toFixed(0)}/s; ${sent} sent in ${wall.toFixed(1)} s, ${rejected} rejected` },
-    { name: 'results push: p99 batch', size, value: percentile(latencies, 99), unit: 'ms', note: `p50 ${percentile(latencies, 50).toFixed(0)} ms over ${latencies.length} batches` },
+    { name: `results pushed at fleet rate (${which}): stored/s`, size, value: (sent - rejected) / wall, unit: '/s', note: `fleet rate ${fleetRate.toFixed(0)}/s; ${sent} sent in ${wall.toFixed(1)} s, ${rejected} rejected` },
+    { name: `results push (${which}): p99 batch`, size, value: percentile(latencies, 99), unit: 'ms', note: `p50 ${percentile(latencies, 50).toFixed(0)} ms over ${latencies.length} batches` },
   ];
 }
