@@ -210,7 +210,6 @@ export class StateRepository {
       .execute();
   }
 
-  /** Monitor states of every enabled monitor of these services. */
   /**
    * Each service's worst enabled monitor state, worstState's rule in SQL (down, degraded, up, else
    * unknown): one row per service rather than one per monitor, as a service may have thousands.
