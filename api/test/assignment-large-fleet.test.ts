@@ -5,18 +5,47 @@ import { postgresSkip, startTestApi, type TestApi } from './support/harness.ts';
 import { expectOk, unique } from './support/world.ts';
 import { pollRunner, registerRunner } from './support/simulated-runner.ts';
 
-// Placement of a fleet whose writes outgrow one statement's bind parameters (PostgreSQL carries at
-// most 65,535 per statement): 10,000 monitors in 2 regions whose runners die and are replaced, so
-// every one of the 20,000 slots is taken over (and asked for a check at once) in one plan. The
-// monitors are copied in SQL from one created through the API.
+// Placement of a fleet whose writes and reads outgrow one statement's bind parameters (PostgreSQL
+// carries at most 65,535 per statement): monitors whose runners die and are replaced, so every slot
+// is taken over (and asked for a check at once) in one plan. The monitors are copied in SQL from
+// one created through the API.
 
-const monitors = 10_000;
+type Runner = Awaited<ReturnType<typeof registerRunner>>;
 
-describe('placement of 10,000 monitors × 2 regions on PostgreSQL', { skip: postgresSkip() }, () => {
-  let api: TestApi;
-  const regions = [unique('ra'), unique('rb')];
+/** A control plane on PostgreSQL with `monitors` monitors in `regions`, and the helpers the tests share. */
+function largeFleet(monitors: number, regions: string[]) {
+  const fleet = {
+    api: undefined as unknown as TestApi,
+    /** Slots owned per runner. */
+    owners: async () => (await sql<{ runner_id: string; n: string }>`SELECT runner_id, count(*) AS n FROM slot_assignments GROUP BY runner_id`.execute(fleet.api.database.db)).rows,
+    /**
+     * A registration answers once placed or after a third of the lease: on a busy machine a large
+     * plan may outlast that, so the runners poll (renewing their leases) until it is done.
+     */
+    placed: async (runners: Runner[], done: () => Promise<boolean>) => {
+      const deadline = Date.now() + 120_000;
+      do for (const r of runners) await pollRunner(fleet.api, r);
+      while (!(await done()) && Date.now() < deadline);
+    },
+    tokens: async () => {
+      const tokens: string[] = [];
+      for (const region of regions) tokens.push((await expectOk(fleet.api, 'POST', '/v1/runner-tokens', fleet.api.adminToken, { name: unique('rt'), region })).token as string);
+      return tokens;
+    },
+    /** Every runner in `runners` lapses at once. */
+    lapse: async (runners: Runner[]) => {
+      await sql`UPDATE runners SET lease_expires_at = now() - interval '1 second' WHERE id IN (${sql.join(runners.map((r) => r.id))})`.execute(fleet.api.database.db);
+    },
+    unowned: async () => {
+      const rows = await sql<{ n: string }>`SELECT count(*) AS n FROM monitors m CROSS JOIN unnest(${sql.val(regions)}::text[]) AS r(region)
+                                            WHERE NOT EXISTS (SELECT 1 FROM slot_assignments s WHERE s.monitor_id = m.id AND s.region = r.region)`.execute(fleet.api.database.db);
+      return Number(rows.rows[0]!.n);
+    },
+    confirmations: async () => (await sql<{ runner_id: string; n: string }>`SELECT runner_id, count(*) AS n FROM confirmation_requests GROUP BY runner_id`.execute(fleet.api.database.db)).rows.map((r) => [r.runner_id, Number(r.n)]),
+  };
   before(async () => {
-    api = await startTestApi({ backend: 'postgres', app: { sweepEveryMs: 600_000 } });
+    fleet.api = await startTestApi({ backend: 'postgres', app: { sweepEveryMs: 600_000 } });
+    const api = fleet.api;
     const team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('t') })).id;
     const service = (await expectOk(api, 'POST', '/v1/services', api.adminToken, { name: unique('svc'), team_id: team })).id;
     const template = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { name: unique('m'), service_id: service, type: 'http', interval_seconds: 30, regions, http: { url: 'http://127.0.0.1:9/health' } })).id;
@@ -24,42 +53,70 @@ describe('placement of 10,000 monitors × 2 regions on PostgreSQL', { skip: post
               SELECT t.id || '_' || g, t.org_id, t.team_id, t.name || '-' || g, t.type, t.service_id, t.spec || jsonb_build_object('name', t.name || '-' || g), t.secrets, now(), now(), 1
               FROM monitors t CROSS JOIN generate_series(1, ${monitors - 1}) g WHERE t.id = ${template}`.execute(api.database.db);
   });
-  after(async () => api?.close());
+  after(async () => fleet.api?.close());
+  return fleet;
+}
 
-  // A registration answers once placed or after a third of the lease: on a busy machine a plan of
-  // 20,000 slots may outlast that, so the runners poll (renewing their leases) until it is done.
-  const placed = async (runners: Array<Awaited<ReturnType<typeof registerRunner>>>, done: () => Promise<boolean>) => {
-    const deadline = Date.now() + 90_000;
-    do for (const r of runners) await pollRunner(api, r);
-    while (!(await done()) && Date.now() < deadline);
-  };
-  const owners = async () => (await sql<{ runner_id: string; n: string }>`SELECT runner_id, count(*) AS n FROM slot_assignments GROUP BY runner_id`.execute(api.database.db)).rows;
+describe('placement of 10,000 monitors × 2 regions on PostgreSQL', { skip: postgresSkip() }, () => {
+  const monitors = 10_000;
+  const fleet = largeFleet(monitors, [unique('ra'), unique('rb')]);
 
   test('every slot has an owner, also after every runner died and was replaced', async () => {
-    const tokens: string[] = [];
-    for (const region of regions) tokens.push((await expectOk(api, 'POST', '/v1/runner-tokens', api.adminToken, { name: unique('rt'), region })).token as string);
+    const tokens = await fleet.tokens();
     const first = [];
-    for (const token of tokens) first.push(await registerRunner(api, token));
-    await placed(first, async () => (await owners()).map((o) => Number(o.n)).join() === `${monitors},${monitors}`);
-    assert.deepEqual((await owners()).map((o) => Number(o.n)), [monitors, monitors]);
+    for (const token of tokens) first.push(await registerRunner(fleet.api, token));
+    await fleet.placed(first, async () => (await fleet.owners()).map((o) => Number(o.n)).join() === `${monitors},${monitors}`);
+    assert.deepEqual((await fleet.owners()).map((o) => Number(o.n)), [monitors, monitors]);
 
     // Both runners' leases lapse; their replacements take over every slot in one plan each.
-    await sql`UPDATE runners SET lease_expires_at = now() - interval '1 second' WHERE id IN (${sql.join(first.map((r) => r.id))})`.execute(api.database.db);
+    await fleet.lapse(first);
     const second = [];
-    for (const token of tokens) second.push(await registerRunner(api, token));
+    for (const token of tokens) second.push(await registerRunner(fleet.api, token));
     const ids = new Set(second.map((r) => r.id));
-    await placed(second, async () => (await owners()).every((o) => ids.has(o.runner_id) && Number(o.n) === monitors));
+    await fleet.placed(second, async () => (await fleet.owners()).every((o) => ids.has(o.runner_id) && Number(o.n) === monitors));
     for (const r of second) assert.ok(r.revision > 0);
-    const byRunner = new Map((await owners()).map((o) => [o.runner_id, Number(o.n)]));
+    const byRunner = new Map((await fleet.owners()).map((o) => [o.runner_id, Number(o.n)]));
     assert.deepEqual([...byRunner.keys()].sort(), second.map((r) => r.id).sort(), 'the replacements own every slot');
     assert.deepEqual(second.map((r) => byRunner.get(r.id)), [monitors, monitors]);
-    const unowned = await sql<{ n: string }>`SELECT count(*) AS n FROM monitors m CROSS JOIN unnest(${sql.val(regions)}::text[]) AS r(region)
-                                              WHERE NOT EXISTS (SELECT 1 FROM slot_assignments s WHERE s.monitor_id = m.id AND s.region = r.region)`.execute(api.database.db);
-    assert.equal(Number(unowned.rows[0]!.n), 0);
+    assert.equal(await fleet.unowned(), 0);
     // The first replacement's plan takes its region's 10,000 slots from a dead owner (never checked,
     // so overdue) and asks for a check of each (8 columns × 10,000 rows); the other region's slots
     // were left without an owner by that plan, so the second replacement takes unowned slots.
-    const asked = await sql<{ runner_id: string; n: string }>`SELECT runner_id, count(*) AS n FROM confirmation_requests GROUP BY runner_id`.execute(api.database.db);
-    assert.deepEqual(asked.rows.map((r) => [r.runner_id, Number(r.n)]), [[second[0]!.id, monitors]]);
+    assert.deepEqual(await fleet.confirmations(), [[second[0]!.id, monitors]]);
+  });
+});
+
+describe('a takeover of 66,000 slots in one plan on PostgreSQL', { skip: postgresSkip() }, () => {
+  // More slots than one statement has bind parameters: the plan reads the last results of every
+  // slot it takes from a dead runner, and the owner's next poll reads every taken monitor's spec.
+  const monitors = 66_000;
+  const fleet = largeFleet(monitors, [unique('rc')]);
+  const ownsAll = (r: Runner) => async () => (await fleet.owners()).map((o) => `${o.runner_id}:${o.n}`).join() === `${r.id}:${monitors}`;
+
+  test('a dead runner\'s replacement owns every slot and is asked to check each; a runner back hears of every slot in one answer', async () => {
+    const [token] = await fleet.tokens();
+    const a = await registerRunner(fleet.api, token!);
+    await fleet.placed([a], ownsAll(a));
+    await pollRunner(fleet.api, a);
+
+    await fleet.lapse([a]);
+    const b = await registerRunner(fleet.api, token!);
+    await fleet.placed([b], ownsAll(b));
+    assert.equal(await fleet.unowned(), 0);
+    assert.deepEqual(await fleet.confirmations(), [[b.id, monitors]]);
+
+    // b dies; a comes back from its lapsed lease, from the revision it had: its answers are changes
+    // since then, one of them every monitor it takes back.
+    await fleet.lapse([b]);
+    const taken = new Set<string>();
+    const deadline = Date.now() + 120_000;
+    while (taken.size < monitors && Date.now() < deadline) {
+      const known = a.revision;
+      const answer = await pollRunner(fleet.api, a);
+      assert.equal(answer.full, false, `revision ${known} is a's own: the answer is its changes since`);
+      for (const m of answer.monitors) taken.add(m.id);
+    }
+    assert.equal(taken.size, monitors);
+    assert.ok(await ownsAll(a)());
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { SubjectKind } from '../../contract/alert-expression/subject-kinds.ts';
 import type { State } from '../../contract/state.schema.ts';
 import type { Db } from '../../db/database.ts';
+import { anyOf } from '../../db/any-of.ts';
 
 /** A subject an alert rule can be about, with what its labels need. */
 export interface SubjectRow {
@@ -82,7 +83,7 @@ export class AlertDataRepository {
       .select(['d.id', 's.id as service_id', 's.name as service_name', 't.id as depends_on_id', 't.name as depends_on_name', sql<unknown>`s.spec -> 'tags'`.as('tags')])
       .where('d.org_id', '=', orgId)
       .where('d.team_id', '=', teamId);
-    if (ids) q = q.where('d.id', 'in', [...ids]);
+    if (ids) q = q.where('d.id', '=', anyOf(ids));
     if (filters.from !== undefined) q = q.where('s.name', '=', filters.from);
     if (filters.to !== undefined) q = q.where('t.name', '=', filters.to);
     const rows = await q.orderBy('s.name').orderBy('t.name').orderBy('d.id').execute();
@@ -104,7 +105,7 @@ export class AlertDataRepository {
       .select(['monitors.id', 'monitors.name', 'monitors.service_id', 'services.name as service_name', sql<unknown>`services.spec -> 'tags'`.as('service_tags'), sql<unknown>`monitors.spec -> 'tags'`.as('monitor_tags')])
       .where('monitors.org_id', '=', orgId)
       .where('monitors.team_id', '=', teamId);
-    if (ids) q = q.where('monitors.id', 'in', [...ids]);
+    if (ids) q = q.where('monitors.id', '=', anyOf(ids));
     if (filters.service !== undefined) q = q.where('services.name', '=', filters.service);
     if (filters.type !== undefined) q = q.where('monitors.type', '=', filters.type);
     if (filters.tag !== undefined) q = q.where(sql<boolean>`monitors.spec -> 'tags' @> ${JSON.stringify(tagObject(filters.tag))}::jsonb`);
@@ -116,7 +117,7 @@ export class AlertDataRepository {
   async selectServices(db: Db, orgId: string, teamId: string, filters: Readonly<Record<string, string>>, ids?: readonly string[]): Promise<SubjectRow[]> {
     if (ids && ids.length === 0) return [];
     let q = db.selectFrom('services').select(['id', 'name', sql<unknown>`spec -> 'tags'`.as('tags')]).where('org_id', '=', orgId).where('team_id', '=', teamId);
-    if (ids) q = q.where('id', 'in', [...ids]);
+    if (ids) q = q.where('id', '=', anyOf(ids));
     if (filters.kind !== undefined) q = q.where(sql<string>`coalesce(spec ->> 'kind', 'internal')`, '=', filters.kind);
     if (filters.tag !== undefined) q = q.where(sql<boolean>`spec -> 'tags' @> ${JSON.stringify(tagObject(filters.tag))}::jsonb`);
     const rows = await q.orderBy('name').orderBy('id').execute();
@@ -134,10 +135,10 @@ export class AlertDataRepository {
     if (ids.length === 0) return new Map();
     const rows =
       kind === 'monitor'
-        ? await db.selectFrom('monitor_states').select(['monitor_id as id', 'state']).where('org_id', '=', orgId).where('monitor_id', 'in', [...ids]).execute()
+        ? await db.selectFrom('monitor_states').select(['monitor_id as id', 'state']).where('org_id', '=', orgId).where('monitor_id', '=', anyOf(ids)).execute()
         : kind === 'service'
-          ? await db.selectFrom('service_states').select(['service_id as id', 'state']).where('org_id', '=', orgId).where('service_id', 'in', [...ids]).execute()
-          : await db.selectFrom('edge_states').select(['dependency_id as id', 'state']).where('org_id', '=', orgId).where('dependency_id', 'in', [...ids]).execute();
+          ? await db.selectFrom('service_states').select(['service_id as id', 'state']).where('org_id', '=', orgId).where('service_id', '=', anyOf(ids)).execute()
+          : await db.selectFrom('edge_states').select(['dependency_id as id', 'state']).where('org_id', '=', orgId).where('dependency_id', '=', anyOf(ids)).execute();
     return new Map(rows.map((r) => [r.id, r.state as State]));
   }
 
@@ -162,7 +163,7 @@ export class AlertDataRepository {
       .selectFrom('result_rollups')
       .select(['bucket_start', 'checks', 'max_ms', 'histogram'])
       .where('org_id', '=', orgId)
-      .where('monitor_id', 'in', [...monitorIds])
+      .where('monitor_id', '=', anyOf(monitorIds))
       .where('resolution', '=', 'minute')
       .where('bucket_start', '>=', from)
       .where('bucket_start', '<', to);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { prepared } from '../../db/prepared-statements.ts';
 import type { NewEvent, StoredEvent } from './event.types.ts';
+import { groupBy } from '../../shared/group-by.ts';
 
 // The two-key advisory lock space is apart from the one-key space other locks use
 // (pg_advisory_xact_lock(bigint)); this class id names "event appends" in it.
@@ -21,8 +22,9 @@ export class EventLogRepository {
    */
   async append(trx: Db, events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const byOrg = new Map<string, NewEvent[]>();
-    for (const e of events) byOrg.set(e.orgId, [...(byOrg.get(e.orgId) ?? []), e]);
+    // Grouped in one pass: a plan that leaves 66,000 slots without a runner appends as many events,
+    // and copying each organization's list per event made that append quadratic (41 s).
+    const byOrg = groupBy(events, (e) => e.orgId);
     // A stable order of locks when one transaction writes for several organizations: no deadlocks.
     for (const orgId of [...byOrg.keys()].sort()) {
       await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(${orgId}))`.execute(trx);

@@ -10,6 +10,7 @@ import type { PlacementWarning } from '../../contract/monitor.schema.ts';
 import type { RunnerRepository } from './runner.repository.ts';
 import { overdueTakeovers } from './takeover.policy.ts';
 import type { WakeupBus } from './wakeup.bus.ts';
+import { anyOf } from '../../db/any-of.ts';
 
 
 const poolOf = (spec: PlacementSpec) => {
@@ -148,7 +149,7 @@ export class AssignmentService {
     });
     if (orphaned.length === 0) return;
     const interval = new Map(monitors.map((m) => [m.id, monitorSpec(m.spec).intervalSeconds * 1000]));
-    const last = await trx.selectFrom('slot_states').select(['monitor_id', 'region', 'last_result_at']).where('monitor_id', 'in', orphaned.map((o) => o.monitor_id)).execute();
+    const last = await trx.selectFrom('slot_states').select(['monitor_id', 'region', 'last_result_at']).where('monitor_id', '=', anyOf(orphaned.map((o) => o.monitor_id))).execute();
     const lastAt = new Map(last.flatMap((l) => (l.last_result_at ? [[slotKey(l.monitor_id, l.region), new Date(l.last_result_at).getTime()] as const] : [])));
     const due = overdueTakeovers(orphaned, lastAt, interval, Date.now());
     if (due.length === 0) return;
@@ -172,11 +173,11 @@ export class AssignmentService {
       const live = await this.runners.live(trx, orgId);
       const partial = onlyTouched && touched.length > 0;
       let monitorsQuery = trx.selectFrom('monitors').select(['id', 'type', 'service_id', 'dependency_id', 'spec']).where('org_id', '=', orgId);
-      if (partial) monitorsQuery = monitorsQuery.where('id', 'in', [...touched]);
+      if (partial) monitorsQuery = monitorsQuery.where('id', '=', anyOf(touched));
       const monitors = await monitorsQuery.execute();
       const slots = monitors.flatMap((m) => monitorSlots(m.id, String(m.type), monitorSpec(m.spec), live));
       let currentQuery = trx.selectFrom('slot_assignments').select(['monitor_id', 'region', 'runner_id']).where('org_id', '=', orgId);
-      if (partial) currentQuery = currentQuery.where('monitor_id', 'in', [...touched]);
+      if (partial) currentQuery = currentQuery.where('monitor_id', '=', anyOf(touched));
       const current = await currentQuery.execute();
       const currentMap = new Map(current.map((c) => [slotKey(c.monitor_id, c.region), c.runner_id]));
       let otherLoad: Map<string, number> | undefined;

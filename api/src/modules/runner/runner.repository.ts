@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { SpecRow } from '../../db/tables.ts';
+import { anyOf } from '../../db/any-of.ts';
 
 export interface RunnerRow {
   id: string;
@@ -165,7 +166,8 @@ export class RunnerRepository {
   async ownedMonitors(db: Db, runnerId: string, ids?: readonly string[]): Promise<SpecRow[]> {
     if (ids && ids.length === 0) return [];
     let query = db.selectFrom('monitors as m').innerJoin('slot_assignments as s', 's.monitor_id', 'm.id').selectAll('m').where('s.runner_id', '=', runnerId);
-    if (ids) query = query.where('m.id', 'in', [...ids]);
+    // One array parameter: an answer after a replan may carry 10,000 changed monitors.
+    if (ids) query = query.where('m.id', '=', anyOf(ids));
     const box = this.secrets;
     if (!box) throw new Error('RunnerRepository reads the assignment feed only with a SecretBox.');
     // A monitor whose secret headers no configured key opens runs without them (the box logs its id).
@@ -206,7 +208,7 @@ export class RunnerRepository {
   /** When this runner owned these monitors in its region (ingest checks a result's start against it). */
   async ownership(db: Db, runnerId: string, region: string, monitorIds: readonly string[]): Promise<Array<{ monitor_id: string; from_at: Date; to_at: Date | null }>> {
     if (monitorIds.length === 0) return [];
-    const rows = await db.selectFrom('assignment_history').select(['monitor_id', 'from_at', 'to_at']).where('runner_id', '=', runnerId).where('region', '=', region).where('monitor_id', 'in', [...monitorIds]).execute();
+    const rows = await db.selectFrom('assignment_history').select(['monitor_id', 'from_at', 'to_at']).where('runner_id', '=', runnerId).where('region', '=', region).where('monitor_id', '=', anyOf(monitorIds)).execute();
     return rows.map((h) => ({ monitor_id: h.monitor_id, from_at: new Date(h.from_at), to_at: h.to_at === null ? null : new Date(h.to_at) }));
   }
 

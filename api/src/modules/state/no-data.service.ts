@@ -3,6 +3,7 @@ import { monitorDefaults, monitorFacts, monitorSpec } from '../monitors/monitor-
 import { noDataAfterSeconds } from './state.machine.ts';
 import type { StateRepository } from './state.repository.ts';
 import type { StateService } from './state.service.ts';
+import { groupBy } from '../../shared/group-by.ts';
 
 /** How many quiet slots one sweep run handles at most; the next run takes the rest (oldest first). */
 export const NO_DATA_BATCH = 500;
@@ -26,8 +27,7 @@ export class NoDataService {
     const quiet = await this.repo.quietSlots(this.db, {
       now, leaseSeconds: this.leaseSeconds, defaultIntervalSeconds: monitorDefaults.intervalSeconds, defaultTimeoutSeconds: monitorDefaults.timeoutSeconds, limit: this.batch,
     });
-    const byOrg = new Map<string, typeof quiet>();
-    for (const q of quiet) byOrg.set(q.orgId, [...(byOrg.get(q.orgId) ?? []), q]);
+    const byOrg = groupBy(quiet, (q) => q.orgId);
     let marked = 0;
     for (const [orgId, slots] of byOrg) {
       const facts = new Map(slots.map((s) => [s.monitorId, monitorFacts({ id: s.monitorId, service_id: s.serviceId, dependency_id: s.dependencyId, spec: s.spec })]));

@@ -5,6 +5,7 @@ import { prepared } from '../../db/prepared-statements.ts';
 import { newId } from '../../shared/ids.ts';
 import { EventLogRepository } from '../events/event-log.repository.ts';
 import type { SlotCounters } from './state.machine.ts';
+import { anyOf } from '../../db/any-of.ts';
 
 export interface SlotStateRow extends SlotCounters {
   monitorId: string;
@@ -112,7 +113,7 @@ export class StateRepository {
   async slotsWithCause(db: Db, orgId: string, cause: SlotCause, monitorIds?: readonly string[]): Promise<Array<{ monitorId: string; region: string }>> {
     if (monitorIds && monitorIds.length === 0) return [];
     let query = db.selectFrom('slot_states').select(['monitor_id', 'region']).where('org_id', '=', orgId).where('cause', '=', cause);
-    if (monitorIds) query = query.where('monitor_id', 'in', [...monitorIds]);
+    if (monitorIds) query = query.where('monitor_id', '=', anyOf(monitorIds));
     const rows = await query.execute();
     return rows.map((r) => ({ monitorId: r.monitor_id, region: r.region }));
   }
@@ -132,7 +133,7 @@ export class StateRepository {
   async causes(db: Db, orgId: string, monitorIds?: readonly string[]): Promise<SlotCauseRow[]> {
     if (monitorIds && monitorIds.length === 0) return [];
     let query = db.selectFrom('slot_states').select(['monitor_id', 'region', 'state', 'since', 'cause']).where('org_id', '=', orgId);
-    if (monitorIds) query = query.where('monitor_id', 'in', [...monitorIds]);
+    if (monitorIds) query = query.where('monitor_id', '=', anyOf(monitorIds));
     const rows = await query.orderBy('monitor_id').orderBy('region').execute();
     return rows.map((r) => ({ monitorId: r.monitor_id, region: r.region, state: r.state as State, since: new Date(r.since), cause: (r.cause as SlotCause | null) ?? null }));
   }
@@ -184,21 +185,21 @@ export class StateRepository {
   /** States of every slot of these monitors. */
   async slotsOf(db: Db, monitorIds: readonly string[]) {
     if (monitorIds.length === 0) return [];
-    return db.selectFrom('slot_states').selectAll().where('monitor_id', 'in', [...monitorIds]).execute();
+    return db.selectFrom('slot_states').selectAll().where('monitor_id', '=', anyOf(monitorIds)).execute();
   }
 
   /** Regions that currently own a slot of each monitor. */
   async assignedRegions(db: Db, monitorIds: readonly string[]): Promise<Map<string, Set<string>>> {
     const map = new Map<string, Set<string>>();
     if (monitorIds.length === 0) return map;
-    const rows = await db.selectFrom('slot_assignments').select(['monitor_id', 'region']).where('monitor_id', 'in', [...monitorIds]).execute();
+    const rows = await db.selectFrom('slot_assignments').select(['monitor_id', 'region']).where('monitor_id', '=', anyOf(monitorIds)).execute();
     for (const r of rows) map.set(r.monitor_id, (map.get(r.monitor_id) ?? new Set()).add(r.region));
     return map;
   }
 
   async lockMonitors(db: Db, ids: readonly string[]): Promise<Map<string, { state: State; since: Date }>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('monitor_states').select(['monitor_id', 'state', 'since']).where('monitor_id', 'in', [...ids]).orderBy('monitor_id').forUpdate().execute();
+    const rows = await db.selectFrom('monitor_states').select(['monitor_id', 'state', 'since']).where('monitor_id', '=', anyOf(ids)).orderBy('monitor_id').forUpdate().execute();
     return new Map(rows.map((r) => [r.monitor_id, { state: r.state as State, since: new Date(r.since) }]));
   }
 
@@ -221,7 +222,7 @@ export class StateRepository {
       .selectFrom('monitors as m')
       .leftJoin('monitor_states as s', 's.monitor_id', 'm.id')
       .select(['m.service_id', sql<State>`CASE WHEN bool_or(s.state = 'down') THEN 'down' WHEN bool_or(s.state = 'degraded') THEN 'degraded' WHEN bool_or(s.state = 'up') THEN 'up' ELSE 'unknown' END`.as('state')])
-      .where('m.service_id', 'in', [...serviceIds])
+      .where('m.service_id', '=', anyOf(serviceIds))
       .where(sql<boolean>`coalesce((m.spec ->> 'enabled')::boolean, true)`)
       .groupBy('m.service_id')
       .execute();
@@ -230,7 +231,7 @@ export class StateRepository {
 
   async lockServices(db: Db, ids: readonly string[]): Promise<Map<string, { state: State; since: Date }>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('service_states').select(['service_id', 'state', 'since']).where('service_id', 'in', [...ids]).orderBy('service_id').forUpdate().execute();
+    const rows = await db.selectFrom('service_states').select(['service_id', 'state', 'since']).where('service_id', '=', anyOf(ids)).orderBy('service_id').forUpdate().execute();
     return new Map(rows.map((r) => [r.service_id, { state: r.state as State, since: new Date(r.since) }]));
   }
 
@@ -248,21 +249,21 @@ export class StateRepository {
    */
   async lockMonitorRows(db: Db, monitorIds: readonly string[]): Promise<void> {
     if (monitorIds.length === 0) return;
-    await db.selectFrom('slot_states').select('monitor_id').where('monitor_id', 'in', [...monitorIds]).orderBy('monitor_id').orderBy('region').forUpdate().execute();
+    await db.selectFrom('slot_states').select('monitor_id').where('monitor_id', '=', anyOf(monitorIds)).orderBy('monitor_id').orderBy('region').forUpdate().execute();
     await this.lockMonitors(db, monitorIds);
   }
 
   /** Edge states, locked for update, in a stable order. */
   async lockEdges(db: Db, ids: readonly string[]): Promise<Map<string, { state: State; since: Date }>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('edge_states').select(['dependency_id', 'state', 'since']).where('dependency_id', 'in', [...ids]).orderBy('dependency_id').forUpdate().execute();
+    const rows = await db.selectFrom('edge_states').select(['dependency_id', 'state', 'since']).where('dependency_id', '=', anyOf(ids)).orderBy('dependency_id').forUpdate().execute();
     return new Map(rows.map((r) => [r.dependency_id, { state: r.state as State, since: new Date(r.since) }]));
   }
 
   /** The two services of each of these edges of the organization (absent: the edge no longer exists). */
   async edgeEnds(db: Db, orgId: string, ids: readonly string[]): Promise<Map<string, { serviceId: string; dependsOnServiceId: string }>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('dependencies').select(['id', 'service_id', 'depends_on_service_id']).where('org_id', '=', orgId).where('id', 'in', [...ids]).execute();
+    const rows = await db.selectFrom('dependencies').select(['id', 'service_id', 'depends_on_service_id']).where('org_id', '=', orgId).where('id', '=', anyOf(ids)).execute();
     return new Map(rows.map((r) => [r.id, { serviceId: r.service_id, dependsOnServiceId: r.depends_on_service_id }]));
   }
 
@@ -274,7 +275,7 @@ export class StateRepository {
       .leftJoin('monitor_states as s', 's.monitor_id', 'm.id')
       .select(['m.dependency_id', 'm.id', 's.state'])
       .where('m.org_id', '=', orgId)
-      .where('m.dependency_id', 'in', [...dependencyIds])
+      .where('m.dependency_id', '=', anyOf(dependencyIds))
       .where(sql<boolean>`coalesce((m.spec ->> 'enabled')::boolean, true)`)
       .execute();
     return rows.map((r) => ({ dependency_id: r.dependency_id!, id: r.id, state: r.state }));
@@ -301,10 +302,12 @@ export class StateRepository {
   async addTransitions(db: Db, records: readonly TransitionRecord[], causes: readonly CauseChange[] = []): Promise<void> {
     if (records.length === 0 && causes.length === 0) return;
     if (records.length) {
-      await db
-        .insertInto('state_transitions')
-        .values(records.map((t) => ({ id: newId('transition'), org_id: t.orgId, subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from_state: t.from, to_state: t.to, at: t.at, cause: JSON.stringify(t.cause) })))
-        .execute();
+      // One JSON parameter: a row of bind parameters per transition runs out at 7,281 transitions
+      // (a region's runners lost with 10,000 monitors checked there).
+      const rows = JSON.stringify(records.map((t) => ({ id: newId('transition'), org_id: t.orgId, subject_type: t.subjectType, subject_id: t.subjectId, region: t.region, from_state: t.from, to_state: t.to, at: t.at.toISOString(), cause: t.cause })));
+      await sql`INSERT INTO state_transitions (id, org_id, subject_type, subject_id, region, from_state, to_state, at, cause)
+                SELECT x.id, x.org_id, x.subject_type, x.subject_id, x.region, x.from_state, x.to_state, x.at, x.cause
+                FROM jsonb_to_recordset(${rows}::jsonb) AS x(id text, org_id text, subject_type text, subject_id text, region text, from_state text, to_state text, at timestamptz, cause jsonb)`.execute(db);
     }
     await this.events.append(db, [
       ...records.map((t) => ({
