@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,6 +10,7 @@ import { testSecretKeys } from '../../api/test/support/harness.ts';
 import { createDatabase, startPostgresCluster, withClient } from '../postgres-cluster.ts';
 import { callJson, freePort, startApiProcess, startRunnerProcess, waitFor, type ApiProc, type Proc } from '../test/support/processes.ts';
 import { percentile } from './load.ts';
+import { keepServerLog, logStatements } from './pg-log.ts';
 import { cpuMs, ms, onInterrupt, out, postgresPids, processCpuMs, root, sleep, track, type Figure, type Target } from './runner.support.ts';
 
 // Figures 4 and 5 need the real control plane: api/src/main.ts on a throwaway PostgreSQL
@@ -54,16 +54,7 @@ export async function benchControlPlane(target: Target, sample: CheckResult, whi
     if (statements) await withClient(dbUrl, (c) => c.query('CREATE EXTENSION pg_stat_statements'));
     // BENCH_PG_LOG=<file>: every statement's duration is logged, with the plan (EXPLAIN ANALYZE) of
     // those over 20 ms, and the server log copied there at the end.
-    if (process.env.BENCH_PG_LOG) {
-      const admin = new pg.Client({ connectionString: cluster.url });
-      await admin.connect();
-      await admin.query('ALTER DATABASE pharos_bench SET log_min_duration_statement = 0');
-      await admin.query(`ALTER DATABASE pharos_bench SET session_preload_libraries = 'auto_explain'`);
-      for (const [name, value] of [['log_min_duration', '20'], ['log_analyze', 'on'], ['log_buffers', 'on'], ['log_nested_statements', 'on']]) {
-        await admin.query(`ALTER DATABASE pharos_bench SET auto_explain.${name} = '${value}'`);
-      }
-      await admin.end();
-    }
+    if (process.env.BENCH_PG_LOG) await logStatements(cluster.url, 'pharos_bench', 0, 20);
     // BENCH_API_PROFILE=<dir>: the control plane writes a CPU profile there when it stops.
     api = process.env.BENCH_API_PROFILE ? await profiledApi(dbUrl, process.env.BENCH_API_PROFILE) : await startApiProcess(dbUrl);
     track(api.child);
@@ -93,10 +84,7 @@ export async function benchControlPlane(target: Target, sample: CheckResult, whi
   } finally {
     await runner?.stop();
     await api?.stop();
-    if (process.env.BENCH_PG_LOG) {
-      const dataDir = /-D\0([^\0]+)/.exec(readFileSync(`/proc/${postgresPids(cluster.port)[0]}/cmdline`, 'utf8'))?.[1];
-      if (dataDir) copyFileSync(join(dataDir, '..', 'server.log'), process.env.BENCH_PG_LOG);
-    }
+    if (process.env.BENCH_PG_LOG) keepServerLog(cluster.port, process.env.BENCH_PG_LOG);
     await cluster.stop();
     forget();
   }
@@ -196,28 +184,51 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: numb
     return text ? JSON.parse(text) : undefined;
   };
   const runners: IngestRunner[] = [];
-  for (let r = 0; r < RUNNERS; r++) {
-    const token = (await call('POST', '/v1/runner-tokens', { name: `bench-ingest-${r}`, region: 'ingest' })).token as string;
-    const reg = await request(token, 'POST', '/v1/runner/register', { protocol_version: 1, version: 'bench', capabilities: ['http'] });
-    runners.push({ id: reg.runner_id, token, monitors: [], maxBatch: reg.max_batch, revision: 0 });
-  }
-  // Leases need polls: each runner keeps long-polling (as a real one does) until pushing ends.
+  // Leases need polls: each runner long-polls from the moment it registers (as a real one does)
+  // until pushing ends, passing its revision back so polls wait instead of spinning. A runner that
+  // registered and then waited for the others' registrations (each a replan of every monitor) could
+  // outlive its lease before its first poll and have its share moved away.
   let polling = true;
-  // Long polls pass the revision back, like the runner's poll loop, so they wait instead of spinning.
+  let changesWhilePushing = 0;
+  let pushing = false;
   const pollOnce = async (r: IngestRunner, wait: number) => {
     const answer = await request(r.token, 'GET', `/v1/runner/assignments?runner_id=${r.id}&revision=${r.revision}&wait=${wait}`);
     const ids = (answer.monitors as Array<{ id: string }>).map((m) => m.id);
     if (answer.full) r.monitors = ids;
-    else if (ids.length || answer.removed.length) throw new Error('the ingest runners\' assignments changed while pushing');
+    else if (ids.length || answer.removed.length) {
+      const dropped = new Set([...(answer.removed as string[]), ...ids]);
+      r.monitors = [...r.monitors.filter((id) => !dropped.has(id)), ...ids];
+    }
+    if (pushing && answer.revision !== r.revision && r.revision !== 0) changesWhilePushing++;
     r.revision = answer.revision;
   };
-  await Promise.all(runners.map((r) => pollOnce(r, 1)));
-  const pollers = runners.map(async (r) => {
-    while (polling) await pollOnce(r, 2).catch(() => sleep(200));
-  });
+  const pollers: Promise<void>[] = [];
+  for (let r = 0; r < RUNNERS; r++) {
+    const token = (await call('POST', '/v1/runner-tokens', { name: `bench-ingest-${r}`, region: 'ingest' })).token as string;
+    const reg = await request(token, 'POST', '/v1/runner/register', { protocol_version: 1, version: 'bench', capabilities: ['http'] });
+    const runner: IngestRunner = { id: reg.runner_id, token, monitors: [], maxBatch: reg.max_batch, revision: 0 };
+    runners.push(runner);
+    pollers.push((async () => {
+      while (polling) await pollOnce(runner, 2).catch(() => sleep(200));
+    })());
+  }
+  // Push only once every monitor is owned exactly once and the split has held for two seconds.
+  const settleStart = Date.now();
+  let settledSince = 0;
+  let lastSplit = '';
+  while (Date.now() - settleStart < 60_000) {
+    const split = runners.map((r) => `${r.monitors.length}@${r.revision}`).join(' ');
+    const distinct = new Set(runners.flatMap((r) => r.monitors)).size;
+    const total = runners.reduce((n, r) => n + r.monitors.length, 0);
+    if (split !== lastSplit || distinct !== INGEST_MONITORS || total !== INGEST_MONITORS) settledSince = Date.now();
+    lastSplit = split;
+    if (Date.now() - settledSince >= 2000) break;
+    await sleep(100);
+  }
+  pushing = true;
   const owned = runners.reduce((n, r) => n + r.monitors.length, 0);
   const maxBatch = runners[0]!.maxBatch;
-  out(`registered ${RUNNERS} runners (max_batch ${maxBatch}); they own ${owned} of ${INGEST_MONITORS} monitors (${runners.map((r) => r.monitors.length).join(' / ')})`);
+  out(`registered ${RUNNERS} runners (max_batch ${maxBatch}); they own ${owned} of ${INGEST_MONITORS} monitors (${runners.map((r) => r.monitors.length).join(' / ')}), settled ${((Date.now() - settleStart) / 1000).toFixed(1)} s after the last registration`);
   if (owned < INGEST_MONITORS) throw new Error('not every ingest monitor is assigned');
 
   const newId = createResultIdFactory();
@@ -259,6 +270,7 @@ async function benchIngest(api: ApiProc, call: Call, dbUrl: string, pgPort: numb
   const pgMs = pgCpuSince(pgPort, cpu0.pg);
   polling = false;
   await Promise.all(pollers);
+  if (changesWhilePushing) out(`the runners' assignments changed ${changesWhilePushing} times while pushing (results for moved slots are refused not_assigned)`);
   await pool.close();
 
   const db = new pg.Pool({ connectionString: dbUrl, max: RUNNERS });

@@ -1,6 +1,8 @@
+import { createWriteStream } from 'node:fs';
 import pg from 'pg';
 import { planAssignments, type PlannedSlot, type PlannerRunner } from '../../api/src/modules/runner/assignment.planner.ts';
 import { createDatabase, startPostgresCluster } from '../postgres-cluster.ts';
+import { keepServerLog, logStatements } from './pg-log.ts';
 import { startApiProcess, type ApiProc } from '../test/support/processes.ts';
 import { onInterrupt, out, processCpuMs, track } from './runner.support.ts';
 import { growthExponent, type ScaleContext, type ScaleFigure } from './scale.context.ts';
@@ -45,10 +47,14 @@ async function atSize(size: number): Promise<ScaleFigure[]> {
     await cluster.stop();
   });
   const databaseUrl = await createDatabase(cluster.url, 'pharos_scale');
+  // BENCH_PG_LOG=<file>: statements over 500 ms are logged (no plans), the log kept per size.
+  if (process.env.BENCH_PG_LOG) await logStatements(cluster.url, 'pharos_scale', 500);
   let http: ReturnType<typeof scaleHttp> | undefined;
   let runnersStop: (() => Promise<void>) | undefined;
   try {
-    api = await startApiProcess(databaseUrl);
+    // BENCH_API_LOG=<file>: the control plane logs at info, its lines other than request logs kept there per size.
+    api = await startApiProcess(databaseUrl, process.env.BENCH_API_LOG ? { LOG_LEVEL: 'info' } : {});
+    if (process.env.BENCH_API_LOG) keepApiLog(api, `${process.env.BENCH_API_LOG}.${size}`);
     track(api.child);
     http = scaleHttp(api.url);
     const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
@@ -95,9 +101,21 @@ async function atSize(size: number): Promise<ScaleFigure[]> {
   } finally {
     await http?.close().catch(() => undefined);
     await api?.stop();
+    if (process.env.BENCH_PG_LOG) keepServerLog(cluster.port, `${process.env.BENCH_PG_LOG}.${size}`);
     await cluster.stop();
     forget();
   }
+}
+
+function keepApiLog(api: ApiProc, file: string): void {
+  const log = createWriteStream(file);
+  let rest = '';
+  api.child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) if (!line.includes('"msg":"request"')) log.write(line + '\n');
+  });
+  api.child.once('exit', () => log.end(rest));
 }
 
 const format = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
