@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { postgresSkip, startTestApi, type TestApi } from './support/harness.ts';
 import { expectOk, unique } from './support/world.ts';
-import { pollRunner, registerRunner } from './support/simulated-runner.ts';
+import { registerRunner } from './support/simulated-runner.ts';
 
 // Placement of a fleet whose writes and reads outgrow one statement's bind parameters (PostgreSQL
 // carries at most 65,535 per statement): monitors whose runners die and are replaced, so every slot
@@ -24,8 +24,24 @@ function largeFleet(monitors: number, regions: string[]) {
      */
     placed: async (runners: Runner[], done: () => Promise<boolean>) => {
       const deadline = Date.now() + 120_000;
-      do for (const r of runners) await pollRunner(fleet.api, r);
+      do for (const r of runners) await fleet.poll(r);
       while (!(await done()) && Date.now() < deadline);
+    },
+    /**
+     * One poll as a runner makes it: an answer of 503 (the pool's connections all taken while a plan
+     * of this size runs on a busy machine) is retried after a pause, as its Retry-After asks.
+     */
+    poll: async (r: Runner) => {
+      for (let attempt = 0; ; attempt++) {
+        const res = await fleet.api.call('GET', `/v1/runner/assignments?runner_id=${r.id}&revision=${r.revision}&wait=0`, { token: r.token });
+        if (res.status === 503 && attempt < 30) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          continue;
+        }
+        assert.equal(res.status, 200, JSON.stringify(res.body).slice(0, 500));
+        r.revision = res.body.revision;
+        return res.body;
+      }
     },
     tokens: async () => {
       const tokens: string[] = [];
@@ -59,7 +75,8 @@ function largeFleet(monitors: number, regions: string[]) {
 
 describe('placement of 10,000 monitors × 2 regions on PostgreSQL', { skip: postgresSkip() }, () => {
   const monitors = 10_000;
-  const fleet = largeFleet(monitors, [unique('ra'), unique('rb')]);
+  const regions = [unique('ra'), unique('rb')];
+  const fleet = largeFleet(monitors, regions);
 
   test('every slot has an owner, also after every runner died and was replaced', async () => {
     const tokens = await fleet.tokens();
@@ -73,7 +90,11 @@ describe('placement of 10,000 monitors × 2 regions on PostgreSQL', { skip: post
     const second = [];
     for (const token of tokens) second.push(await registerRunner(fleet.api, token));
     const ids = new Set(second.map((r) => r.id));
-    await fleet.placed(second, async () => (await fleet.owners()).every((o) => ids.has(o.runner_id) && Number(o.n) === monitors));
+    // Done when both replacements own their region's slots (not when the first one's plan alone is in).
+    await fleet.placed(second, async () => {
+      const owners = await fleet.owners();
+      return owners.length === 2 && owners.every((o) => ids.has(o.runner_id) && Number(o.n) === monitors);
+    });
     for (const r of second) assert.ok(r.revision > 0);
     const byRunner = new Map((await fleet.owners()).map((o) => [o.runner_id, Number(o.n)]));
     assert.deepEqual([...byRunner.keys()].sort(), second.map((r) => r.id).sort(), 'the replacements own every slot');
@@ -83,6 +104,24 @@ describe('placement of 10,000 monitors × 2 regions on PostgreSQL', { skip: post
     // so overdue) and asks for a check of each (8 columns × 10,000 rows); the other region's slots
     // were left without an owner by that plan, so the second replacement takes unowned slots.
     assert.deepEqual(await fleet.confirmations(), [[second[0]!.id, monitors]]);
+  });
+
+  test('every runner lost with every slot up: one plan records 20,000 transitions to unknown (no_runner)', async () => {
+    const db = fleet.api.database.db;
+    await sql`INSERT INTO slot_states (org_id, monitor_id, region, state, since, successes, last_result_at)
+              SELECT m.org_id, m.id, r.region, 'up', now() - interval '1 hour', 3, now() - interval '10 seconds'
+              FROM monitors m CROSS JOIN unnest(${sql.val(regions)}::text[]) AS r(region)
+              ON CONFLICT (monitor_id, region) DO UPDATE SET state = 'up', cause = NULL`.execute(db);
+    await sql`UPDATE runners SET lease_expires_at = now() - interval '1 second'`.execute(db);
+    // A runner of another region registers: its plan finds no live runner for any slot of the fleet.
+    const elsewhere = (await expectOk(fleet.api, 'POST', '/v1/runner-tokens', fleet.api.adminToken, { name: unique('rt'), region: unique('rz') })).token as string;
+    const lone = await registerRunner(fleet.api, elsewhere);
+    const count = async (query: ReturnType<typeof sql<{ n: string }>>) => Number((await query.execute(db)).rows[0]!.n);
+    const noRunner = () => count(sql<{ n: string }>`SELECT count(*) AS n FROM slot_states WHERE state = 'unknown' AND cause = 'no_runner'`);
+    await fleet.placed([lone], async () => (await noRunner()) === 2 * monitors);
+    assert.equal(await noRunner(), 2 * monitors);
+    assert.equal(await count(sql<{ n: string }>`SELECT count(*) AS n FROM state_transitions WHERE subject_type = 'slot' AND from_state = 'up' AND to_state = 'unknown'`), 2 * monitors);
+    assert.equal(Number((await fleet.owners()).length), 0, 'no slot has an owner');
   });
 });
 
@@ -97,7 +136,7 @@ describe('a takeover of 66,000 slots in one plan on PostgreSQL', { skip: postgre
     const [token] = await fleet.tokens();
     const a = await registerRunner(fleet.api, token!);
     await fleet.placed([a], ownsAll(a));
-    await pollRunner(fleet.api, a);
+    await fleet.poll(a);
 
     await fleet.lapse([a]);
     const b = await registerRunner(fleet.api, token!);
@@ -112,7 +151,7 @@ describe('a takeover of 66,000 slots in one plan on PostgreSQL', { skip: postgre
     const deadline = Date.now() + 120_000;
     while (taken.size < monitors && Date.now() < deadline) {
       const known = a.revision;
-      const answer = await pollRunner(fleet.api, a);
+      const answer = await fleet.poll(a);
       assert.equal(answer.full, false, `revision ${known} is a's own: the answer is its changes since`);
       for (const m of answer.monitors) taken.add(m.id);
     }

@@ -238,10 +238,8 @@ export class AssignmentService {
       );
       const liveIds = new Set(live.map((r) => r.id));
       await this.runTakeoversNow(trx, orgId, taken, new Map(released.map((r) => [slotKey(r.monitor_id, r.region), r.runner_id])), liveIds, monitors);
-      for (const [runnerId, runnerChanges] of changes) {
-        await this.runners.recordChanges(trx, runnerId, runnerChanges);
-        if (liveIds.has(runnerId)) wake.add(runnerId);
-      }
+      await this.runners.recordPlanChanges(trx, changes);
+      for (const runnerId of changes.keys()) if (liveIds.has(runnerId)) wake.add(runnerId);
       if (released.length || taken.length) this.logger.info({ org_id: orgId, moved_out: released.length, moved_in: taken.length, runners: live.length }, 'slots reassigned');
     });
     this.bus.notify(wake);

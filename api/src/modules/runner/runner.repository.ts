@@ -150,6 +150,37 @@ export class RunnerRepository {
     return Number(revision);
   }
 
+  /**
+   * Records a plan's changes for many runners, each under a new revision, with the runners' rows
+   * locked only at the end. A plan that bumped each runner's revision first (`recordChanges`) held
+   * that row until its commit, and every lease renewal of the runner waited on it: at 100,000
+   * monitors that outlasted the lease, the runners lapsed, and the next plan moved their slots away.
+   * The revisions are read unlocked and the change rows written under the next ones; the bump then
+   * checks the revision did not move meanwhile (a monitor's deletion may bump it: `releaseMonitorSlots`).
+   * A runner whose revision moved has this plan's rows moved to a further revision of its own.
+   */
+  async recordPlanChanges(db: Db, changes: ReadonlyMap<string, ReadonlyMap<string, 'upsert' | 'remove'>>): Promise<void> {
+    if (changes.size === 0) return;
+    const read = await db.selectFrom('runners').select(['id', 'revision']).where('id', '=', anyOf(changes.keys())).execute();
+    const next = new Map(read.map((r) => [r.id, Number(r.revision) + 1]));
+    const rows = [...changes].flatMap(([runnerId, forRunner]) => (next.has(runnerId) ? [...forRunner].map(([monitor_id, change]) => ({ runner_id: runnerId, revision: next.get(runnerId)!, monitor_id, change })) : []));
+    if (rows.length) {
+      await sql`INSERT INTO runner_changes (runner_id, revision, monitor_id, change)
+                SELECT x.runner_id, x.revision, x.monitor_id, x.change FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(runner_id text, revision bigint, monitor_id text, change text)`.execute(db);
+    }
+    const bumps = JSON.stringify([...next].map(([id, revision]) => ({ id, revision })));
+    const bumped = await sql<{ id: string }>`UPDATE runners r SET revision = x.revision FROM jsonb_to_recordset(${bumps}::jsonb) AS x(id text, revision bigint)
+                                              WHERE r.id = x.id AND r.revision = x.revision - 1 RETURNING r.id`.execute(db);
+    const done = new Set(bumped.rows.map((r) => r.id));
+    for (const [runnerId, revision] of next) {
+      if (done.has(runnerId)) continue;
+      const moved = await db.updateTable('runners').set({ revision: sql`revision + 1` }).where('id', '=', runnerId).returning('revision').executeTakeFirst();
+      if (!moved) continue; // the runner row is gone (purged): its change rows went with it
+      await db.updateTable('runner_changes').set({ revision: String(moved.revision) }).where('runner_id', '=', runnerId).where('revision', '=', String(revision))
+        .where('monitor_id', '=', anyOf(changes.get(runnerId)!.keys())).execute();
+    }
+  }
+
   /** Changes after `since`, latest change per monitor. */
   async changesSince(db: Db, runnerId: string, since: number): Promise<Map<string, 'upsert' | 'remove'>> {
     const rows = await db.selectFrom('runner_changes').select(['monitor_id', 'change']).where('runner_id', '=', runnerId).where('revision', '>', String(since)).orderBy('revision').execute();

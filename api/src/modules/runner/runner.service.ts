@@ -124,7 +124,21 @@ export class RunnerService {
       // Aborted: no answer is built, so waiting confirmations stay for the runner's next poll.
       if (signal.aborted) throw new PharosError('request_timeout', 'The runner closed its long poll before the answer.');
       if (known === 0 || runner.revision !== known || confirmationDue || loadTestDue || Date.now() >= deadline) {
-        const answer = await this.answer(runner, known, baseUrl);
+        // The lease is renewed while the answer is built: a full feed of 10,000 monitors read from a
+        // busy primary took longer than the lease at 100,000 monitors, the runner lapsed, its slots
+        // moved away and back with every poll.
+        const keep = setInterval(() => {
+          const renewal = this.runners.renew(this.db, q.runner_id, this.settings.leaseSeconds);
+          renewing = renewal.catch(() => undefined);
+          renewal.then(({ seenMark: mark }) => (seenMark = mark), () => undefined);
+        }, Math.max(1000, (this.settings.leaseSeconds * 1000) / 3));
+        let answer: Assignments;
+        try {
+          answer = await this.answer(runner, known, baseUrl);
+        } finally {
+          clearInterval(keep);
+        }
+        await renewing;
         if (connection && seenMark !== undefined) this.betweenPolls.watch(q.runner_id, seenMark, connection, (mark) => void this.dropped(principal.orgId, q.runner_id, mark));
         return answer;
       }
