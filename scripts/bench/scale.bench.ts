@@ -52,7 +52,7 @@ async function atSize(size: number): Promise<ScaleFigure[]> {
   let http: ReturnType<typeof scaleHttp> | undefined;
   let runnersStop: (() => Promise<void>) | undefined;
   try {
-    // BENCH_API_LOG=<file>: the control plane logs at info, its lines other than request logs kept there per size.
+    // BENCH_API_LOG=<file>: the control plane logs at info, its lines other than answered requests kept there per size.
     api = await startApiProcess(databaseUrl, process.env.BENCH_API_LOG ? { LOG_LEVEL: 'info' } : {});
     if (process.env.BENCH_API_LOG) keepApiLog(api, `${process.env.BENCH_API_LOG}.${size}`);
     track(api.child);
@@ -113,7 +113,8 @@ function keepApiLog(api: ApiProc, file: string): void {
   api.child.stdout!.on('data', (chunk: Buffer) => {
     const lines = (rest + chunk.toString()).split('\n');
     rest = lines.pop()!;
-    for (const line of lines) if (!line.includes('"msg":"request"')) log.write(line + '\n');
+    // Request lines only when they failed: a 503 to a runner's poll is how a lease lapses under load.
+    for (const line of lines) if (!line.includes('"msg":"request"') || !/"status":[23]\d\d,/.test(line)) log.write(line + '\n');
   });
   api.child.once('exit', () => log.end(rest));
 }

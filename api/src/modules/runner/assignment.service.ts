@@ -162,6 +162,50 @@ export class AssignmentService {
   }
 
   /**
+   * A plan of a large fleet runs for tens of seconds after it read the live runners. An owner that was
+   * lapsed then but has renewed since (its renewals waited on a saturated primary) keeps its slots:
+   * moving them would take every slot from a runner that is running them, and the replan its renewal
+   * asked for would move them back. The slots of owners still gone move as planned.
+   */
+  private async keepRevived(
+    trx: Db,
+    plan: Map<string, string>,
+    slots: ReadonlyArray<{ monitorId: string; region: string }>,
+    current: ReadonlyArray<{ monitor_id: string; region: string; runner_id: string }>,
+    live: ReadonlyArray<{ id: string }>,
+  ): Promise<Set<string>> {
+    const liveIds = new Set(live.map((r) => r.id));
+    const gone = new Set(current.filter((c) => !liveIds.has(c.runner_id)).map((c) => c.runner_id));
+    const revived = await this.runners.liveNow(trx, gone);
+    if (revived.size === 0) return revived;
+    // Only slots the plan still has: a slot of a deleted region or a disabled monitor goes anyway.
+    const wanted = new Set(slots.map((slot) => slotKey(slot.monitorId, slot.region)));
+    for (const c of current) {
+      const key = slotKey(c.monitor_id, c.region);
+      if (revived.has(c.runner_id) && wanted.has(key)) plan.set(key, c.runner_id);
+    }
+    this.logger.info({ runners: [...revived] }, 'runners renewed their leases while the plan ran: they keep their slots');
+    return revived;
+  }
+
+  /**
+   * Says which runners a plan takes slots from because they are gone (lease lapsed, or stopped), and
+   * when each was last seen: a runner that lapses while it still runs (its renewals failed or waited
+   * too long) is otherwise visible only as its slots moving.
+   */
+  private async logGone(trx: Db, orgId: string, released: ReadonlyArray<{ runner_id: string }>, liveIds: ReadonlySet<string>): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const r of released) if (!liveIds.has(r.runner_id)) counts.set(r.runner_id, (counts.get(r.runner_id) ?? 0) + 1);
+    if (counts.size === 0) return;
+    const rows = await trx.selectFrom('runners').select(['id', 'region', 'last_seen_at', 'lease_expires_at', 'stopped_at']).where('id', '=', anyOf(counts.keys())).execute();
+    for (const r of rows) {
+      // A runner that deregistered (stopped) said goodbye; a lapsed one did not.
+      const [how, level] = r.stopped_at ? (['stopped', 'info'] as const) : (['lease lapsed', 'warn'] as const);
+      this.logger[level]({ org_id: orgId, runner_id: r.id, region: r.region, last_seen_at: r.last_seen_at, lease_expires_at: r.lease_expires_at, slots: counts.get(r.id) }, `runner gone (${how}): its slots move to live runners`);
+    }
+  }
+
+  /**
    * Recomputes slot ownership. Without `onlyTouched`: every slot of the organization (the runner set
    * changed). With it: only the slots of the `touched` monitors, against the runners' current loads —
    * a monitor edit must not cost a pass over every monitor of the organization.
@@ -187,6 +231,7 @@ export class AssignmentService {
         for (const c of current) otherLoad.set(c.runner_id, (otherLoad.get(c.runner_id) ?? 0) - 1);
       }
       const plan = planAssignments(slots, live, currentMap, otherLoad);
+      const revived = await this.keepRevived(trx, plan, slots, current, live);
 
       const changes = new Map<string, Map<string, 'upsert' | 'remove'>>();
       const change = (runner: string, monitor: string, kind: 'upsert' | 'remove') => {
@@ -236,7 +281,8 @@ export class AssignmentService {
         { slots, unplaced: slots.filter((slot) => !plan.has(slotKey(slot.monitorId, slot.region))), monitorIds: partial ? monitors.map((m) => m.id) : undefined },
         new Map(monitors.map((m) => [m.id, monitorFacts(m)])),
       );
-      const liveIds = new Set(live.map((r) => r.id));
+      const liveIds = new Set([...live.map((r) => r.id), ...revived]);
+      await this.logGone(trx, orgId, released, liveIds);
       await this.runTakeoversNow(trx, orgId, taken, new Map(released.map((r) => [slotKey(r.monitor_id, r.region), r.runner_id])), liveIds, monitors);
       await this.runners.recordPlanChanges(trx, changes);
       for (const runnerId of changes.keys()) if (liveIds.has(runnerId)) wake.add(runnerId);
