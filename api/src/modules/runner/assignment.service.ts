@@ -169,6 +169,7 @@ export class AssignmentService {
    */
   private async keepRevived(
     trx: Db,
+    orgId: string,
     plan: Map<string, string>,
     slots: ReadonlyArray<{ monitorId: string; region: string }>,
     current: ReadonlyArray<{ monitor_id: string; region: string; runner_id: string }>,
@@ -184,7 +185,7 @@ export class AssignmentService {
       const key = slotKey(c.monitor_id, c.region);
       if (revived.has(c.runner_id) && wanted.has(key)) plan.set(key, c.runner_id);
     }
-    this.logger.info({ runners: [...revived] }, 'runners renewed their leases while the plan ran: they keep their slots');
+    this.logger.info({ org_id: orgId, runners: [...revived] }, 'runners renewed their leases while the plan ran: they keep their slots');
     return revived;
   }
 
@@ -231,7 +232,7 @@ export class AssignmentService {
         for (const c of current) otherLoad.set(c.runner_id, (otherLoad.get(c.runner_id) ?? 0) - 1);
       }
       const plan = planAssignments(slots, live, currentMap, otherLoad);
-      const revived = await this.keepRevived(trx, plan, slots, current, live);
+      const revived = await this.keepRevived(trx, orgId, plan, slots, current, live);
 
       const changes = new Map<string, Map<string, 'upsert' | 'remove'>>();
       const change = (runner: string, monitor: string, kind: 'upsert' | 'remove') => {
