@@ -19,11 +19,13 @@ import { pollRunner, registerRunner, type SimulatedRunner } from './support/simu
 // replan their renewals asked for moved them back. Here the plan's read of the live runners is
 // stale by construction (it leaves out one runner whose lease is current in the database).
 
-/** A runner repository whose `live` read leaves out `stale`, as a read made before their renewal would. */
+/** A runner repository whose next `live` read leaves out `stale`, as a read made before their renewal would; later reads are current. */
 class StaleLiveRead extends RunnerRepository {
   stale = new Set<string>();
   override async live(db: Db, orgId: string) {
-    return (await super.live(db, orgId)).filter((r) => !this.stale.has(r.id));
+    const rows = (await super.live(db, orgId)).filter((r) => !this.stale.has(r.id));
+    this.stale = new Set();
+    return rows;
   }
 }
 

@@ -165,7 +165,9 @@ export class AssignmentService {
    * A plan of a large fleet runs for tens of seconds after it read the live runners. An owner that was
    * lapsed then but has renewed since (its renewals waited on a saturated primary) keeps its slots:
    * moving them would take every slot from a runner that is running them, and the replan its renewal
-   * asked for would move them back. The slots of owners still gone move as planned.
+   * asked for would move them back. The slots of owners still gone move as planned. The live runners
+   * are read again: renewals committed since count (the lease is judged at the same instant, the
+   * transaction's `now()`, so only a renewal makes a runner live again). Returns the revived runners.
    */
   private async keepRevived(
     trx: Db,
@@ -173,19 +175,20 @@ export class AssignmentService {
     plan: Map<string, string>,
     slots: ReadonlyArray<{ monitorId: string; region: string }>,
     current: ReadonlyArray<{ monitor_id: string; region: string; runner_id: string }>,
-    live: ReadonlyArray<{ id: string }>,
-  ): Promise<Set<string>> {
-    const liveIds = new Set(live.map((r) => r.id));
+    liveIds: ReadonlySet<string>,
+  ): Promise<string[]> {
     const gone = new Set(current.filter((c) => !liveIds.has(c.runner_id)).map((c) => c.runner_id));
-    const revived = await this.runners.liveNow(trx, gone);
-    if (revived.size === 0) return revived;
+    if (gone.size === 0) return [];
+    const revived = (await this.runners.live(trx, orgId)).map((r) => r.id).filter((id) => gone.has(id));
+    if (revived.length === 0) return revived;
     // Only slots the plan still has: a slot of a deleted region or a disabled monitor goes anyway.
     const wanted = new Set(slots.map((slot) => slotKey(slot.monitorId, slot.region)));
+    const keep = new Set(revived);
     for (const c of current) {
       const key = slotKey(c.monitor_id, c.region);
-      if (revived.has(c.runner_id) && wanted.has(key)) plan.set(key, c.runner_id);
+      if (keep.has(c.runner_id) && wanted.has(key)) plan.set(key, c.runner_id);
     }
-    this.logger.info({ org_id: orgId, runners: [...revived] }, 'runners renewed their leases while the plan ran: they keep their slots');
+    this.logger.info({ org_id: orgId, runners: revived }, 'runners renewed their leases while the plan ran: they keep their slots');
     return revived;
   }
 
@@ -232,7 +235,8 @@ export class AssignmentService {
         for (const c of current) otherLoad.set(c.runner_id, (otherLoad.get(c.runner_id) ?? 0) - 1);
       }
       const plan = planAssignments(slots, live, currentMap, otherLoad);
-      const revived = await this.keepRevived(trx, orgId, plan, slots, current, live);
+      const liveIds = new Set(live.map((r) => r.id));
+      for (const id of await this.keepRevived(trx, orgId, plan, slots, current, liveIds)) liveIds.add(id);
 
       const changes = new Map<string, Map<string, 'upsert' | 'remove'>>();
       const change = (runner: string, monitor: string, kind: 'upsert' | 'remove') => {
@@ -282,7 +286,6 @@ export class AssignmentService {
         { slots, unplaced: slots.filter((slot) => !plan.has(slotKey(slot.monitorId, slot.region))), monitorIds: partial ? monitors.map((m) => m.id) : undefined },
         new Map(monitors.map((m) => [m.id, monitorFacts(m)])),
       );
-      const liveIds = new Set([...live.map((r) => r.id), ...revived]);
       await this.logGone(trx, orgId, released, liveIds);
       await this.runTakeoversNow(trx, orgId, taken, new Map(released.map((r) => [slotKey(r.monitor_id, r.region), r.runner_id])), liveIds, monitors);
       await this.runners.recordPlanChanges(trx, changes);

@@ -107,18 +107,6 @@ export class RunnerRepository {
     return rows.map((r) => ({ ...toRow(r), servesGeneralPool: Boolean(r.serves_general_pool) }));
   }
 
-  /**
-   * Which of these runners hold a lease at this instant (the clock, not the transaction's start): a
-   * plan reads the live runners at its start and may run for tens of seconds; a runner that renewed
-   * meanwhile is live again by the time the plan writes.
-   */
-  async liveNow(db: Db, ids: Iterable<string>): Promise<Set<string>> {
-    const list = [...ids];
-    if (list.length === 0) return new Set();
-    const rows = await db.selectFrom('runners').select('id').where('id', '=', anyOf(list)).where('stopped_at', 'is', null).where('lease_expires_at', '>', sql<Date>`clock_timestamp()`).execute();
-    return new Set(rows.map((r) => r.id));
-  }
-
   /** True when a runner of the organization lost its lease but still holds slots. */
   async hasLapsedOwners(db: Db, orgId: string): Promise<boolean> {
     const row = await db
