@@ -211,14 +211,15 @@ export function createApp(options: AppOptions): App {
   const state = new StateService(stateRepo);
   const assignments = new AssignmentService(db, runnerRepo, state, bus, options.logger);
   const runnerSettings = { ...defaultRunnerSettings, ...(options.runner ?? {}) };
-  const loadTests = loadTestsModule({ db, registry: metrics.registry, runners: runnerRepo, audit, bus, logger: options.logger, secrets: options.secrets, timings: options.loadTests, sweepEveryMs: options.sweepEveryMs ?? 2_000 });
+  const sweepEvery = options.sweepEveryMs ?? 2_000;
+  const loadTests = loadTestsModule({ db, registry: metrics.registry, runners: runnerRepo, audit, bus, logger: options.logger, secrets: options.secrets, timings: options.loadTests, sweepEveryMs: sweepEvery });
   const runnerService = new RunnerService(db, runnerRepo, assignments, bus, runnerSettings, options.logger, loadTests.feed);
   const metricRollups = new MetricRollupRepository();
   const results = new ResultRepository(metricRollups);
   const partitions = new PartitionManager(db, options.resultRetentionDays ?? 14);
   const ingest = new IngestService(db, validator, results, state, partitions, bus);
   const heartbeats = new HeartbeatService(db, results, state, partitions);
-  const noData = new NoDataService(db, stateRepo, state, runnerSettings.leaseSeconds);
+  const noData = new NoDataService(db, stateRepo, state, runnerSettings.leaseSeconds, { everyMs: sweepEvery });
   const incidents = new IncidentRepository();
   const sla = new SlaService(db);
   const changeEvents = new ChangeEventRepository();
@@ -319,7 +320,6 @@ export function createApp(options: AppOptions): App {
     ...liveRoutes(live),
   );
 
-  const sweepEvery = options.sweepEveryMs ?? 2_000;
   const background = new Background(
     [
       { name: 'partitions', everyMs: 3_600_000, run: () => partitions.maintain() },

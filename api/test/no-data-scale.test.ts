@@ -40,7 +40,7 @@ describe('no-data sweep at scale on postgres', { skip: postgresSkip() }, () => {
     await sql`UPDATE slot_states SET last_result_at = now() - interval '5 minutes' - random() * interval '1 minute'
               WHERE (monitor_id, region) IN (SELECT monitor_id, region FROM slot_states WHERE org_id = ${api.orgId} ORDER BY monitor_id, region LIMIT ${QUIET})`.execute(db);
     const repo = new StateRepository();
-    sweeper = new NoDataService(db, repo, new StateService(repo), LEASE, BATCH);
+    sweeper = new NoDataService(db, repo, new StateService(repo), LEASE, { batch: BATCH });
   });
   after(async () => api?.close());
 
