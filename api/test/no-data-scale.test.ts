@@ -5,7 +5,7 @@ import { NoDataService } from '../src/modules/state/no-data.service.ts';
 import { StateRepository } from '../src/modules/state/state.repository.ts';
 import { StateService } from '../src/modules/state/state.service.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
-import { bodies, expectOk, unique } from './support/world.ts';
+import { seedSlotFleet } from './support/slot-fleet.ts';
 
 // The no-data sweep over many slots: one run handles a bounded batch, oldest first, and a run over
 // slots that all report in time only reads. Slots are written straight into the tables (as the
@@ -23,20 +23,10 @@ describe('no-data sweep at scale on postgres', { skip: postgresSkip() }, () => {
   before(async () => {
     // The app's own sweep runs rarely here, so only the sweeper below marks slots.
     api = await startTestApi({ app: { sweepEveryMs: 3_600_000 } });
-    const team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('t') })).id;
-    const service = (await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team))).id;
-    const template = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: REGIONS })).id;
-    await api.app.settle();
+    await seedSlotFleet(api, { monitors: MONITORS, regions: REGIONS, idPrefix: 'mon_scale_' });
     const db = api.database.db;
-    await sql`INSERT INTO monitors (id, org_id, team_id, name, type, service_id, spec, secrets, created_at, updated_at)
-              SELECT 'mon_scale_' || lpad(i::text, 6, '0'), org_id, team_id, name || '-' || i, type, service_id, spec, secrets, created_at, updated_at
-              FROM monitors, generate_series(1, ${MONITORS - 1}) AS i WHERE id = ${template}`.execute(db);
     // Every slot reported a second ago (interval 30 s: threshold max(60, 30 + 10 + 10) = 60 s) but
     // QUIET of them, which last reported 5 to 6 minutes ago.
-    await sql`INSERT INTO slot_states (org_id, monitor_id, region, state, since, successes, last_result_id, last_result_at)
-              SELECT m.org_id, m.id, r.region, 'up', now() - interval '1 hour', 1, 'res_x', now() - interval '1 second'
-              FROM monitors m CROSS JOIN unnest(${REGIONS}::text[]) AS r(region) WHERE m.org_id = ${api.orgId}
-              ON CONFLICT (monitor_id, region) DO UPDATE SET state = 'up', since = excluded.since, last_result_at = excluded.last_result_at, cause = NULL`.execute(db);
     await sql`UPDATE slot_states SET last_result_at = now() - interval '5 minutes' - random() * interval '1 minute'
               WHERE (monitor_id, region) IN (SELECT monitor_id, region FROM slot_states WHERE org_id = ${api.orgId} ORDER BY monitor_id, region LIMIT ${QUIET})`.execute(db);
     const repo = new StateRepository();

@@ -6,7 +6,7 @@ import { NoDataService } from '../src/modules/state/no-data.service.ts';
 import { StateRepository } from '../src/modules/state/state.repository.ts';
 import { StateService } from '../src/modules/state/state.service.ts';
 import { startTestApi, postgresSkip, type TestApi } from './support/harness.ts';
-import { bodies, expectOk, unique } from './support/world.ts';
+import { seedSlotFleet } from './support/slot-fleet.ts';
 
 // A fleet larger than one stretch is swept a stretch per run: each run reads only the monitors of
 // its stretch (by id), a pass covers the fleet, and the stretch is sized from the last pass so a
@@ -31,21 +31,10 @@ describe('no-data sweep in stretches on postgres', { skip: postgresSkip() }, () 
   let quietIds: string[];
   before(async () => {
     api = await startTestApi({ app: { sweepEveryMs: 3_600_000 } });
-    const team = (await expectOk(api, 'POST', '/v1/teams', api.adminToken, { name: unique('t') })).id;
-    const service = (await expectOk(api, 'POST', '/v1/services', api.adminToken, bodies.service(team))).id;
-    const template = (await expectOk(api, 'POST', '/v1/monitors', api.adminToken, { ...bodies.monitor(service), regions: REGIONS })).id;
-    await api.app.settle();
+    await seedSlotFleet(api, { monitors: MONITORS, regions: REGIONS, idPrefix: 'mon_stretch_' });
     const db = api.database.db;
-    // The template sorts before 'mon_stretch_…' ids ('mon_' + random), or after: either way it is one of the fleet.
-    await sql`INSERT INTO monitors (id, org_id, team_id, name, type, service_id, spec, secrets, created_at, updated_at)
-              SELECT 'mon_stretch_' || lpad(i::text, 5, '0'), org_id, team_id, name || '-' || i, type, service_id, spec, secrets, created_at, updated_at
-              FROM monitors, generate_series(1, ${MONITORS - 1}) AS i WHERE id = ${template}`.execute(db);
-    await sql`INSERT INTO slot_states (org_id, monitor_id, region, state, since, successes, last_result_id, last_result_at)
-              SELECT m.org_id, m.id, r.region, 'up', now() - interval '1 hour', 1, 'res_x', now() - interval '1 second'
-              FROM monitors m CROSS JOIN unnest(${REGIONS}::text[]) AS r(region) WHERE m.org_id = ${api.orgId}
-              ON CONFLICT (monitor_id, region) DO UPDATE SET state = 'up', since = excluded.since, last_result_at = excluded.last_result_at, cause = NULL`.execute(db);
     // One quiet slot every 50 monitors, spread over the whole fleet.
-    quietIds = Array.from({ length: MONITORS / 50 }, (_, k) => `mon_stretch_${String(k * 50 + 25).padStart(5, '0')}`);
+    quietIds = Array.from({ length: MONITORS / 50 }, (_, k) => `mon_stretch_${String(k * 50 + 25).padStart(6, '0')}`);
     await sql`UPDATE slot_states SET last_result_at = now() - interval '10 minutes' WHERE monitor_id = ANY(${quietIds}::text[]) AND region = ${REGIONS[0]}`.execute(db);
   });
   after(async () => api?.close());
